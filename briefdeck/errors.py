@@ -1,0 +1,59 @@
+"""One small hierarchy of errors; the CLI turns them into messages and exit codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file, printed as a compiler would."""
+
+    file: str
+    line: int
+    col: int
+    message: str  # what is wrong — what to do
+    code: str = "source"  # short rule name, e.g. "yaml.duplicate-key"
+    severity: str = "error"  # "error" | "warning"
+    excerpt: Optional[str] = None  # the offending source line(s), with a caret
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        head = f"{where}: {self.severity}: {self.message} [{self.code}]"
+        return head + ("\n" + self.excerpt if self.excerpt else "")
+
+
+class BriefdeckError(Exception):
+    """Base of every error briefdeck reports to a user (never with a traceback)."""
+
+    exit_code = 1
+
+
+class SourceError(BriefdeckError):
+    """The input is invalid: one or more located problems. Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class UsageError(BriefdeckError):
+    exit_code = 2
+
+
+class ThemeError(BriefdeckError):
+    exit_code = 2
+
+
+class TemplateError(BriefdeckError):
+    exit_code = 2
+
+
+class RenderError(BriefdeckError):
+    exit_code = 1
+
+
+class LockedError(BriefdeckError):
+    exit_code = 3

@@ -1,0 +1,245 @@
+"""The document model: what a brief and a deck are made of, independent of any renderer.
+
+Every node is a frozen dataclass and carries ``loc`` (file, line, column) so that any
+later problem -- a chart that cannot be drawn, text too long for a slide -- can point the
+author at the line to fix. The model never imports reportlab, python-pptx or matplotlib;
+renderers never see YAML. Inline text is already parsed into ``Span`` runs, facts are
+already resolved to their values and figure references to "Figure N".
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a node came from in the source file (1-based line and column)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+
+
+NOWHERE = Loc("<none>")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of inline text with uniform formatting.
+
+    ``href`` is an external URL, or ``#anchor`` for a link inside the document
+    (figure references use ``#fig-<id>``).
+    """
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """Rich inline text: a tuple of spans, with the plain string for measuring and search."""
+
+    spans: tuple[Span, ...]
+    loc: Loc = NOWHERE
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+    def __bool__(self) -> bool:
+        return bool(self.plain.strip())
+
+
+@dataclass(frozen=True)
+class Meta:
+    language: str  # BCP 47, e.g. "en-CA"
+    paper: str  # "a4" | "letter"
+    updated: _dt.date  # the date stamped into outputs (reproducible builds)
+    short_title: str
+    series: str
+    keywords: tuple[str, ...]
+    licence: str
+    how_to_cite: Optional[Text]
+    template: Optional[str]  # absolute path of a deck template, already checked
+    theme: str
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Event:
+    title: str
+    subtitle: str
+    organiser: str
+    date: _dt.date
+    date_text: str  # the date formatted for the document's locale
+    place: str
+    url: Optional[str]
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    role: str  # "speaker" | "moderator" | "panellist" | "discussant"
+    titles: tuple[str, ...]
+    affiliation: str
+    bio: Text
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A table of values for a chart: named columns of equal length, already typed.
+
+    Values are ``str``, ``float``/``int`` or ``datetime.date``; missing cells are ``None``.
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def column(self, name: str) -> tuple[Any, ...]:
+        i = self.columns.index(name)
+        return tuple(r[i] for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the numbers come from: printed under every chart and in the notes."""
+
+    source: str  # e.g. "United Nations, Peace and Security Data Hub"
+    as_of: Optional[_dt.date]
+    as_of_text: str  # formatted for the locale, "" when unknown
+    url: Optional[str] = None
+    licence: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart as declared in the source, with its data resolved.
+
+    ``kind`` names a function registered with the chart service. ``x`` is the category or
+    time column, ``series`` the value columns in drawing order, ``labels`` maps column
+    names to display names. ``options`` holds kind-specific settings (e.g. ``stacked``,
+    ``horizontal``, ``highlight``) as sorted key/value pairs so the spec stays hashable.
+    """
+
+    kind: str
+    table: DataTable
+    x: Optional[str]
+    series: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    x_label: str = ""
+    y_label: str = ""
+    options: tuple[tuple[str, Any], ...] = ()
+    language: str = "en-CA"
+
+    def label(self, column: str) -> str:
+        return dict(self.labels).get(column, column.replace("_", " ").capitalize())
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return dict(self.options).get(name, default)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numbered figure: a chart with its caption, source line and alt text."""
+
+    id: str
+    number: int
+    chart: ChartSpec
+    caption: Text  # states the finding: "Most MINUSMA deaths came from attacks"
+    provenance: Provenance
+    alt: str  # never a file name; generated from the data when the author gives none
+    note: Optional[Text]  # e.g. why the chart's total differs from the speaker's figure
+    editable: bool  # deck: native PowerPoint chart with embedded data
+    loc: Loc = NOWHERE
+
+    @property
+    def anchor(self) -> str:
+        return f"fig-{self.id}"
+
+    @property
+    def label(self) -> str:
+        return f"Figure {self.number}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: Text
+    speaker: Optional[Person]
+    section_id: Optional[str]  # the section it belongs to, for placement
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the talk: full paragraphs for the brief and the notes, bullets for slides.
+
+    ``bullets`` are the author's short slide lines; when empty the deck planner derives
+    them from the paragraphs. ``figures`` are shown after the section's text.
+    """
+
+    id: str
+    title: str
+    paragraphs: tuple[Text, ...]
+    bullets: tuple[Text, ...]
+    figures: tuple[Figure, ...]
+    speaker: Optional[Person]
+    slide_title: str  # a short sentence stating the point, for the deck
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    lead: str  # bold lead, a short imperative
+    text: Text
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: Optional[str]
+    publisher: str
+    date_text: str
+    note: str
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
+class Document:
+    """One event's content, validated and resolved: the only input of every renderer."""
+
+    meta: Meta
+    event: Event
+    people: tuple[Person, ...]
+    summary: Text
+    key_messages: tuple[Text, ...]
+    sections: tuple[Section, ...]
+    quotes: tuple[Quote, ...]
+    recommendations: tuple[Recommendation, ...]
+    references: tuple[Reference, ...]
+    source_path: str
+    loc: Loc = NOWHERE
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """All figures in reading order (their numbers follow this order)."""
+        return tuple(f for s in self.sections for f in s.figures)
+
+    @property
+    def speakers(self) -> tuple[Person, ...]:
+        return tuple(p for p in self.people if p.role != "moderator")
+
+    def quotes_for(self, section_id: str) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes if q.section_id == section_id)

@@ -1,0 +1,172 @@
+"""The source format: every field an author can write, with its meaning, in one place.
+
+These pydantic models validate the YAML (after ``yamlsafe`` has kept each node's line and
+column) and generate the JSON Schema (``python build.py --schema``) and the field tables in
+``docs/source-format.md``. They hold the source as written; ``resolve`` turns them into the
+document model. Inline strings accept Markdown emphasis and links, plus ``{fact:ID}`` (a value
+computed from a data set) and ``{fig:ID}`` (becomes "Figure N", linked).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+FORMAT_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (with a did-you-mean), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class MetaSrc(Strict):
+    language: str = Field("en-CA", description="Language of the content as a BCP 47 tag (en-CA, fr-CA, en-GB...). Sets date and number formats and the language stamped into the PDF and the deck.")
+    paper: Literal["a4", "letter"] = Field("a4", description="Paper size of the brief. `--paper` on the command line overrides it.")
+    updated: Optional[_dt.date] = Field(None, description="Date of this edition. Stamped into the outputs' metadata instead of the clock so builds are reproducible; defaults to the event date.")
+    short_title: Optional[str] = Field(None, description="Short title for the running header and the deck footer; defaults to the event title.")
+    series: Optional[str] = Field(None, description="Series line above the title, e.g. 'Africa Studies Group · Panel brief'; defaults to the organiser.")
+    keywords: list[str] = Field(default_factory=list, description="Keywords for the PDF and PPTX metadata.")
+    licence: Optional[str] = Field(None, description="Licence of the brief's text, printed in the colophon.")
+    how_to_cite: Optional[str] = Field(None, description="Suggested citation, printed in the colophon; generated when absent.")
+    template: Optional[str] = Field(None, description="Deck template (.pptx), relative to the project folder. `--template` overrides it.")
+    theme: str = Field("default", description="Theme name: a file assets/themes/NAME.yaml.")
+
+
+class EventSrc(Strict):
+    title: str = Field(..., min_length=1, description="The event's title, used as the brief's title.")
+    subtitle: Optional[str] = Field(None, description="Subtitle, shown under the title.")
+    organiser: str = Field(..., min_length=1, description="Who held the event; appears in the title band, footer and colophon.")
+    date: _dt.date = Field(..., description="Date of the event, as YYYY-MM-DD; printed in the document's language ('25 April 2018').")
+    place: str = Field(..., min_length=1, description="Where it was held, e.g. 'Ottawa'.")
+    url: Optional[str] = Field(None, description="The event's web page, written as a link.")
+
+
+class PersonSrc(Strict):
+    id: str = Field(..., pattern=ID_PATTERN, description="Short identifier used by sections and quotes to name this person.")
+    name: str = Field(..., min_length=1, description="Full name.")
+    role: Literal["speaker", "panellist", "moderator", "discussant"] = Field("speaker", description="Part in the event.")
+    titles: list[str] = Field(default_factory=list, description="Positions held, one per line, e.g. 'Human rights and peacebuilding policy expert'.")
+    affiliation: Optional[str] = Field(None, description="Organisation(s) the person belongs to.")
+    bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker'.")
+
+
+class SectionSrc(Strict):
+    id: str = Field(..., pattern=ID_PATTERN, description="Identifier, used in `--slides ID` and by quotes.")
+    title: str = Field(..., min_length=1, description="Heading in the brief.")
+    slide_title: Optional[str] = Field(None, description="The point of the section as a short sentence, used as the slide title; defaults to `title`.")
+    speaker: Optional[str] = Field(None, description="Id of the person speaking in this section (panels with several speakers).")
+    paragraphs: list[str] = Field(..., min_length=1, description="The full text, one string per paragraph (inline markup allowed). All of it goes into the brief and into the slide notes.")
+    bullets: list[str] = Field(default_factory=list, description="Short lines for the slides (at most about twelve words each). Derived from the paragraphs when absent.")
+    figures: list[str] = Field(default_factory=list, description="Ids of figures shown after this section.")
+
+
+class QuoteSrc(Strict):
+    text: str = Field(..., min_length=1, description="The words quoted, verbatim from the talk.")
+    speaker: Optional[str] = Field(None, description="Id of the person quoted.")
+    section: Optional[str] = Field(None, description="Id of the section the quote belongs to (placement in the brief and deck).")
+
+
+class RecommendationSrc(Strict):
+    lead: str = Field(..., min_length=1, description="Bold lead: the recommendation as a short imperative.")
+    text: str = Field(..., min_length=1, description="What it means, in a sentence or two (inline markup allowed).")
+
+
+class DatasetSrc(Strict):
+    file: str = Field(..., description="CSV file with a header row, relative to the project folder (e.g. assets/data/x.csv). Paths outside the project are refused.")
+    source: str = Field(..., min_length=1, description="Who published the data; printed under every chart that uses it.")
+    url: Optional[str] = Field(None, description="Where the data can be found.")
+    licence: Optional[str] = Field(None, description="Licence of the data, e.g. CC BY-IGO.")
+    as_of: Optional[_dt.date] = Field(None, description="Date the data are current to; printed as 'as of'.")
+    types: dict[str, Literal["number", "date", "text", "month"]] = Field(default_factory=dict, description="Column types where the guess (numbers, YYYY-MM-DD dates, text) is not wanted. 'month' reads YYYY-MM.")
+
+
+Scalar = Union[float, int, str, _dt.date]
+
+
+class RangeSrc(Strict):
+    from_: Optional[Scalar] = Field(None, alias="from", description="Lowest value kept (inclusive).")
+    to: Optional[Scalar] = Field(None, description="Highest value kept (inclusive).")
+
+
+Condition = Union[Scalar, list[Scalar], RangeSrc]
+
+
+class QuerySrc(Strict):
+    """Selects rows and columns of a dataset (used by facts and figures)."""
+
+    dataset: Optional[str] = Field(None, description="Id of a dataset declared under `datasets`.")
+    where: dict[str, Condition] = Field(default_factory=dict, description="Keep rows whose column equals the value, is in the list, or lies in the {from, to} range.")
+    group_by: Optional[str] = Field(None, description="Group rows by this column; values are combined with `aggregate`.")
+    aggregate: Literal["sum", "count", "max", "min", "mean", "first", "last"] = Field("sum", description="How grouped (or all selected) values combine.")
+    sort_by: Optional[str] = Field(None, description="Sort rows by this column.")
+    descending: bool = Field(False, description="Sort from largest to smallest.")
+    limit: Optional[int] = Field(None, ge=1, description="Keep only the first N rows (after sorting).")
+
+
+class FactSrc(QuerySrc):
+    value: str = Field(..., description="Column whose (aggregated) value is the fact; 'count' counts rows.")
+    format: Literal["number", "date", "text", "percent"] = Field("number", description="How the value is written in prose.")
+
+
+class FigureSrc(QuerySrc):
+    id: str = Field(..., pattern=ID_PATTERN, description="Identifier; sections list it in `figures`, prose cites it as {fig:ID}.")
+    kind: str = Field(..., description="Chart kind: bar, hbar, line, area, timeline, big_number, map, or a kind registered by a plugin.")
+    caption: str = Field(..., min_length=1, description="States the finding, e.g. 'Most MINUSMA deaths came from attacks'.")
+    data: Optional[dict[str, list[Optional[Scalar]]]] = Field(None, description="Inline data: column name -> list of values (all of equal length). Use this or `dataset`.")
+    x: Optional[str] = Field(None, description="Category, time or date column.")
+    series: list[str] = Field(default_factory=list, description="Value columns to draw, in order.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Display names for columns.")
+    title: Optional[str] = Field(None, description="Title drawn on the slide version of the chart; defaults to the caption.")
+    x_label: Optional[str] = Field(None, description="Axis label for x.")
+    y_label: Optional[str] = Field(None, description="Axis label for the values.")
+    options: dict[str, Any] = Field(default_factory=dict, description="Kind-specific settings, e.g. stacked: true, highlight: MINUSMA, geojson: assets/data/sahel.geojson.")
+    source: Optional[str] = Field(None, description="Source line; defaults to the dataset's source. Required for inline data.")
+    url: Optional[str] = Field(None, description="Link to the source; defaults to the dataset's.")
+    as_of: Optional[_dt.date] = Field(None, description="'As of' date; defaults to the dataset's.")
+    alt: Optional[str] = Field(None, description="Alternative text for readers who cannot see the chart; generated from the data when absent.")
+    note: Optional[str] = Field(None, description="A note printed under the source line (e.g. why a number differs from the talk).")
+    editable: bool = Field(False, description="In the deck, make a native PowerPoint chart with its data embedded instead of a picture.")
+
+
+class ReferenceSrc(Strict):
+    title: str = Field(..., min_length=1, description="Title of the work.")
+    url: Optional[str] = Field(None, description="Link, written as a live link; never fetched.")
+    publisher: Optional[str] = Field(None, description="Author or publisher.")
+    date: Optional[Union[_dt.date, str]] = Field(None, description="Date of publication (YYYY-MM-DD, or a year).")
+    note: Optional[str] = Field(None, description="What the reference supports.")
+
+
+class SourceFile(Strict):
+    """One event's content: the single source of the brief and the deck."""
+
+    briefdeck: Literal[1] = Field(..., description="Format version of this file; currently 1.")
+    meta: MetaSrc = Field(default_factory=MetaSrc, description="Language, paper, edition date, theme and template.")
+    event: EventSrc = Field(..., description="The event the content comes from.")
+    people: list[PersonSrc] = Field(..., min_length=1, description="Speakers, panellists and the moderator.")
+    summary: str = Field(..., min_length=1, description="One paragraph: the argument in brief.")
+    key_messages: list[str] = Field(..., min_length=1, max_length=7, description="Three to five key messages, shown on page 1 and on their own slide.")
+    sections: list[SectionSrc] = Field(..., min_length=1, description="The talk's parts, in order.")
+    quotes: list[QuoteSrc] = Field(default_factory=list, description="Notable quotes, shown as pull quotes and on a quote slide.")
+    recommendations: list[RecommendationSrc] = Field(default_factory=list, description="What the speaker recommends, numbered.")
+    datasets: dict[str, DatasetSrc] = Field(default_factory=dict, description="Data files used by facts and figures, keyed by id.")
+    facts: dict[str, FactSrc] = Field(default_factory=dict, description="Values computed from datasets, cited in prose as {fact:ID}.")
+    figures: list[FigureSrc] = Field(default_factory=list, description="Charts, each placed by the section that lists it.")
+    references: list[ReferenceSrc] = Field(default_factory=list, description="Sources and further reading.")
+
+    @field_validator("key_messages")
+    @classmethod
+    def _non_blank(cls, v: list[str]) -> list[str]:
+        if any(not s.strip() for s in v):
+            raise ValueError("a key message is empty")
+        return v
+
+
+def json_schema() -> dict[str, Any]:
+    schema = SourceFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "briefdeck source"
+    return schema
