@@ -222,6 +222,7 @@ class Document:
     meta: Meta
     event: Event
     people: tuple[Person, ...]
+    preface: Optional[Text]
     summary: Text
     key_messages: tuple[Text, ...]
     sections: tuple[Section, ...]
@@ -230,7 +231,8 @@ class Document:
     references: tuple[Reference, ...]
     source_path: str
     loc: Loc = NOWHERE
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # formatted "path:line:col: warning: ..." lines
+    inputs: tuple[str, ...] = field(default=())  # every file read to make it (data, maps, template)
 
     @property
     def figures(self) -> tuple[Figure, ...]:

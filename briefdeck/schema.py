@@ -147,6 +147,7 @@ class SourceFile(Strict):
     meta: MetaSrc = Field(default_factory=MetaSrc, description="Language, paper, edition date, theme and template.")
     event: EventSrc = Field(..., description="The event the content comes from.")
     people: list[PersonSrc] = Field(..., min_length=1, description="Speakers, panellists and the moderator.")
+    preface: Optional[str] = Field(None, description="A note introducing the brief (whose contribution it records, where and when), printed under the title band and in the deck's notes.")
     summary: str = Field(..., min_length=1, description="One paragraph: the argument in brief.")
     key_messages: list[str] = Field(..., min_length=1, max_length=7, description="Three to five key messages, shown on page 1 and on their own slide.")
     sections: list[SectionSrc] = Field(..., min_length=1, description="The talk's parts, in order.")

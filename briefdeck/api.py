@@ -1,0 +1,277 @@
+"""The one public entry point: build(sources, options) -> results.
+
+Per source: fingerprint the inputs (cheap: hashes only, no heavy imports); if the build
+record beside the outputs matches and the outputs are intact, nothing is written. Otherwise
+load and validate the source, render every requested format to temporary files, and publish
+them together; the manifest is written last. The renderers are imported only when needed,
+so checks and no-op rebuilds never pay for reportlab, python-pptx or matplotlib.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import __version__
+from .errors import BriefdeckError, RenderError, SourceError, UsageError
+from .publish import (
+    STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json,
+)
+
+FORMATS = {"pdf": ".pdf", "pptx": ".pptx"}  # renderer name -> suffix; the registry is in _render
+_LIBS = ("reportlab", "python-pptx", "matplotlib", "PyYAML", "svglib", "markdown-it-py", "babel", "pydantic")
+
+
+@dataclass(frozen=True)
+class Options:
+    formats: tuple[str, ...] = ("pdf", "pptx")
+    out_dir: Path = Path("output")
+    paper: Optional[str] = None
+    template: Optional[Path] = None
+    slides: Optional[str] = None
+    force: bool = False
+    strict: bool = False
+    check_only: bool = False
+    jobs: int = 1
+    wait: float = 0.0
+
+
+@dataclass
+class Artefact:
+    path: Path
+    format: str
+    status: str  # "built" | "up-to-date"
+    size: int = 0
+    sha256: str = ""
+    count: int = 0  # pages or slides
+
+    def as_json(self, root: Path) -> dict:
+        unit = "pages" if self.format == "pdf" else "slides"
+        return {"path": self.path.name, "format": self.format, "status": self.status, "size": self.size, "sha256": self.sha256, unit: self.count}
+
+
+@dataclass
+class SourceResult:
+    source: Path
+    artefacts: list[Artefact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: Optional[BriefdeckError] = None
+    inputs: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+Log = Callable[[str, dict], None]
+
+
+def _versions() -> dict:
+    out = {"briefdeck": __version__, "python": sys.version.split()[0]}
+    for lib in _LIBS:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            out[lib] = None
+    return out
+
+
+def _theme_files() -> list[Path]:
+    from .paths import ASSETS
+
+    return sorted(p for p in (ASSETS / "themes").rglob("*") if p.is_file()) + sorted((ASSETS / "fonts").glob("*.ttf")) + [ASSETS / "charts.mplstyle"] + sorted((ASSETS / "templates").glob("*.pptx"))
+
+
+def _fingerprint(files: list[Path]) -> dict:
+    return {str(p): (sha256_file(p) if p.is_file() else None) for p in files}
+
+
+def _options_key(opts: Options, fmt: str) -> dict:
+    return {"format": fmt, "paper": opts.paper, "template": str(opts.template) if opts.template else None,
+            "slides": opts.slides, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+
+
+def _up_to_date(src: Path, opts: Options) -> Optional[list[Artefact]]:
+    """The artefacts, if the build record shows nothing changed and the outputs are intact."""
+    rec = read_record(opts.out_dir, src.stem)
+    if not rec or opts.force:
+        return None
+    if rec.get("versions") != _versions():
+        return None
+    files = [Path(p) for p in rec.get("inputs", {})]
+    if _fingerprint(files) != rec["inputs"] or str(src.resolve()) not in rec["inputs"]:
+        return None
+    arts = []
+    for fmt in opts.formats:
+        entry = rec.get("outputs", {}).get(fmt)
+        if not entry or entry.get("options") != _options_key(opts, fmt):
+            return None
+        path = opts.out_dir / entry["path"]
+        try:
+            if path.stat().st_size != entry["size"] or sha256_file(path) != entry["sha256"]:
+                return None
+        except OSError:
+            return None
+        arts.append(Artefact(path, fmt, "up-to-date", entry["size"], entry["sha256"], entry.get("count", 0)))
+    return arts
+
+
+def _epoch_date(doc):
+    """SOURCE_DATE_EPOCH, when set, stamps the outputs instead of the source's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return doc
+    try:
+        day = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp — unset it or give seconds since 1970") from None
+    return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, updated=day))
+
+
+def _render(fmt: str, doc, out: Path, opts: Options, theme, charts) -> dict:
+    if fmt == "pdf":
+        from .render.pdf import render_pdf
+
+        return render_pdf(doc, out, theme=theme, charts=charts, paper=opts.paper)
+    if fmt == "pptx":
+        from .render.pptx import render_pptx
+
+        template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
+        return render_pptx(doc, out, theme=theme, charts=charts, template=template, slides=opts.slides)
+    raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
+
+
+def check(sources: list[Path]) -> list[SourceResult]:
+    """Validate sources without writing anything."""
+    from .load import load_document
+
+    results = []
+    for src in sources:
+        res = SourceResult(src)
+        try:
+            doc = load_document(src)
+            res.warnings.extend(doc.warnings)
+        except BriefdeckError as exc:
+            res.error = exc
+        results.append(res)
+    return results
+
+
+def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
+    res = SourceResult(src)
+    fresh = _up_to_date(src, opts)
+    if fresh is not None:
+        res.artefacts = fresh
+        for a in fresh:
+            log("up-to-date", {"source": str(src), "path": str(a.path), "size": a.size})
+        return res
+    from .charts import ChartService
+    from .load import load_document
+    from .theme import load_theme
+
+    doc = _epoch_date(load_document(src))
+    res.warnings.extend(doc.warnings)
+    if opts.strict and doc.warnings:
+        raise SourceError_from_warnings(doc.warnings)
+    theme = load_theme(doc.meta.theme)
+    charts = ChartService(theme, cache_dir=None if opts.force else opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs)
+    pending: list[tuple[Path, Path]] = []
+    counts = {}
+    try:
+        for fmt in opts.formats:
+            final = opts.out_dir / f"{src.stem}{FORMATS[fmt]}"
+            tmp = temp_path(final)
+            pending.append((tmp, final))
+            try:
+                info = _render(fmt, doc, tmp, opts, theme, charts)
+            except BriefdeckError:
+                raise
+            except OSError as exc:
+                raise RenderError(f"{final}: cannot write the {fmt.upper()} ({exc.strerror}) — check free space and permissions; the previous output is kept") from None
+            counts[fmt] = info.get("pages") or info.get("slides") or 0
+            for w in info.get("warnings", ()):
+                res.warnings.append(f"{final}: warning: {w}")
+        if opts.strict and len(res.warnings) > len(doc.warnings):
+            raise SourceError_from_warnings(res.warnings[len(doc.warnings):])
+        commit(pending)  # both outputs of a source appear together, or neither
+    finally:
+        for tmp, _ in pending:
+            if tmp.exists():
+                tmp.unlink()
+    inputs = [src.resolve()] + [Path(p) for p in doc.inputs] + _theme_files()
+    if opts.template:
+        inputs.append(opts.template.resolve())
+    record = {"source": str(src), "versions": _versions(), "inputs": _fingerprint(inputs), "outputs": {}}
+    old = read_record(opts.out_dir, src.stem) or {}
+    record["outputs"] = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats}
+    for fmt, (_, final) in zip(opts.formats, pending):
+        a = Artefact(final, fmt, "built", final.stat().st_size, sha256_file(final), counts[fmt])
+        res.artefacts.append(a)
+        record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt)}
+        log("built", {"source": str(src), "path": str(final), "size": a.size})
+    write_json(record_path(opts.out_dir, src.stem), record)
+    res.inputs = record["inputs"]
+    return res
+
+
+def SourceError_from_warnings(warnings: list[str]) -> SourceError:
+    from .errors import Problem
+
+    probs = []
+    for w in warnings:
+        head = w.split("\n", 1)[0]
+        probs.append(Problem(head.split(": ")[0], 0, 0, "--strict: " + head.split(": ", 1)[-1], "strict"))
+    return SourceError(probs)
+
+
+def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
+    """Build every source; a failing source does not stop the others."""
+    log = log or (lambda event, data: None)
+    unknown = [f for f in opts.formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}' — use one of: {', '.join(FORMATS)}")
+    if opts.check_only:
+        return check(sources)
+    results = []
+    with output_lock(opts.out_dir, opts.wait):
+        for p in clean_temp_files(opts.out_dir):
+            log("cleaned", {"path": str(p)})
+        for src in sources:
+            try:
+                results.append(build_one(src, opts, log))
+            except BriefdeckError as exc:
+                results.append(SourceResult(src, error=exc))
+        _write_manifest(opts.out_dir, results)
+    return results
+
+
+def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
+    """The manifest lists every artefact of the folder; written last, as the commit marker."""
+    path = out_dir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {"artefacts": {}}
+    arts = manifest.get("artefacts", {})
+    for r in results:
+        if not r.ok:
+            continue
+        rec = read_record(out_dir, r.source.stem) or {}
+        for a in r.artefacts:
+            entry = a.as_json(out_dir)
+            entry["source"] = str(r.source)
+            entry["inputs"] = rec.get("inputs", {})
+            arts[a.path.name] = entry
+    manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
+    write_json(path, manifest)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,144 @@
+"""Command line: argument parsing, and the one place where errors become messages and exit codes.
+
+Exit codes: 0 built or up to date; 1 a build failed; 2 invalid input or usage; 3 output
+folder locked by another run. No traceback unless --debug.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .errors import BriefdeckError, SourceError, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too, but we want our format
+        raise UsageError(f"{message} — see 'python build.py --help'")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="briefdeck", description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.")
+    p.add_argument("sources", nargs="*", type=Path, help="source files (default: every source/*.yaml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: output/)")
+    p.add_argument("--format", action="append", choices=["pdf", "pptx"], help="build only this format (repeatable; default: both)")
+    p.add_argument("--paper", choices=["a4", "letter"], help="paper size of the brief (overrides the source)")
+    p.add_argument("--template", type=Path, help="deck template .pptx whose layouts, colours and fonts the deck uses")
+    p.add_argument("--slides", help="build a subset deck: slide numbers of the full deck ('1-3,7') or a section id")
+    p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
+    p.add_argument("--check-template", type=Path, metavar="FILE", help="report which slide roles a .pptx template can serve, then exit")
+    p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
+    p.add_argument("--force", action="store_true", help="rebuild everything, ignoring build records and the chart cache")
+    p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes for chart rendering (default: 1)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
+    p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    p.add_argument("--version", action="version", version=f"briefdeck {__version__}", help="print the version and exit")
+    return p
+
+
+class _Reporter:
+    def __init__(self, fmt: str, quiet: bool):
+        self.fmt, self.quiet = fmt, quiet
+
+    def emit(self, event: str, data: dict, *, always: bool = False) -> None:
+        if self.quiet and not always:
+            return
+        if self.fmt == "json":
+            print(json.dumps({"event": event, **data}, ensure_ascii=False, default=str), file=sys.stderr)
+            return
+        if event in ("built", "up-to-date"):
+            size = data["size"]
+            human = f"{size / 1024:.0f} KB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MB"
+            verb = "wrote" if event == "built" else "up to date"
+            print(f"{verb} {data['path']} ({human})", file=sys.stderr)
+        elif event == "cleaned":
+            print(f"removed leftover temporary file {data['path']}", file=sys.stderr)
+        elif event in ("error", "warning"):
+            print(data["message"], file=sys.stderr)
+        elif event == "ok":
+            print(data["message"], file=sys.stderr)
+
+    def problem(self, exc: BriefdeckError) -> None:
+        if isinstance(exc, SourceError):
+            for p in exc.problems:
+                if self.fmt == "json":
+                    self.emit("error", {"file": p.file, "line": p.line, "col": p.col, "code": p.code, "message": p.message}, always=True)
+                else:
+                    print(p.format(), file=sys.stderr)
+            n = len(exc.problems)
+            if self.fmt == "text" and n > 1:
+                print(f"{n} problems; nothing was written — fix them and build again", file=sys.stderr)
+        else:
+            self.emit("error", {"message": f"error: {exc}"}, always=True)
+
+
+def _default_sources() -> list[Path]:
+    found = sorted(Path("source").glob("*.yaml"))
+    if not found:
+        raise UsageError("no sources given and no source/*.yaml here — name a source file, or run from the project folder")
+    return found
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    log_json = "--log-format=json" in argv or ("--log-format" in argv and argv[argv.index("--log-format") + 1:][:1] == ["json"])
+    rep = _Reporter("json" if log_json else "text", quiet=False)
+    try:
+        args = make_parser().parse_args(argv)
+        rep = _Reporter(args.log_format, args.quiet)
+        return _run(args, rep)
+    except BriefdeckError as exc:
+        rep.problem(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; previous outputs are unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # the boundary: a bug must still leave a readable message
+        if debug:
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {exc} — the previous outputs are unchanged; run again with --debug and report it", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace, rep: _Reporter) -> int:
+    from . import api
+
+    if args.schema:
+        from .schema import json_schema
+
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if args.check_template:
+        from .render.pptx import check_template
+
+        report = check_template(args.check_template)
+        print(report.format() if hasattr(report, "format") else report)
+        return EXIT_OK if getattr(report, "ok", True) else EXIT_INVALID
+    if args.jobs < 1:
+        raise UsageError("--jobs needs a number of at least 1")
+    sources = args.sources or _default_sources()
+    opts = api.Options(
+        formats=tuple(dict.fromkeys(args.format or ["pdf", "pptx"])), out_dir=args.out or Path("output"), paper=args.paper,
+        template=args.template, slides=args.slides, force=args.force, strict=args.strict, check_only=args.check,
+        jobs=args.jobs, wait=args.wait,
+    )
+    results = api.build(sources, opts, log=rep.emit)
+    worst = EXIT_OK
+    for r in results:
+        for w in r.warnings:
+            rep.emit("warning", {"message": w, "source": str(r.source)}, always=True)
+        if r.error is not None:
+            rep.problem(r.error)
+            worst = max(worst, r.error.exit_code if r.error.exit_code != EXIT_LOCKED else EXIT_FAILED)
+        elif args.check:
+            rep.emit("ok", {"message": f"{r.source}: ok"})
+    return worst

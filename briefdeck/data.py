@@ -1,0 +1,245 @@
+"""Data for charts and facts: CSV files read safely, typed, and queried.
+
+Numbers in a brief must come from a named file, so every cell keeps its file, line and
+column: a non-numeric value in a numeric column is reported where it stands. Queries are
+declarative (where / group_by / aggregate / sort / limit) -- nothing in a source runs code.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from .model import DataTable
+
+MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+class DataProblem(Exception):
+    """A problem located in a data file (line, col are 1-based; 0 = whole file)."""
+
+    def __init__(self, file: str, line: int, col: int, message: str, code: str = "data"):
+        super().__init__(message)
+        self.file, self.line, self.col, self.message, self.code = file, line, col, message, code
+
+
+class PathProblem(ValueError):
+    pass
+
+
+def resolve_in(root: Path, rel: str, allowed: tuple[Path, ...] = ()) -> Path:
+    """A path from a source, resolved inside the project (or an allowed folder) only.
+
+    Absolute paths, ``..`` and symlinks that lead out are refused: a source edited by
+    someone else must not make the builder read arbitrary files.
+    """
+    if not isinstance(rel, str) or not rel.strip():
+        raise PathProblem("the path is empty — give a path relative to the project folder")
+    p = Path(rel)
+    if p.is_absolute() or rel.startswith(("~", "\\")) or ":" in p.parts[0]:
+        raise PathProblem(f"'{rel}' is an absolute path — give a path relative to the project folder {root}")
+    if ".." in p.parts:
+        raise PathProblem(f"'{rel}' goes up with '..' — paths must stay inside the project folder {root}")
+    full = (root / p).resolve()
+    for base in (root.resolve(),) + tuple(a.resolve() for a in allowed):
+        if full == base or base in full.parents:
+            return full
+    raise PathProblem(f"'{rel}' leads outside the project folder (through a symbolic link?) — copy the file into the project")
+
+
+def _is_nan_word(s: str) -> bool:
+    return s.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}
+
+
+def _to_number(s: str) -> float | int:
+    t = s.strip().replace(",", "") if s.count(",") and s.replace(",", "").replace(".", "").strip("-+").isdigit() else s.strip()
+    if _is_nan_word(t):
+        raise ValueError("not finite")
+    v = float(t)
+    if not math.isfinite(v):
+        raise ValueError("not finite")
+    return int(v) if v.is_integer() and "." not in t and "e" not in t.lower() else v
+
+
+def _to_date(s: str) -> _dt.date:
+    return _dt.date.fromisoformat(s.strip())
+
+
+def _to_month(s: str) -> _dt.date:
+    y, m = s.strip().split("-")
+    return _dt.date(int(y), int(m), 1)
+
+
+CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "number": _to_number,
+    "date": _to_date,
+    "month": _to_month,
+    "text": lambda s: s,
+}
+_EXPECT = {"number": "a number", "date": "a date YYYY-MM-DD", "month": "a month YYYY-MM", "text": "text"}
+
+
+def _guess(values: list[str]) -> str:
+    filled = [v for v in values if v.strip()]
+    if not filled:
+        return "text"
+    for kind in ("number", "date"):
+        try:
+            for v in filled:
+                if kind == "number" and _is_nan_word(v):
+                    return "number"  # so the NaN is reported, not read as text
+                CONVERTERS[kind](v)
+            return kind
+        except ValueError:
+            continue
+    return "text"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A typed table read from a CSV file."""
+
+    path: Path
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    types: dict
+
+    def table(self) -> DataTable:
+        return DataTable(self.columns, self.rows)
+
+
+def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
+    """Read a CSV with a header row; convert columns by declared or guessed type."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        raise DataProblem(display, 0, 0, "file not found — check the path (relative to the project folder)", "data.missing") from None
+    if size > MAX_CSV_BYTES:
+        raise DataProblem(display, 0, 0, f"file is {size // 1048576} MB, over the {MAX_CSV_BYTES // 1048576} MB limit — reduce it to the rows the charts need", "data.size")
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataProblem(display, line, 0, "not valid UTF-8 — save the file as UTF-8 CSV", "data.encoding") from None
+    if "\x00" in text:
+        raise DataProblem(display, 0, 0, "this is not a text CSV file (it contains NUL bytes) — export it as CSV", "data.binary")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise DataProblem(display, 1, 1, "the file is empty — it needs a header row and data rows", "data.empty") from None
+    header = [h.strip() for h in header]
+    if len(set(header)) != len(header) or not all(header):
+        raise DataProblem(display, 1, 1, "header names must be unique and non-empty — rename the columns", "data.header")
+    raw_rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(raw_rows) >= MAX_ROWS:
+                raise DataProblem(display, reader.line_num, 0, f"more than {MAX_ROWS} rows — reduce the file to the rows the charts need", "data.rows")
+            if len(row) != len(header):
+                raise DataProblem(display, reader.line_num, 1, f"row has {len(row)} cells but the header has {len(header)} — fix the row (quote cells that contain commas)", "data.shape")
+            raw_rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise DataProblem(display, reader.line_num, 0, f"CSV syntax error: {exc} — fix the quoting", "data.syntax") from None
+    unknown = set(types) - set(header)
+    if unknown:
+        raise DataProblem(display, 1, 1, f"types given for missing column(s) {', '.join(sorted(unknown))} — columns are: {', '.join(header)}", "data.column")
+    kinds = {h: types.get(h) or _guess([r[i] for _, r in raw_rows]) for i, h in enumerate(header)}
+    rows = []
+    for line, row in raw_rows:
+        out = []
+        for i, (h, cell) in enumerate(zip(header, row)):
+            if not cell.strip():
+                out.append(None)
+                continue
+            try:
+                out.append(CONVERTERS[kinds[h]](cell))
+            except (ValueError, TypeError):
+                raise DataProblem(display, line, i + 1, f"'{cell}' in column '{h}' is not {_EXPECT[kinds[h]]} — correct the cell or declare the column's type", "data.value") from None
+        rows.append(tuple(out))
+    return Dataset(path, tuple(header), tuple(rows), kinds)
+
+
+# ---- queries -----------------------------------------------------------------------------
+
+def _matches(value: Any, cond: Any) -> bool:
+    if isinstance(cond, dict):  # a {from, to} range
+        lo, hi = cond.get("from"), cond.get("to")
+        if value is None:
+            return False
+        try:
+            return (lo is None or value >= lo) and (hi is None or value <= hi)
+        except TypeError:
+            return False
+    if isinstance(cond, list):
+        return any(_matches(value, c) for c in cond)
+    if isinstance(value, _dt.date) and isinstance(cond, str):
+        return value.isoformat().startswith(cond)  # "2018-03" matches a month column
+    return value == cond
+
+
+def _combine(values: list[Any], how: str) -> Any:
+    nums = [v for v in values if v is not None]
+    if how == "count":
+        return len(values)
+    if how in ("first", "last"):
+        return (nums[0] if how == "first" else nums[-1]) if nums else None
+    if not nums:
+        return None
+    if how == "sum":
+        return sum(nums)
+    if how == "max":
+        return max(nums)
+    if how == "min":
+        return min(nums)
+    if how == "mean":
+        return sum(nums) / len(nums)
+    raise ValueError(how)
+
+
+@dataclass(frozen=True)
+class Query:
+    where: dict
+    group_by: Optional[str] = None
+    aggregate: str = "sum"
+    sort_by: Optional[str] = None
+    descending: bool = False
+    limit: Optional[int] = None
+
+
+def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> DataTable:
+    """Filter, group, sort and cut a table. Column names must already be checked."""
+    idx = {c: i for i, c in enumerate(table.columns)}
+    rows = [r for r in table.rows if all(_matches(r[idx[c]], cond) for c, cond in q.where.items())]
+    columns = list(table.columns)
+    if q.group_by:
+        groups: dict[Any, list[tuple]] = {}
+        for r in rows:
+            groups.setdefault(r[idx[q.group_by]], []).append(r)
+        value_cols = [c for c in (keep or columns) if c != q.group_by]
+        columns = [q.group_by] + value_cols
+        rows = [tuple([g] + [_combine([r[idx[c]] for r in grp], q.aggregate) for c in value_cols]) for g, grp in groups.items()]
+        idx = {c: i for i, c in enumerate(columns)}
+    if q.sort_by:
+        rows.sort(key=lambda r: (r[idx[q.sort_by]] is None, r[idx[q.sort_by]]), reverse=False)
+        if q.descending:
+            present = [r for r in rows if r[idx[q.sort_by]] is not None][::-1]
+            rows = present + [r for r in rows if r[idx[q.sort_by]] is None]
+    if q.limit:
+        rows = rows[: q.limit]
+    if keep:
+        sel = [idx[c] for c in keep]
+        columns = list(keep)
+        rows = [tuple(r[i] for i in sel) for r in rows]
+    return DataTable(tuple(columns), tuple(tuple(r) for r in rows))

@@ -1,0 +1,96 @@
+"""Locale-aware dates and numbers, and inline markup -> ``Span`` runs.
+
+Inline strings are CommonMark inline syntax parsed by markdown-it-py (emphasis, links;
+raw HTML off) with its typographer for quotes, dashes and ellipses, so authors can type
+straight quotes and ``--`` and still get typeset text. Dates follow the document's language
+("25 April 2018", "25 avril 2018") via Babel, never raw ISO strings.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from markdown_it import MarkdownIt
+
+from .model import Loc, Span, Text
+
+# Day-month-year reads unambiguously in English and French alike (DESIGN.md: "25 April 2018").
+DATE_PATTERN = "d MMMM y"
+_QUOTES = {"fr": ("«\u202f", "\u202f»", "‹\u202f", "\u202f›"), "de": tuple("„“‚‘")}
+_DEFAULT_QUOTES = tuple("“”‘’")
+# A number followed by a unit stays on one line: "250 personnel" may break, "4,000 h" may not.
+_UNIT = re.compile(r"(?<=\d) (?=(?:km|kg|lb|m|mm|cm|h|%|per cent|USD|CAD|EUR|\$)\b)")
+
+
+def babel_locale(language: str) -> Locale:
+    return Locale.parse(language.replace("-", "_"))
+
+
+def format_day(d: _dt.date, language: str) -> str:
+    return format_date(d, DATE_PATTERN, locale=babel_locale(language))
+
+
+def format_number(v: float, language: str) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return format_decimal(v, locale=babel_locale(language))
+
+
+def format_percentage(v: float, language: str) -> str:
+    return format_percent(v, locale=babel_locale(language))
+
+
+@lru_cache(maxsize=8)
+def _parser(language: str) -> MarkdownIt:
+    quotes = _QUOTES.get(language.split("-")[0], _DEFAULT_QUOTES)
+    md = MarkdownIt("zero", {"typographer": True, "quotes": list(quotes), "linkify": False})
+    return md.enable(["emphasis", "link", "escape", "replacements", "smartquotes", "newline", "entity"])
+
+
+def parse_inline(source: str, language: str, loc: Loc) -> Text:
+    """Markdown inline text -> Text of spans (bold/italic/link), typographically set."""
+    tokens = _parser(language).parseInline(" ".join(source.split()))
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
+    for tok in tokens[0].children or () if tokens else ():
+        t = tok.type
+        if t == "text":
+            if tok.content:
+                spans.append(Span(_UNIT.sub("\u00a0", tok.content), bold > 0, italic > 0, href))
+        elif t in ("softbreak", "hardbreak"):
+            spans.append(Span(" ", bold > 0, italic > 0, href))
+        elif t == "strong_open":
+            bold += 1
+        elif t == "strong_close":
+            bold -= 1
+        elif t == "em_open":
+            italic += 1
+        elif t == "em_close":
+            italic -= 1
+        elif t == "link_open":
+            href = tok.attrs.get("href")
+        elif t == "link_close":
+            href = None
+        else:  # anything else is shown as written, never interpreted
+            spans.append(Span(tok.content, bold > 0, italic > 0, href))
+    return Text(tuple(_merge(spans)), loc)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in spans:
+        if out and (out[-1].bold, out[-1].italic, out[-1].href) == (s.bold, s.italic, s.href):
+            out[-1] = Span(out[-1].text + s.text, s.bold, s.italic, s.href)
+        else:
+            out.append(s)
+    return out
+
+
+def escape_markdown(text: str) -> str:
+    """Make a computed value safe to splice into inline markup."""
+    return re.sub(r"([\\`*_\[\]()#+!<>{}])", r"\\\1", text)

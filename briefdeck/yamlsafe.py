@@ -1,0 +1,183 @@
+"""Read a YAML source safely and keep where every value came from.
+
+PyYAML's safe loader still accepts duplicate keys silently, expands aliases without bound
+("billion laughs") and forgets line numbers once values are built. So we compose the node
+graph ourselves (C composer when available: ~17x faster), build plain Python values with
+only the standard YAML tags, and record each value's (line, column) by its path, e.g.
+``("sections", 2, "title") -> (41, 12)``. Every problem found is collected, not just the
+first, so an author fixes a file in one pass.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+try:  # the C loader keeps marks too and is far faster on large sources
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 2 * 1024 * 1024  # a talk is tens of KB; anything this big is a mistake or an attack
+MAX_NODES = 200_000  # values built, counting alias expansions: stops "billion laughs" early
+MAX_DEPTH = 40
+
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+@dataclass
+class Located:
+    """The plain data of a YAML file and the position of every value in it."""
+
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # where a mapping key itself stands
+    lines: list[str] = field(default_factory=list)
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``path``, or of its nearest ancestor."""
+        table = self.key_marks if key else self.marks
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if not key and p in self.key_marks:
+                return self.key_marks[p]
+            p = p[:-1]
+        return self.marks.get((), (1, 1))
+
+
+def excerpt(lines: list[str], line: int, col: int) -> str | None:
+    """The offending line with a caret under the column, as compilers print it."""
+    if not (1 <= line <= len(lines)):
+        return None
+    text = lines[line - 1].rstrip("\n").expandtabs(1)
+    return f"  {line:>4} | {text}\n       | {' ' * max(col - 1, 0)}^"
+
+
+class _Builder:
+    def __init__(self, file: str, lines: list[str]):
+        self.file, self.lines = file, lines
+        self.out = Located(None, lines=lines)
+        self.problems: list[Problem] = []
+        self.count = 0
+        self._scalar = yaml.constructor.SafeConstructor()
+
+    def problem(self, line: int, col: int, message: str, code: str) -> None:
+        self.problems.append(Problem(self.file, line, col, message, code, excerpt=excerpt(self.lines, line, col)))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig()
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.out.marks[path] = (line, col)
+        if depth > MAX_DEPTH:
+            self.problem(line, col, f"nesting deeper than {MAX_DEPTH} levels — flatten the structure", "yaml.depth")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag not in (_STD + "map",):
+                self.problem(line, col, f"tag {node.tag} is not allowed — remove it", "yaml.tag")
+                return None
+            result: dict[str, Any] = {}
+            for k_node, v_node in node.value:
+                kl, kc = k_node.start_mark.line + 1, k_node.start_mark.column + 1
+                if k_node.tag == _STD + "merge":
+                    self.problem(kl, kc, "merge keys ('<<') are not supported — write the keys out", "yaml.merge")
+                    continue
+                if not isinstance(k_node, yaml.ScalarNode):
+                    self.problem(kl, kc, "a key must be plain text — remove the complex key", "yaml.key")
+                    continue
+                key = k_node.value
+                if key in result:
+                    first = self.out.key_marks[path + (key,)][0]
+                    self.problem(kl, kc, f"duplicate key '{key}' (first defined on line {first}) — remove or rename one of them", "yaml.duplicate-key")
+                    continue
+                self.out.key_marks[path + (key,)] = (kl, kc)
+                result[key] = self.build(v_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _STD + "seq":
+                self.problem(line, col, f"tag {node.tag} is not allowed — remove it", "yaml.tag")
+                return None
+            return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(line, col, f"tag {node.tag} is not allowed — sources hold plain text, numbers and dates only", "yaml.tag")
+            return None
+        try:
+            value = self._scalar.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            self.problem(line, col, f"cannot read this value ({exc}) — check the date or number", "yaml.value")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(line, col, f"'{node.value}' is not a finite number — give a real number", "yaml.nan")
+            return None
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        return value
+
+
+class _TooBig(Exception):
+    pass
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text, refusing non-UTF-8 with the position of the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):  # a BOM is harmless: editors on Windows add it
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(file, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 — save the file as UTF-8", "file.encoding")]
+
+
+def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
+    """Parse ``raw`` into located plain data; return every problem found."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(file, 0, 0, f"file is {len(raw) // 1024} KB, more than the {MAX_BYTES // 1024} KB a source may be — split it or remove embedded data", "file.size")]
+    text, problems = decode(raw, file)
+    if text is None:
+        return None, problems
+    lines = text.splitlines()
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
+        return None, [Problem(file, 1, 1, "the file is empty — start it with 'briefdeck: 1' and the event (see docs/source-format.md)", "file.empty")]
+    for n, ln in enumerate(lines, 1):
+        indent = ln[: len(ln) - len(ln.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(Problem(file, n, indent.index("\t") + 1, "tab used for indentation — YAML needs spaces; replace the tab with spaces", "yaml.tab", excerpt=excerpt(lines, n, indent.index("\t") + 1)))
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or "invalid YAML"
+        hint = "check indentation, colons and quotes on this line or the one above"
+        if "found duplicate anchor" in str(exc) or "undefined alias" in str(exc):
+            hint = "define the anchor (&name) once before using it (*name)"
+        return None, [Problem(file, line, col, f"YAML syntax error: {what} — {hint}", "yaml.syntax", excerpt=excerpt(lines, line, col))]
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        return None, [Problem(file, 0, 0, f"YAML error: {exc} — remove control characters", "yaml.syntax")]
+    if node is None:
+        return None, [Problem(file, 1, 1, "the file is empty — start it with 'briefdeck: 1'", "file.empty")]
+    b = _Builder(file, lines)
+    try:
+        data = b.build(node, (), 0)
+    except _TooBig:
+        return None, [Problem(file, 1, 1, f"the document expands to more than {MAX_NODES} values (aliases repeated?) — remove the repeated aliases", "yaml.too-many-nodes")]
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "the document nests too deeply or refers to itself — remove recursive aliases", "yaml.depth")]
+    b.out.data = data
+    return b.out, b.problems
