@@ -43,9 +43,9 @@ def resolve_in(root: Path, rel: str, allowed: tuple[Path, ...] = ()) -> Path:
         raise PathProblem("the path is empty — give a path relative to the project folder")
     p = Path(rel)
     if p.is_absolute() or rel.startswith(("~", "\\")) or ":" in p.parts[0]:
-        raise PathProblem(f"'{rel}' is an absolute path — give a path relative to the project folder {root}")
+        raise PathProblem(f"'{rel}' is an absolute path — give a path relative to the project folder")
     if ".." in p.parts:
-        raise PathProblem(f"'{rel}' goes up with '..' — paths must stay inside the project folder {root}")
+        raise PathProblem(f"'{rel}' goes up with '..' — paths must stay inside the project folder")
     full = (root / p).resolve()
     for base in (root.resolve(),) + tuple(a.resolve() for a in allowed):
         if full == base or base in full.parents:
@@ -85,19 +85,24 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 _EXPECT = {"number": "a number", "date": "a date YYYY-MM-DD", "month": "a month YYYY-MM", "text": "text"}
 
 
+def _parses(kind: str, v: str) -> bool:
+    try:
+        CONVERTERS[kind](v)
+        return True
+    except ValueError:
+        return _is_nan_word(v) and kind == "number"
+
+
 def _guess(values: list[str]) -> str:
+    """Number or date when most cells read so: the odd cell out is then reported as a
+    typo at its line, instead of silently turning the whole column into text."""
     filled = [v for v in values if v.strip()]
     if not filled:
         return "text"
     for kind in ("number", "date"):
-        try:
-            for v in filled:
-                if kind == "number" and _is_nan_word(v):
-                    return "number"  # so the NaN is reported, not read as text
-                CONVERTERS[kind](v)
+        good = sum(_parses(kind, v) for v in filled)
+        if good == len(filled) or (good >= 2 and good * 4 >= len(filled) * 3):
             return kind
-        except ValueError:
-            continue
     return "text"
 
 
@@ -152,6 +157,8 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
             raw_rows.append((reader.line_num, row))
     except csv.Error as exc:
         raise DataProblem(display, reader.line_num, 0, f"CSV syntax error: {exc} — fix the quoting", "data.syntax") from None
+    if not raw_rows:
+        raise DataProblem(display, 1, 1, "the file has a header but no data rows — add the data", "data.empty")
     unknown = set(types) - set(header)
     if unknown:
         raise DataProblem(display, 1, 1, f"types given for missing column(s) {', '.join(sorted(unknown))} — columns are: {', '.join(header)}", "data.column")
@@ -166,6 +173,8 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
             try:
                 out.append(CONVERTERS[kinds[h]](cell))
             except (ValueError, TypeError):
+                if _is_nan_word(cell):
+                    raise DataProblem(display, line, i + 1, f"'{cell}' in column '{h}' is not a finite number — give the value, or leave the cell empty if it is missing", "data.nan") from None
                 raise DataProblem(display, line, i + 1, f"'{cell}' in column '{h}' is not {_EXPECT[kinds[h]]} — correct the cell or declare the column's type", "data.value") from None
         rows.append(tuple(out))
     return Dataset(path, tuple(header), tuple(rows), kinds)
@@ -232,10 +241,10 @@ def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> D
         rows = [tuple([g] + [_combine([r[idx[c]] for r in grp], q.aggregate) for c in value_cols]) for g, grp in groups.items()]
         idx = {c: i for i, c in enumerate(columns)}
     if q.sort_by:
-        rows.sort(key=lambda r: (r[idx[q.sort_by]] is None, r[idx[q.sort_by]]), reverse=False)
-        if q.descending:
-            present = [r for r in rows if r[idx[q.sort_by]] is not None][::-1]
-            rows = present + [r for r in rows if r[idx[q.sort_by]] is None]
+        i = idx[q.sort_by]
+        present = [r for r in rows if r[i] is not None]
+        present.sort(key=lambda r: r[i], reverse=q.descending)  # stable: ties keep file order
+        rows = present + [r for r in rows if r[i] is None]  # missing values last either way
     if q.limit:
         rows = rows[: q.limit]
     if keep:

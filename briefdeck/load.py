@@ -148,7 +148,7 @@ def _looks_like_field(part: str) -> bool:
 def _context(path: tuple) -> str:
     if not path:
         return "the file"
-    return " > ".join(str(p) for p in path)
+    return " > ".join(f"#{p + 1}" if isinstance(p, int) else str(p) for p in path).replace(" > #", " #")
 
 
 def _validate(located: Located, display: str) -> s.SourceFile:
@@ -177,13 +177,20 @@ def _validate(located: Located, display: str) -> s.SourceFile:
                 text = _MESSAGES.get(kind)
                 if kind in ("literal_error", "enum"):
                     text = f"{err['msg'].replace('Input should be', 'must be')} — use one of these values"
-                elif kind in ("too_short", "too_long", "less_than_equal", "greater_than_equal", "greater_than", "less_than"):
-                    text = f"{err['msg'].replace('List should', 'needs to').replace('Input should', 'must')} — change the number of items"
+                elif kind == "too_short":
+                    text = f"needs at least {err['ctx']['min_length']} item(s), has {err['ctx']['actual_length']} — add the missing items"
+                elif kind == "too_long":
+                    text = f"allows at most {err['ctx']['max_length']} items, has {err['ctx']['actual_length']} — keep the most important ones"
+                elif kind in ("less_than_equal", "greater_than_equal", "greater_than", "less_than"):
+                    text = f"{err['msg'].replace('Input should', 'must')} — change the number"
+                elif kind == "value_error":
+                    text = str(err["ctx"].get("error", err["msg"]))
+                    text = text if " — " in text else f"{text} — correct it"
                 elif text is None:
                     text = f"{err['msg']} — correct the value"
                 value = err.get("input")
-                shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) and len(repr(value)) < 60 else ""
-                msg = f"{_context(path)}: {text}{shown}"
+                shown = f" = {value!r}" if isinstance(value, (str, int, float, bool)) and len(repr(value)) < 60 else ""
+                msg = f"{_context(path)}{shown}: {text}"
             key = (line, col, msg)
             if (path, kind) in seen or key in seen:
                 continue
@@ -225,12 +232,14 @@ class _Resolver:
         p = Problem(self.display, line, col, message, code, severity, excerpt(self.located.lines, line, col))
         (self.problems if severity == "error" else self.warnings).append(p)
 
-    def suggest(self, name: str, options: Any) -> str:
+    def suggest(self, name: str, options: Any, where: str = "") -> str:
         guess = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.5)
         if guess:
             return f"did you mean '{guess[0]}'?"
         opts = sorted(str(o) for o in options)
-        return f"known: {', '.join(opts[:12])}" if opts else "none is declared"
+        if opts:
+            return f"known: {', '.join(opts[:12])}"
+        return f"none is declared; declare it under `{where}:`" if where else "none is declared"
 
     def path(self, rel: str, where: tuple) -> Optional[Path]:
         try:
@@ -239,7 +248,7 @@ class _Resolver:
             self.problem(where, str(exc), "path.outside")
             return None
         if not p.is_file():
-            self.problem(where, f"file '{rel}' not found in the project folder {self.root} — check the path", "path.missing")
+            self.problem(where, f"file '{rel}' not found in the project folder — check the path (relative to the folder that holds assets/)", "path.missing")
             return None
         self.inputs.append(str(p))
         return p
@@ -254,11 +263,11 @@ class _Resolver:
             kind, ident = match.groups()
             if kind == "fact":
                 if ident not in self.facts:
-                    self.problem(tuple(path), f"unknown fact '{ident}' in {{fact:{ident}}} — {self.suggest(ident, self.facts)}", "ref.fact")
+                    self.problem(tuple(path), f"unknown fact '{ident}' in {{fact:{ident}}} — {self.suggest(ident, self.facts, 'facts')}", "ref.fact")
                     return match.group(0)
                 return escape_markdown(self.facts[ident])
             if ident not in self.figure_numbers:
-                self.problem(tuple(path), f"unknown figure '{ident}' in {{fig:{ident}}} — {self.suggest(ident, self.figure_numbers)}", "ref.figure")
+                self.problem(tuple(path), f"unknown figure '{ident}' in {{fig:{ident}}} — {self.suggest(ident, self.figure_numbers, 'figures')}", "ref.figure")
                 return match.group(0)
             return f"[Figure {self.figure_numbers[ident]}](#fig-{ident})"
 
@@ -275,7 +284,7 @@ class _Resolver:
             except DataProblem as exc:
                 self.problems.append(Problem(exc.file, exc.line, exc.col, exc.message, exc.code))
                 line, col = self.located.where(("datasets", name, "file"))
-                self.problems.append(Problem(self.display, line, col, f"dataset '{name}' cannot be used (see the error in {exc.file} above)", "data.unusable", excerpt=excerpt(self.located.lines, line, col)))
+                self.problems.append(Problem(self.display, line, col, f"dataset '{name}' cannot be used: {exc.file} has an error (reported with it) — fix the data file", "data.unusable", excerpt=excerpt(self.located.lines, line, col)))
 
     def query(self, q: s.QuerySrc, where: tuple, needed: list[tuple[str, tuple]], table: Optional[m.DataTable] = None) -> Optional[m.DataTable]:
         """Run a fact's or figure's query, checking every column it names."""
@@ -284,7 +293,7 @@ class _Resolver:
                 self.problem(where, "no data — name a `dataset` (declared under datasets:) or give inline `data`", "ref.dataset")
                 return None
             if q.dataset not in self.src.datasets:
-                self.problem(where + ("dataset",), f"unknown dataset '{q.dataset}' — {self.suggest(q.dataset, self.src.datasets)}", "ref.dataset")
+                self.problem(where + ("dataset",), f"unknown dataset '{q.dataset}' — {self.suggest(q.dataset, self.src.datasets, 'datasets')}", "ref.dataset")
                 return None
             ds = self.datasets.get(q.dataset)
             if ds is None:
@@ -387,10 +396,10 @@ class _Resolver:
         if table is None:
             return None
         if f.kind != "big_number" and f.x is None and f.kind in NUMERIC_KINDS | {"timeline"}:
-            self.problem(where, f"a {f.kind} chart needs `x` (the category or time column)", "figure.x")
+            self.problem(where, f"a {f.kind} chart has no `x` — name the category or time column", "figure.x")
             return None
         if not f.series and f.kind in NUMERIC_KINDS | {"timeline"}:
-            self.problem(where, f"a {f.kind} chart needs `series` (the value columns to draw)", "figure.series")
+            self.problem(where, f"a {f.kind} chart has no `series` — list the value columns to draw", "figure.series")
             return None
         if len(table.rows) * max(len(table.columns), 1) > MAX_POINTS:
             self.problem(where, f"the chart has {len(table.rows)} rows — more than a chart can show ({MAX_POINTS} values); filter or group the data", "figure.size")
@@ -401,6 +410,10 @@ class _Resolver:
         if f.kind in NUMERIC_KINDS:
             for c in f.series:
                 bad = [v for v in table.column(c) if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)))]
+                if bad and f.data is not None:
+                    j = f.data[c].index(bad[0])
+                    self.problem(where + ("data", c, j), f"{bad[0]!r} in column '{c}' is not a number — write a number, or leave the value empty (null)", "figure.numeric")
+                    return None
                 if bad:
                     self.problem(where + ("series",), f"column '{c}' must hold numbers for a {f.kind} chart, but has {bad[0]!r} — choose a numeric column", "figure.numeric")
                     return None
@@ -408,7 +421,7 @@ class _Resolver:
             import datetime as _dt
 
             if any(not isinstance(v, _dt.date) for v in table.column(f.x)):
-                self.problem(where + ("x",), f"a timeline needs dates in column '{f.x}' (YYYY-MM-DD)", "figure.dates")
+                self.problem(where + ("x",), f"a timeline needs dates in column '{f.x}' — point `x` at a column of YYYY-MM-DD dates", "figure.dates")
                 return None
         options = dict(f.options)
         if "geojson" in options:
@@ -425,7 +438,7 @@ class _Resolver:
             title=f.title or "", x_label=f.x_label or "", y_label=f.y_label or "",
             options=tuple(sorted((k, _freeze(v)) for k, v in options.items())), language=self.lang,
         )
-        alt = f.alt or describe(spec)
+        alt = self.inline(f.alt, *where, "alt").plain if f.alt else describe(spec)
         if not f.alt:
             self.problem(where + ("id",), f"figure '{f.id}' has no alt text; generated: \"{alt}\" — write `alt:` to say what matters", "figure.alt", severity="warning")
         return m.Figure(

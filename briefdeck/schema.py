@@ -33,7 +33,7 @@ class MetaSrc(Strict):
     licence: Optional[str] = Field(None, description="Licence of the brief's text, printed in the colophon.")
     how_to_cite: Optional[str] = Field(None, description="Suggested citation, printed in the colophon; generated when absent.")
     template: Optional[str] = Field(None, description="Deck template (.pptx), relative to the project folder. `--template` overrides it.")
-    theme: str = Field("default", description="Theme name: a file assets/themes/NAME.yaml.")
+    theme: str = Field("default", description="Theme name: a folder assets/themes/NAME/ (base.yaml, brief.yaml, deck.yaml, charts.yaml).")
 
 
 class EventSrc(Strict):
@@ -127,7 +127,7 @@ class FigureSrc(QuerySrc):
     source: Optional[str] = Field(None, description="Source line; defaults to the dataset's source. Required for inline data.")
     url: Optional[str] = Field(None, description="Link to the source; defaults to the dataset's.")
     as_of: Optional[_dt.date] = Field(None, description="'As of' date; defaults to the dataset's.")
-    alt: Optional[str] = Field(None, description="Alternative text for readers who cannot see the chart; generated from the data when absent.")
+    alt: Optional[str] = Field(None, description="Alternative text for readers who cannot see the chart; generated from the data when absent. May cite {fact:ID}.")
     note: Optional[str] = Field(None, description="A note printed under the source line (e.g. why a number differs from the talk).")
     editable: bool = Field(False, description="In the deck, make a native PowerPoint chart with its data embedded instead of a picture.")
 
@@ -162,7 +162,7 @@ class SourceFile(Strict):
     @classmethod
     def _non_blank(cls, v: list[str]) -> list[str]:
         if any(not s.strip() for s in v):
-            raise ValueError("a key message is empty")
+            raise ValueError("a key message is empty — write the message or remove the line")
         return v
 
 

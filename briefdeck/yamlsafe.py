@@ -85,7 +85,7 @@ class _Builder:
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag not in (_STD + "map",):
-                self.problem(line, col, f"tag {node.tag} is not allowed — remove it", "yaml.tag")
+                self.problem(line, col, f"tag {_short(node.tag)} is not allowed — sources hold plain text, numbers and dates only; remove it", "yaml.tag")
                 return None
             result: dict[str, Any] = {}
             for k_node, v_node in node.value:
@@ -106,16 +106,19 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _STD + "seq":
-                self.problem(line, col, f"tag {node.tag} is not allowed — remove it", "yaml.tag")
+                self.problem(line, col, f"tag {_short(node.tag)} is not allowed — sources hold plain text, numbers and dates only; remove it", "yaml.tag")
                 return None
             return [self.build(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         if node.tag not in _SCALAR_TAGS:
-            self.problem(line, col, f"tag {node.tag} is not allowed — sources hold plain text, numbers and dates only", "yaml.tag")
+            self.problem(line, col, f"tag {_short(node.tag)} is not allowed — sources hold plain text, numbers and dates only; remove it", "yaml.tag")
             return None
         try:
             value = self._scalar.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
-            self.problem(line, col, f"cannot read this value ({exc}) — check the date or number", "yaml.value")
+            if node.tag == _STD + "timestamp":
+                self.problem(line, col, f"'{node.value}' is not a real date ({exc}) — write an existing date as YYYY-MM-DD", "yaml.date")
+            else:
+                self.problem(line, col, f"cannot read '{node.value}' ({exc}) — check the value", "yaml.value")
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(line, col, f"'{node.value}' is not a finite number — give a real number", "yaml.nan")
@@ -123,6 +126,10 @@ class _Builder:
         if isinstance(value, _dt.datetime):
             value = value.date()
         return value
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
 
 
 class _TooBig(Exception):

@@ -1,0 +1,66 @@
+"""The broken and hostile corpus: every case exits 2 with its exact located messages, quickly.
+
+tests/broken/*.yaml are the cases (tests/broken/data/ holds bad data files they point at);
+tests/broken/expected.json holds, per case, the exact first line of every problem reported.
+Regenerate after an intended wording change with: python tests/test_broken_sources.py --update
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((ROOT / "tests" / "broken").glob("*.yaml"))
+EXPECTED = ROOT / "tests" / "broken" / "expected.json"
+
+
+def run_check(path: Path) -> subprocess.CompletedProcess:
+    rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return subprocess.run([sys.executable, "build.py", "--check", str(rel)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def problem_lines(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ": error: " in ln or ": warning: " in ln]
+
+
+def test_corpus_has_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_broken_source_gets_exit_2_and_exact_located_messages(case):
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))[case.stem]
+    start = time.monotonic()
+    proc = run_check(case)
+    assert time.monotonic() - start < 5
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert problem_lines(proc.stderr) == expected
+    for line in expected:  # every message is located and says what to do
+        assert line.startswith("tests/broken/") and " — " in line
+
+
+def test_huge_source_is_refused_without_reading_it_into_the_parser(tmp_path):
+    big = ROOT / "tests" / "broken" / "_generated_huge.yaml.tmp"
+    try:
+        big.write_text("summary: '" + "x" * (3 * 1024 * 1024) + "'\n", encoding="utf-8")
+        proc = run_check(big)
+    finally:
+        big.unlink()
+    assert proc.returncode == 2
+    assert "more than the 2048 KB a source may be" in proc.stderr
+
+
+def test_corpus_stays_within_memory_budget():
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kb < 500 * 1024, f"a checker process peaked at {peak_kb // 1024} MB"
+
+
+if __name__ == "__main__" and "--update" in sys.argv:
+    EXPECTED.write_text(json.dumps({c.stem: problem_lines(run_check(c).stderr) for c in CASES}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
