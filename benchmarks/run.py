@@ -1,0 +1,174 @@
+"""Benchmark: wall time and peak memory of the builds that matter, as figures and ratios.
+
+Every measurement runs the real CLI in a fresh process (as a user or a cron job would),
+several times; the table shows medians. Ratios are to the import floor measured in the
+same run, so they compare across machines. Results are appended to benchmarks/results.md.
+
+    python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repeats, no 200-section case
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import make_synthetic  # noqa: E402
+
+DEFAULT = ROOT / "source" / "canada-minusma-panel-2018.yaml"
+WORK = HERE / ".work"  # inside the project so sources may name assets/data/...
+_MEASURE = (
+    "import resource, subprocess, sys, time;"
+    "t = time.perf_counter(); rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode;"
+    "dt = time.perf_counter() - t;"
+    "print(rc, dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def measure(argv: list[str], prepare=None, repeat: int = 3) -> dict:
+    """Median wall time (s) and max peak RSS (MB) of ``argv`` in fresh processes."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if prepare:
+            prepare()
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *argv], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
+        rc, dt, rss = int(out[0]), float(out[1]), int(out[2])
+        if rc != 0:
+            raise SystemExit(f"benchmark command failed (exit {rc}): {' '.join(argv)}")
+        times.append(dt)
+        peaks.append(rss / 1024)
+    return {"median": statistics.median(times), "min": min(times), "peak_mb": max(peaks), "runs": repeat}
+
+
+def build_argv(src: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--quiet", *extra]
+
+
+def fresh(out: Path):
+    def prepare():
+        shutil.rmtree(out, ignore_errors=True)
+    return prepare
+
+
+def sizes(out: Path, stem: str) -> str:
+    parts = []
+    for suffix in (".pdf", ".pptx"):
+        p = out / f"{stem}{suffix}"
+        if p.exists():
+            parts.append(f"{suffix[1:]} {p.stat().st_size / 1024:.0f} KB")
+    return ", ".join(parts)
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        kb = int(next(ln for ln in open("/proc/meminfo") if ln.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1048576:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats and no 200-section case")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not append to results.md")
+    args = ap.parse_args()
+    repeat = 2 if args.quick else 3
+    WORK.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="briefdeck-bench-"))
+    rows: list[tuple[str, dict, str]] = []
+
+    floor = measure([sys.executable, "-c", "import reportlab.platypus, pptx, matplotlib.pyplot, yaml"], repeat=repeat + 2)
+    rows.append(("import floor (reportlab, python-pptx, matplotlib, pyyaml)", floor, ""))
+
+    out = tmp / "default"
+    cold = measure(build_argv(DEFAULT, out, "--force"), prepare=fresh(out), repeat=repeat)
+    rows.append(("default source, cold (empty output and caches), PDF + PPTX", cold, sizes(out, DEFAULT.stem)))
+
+    edited = WORK / f"{DEFAULT.stem}.yaml"
+    text = DEFAULT.read_text(encoding="utf-8")
+    edit_out = tmp / "edit"
+    subprocess.run(build_argv(DEFAULT, edit_out), cwd=ROOT, check=True)
+    flip = {"n": 0}
+
+    def one_word_edit():
+        flip["n"] += 1
+        edited.write_text(text.replace("Finally", "Lastly" if flip["n"] % 2 else "Finally", 1), encoding="utf-8")
+
+    one_word_edit()
+    subprocess.run(build_argv(edited, edit_out), cwd=ROOT, check=True)  # warm the record and chart cache for this stem
+    prose = measure(build_argv(edited, edit_out), prepare=one_word_edit, repeat=repeat)
+    rows.append(("rebuild after a one-word prose edit (charts cached)", prose, ""))
+
+    noop = measure(build_argv(edited, edit_out), repeat=repeat + 2)
+    rows.append(("rebuild with nothing changed", noop, ""))
+
+    per_section: dict[tuple[int, int], float] = {}
+    counts = [10, 50] if args.quick else [10, 50, 200]
+    for n in counts:
+        src = make_synthetic.write(n, WORK / f"synthetic-{n}.yaml")
+        for jobs in (1, 2):
+            o = tmp / f"syn-{n}-{jobs}"
+            r = measure(build_argv(src, o, "--force", "--jobs", str(jobs)), prepare=fresh(o), repeat=1 if n >= 200 else min(repeat, 2))
+            per_section[(n, jobs)] = r["median"] / n
+            rows.append((f"{n} sections, 1 chart each, cold, --jobs {jobs}", r, sizes(o, src.stem) + f"; {r['median'] / n * 1000:.0f} ms/section"))
+
+    f = floor["median"]
+    lines = [
+        f"## {_dt.date.today().isoformat()} — {machine()}",
+        "",
+        "| case | median s | x import floor | peak MB | output |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, r, note in rows:
+        lines.append(f"| {name} | {r['median']:.3f} | {r['median'] / f:.2f} | {r['peak_mb']:.0f} | {note} |")
+    lines.append("")
+    targets = [
+        ("cold default build <= 1.6x floor", cold["median"] / f <= 1.6, f"{cold['median'] / f:.2f}x"),
+        ("one-word edit rebuild <= 1.0x floor", prose["median"] / f <= 1.0, f"{prose['median'] / f:.2f}x"),
+        ("no-op rebuild <= 0.15 s and <= 0.2x floor", noop["median"] <= 0.15 and noop["median"] / f <= 0.2, f"{noop['median']:.3f} s, {noop['median'] / f:.2f}x"),
+        ("no-op rebuild <= 1/10 of a cold build", noop["median"] <= cold["median"] / 10, f"{noop['median'] / cold['median']:.3f} of cold"),
+    ]
+    if (200, 2) in per_section:
+        big = next(r for name, r, _ in rows if name.startswith("200 sections") and name.endswith("--jobs 2"))
+        per = [per_section[(n, 2)] for n in counts]
+        mean = statistics.mean(per)
+        spread = max(abs(v / mean - 1) for v in per)
+        targets += [
+            ("200 sections, --jobs 2 <= 30 s", big["median"] <= 30, f"{big['median']:.1f} s"),
+            ("time per section constant within ±20% (10..200, --jobs 2)", spread <= 0.2, f"largest deviation from the mean {spread:.0%}"),
+            ("peak memory < 400 MB at 200 sections", big["peak_mb"] < 400, f"{big['peak_mb']:.0f} MB"),
+        ]
+    pdf_size = (out / f"{DEFAULT.stem}.pdf").stat().st_size
+    targets.append(("default PDF < 400 KB", pdf_size < 400 * 1024, f"{pdf_size / 1024:.0f} KB"))
+    lines.append("| target | met | measured |")
+    lines.append("|---|---|---|")
+    for name, ok, measured in targets:
+        lines.append(f"| {name} | {'yes' if ok else 'NO'} | {measured} |")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if not args.no_write:
+        results = HERE / "results.md"
+        head = "# Benchmark history\n\nAppended by `python benchmarks/run.py`; newest last. Medians of fresh-process runs of the CLI.\n\n"
+        old = results.read_text(encoding="utf-8") if results.exists() else head
+        results.write_text(old.rstrip("\n") + "\n\n" + report, encoding="utf-8")
+    shutil.rmtree(tmp, ignore_errors=True)
+    edited.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

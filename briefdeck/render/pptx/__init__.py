@@ -1,0 +1,50 @@
+"""The PowerPoint deck: Document -> plan (pure, measured) -> .pptx on the default or a user template."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from .fit import Measurer
+from .plan import DeckPlan, plan_deck, select
+from .template import check_template, font_files_for, format_report, map_roles, open_template, template_font
+
+__all__ = ["render_pptx", "check_template", "format_report", "build_plan"]
+
+
+def measurer_for(theme, prs=None) -> Measurer:
+    """Measure with the font the deck will be drawn in: Carlito for Calibri, else the template's font."""
+    regular, bold = font_files_for(template_font(prs), theme) if prs is not None else (
+        theme.font_file("deck", "regular"), theme.font_file("deck", "bold"))
+    return Measurer(regular, bold, theme.get("deck.type.line_height"))
+
+
+def build_plan(doc, *, theme, template: Optional[Path] = None, slides: Optional[str] = None):
+    """The slide plan for a document on a template, and the opened template (for the writer)."""
+    prs, path = open_template(template or (Path(doc.meta.template) if doc.meta.template else None), theme)
+    info = map_roles(prs, path, theme)
+    measurer = measurer_for(theme, prs)
+    full = plan_deck(doc, theme=theme, measurer=measurer, geometry=info.geometry())
+    full = _name_slides_in_warnings(full)
+    return select(full, slides), prs, info, measurer
+
+
+def render_pptx(doc, out_path: Path, *, theme, charts, template: Optional[Path] = None,
+                slides: Optional[str] = None) -> dict:
+    from .writer import DeckWriter, save
+
+    plan, prs, info, measurer = build_plan(doc, theme=theme, template=template, slides=slides)
+    writer = DeckWriter(prs, info, doc, theme, charts, measurer)
+    writer.write(plan)
+    size = save(prs, Path(out_path), doc.meta.updated)
+    return {"slides": len(plan.slides), "warnings": list(plan.warnings) + writer.warnings, "bytes": size,
+            "template": str(info.path), "roles": {r: rl.layout_name for r, rl in info.roles.items()}}
+
+
+def _name_slides_in_warnings(plan: DeckPlan) -> DeckPlan:
+    from dataclasses import replace
+
+    out = []
+    for w in plan.warnings:
+        hit = next((s for s in plan.slides if s.title and f"‘{s.title}" in w), None)
+        out.append(f"slide {hit.number}: {w}" if hit else w)
+    return replace(plan, warnings=tuple(out))

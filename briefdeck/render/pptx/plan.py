@@ -1,0 +1,443 @@
+"""Document -> DeckPlan: which slides, in which layout role, with which text. Pure: no files.
+
+The planner decides everything a reader sees (titles, bullets, their type size, how a long
+section splits into "… (continued)" slides, the notes behind each slide); the writer only
+puts the plan into placeholders. Text is measured against the real placeholder boxes of the
+template in use (``geometry``), so what fits here fits on the slide.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Optional, Sequence
+
+from ...errors import UsageError
+from ...model import Document, Figure, Person, Span, Text
+from .fit import Box, Measurer, Para
+
+Geometry = Mapping[str, Mapping[str, Box]]  # role -> slot -> box
+ROLES = ("title", "section", "content", "two-content", "chart", "quote", "closing")
+_SENTENCE = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z0-9“‘\"(À-Ý])")
+
+
+@dataclass(frozen=True)
+class PlanPara:
+    spans: tuple[Span, ...]
+    bullet: bool = True
+    level: int = 0
+    space_before: float = 0.0
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    paras: tuple[PlanPara, ...]
+    size: float
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(p.plain for p in self.paras)
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    role: str  # layout role: one of ROLES
+    kind: str  # what the slide is: title, agenda, key-messages, section, content, chart, quote, ...
+    title: str
+    title_size: float
+    blocks: tuple[tuple[str, TextBlock], ...] = ()  # slot name -> text
+    figure: Optional[Figure] = None
+    notes: str = ""
+    section_id: Optional[str] = None
+    footer: Optional[str] = None  # None on slides without a footer (the title slide)
+    number: int = 0
+
+    def block(self, slot: str) -> Optional[TextBlock]:
+        return dict(self.blocks).get(slot)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.title] + [b.plain for _, b in self.blocks])
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    slides: tuple[SlidePlan, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+class _Ctx:
+    """What the planning functions share: settings, measuring, labels, warnings."""
+
+    def __init__(self, doc: Document, theme, measurer: Measurer, geometry: Geometry):
+        self.doc, self.m, self.geo = doc, measurer, geometry
+        g = theme.get
+        self.sizes = {k: g(f"deck.type.{k}") for k in ("title", "body", "quote")}
+        self.title_slide, self.subtitle = g("deck.type.title_slide"), g("deck.type.subtitle")
+        self.section_size, self.source_size = g("deck.type.section"), g("deck.type.source")
+        self.attribution = g("deck.type.attribution")
+        self.space = g("deck.type.space_before")
+        self.max_bullets = g("deck.limits.bullets_per_slide")
+        self.bullet_words = g("deck.limits.bullet_words")
+        self.safety = g("deck.limits.fit_safety")
+        self.indent = 0.36  # bullet hanging indent of the default template, inches
+        labels = g("deck.labels")
+        lang = doc.meta.language.split("-")[0].lower()
+        self.L = {**labels["en"], **labels.get(lang, {})}
+        self.footer = f"{doc.meta.short_title} · {doc.event.date_text}"
+        self.warnings: list[str] = []
+
+    def box(self, role: str, slot: str) -> Optional[Box]:
+        return self.geo.get(role, {}).get(slot)
+
+    def measure_paras(self, paras: Sequence[PlanPara]) -> list[Para]:
+        return [
+            Para(tuple((s.text, s.bold) for s in p.spans), self.indent if p.bullet else 0.0, p.space_before)
+            for p in paras
+        ]
+
+    def fits(self, paras: Sequence[PlanPara], size: float, box: Box) -> bool:
+        return self.m.fits(self.measure_paras(paras), size, box, self.safety)
+
+    def largest_fit(self, paras: Sequence[PlanPara], sizes: Sequence[float], box: Optional[Box]) -> Optional[float]:
+        if box is None:
+            return sizes[0]
+        return next((s for s in sizes if self.fits(paras, s, box)), None)
+
+    def title_size(self, title: str, role: str, sizes: Sequence[float]) -> float:
+        box = self.box(role, "title")
+        para = [PlanPara((Span(title, bold=True),), bullet=False)]
+        size = self.largest_fit(para, sizes, box)
+        if size is None:
+            self.warnings.append(f"title ‘{title}’ does not fit its placeholder even at {sizes[-1]} pt")
+            return sizes[-1]
+        return size
+
+
+# -- text helpers ------------------------------------------------------------------------------
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def derive_bullet(text: str, max_words: int) -> str:
+    """A slide line from a paragraph: its first sentence, shortened at a clause if long.
+
+    The full paragraph is always in the notes, so shortening loses nothing from the deck.
+    """
+    first = (sentences(text) or [text])[0]
+    words = first.split()
+    if len(words) <= max_words:
+        return first
+    head = " ".join(words[:max_words])
+    cut = max(head.rfind(", "), head.rfind("; "), head.rfind(" – "), head.rfind(": "))
+    if cut > len(head) // 3:
+        return head[:cut].rstrip(",;:– ") + " …"
+    return head.rstrip(",;:– ") + " …"
+
+
+def quoted(text: str) -> str:
+    t = text.strip()
+    return t if t[:1] in "“«\"" else f"“{t}”"
+
+
+def plain_paras(texts: Sequence[Text]) -> str:
+    return "\n\n".join(t.plain.strip() for t in texts if t)
+
+
+def person_line(p: Person) -> str:
+    return ", ".join(x for x in (p.name, p.affiliation) if x)
+
+
+def figure_source(fig: Figure, L: Mapping[str, str]) -> str:
+    prov = fig.provenance
+    src = L["figure_source"].format(source=prov.source)
+    if prov.as_of_text:
+        src += ", " + L["as_of"].format(date=prov.as_of_text)
+    return f"{fig.label}. {src}."
+
+
+# -- packing: split a list of paragraphs across as few slides as the box allows ----------------
+def pack(ctx: _Ctx, items: Sequence[PlanPara], box: Optional[Box], sizes: Sequence[float],
+         max_items: int, where: str) -> list[tuple[list[PlanPara], float]]:
+    """Even, contiguous chunks at the largest common size >= the second-smallest size.
+
+    The smallest size (the 18 pt floor) is used only for a single paragraph that fits no other
+    way; if even that fails, the paragraph is placed at the floor and a warning names the slide.
+    """
+    items = list(items)
+    if not items:
+        return [([], sizes[0])]
+    preferred = sizes[:-1] or sizes
+    n = len(items)
+    for k in range(1, n + 1):
+        per = math.ceil(n / k)
+        if per > max_items:
+            continue
+        chunks = [items[round(i * n / k): round((i + 1) * n / k)] for i in range(k)]
+        found = [ctx.largest_fit(_first_no_space(c), preferred, box) for c in chunks]
+        if all(f is not None for f in found):
+            size = min(found)
+            return [(_first_no_space(c), size) for c in chunks]
+    # one paragraph per slide and still too long: the floor, then a warning
+    out = []
+    for it in items:
+        c = _first_no_space([it])
+        size = ctx.largest_fit(c, sizes, box)
+        if size is None:
+            size = sizes[-1]
+            ctx.warnings.append(f"{where}: ‘{it.plain[:60]}…’ does not fit its placeholder even at {size} pt")
+        out.append((c, size))
+    return out
+
+
+def _first_no_space(chunk: Sequence[PlanPara]) -> list[PlanPara]:
+    return [replace(p, space_before=0.0) if i == 0 else p for i, p in enumerate(chunk)]
+
+
+def _merge_prose(chunk: Sequence[PlanPara]) -> tuple[PlanPara, ...]:
+    """Sentences packed one per item are written back as one paragraph per original paragraph."""
+    out: list[PlanPara] = []
+    for p in chunk:
+        if out and p.level == out[-1].level and not p.space_before:
+            prev = out[-1]
+            out[-1] = replace(prev, spans=prev.spans + (Span(" "),) + p.spans)
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def continued(title: str, i: int, L: Mapping[str, str]) -> str:
+    return title if i == 0 else f"{title} {L['continued']}"
+
+
+# -- the slides -----------------------------------------------------------------------------------
+def _bullets_slides(ctx: _Ctx, *, kind: str, role: str, title: str, items: Sequence[PlanPara], notes: str,
+                    section_id: Optional[str] = None, max_items: Optional[int] = None) -> list[SlidePlan]:
+    box = ctx.box(role, "body")
+    chunks = pack(ctx, items, box, ctx.sizes["body"], max_items or ctx.max_bullets, f"‘{title}’")
+    out = []
+    for i, (chunk, size) in enumerate(chunks):
+        t = continued(title, i, ctx.L)
+        out.append(SlidePlan(role=role, kind=kind, title=t, title_size=ctx.title_size(t, role, ctx.sizes["title"]),
+                             blocks=(("body", TextBlock(tuple(chunk), size)),), notes=notes,
+                             section_id=section_id, footer=ctx.footer))
+    return out
+
+
+def _bullet(ctx: _Ctx, spans: Sequence[Span]) -> PlanPara:
+    return PlanPara(tuple(spans), bullet=True, space_before=ctx.space)
+
+
+def title_slide(ctx: _Ctx) -> SlidePlan:
+    doc, ev = ctx.doc, ctx.doc.event
+    title = ev.title
+    tsize = ctx.title_size(title, "title", [ctx.title_slide - 4 * i for i in range(4)])
+    details = [PlanPara((Span(person_line(p), bold=True),), bullet=False) for p in doc.speakers]
+    details += [PlanPara((Span(f"{p.name} ({p.role})"),), bullet=False) for p in doc.people if p.role == "moderator"]
+    details.append(PlanPara((Span(" · ".join(x for x in (ev.organiser, ev.place, ev.date_text) if x)),), bullet=False))
+    blocks = []
+    sub = [PlanPara((Span(ev.subtitle),), bullet=False)] if ev.subtitle else []
+    if ctx.box("title", "details") is None:  # template without a third placeholder: one block
+        sub, details = sub + details, []
+    if sub:
+        size = ctx.largest_fit(sub, [ctx.subtitle, ctx.subtitle - 4, 18], ctx.box("title", "subtitle"))
+        if size is None:
+            size = 18
+            ctx.warnings.append("title slide: the subtitle does not fit its placeholder at 18 pt")
+        blocks.append(("subtitle", TextBlock(tuple(sub), size)))
+    if details:
+        size = ctx.largest_fit(details, ctx.sizes["body"][1:], ctx.box("title", "details"))
+        if size is None:
+            size = ctx.sizes["body"][-1]
+            ctx.warnings.append("title slide: speaker and event details do not fit their placeholder at 18 pt")
+        blocks.append(("details", TextBlock(tuple(details), size)))
+    notes = [t.plain for t in (doc.preface, doc.summary) if t]
+    if ev.url:
+        notes.append(ev.url)
+    return SlidePlan(role="title", kind="title", title=title, title_size=tsize, blocks=tuple(blocks),
+                     notes="\n\n".join(notes))
+
+
+def agenda_slides(ctx: _Ctx) -> list[SlidePlan]:
+    items = [_bullet(ctx, [Span(s.title)]) for s in ctx.doc.sections]
+    notes = f"{ctx.L['summary']}: {ctx.doc.summary.plain}"
+    return _bullets_slides(ctx, kind="agenda", role="content", title=ctx.L["agenda"], items=items, notes=notes,
+                           max_items=max(ctx.max_bullets, 8))
+
+
+def key_message_slides(ctx: _Ctx) -> list[SlidePlan]:
+    items = [_bullet(ctx, t.spans) for t in ctx.doc.key_messages]
+    notes = plain_paras(ctx.doc.key_messages) + "\n\n" + ctx.doc.summary.plain
+    return _bullets_slides(ctx, kind="key-messages", role="content", title=ctx.L["key_messages"],
+                           items=items, notes=notes)
+
+
+def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
+    sec = ctx.doc.sections[n - 1]
+    part = ctx.L["part"].format(n=n, total=total)
+    out = [SlidePlan(role="section", kind="section", title=sec.title,
+                     title_size=ctx.title_size(sec.title, "section", [ctx.section_size, ctx.section_size - 6, 30]),
+                     blocks=(("body", TextBlock((PlanPara((Span(part),), bullet=False),), ctx.sizes["body"][0])),),
+                     notes=f"{part}: {sec.title}. {sec.slide_title}".strip(), section_id=sec.id, footer=ctx.footer)]
+    if sec.bullets:
+        items = [_bullet(ctx, b.spans) for b in sec.bullets]
+    else:
+        items = [_bullet(ctx, [Span(derive_bullet(p.plain, ctx.bullet_words))]) for p in sec.paragraphs if p]
+    prose = plain_paras(sec.paragraphs)
+    if sec.speaker:
+        prose = f"{sec.speaker.name}:\n\n{prose}"
+    if items:
+        out += _bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
+                               items=items, notes=prose, section_id=sec.id)
+    for fig in sec.figures:
+        out.append(chart_slide(ctx, fig, sec.id))
+    for q in ctx.doc.quotes_for(sec.id):
+        out += quote_slides(ctx, q)
+    return out
+
+
+def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
+    title = fig.caption.plain
+    src = figure_source(fig, ctx.L)
+    prov = fig.provenance
+    notes = [f"{fig.label}. {fig.caption.plain}", fig.alt]
+    if fig.note:
+        notes.append(fig.note.plain)
+    notes.append(f"{ctx.L['notes_sources']}: {prov.source}"
+                 + (f", {ctx.L['as_of'].format(date=prov.as_of_text)}" if prov.as_of_text else "")
+                 + (f". {prov.url}" if prov.url else "") + (f". {prov.licence}" if prov.licence else ""))
+    blocks = ()
+    box = ctx.box("chart", "source")
+    para = [PlanPara((Span(src),), bullet=False)]
+    if box is not None and not ctx.fits(para, ctx.source_size, box):
+        ctx.warnings.append(f"chart ‘{title}’: the source line does not fit its placeholder at {ctx.source_size} pt")
+    blocks = (("source", TextBlock(tuple(para), ctx.source_size)),)
+    return SlidePlan(role="chart", kind="chart", title=title, title_size=ctx.title_size(title, "chart", ctx.sizes["title"]),
+                     blocks=blocks, figure=fig, notes="\n\n".join(notes), section_id=section_id, footer=ctx.footer)
+
+
+def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
+    text = quoted(q.text.plain)
+    who = f"— {person_line(q.speaker)}" if q.speaker else ""
+    title = ctx.L["quote"]
+    body = [PlanPara((Span(text),), bullet=False)]
+    attribution = [PlanPara((Span(who),), bullet=False)] if who else []
+    if attribution and ctx.box("quote", "attribution") is None:
+        body, attribution = body + attribution, []
+    size = ctx.largest_fit(body, ctx.sizes["quote"], ctx.box("quote", "body"))
+    if size is None:
+        size = ctx.sizes["quote"][-1]
+        ctx.warnings.append(f"quote ‘{text[:50]}…’ does not fit its placeholder at {size} pt")
+    blocks = [("body", TextBlock(tuple(body), size))]
+    if attribution:
+        blocks.append(("attribution", TextBlock(tuple(attribution), ctx.attribution)))
+    notes = f"{text} {who}".strip()
+    return [SlidePlan(role="quote", kind="quote", title=title, title_size=ctx.attribution + 4, blocks=tuple(blocks),
+                      notes=notes, section_id=q.section_id, footer=ctx.footer)]
+
+
+def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
+    recs = ctx.doc.recommendations
+    if not recs:
+        return []
+    items = [_bullet(ctx, (Span(_lead(r.lead), bold=True),) + r.text.spans) for r in recs]
+    notes = "\n\n".join(f"{_lead(r.lead)}{r.text.plain}" for r in recs)
+    return _bullets_slides(ctx, kind="recommendations", role="content", title=ctx.L["recommendations"],
+                           items=items, notes=notes)
+
+
+def _lead(lead: str) -> str:
+    return lead + (" " if lead.rstrip()[-1:] in ".:!?" else ": ")
+
+
+def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
+    people = ctx.doc.speakers
+    title = ctx.L["about_one"] if len(people) == 1 else ctx.L["about_many"]
+    out = []
+    for p in people:
+        left = [PlanPara((Span(p.name, bold=True),), bullet=False)]
+        left += [PlanPara((Span(t),), bullet=False, space_before=ctx.space) for t in p.titles]
+        if p.affiliation:
+            left.append(PlanPara((Span(p.affiliation),), bullet=False, space_before=ctx.space))
+        role = "two-content" if ctx.box("two-content", "body2") is not None else "content"
+        # the bio, sentence by sentence so it can split; merged back into paragraphs when written
+        bio_items = []
+        for j, s in enumerate(sentences(p.bio.plain)):
+            bio_items.append(PlanPara((Span(s),), bullet=False, space_before=ctx.space if j == 0 else 0.0))
+        if role == "content":
+            bio_items = left + bio_items
+            left = []
+        chunks = pack(ctx, bio_items, ctx.box(role, "body2" if left else "body"), ctx.sizes["body"], 99, f"‘{title}’")
+        lsize = ctx.largest_fit(left, ctx.sizes["body"], ctx.box(role, "body")) or ctx.sizes["body"][-1]
+        for i, (chunk, size) in enumerate(chunks):
+            t = continued(title, i, ctx.L)
+            blocks = [("body", TextBlock(tuple(left), lsize))] if left else []
+            blocks.append(("body2" if left else "body", TextBlock(_merge_prose(chunk), size)))
+            out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=ctx.title_size(t, role, ctx.sizes["title"]),
+                                 blocks=tuple(blocks), notes=f"{person_line(p)}. {'; '.join(p.titles)}\n\n{p.bio.plain}",
+                                 footer=ctx.footer))
+    return out
+
+
+def sources_slides(ctx: _Ctx) -> list[SlidePlan]:
+    items, notes = [], []
+    for r in ctx.doc.references:
+        head = ", ".join(x for x in (r.publisher, r.date_text) if x)
+        spans = (Span(r.title, italic=True, href=r.url),) + ((Span(f" — {head}"),) if head else ())
+        items.append(PlanPara(spans, bullet=True, space_before=ctx.space / 2))
+        notes.append(" ".join(x for x in (r.title, head, r.url or "", r.note) if x))
+    for fig in ctx.doc.figures:
+        items.append(PlanPara((Span(figure_source(fig, ctx.L)),), bullet=True, space_before=ctx.space / 2))
+        prov = fig.provenance
+        notes.append(" ".join(x for x in (figure_source(fig, ctx.L), prov.url or "", prov.licence or "") if x))
+    if ctx.doc.meta.how_to_cite:
+        notes.append(ctx.doc.meta.how_to_cite.plain)
+    if not items:
+        return []
+    return _bullets_slides(ctx, kind="sources", role="closing", title=ctx.L["sources"], items=items,
+                           notes="\n\n".join(notes), max_items=8)
+
+
+def plan_deck(doc: Document, *, theme, measurer: Measurer, geometry: Geometry) -> DeckPlan:
+    ctx = _Ctx(doc, theme, measurer, geometry)
+    slides: list[SlidePlan] = [title_slide(ctx)]
+    slides += agenda_slides(ctx)
+    slides += key_message_slides(ctx)
+    total = len(doc.sections)
+    for n in range(1, total + 1):
+        slides += section_slides(ctx, n, total)
+    for q in doc.quotes:
+        if q.section_id is None or q.section_id not in {s.id for s in doc.sections}:
+            slides += quote_slides(ctx, q)
+    slides += recommendation_slides(ctx)
+    slides += speaker_slides(ctx)
+    slides += sources_slides(ctx)
+    numbered = tuple(replace(s, number=i) for i, s in enumerate(slides, 1))
+    return DeckPlan(numbered, tuple(ctx.warnings))
+
+
+def select(plan: DeckPlan, spec: Optional[str]) -> DeckPlan:
+    """Slides "1-3,7" as numbered in the full deck, or a section id -> that section's slides."""
+    if not spec:
+        return plan
+    spec = spec.strip()
+    ids = {s.section_id for s in plan.slides if s.section_id}
+    if spec in ids:
+        return replace(plan, slides=tuple(s for s in plan.slides if s.section_id == spec))
+    wanted: list[int] = []
+    total = len(plan.slides)
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", part)
+        if not m:
+            known = ", ".join(sorted(ids)) or "none"
+            raise UsageError(f"--slides {spec!r}: '{part}' is neither a slide range like 1-3,7 nor a section id "
+                             f"(sections: {known})")
+        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+        if not (1 <= a <= b <= total):
+            raise UsageError(f"--slides {spec!r}: '{part.strip()}' is outside the deck's slides 1-{total}")
+        wanted += [i for i in range(a, b + 1) if i not in wanted]
+    return replace(plan, slides=tuple(plan.slides[i - 1] for i in sorted(wanted)))

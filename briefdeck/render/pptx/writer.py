@@ -1,0 +1,334 @@
+"""DeckPlan -> .pptx with python-pptx: fill the template's placeholders, never free boxes.
+
+python-pptx gaps handled here: SVG pictures (asvg:svgBlip beside a PNG fallback), alt text
+(cNvPr/@descr), footers and slide numbers (cloned from the layout's placeholders), language on
+every run, core properties from the source, and byte-stable zips (fixed entry times).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
+from pptx.shapes.placeholder import ChartPlaceholder, PicturePlaceholder
+from pptx.util import Emu, Pt
+
+from ...model import Document, Figure
+from .fit import Measurer, Para
+from .plan import DeckPlan, SlidePlan, TextBlock
+from .template import RoleLayout, TemplateInfo
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
+VIEW_PROPS_CT = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml"
+VIEW_PROPS = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:viewPr xmlns:a="{A}" xmlns:r="{R}" xmlns:p="{P}">'
+    '<p:normalViewPr><p:restoredLeft sz="15620"/><p:restoredTop sz="94660"/></p:normalViewPr>'
+    '<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>'
+)
+NATIVE_KINDS = {
+    ("bar", False): XL_CHART_TYPE.COLUMN_CLUSTERED, ("bar", True): XL_CHART_TYPE.COLUMN_STACKED,
+    ("hbar", False): XL_CHART_TYPE.BAR_CLUSTERED, ("hbar", True): XL_CHART_TYPE.BAR_STACKED,
+    ("line", False): XL_CHART_TYPE.LINE_MARKERS, ("line", True): XL_CHART_TYPE.LINE_MARKERS,
+    ("area", False): XL_CHART_TYPE.AREA, ("area", True): XL_CHART_TYPE.AREA_STACKED,
+}
+
+
+class DeckWriter:
+    def __init__(self, prs, info: TemplateInfo, doc: Document, theme, charts, measurer: Measurer):
+        self.prs, self.info, self.doc, self.theme, self.charts = prs, info, doc, theme, charts
+        self.measurer = measurer
+        self.lang = doc.meta.language
+        self.warnings: list[str] = []
+
+    # -- text ------------------------------------------------------------------------------------
+    def _run_lang(self, run) -> None:
+        run._r.get_or_add_rPr().set("lang", self.lang)
+
+    def fill_text(self, shape, block: TextBlock) -> None:
+        tf = shape.text_frame
+        for p in list(tf._txBody.p_lst)[1:]:
+            tf._txBody.remove(p)
+        first = tf.paragraphs[0]
+        for r in list(first._p.r_lst):
+            first._p.remove(r)
+        p = first  # an empty block still gets its language mark
+        for i, para in enumerate(block.paras):
+            p = first if i == 0 else tf.add_paragraph()
+            p.level = para.level
+            p.space_before = Pt(para.space_before)
+            p.line_spacing = 1.0
+            ppr = p._p.get_or_add_pPr()
+            if para.bullet:  # hanging indent the planner measured with; a bullet even if the template has none
+                ppr.set("marL", str(Emu(int(0.36 * 914400))))
+                ppr.set("indent", str(-int(0.36 * 914400)))
+                if ppr.find(f"{{{A}}}buChar") is None:
+                    etree.SubElement(ppr, f"{{{A}}}buChar", char="•")
+            else:
+                ppr.set("marL", "0")
+                ppr.set("indent", "0")
+                if ppr.find(f"{{{A}}}buNone") is None:
+                    ppr.insert(len([c for c in ppr if c.tag in (f"{{{A}}}lnSpc", f"{{{A}}}spcBef", f"{{{A}}}spcAft")]),
+                               etree.SubElement(ppr, f"{{{A}}}buNone"))
+            for span in para.spans:
+                r = p.add_run()
+                r.text = span.text
+                r.font.size = Pt(block.size)
+                if span.bold:
+                    r.font.bold = True
+                if span.italic:
+                    r.font.italic = True
+                self._run_lang(r)
+                if span.href and not span.href.startswith("#"):
+                    r.hyperlink.address = span.href
+        end = p._p.get_or_add_endParaRPr()
+        end.set("lang", self.lang)
+
+    def set_title(self, shape, text: str, size: float) -> None:
+        self.fill_text(shape, TextBlock((_para(text),), size))
+
+    # -- pictures and charts -----------------------------------------------------------------------
+    def add_figure(self, slide, ph, fig: Figure, box) -> None:
+        kind = (fig.chart.kind, bool(fig.chart.option("stacked", False)))
+        if fig.editable and kind in NATIVE_KINDS:
+            self._native_chart(ph, fig, NATIVE_KINDS[kind])
+            return
+        if fig.editable:
+            self.warnings.append(f"{fig.label}: chart kind '{fig.chart.kind}' has no native PowerPoint chart; placed as a picture")
+        rendered = self.charts.render(fig, "slide", box.width, box.height)
+        png = rendered.png
+        pic = PicturePlaceholder(ph._element, ph._parent).insert_picture(io.BytesIO(png))
+        cnv = pic._element.nvPicPr.cNvPr
+        cnv.set("name", fig.label)
+        cnv.set("descr", fig.alt)
+        if rendered.svg:
+            self._add_svg(slide, pic, rendered.svg)
+
+    def _add_svg(self, slide, pic, svg: bytes) -> None:
+        package = slide.part.package
+        part = Part(package.next_partname("/ppt/media/image%d.svg"), "image/svg+xml", package, svg)
+        rid = slide.part.relate_to(part, RT.IMAGE)
+        blip = pic._element.find(f".//{{{A}}}blip")
+        ext_lst = blip.find(f"{{{A}}}extLst")
+        if ext_lst is None:
+            ext_lst = etree.SubElement(blip, f"{{{A}}}extLst")
+        ext = etree.SubElement(ext_lst, f"{{{A}}}ext", uri=SVG_EXT_URI)
+        svg_blip = etree.SubElement(ext, f"{{{ASVG}}}svgBlip", nsmap={"asvg": ASVG})
+        svg_blip.set(f"{{{R}}}embed", rid)
+
+    def _native_chart(self, ph, fig: Figure, chart_type) -> None:
+        spec = fig.chart
+        data = CategoryChartData()
+        data.categories = [str(c) for c in spec.table.column(spec.x)]
+        for s in spec.series:
+            data.add_series(spec.label(s), [v if isinstance(v, (int, float)) else None for v in spec.table.column(s)])
+        frame = ChartPlaceholder(ph._element, ph._parent).insert_chart(chart_type, data)
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", fig.alt)
+        frame._element.nvGraphicFramePr.cNvPr.set("name", fig.label)
+        chart = frame.chart
+        c_ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+        for el in chart._chartSpace.iter(f"{c_ns}axId", f"{c_ns}crossAx"):  # python-pptx writes negative ids
+            el.set("val", str(abs(int(el.get("val")))))
+        g = self.theme.get
+        chart.font.size = Pt(g("deck.type.source") + 2)
+        chart.font.name = g("fonts.deck_name")
+        chart.has_legend = len(spec.series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        palette = g("colours.data")
+        for i, series in enumerate(chart.plots[0].series):
+            fill = series.format.fill if chart_type not in (XL_CHART_TYPE.LINE_MARKERS,) else None
+            colour = RGBColor.from_string(palette[i % len(palette)].lstrip("#"))
+            if fill is not None:
+                fill.solid()
+                fill.fore_color.rgb = colour
+            else:
+                series.format.line.color.rgb = colour
+        _fix_embedded_workbook(chart.part, self.doc.meta.updated)
+
+    # -- chrome -------------------------------------------------------------------------------------
+    def add_chrome(self, slide, layout, rl: RoleLayout, footer: Optional[str], number: int,
+                   source_in_footer: Optional[str]) -> None:
+        if footer is None:
+            return
+        for lph in layout.placeholders:
+            ph_el = lph._element.find(f".//{{{P}}}ph")
+            ptype = ph_el.get("type") if ph_el is not None else None
+            if ptype not in ("ftr", "sldNum"):
+                continue
+            el = copy.deepcopy(lph._element)
+            el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
+            sppr = el.find(f"{{{P}}}spPr")
+            for c in list(sppr):
+                sppr.remove(c)  # inherit position from the layout
+            txbody = el.find(f"{{{P}}}txBody")
+            for p in txbody.findall(f"{{{A}}}p"):
+                txbody.remove(p)
+            text = source_in_footer or footer
+            if ptype == "ftr":
+                size = self._footer_size(text, rl, number)
+                p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(size * 100)}"/><a:t></a:t></a:r></a:p>')
+                p.find(f"{{{A}}}r/{{{A}}}t").text = text
+            else:
+                p = parse_xml(f'<a:p xmlns:a="{A}"><a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum">'
+                              f'<a:rPr lang="{self.lang}"/><a:t>{number}</a:t></a:fld></a:p>')
+            txbody.append(p)
+            slide.shapes._spTree.append(el)
+
+    def _footer_size(self, text: str, rl: RoleLayout, number: int) -> float:
+        box = next((p.box for p in rl.chrome if p.type == "ftr"), None)
+        top = self.theme.get("deck.type.footer")
+        sizes = [top, top - 2, top - 3, top - 4]
+        if box is None:
+            return top
+        para = [Para(((text, False),))]
+        for size in sizes:
+            if self.measurer.fits(para, size, box):
+                return size
+        self.warnings.append(f"slide {number}: footer ‘{text[:50]}’ does not fit its placeholder at {sizes[-1]} pt")
+        return sizes[-1]
+
+    # -- slides -------------------------------------------------------------------------------------
+    def add_slide(self, sp: SlidePlan, position: int) -> None:
+        rl = self.info.roles[sp.role]
+        layout = self.prs.slide_layouts[rl.layout_index]
+        slide = self.prs.slides.add_slide(layout)
+        by_idx = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
+        used = set()
+        title_ph = rl.slot("title")
+        if title_ph is not None and title_ph.idx in by_idx:
+            self.set_title(by_idx[title_ph.idx], sp.title, sp.title_size)
+            used.add(title_ph.idx)
+        source_in_footer = None
+        for slot, block in sp.blocks:
+            ph = rl.slot(slot)
+            if ph is None or ph.idx not in by_idx:
+                if slot == "source":  # template without a source placeholder: the footer carries it
+                    source_in_footer = block.plain
+                continue
+            self.fill_text(by_idx[ph.idx], block)
+            used.add(ph.idx)
+        if sp.figure is not None:
+            ph = rl.slot("chart") or rl.slot("body")
+            self.add_figure(slide, by_idx[ph.idx], sp.figure, ph.box)
+            used.add(ph.idx)
+        for idx, ph in by_idx.items():  # empty placeholders would show their prompt text when editing
+            if idx not in used:
+                ph._element.getparent().remove(ph._element)
+        self.add_chrome(slide, layout, rl, sp.footer, position, source_in_footer)
+        if sp.notes:
+            self._notes(slide, sp.notes)
+
+    def _notes(self, slide, text: str) -> None:
+        tf = slide.notes_slide.notes_text_frame
+        tf.text = text.replace("\n\n", "\n")
+        for p in tf.paragraphs:
+            for r in p.runs:
+                self._run_lang(r)
+
+    # -- whole deck ---------------------------------------------------------------------------------
+    def write(self, plan: DeckPlan) -> None:
+        _drop_existing_slides(self.prs)
+        for pos, sp in enumerate(plan.slides, 1):
+            self.add_slide(sp, pos)
+        self._core_properties()
+        _ensure_view_props(self.prs)
+
+    def _core_properties(self) -> None:
+        doc = self.doc
+        cp = self.prs.core_properties
+        when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
+        cp.title = doc.event.title
+        cp.subject = doc.event.subtitle
+        cp.author = "; ".join(p.name for p in doc.speakers)
+        cp.keywords = ", ".join(doc.meta.keywords)
+        cp.last_modified_by = "briefdeck"
+        cp.created = when
+        cp.modified = when
+        cp.last_printed = when
+        cp.revision = 1
+        cp.language = doc.meta.language
+        cp.category = doc.meta.series or ""
+
+
+def _para(text: str):
+    from ...model import Span
+    from .plan import PlanPara
+
+    return PlanPara((Span(text),), bullet=False)
+
+
+def _next_id(slide) -> int:
+    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(f"{{{P}}}cNvPr")]
+    return max(ids + [1]) + 1
+
+
+def _drop_existing_slides(prs) -> None:
+    """A template's own sample slides are not part of the deck."""
+    sld_ids = prs.slides._sldIdLst
+    for sld in list(sld_ids):
+        prs.part.drop_rel(sld.rId)
+        sld_ids.remove(sld)
+
+
+def _ensure_view_props(prs) -> None:
+    """PowerPoint repairs decks without viewProps (LibreOffice-saved templates lack it)."""
+    if any(r.reltype == RT.VIEW_PROPS for r in prs.part.rels.values()):
+        return
+    part = Part(PackURI("/ppt/viewProps.xml"), VIEW_PROPS_CT, prs.part.package, VIEW_PROPS.encode())
+    prs.part.relate_to(part, RT.VIEW_PROPS)
+
+
+def _fix_embedded_workbook(chart_part, updated) -> None:
+    """XlsxWriter stamps the embedded workbook with the clock; re-zip it with the source date."""
+    wb_part = chart_part.chart_workbook.xlsx_part
+    if wb_part is None:
+        return
+    wb_part._blob = stable_zip(wb_part.blob, updated, core_date=True)
+
+
+def stable_zip(data: bytes, updated, core_date: bool = False) -> bytes:
+    """Same content, fixed entry times (the source date) and order: same deck, same bytes."""
+    stamp = (max(updated.year, 1980), updated.month, updated.day, 0, 0, 0)
+    iso = f"{updated.isoformat()}T00:00:00Z".encode()
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if core_date and info.filename == "docProps/core.xml":
+                import re
+
+                blob = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, blob)
+            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zout.writestr(zi, blob)
+    return out.getvalue()
+
+
+def save(prs, out_path: Path, updated) -> int:
+    buf = io.BytesIO()
+    prs.save(buf)
+    data = stable_zip(buf.getvalue(), updated)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out_path)
+    return len(data)

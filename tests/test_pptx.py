@@ -1,0 +1,343 @@
+"""The deck, read back with python-pptx (and LibreOffice, openxml-audit where installed)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Pt
+
+from briefdeck.load import load_document
+from briefdeck.render.pptx import build_plan, check_template, render_pptx
+from briefdeck.render.pptx.fit import Box, Measurer, Para
+from briefdeck.render.pptx.plan import derive_bullet, plan_deck, select
+from briefdeck.theme import load_theme
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "source" / "canada-minusma-panel-2018.yaml"
+TEMPLATES = sorted((ROOT / "tests" / "fixtures" / "templates").glob("*.pptx"))
+AUDIT = shutil.which("openxml-audit") or next((p for p in (Path(__import__("sys").executable).parent / "openxml-audit",) if p.exists()), None)
+P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+CONTENT_KINDS = {"agenda", "key-messages", "content", "chart", "quote", "recommendations", "speaker", "sources"}
+
+
+@pytest.fixture(scope="module")
+def theme():
+    return load_theme("default")
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return load_document(SOURCE)
+
+
+@pytest.fixture(scope="module")
+def charts(theme, tmp_path_factory):
+    from briefdeck.charts import ChartService
+
+    return ChartService(theme, cache_dir=tmp_path_factory.mktemp("chart-cache"))
+
+
+@pytest.fixture(scope="module")
+def deck(doc, theme, charts, tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    info = render_pptx(doc, out, theme=theme, charts=charts)
+    return out, info
+
+
+@pytest.fixture(scope="module")
+def plan(doc, theme):
+    return build_plan(doc, theme=theme)[0]
+
+
+def _notes(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def _measurer(theme) -> Measurer:
+    return Measurer(theme.font_file("deck", "regular"), theme.font_file("deck", "bold"))
+
+
+def test_deck_has_a_slide_per_plan_entry_and_no_warnings(deck, plan):
+    path, info = deck
+    prs = Presentation(str(path))
+    assert len(prs.slides) == info["slides"] == len(plan.slides)
+    assert info["warnings"] == []
+    assert abs(prs.slide_width / 914400 - 13.333) < 0.01 and prs.slide_height / 914400 == 7.5
+
+
+def test_slides_use_the_layout_of_their_role(deck, plan, theme):
+    prs = Presentation(str(deck[0]))
+    names = theme.get("deck.layouts")
+    for slide, sp in zip(prs.slides, plan.slides):
+        assert slide.slide_layout.name == names[sp.role], sp.title
+    kinds = [sp.kind for sp in plan.slides]
+    assert kinds[0] == "title" and kinds[-1] == "sources"
+    for kind in ("agenda", "key-messages", "section", "content", "chart", "quote", "recommendations", "speaker"):
+        assert kind in kinds
+
+
+def test_every_content_slide_has_notes(deck, plan):
+    prs = Presentation(str(deck[0]))
+    for slide, sp in zip(prs.slides, plan.slides):
+        if sp.kind in CONTENT_KINDS:
+            assert len(_notes(slide).strip()) > 20, f"slide {sp.number} {sp.title!r} has no notes"
+
+
+def test_every_sentence_of_the_talk_is_in_slides_or_notes(deck, doc):
+    prs = Presentation(str(deck[0]))
+    chunks = []
+    for slide in prs.slides:
+        chunks += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        chunks.append(_notes(slide))
+    text = " ".join(" ".join(chunks).split())
+    texts = [doc.summary, *doc.key_messages, *(p for s in doc.sections for p in s.paragraphs),
+             *(q.text for q in doc.quotes), *(r.text for r in doc.recommendations), *(p.bio for p in doc.people)]
+    missing = [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t.plain) if " ".join(s.split()) not in text]
+    assert missing == []
+
+
+def test_section_prose_is_in_the_notes_of_its_content_slides(deck, plan, doc):
+    prs = Presentation(str(deck[0]))
+    for slide, sp in zip(prs.slides, plan.slides):
+        if sp.kind == "content":
+            sec = next(s for s in doc.sections if s.id == sp.section_id)
+            notes = " ".join(_notes(slide).split())
+            for p in sec.paragraphs:
+                assert " ".join(p.plain.split()) in notes
+
+
+def test_pictures_have_alt_text_and_an_svg_with_png_fallback(deck, doc):
+    prs = Presentation(str(deck[0]))
+    figures = {f.label: f for f in doc.figures}
+    seen = 0
+    for slide in prs.slides:
+        for el in slide.shapes._spTree.iter(f"{P_NS}pic", f"{P_NS}graphicFrame"):
+            cnv = el.find(f".//{P_NS}cNvPr")
+            descr = cnv.get("descr", "")
+            assert len(descr) > 20 and not re.search(r"\.(png|svg|jpe?g)$", descr, re.I)
+            if cnv.get("name") in figures:
+                assert descr == figures[cnv.get("name")].alt
+            if el.tag == f"{P_NS}pic":
+                blip = el.find(f".//{A_NS}blip")
+                assert blip.find(f".//{{http://schemas.microsoft.com/office/drawing/2016/SVG/main}}svgBlip") is not None
+            seen += 1
+    assert seen == len(doc.figures)
+
+
+def test_chart_slides_carry_the_source_on_the_slide_and_in_the_notes(deck, plan):
+    prs = Presentation(str(deck[0]))
+    for slide, sp in zip(prs.slides, plan.slides):
+        if sp.kind == "chart":
+            on_slide = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+            assert sp.figure.provenance.source in on_slide
+            assert sp.figure.provenance.source in _notes(slide)
+
+
+def test_content_slides_have_footer_and_slide_number(deck, plan):
+    prs = Presentation(str(deck[0]))
+    for n, (slide, sp) in enumerate(zip(prs.slides, plan.slides), 1):
+        types = {sh.placeholder_format.type for sh in slide.placeholders}
+        fields = [f for f in slide.shapes._spTree.iter(f"{A_NS}fld") if f.get("type") == "slidenum"]
+        if sp.kind == "title":
+            assert not fields
+            continue
+        assert fields and fields[0].findtext(f"{A_NS}t") == str(n)
+        footer = [sh.text_frame.text for sh in slide.placeholders if sh.placeholder_format.type == 15]
+        assert footer and "25 April 2018" in footer[0], types
+
+
+def _placeholder_box(shape) -> Box:
+    return Box(shape.width / 914400, shape.height / 914400)
+
+
+def test_no_text_overflows_its_placeholder_by_measured_height(deck, theme):
+    m = _measurer(theme)
+    prs = Presentation(str(deck[0]))
+    for n, slide in enumerate(prs.slides, 1):
+        for sh in slide.placeholders:
+            if not sh.has_text_frame or not sh.text_frame.text.strip():
+                continue
+            box = _placeholder_box(sh)
+            height = 0.0
+            for p in sh.text_frame.paragraphs:
+                sizes = [r.font.size.pt for r in p.runs if r.font.size]
+                if not sizes:
+                    continue
+                marl = int(p._p.pPr.get("marL", "0")) / 914400 if p._p.pPr is not None else 0
+                before = p.space_before.pt if p.space_before is not None else 0
+                height += m.height_pt([Para(tuple((r.text, bool(r.font.bold)) for r in p.runs), marl, before)],
+                                      max(sizes), box)
+            assert height <= box.text_height_pt, f"slide {n}: {sh.name} overflows ({height:.0f} > {box.text_height_pt:.0f} pt)"
+
+
+def test_body_text_is_never_under_18_pt(deck, plan):
+    prs = Presentation(str(deck[0]))
+    smallest = 99.0
+    for slide, sp in zip(prs.slides, plan.slides):
+        for sh in slide.placeholders:
+            source_line = sp.kind == "chart" and sh.placeholder_format.idx == 13
+            if sh.placeholder_format.type in (15, 13) or source_line or not sh.has_text_frame:
+                continue  # footer, slide number and the chart's source line are chrome, like a caption
+            for p in sh.text_frame.paragraphs:
+                for r in p.runs:
+                    if r.font.size:
+                        smallest = min(smallest, r.font.size.pt)
+                        assert r.font.size >= Pt(18), f"slide {sp.number}: {r.text!r} at {r.font.size.pt} pt"
+    assert smallest >= 18
+
+
+def test_language_is_set_on_every_run(deck, doc):
+    prs = Presentation(str(deck[0]))
+    for slide in prs.slides:
+        for r in slide.shapes._spTree.iter(f"{A_NS}r"):
+            assert r.find(f"{A_NS}rPr").get("lang") == doc.meta.language
+
+
+def test_core_properties_come_from_the_source(deck, doc):
+    cp = Presentation(str(deck[0])).core_properties
+    assert cp.title == doc.event.title
+    assert cp.author == "; ".join(p.name for p in doc.speakers)
+    assert cp.last_modified_by == "briefdeck"
+    assert cp.modified.date() == doc.meta.updated and cp.created.date() == doc.meta.updated
+    assert cp.keywords == ", ".join(doc.meta.keywords)
+
+
+def test_same_document_gives_the_same_bytes(deck, doc, theme, charts, tmp_path):
+    again = tmp_path / "again.pptx"
+    render_pptx(doc, again, theme=theme, charts=charts)
+    assert again.read_bytes() == deck[0].read_bytes()
+
+
+def test_subset_by_slide_numbers(doc, theme, charts, plan, tmp_path):
+    out = tmp_path / "subset.pptx"
+    info = render_pptx(doc, out, theme=theme, charts=charts, slides="1-3,7")
+    prs = Presentation(str(out))
+    assert info["slides"] == len(prs.slides) == 4
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles == [plan.slides[i].title for i in (0, 1, 2, 6)]
+
+
+def test_subset_by_section_id(doc, theme, charts, plan, tmp_path):
+    sec = doc.sections[1]
+    out = tmp_path / "section.pptx"
+    render_pptx(doc, out, theme=theme, charts=charts, slides=sec.id)
+    prs = Presentation(str(out))
+    expected = [s for s in plan.slides if s.section_id == sec.id]
+    assert len(prs.slides) == len(expected) >= 2
+    assert prs.slides[0].shapes.title.text == sec.title
+    assert all(_notes(s) for s in prs.slides)
+
+
+def test_bad_subset_is_a_usage_error(plan):
+    from briefdeck.errors import UsageError
+
+    for spec in ("0-2", "5-900", "nonsense-section"):
+        with pytest.raises(UsageError):
+            select(plan, spec)
+
+
+def test_planner_splits_long_content_into_continued_slides_without_files(doc, theme):
+    """Pure planning: a small body box forces splits; nothing goes below the 18 pt floor."""
+    m = _measurer(theme)
+    small = {role: {"title": Box(12, 1.2), "body": Box(12, 2.0), "body2": Box(6, 2.0), "subtitle": Box(12, 1),
+                    "details": Box(12, 1.5), "chart": Box(12, 4), "source": Box(12, 0.5),
+                    "attribution": Box(10, 0.6)} for role in ("title", "section", "content", "two-content", "chart", "quote", "closing")}
+    plan = plan_deck(doc, theme=theme, measurer=m, geometry=small)
+    assert any(s.title.endswith("(continued)") for s in plan.slides)
+    for s in plan.slides:
+        for slot, block in s.blocks:
+            if slot in ("body", "body2"):
+                assert block.size >= 18
+                assert len(block.paras) <= 8
+
+
+def test_derived_bullets_are_short_and_come_from_the_paragraph():
+    text = ("Tensions between the Arab north and the African south have resulted in a civil war, with armed groups, "
+            "criminal gangs and fundamentalist movements all fighting. As well, there are gangs.")
+    b = derive_bullet(text, 12)
+    assert len(b.split()) <= 13 and text.startswith(b.rstrip(" …"))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=[t.stem for t in TEMPLATES])
+def test_foreign_template_roles_are_reported(template):
+    report = check_template(template)
+    assert report["ok"], report["problems"]
+    roles = report["roles"]
+    assert roles["title"]["layout"] == "Title Slide"
+    assert roles["content"]["layout"] == "Title, Content"
+    assert roles["two-content"]["layout"] == "Title, 2 Content"
+    assert "quote" in report["missing"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=[t.stem for t in TEMPLATES])
+def test_deck_builds_on_a_foreign_template_with_placeholders_filled(doc, theme, charts, template, tmp_path):
+    out = tmp_path / "foreign.pptx"
+    info = render_pptx(doc, out, theme=theme, charts=charts, template=template)
+    prs = Presentation(str(out))
+    assert len(prs.slides) == info["slides"]
+    assert {s.slide_layout.name for s in prs.slides} <= set(check_template(template)["layouts"])
+    for slide in prs.slides:
+        # every text on a slide sits in a placeholder of the template: no free boxes
+        for sh in slide.shapes:
+            assert sh.is_placeholder, (slide.shapes.title.text if slide.shapes.title else "", sh.name)
+        assert _notes(slide)
+    if AUDIT:
+        res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
+        assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
+
+
+def test_editable_figures_become_native_charts_with_data(doc, theme, charts, tmp_path):
+    from dataclasses import replace
+
+    fig = next(f for s in doc.sections for f in s.figures if f.chart.kind in ("bar", "hbar", "line", "area"))
+    sections = tuple(replace(s, figures=tuple(replace(f, editable=True) if f is fig else f for f in s.figures))
+                     for s in doc.sections)
+    out = tmp_path / "native.pptx"
+    render_pptx(replace(doc, sections=sections), out, theme=theme, charts=charts)
+    prs = Presentation(str(out))
+    frames = [sh for s in prs.slides for sh in s.shapes if getattr(sh, "has_chart", False) and sh.has_chart]
+    assert len(frames) == 1
+    chart = frames[0].chart
+    assert frames[0]._element.nvGraphicFramePr.cNvPr.get("descr") == fig.alt
+    assert len(chart.plots[0].categories) == len(fig.chart.table.rows)
+    assert chart.font.size >= Pt(14)
+    again = tmp_path / "native2.pptx"
+    render_pptx(replace(doc, sections=sections), again, theme=theme, charts=charts)
+    assert again.read_bytes() == out.read_bytes()
+    if AUDIT:
+        res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
+        assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
+
+
+def test_template_check_rejects_a_non_deck(tmp_path):
+    bad = tmp_path / "bad.pptx"
+    bad.write_bytes(b"not a zip")
+    report = check_template(bad)
+    assert not report["ok"] and "not a .pptx" in report["problems"][0]
+
+
+@pytest.mark.skipif(not AUDIT, reason="openxml-audit not installed")
+def test_default_deck_opens_cleanly_per_openxml_audit(deck):
+    res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(deck[0])], capture_output=True, text=True)
+    assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
+
+
+@pytest.mark.skipif(not shutil.which("libreoffice") or not shutil.which("pdfinfo"), reason="LibreOffice not installed")
+def test_libreoffice_converts_the_deck_with_one_page_per_slide(deck, tmp_path):
+    path, info = deck
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180, check=True)
+    pdf = tmp_path / "deck.pdf"
+    pages = re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)
+    assert int(pages.group(1)) == info["slides"]
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    # no word leaves the slide: every box lies within the page (13.333 x 7.5 in = 960 x 540 pt)
+    for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words):
+        x0, y0, x1, y1 = map(float, m.groups())
+        assert 0 <= x0 and x1 <= 960.5 and 0 <= y0 and y1 <= 540.5
