@@ -255,11 +255,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
 def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
     """The manifest lists every artefact of the folder; written last, as the commit marker."""
     path = out_dir / "manifest.json"
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        manifest = {"artefacts": {}}
-    arts = manifest.get("artefacts", {})
+    arts = dict((_read_json(path) or {}).get("artefacts", {}))
     for r in results:
         if not r.ok:
             continue
@@ -270,7 +266,16 @@ def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
             entry["inputs"] = rec.get("inputs", {})
             arts[a.path.name] = entry
     manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
+    if not any(r.ok for r in results) or manifest == _read_json(path):
+        return  # nothing new to commit: leave the file (and its mtime) alone
     write_json(path, manifest)
+
+
+def _read_json(path: Path) -> Optional[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def digest(data: bytes) -> str:

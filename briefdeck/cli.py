@@ -118,11 +118,14 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return EXIT_OK
     if args.check_template:
-        from .render.pptx import check_template
+        from .render.pptx import check_template, format_report
 
         report = check_template(args.check_template)
-        print(report.format() if hasattr(report, "format") else report)
-        return EXIT_OK if getattr(report, "ok", True) else EXIT_INVALID
+        if args.log_format == "json":
+            print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        else:
+            print(format_report(report))
+        return EXIT_OK if report["ok"] else EXIT_INVALID
     if args.jobs < 1:
         raise UsageError("--jobs needs a number of at least 1")
     sources = args.sources or _default_sources()

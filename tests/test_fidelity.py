@@ -29,21 +29,27 @@ def test_talk_is_split_into_all_its_sentences():
     assert sentences[-1].endswith("Mali would not be the quagmire it is today.")
 
 
-def pdf_reading_text(pdf, doc) -> str:
+def pdf_pages_text(pdf) -> list[str]:
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
-    body = []
-    for page in pages:
-        # drop the running header and footer so a sentence that crosses a page break reads on
-        lines = [ln for ln in page.splitlines()
-                 if ln.strip() not in {doc.meta.short_title, doc.meta.series}
-                 and not re.search(r"[Pp]age \d+ of \d+", ln)]
-        body.append("\n".join(lines))
-    return "\n".join(body)
+    return [squeeze(p) for p in pages]
+
+
+def in_brief(sentence: str, pages: list[str]) -> bool:
+    """On one page, or continued from the foot of one page to the next (where a figure
+    placed at the top of the next page may stand between the two halves in reading order)."""
+    if any(squeeze(sentence) in p for p in pages):
+        return True
+    words = sentence.split()
+    for k in range(2, len(words) - 1):
+        head, tail = squeeze(" ".join(words[:k])), squeeze(" ".join(words[k:]))
+        if any(head in a and tail in b for a, b in zip(pages, pages[1:])):
+            return True
+    return False
 
 
 @pytest.mark.parametrize("sentence", talk_sentences())
-def test_every_sentence_of_the_talk_is_in_the_brief(sentence, default_pdf, default_doc, _brief_text):
-    assert squeeze(sentence) in _brief_text, sentence
+def test_every_sentence_of_the_talk_is_in_the_brief(sentence, _brief_pages):
+    assert in_brief(sentence, _brief_pages), sentence
 
 
 @pytest.mark.parametrize("sentence", talk_sentences())
@@ -52,8 +58,8 @@ def test_every_sentence_of_the_talk_is_in_the_deck_slides_or_notes(sentence, _de
 
 
 @pytest.fixture(scope="module")
-def _brief_text(default_pdf, default_doc):
-    return squeeze(pdf_reading_text(default_pdf, default_doc))
+def _brief_pages(default_pdf):
+    return pdf_pages_text(default_pdf)
 
 
 @pytest.fixture(scope="module")

@@ -372,6 +372,8 @@ def check_template(path: Path, theme=None) -> dict:
 
 
 def format_report(report: dict) -> str:
+    if report["problems"] and not report["layouts"]:  # not a usable template at all
+        return "\n".join(f"error: {p}" for p in report["problems"])
     lines = [f"template {report['template']}: {len(report['layouts'])} layouts"]
     for role in ROLES:
         r = report["roles"].get(role)
