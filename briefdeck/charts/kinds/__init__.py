@@ -1,0 +1,1 @@
+"""Built-in chart kinds. Each module draws with matplotlib and is imported on first use."""

@@ -1,0 +1,133 @@
+"""bar and hbar: categories along one axis, one bar (or stack, or group) per category.
+
+Options: ``stacked`` (bool; grouped otherwise), ``highlight`` (a category drawn in the
+highlight colour, the others muted), ``value_labels`` (default: on when there are few
+bars), ``sort`` ("desc" | "asc": order categories by their total).
+"""
+from __future__ import annotations
+
+import math
+
+from matplotlib.patches import Patch
+
+from ...errors import RenderError
+from . import common as c
+
+
+def draw_bar(ax, spec, style) -> None:
+    _draw(ax, spec, style, horizontal=False)
+
+
+def draw_hbar(ax, spec, style) -> None:
+    _draw(ax, spec, style, horizontal=True)
+
+
+def _draw(ax, spec, style, horizontal: bool) -> None:
+    x = c.need_x(spec)
+    cats = list(c.column(spec, x))
+    series = list(spec.series)
+    if not series:
+        raise RenderError(f"a {spec.kind} chart needs `series` (one or more value columns)")
+    values = [c.numbers(spec, s) for s in series]
+    n, m = len(cats), len(series)
+    stacked = bool(spec.option("stacked")) and m > 1
+    totals = [sum(0.0 if math.isnan(v[i]) else v[i] for v in values) for i in range(n)]
+    order = list(range(n))
+    if spec.option("sort") in ("desc", "asc"):
+        order.sort(key=lambda i: totals[i], reverse=spec.option("sort") == "desc")
+    cats = [cats[i] for i in order]
+    values = [[v[i] for i in order] for v in values]
+    totals = [totals[i] for i in order]
+    labels = [style.category(v) for v in cats]
+    highlight = spec.option("highlight")
+    hl = [highlight is not None and c.matches(v, highlight) for v in cats]
+
+    n_bars = n if (stacked or m == 1) else n * m
+    show_values = spec.option("value_labels", n_bars <= style.bars["value_labels_max"])
+    width = style.bars["width"]
+    pos = list(range(n))
+    if horizontal:
+        pos = [n - 1 - i for i in pos]  # first category on top, as read
+    bar = ax.barh if horizontal else ax.bar
+    size_key = "height" if horizontal else "width"
+    base_key = "left" if horizontal else "bottom"
+
+    containers = []
+    if m == 1:
+        if any(hl):
+            colours = [style.colour("highlight") if h else style.colour("muted_bar") for h in hl]
+        else:
+            colours = style.series_colour(0)
+        containers.append(bar(pos, [0 if math.isnan(v) else v for v in values[0]], **{size_key: width}, color=colours, label=spec.label(series[0])))
+    elif stacked:
+        base = [0.0] * n
+        for j, vals in enumerate(values):
+            vals = [0 if math.isnan(v) else v for v in vals]
+            containers.append(bar(pos, vals, **{size_key: width, base_key: list(base)}, color=style.series_colour(j),
+                                  label=spec.label(series[j]), edgecolor=style.colour("background"),
+                                  linewidth=style.lines["bar_edge"]))
+            base = [b + v for b, v in zip(base, vals)]
+    else:
+        slot = width / m
+        gap = style.bars["group_gap"]
+        for j, vals in enumerate(values):
+            off = (j - (m - 1) / 2) * slot * (-1 if horizontal else 1)
+            containers.append(bar([p + off for p in pos], [0 if math.isnan(v) else v for v in vals], **{size_key: slot - gap},
+                                  color=style.series_colour(j), label=spec.label(series[j])))
+
+    value_axis_name = "x" if horizontal else "y"
+    size = style.size("tick")
+    if horizontal:
+        wrapped = ["\n".join(style.wrap(s, style.size("tick") * style.wrapping["category_chars"] * 0.55, size)) for s in labels]
+        c.category_axis(ax, "y", pos, wrapped)
+        ax.grid(False, axis="y")
+        ax.grid(True, axis="x")
+        ax.spines["bottom"].set_visible(False)
+        ax.tick_params(axis="x", length=0)
+        ax.set_ylim(-0.6, n - 0.4)
+    else:
+        slot_pt = c.axes_width_pt(ax, style) / max(n, 1)
+        if all(isinstance(v, int) for v in cats):
+            shown = c.thin_labels(style, labels, slot_pt, size)
+        else:
+            shown = ["\n".join(style.wrap(s, slot_pt * 0.95, size)) for s in labels]
+        c.category_axis(ax, "x", pos, shown)
+        ax.set_xlim(-0.6, n - 0.4)
+    for tick, h in zip(ax.get_yticklabels() if horizontal else ax.get_xticklabels(), hl):
+        if h:
+            tick.set_fontweight("bold")
+
+    c.value_axis(ax, style, value_axis_name, [v for vals in values for v in vals])
+    all_values = [v for vals in values for v in vals if not math.isnan(v)]
+    if min(all_values, default=0) >= 0:  # counts start at zero
+        if horizontal:
+            ax.set_xlim(left=0)
+        else:
+            ax.set_ylim(bottom=0)
+
+    if show_values:
+        vsize = style.size("value")
+        pad = vsize * 0.3
+        if stacked:
+            ax.bar_label(containers[-1], labels=[style.number(t) for t in totals], padding=pad, fontsize=vsize)
+        else:
+            for j, cont in enumerate(containers):
+                vals = values[j]
+                lab = ["" if math.isnan(v) else style.number(v) for v in vals]
+                drawn = ax.bar_label(cont, labels=lab, padding=pad, fontsize=vsize)
+                if m == 1:
+                    for t, h in zip(drawn, hl):
+                        if h:
+                            t.set_fontweight("bold")
+        if m == 1:  # the labels carry the values: the axis would repeat them
+            c.hide_value_axis(ax, value_axis_name)
+    if spec.y_label and not (show_values and m == 1):
+        if horizontal:  # the values run along x: label them there
+            ax.set_xlabel(spec.y_label, loc="right")
+        else:
+            c.unit_label(ax, style, spec.y_label)
+    if spec.x_label:
+        (ax.set_ylabel if horizontal else ax.set_xlabel)(spec.x_label)
+    if m > 1:
+        handles = [Patch(color=style.series_colour(j)) for j in range(m)]
+        c.legend_above(ax, style, handles, [spec.label(s) for s in series])

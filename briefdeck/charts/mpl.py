@@ -1,0 +1,131 @@
+"""Everything that touches matplotlib at the figure level: fonts, rc, draw, save.
+
+Imported only when a chart is actually drawn (never on a cache hit).
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+import matplotlib
+from matplotlib import font_manager, rc_context
+from matplotlib.figure import Figure
+
+from ..errors import RenderError
+
+_REGISTERED: dict[str, str] = {}  # TTF path -> family name
+
+
+def register_fonts(fonts: dict) -> str:
+    """Register a family's TTFs with matplotlib by path; return the family name.
+
+    Our entries go to the front of the font list so that a system font of the same
+    family name can never win (the SVG names the family; the PDF side maps it back
+    to these same files).
+    """
+    fm = font_manager.fontManager
+    names = set()
+    for path in fonts.values():
+        if path not in _REGISTERED:
+            before = len(fm.ttflist)
+            fm.addfont(path)
+            added = fm.ttflist[before:]
+            del fm.ttflist[before:]
+            fm.ttflist[0:0] = added
+            fm._findfont_cached.cache_clear()
+            _REGISTERED[path] = added[0].name
+        names.add(_REGISTERED[path])
+    if len(names) != 1:
+        raise RenderError(f"chart font files belong to different families {sorted(names)} — fix fonts in the theme")
+    return names.pop()
+
+
+@lru_cache(maxsize=8192)
+def text_width(path: str, text: str, size: float) -> float:
+    """Advance width in points of one line of text set in the font at ``path``."""
+    font = font_manager.get_font(path)
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64.0
+
+
+@lru_cache(maxsize=4)
+def _style_file(path: str) -> dict:
+    return dict(matplotlib.rc_params_from_file(path, fail_on_error=True, use_default_template=False))
+
+
+def rc_for(style) -> dict:
+    """The rcParams of one target: the shared style file plus the theme's sizes and colours."""
+    from cycler import cycler
+
+    t, ln, c = style.text, style.lines, style.colours
+    rc = _style_file(style.style_file)
+    rc.update(
+        {
+            "font.family": [style.family],
+            "font.size": t["tick"],
+            "axes.labelsize": t["axis_label"],
+            "axes.titlesize": t["axis_label"],
+            "xtick.labelsize": t["tick"],
+            "ytick.labelsize": t["tick"],
+            "legend.fontsize": t["legend"],
+            "legend.title_fontsize": t["legend"],
+            "figure.titlesize": t["title"],
+            "lines.linewidth": ln["series"],
+            "lines.markersize": style.markers["line_end"],
+            "axes.linewidth": ln["axis"],
+            "grid.linewidth": ln["grid"],
+            "xtick.major.size": ln["tick_length"],
+            "ytick.major.size": ln["tick_length"],
+            "xtick.major.width": ln["tick_width"],
+            "ytick.major.width": ln["tick_width"],
+            "xtick.major.pad": ln["tick_length"] * 0.8,
+            "ytick.major.pad": ln["tick_length"] * 0.8,
+            "text.color": c["text"],
+            "axes.labelcolor": c["muted_text"],
+            "axes.titlecolor": c["muted_text"],
+            "axes.edgecolor": c["axis"],
+            "xtick.color": c["axis"],
+            "ytick.color": c["axis"],
+            "xtick.labelcolor": c["text"],
+            "ytick.labelcolor": c["text"],
+            "grid.color": c["grid"],
+            "figure.facecolor": c["background"],
+            "savefig.facecolor": c["background"],
+            "axes.prop_cycle": cycler(color=list(style.palette)),
+            "figure.constrained_layout.h_pad": style.pad_in,
+            "figure.constrained_layout.w_pad": style.pad_in,
+            "figure.constrained_layout.hspace": 0.0,
+            "figure.constrained_layout.wspace": 0.0,
+        }
+    )
+    return rc
+
+
+def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, bytes | None]:
+    """Draw ``spec`` once at its placed size; save SVG (text as text) and the PNG if the target wants one."""
+    style = style.for_language(spec.language)
+    with rc_context(rc_for(style)):
+        fig = Figure(figsize=(width_in, height_in), dpi=72, layout="constrained")
+        ax = fig.add_subplot()
+        kind(ax, spec, style)
+        if spec.option("show_title") and spec.title:
+            fig.suptitle(spec.title, x=0.0, ha="left", fontweight="bold", fontsize=style.size("title"))
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+        png = None
+        if style.png_dpi:
+            # The layout is final after the first save: don't pay for it twice.
+            fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=style.png_dpi, metadata={"Software": None})
+            png = buf.getvalue()
+        # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
+        fig.canvas.renderer = None
+        fig.clear()
+    return _svg_for_svglib(svg.getvalue()), png
+
+
+def _svg_for_svglib(svg: bytes) -> bytes:
+    # CSS allows numeric weights, but svglib only maps 'bold' to a registered bold face.
+    return svg.replace(b"font-weight: 700", b"font-weight: bold")

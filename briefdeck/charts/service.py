@@ -1,0 +1,204 @@
+"""ChartService: a chart for a target at a size, drawn once, cached by content hash."""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import math
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from .. import __version__
+from ..errors import RenderError
+from .registry import KINDS
+from .style import TARGETS, ChartStyle, chart_style, style_inputs
+
+_PKG = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    svg: bytes  # vector, text as <text> in the target's theme font
+    png: Optional[bytes]  # slide target only: raster fallback at >= 2x slide resolution
+    width_in: float
+    height_in: float
+    key: str  # content hash: same key, same bytes
+
+
+Job = tuple[Any, str, float, float]  # (Figure or ChartSpec, target, width_in, height_in)
+
+
+class ChartService:
+    """Renders charts for the brief ("page") and the deck ("slide").
+
+    ``cache_dir`` keeps ``<key>.svg``/``<key>.png`` between builds; a hit reads the files
+    and imports no matplotlib. ``jobs`` > 1 draws cache misses in a process pool.
+    ``stats`` counts what each call did: {"drawn": n, "cached": n}.
+    """
+
+    def __init__(self, theme, cache_dir: Path | None = None, jobs: int = 1):
+        self.theme = theme
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.jobs = max(1, int(jobs or 1))
+        self.stats = {"drawn": 0, "cached": 0}
+        self._styles: dict[str, ChartStyle] = {}
+        self._digest: Optional[bytes] = None
+
+    # -- public ---------------------------------------------------------------------------
+    def render(self, figure, target: str, width_in: float, height_in: float) -> RenderedChart:
+        return self.render_many([(figure, target, width_in, height_in)])[0]
+
+    def render_many(self, jobs: Iterable[Job]) -> list[RenderedChart]:
+        todo = [self._check(*job) for job in jobs]
+        keys = [self.key(spec, target, w, h) for spec, target, w, h in todo]
+        found: dict[str, tuple[bytes, Optional[bytes]]] = {}
+        misses: dict[str, tuple] = {}
+        for k, job in zip(keys, todo):
+            if k in found or k in misses:
+                continue
+            hit = self._read(k, job[1])
+            if hit is not None:
+                found[k] = hit
+                self.stats["cached"] += 1
+            else:
+                misses[k] = job
+        if misses:
+            for k, out in zip(misses, self._draw_all(list(misses.values()))):
+                found[k] = out
+                self._write(k, out)
+            self.stats["drawn"] += len(misses)
+        results = []
+        for k, (spec, target, w, h) in zip(keys, todo):
+            svg, png = found[k]
+            results.append(RenderedChart(svg=svg, png=png, width_in=w, height_in=h, key=k))
+        return results
+
+    def key(self, spec, target: str, width_in: float, height_in: float) -> str:
+        h = hashlib.sha256(self._config_digest())
+        h.update(f"|{target}|{width_in:.4f}|{height_in:.4f}|".encode())
+        h.update(_kind_code(spec.kind))
+        h.update(repr(spec).encode("utf-8"))
+        return h.hexdigest()
+
+    def style(self, target: str) -> ChartStyle:
+        if target not in self._styles:
+            self._styles[target] = chart_style(self.theme, target)
+        return self._styles[target]
+
+    # -- internals ------------------------------------------------------------------------
+    def _check(self, figure, target, width_in, height_in):
+        spec = getattr(figure, "chart", figure)
+        where = f" ({figure.loc})" if getattr(figure, "loc", None) else ""
+        if target not in TARGETS:
+            raise RenderError(f"unknown chart target '{target}'{where} — use one of: {', '.join(TARGETS)}")
+        if spec.kind not in KINDS:
+            raise RenderError(f"unknown chart kind '{spec.kind}'{where} — known kinds: {', '.join(sorted(KINDS))}")
+        w, h = float(width_in), float(height_in)
+        if not (w > 0 and h > 0 and math.isfinite(w) and math.isfinite(h)):
+            raise RenderError(f"chart size {width_in} x {height_in} in{where} must be positive")
+        return spec, target, w, h
+
+    def _config_digest(self) -> bytes:
+        """Everything besides the spec that changes a chart's bytes."""
+        if self._digest is None:
+            h = hashlib.sha256()
+            settings = {k: self.theme.get(k) for k in ("charts", "colours", "fonts")}
+            h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+            for p in style_inputs(self.theme):
+                h.update(p.name.encode() + p.read_bytes())
+            for p in sorted(_PKG.rglob("*.py")):  # the drawing code itself
+                h.update(p.relative_to(_PKG).as_posix().encode() + p.read_bytes())
+            h.update(f"briefdeck {__version__} matplotlib {_mpl_version()}".encode())
+            self._digest = h.digest()
+        return self._digest
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        assert self.cache_dir is not None
+        return self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png"
+
+    def _read(self, key: str, target: str):
+        if self.cache_dir is None:
+            return None
+        svg_p, png_p = self._paths(key)
+        wants_png = bool(self.style(target).png_dpi)
+        try:
+            svg = svg_p.read_bytes()
+            png = png_p.read_bytes() if wants_png else None
+        except FileNotFoundError:
+            return None
+        return svg, png
+
+    def _write(self, key: str, out: tuple[bytes, Optional[bytes]]) -> None:
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        svg_p, png_p = self._paths(key)
+        # PNG first, SVG last: the SVG's presence marks a complete entry.
+        for path, data in ((png_p, out[1]), (svg_p, out[0])):
+            if data is None:
+                continue
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+
+    def _draw_all(self, jobs: list[tuple]) -> list[tuple[bytes, Optional[bytes]]]:
+        workers = min(self.jobs, len(jobs))
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pooled = list(range(len(jobs)))
+        if method != "fork":  # kinds registered at run time exist only in this process
+            pooled = [i for i, j in enumerate(jobs) if KINDS[j[0].kind].builtin]
+        if workers < 2 or len(pooled) < 2:
+            return [self._draw_here(*job) for job in jobs]
+        from . import mpl  # noqa: F401  (forked workers inherit matplotlib, already imported)
+
+        out: list = [None] * len(jobs)
+        args = [(self.theme, *jobs[i]) for i in pooled]
+        ctx = multiprocessing.get_context(method)
+        chunk = max(1, len(args) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            for i, res in zip(pooled, pool.map(_draw_job, args, chunksize=chunk)):
+                out[i] = res
+        for i, job in enumerate(jobs):
+            if out[i] is None:
+                out[i] = self._draw_here(*job)
+        return out
+
+    def _draw_here(self, spec, target, w, h):
+        from .mpl import draw
+
+        return draw(KINDS[spec.kind], spec, self.style(target), w, h)
+
+
+_WORKER_STYLES: dict = {}
+
+
+def _draw_job(args) -> tuple[bytes, Optional[bytes]]:
+    theme, spec, target, w, h = args
+    from .mpl import draw
+
+    sk = (theme.name, target)
+    if sk not in _WORKER_STYLES:
+        _WORKER_STYLES[sk] = chart_style(theme, target)
+    return draw(KINDS[spec.kind], spec, _WORKER_STYLES[sk], w, h)
+
+
+def _mpl_version() -> str:
+    mod = sys.modules.get("matplotlib")
+    return getattr(mod, "__version__", None) or importlib.metadata.version("matplotlib")
+
+
+def _kind_code(name: str) -> bytes:
+    """A custom kind's code is part of the key (built-ins are covered by the package digest)."""
+    kind = KINDS.get(name)
+    if kind is None or kind.builtin:
+        return name.encode()
+    fn = kind.draw
+    code = getattr(fn, "__code__", None)
+    return f"{name}|{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', '')}|".encode() + (
+        code.co_code + repr(code.co_consts).encode() if code else b""
+    )

@@ -1,0 +1,141 @@
+"""A target's chart style resolved from the theme: sizes, colours, fonts (pure Python).
+
+``ChartStyle`` is what a kind's draw function receives besides the axes and the spec.
+All sizes are points at the placed size; nothing here is scaled.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError, ThemeError
+from ..paths import ASSETS
+from . import format as fmt
+
+TARGETS = ("page", "slide")
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    target: str  # "page" | "slide"
+    fonts: dict  # style ("regular", "bold", ...) -> TTF path (str)
+    text: dict  # role -> size in points
+    lines: dict  # role -> width in points
+    markers: dict  # role -> size in points
+    bars: dict
+    ticks: dict
+    wrapping: dict
+    timeline: dict
+    map: dict
+    colours: dict  # role -> '#RRGGBB' (map roles under colours["map"])
+    palette: tuple[str, ...]
+    png_dpi: float | None
+    pad_in: float
+    style_file: str
+    language: str = "en-CA"
+    _family: list = field(default_factory=list, compare=False, repr=False)  # memo, filled at draw time
+
+    # -- values ---------------------------------------------------------------------
+    def size(self, role: str) -> float:
+        return float(self.text[role])
+
+    def colour(self, role: str) -> str:
+        return self.colours[role]
+
+    def series_colour(self, i: int) -> str:
+        return self.palette[i % len(self.palette)]
+
+    def number(self, value: Any, decimals: int | None = None) -> str:
+        return fmt.number(value, self.language, decimals)
+
+    def date(self, value: _dt.date, pattern: str = "d MMM y") -> str:
+        return fmt.date(value, self.language, pattern)
+
+    def category(self, value: Any) -> str:
+        return fmt.category(value, self.language)
+
+    def for_language(self, language: str) -> "ChartStyle":
+        return self if language == self.language else replace(self, language=language)
+
+    # -- text metrics (draw time: these import matplotlib) ----------------------------
+    @property
+    def family(self) -> str:
+        """The family name matplotlib (and so the SVG) uses for this target's font."""
+        if not self._family:
+            from .mpl import register_fonts
+
+            self._family.append(register_fonts(self.fonts))
+        return self._family[0]
+
+    def text_width(self, text: str, size: float, bold: bool = False) -> float:
+        """Advance width of one line of ``text`` in points."""
+        from .mpl import text_width
+
+        return text_width(self.fonts["bold" if bold else "regular"], text, size)
+
+    def wrap(self, text: str, width_pt: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
+        """Greedy word wrap to ``width_pt``; ``max_lines`` > 0 ends the last line with '…'."""
+        # Widths add up word by word (cached): kerning across a space is nil.
+        space = self.text_width(" ", size, bold)
+        lines, line, used = [], "", 0.0
+        for word in text.split():
+            w = self.text_width(word, size, bold)
+            if line and used + space + w > width_pt:
+                lines.append(line)
+                line, used = word, w
+            else:
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+        if line:
+            lines.append(line)
+        if max_lines and len(lines) > max_lines:
+            last = lines[max_lines - 1]
+            while last and self.text_width(last + "…", size, bold) > width_pt:
+                last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+            lines = lines[: max_lines - 1] + [last.rstrip(" ,;:") + "…"]
+        return lines or [""]
+
+
+def chart_style(theme, target: str) -> ChartStyle:
+    """Resolve ``charts.targets.<target>`` of ``theme`` into a ChartStyle."""
+    if target not in TARGETS:
+        raise RenderError(f"unknown chart target '{target}' — use one of: {', '.join(TARGETS)}")
+    t = theme.get(f"charts.targets.{target}")
+    family = t["font"]
+    fonts = {st: str(theme.font_file(family, st)) for st in ("regular", "bold", "italic", "bolditalic")}
+    data = theme.get("colours.data")
+    palette = tuple(theme.colour(data[i]) for i in theme.get("charts.palette"))
+
+    def resolve(node):
+        return {k: resolve(v) for k, v in node.items()} if isinstance(node, dict) else theme.colour(node)
+
+    style_file = ASSETS / theme.get("charts.style_file")
+    if not style_file.is_file():
+        raise ThemeError(f"chart style file {style_file} is missing — restore it or fix charts.style_file")
+    return ChartStyle(
+        target=target,
+        fonts=fonts,
+        text=dict(t["text"]),
+        lines=dict(t["lines"]),
+        markers=dict(t["markers"]),
+        bars=dict(t["bars"]),
+        ticks=dict(t["ticks"]),
+        wrapping=dict(t["wrap"]),
+        timeline=dict(t["timeline"]),
+        map=dict(t["map"]),
+        colours=resolve(theme.get("charts.colours")),
+        palette=palette,
+        png_dpi=t.get("png_dpi"),
+        pad_in=float(t["pad_in"]),
+        style_file=str(style_file),
+    )
+
+
+def style_inputs(theme) -> list[Path]:
+    """Files whose content changes what charts look like (for the cache key)."""
+    files = {Path(ASSETS / theme.get("charts.style_file"))}
+    for target in TARGETS:
+        family = theme.get(f"charts.targets.{target}.font")
+        files |= {theme.font_file(family, st) for st in ("regular", "bold", "italic", "bolditalic")}
+    return sorted(files)
