@@ -48,6 +48,9 @@ class ChartService:
         self.stats = {"drawn": 0, "cached": 0}
         self._styles: dict[str, ChartStyle] = {}
         self._digest: Optional[bytes] = None
+        # charts drawn or read in this run, so a renderer can prefetch them all in one
+        # (parallel) call and then ask for each as it lays out, even with no cache folder
+        self._memo: dict[str, tuple[bytes, Optional[bytes]]] = {}
 
     # -- public ---------------------------------------------------------------------------
     def render(self, figure, target: str, width_in: float, height_in: float) -> RenderedChart:
@@ -122,6 +125,8 @@ class ChartService:
         return self.cache_dir / f"{key}.svg", self.cache_dir / f"{key}.png"
 
     def _read(self, key: str, target: str):
+        if key in self._memo:
+            return self._memo[key]
         if self.cache_dir is None:
             return None
         svg_p, png_p = self._paths(key)
@@ -134,6 +139,7 @@ class ChartService:
         return svg, png
 
     def _write(self, key: str, out: tuple[bytes, Optional[bytes]]) -> None:
+        self._memo[key] = out
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)

@@ -245,10 +245,24 @@ class DeckWriter:
     # -- whole deck ---------------------------------------------------------------------------------
     def write(self, plan: DeckPlan) -> None:
         _drop_existing_slides(self.prs)
+        self._prefetch_charts(plan)
         for pos, sp in enumerate(plan.slides, 1):
             self.add_slide(sp, pos)
         self._core_properties()
         _ensure_view_props(self.prs)
+
+    def _prefetch_charts(self, plan: DeckPlan) -> None:
+        """Ask for every picture chart at once, so the chart service can draw them in parallel."""
+        requests = []
+        for sp in plan.slides:
+            fig = sp.figure
+            if fig is None or (fig.editable and (fig.chart.kind, bool(fig.chart.option("stacked", False))) in NATIVE_KINDS):
+                continue
+            rl = self.info.roles[sp.role]
+            ph = rl.slot("chart") or rl.slot("body")
+            requests.append((fig, "slide", ph.box.width, ph.box.height))
+        if requests:
+            self.charts.render_many(requests)
 
     def _core_properties(self) -> None:
         doc = self.doc
