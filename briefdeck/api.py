@@ -239,16 +239,46 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         raise UsageError(f"unknown format '{unknown[0]}' — use one of: {', '.join(FORMATS)}")
     if opts.check_only:
         return check(sources)
-    results = []
     with output_lock(opts.out_dir, opts.wait):
         for p in clean_temp_files(opts.out_dir):
             log("cleaned", {"path": str(p)})
-        for src in sources:
-            try:
-                results.append(build_one(src, opts, log))
-            except BriefdeckError as exc:
-                results.append(SourceResult(src, error=exc))
+        if opts.jobs > 1 and len(sources) > 1:
+            results = _build_parallel(sources, opts, log)
+        else:
+            results = [_build_guarded(src, opts, log) for src in sources]
         _write_manifest(opts.out_dir, results)
+    return results
+
+
+def _build_guarded(src: Path, opts: Options, log: Log) -> SourceResult:
+    try:
+        return build_one(src, opts, log)
+    except BriefdeckError as exc:
+        return SourceResult(src, error=exc)
+
+
+def _build_in_worker(src: Path, opts: Options) -> tuple[SourceResult, list]:
+    events: list = []
+    res = _build_guarded(src, dataclasses.replace(opts, jobs=1), lambda e, d: events.append((e, d)))
+    return res, events
+
+
+def _build_parallel(sources: list[Path], opts: Options, log: Log) -> list[SourceResult]:
+    """Independent sources on separate cores; one failing does not stop the others.
+
+    Workers are forked (explicitly: Python 3.14 changes the default start method) so
+    they share the parent's imports; each renders its charts in-process.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    results: list[SourceResult] = []
+    with ProcessPoolExecutor(max_workers=min(opts.jobs, len(sources)), mp_context=multiprocessing.get_context(method)) as pool:
+        for res, events in pool.map(_build_in_worker, sources, [opts] * len(sources)):
+            for event, data in events:
+                log(event, data)
+            results.append(res)
     return results
 
 

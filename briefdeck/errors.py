@@ -38,6 +38,9 @@ class SourceError(BriefdeckError):
         self.problems = list(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self):  # results cross process boundaries in batch builds
+        return (SourceError, (self.problems,))
+
 
 class UsageError(BriefdeckError):
     exit_code = 2

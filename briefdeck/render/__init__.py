@@ -1,0 +1,1 @@
+"""Renderers: each takes a validated Document and writes one format (pdf, pptx)."""

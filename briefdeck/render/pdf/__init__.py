@@ -1,0 +1,107 @@
+"""The PDF policy brief (reportlab platypus): ``render_pdf(doc, out_path, theme=, charts=)``.
+
+Two layout passes: the first counts pages for "Page N of M", the second writes the file.
+Charts are asked for once, at the main column's size, and embedded as vector drawings
+whose text is real text in the theme's sans font. Output bytes depend only on the
+document and the theme (invariant mode; dates from ``doc.meta.updated``).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Optional
+
+from reportlab import Version as _RL_VERSION
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+
+from ... import __version__
+from ...errors import RenderError
+from ...model import Document
+from ...theme import Theme
+from .flowables import SideColumn, fit_drawing
+from .fonts import Fonts, load_fonts
+from .layout import geometry
+from .pages import BriefTemplate, Furniture, canvas_class
+from .story import Context, build_story, chart_size, outline
+from .styles import Styles
+
+__all__ = ["render_pdf"]
+
+
+def _chart_drawings(doc: Document, charts: Any, ctx_sizes: dict[str, tuple[float, float]], fonts: Fonts) -> dict[str, Drawing]:
+    from svglib.svglib import svg2rlg
+
+    figs = doc.figures
+    requests = [(f, "page", ctx_sizes[f.id][0] / 72, ctx_sizes[f.id][1] / 72) for f in figs]
+    rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
+    out: dict[str, Drawing] = {}
+    for f, r in zip(figs, rendered):
+        d = svg2rlg(io.BytesIO(r.svg), font_map=fonts.chart_map)
+        if d is None:
+            raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
+        d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
+        out[f.id] = fit_drawing(d, ctx_sizes[f.id][0])
+    return out
+
+
+def _furniture(doc: Document, st: Styles, fonts: Fonts) -> Furniture:
+    def node(key: str) -> dict:
+        n = dict(st.get(key))
+        n["fontName"] = fonts.family(n["font"]).style(n.get("style", "regular"))
+        for k in ("colour", "rule_colour"):
+            if k in n:
+                n[k] = st.colour(n[k])
+        return n
+
+    sep = st.get("title_band.separator")
+    ev = doc.event
+    return Furniture(
+        header_left=doc.meta.short_title or ev.title,
+        header_right=doc.meta.series or ev.organiser,
+        footer_left=sep.join(x for x in (ev.organiser, ev.date_text) if x),
+        page_label=st.labels["page_of"],
+        header=node("header"), footer=node("footer"),
+    )
+
+
+def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:
+    """Write the brief of ``doc`` to ``out_path``; returns ``{"pages": N}``."""
+    fonts = load_fonts(theme)
+    st = Styles(theme, fonts, doc.meta.language)
+    geo = geometry(theme, (paper or doc.meta.paper).lower())
+    sizes = {}
+    probe = Context(doc, st, geo, SideColumn(geo, st.get("side.gap")), {})
+    for f in doc.figures:
+        sizes[f.id] = chart_size(probe, f)
+    drawings = _chart_drawings(doc, charts, sizes, fonts)
+    furniture = _furniture(doc, st, fonts)
+    ev = doc.event
+    info = dict(
+        title=ev.title + (f": {ev.subtitle}" if ev.subtitle else ""),
+        author="; ".join(p.name for p in doc.speakers) or ev.organiser,
+        subject=st.label("subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
+        keywords=", ".join(doc.meta.keywords),
+        creator=f"briefdeck {__version__}",
+        producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
+    )
+
+    def build(target, total: Optional[int]) -> int:
+        side = SideColumn(geo, st.get("side.gap"))
+        ctx = Context(doc, st, geo, side, drawings)
+        tpl = BriefTemplate(target, geo=geo, side=side, furniture=furniture, total_pages=total,
+                            float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(doc, st),
+                            invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
+                            displayDocTitle=1, **info)
+        tpl.build(build_story(ctx), canvasmaker=canvas_class(doc.meta.updated))
+        return tpl.page
+
+    pages = build(io.BytesIO(), None)
+    buf = io.BytesIO()
+    if build(buf, pages) != pages:
+        raise RenderError("the brief's layout changed between its two passes — report this as a bug")
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(buf.getvalue())
+    return {"pages": pages}

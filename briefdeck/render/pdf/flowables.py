@@ -1,0 +1,378 @@
+"""The brief's own flowables: title band, side-column notes, figures, bottom-anchored colophon.
+
+The frame is the main column only. Anything for the side column (key messages, pull quotes,
+figure notes, speakers) travels *with* a main-column flowable (``WithAside``) and is drawn
+beside it when that flowable is drawn, so it lands on the same page as the text it belongs
+to. ``SideColumn`` keeps notes on one page from overlapping and carries a note that no
+longer fits to the top of the next page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.platypus import Flowable, Paragraph
+
+from ...errors import RenderError
+from .layout import Geometry
+
+
+def _first_words(f: Flowable, n: int = 8) -> str:
+    items = getattr(f, "items", None) or [f]
+    for it in items:
+        text = getattr(it, "text", "") or ""
+        if isinstance(text, str) and text.strip():
+            return " ".join(re.sub(r"<[^>]+>", "", text).split()[:n]) + "…"
+    return "…"
+
+
+class Stack(Flowable):
+    """Flowables drawn one under another at a fixed width, never split (a side note)."""
+
+    def __init__(self, items: Sequence[Flowable], *, background=None, padding: float = 0,
+                 top_rule: Optional[tuple] = None, top_gap: float = 0, anchor: Optional[str] = None):
+        super().__init__()
+        self.items = list(items)
+        self.background = background
+        self.padding = padding
+        self.top_rule = top_rule  # (colour, width)
+        self.top_gap = top_gap  # space between the rule and the first item
+        self.anchor = anchor  # destination key at the top (outline entries: pages.BriefTemplate)
+
+    def wrap(self, aW, aH):
+        inner = aW - 2 * self.padding
+        self._sizes = []
+        h = self.padding + self.top_gap
+        for i, f in enumerate(self.items):
+            w_, h_ = f.wrap(inner, 10_000)
+            before = f.getSpaceBefore() if i else 0
+            after = f.getSpaceAfter() if i < len(self.items) - 1 else 0
+            self._sizes.append((before, h_, after))
+            h += before + h_ + after
+        h += self.padding
+        self.width, self.height = aW, h
+        return aW, h
+
+    def draw(self):
+        c = self.canv
+        if self.background is not None:
+            c.setFillColor(self.background)
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if self.top_rule:
+            colour, width = self.top_rule
+            c.setStrokeColor(colour)
+            c.setLineWidth(width)
+            c.line(0, self.height - width / 2, self.width, self.height - width / 2)
+        if self.anchor:
+            c.bookmarkHorizontal(self.anchor, 0, self.height)
+        y = self.height - self.padding - self.top_gap
+        for f, (before, h_, after) in zip(self.items, self._sizes):
+            y -= before + h_
+            f.drawOn(c, self.padding, y)
+            y -= after
+
+
+@dataclass
+class SideColumn:
+    """Where the next side note may start on the current page; notes waiting for a page."""
+
+    geo: Geometry
+    gap: float
+    page: int = 0
+    floor: float = 0.0  # lowest y used so far on ``page``
+    pending: list = field(default_factory=list)
+
+    def top_of(self, page: int) -> float:
+        return self.geo.frame_top(page == 1)
+
+    def _turn_to(self, page: int) -> None:
+        if page != self.page:
+            self.page, self.floor = page, self.top_of(page) + self.gap
+
+    def place(self, canv, top: float, note: Flowable) -> None:
+        """Draw ``note`` with its top at ``top`` or lower; defer it if the page is full."""
+        self._turn_to(canv.getPageNumber())
+        _, h = note.wrap(self.geo.side_width, 10_000)
+        column = self.geo.frame_top(False) - self.geo.bottom
+        if h > column:
+            raise RenderError(f"a side-column note is {h / column:.1f} times the height of a page "
+                              f"(it begins “{_first_words(note)}”) — shorten it")
+        top = min(top, self.floor - self.gap)
+        if top - h < self.geo.bottom:
+            top = self.geo.bottom + h
+            if top > self.floor - self.gap:  # no room left on this page
+                self.pending.append(note)
+                return
+        note.drawOn(canv, self.geo.side_x, top - h)
+        self.floor = top - h
+
+    def claim(self, page: int, y: float) -> None:
+        """Something spanning both columns reaches down to ``y``: notes go below it."""
+        self._turn_to(page)
+        self.floor = min(self.floor, y)
+
+    def flush(self, canv) -> None:
+        """At the start of a page: draw notes that did not fit on the previous one."""
+        self._turn_to(canv.getPageNumber())
+        waiting, self.pending = self.pending, []
+        for note in waiting:
+            self.place(canv, self.top_of(self.page), note)
+
+
+class WithAside(Flowable):
+    """A main-column flowable with notes for the side column, drawn level with its top."""
+
+    def __init__(self, main: Flowable, notes: Sequence[Flowable], side: SideColumn, *, is_float: bool = False):
+        super().__init__()
+        self.main = main
+        self.notes = list(notes)
+        self.side = side
+        self.is_float = is_float
+
+    def wrap(self, aW, aH):
+        self.width, self.height = self.main.wrap(aW, aH)
+        return self.width, self.height
+
+    def split(self, aW, aH):
+        parts = self.main.split(aW, aH)
+        if not parts:
+            return []
+        return [WithAside(parts[0], self.notes, self.side)] + list(parts[1:])
+
+    def getSpaceBefore(self):
+        return self.main.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.main.getSpaceAfter()
+
+    def getKeepWithNext(self):
+        return self.main.getKeepWithNext()
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.main.drawOn(canvas, x, y, _sW)
+        top = y + self.height - getattr(self.main, "aside_offset", 0)
+        for note in self.notes:  # later notes stack under earlier ones (SideColumn.floor)
+            self.side.place(canvas, top, note)
+
+
+class FlushAsides(Flowable):
+    """End of the story: if side notes are still waiting, start a page for them."""
+
+    def __init__(self, side: SideColumn):
+        super().__init__()
+        self.side = side
+
+    def wrap(self, aW, aH):
+        return (aW, aH + 1) if self.side.pending else (0, 0)
+
+    def split(self, aW, aH):
+        return []
+
+    def draw(self):
+        pass
+
+
+class Heading(Paragraph):
+    """A heading that is also a PDF destination (its outline entry: pages.BriefTemplate)."""
+
+    def __init__(self, text, style, *, key: str, rule: Optional[tuple] = None):
+        super().__init__(text, style)
+        self.key = key
+        self.rule = rule  # (colour, width, length, gap): short rule above the heading
+
+    def draw(self):
+        if self.rule:
+            colour, width, length, gap = self.rule
+            self.canv.saveState()
+            self.canv.setStrokeColor(colour)
+            self.canv.setLineWidth(width)
+            self.canv.line(0, self.height + gap, length, self.height + gap)
+            self.canv.restoreState()
+        self.canv.bookmarkHorizontal(self.key, 0, self.height + (self.rule[3] + 4 if self.rule else 4))
+        super().draw()
+
+    def split(self, aW, aH):
+        return []  # headings are never broken across pages
+
+
+class TitleBand(Flowable):
+    """Page 1: series, title, subtitle, event line and speaker on a solid band bled off the top."""
+
+    def __init__(self, paragraphs: Sequence[Paragraph], geo: Geometry, *, background, bleed: bool,
+                 pad_top: float, pad_bottom: float, space_after: float):
+        super().__init__()
+        self.paras = list(paragraphs)
+        self.geo = geo
+        self.background = background
+        self.bleed = bleed
+        self.pad_top, self.pad_bottom, self.space_after = pad_top, pad_bottom, space_after
+
+    def wrap(self, aW, aH):
+        w = self.geo.text_width
+        h = self.pad_top
+        self._sizes = []
+        for i, p in enumerate(self.paras):
+            _, ph = p.wrap(w, 10_000)
+            after = p.getSpaceAfter() if i < len(self.paras) - 1 else 0
+            self._sizes.append((ph, after))
+            h += ph + after
+        self.height = h + self.pad_bottom
+        self.width = aW
+        return aW, self.height
+
+    def getSpaceAfter(self):
+        return self.space_after
+
+    def draw(self):
+        c = self.canv
+        # the band reaches the paper's top edge (and its sides when bled)
+        x0 = -self.geo.left if self.bleed else -3
+        w = self.geo.width if self.bleed else self.geo.text_width + 6
+        top_gap = self.geo.first_top
+        c.setFillColor(self.background)
+        c.rect(x0, 0, w, self.height + top_gap, stroke=0, fill=1)
+        y = self.height - self.pad_top
+        for p, (ph, after) in zip(self.paras, self._sizes):
+            y -= ph
+            p.drawOn(c, 0, y)
+            y -= after
+
+
+class FigureBlock(Flowable):
+    """Caption, chart and source line: one unit that never splits.
+
+    The figure is a destination (``fig-<id>``) for in-text references, an outline entry
+    under its section, and carries its alt text as invisible text over the chart so text
+    extraction and screen readers of untagged PDFs meet the description where the chart is.
+
+    A *wide* figure (``wide`` = the side column) spans both columns, and the side column
+    above it is kept clear: the figure starts below any side note already on the page. A
+    figure given a ``note`` (wide, or itself in the side column) sets it under the source line.
+    """
+
+    def __init__(self, caption: Paragraph, drawing: Drawing, source: Paragraph, *, key: str, alt: str, alt_font: str, rule: tuple,
+                 space_before: float, space_after: float,
+                 wide: Optional[SideColumn] = None, note: Optional[Paragraph] = None):
+        super().__init__()
+        self.caption, self.drawing, self.source = caption, drawing, source
+        self.key, self.alt, self.alt_font = key, alt, alt_font
+        self.rule = rule  # (colour, width, gap)
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.wide, self.note = wide, note
+
+    def _clearance(self) -> float:
+        """How far a wide figure must move down to start below the side notes on this page."""
+        frame, canv = getattr(self, "_frame", None), getattr(self, "canv", None)
+        side = self.wide
+        if side is None or frame is None or canv is None or side.page != canv.getPageNumber():
+            return 0.0
+        return max(0.0, frame._y - (side.floor - side.gap))
+
+    def wrap(self, aW, aH):
+        geo = self.wide.geo if self.wide else None
+        full = geo.text_width if geo else aW
+        _, self._ch = self.caption.wrap(full, 10_000)
+        _, self._sh = self.source.wrap(geo.main_width if geo else aW, 10_000)
+        self._nh = self.note.wrap(geo.main_width if geo else aW, 10_000)[1] if self.note else 0
+        self._gap_c = self.caption.getSpaceAfter()
+        self._gap_s = self.source.getSpaceBefore()
+        self._gap_n = self.note.getSpaceBefore() if self.note else 0
+        self._top = self._clearance()
+        self.width = aW
+        self._full = full
+        foot = self._sh + self._gap_n + self._nh
+        self.height = self._top + self.rule[2] + self._ch + self._gap_c + self.drawing.height + self._gap_s + foot
+        self.aside_offset = self._top + self.rule[2] + self._ch + self._gap_c  # side notes start level with the chart
+        return aW, self.height
+
+    def split(self, aW, aH):
+        return []
+
+    def draw(self):
+        c = self.canv
+        colour, width, gap = self.rule
+        top = self.height - self._top
+        c.saveState()
+        c.setStrokeColor(colour)
+        c.setLineWidth(width)
+        c.line(0, top, self._full, top)
+        c.restoreState()
+        c.bookmarkHorizontal(self.key, 0, top + 6)
+        y = top - gap - self._ch
+        self.caption.drawOn(c, 0, y)
+        y -= self._gap_c + self.drawing.height
+        self.drawing.drawOn(c, 0, y)
+        self._draw_alt(y + self.drawing.height - 2)
+        y -= self._gap_s
+        self.source.drawOn(c, 0, y - self._sh)
+        if self.note is not None:
+            self.note.drawOn(c, 0, y - self._sh - self._gap_n - self._nh)
+        if self.wide:  # side notes placed after this figure go below it
+            self.wide.claim(c.getPageNumber(), c.absolutePosition(0, 0)[1])
+
+    def _draw_alt(self, y: float) -> None:
+        self.canv.saveState()  # the render mode is graphics state: keep it from leaking
+        t = self.canv.beginText(0, y)
+        t.setTextRenderMode(3)  # invisible: present for extraction and assistive technology only
+        t.setFont(self.alt_font, 1)
+        t.textOut(self.alt)
+        self.canv.drawText(t)
+        self.canv.restoreState()
+
+
+class BackMatter(Flowable):
+    """The foot of the last page: the colophon pinned to the bottom of the main column, and
+    the speakers' box in the side column beside it -- or, when the side column of that page
+    is taken, in the main column above the colophon. Never split."""
+
+    def __init__(self, colophon: Flowable, box: Optional[Flowable], side: SideColumn, gap: float):
+        super().__init__()
+        self.colophon, self.box, self.side, self.gap = colophon, box, side, gap
+
+    def _side_room(self) -> float:
+        """Free height at the foot of this page's side column (the box may rise beside the
+        text above, as far as the notes already there)."""
+        canv = getattr(self, "canv", None)
+        if canv is None:
+            return 0.0
+        page = canv.getPageNumber()
+        top = self.side.floor - self.side.gap if self.side.page == page else self.side.top_of(page)
+        return top - self.side.geo.bottom
+
+    def wrap(self, aW, aH):
+        self.width = aW
+        _, ch = self.colophon.wrap(aW, 10_000)
+        self._mode, need = "side", ch
+        if self.box is not None:
+            _, bh_side = self.box.wrap(self.side.geo.side_width, 10_000)
+            if bh_side > self._side_room():
+                self._mode = "main"
+                _, bh = self.box.wrap(aW, 10_000)
+                need = bh + self.gap + ch
+        self._ch = ch
+        self.height = max(need, aH - 0.01) if need <= aH else need
+        return aW, self.height
+
+    def split(self, aW, aH):
+        return []
+
+    def drawOn(self, canvas, x, y, _sW=0):  # page coordinates: the side column is outside the frame
+        self.colophon.drawOn(canvas, x, y)
+        if self.box is None:
+            return
+        if self._mode == "main":
+            _, bh = self.box.wrap(self.width, 10_000)
+            self.box.drawOn(canvas, x, y + self.height - bh)
+        else:  # bottom-aligned with the colophon, in the side column
+            self.side.place(canvas, y + self.box.wrap(self.side.geo.side_width, 10_000)[1], self.box)
+
+
+def fit_drawing(d: Drawing, width: float) -> Drawing:
+    """Scale a chart drawing to exactly ``width`` points (it should already be that size)."""
+    if d.width and abs(d.width - width) > 0.5:
+        s = width / d.width
+        d.scale(s, s)
+        d.width, d.height = d.width * s, d.height * s
+    return d

@@ -1,0 +1,100 @@
+"""The theme's TrueType fonts, registered once with reportlab and with svglib.
+
+Chart SVGs name fonts by family ("Noto Sans") and CSS weight ("700"); svglib's own map
+would fall back to Helvetica -- unembedded, with other metrics -- for anything it does not
+know. ``ChartFontMap`` answers every request with one of the theme's fonts instead, so no
+base-14 font can reach the PDF through a chart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from svglib.fonts import FontMap
+
+from ...theme import Theme
+
+STYLES = ("regular", "bold", "italic", "bolditalic")
+
+
+@dataclass(frozen=True)
+class Family:
+    """reportlab names of one family's four styles; ``name`` is the CSS family name."""
+
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bolditalic: str
+
+    def style(self, style: str) -> str:
+        return getattr(self, style)
+
+    def pick(self, bold: bool, italic: bool) -> str:
+        return self.style(("bold" if bold else "") + ("italic" if italic else "") or "regular")
+
+
+def _register(path: Path) -> str:
+    """Register a TTF under a name derived from its file (idempotent); return the name."""
+    name = "bd-" + path.stem
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def register_family(theme: Theme, family: str) -> Family:
+    names = {st: _register(theme.font_file(family, st)) for st in STYLES}
+    face = pdfmetrics.getFont(names["regular"]).face
+    css_name = getattr(face, "familyName", None) or family
+    if isinstance(css_name, bytes):
+        css_name = css_name.decode("utf-8", "replace")
+    # <b> and <i> inside a paragraph pick the right file
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(names["regular"], bold, italic, names[("bold" if bold else "") + ("italic" if italic else "") or "regular"])
+    return Family(css_name, **names)
+
+
+class ChartFontMap(FontMap):
+    """svglib font lookup restricted to the theme's families (no Helvetica fallback)."""
+
+    def __init__(self, families: dict[str, Family], default: Family):
+        super().__init__()
+        self._families = {f.name.lower(): f for f in families.values()}
+        self._default = default
+        self.default_font = default.regular
+
+    def find_font(self, font_name: str, weight: str = "normal", style: str = "normal") -> tuple[str, bool]:
+        fam = self._families.get(font_name.strip("'\" ").lower())
+        bold = str(weight).lower() in ("bold", "bolder") or (str(weight).isdigit() and int(weight) >= 600)
+        italic = str(style).lower() in ("italic", "oblique")
+        return (fam or self._default).pick(bold, italic), fam is not None
+
+
+@dataclass(frozen=True)
+class Fonts:
+    families: dict[str, Family]  # base.yaml family key -> registered names
+    chart_map: ChartFontMap
+
+    def family(self, key: str) -> Family:
+        return self.families[key]
+
+
+def _font_keys(node) -> set[str]:
+    """Every `font:` value in the brief's settings."""
+    if isinstance(node, dict):
+        found = {node["font"]} if isinstance(node.get("font"), str) else set()
+        for v in node.values():
+            found |= _font_keys(v)
+        return found
+    return set()
+
+
+def load_fonts(theme: Theme) -> Fonts:
+    chart_font = theme.get("charts.targets.page.font", "sans")
+    keys = sorted(_font_keys(theme.get("brief")) | {chart_font})
+    families = {k: register_family(theme, k) for k in keys}
+    return Fonts(families, ChartFontMap(families, families[chart_font]))

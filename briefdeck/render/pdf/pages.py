@@ -1,0 +1,154 @@
+"""Page templates, running header and footer, and top-of-page placement of figures.
+
+Figures float: one that does not fit in the space left on a page waits, the text after it
+fills the page, and the figure opens the next page -- so a chart never leaves a gap. A
+``FloatBarrier`` (before the references) makes waiting figures come out first.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Optional
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from .flowables import SideColumn, WithAside
+from .layout import Geometry
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What the header and footer print (already formatted)."""
+
+    header_left: str
+    header_right: str
+    footer_left: str
+    page_label: str  # "Page {page} of {pages}"
+    header: dict  # theme nodes, font names resolved
+    footer: dict
+
+
+class FloatBarrier(Flowable):
+    """Waiting figures are placed before this point."""
+
+    def wrap(self, aW, aH):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+def canvas_class(updated: _dt.date):
+    """A canvas whose info dates are the edition date, not the clock (reproducible bytes)."""
+    stamp = updated.strftime("D:%Y%m%d000000+00'00'")
+
+    class BriefCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._doc.info._dateFormatter = lambda *_: stamp
+            self.destinations: set[str] = set()
+
+        def bookmarkHorizontal(self, key, relativeX, relativeY, **kw):
+            self.destinations.add(key)
+            return super().bookmarkHorizontal(key, relativeX, relativeY, **kw)
+
+    return BriefCanvas
+
+
+class BriefTemplate(BaseDocTemplate):
+    def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
+                 total_pages: Optional[int], float_min_gap: float, outline: list, **kw):
+        self.geo, self.side, self.furniture = geo, side, furniture
+        self.outline = outline
+        self.total_pages = total_pages
+        self.float_min_gap = float_min_gap
+        self._waiting: list[Flowable] = []
+        super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
+                         rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
+        def frame(first: bool) -> Frame:
+            top = geo.frame_top(first)
+            return Frame(geo.left, geo.bottom, geo.main_width, top - geo.bottom, id="main" + ("1" if first else ""),
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate("first", [frame(True)], onPage=self._furnish, autoNextPageTemplate="later"),
+            PageTemplate("later", [frame(False)], onPage=self._furnish),
+        ])
+
+    # --- page furniture -------------------------------------------------------------
+    def _furnish(self, canv: Canvas, doc) -> None:
+        g, f = self.geo, self.furniture
+        page = canv.getPageNumber()
+        canv.saveState()
+        if page > 1:
+            h = f.header
+            y = g.height - h["baseline_mm"] * mm
+            canv.setFont(h["fontName"], h["size"])
+            canv.setFillColor(h["colour"])
+            canv.drawString(g.left, y, f.header_left)
+            canv.drawRightString(g.width - g.right, y, f.header_right)
+            canv.setStrokeColor(h["rule_colour"])
+            canv.setLineWidth(h["rule_width"])
+            canv.line(g.left, y - h["rule_gap"], g.width - g.right, y - h["rule_gap"])
+        ft = f.footer
+        y = ft["baseline_mm"] * mm
+        canv.setFont(ft["fontName"], ft["size"])
+        canv.setFillColor(ft["colour"])
+        canv.drawString(g.left, y, f.footer_left)
+        total = self.total_pages if self.total_pages else page
+        canv.drawRightString(g.width - g.right, y, f.page_label.format(page=page, pages=total))
+        canv.restoreState()
+        self.side.flush(canv)
+
+    def build(self, flowables, **kw):
+        self._originals = {id(f) for f in flowables}  # anything else is the rest of a split
+        super().build(flowables, **kw)
+
+    def _endBuild(self):
+        # the outline is written once the layout is done, in reading order (see story.outline)
+        canv = self.canv
+        level = -1
+        for title, key, lvl in self.outline:
+            if key in canv.destinations and lvl <= level + 1:
+                canv.addOutlineEntry(title, key, level=lvl, closed=False)
+                level = lvl
+        super()._endBuild()
+
+    # --- floats ---------------------------------------------------------------------
+    def handle_flowable(self, flowables):
+        frame = getattr(self, "frame", None)
+        if self._waiting and frame is not None and frame._atTop:
+            # a paragraph carried over from the last page is finished first, so no figure
+            # ever stands inside a sentence (for readers and for text extraction alike)
+            first = flowables[0]
+            carried = isinstance(first, (Paragraph, WithAside)) and id(first) not in self._originals
+            at = 1 if carried else 0
+            flowables[at:at], self._waiting = self._waiting, []
+        f = flowables[0]
+        if isinstance(f, FloatBarrier) and self._waiting:
+            flowables[0:0], self._waiting = self._waiting, []
+            f = flowables[0]
+        if isinstance(f, WithAside) and f.is_float and frame is not None and not frame._atTop:
+            if self._waiting:  # figures keep their order: one waits, the ones after it wait too
+                self._waiting.append(flowables.pop(0))
+                return
+            room = frame._y - frame._y1p - f.getSpaceBefore()
+            _, h = f.wrap(frame._getAvailableWidth(), room)
+            if h > room and room > self.float_min_gap and self._text_follows(flowables[1:], room):
+                self._waiting.append(flowables.pop(0))
+                return
+        super().handle_flowable(flowables)
+
+    def _text_follows(self, rest, room: float) -> bool:
+        """True when text comes before the next barrier: the figure can wait for it, because
+        a waiting figure is placed at the latest at that barrier."""
+        width = self.geo.main_width
+        for f in rest:
+            if isinstance(f, FloatBarrier):
+                return False
+            if getattr(f, "is_float", False):
+                continue  # it will wait as well
+            if f.wrap(width, 10_000)[1] > 0:
+                return True
+        return False

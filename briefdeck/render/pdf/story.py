@@ -1,0 +1,342 @@
+"""Document -> the brief's flowables, in reading order.
+
+Page 1: title band; preface with the key messages beside it; summary; the sections begin.
+Then the sections (pull quotes, figure notes and small figures in the side column; long
+timelines across both columns), recommendations, references, and on the last page the
+colophon at the foot with "about the speaker" beside it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+
+from ... import __version__
+from ...model import Document, Figure, Person, Quote, Section
+from ...textfmt import format_day
+from .flowables import BackMatter, FigureBlock, FlushAsides, Heading, SideColumn, Stack, TitleBand, WithAside
+from .inline import esc, link, markup, url_lines
+from .layout import Geometry
+from .pages import FloatBarrier
+from .styles import Styles
+
+
+@dataclass
+class Context:
+    doc: Document
+    st: Styles
+    geo: Geometry
+    side: SideColumn
+    drawings: dict[str, Drawing]  # figure id -> chart, already at the main column's width
+
+
+def build_story(ctx: Context) -> list[Flowable]:
+    doc = ctx.doc
+    story: list[Flowable] = [title_band(ctx)]
+    story += opening(ctx)
+    unplaced = [q for q in doc.quotes if q.section_id not in {s.id for s in doc.sections}]
+    for i, section in enumerate(doc.sections):
+        story += section_flowables(ctx, section, list(doc.quotes_for(section.id)) + (unplaced if i == 0 else []))
+    # a figure may wait past the recommendations (better than half a page left empty),
+    # never past the references
+    story += recommendations(ctx)
+    story.append(FloatBarrier())
+    story += references(ctx)
+    # the back page: "about the speaker" in the side column, level with the colophon's foot
+    story.append(FlushAsides(ctx.side))
+    story.append(BackMatter(colophon(ctx), speakers_box(ctx), ctx.side, ctx.st.get("side.gap")))
+    return story
+
+
+def outline(doc: Document, st: Styles) -> list[tuple[str, str, int]]:
+    """(title, destination, level) in reading order; figures under the section that owns
+    them, even when a figure floats past the next heading."""
+    out = [(st.labels["summary"], "summary", 0), (st.labels["key_messages"], "key-messages", 0)]
+    sep = st.get("figure.separator")
+    for s in doc.sections:
+        out.append((s.title, f"sec-{s.id}", 0))
+        if st.get("outline.figure_entries"):
+            out += [(f"{f.label}{sep}{f.caption.plain}", f.anchor, 1) for f in s.figures]
+    if doc.recommendations:
+        out.append((st.labels["recommendations"], "recommendations", 0))
+    if doc.references:
+        out.append((st.labels["references"], "references", 0))
+    if doc.people:
+        out.append((st.labels["about_speakers" if len(doc.people) > 1 else "about_speaker"], "speakers", 0))
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------
+def _link_colour(ctx: Context) -> str:
+    return ctx.st.hex(ctx.st.get("body.link_colour"))
+
+
+def heading(ctx: Context, title: str, key: str, level: str = "h1") -> Heading:
+    st = ctx.st
+    node = st.get(level)
+    rule = None
+    if node.get("rule_colour"):
+        rule = (st.colour(node["rule_colour"]), node["rule_width"], node["rule_length_mm"] * mm, node["rule_gap"])
+    return Heading(esc(title), st.para(level), key=key, rule=rule)
+
+
+def keep_room(ctx: Context, h: Flowable, level: str = "h1") -> CondPageBreak:
+    """Room for the heading and the first lines after it, or a new page: no orphaned headings.
+
+    (platypus' keepWithNext would keep the heading with the *whole* next paragraph and
+    leave gaps; this needs only ``keep_lines`` of it.)"""
+    node = ctx.st.get(level)
+    _, hh = h.wrap(ctx.geo.main_width, 10_000)
+    body = ctx.st.get("body")
+    return CondPageBreak(node["space_before"] + hh + node["space_after"] + node["keep_lines"] * body["leading"])
+
+
+def _speaker_line(people: tuple[Person, ...]) -> str:
+    return "; ".join(f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if p.titles else "") for p in people)
+
+
+# --- page 1 -------------------------------------------------------------------------
+def title_band(ctx: Context) -> TitleBand:
+    doc, st = ctx.doc, ctx.st
+    tb = st.get("title_band")
+    sep = tb["separator"]
+    ev = doc.event
+    paras = [Paragraph(esc(doc.meta.series or ev.organiser), st.para("title_band.series")),
+             Paragraph(esc(ev.title), st.para("title_band.title"))]
+    if ev.subtitle:
+        paras.append(Paragraph(esc(ev.subtitle), st.para("title_band.subtitle")))
+    where = [ev.date_text, ev.place]
+    if ev.organiser.lower() not in (doc.meta.series or "").lower():
+        where.insert(0, ev.organiser)
+    meta = esc(sep.join(w for w in where if w))
+    if ev.url:
+        meta += esc(sep) + link(ev.url.split("://", 1)[-1].rstrip("/"), ev.url, st.hex(tb["meta"]["colour"]))
+    paras.append(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)))
+    if doc.speakers:
+        paras.append(Paragraph(_speaker_line(doc.speakers), st.para("title_band.speaker")))
+    return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
+                     pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
+                     space_after=tb["space_after_mm"] * mm)
+
+
+def key_messages_box(ctx: Context) -> Stack:
+    st = ctx.st
+    km = st.get("key_messages")
+    item = st.para("key_messages", km, spaceAfter=km["item_space"], leftIndent=km["marker_width"],
+                   bulletIndent=0, bulletFontName=ctx.st.fonts.family(km["font"]).bold,
+                   bulletColor=st.colour(km["marker_colour"]))
+    title = st.labels["key_messages"]
+    items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
+    for i, msg in enumerate(ctx.doc.key_messages, 1):
+        items.append(Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i)))
+    return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
+                 top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
+                 anchor="key-messages")
+
+
+def opening(ctx: Context) -> list[Flowable]:
+    doc, st = ctx.doc, ctx.st
+    out: list[Flowable] = []
+    summary_label = Heading(esc(st.labels["summary"]), st.para("label", keepWithNext=1), key="summary")
+    first: Flowable = Paragraph(markup(doc.preface, _link_colour(ctx)), st.para("preface")) if doc.preface else summary_label
+    out.append(WithAside(first, [key_messages_box(ctx)], ctx.side))
+    if doc.preface:
+        out.append(summary_label)
+    out.append(Paragraph(markup(doc.summary, _link_colour(ctx)), st.para("lead")))
+    return out
+
+
+# --- sections -----------------------------------------------------------------------
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
+
+
+def pull_quote(ctx: Context, q: Quote) -> Stack:
+    st = ctx.st
+    pq = st.get("pull_quote")
+    items: list[Flowable] = [Paragraph(markup(q.text), st.para("pull_quote"))]
+    if q.speaker:
+        items.append(Paragraph("— " + esc(q.speaker.name), st.para("pull_quote.attribution")))
+    return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
+
+
+def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> list[Flowable]:
+    st, doc = ctx.st, ctx.doc
+    h = heading(ctx, section.title, f"sec-{section.id}")
+    out: list[Flowable] = [keep_room(ctx, h), h]
+    if section.speaker and len(doc.speakers) > 1:
+        out.append(Paragraph(esc(section.speaker.name), st.para("byline", keepWithNext=1)))
+    body = st.para("body")
+    paras = [Paragraph(markup(p, _link_colour(ctx)), body) for p in section.paragraphs]
+    # a quote sits beside the paragraph it comes from (else beside the first)
+    notes: dict[int, list[Flowable]] = {}
+    for q in quotes:
+        words = _norm(q.text.plain)
+        at = next((i for i, p in enumerate(section.paragraphs) if words and words in _norm(p.plain)), 0)
+        notes.setdefault(at, []).append(pull_quote(ctx, q))
+    for i, p in enumerate(paras):
+        out.append(WithAside(p, notes.get(i, []), ctx.side))
+    for fig in section.figures:
+        if placement(ctx, fig) == "side":
+            # beside the flowable before it (a figure or the last paragraph), after that one's notes
+            out[-1].notes.append(figure(ctx, fig))
+        else:
+            out.append(figure(ctx, fig))
+    return out
+
+
+def figure(ctx: Context, fig: Figure) -> Flowable:
+    """A main-column figure (note beside it), a wide one (note under it, in the side column),
+    or a small one that sits in the side column itself."""
+    st = ctx.st
+    fs = st.get("figure")
+    where = placement(ctx, fig)
+    sep = fs["separator"]
+    number = f'<font color="{st.hex(fs["number_colour"])}">{esc(fig.label + sep)}</font>'
+    caption = Paragraph(number + markup(fig.caption), st.para("figure.side_caption" if where == "side" else "figure.caption"))
+    pv = fig.provenance
+    src = f"{esc(st.labels['figure_source'])} {link(pv.source, pv.url, _link_colour(ctx))}"
+    if pv.as_of_text:
+        src += f" ({esc(st.label('as_of', date=pv.as_of_text))})"
+    src += "."
+    if pv.licence:
+        src += " " + esc(st.label("data_licence", licence=pv.licence.replace(" ", "\u00a0")))
+    source = Paragraph(src, st.para("figure.source"))
+    note = None
+    if fig.note:
+        note = Paragraph(f"<b>{esc(st.labels['note'])}</b> {markup(fig.note, _link_colour(ctx))}", st.para("figure.note"))
+    block = FigureBlock(caption, ctx.drawings[fig.id], source, key=fig.anchor, alt=fig.alt,
+                        alt_font=st.fonts.family("sans").regular,
+                        rule=(st.colour(fs["rule_colour"]), fs["rule_width"], fs["rule_gap"]),
+                        space_before=fs["space_before"], space_after=fs["space_after"],
+                        wide=ctx.side if where == "wide" else None, note=note if where != "main" else None)
+    if where == "side":
+        return block
+    return WithAside(block, [note] if (note and where == "main") else [], ctx.side, is_float=True)
+
+
+def placement(ctx: Context, fig: Figure) -> str:
+    """'main' column, 'wide' across both columns, or 'side' column, by chart kind (theme)."""
+    fs = ctx.st.get("figure")
+    kind = fig.chart.kind
+    wide_over = fs["wide_when_rows_over"]
+    if kind in wide_over and len(fig.chart.table.rows) > wide_over[kind]:
+        return "wide"
+    return "side" if kind in fs["side_kinds"] else "main"
+
+
+def chart_size(ctx: Context, fig: Figure) -> tuple[float, float]:
+    """Width and height in points at which the chart is drawn in the main column."""
+    fs = ctx.st.get("figure")
+    where = placement(ctx, fig)
+    w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
+    aspect = fs[f"{where}_aspect_by_kind"].get(fig.chart.kind, fs["aspect"])
+    return w, min(w * aspect, fs["max_height_mm"] * mm)
+
+
+# --- end matter ---------------------------------------------------------------------
+def recommendations(ctx: Context) -> list[Flowable]:
+    doc, st = ctx.doc, ctx.st
+    if not doc.recommendations:
+        return []
+    rs = st.get("recommendations")
+    num, lead, text = st.para("recommendations.number"), st.para("recommendations.lead"), st.para("recommendations.text")
+    pad, gap = rs["padding"], rs["item_space"]
+    widths = [rs["number_width"] + pad, ctx.geo.main_width - rs["number_width"] - pad]
+    # one table per item, touching: they read as one box, and the heading need only keep the first
+    items: list[Flowable] = []
+    n = len(doc.recommendations)
+    for i, r in enumerate(doc.recommendations, 1):
+        t = Table([[Paragraph(str(i), num), [Paragraph(esc(r.lead), lead), Paragraph(markup(r.text, _link_colour(ctx)), text)]]],
+                  colWidths=widths, hAlign="LEFT")
+        t.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), lead.fontName, lead.fontSize),  # else the cell announces Helvetica
+            ("BACKGROUND", (0, 0), (-1, -1), st.colour(rs["background"])),
+            ("LINEBEFORE", (0, 0), (0, -1), rs["left_rule_width"], st.colour(rs["left_rule_colour"])),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (0, -1), pad), ("LEFTPADDING", (1, 0), (1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), pad if i == 1 else gap / 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), pad if i == n else gap / 2),
+        ]))
+        items.append(t)
+    h = heading(ctx, st.labels["recommendations"], "recommendations")
+    h.keepWithNext = 1
+    return [h] + items
+
+
+def speakers_box(ctx: Context) -> Optional[Stack]:
+    doc, st = ctx.doc, ctx.st
+    people = doc.people
+    if not people:
+        return None
+    sb = st.get("speaker_box")
+    title = st.labels["about_speakers" if len(people) > 1 else "about_speaker"]
+    items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
+    for i, p in enumerate(people):
+        items.append(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=sb["person_space"] if i else 0)))
+        for t in p.titles:
+            items.append(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))))
+        if p.affiliation:
+            items.append(Paragraph(esc(p.affiliation), st.para("speaker_box.affiliation")))
+        if p.bio:
+            items.append(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")))
+    return Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
+                 anchor="speakers")
+
+
+def references(ctx: Context) -> list[Flowable]:
+    doc, st = ctx.doc, ctx.st
+    rf = st.get("references")
+    colour = st.hex(rf["link_colour"])
+    out: list[Flowable] = []
+    if doc.references:
+        h = heading(ctx, st.labels["references"], "references")
+        out += [keep_room(ctx, h), h]
+        style = st.para("references", rf, leftIndent=rf["number_width"], bulletIndent=0, spaceAfter=rf["item_space"],
+                        bulletFontName=st.fonts.family(rf["font"]).regular)
+        url_width = ctx.geo.main_width - rf["number_width"]
+        for i, r in enumerate(doc.references, 1):
+            parts = [f"<i>{link(r.title, r.url, colour)}</i>"]
+            who = ", ".join(x for x in (r.publisher, r.date_text) if x)
+            if who:
+                parts.append(esc(who))
+            text = ". ".join(parts) + "."
+            if r.note:
+                text += " " + esc(r.note)
+            if r.url:
+                text += "<br/>" + url_lines(r.url, style.fontName, style.fontSize, url_width, colour)
+            out.append(Paragraph(text, style, bulletText=f"{i}."))
+    return out
+
+
+def how_to_cite(ctx: Context) -> str:
+    doc, st = ctx.doc, ctx.st
+    if doc.meta.how_to_cite:
+        return markup(doc.meta.how_to_cite, _link_colour(ctx))
+    ev = doc.event
+    authors = ", ".join(p.name for p in doc.speakers) or ev.organiser
+    title = ev.title + (f": {ev.subtitle}" if ev.subtitle else "")
+    return esc(st.label("cite_generated", authors=authors, title=title, series=doc.meta.series or ev.organiser,
+                        place=ev.place, organiser=ev.organiser, date=ev.date_text))
+
+
+def colophon(ctx: Context) -> Stack:
+    doc, st = ctx.doc, ctx.st
+    cs = st.get("colophon")
+    style = st.para("colophon", cs, spaceAfter=2)
+    ev = doc.event
+    published = st.label("published", organiser=ev.organiser, place=ev.place,
+                         date=format_day(doc.meta.updated, doc.meta.language))
+    lines = [f"<b>{esc(st.labels['how_to_cite'])}</b> {how_to_cite(ctx)}"]
+    tail = [esc(published)]
+    if doc.meta.licence:
+        tail.append(f"<b>{esc(st.labels['licence'])}</b> {esc(doc.meta.licence)}.")
+    tail.append(esc(st.label("made_with", version=__version__)))
+    lines.append(" ".join(tail))
+    return Stack([Paragraph(x, style) for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),
+                 top_gap=cs["rule_gap"])

@@ -1,0 +1,88 @@
+"""Paragraph styles built from the theme's ``brief`` settings (nothing typographic in code)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Callable, Optional
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from ...theme import Theme
+from .fonts import Fonts
+
+ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT}
+
+
+@lru_cache(maxsize=4)
+def hyphenator(language: str, patterns: tuple = ()) -> Optional[Callable[[str], Any]]:
+    """pyphen's word splitter for a BCP 47 tag, or None when pyphen or its patterns are missing.
+
+    ``patterns`` maps tags or primary subtags to pyphen dictionaries (the theme's choice:
+    pyphen's plain "en" is British, and its breaks such as "mil-it-ary" look wrong in Canada)."""
+    try:
+        import pyphen
+    except ImportError:
+        return None
+    chosen = dict(patterns)
+    want = chosen.get(language) or chosen.get(language.split("-")[0]) or language.replace("-", "_")
+    lang = pyphen.language_fallback(want)
+    return pyphen.Pyphen(lang=lang, left=2, right=3).iterate if lang else None
+
+
+class Styles:
+    """Look-ups into ``brief.*``: colours, fonts and paragraph styles."""
+
+    def __init__(self, theme: Theme, fonts: Fonts, language: str):
+        self.theme = theme
+        self.fonts = fonts
+        self.language = language
+        lang = language.split("-")[0]
+        labels = theme.get("brief.labels")
+        self.labels: dict[str, str] = labels.get(lang) or labels["en"]
+        self._cache: dict[str, ParagraphStyle] = {}
+
+    def get(self, key: str) -> Any:
+        return self.theme.get(f"brief.{key}")
+
+    def hex(self, name: str) -> str:
+        return self.theme.colour(name)
+
+    def colour(self, name: str):
+        return HexColor(self.hex(name))
+
+    def font(self, node: dict) -> str:
+        return self.fonts.family(node["font"]).style(node.get("style", "regular"))
+
+    def para(self, key: str, node: Optional[dict] = None, **over: Any) -> ParagraphStyle:
+        """A paragraph style from the settings at ``brief.<key>`` (or ``node``)."""
+        cache_key = key + repr(sorted(over.items()))
+        if node is None and cache_key in self._cache:
+            return self._cache[cache_key]
+        n = dict(node if node is not None else self.get(key))
+        size = n["size"]
+        attrs = dict(
+            fontName=self.font(n), fontSize=size, leading=n.get("leading", size * 1.3),
+            textColor=self.colour(n.get("colour", "text")),
+            spaceBefore=n.get("space_before", 0), spaceAfter=n.get("space_after", 0),
+            alignment=ALIGN[n.get("align", "left")], allowWidows=0, allowOrphans=0,
+            splitLongWords=1, uriWasteReduce=0.3,
+            bulletFontName=self.font(n), bulletFontSize=size,  # the default bullet font is Helvetica
+        )
+        if n.get("caps"):
+            attrs["textTransform"] = "uppercase"
+        if n.get("hyphenate"):
+            hy = hyphenator(self.language, tuple(sorted(n.get("hyphen_patterns", {}).items())))
+            if hy:
+                attrs["hyphenationLang"] = hy
+                attrs["hyphenationMinWordLength"] = n.get("hyphen_min_word", 7)
+            else:  # justified text without hyphenation opens rivers: set it ragged instead
+                attrs["alignment"] = TA_LEFT
+        attrs.update(over)
+        style = ParagraphStyle(key, **attrs)
+        if node is None:
+            self._cache[cache_key] = style
+        return style
+
+    def label(self, name: str, **fields: Any) -> str:
+        return self.labels[name].format(**fields)

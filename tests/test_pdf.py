@@ -1,0 +1,340 @@
+"""The PDF brief, read back with pypdf, pdftotext and pdffonts: structure, not pixels."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefdeck import __version__
+
+from .conftest import EXAMPLES
+
+MM = 72 / 25.4
+
+
+def squeeze(text: str) -> str:
+    """Letters and digits only: immune to line breaks, hyphenation, quote and dash styles."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def charts(tmp_path_factory):
+    from briefdeck.charts import ChartService
+    from briefdeck.theme import load_theme
+
+    return ChartService(load_theme("default"), cache_dir=tmp_path_factory.mktemp("chart-cache"))
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory, charts):
+    """render(doc, paper=None, name=...) -> (path, result), using the default theme."""
+    from briefdeck.render.pdf import render_pdf
+    from briefdeck.theme import load_theme
+
+    theme = load_theme("default")
+    out = tmp_path_factory.mktemp("pdf")
+
+    def go(doc, paper=None, name="brief"):
+        path = out / f"{name}.pdf"
+        result = render_pdf(doc, path, theme=theme, charts=charts, paper=paper)
+        return path, result
+
+    return go
+
+
+@pytest.fixture(scope="module")
+def a4(render, default_doc):
+    return render(default_doc, None, "a4")
+
+
+@pytest.fixture(scope="module")
+def letter(render, default_doc):
+    return render(default_doc, "letter", "letter")
+
+
+@pytest.fixture(scope="module")
+def panel_doc():
+    from briefdeck.load import load_document
+
+    return load_document(EXAMPLES / "two-speaker-panel.yaml")
+
+
+# --- the page --------------------------------------------------------------------------
+def test_default_source_is_a_brief_of_two_to_six_pages(a4, default_doc):
+    path, result = a4
+    assert 2 <= result["pages"] <= 6
+    assert len(PdfReader(path).pages) == result["pages"]
+
+
+@pytest.mark.parametrize("paper, size", [("a4", (595.3, 841.9)), ("letter", (612.0, 792.0))])
+def test_paper_follows_the_option(render, default_doc, paper, size):
+    path, _ = render(default_doc, paper, f"paper-{paper}")
+    for page in PdfReader(path).pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == size
+
+
+def test_paper_defaults_to_the_source_setting(a4, default_doc):
+    expected = {"a4": 595.3, "letter": 612.0}[default_doc.meta.paper]
+    assert round(float(PdfReader(a4[0]).pages[0].mediabox.width), 1) == expected
+
+
+@pytest.mark.parametrize("which", ["a4", "letter"])
+def test_no_text_leaves_the_printable_area(which, request):
+    """Every word lies inside 15 mm side margins and 9 mm top/bottom (header and footer live there)."""
+    path, _ = request.getfixturevalue(which)
+    xml = pdftotext(path, "-bbox")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S)
+    assert pages
+    for w, h, body in pages:
+        w, h = float(w), float(h)
+        for x0, y0, x1, y1, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body):
+            if float(x1) - float(x0) < 0.5:  # invisible 1 pt alt text is checked elsewhere
+                continue
+            assert 15 * MM - 0.5 <= float(x0) and float(x1) <= w - 15 * MM + 0.5, word
+            assert 9 * MM <= float(y0) and float(y1) <= h - 9 * MM, word
+
+
+# --- content and structure -------------------------------------------------------------
+def test_key_messages_are_on_page_one(a4, default_doc):
+    first = squeeze(pdftotext(a4[0], "-f", "1", "-l", "1"))
+    assert squeeze("Key messages") in first
+    for message in default_doc.key_messages:
+        assert squeeze(message.plain) in first, message.plain
+
+
+def test_page_one_has_title_band_summary_and_start_of_text(a4, default_doc):
+    first = squeeze(pdftotext(a4[0], "-f", "1", "-l", "1"))
+    ev = default_doc.event
+    for part in (default_doc.meta.series, ev.title, ev.subtitle, ev.date_text, ev.place, default_doc.summary.plain,
+                 default_doc.sections[0].title):
+        assert squeeze(part) in first, part
+    assert "20180425" not in first  # dates are never printed raw
+
+
+def words(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page: (x, y from the top, word) of every visible word."""
+    xml = pdftotext(pdf, "-bbox")
+    out = []
+    for body in re.findall(r"<page [^>]*>(.*?)</page>", xml, re.S):
+        out.append([(float(x0), float(y0), w) for x0, y0, x1, w in
+                    re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>', body)
+                    if float(x1) - float(x0) > 0.5])
+    return out
+
+
+def test_captions_are_numbered_in_order_and_each_has_a_source_line(a4, default_doc):
+    text = " ".join(pdftotext(a4[0]).split())
+    figures = default_doc.figures
+    assert figures
+    starts = [text.find(f"{f.label} — {f.caption.plain}"[:60]) for f in figures]
+    assert all(i >= 0 for i in starts), [f.label for f, i in zip(figures, starts) if i < 0]
+    assert starts == sorted(starts), "figures out of order"
+    # under every caption, in the same column, the next caption or source line is a source line
+    pages = words(a4[0])
+    for f in figures:
+        found = [(p, x, y) for p, ws in enumerate(pages) for i, (x, y, w) in enumerate(ws)
+                 if w == "Figure" and i + 2 < len(ws) and ws[i + 1][2] == str(f.number) and ws[i + 2][2] == "—"]
+        assert len(found) == 1, f.label
+        p, x, y = found[0]
+        below = sorted((yy, w) for xx, yy, w in pages[p] if abs(xx - x) < 2 and yy > y + 1 and w in ("Source:", "Figure"))
+        assert below and below[0][1] == "Source:", f"{f.label} has no source line under it"
+
+
+def test_source_lines_name_the_source_and_its_date(a4, default_doc):
+    text = squeeze(pdftotext(a4[0]))
+    for f in default_doc.figures:
+        pv = f.provenance
+        line = f"Source: {pv.source}" + (f" (as of {pv.as_of_text})" if pv.as_of_text else "")
+        assert squeeze(line) in text, f.label
+
+
+def test_every_figure_note_and_alt_text_is_in_the_pdf(a4, default_doc):
+    text = squeeze(pdftotext(a4[0]))
+    for f in default_doc.figures:
+        assert squeeze(f.alt) in text, f.id
+        if f.note:
+            assert squeeze(f.note.plain) in text, f.id
+
+
+def test_chart_labels_are_real_text(a4):
+    text = pdftotext(a4[0])
+    for label in ("ONUC", "UNOSOM", "MINUSMA", "Malicious act", "Nouakchott"):
+        assert label in text
+
+
+def test_quotes_recommendations_speaker_and_references_are_present(a4, default_doc):
+    text = squeeze(pdftotext(a4[0]))
+    for q in default_doc.quotes:
+        assert squeeze(q.text.plain) in text
+    for r in default_doc.recommendations:
+        assert squeeze(r.lead) in text and squeeze(r.text.plain) in text
+    for p in default_doc.people:
+        assert squeeze(p.name) in text and squeeze(p.bio.plain) in text
+    for ref in default_doc.references:
+        assert squeeze(ref.title) in text
+    assert squeeze("How to cite") in text
+
+
+def test_recommendations_are_numbered(a4, default_doc):
+    text = pdftotext(a4[0])
+    for i, r in enumerate(default_doc.recommendations, 1):
+        assert re.search(rf"^{i}\s*$", text, re.M) or f"{i} {r.lead}" in " ".join(text.split()), r.lead
+
+
+def test_running_header_and_page_n_of_m_footer(a4, default_doc):
+    path, result = a4
+    pages = pdftotext(path).split("\f")[: result["pages"]]
+    for n, page in enumerate(pages, 1):
+        assert f"Page {n} of {result['pages']}" in page
+        assert default_doc.event.organiser in page and default_doc.event.date_text in page
+        if n > 1:
+            assert default_doc.meta.short_title in page
+
+
+# --- fonts, metadata, navigation ------------------------------------------------------
+@pytest.mark.parametrize("which", ["a4", "letter"])
+def test_every_font_is_embedded_and_subset_and_none_is_helvetica(which, request):
+    path, _ = request.getfixturevalue(which)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        cols = row.split()
+        emb, sub = cols[-5], cols[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert "Helvetica" not in row and "Times" not in row and "Courier" not in row, row
+    names = " ".join(rows)
+    assert "NotoSerif" in names and "NotoSans" in names
+
+
+def test_document_info_and_language(a4, default_doc):
+    reader = PdfReader(a4[0])
+    info = reader.metadata
+    assert info.title.startswith(default_doc.event.title)
+    assert default_doc.speakers[0].name in info.author
+    assert info.subject and default_doc.event.organiser in info.subject
+    assert all(k in info["/Keywords"] for k in default_doc.meta.keywords)
+    assert info["/Creator"] == f"briefdeck {__version__}"
+    assert f"briefdeck {__version__}" in info["/Producer"]
+    assert info["/CreationDate"].startswith("D:" + default_doc.meta.updated.strftime("%Y%m%d"))
+    assert reader.trailer["/Root"]["/Lang"] == default_doc.meta.language
+
+
+def test_outline_lists_every_section_and_figure_under_its_section(a4, default_doc):
+    reader = PdfReader(a4[0])
+
+    def flatten(items, depth=0):
+        for it in items:
+            if isinstance(it, list):
+                yield from flatten(it, depth + 1)
+            else:
+                yield depth, it.title
+
+    entries = list(flatten(reader.outline))
+    top = [t for d, t in entries if d == 0]
+    for s in default_doc.sections:
+        assert s.title in top
+        i = [t for _, t in entries].index(s.title)
+        children = []
+        for d, t in entries[i + 1:]:
+            if d == 0:
+                break
+            children.append(t)
+        assert children == [f"{f.label} — {f.caption.plain}" for f in s.figures]
+    assert "Key messages" in top and "Recommendations" in top and "References" in top
+
+
+def test_figure_references_are_internal_links_and_urls_are_live(a4, default_doc):
+    reader = PdfReader(a4[0])
+    internal, uris = 0, set()
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            if a.get("/Subtype") != "/Link":
+                continue
+            if "/Dest" in a:
+                internal += 1
+            elif "/A" in a and "/URI" in a["/A"]:
+                uris.add(a["/A"]["/URI"])
+    wanted = [s for t in _all_texts(default_doc) for s in t.spans if s.href and s.href.startswith("#")]
+    assert internal >= len(wanted) > 0
+    for ref in default_doc.references:
+        if ref.url:
+            assert ref.url in uris
+
+
+def _all_texts(doc):
+    yield from doc.key_messages
+    yield doc.summary
+    for s in doc.sections:
+        yield from s.paragraphs
+        for f in s.figures:
+            yield f.caption
+            if f.note:
+                yield f.note
+    for r in doc.recommendations:
+        yield r.text
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h: str) -> float:
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_text_colour_of_the_theme_meets_wcag_aa():
+    from briefdeck.theme import load_theme
+
+    t = load_theme("default")
+    c = t.colour
+    paper = c("paper")
+    pairs = {key: (t.get(f"brief.{key}.colour"), "paper") for key in
+             ("body", "lead", "preface", "label", "h1", "byline", "pull_quote", "references", "colophon",
+              "header", "footer", "figure.caption", "figure.source", "figure.note")}
+    pairs["links"] = (t.get("brief.body.link_colour"), "paper")
+    for key in ("number", "lead", "text"):
+        pairs[f"recommendations.{key}"] = (t.get(f"brief.recommendations.{key}.colour"), t.get("brief.recommendations.background"))
+    pairs["key_messages"] = (t.get("brief.key_messages.colour"), t.get("brief.key_messages.background"))
+    pairs["key_messages.label"] = (t.get("brief.label.colour"), t.get("brief.key_messages.background"))
+    for key in ("series", "title", "subtitle", "meta", "speaker"):
+        pairs[f"title_band.{key}"] = (t.get(f"brief.title_band.{key}.colour"), t.get("brief.title_band.background"))
+    for what, (fg, bg) in pairs.items():
+        assert _contrast(c(fg), c(bg) if bg != "paper" else paper) >= 4.5, what
+
+
+# --- reproducibility and other sources ----------------------------------------------
+def test_same_document_gives_the_same_bytes(render, default_doc, a4):
+    again, _ = render(default_doc, None, "a4-again")
+    assert again.read_bytes() == a4[0].read_bytes()
+
+
+def test_a_french_panel_with_several_speakers_builds(render, panel_doc):
+    path, result = render(panel_doc, None, "panel")
+    assert result["pages"] >= 1
+    text = pdftotext(path)
+    assert "Page 1 sur" in text and "messages clés" in text.lower()
+    for p in panel_doc.speakers:
+        assert p.name in text
+    assert PdfReader(path).trailer["/Root"]["/Lang"] == panel_doc.meta.language
+
+
+def test_a_bare_document_without_optional_parts_builds(render, default_doc):
+    import dataclasses
+
+    sections = tuple(dataclasses.replace(s, figures=()) for s in default_doc.sections[:1])
+    bare = dataclasses.replace(default_doc, preface=None, quotes=(), recommendations=(), references=(), sections=sections)
+    path, result = render(bare, None, "bare")
+    assert result["pages"] <= 2
+    text = squeeze(pdftotext(path))
+    assert squeeze(sections[0].paragraphs[0].plain) in text and squeeze("Key messages") in text
