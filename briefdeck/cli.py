@@ -37,6 +37,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
     p.add_argument("--jobs", type=int, default=1, help="worker processes for chart rendering (default: 1)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
+    p.add_argument("--watch", action="store_true", help="keep running: rebuild whenever a source, its data, template or theme changes (Ctrl-C stops)")
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -65,6 +66,8 @@ class _Reporter:
             print(data["message"], file=sys.stderr)
         elif event == "ok":
             print(data["message"], file=sys.stderr)
+        elif event == "changed":
+            print(f"changed: {', '.join(Path(f).name for f in data['files'])}; rebuilding", file=sys.stderr)
 
     def problem(self, exc: BriefdeckError) -> None:
         if isinstance(exc, SourceError):
@@ -134,7 +137,26 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
         template=args.template, slides=args.slides, force=args.force, strict=args.strict, check_only=args.check,
         jobs=args.jobs, wait=args.wait,
     )
-    results = api.build(sources, opts, log=rep.emit)
+    if args.watch:
+        from .watch import watch
+
+        def once() -> int:
+            try:
+                return _report(api.build(sources, opts, log=rep.emit), rep, args)
+            except BriefdeckError as exc:  # a locked folder or bad usage: say so and keep watching
+                rep.problem(exc)
+                return exc.exit_code
+
+        try:
+            watch(sources, opts.out_dir, once, log=lambda e, d: rep.emit(e, d) if e != "watching" else
+                  rep.emit("ok", {"message": f"watching {d['files']} files; Ctrl-C stops"}))
+        except KeyboardInterrupt:
+            return EXIT_OK
+        return EXIT_OK
+    return _report(api.build(sources, opts, log=rep.emit), rep, args)
+
+
+def _report(results, rep: _Reporter, args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for r in results:
         for w in r.warnings:
@@ -142,6 +164,9 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
         if r.error is not None:
             rep.problem(r.error)
             worst = max(worst, r.error.exit_code if r.error.exit_code != EXIT_LOCKED else EXIT_FAILED)
+        elif args.strict and r.warnings:
+            rep.emit("error", {"message": f"{r.source}: --strict: {len(r.warnings)} warning(s) count as errors"}, always=True)
+            worst = max(worst, EXIT_INVALID)
         elif args.check:
             rep.emit("ok", {"message": f"{r.source}: ok"})
     return worst

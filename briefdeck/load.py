@@ -513,10 +513,17 @@ class _Resolver:
             quotes.append(m.Quote(self.inline(q.text, "quotes", i, "text"), person(q.speaker, ("quotes", i, "speaker")), q.section, self.loc("quotes", i)))
 
         meta, ev = src.meta, src.event
+        from .theme import THEME_DIR
+
+        themes = sorted(p.name for p in THEME_DIR.iterdir() if p.is_dir())
+        if meta.theme not in themes:
+            self.problem(("meta", "theme"), f"unknown theme '{meta.theme}' — {self.suggest(meta.theme, themes)} (themes are folders in assets/themes/)", "meta.theme")
         template = None
         if meta.template:
             tp = self.path(meta.template, ("meta", "template"))
             template = str(tp) if tp else None
+            if tp is not None and meta.theme in themes:
+                self.check_template(tp, meta.template, meta.theme)
         event = m.Event(ev.title, ev.subtitle or "", ev.organiser, ev.date, format_day(ev.date, self.lang), ev.place, ev.url, self.loc("event"))
         doc_meta = m.Meta(
             language=meta.language, paper=meta.paper, updated=meta.updated or ev.date, short_title=meta.short_title or ev.title,
@@ -541,6 +548,17 @@ class _Resolver:
         if self.problems:
             raise SourceError(sorted(self.problems, key=lambda p: (p.file != self.display, p.file, p.line, p.col)))
         return doc
+
+    def check_template(self, path: Path, rel: str, theme_name: str) -> None:
+        """A template from elsewhere must be a real, bounded .pptx before anything opens it."""
+        from .errors import BriefdeckError
+        from .safezip import check_pptx_zip
+        from .theme import load_theme
+
+        try:
+            check_pptx_zip(path, load_theme(theme_name).get("deck.template_limits"), shown=f"template '{rel}'")
+        except BriefdeckError as exc:
+            self.problem(("meta", "template"), str(exc), "template.invalid")
 
     def _unique(self, key: str, ids: list[str]) -> None:
         seen: dict[str, int] = {}

@@ -1,0 +1,49 @@
+"""The scheduling recipes in docs/ are real: units verify, the workflow runs the README's command."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+from .test_docs import _quick_start_commands
+
+SCHED = ROOT / "docs" / "scheduling"
+
+
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
+    exe = shutil.which("systemd-analyze")
+    if exe is None:
+        pytest.fail("systemd-analyze is missing — .ci/run installs the systemd package")
+    for unit in ("briefdeck-regenerate.service", "briefdeck-regenerate.timer"):
+        text = (SCHED / unit).read_text(encoding="utf-8")
+        # point the unit at this checkout and interpreter so verify can check ExecStart exists
+        text = text.replace("/srv/briefdeck/.venv/bin/python", sys.executable).replace("/srv/briefdeck", str(ROOT))
+        text = text.replace("User=briefdeck", "User=root")
+        (tmp_path / unit).write_text(text, encoding="utf-8")
+    proc = subprocess.run([exe, "verify", str(tmp_path / "briefdeck-regenerate.service"), str(tmp_path / "briefdeck-regenerate.timer")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_ci_workflow_installs_and_builds_with_the_readme_command():
+    wf = yaml.safe_load((SCHED / "regenerate-workflow.yml").read_text(encoding="utf-8"))
+    runs = [s.get("run") for s in wf["jobs"]["build"]["steps"] if s.get("run")]
+    assert _quick_start_commands()[0] in runs
+
+
+def test_crontab_line_has_five_time_fields_and_uses_the_documented_options():
+    line = next(ln for ln in (SCHED / "crontab.txt").read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#"))
+    fields = line.split(None, 5)
+    assert all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
+    assert "build.py --strict" in fields[5] and "--wait" in fields[5]
+
+
+def test_strict_check_fails_on_warnings_like_the_workflow_expects(tmp_path):
+    example = ROOT / "tests" / "examples" / "two-speaker-panel.yaml"
+    proc = subprocess.run([sys.executable, "build.py", "--check", "--strict", str(example)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "has no alt text" in proc.stderr
