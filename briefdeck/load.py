@@ -157,11 +157,21 @@ def _validate(located: Located, display: str) -> s.SourceFile:
     except ValidationError as exc:
         problems: list[Problem] = []
         seen: set[tuple] = set()
-        for err in exc.errors():
+        errors = exc.errors()
+        # a misspelt required key shows up twice (unknown + missing): report it once, as the typo
+        typos = set()
+        for err in errors:
+            if err["type"] == "extra_forbidden":
+                path = _data_path(located.data, tuple(err["loc"]))
+                for guess in difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1]), n=1, cutoff=0.6):
+                    typos.add((path[:-1], guess))
+        for err in errors:
             path = _data_path(located.data, tuple(err["loc"]))
             kind = err["type"]
             if kind == "missing":
                 parent = path[:-1] if path and path[-1] == err["loc"][-1] else path
+                if (parent, err["loc"][-1]) in typos:
+                    continue
                 line, col = located.where(parent)
                 name = err["loc"][-1]
                 msg = f"missing required field '{name}' in {_context(parent)} — add '{name}:'"
@@ -301,14 +311,14 @@ class _Resolver:
             table = ds.table()
         ok = True
         for col, at in [(c, ("where", c)) for c in q.where] + [(q.group_by, ("group_by",)), (q.sort_by, ("sort_by",))] + needed:
-            if col is None or col == "count" or col in table.columns:
+            if col is None or col in table.columns or (col == "count" and at == ("value",)):  # a fact's `value: count` counts rows
                 continue
             ok = False
             self.problem(where + at, f"column '{col}' is not in the data — {self.suggest(col, table.columns)}", "ref.column", key=bool(at and at[0] == "where"))
         if not ok:
             return None
         conds = {c: (v.model_dump(by_alias=True) if isinstance(v, BaseModel) else v) for c, v in q.where.items()}
-        keep = [c for c in dict.fromkeys(c for c, _ in needed) if c != "count"] or None
+        keep = [c for c in dict.fromkeys(c for c, _ in needed) if c in table.columns] or None
         if q.group_by and keep and q.group_by not in keep:
             keep = [q.group_by] + keep
         return run_query(table, Query(conds, q.group_by, q.aggregate, q.sort_by, q.descending, q.limit), keep)

@@ -28,3 +28,31 @@ def test_every_data_file_used_has_source_notes():
     notes = (ROOT / "assets" / "data" / "SOURCES.md").read_text(encoding="utf-8")
     for csv in (ROOT / "assets" / "data").glob("*.csv"):
         assert csv.name in notes, f"{csv.name} has no entry in assets/data/SOURCES.md"
+
+
+def test_readme_error_example_is_what_the_tool_prints(tmp_path):
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## When something is wrong", 1)[1].split("```", 2)[1]
+    shown = [ln for ln in block.strip().splitlines() if not ln.startswith("$")]
+    src = ROOT / "source" / "canada-minusma-panel-2018.yaml"
+    bad = ROOT / "source" / f".readme-example-{tmp_path.name}.yaml"
+    bad.write_text(src.read_text(encoding="utf-8").replace("  organiser: Africa", "  organizer: Africa", 1), encoding="utf-8")
+    try:
+        proc = subprocess.run([sys.executable, "build.py", "--check", str(bad.relative_to(ROOT))], cwd=ROOT, capture_output=True, text=True)
+    finally:
+        bad.unlink()
+    assert proc.returncode == 2
+    assert proc.stderr.replace(bad.name, src.name).splitlines() == shown
+
+
+def test_field_reference_and_json_schema_are_generated_from_the_schema():
+    import json
+
+    from briefdeck import schema, schemadoc
+
+    doc = (ROOT / "docs" / "source-format.md").read_text(encoding="utf-8")
+    assert schemadoc.field_tables() in doc, "run: python -m briefdeck.schemadoc"
+    assert json.loads((ROOT / "docs" / "briefdeck.schema.json").read_text(encoding="utf-8")) == schema.json_schema()

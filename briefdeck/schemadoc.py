@@ -1,0 +1,87 @@
+"""The source format's reference docs, generated from the schema so they never drift.
+
+``python -m briefdeck.schemadoc`` rewrites the field tables in docs/source-format.md and
+docs/briefdeck.schema.json (the file the YAML language server reads); a test checks both
+are current.
+"""
+from __future__ import annotations
+
+import json
+import types
+import typing
+from pathlib import Path
+
+from pydantic_core import PydanticUndefined
+
+from . import schema as S
+
+def tname(t):
+    o = typing.get_origin(t); a = typing.get_args(t)
+    if t is type(None): return "null"
+    if o is typing.Union or o is types.UnionType:
+        parts = [tname(x) for x in a if x is not type(None)]
+        plain = set(a) - {type(None)}
+        if plain == set(typing.get_args(S.Scalar)): return "number, text or date"
+        if plain == set(typing.get_args(S.Condition)): return "value, list of values, or {from, to}"
+        return " or ".join(parts)
+    if o is typing.Literal: return " \\| ".join(f"`{x}`" for x in a)
+    if o is list: return f"list of {tname(a[0])}"
+    if o is dict: return f"map of {tname(a[1])}"
+    if isinstance(t, type) and issubclass(t, S.BaseModel): return f"[{NAMES[t][0]}](#{NAMES[t][1]})"
+    return {str: "text", int: "integer", float: "number", bool: "true/false", typing.Any: "any"}.get(t, getattr(t, "__name__", str(t))).replace("date", "date (YYYY-MM-DD)")
+
+def default(f):
+    if f.is_required(): return "**required**"
+    if f.default_factory is not None: return "empty"
+    if f.default is None: return "—"
+    if f.default is PydanticUndefined: return "—"
+    return f"`{str(f.default).lower() if isinstance(f.default, bool) else f.default}`"
+
+NAMES = {S.SourceFile: ("top level", "top-level"), S.MetaSrc: ("meta", "meta"), S.EventSrc: ("event", "event"),
+         S.PersonSrc: ("person", "people"), S.SectionSrc: ("section", "sections"), S.QuoteSrc: ("quote", "quotes"),
+         S.RecommendationSrc: ("recommendation", "recommendations"), S.DatasetSrc: ("dataset", "datasets"),
+         S.FactSrc: ("fact", "facts"), S.FigureSrc: ("figure", "figures"), S.RangeSrc: ("range", "range-from-to"),
+         S.ReferenceSrc: ("reference", "references")}
+HEAD = {S.SourceFile: "Top level", S.MetaSrc: "meta", S.EventSrc: "event", S.PersonSrc: "people[]",
+        S.SectionSrc: "sections[]", S.QuoteSrc: "quotes[]", S.RecommendationSrc: "recommendations[]",
+        S.DatasetSrc: "datasets.ID", S.FactSrc: "facts.ID", S.FigureSrc: "figures[]",
+        S.RangeSrc: "range {from, to}", S.ReferenceSrc: "references[]"}
+MODELS = [S.SourceFile, S.MetaSrc, S.EventSrc, S.PersonSrc, S.SectionSrc, S.QuoteSrc, S.RecommendationSrc,
+          S.DatasetSrc, S.FactSrc, S.FigureSrc, S.RangeSrc, S.ReferenceSrc]
+
+
+def field_tables() -> str:
+    """Markdown tables of every field of the source format, for docs/source-format.md."""
+    out = []
+    for m in MODELS:
+        out.append(f'<a id="{NAMES[m][1]}"></a>\n\n#### `{HEAD[m]}`\n')
+        out.append("| field | type | default | meaning |\n|---|---|---|---|")
+        for name, f in m.model_fields.items():
+            key = f.alias or name
+            desc = (f.description or "").replace("|", "\\|")
+            out.append(f"| `{key}` | {tname(f.annotation)} | {default(f)} | {desc} |")
+        out.append("")
+    return "\n".join(out)
+
+
+BEGIN = "<!-- field tables: generated from briefdeck/schema.py by `python -m briefdeck.schemadoc`; do not edit by hand -->"
+END = "<!-- end of field tables -->"
+
+
+def update(doc_path: Path, schema_path: Path) -> bool:
+    """Rewrite the generated parts (field tables, JSON Schema file); True if anything changed."""
+    text = doc_path.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{BEGIN}\n\n{field_tables()}\n{END}{tail}"
+    schema = json.dumps(S.json_schema(), indent=2, ensure_ascii=False) + "\n"
+    changed = new != text or not schema_path.exists() or schema_path.read_text(encoding="utf-8") != schema
+    doc_path.write_text(new, encoding="utf-8")
+    schema_path.write_text(schema, encoding="utf-8")
+    return changed
+
+
+if __name__ == "__main__":
+    from .paths import ROOT
+
+    print("updated" if update(ROOT / "docs" / "source-format.md", ROOT / "docs" / "briefdeck.schema.json") else "already up to date")
