@@ -102,3 +102,18 @@ def test_missing_source_file_is_exit_2(tmp_path, missing):
     proc = run_cli(str(tmp_path / missing), "--out", str(tmp_path))
     assert proc.returncode == 2
     assert f"{tmp_path / missing}: error: file not found — check the path" in proc.stderr
+
+
+def test_text_too_long_for_any_slide_is_a_warning_naming_the_slide_and_an_error_under_strict(tmp_path):
+    base = (ROOT / "tests" / "broken" / "unknown-top-key.yaml").read_text(encoding="utf-8").replace("sumary: typo\n", "")
+    src = ROOT / "tests" / f".long-title-{tmp_path.name}.yaml"
+    src.write_text(base.replace("    title: Introduction\n", "    title: Introduction\n    slide_title: " + " ".join(["Extraordinarily"] * 40) + "\n"), encoding="utf-8")
+    try:
+        lenient = run_cli(str(src), "--out", str(tmp_path / "a"), "--format", "pptx")
+        strict = run_cli(str(src), "--out", str(tmp_path / "b"), "--format", "pptx", "--strict")
+    finally:
+        src.unlink()
+    assert lenient.returncode == 0
+    assert "warning: slide 5: title ‘Extraordinarily" in lenient.stderr and "does not fit its placeholder" in lenient.stderr
+    assert strict.returncode == 2 and "--strict" in strict.stderr
+    assert not (tmp_path / "b" / f"{src.stem}.pptx").exists()
