@@ -101,6 +101,56 @@ def test_no_text_leaves_the_printable_area(which, request):
             assert 9 * MM <= float(y0) and float(y1) <= h - 9 * MM, word
 
 
+def ink_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page: the inked box of every visible word (x0, top, x1, bottom, word).
+
+    pdftotext's boxes span the font's whole ascent and descent, so lines set at ordinary
+    leading already "overlap"; this keeps cap height to baseline, plus descenders."""
+    xml = pdftotext(pdf, "-bbox")
+    out = []
+    for body in re.findall(r"<page [^>]*>(.*?)</page>", xml, re.S):
+        boxes = []
+        for x0, y0, x1, y1, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body):
+            x0, y0, x1, y1 = map(float, (x0, y0, x1, y1))
+            if y1 - y0 < 2:  # the invisible 1 pt alt text
+                continue
+            size = (y1 - y0) / 1.362  # Noto: ascent 1.069 + descent 0.293 em
+            base = y1 - 0.293 * size
+            below = 0.2 * size if re.search(r"[gjpqy,;()\[\]]", w) else 0
+            boxes.append((x0, base - 0.72 * size, x1, base + below, w))
+        out.append(boxes)
+    return out
+
+
+@pytest.mark.parametrize("which", ["a4", "letter", "panel"])
+def test_no_two_words_overlap(which, request, render, panel_doc):
+    """Nothing is set on top of anything else: chart labels, side notes, captions."""
+    path = render(panel_doc, None, "panel-overlap")[0] if which == "panel" else request.getfixturevalue(which)[0]
+    clashes = []
+    for n, boxes in enumerate(ink_boxes(path), 1):
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.3:
+                    clashes.append((n, a[4], b[4]))
+    assert not clashes
+
+
+@pytest.mark.parametrize("which", ["a4", "letter"])
+def test_no_page_ends_in_a_hyphenated_word(which, request):
+    """A word split across two pages is hard to read and hides from a search of either page."""
+    path, _ = request.getfixturevalue(which)
+    height = float(PdfReader(path).pages[0].mediabox.height)
+    xml = pdftotext(path, "-bbox")
+    for n, body in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", xml, re.S), 1):
+        main = [(float(y1), float(x0), w) for x0, x1, y1, w in
+                re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)
+                if float(x1) - float(x0) > 0.5 and float(x0) < (18 + 118) * MM and float(y1) < height - 18 * MM]
+        if main:
+            foot = max(y for y, _, _ in main)
+            last = max((x, w) for y, x, w in main if abs(y - foot) < 0.5)[1]
+            assert not last.endswith("-"), f"page {n} ends in “{last}”"
+
+
 # --- content and structure -------------------------------------------------------------
 def test_key_messages_are_on_page_one(a4, default_doc):
     first = squeeze(pdftotext(a4[0], "-f", "1", "-l", "1"))
@@ -311,6 +361,88 @@ def test_every_text_colour_of_the_theme_meets_wcag_aa():
         pairs[f"title_band.{key}"] = (t.get(f"brief.title_band.{key}.colour"), t.get("brief.title_band.background"))
     for what, (fg, bg) in pairs.items():
         assert _contrast(c(fg), c(bg) if bg != "paper" else paper) >= 4.5, what
+
+
+# --- end matter and side column ----------------------------------------------------------
+def _find(pages, word: str) -> tuple[int, float, float]:
+    hits = [(n, x, y) for n, ws in enumerate(pages) for x, y, w in ws if w == word]
+    assert hits, word
+    return hits[0]
+
+
+def test_about_the_speaker_opens_the_side_column_of_the_last_page(a4, letter):
+    for path, result in (a4, letter):
+        pages = words(path)
+        last = result["pages"] - 1
+        n, x, y = _find(pages, "ABOUT")
+        assert n == last and x > 15 * MM + 118 * MM, "the speaker box belongs in the last page's side column"
+        rn, _, ry = _find(pages, "Recommendations")
+        if rn == last:  # level with the first end-matter heading on that page
+            assert abs(y - ry) < 12
+        else:  # else at the top of the side column
+            assert y < 23 * MM + 20
+
+
+def test_title_and_subtitle_join_as_the_language_does(a4, render, panel_doc):
+    assert PdfReader(a4[0]).metadata.title.endswith("(MINUSMA): From Risk Taking to Being a Responsible Global Player")
+    path, _ = render(panel_doc, None, "panel-title")
+    title = PdfReader(path).metadata.title
+    assert "?:" not in title and title.startswith(panel_doc.event.title + " " + panel_doc.event.subtitle)
+    assert "?:" not in " ".join(pdftotext(path).split())
+
+
+def test_a_figure_note_pushed_away_from_its_figure_names_the_figure():
+    """Two notes want the same place in the side column: the second, set lower, says whose it is."""
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+    from reportlab.lib.styles import ParagraphStyle
+
+    from briefdeck.render.pdf.flowables import SideColumn
+    from briefdeck.render.pdf.layout import geometry
+    from briefdeck.theme import load_theme
+
+    import io
+
+    geo = geometry(load_theme("default"), "a4")
+    side = SideColumn(geo, 10)
+    canv = Canvas(io.BytesIO(), pagesize=(geo.width, geo.height))
+    style = ParagraphStyle("n", fontName="Times-Roman", fontSize=8, leading=10)
+    first = Paragraph(" ".join(["first"] * 120), style)
+    second = Paragraph("Note: second", style)
+    second.displaced = Paragraph("Note to Figure 2: second", style)
+    third = Paragraph("Note: third", style)
+    third.displaced = Paragraph("Note to Figure 3: third", style)
+    top = geo.frame_top(False) - 100
+    side.place(canv, top, first)
+    drawn = []
+    for note in (second, third):
+        note.displaced.drawOn = lambda *a, n=note: drawn.append(n.displaced.text)
+        note.drawOn = lambda *a, n=note: drawn.append(n.text)
+    side.place(canv, top, second)  # pushed below the long first note
+    side.place(canv, side.floor - side.gap, third)  # exactly where it asked to be
+    assert drawn == ["Note to Figure 2: second", "Note: third"]
+
+
+def test_a_side_column_big_number_is_set_flush_left_unless_the_author_says(default_doc):
+    import dataclasses
+
+    from briefdeck.render.pdf.flowables import SideColumn
+    from briefdeck.render.pdf.fonts import load_fonts
+    from briefdeck.render.pdf.layout import geometry
+    from briefdeck.render.pdf.story import Context, chart_request, placement
+    from briefdeck.render.pdf.styles import Styles
+    from briefdeck.theme import load_theme
+
+    theme = load_theme("default")
+    geo = geometry(theme, "a4")
+    ctx = Context(default_doc, Styles(theme, load_fonts(theme), "en-CA"), geo, SideColumn(geo, 10), {})
+    big = next(f for f in default_doc.figures if f.chart.kind == "big_number")
+    assert placement(ctx, big) == "side"
+    assert chart_request(ctx, big).chart.option("align") == "left"
+    centred = dataclasses.replace(big, chart=dataclasses.replace(big.chart, options=(("align", "center"),)))
+    assert chart_request(ctx, centred).chart.option("align") == "center"
+    other = next(f for f in default_doc.figures if f.chart.kind != "big_number")
+    assert chart_request(ctx, other) is other
 
 
 # --- reproducibility and other sources ----------------------------------------------

@@ -23,17 +23,18 @@ from .flowables import SideColumn, fit_drawing
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .pages import BriefTemplate, Furniture, canvas_class
-from .story import Context, build_story, chart_size, outline
+from .story import Context, build_story, chart_request, chart_size, full_title, outline
 from .styles import Styles
 
 __all__ = ["render_pdf"]
 
 
-def _chart_drawings(doc: Document, charts: Any, ctx_sizes: dict[str, tuple[float, float]], fonts: Fonts) -> dict[str, Drawing]:
+def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
     from svglib.svglib import svg2rlg
 
     figs = doc.figures
-    requests = [(f, "page", ctx_sizes[f.id][0] / 72, ctx_sizes[f.id][1] / 72) for f in figs]
+    ctx_sizes = {f.id: chart_size(probe, f) for f in figs}
+    requests = [(chart_request(probe, f), "page", ctx_sizes[f.id][0] / 72, ctx_sizes[f.id][1] / 72) for f in figs]
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     out: dict[str, Drawing] = {}
     for f, r in zip(figs, rendered):
@@ -70,15 +71,12 @@ def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, pape
     fonts = load_fonts(theme)
     st = Styles(theme, fonts, doc.meta.language)
     geo = geometry(theme, (paper or doc.meta.paper).lower())
-    sizes = {}
     probe = Context(doc, st, geo, SideColumn(geo, st.get("side.gap")), {})
-    for f in doc.figures:
-        sizes[f.id] = chart_size(probe, f)
-    drawings = _chart_drawings(doc, charts, sizes, fonts)
+    drawings = _chart_drawings(doc, charts, probe, fonts)
     furniture = _furniture(doc, st, fonts)
     ev = doc.event
     info = dict(
-        title=ev.title + (f": {ev.subtitle}" if ev.subtitle else ""),
+        title=full_title(doc, st),
         author="; ".join(p.name for p in doc.speakers) or ev.organiser,
         subject=st.label("subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
         keywords=", ".join(doc.meta.keywords),

@@ -83,6 +83,7 @@ class SideColumn:
     page: int = 0
     floor: float = 0.0  # lowest y used so far on ``page``
     pending: list = field(default_factory=list)
+    mark: Optional[tuple] = None  # (page, y) of the first end-matter heading
 
     def top_of(self, page: int) -> float:
         return self.geo.frame_top(page == 1)
@@ -91,9 +92,16 @@ class SideColumn:
         if page != self.page:
             self.page, self.floor = page, self.top_of(page) + self.gap
 
-    def place(self, canv, top: float, note: Flowable) -> None:
-        """Draw ``note`` with its top at ``top`` or lower; defer it if the page is full."""
+    def place(self, canv, top: float, note: Flowable, *, deferred: bool = False) -> None:
+        """Draw ``note`` with its top at ``top`` or lower; defer it if the page is full.
+
+        A note that cannot stand level with what it belongs to (pushed down by other notes,
+        or carried to the next page) and has a ``displaced`` version (a figure note naming
+        its figure) is drawn as that version."""
         self._turn_to(canv.getPageNumber())
+        moved = deferred or top - (self.floor - self.gap) > self.gap  # pushed down more than a gap
+        if moved and getattr(note, "displaced", None) is not None:
+            note = note.displaced
         _, h = note.wrap(self.geo.side_width, 10_000)
         column = self.geo.frame_top(False) - self.geo.bottom
         if h > column:
@@ -105,6 +113,7 @@ class SideColumn:
             if top > self.floor - self.gap:  # no room left on this page
                 self.pending.append(note)
                 return
+        note.at_column_top = top >= self.top_of(self.page) - 0.5  # (FigureBlock drops its rule there)
         note.drawOn(canv, self.geo.side_x, top - h)
         self.floor = top - h
 
@@ -118,20 +127,27 @@ class SideColumn:
         self._turn_to(canv.getPageNumber())
         waiting, self.pending = self.pending, []
         for note in waiting:
-            self.place(canv, self.top_of(self.page), note)
+            self.place(canv, self.top_of(self.page), note, deferred=True)
 
 
 class WithAside(Flowable):
     """A main-column flowable with notes for the side column, drawn level with its top."""
 
-    def __init__(self, main: Flowable, notes: Sequence[Flowable], side: SideColumn, *, is_float: bool = False):
+    def __init__(self, main: Flowable, notes: Sequence[Flowable], side: SideColumn, *, is_float: bool = False,
+                 mark: bool = False):
         super().__init__()
         self.main = main
         self.notes = list(notes)
         self.side = side
         self.is_float = is_float
+        self.mark = mark  # remember where this was drawn (SideColumn.mark): the back matter aligns to it
 
     def wrap(self, aW, aH):
+        for a in ("_frame", "canv"):  # the frame sets these on us only; a figure needs them
+            if hasattr(self, a):
+                setattr(self.main, a, getattr(self, a))
+            elif a in self.main.__dict__:  # left from an earlier frame: not where we are now
+                delattr(self.main, a)
         self.width, self.height = self.main.wrap(aW, aH)
         return self.width, self.height
 
@@ -139,7 +155,7 @@ class WithAside(Flowable):
         parts = self.main.split(aW, aH)
         if not parts:
             return []
-        return [WithAside(parts[0], self.notes, self.side)] + list(parts[1:])
+        return [WithAside(parts[0], self.notes, self.side, mark=self.mark)] + list(parts[1:])
 
     def getSpaceBefore(self):
         return self.main.getSpaceBefore()
@@ -153,6 +169,8 @@ class WithAside(Flowable):
     def drawOn(self, canvas, x, y, _sW=0):
         self.main.drawOn(canvas, x, y, _sW)
         top = y + self.height - getattr(self.main, "aside_offset", 0)
+        if self.mark:
+            self.side.mark = (canvas.getPageNumber(), top)
         for note in self.notes:  # later notes stack under earlier ones (SideColumn.floor)
             self.side.place(canvas, top, note)
 
@@ -172,6 +190,25 @@ class FlushAsides(Flowable):
 
     def draw(self):
         pass
+
+
+def _line_text(line) -> str:
+    if isinstance(line, tuple):  # a paragraph of one font: (extra space, words)
+        return " ".join(line[1])
+    return "".join(getattr(w, "text", "") for w in line.words)
+
+
+class BodyParagraph(Paragraph):
+    """A paragraph whose page break never falls inside a word: a page that would end in a
+    hyphen ends one line sooner (a word split across pages is hard to read, and hides it
+    from a search of either page)."""
+
+    def split(self, aW, aH):
+        parts = super().split(aW, aH)
+        while len(parts) == 2 and _line_text(parts[0].blPara.lines[-1]).rstrip().endswith(("-", "\u00ad", "\u2010")):
+            aH -= self.style.leading
+            parts = super().split(aW, aH) if aH > 0 else []
+        return parts
 
 
 class Heading(Paragraph):
@@ -280,6 +317,10 @@ class FigureBlock(Flowable):
         self._gap_s = self.source.getSpaceBefore()
         self._gap_n = self.note.getSpaceBefore() if self.note else 0
         self._top = self._clearance()
+        frame = getattr(self, "_frame", None)
+        # at the head of a page the running header's hairline is just above: a second rule
+        # there reads as a double line
+        self._draw_rule = not (frame is not None and frame._atTop and not self._top)
         self.width = aW
         self._full = full
         foot = self._sh + self._gap_n + self._nh
@@ -294,11 +335,12 @@ class FigureBlock(Flowable):
         c = self.canv
         colour, width, gap = self.rule
         top = self.height - self._top
-        c.saveState()
-        c.setStrokeColor(colour)
-        c.setLineWidth(width)
-        c.line(0, top, self._full, top)
-        c.restoreState()
+        if self._draw_rule and not getattr(self, "at_column_top", False):
+            c.saveState()
+            c.setStrokeColor(colour)
+            c.setLineWidth(width)
+            c.line(0, top, self._full, top)
+            c.restoreState()
         c.bookmarkHorizontal(self.key, 0, top + 6)
         y = top - gap - self._ch
         self.caption.drawOn(c, 0, y)
@@ -323,23 +365,30 @@ class FigureBlock(Flowable):
 
 
 class BackMatter(Flowable):
-    """The foot of the last page: the colophon pinned to the bottom of the main column, and
-    the speakers' box in the side column beside it -- or, when the side column of that page
-    is taken, in the main column above the colophon. Never split."""
+    """The last page: the colophon pinned to the bottom of the main column, and the
+    speakers' box in the side column (level with the first end-matter heading when that is
+    on this page, else at the top) -- or, when the side column of that page is taken, in
+    the main column above the colophon. Never split."""
 
     def __init__(self, colophon: Flowable, box: Optional[Flowable], side: SideColumn, gap: float):
         super().__init__()
         self.colophon, self.box, self.side, self.gap = colophon, box, side, gap
 
+    def _side_top(self, page: int) -> float:
+        """Where the box starts: level with the first end-matter heading when that is on this
+        page, else at the top of the side column; below any note already there."""
+        side = self.side
+        top = side.mark[1] if side.mark and side.mark[0] == page else side.top_of(page)
+        if side.page == page:
+            top = min(top, side.floor - side.gap)
+        return top
+
     def _side_room(self) -> float:
-        """Free height at the foot of this page's side column (the box may rise beside the
-        text above, as far as the notes already there)."""
+        """Free height in this page's side column from where the box would start."""
         canv = getattr(self, "canv", None)
         if canv is None:
             return 0.0
-        page = canv.getPageNumber()
-        top = self.side.floor - self.side.gap if self.side.page == page else self.side.top_of(page)
-        return top - self.side.geo.bottom
+        return self._side_top(canv.getPageNumber()) - self.side.geo.bottom
 
     def wrap(self, aW, aH):
         self.width = aW
@@ -365,8 +414,8 @@ class BackMatter(Flowable):
         if self._mode == "main":
             _, bh = self.box.wrap(self.width, 10_000)
             self.box.drawOn(canvas, x, y + self.height - bh)
-        else:  # bottom-aligned with the colophon, in the side column
-            self.side.place(canvas, y + self.box.wrap(self.side.geo.side_width, 10_000)[1], self.box)
+        else:
+            self.side.place(canvas, self._side_top(canvas.getPageNumber()), self.box)
 
 
 def fit_drawing(d: Drawing, width: float) -> Drawing:

@@ -12,7 +12,7 @@ from typing import Optional
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
 from .flowables import SideColumn, WithAside
 from .layout import Geometry
@@ -124,7 +124,9 @@ class BriefTemplate(BaseDocTemplate):
             first = flowables[0]
             carried = isinstance(first, (Paragraph, WithAside)) and id(first) not in self._originals
             at = 1 if carried else 0
-            flowables[at:at], self._waiting = self._waiting, []
+            # the empty spacer keeps the space after the figure from merging with a heading's
+            # space before (as everywhere else, where keep_room's break stands between them)
+            flowables[at:at], self._waiting = self._waiting + [Spacer(0, 0)], []
         f = flowables[0]
         if isinstance(f, FloatBarrier) and self._waiting:
             flowables[0:0], self._waiting = self._waiting, []

@@ -2,13 +2,13 @@
 
 Page 1: title band; preface with the key messages beside it; summary; the sections begin.
 Then the sections (pull quotes, figure notes and small figures in the side column; long
-timelines across both columns), recommendations, references, and on the last page the
-colophon at the foot with "about the speaker" beside it.
+timelines across both columns), recommendations, references; on the last page the
+colophon at the foot and "about the speaker" in the side column.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 from ... import __version__
 from ...model import Document, Figure, Person, Quote, Section
 from ...textfmt import format_day
-from .flowables import BackMatter, FigureBlock, FlushAsides, Heading, SideColumn, Stack, TitleBand, WithAside
+from .flowables import BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, SideColumn, Stack, TitleBand, WithAside
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier
@@ -43,10 +43,19 @@ def build_story(ctx: Context) -> list[Flowable]:
         story += section_flowables(ctx, section, list(doc.quotes_for(section.id)) + (unplaced if i == 0 else []))
     # a figure may wait past the recommendations (better than half a page left empty),
     # never past the references
-    story += recommendations(ctx)
+    recs = recommendations(ctx)
+    refs = references(ctx)
+    # "about the speaker" goes in the side column of the last page, level with the first
+    # end-matter heading when that is on the last page too (as the key messages open page 1)
+    if recs or refs:
+        i = 0 if recs else 1
+        end = recs if recs else refs
+        h = end[i]
+        h.aside_offset = -(h.rule[3] if h.rule else 0)  # level with the heading's rule
+        end[i] = WithAside(h, [], ctx.side, mark=True)
+    story += recs
     story.append(FloatBarrier())
-    story += references(ctx)
-    # the back page: "about the speaker" in the side column, level with the colophon's foot
+    story += refs
     story.append(FlushAsides(ctx.side))
     story.append(BackMatter(colophon(ctx), speakers_box(ctx), ctx.side, ctx.st.get("side.gap")))
     return story
@@ -93,6 +102,16 @@ def keep_room(ctx: Context, h: Flowable, level: str = "h1") -> CondPageBreak:
     _, hh = h.wrap(ctx.geo.main_width, 10_000)
     body = ctx.st.get("body")
     return CondPageBreak(node["space_before"] + hh + node["space_after"] + node["keep_lines"] * body["leading"])
+
+
+def full_title(doc: Document, st: Styles) -> str:
+    """Title and subtitle on one line, as the language joins them ("Titre : sous-titre");
+    a title that ends in its own ? or ! takes no colon after it."""
+    ev = doc.event
+    if not ev.subtitle:
+        return ev.title
+    key = "title_subtitle_after_mark" if ev.title.rstrip()[-1:] in "?!…" else "title_subtitle"
+    return st.label(key, title=ev.title.rstrip(), subtitle=ev.subtitle)
 
 
 def _speaker_line(people: tuple[Person, ...]) -> str:
@@ -171,7 +190,7 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
     if section.speaker and len(doc.speakers) > 1:
         out.append(Paragraph(esc(section.speaker.name), st.para("byline", keepWithNext=1)))
     body = st.para("body")
-    paras = [Paragraph(markup(p, _link_colour(ctx)), body) for p in section.paragraphs]
+    paras = [BodyParagraph(markup(p, _link_colour(ctx)), body) for p in section.paragraphs]
     # a quote sits beside the paragraph it comes from (else beside the first)
     notes: dict[int, list[Flowable]] = {}
     for q in quotes:
@@ -208,7 +227,10 @@ def figure(ctx: Context, fig: Figure) -> Flowable:
     source = Paragraph(src, st.para("figure.source"))
     note = None
     if fig.note:
-        note = Paragraph(f"<b>{esc(st.labels['note'])}</b> {markup(fig.note, _link_colour(ctx))}", st.para("figure.note"))
+        body = markup(fig.note, _link_colour(ctx))
+        note = Paragraph(f"<b>{esc(st.labels['note'])}</b> {body}", st.para("figure.note"))
+        # the version used when the side column cannot set the note level with its figure
+        note.displaced = Paragraph(f"<b>{esc(st.label('note_to', figure=fig.label))}</b> {body}", st.para("figure.note"))
     block = FigureBlock(caption, ctx.drawings[fig.id], source, key=fig.anchor, alt=fig.alt,
                         alt_font=st.fonts.family("sans").regular,
                         rule=(st.colour(fs["rule_colour"]), fs["rule_width"], fs["rule_gap"]),
@@ -227,6 +249,19 @@ def placement(ctx: Context, fig: Figure) -> str:
     if kind in wide_over and len(fig.chart.table.rows) > wide_over[kind]:
         return "wide"
     return "side" if kind in fs["side_kinds"] else "main"
+
+
+def chart_request(ctx: Context, fig: Figure) -> Figure:
+    """The figure as the chart service should draw it here: the theme may add options for a
+    placement (a big number in the side column sits flush left under its caption); options
+    the author wrote win."""
+    extra = ctx.st.get("figure").get(f"{placement(ctx, fig)}_options_by_kind", {}).get(fig.chart.kind)
+    if not extra:
+        return fig
+    options = dict(extra)
+    options.update(dict(fig.chart.options))
+    chart = replace(fig.chart, options=tuple(sorted(options.items())))
+    return replace(fig, chart=chart)
 
 
 def chart_size(ctx: Context, fig: Figure) -> tuple[float, float]:
@@ -320,7 +355,7 @@ def how_to_cite(ctx: Context) -> str:
         return markup(doc.meta.how_to_cite, _link_colour(ctx))
     ev = doc.event
     authors = ", ".join(p.name for p in doc.speakers) or ev.organiser
-    title = ev.title + (f": {ev.subtitle}" if ev.subtitle else "")
+    title = full_title(doc, st)
     return esc(st.label("cite_generated", authors=authors, title=title, series=doc.meta.series or ev.organiser,
                         place=ev.place, organiser=ev.organiser, date=ev.date_text))
 
