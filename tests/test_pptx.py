@@ -341,3 +341,107 @@ def test_libreoffice_converts_the_deck_with_one_page_per_slide(deck, tmp_path):
     for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words):
         x0, y0, x1, y1 = map(float, m.groups())
         assert 0 <= x0 and x1 <= 960.5 and 0 <= y0 and y1 <= 540.5
+
+
+# -- foreign (LibreOffice-saved) templates: fitted, styled as the template, placed where its masters say --
+@pytest.fixture(scope="module")
+def foreign_decks(doc, theme, charts, tmp_path_factory):
+    out = {}
+    for template in TEMPLATES:
+        path = tmp_path_factory.mktemp(template.stem) / "deck.pptx"
+        out[template.stem] = (path, render_pptx(doc, path, theme=theme, charts=charts, template=template))
+    return out
+
+
+@pytest.mark.parametrize("name", [t.stem for t in TEMPLATES])
+def test_foreign_deck_has_no_fitting_warnings_and_text_fits_measured(foreign_decks, theme, name):
+    from briefdeck.render.pptx import measurer_for
+    from briefdeck.render.pptx.template import layout_placeholders
+
+    path, info = foreign_decks[name]
+    assert info["warnings"] == []
+    prs = Presentation(str(path))
+    m = measurer_for(theme, prs)
+    for n, slide in enumerate(prs.slides, 1):
+        insets = {ph.idx: ph.box for ph in layout_placeholders(slide.slide_layout)}
+        for sh in slide.placeholders:
+            if not sh.has_text_frame or not sh.text_frame.text.strip():
+                continue
+            ref = insets.get(sh.placeholder_format.idx, Box(0, 0))
+            box = Box(sh.width / 914400, sh.height / 914400, 0, 0, ref.inset_l, ref.inset_r, ref.inset_t, ref.inset_b)
+            height = 0.0
+            for p in sh.text_frame.paragraphs:
+                runs = [r for r in p.runs if r.font.size]
+                if not runs:
+                    continue
+                marl = int(p._p.pPr.get("marL", "0")) / 914400 if p._p.pPr is not None else 0
+                before = p.space_before.pt if p.space_before is not None else 0
+                height += m.height_pt([Para(tuple((r.text, bool(r.font.bold), bool(r.hyperlink.address)) for r in runs),
+                                            marl, before)], max(r.font.size.pt for r in runs), box)
+            assert height <= box.text_height_pt, f"{name} slide {n}: {sh.name} {sh.text_frame.text[:40]!r} overflows"
+
+
+def test_libreoffice_template_text_takes_the_masters_colours(foreign_decks):
+    """Metropolis keeps its white text only in master samples: the deck's runs must carry it."""
+    prs = Presentation(str(foreign_decks["Metropolis"][0]))
+    colours = {r._r.find(f"{A_NS}rPr/{A_NS}solidFill/{A_NS}srgbClr").get("val").upper()
+               for s in prs.slides for sh in s.placeholders if sh.has_text_frame and sh.placeholder_format.type != 15
+               for p in sh.text_frame.paragraphs for r in p.runs}
+    assert colours == {"FFFFFF"}
+
+
+def test_multi_master_template_uses_the_masters_its_sample_slides_use(foreign_decks):
+    """Blue Curve: title master (curve) for title and section slides, content master (band) for the rest."""
+    prs = Presentation(str(foreign_decks["Blue_Curve"][0]))
+    parts = [m.part for m in prs.slide_masters]
+    masters = [parts.index(s.slide_layout.slide_master.part) for s in prs.slides]
+    assert masters[0] == 0 and masters[1] == 1
+    dividers = [i for i, s in enumerate(prs.slides) if any("Part " in sh.text_frame.text for sh in s.placeholders
+                                                             if sh.has_text_frame)]
+    assert dividers and all(masters[i] == 0 for i in dividers)
+    # body text darkened from the template's light blue to at least 4.5:1 on white
+    from briefdeck.render.pptx.samples import contrast
+
+    body = prs.slides[1].placeholders[20] if 20 in {p.placeholder_format.idx for p in prs.slides[1].placeholders} else None
+    assert body is not None
+    rgb = body.text_frame.paragraphs[0].runs[0]._r.find(f"{A_NS}rPr/{A_NS}solidFill/{A_NS}srgbClr").get("val")
+    assert contrast(rgb, "FFFFFF") >= 4.5
+
+
+def test_section_dividers_without_a_section_layout_use_the_title_layout(foreign_decks, doc):
+    for name, (path, info) in foreign_decks.items():
+        prs = Presentation(str(path))
+        dividers = [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text in
+                    {sec.title for sec in doc.sections} and any("Part " in sh.text_frame.text for sh in s.placeholders
+                                                                if sh.has_text_frame)]
+        assert len(dividers) == len(doc.sections), name
+        assert {s.slide_layout.name for s in dividers} == {"Title Slide"}, name
+
+
+def test_chart_titles_on_small_title_boxes_keep_the_full_caption_in_the_notes(foreign_decks, doc):
+    prs = Presentation(str(foreign_decks["Metropolis"][0]))
+    captions = {f.label: f.caption.plain for f in doc.figures}
+    for slide in prs.slides:
+        labels = [el.get("name") for el in slide.shapes._spTree.iter(f"{P_NS}cNvPr") if el.get("name") in captions]
+        if labels:
+            assert captions[labels[0]] in _notes(slide)
+
+
+def test_clause_cuts_stop_at_clauses_never_inside_a_list():
+    from briefdeck.render.pptx.plan import clause_cuts
+
+    assert clause_cuts("Malicious acts caused 174 of MINUSMA’s 311 deaths, 2013–2023") == [
+        "Malicious acts caused 174 of MINUSMA’s 311 deaths"]
+    assert clause_cuts("The G5 Sahel joined Mali with Mauritania, Burkina Faso, Niger and Chad") == []
+    cuts = clause_cuts("By 2018 MINUSMA ranked third in deaths from attacks, and first among missions then active")
+    assert cuts == ["By 2018 MINUSMA ranked third in deaths from attacks"]
+
+
+def test_long_recommendations_show_their_leads_and_keep_the_text_in_the_notes(deck, plan, doc):
+    prs = Presentation(str(deck[0]))
+    slide, sp = next((s, p) for s, p in zip(prs.slides, plan.slides) if p.kind == "recommendations")
+    body = " ".join(sh.text_frame.text for sh in slide.placeholders if sh.placeholder_format.idx == 1)
+    for r in doc.recommendations:
+        assert r.lead in body
+        assert " ".join(r.text.plain.split()) in " ".join(_notes(slide).split())
+    assert len(sp.block("body").paras) <= 6

@@ -23,7 +23,7 @@ def build_plan(doc, *, theme, template: Optional[Path] = None, slides: Optional[
     prs, path = open_template(template or (Path(doc.meta.template) if doc.meta.template else None), theme)
     info = map_roles(prs, path, theme)
     measurer = measurer_for(theme, prs)
-    full = plan_deck(doc, theme=theme, measurer=measurer, geometry=info.geometry())
+    full = plan_deck(doc, theme=theme, measurer=measurer, geometry=info.geometry(), grow=info.growable())
     full = _name_slides_in_warnings(full)
     return select(full, slides), prs, info, measurer
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
 import logging
 
@@ -46,11 +46,13 @@ class Box:
 
 @dataclass(frozen=True)
 class Para:
-    """One paragraph to measure: (text, bold) segments, its left margin and space before."""
+    """One paragraph to measure: (text, bold[, unbreakable]) segments, its left margin, space before
+    and, when it differs from the block's, its own type size."""
 
-    segments: tuple[tuple[str, bool], ...]
+    segments: tuple[tuple, ...]
     indent_in: float = 0.0
     space_before_pt: float = 0.0
+    size_pt: Optional[float] = None
 
 
 class _Face:
@@ -88,14 +90,18 @@ class Measurer:
     def line_height_pt(self, size: float) -> float:
         return self.regular.line_em * size * self.line_spacing
 
-    def count_lines(self, segments: Sequence[tuple[str, bool]], size: float, width_pt: float) -> int:
-        """Greedy word wrap; a word wider than the line breaks by character, as renderers do."""
+    def count_lines(self, segments: Sequence[tuple], size: float, width_pt: float) -> int:
+        """Greedy word wrap; a word wider than the line breaks by character, as renderers do.
+
+        An unbreakable segment (a hyperlink: LibreOffice lays it out as one field) wraps as one word.
+        """
         lines, x = 1, 0.0
-        for text, bold in segments:
+        for seg in segments:
+            text, bold, whole = seg[0], seg[1], len(seg) > 2 and seg[2]
             for k, part in enumerate(text.split("\n")):
                 if k:  # a line break inside the paragraph
                     lines, x = lines + 1, 0.0
-                for word in _WORD.findall(part):
+                for word in ([part] if whole else _WORD.findall(part)):
                     core = word.rstrip()
                     w_core = self.width_pt(core, size, bold)
                     w_all = self.width_pt(word, size, bold)
@@ -114,7 +120,8 @@ class Measurer:
             if i or first_space:
                 total += p.space_before_pt
             width = box.text_width_pt - p.indent_in * PT_PER_IN
-            total += self.count_lines(p.segments, size, width) * self.line_height_pt(size)
+            own = p.size_pt or size
+            total += self.count_lines(p.segments, own, width) * self.line_height_pt(own)
         return total
 
     def fits(self, paras: Sequence[Para], size: float, box: Box, safety: float = 1.0) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Optional, Sequence
+from typing import Collection, Mapping, Optional, Sequence
 
 from ...errors import UsageError
 from ...model import Document, Figure, Person, Span, Text
 from .fit import Box, Measurer, Para
 
 Geometry = Mapping[str, Mapping[str, Box]]  # role -> slot -> box
+TITLE_GAP_IN = 0.08  # a grown title box stops this far above the next placeholder
 ROLES = ("title", "section", "content", "two-content", "chart", "quote", "closing")
 _SENTENCE = re.compile(r"(?<=[.!?…])[”’\"]?\s+(?=[A-Z0-9“‘\"(À-Ý])")
 
@@ -27,6 +28,8 @@ class PlanPara:
     bullet: bool = True
     level: int = 0
     space_before: float = 0.0
+    size: Optional[float] = None  # its own type size, when it differs from the block's (an attribution)
+    align: Optional[str] = None  # "r" to set right; None keeps the placeholder's alignment
 
     @property
     def plain(self) -> str:
@@ -50,6 +53,7 @@ class SlidePlan:
     title: str
     title_size: float
     blocks: tuple[tuple[str, TextBlock], ...] = ()  # slot name -> text
+    title_height: Optional[float] = None  # inches: the title box grown down (small template title boxes)
     figure: Optional[Figure] = None
     notes: str = ""
     section_id: Optional[str] = None
@@ -73,8 +77,8 @@ class DeckPlan:
 class _Ctx:
     """What the planning functions share: settings, measuring, labels, warnings."""
 
-    def __init__(self, doc: Document, theme, measurer: Measurer, geometry: Geometry):
-        self.doc, self.m, self.geo = doc, measurer, geometry
+    def __init__(self, doc: Document, theme, measurer: Measurer, geometry: Geometry, grow: Collection[str] = ROLES):
+        self.doc, self.m, self.geo, self.grow = doc, measurer, geometry, grow
         g = theme.get
         self.sizes = {k: g(f"deck.type.{k}") for k in ("title", "body", "quote")}
         self.title_slide, self.subtitle = g("deck.type.title_slide"), g("deck.type.subtitle")
@@ -91,12 +95,22 @@ class _Ctx:
         self.footer = f"{doc.meta.short_title} · {doc.event.date_text}"
         self.warnings: list[str] = []
 
+    @staticmethod
+    def quiet(ctx: "_Ctx") -> "_Ctx":
+        """The same context with its own warnings list, for trial packing."""
+        import copy
+
+        trial = copy.copy(ctx)
+        trial.warnings = []
+        return trial
+
     def box(self, role: str, slot: str) -> Optional[Box]:
         return self.geo.get(role, {}).get(slot)
 
     def measure_paras(self, paras: Sequence[PlanPara]) -> list[Para]:
         return [
-            Para(tuple((s.text, s.bold) for s in p.spans), self.indent if p.bullet else 0.0, p.space_before)
+            Para(tuple((s.text, s.bold, bool(s.href)) for s in p.spans), self.indent if p.bullet else 0.0,
+                 p.space_before, p.size)
             for p in paras
         ]
 
@@ -108,14 +122,50 @@ class _Ctx:
             return sizes[0]
         return next((s for s in sizes if self.fits(paras, s, box)), None)
 
-    def title_size(self, title: str, role: str, sizes: Sequence[float]) -> float:
+    def grown_title_box(self, role: str) -> Optional[Box]:
+        """The title box extended down to just above the role's next placeholder, for templates whose
+        title box holds one line (LibreOffice's); None when nothing lies below it or there is no room."""
         box = self.box(role, "title")
-        para = [PlanPara((Span(title, bold=True),), bullet=False)]
-        size = self.largest_fit(para, sizes, box)
-        if size is None:
+        if box is None or role not in self.grow:
+            return None
+        end = box.top + box.height
+        below = [b.top for slot, b in self.geo.get(role, {}).items() if slot != "title" and b.top >= end - 0.01]
+        if not below or min(below) - TITLE_GAP_IN <= end + 0.05:
+            return None
+        return replace(box, height=min(below) - TITLE_GAP_IN - box.top)
+
+    def fit_title(self, candidates: Sequence[str], role: str,
+                  sizes: Sequence[float]) -> Optional[tuple[str, float, Optional[float]]]:
+        """(text, size, grown height) of the first candidate (the fullest) that fits: in the template's own
+        box at any of the sizes before a grown box (a one-line title stays on its band). None if none fits."""
+        box = self.box(role, "title")
+        if box is None:
+            return candidates[0], sizes[0], None
+        grown = self.grown_title_box(role)
+        boxes = ((box, None),) + (((grown, grown.height),) if grown else ())
+        for text in candidates:
+            for b, height in boxes:
+                for size in sizes:
+                    if self.fits([PlanPara((Span(text, bold=True),), bullet=False)], size, b):
+                        return text, size, height
+        return None
+
+    def one_line_title_box(self, role: str) -> bool:
+        """A template's title box that holds one line at the smallest title size: made for labels
+        ("Agenda"), not statements (LibreOffice templates). There a statement title that fits no way
+        moves to the body; on boxes made for two lines it is the author's to shorten (a warning)."""
+        box = self.box(role, "title")
+        small = self.sizes["title"][-1]
+        return box is not None and box.text_height_pt * self.safety < 2 * self.m.line_height_pt(small)
+
+    def title(self, title: str, role: str, sizes: Sequence[float]) -> tuple[float, Optional[float]]:
+        """(size, grown height) for a title that must be kept as it is; a warning when it cannot fit."""
+        hit = self.fit_title([title], role, sizes)
+        if hit is None:
             self.warnings.append(f"title ‘{title}’ does not fit its placeholder even at {sizes[-1]} pt")
-            return sizes[-1]
-        return size
+            grown = self.grown_title_box(role)
+            return sizes[-1], (grown.height if grown else None)
+        return hit[1], hit[2]
 
 
 # -- text helpers ------------------------------------------------------------------------------
@@ -137,6 +187,31 @@ def derive_bullet(text: str, max_words: int) -> str:
     if cut > len(head) // 3:
         return head[:cut].rstrip(",;:– ") + " …"
     return head.rstrip(",;:– ") + " …"
+
+
+_CLAUSE_WORDS = {"and", "but", "while", "whereas", "yet", "et", "mais", "dont", "tandis", "alors", "car", "plus"}
+_LIST_WORDS = (" and ", " or ", " et ", " ou ")
+
+
+def clause_cuts(text: str) -> list[str]:
+    """Shorter forms of a statement that end where a clause ends, longest first.
+
+    Cuts at a sentence end, a semicolon, colon or dash, and at a comma only when what follows it is
+    a clause or an aside (", and first among …", ", 2013–2023"), never inside a list ("Mauritania,
+    Burkina Faso, Niger and Chad"), so a shortened title still says something true.
+    """
+    text = " ".join(text.split())
+    cuts = []
+    for m in re.finditer(r"(?<=[.!?…])\s+|;\s+|:\s+|\s+[–—]\s+|,\s+", text):
+        head, tail = text[:m.start()].rstrip(" ,;:–—"), text[m.end():]
+        if len(head.split()) < 4:
+            continue
+        if m.group().startswith(","):
+            first = tail.split(" ", 1)[0].lower()
+            if first not in _CLAUSE_WORDS and any(w in f" {tail} " for w in _LIST_WORDS):
+                continue
+        cuts.append(head)
+    return sorted(set(cuts), key=len, reverse=True)
 
 
 def quoted(text: str) -> str:
@@ -216,14 +291,29 @@ def continued(title: str, i: int, L: Mapping[str, str]) -> str:
 
 # -- the slides -----------------------------------------------------------------------------------
 def _bullets_slides(ctx: _Ctx, *, kind: str, role: str, title: str, items: Sequence[PlanPara], notes: str,
-                    section_id: Optional[str] = None, max_items: Optional[int] = None) -> list[SlidePlan]:
+                    section_id: Optional[str] = None, max_items: Optional[int] = None,
+                    short_title: Optional[str] = None) -> list[SlidePlan]:
+    """Bullets over as many slides as they need. A statement title that a small title box cannot hold
+    (at the smallest title size, even grown) gives way to ``short_title`` and leads the body instead."""
     box = ctx.box(role, "body")
+    lead: list[PlanPara] = []
+    if (short_title and box is not None and ctx.one_line_title_box(role)
+            and ctx.fit_title([title], role, ctx.sizes["title"]) is None):
+        lead = [PlanPara((Span(title, bold=True),), bullet=False)]
+        size = ctx.largest_fit(lead, ctx.sizes["body"], box) or ctx.sizes["body"][-1]
+        lead = [replace(lead[0], size=size)]
+        used = ctx.m.height_pt(ctx.measure_paras(lead), size, box) + ctx.space
+        box = replace(box, height=box.height - used / 72)
+        title = short_title
     chunks = pack(ctx, items, box, ctx.sizes["body"], max_items or ctx.max_bullets, f"‘{title}’")
     out = []
     for i, (chunk, size) in enumerate(chunks):
         t = continued(title, i, ctx.L)
-        out.append(SlidePlan(role=role, kind=kind, title=t, title_size=ctx.title_size(t, role, ctx.sizes["title"]),
-                             blocks=(("body", TextBlock(tuple(chunk), size)),), notes=notes,
+        tsize, theight = ctx.title(t, role, ctx.sizes["title"])
+        paras = tuple(lead) + tuple(replace(p, space_before=ctx.space) if lead and j == 0 else p
+                                    for j, p in enumerate(chunk))
+        out.append(SlidePlan(role=role, kind=kind, title=t, title_size=tsize, title_height=theight,
+                             blocks=(("body", TextBlock(paras, size)),), notes=notes,
                              section_id=section_id, footer=ctx.footer))
     return out
 
@@ -234,17 +324,35 @@ def _bullet(ctx: _Ctx, spans: Sequence[Span]) -> PlanPara:
 
 def title_slide(ctx: _Ctx) -> SlidePlan:
     doc, ev = ctx.doc, ctx.doc.event
-    title = ev.title
-    tsize = ctx.title_size(title, "title", [ctx.title_slide - 4 * i for i in range(4)])
+    sizes = [ctx.title_slide - 4 * i for i in range(5)]  # 40 … 24: template title boxes can be small
+    title, sub = ev.title, []
+    hit = ctx.fit_title([title], "title", sizes)
+    short = doc.meta.short_title
+    if hit is None and short and short != title and ctx.fit_title([short], "title", sizes):
+        # a one-line title box (LibreOffice templates): the short title there, the full one leads the subtitle
+        hit = ctx.fit_title([short], "title", sizes)
+        title = short
+        sub = [PlanPara((Span(ev.title, bold=True),), bullet=False)]
+    if hit is None:
+        tsize, theight = ctx.title(title, "title", sizes)
+    else:
+        tsize, theight = hit[1], hit[2]
     details = [PlanPara((Span(person_line(p), bold=True),), bullet=False) for p in doc.speakers]
-    details += [PlanPara((Span(f"{p.name} ({p.role})"),), bullet=False) for p in doc.people if p.role == "moderator"]
+    details += [PlanPara((Span(ctx.L["moderator"].format(name=p.name)),), bullet=False)
+                for p in doc.people if p.role == "moderator"]
     details.append(PlanPara((Span(" · ".join(x for x in (ev.organiser, ev.place, ev.date_text) if x)),), bullet=False))
     blocks = []
-    sub = [PlanPara((Span(ev.subtitle),), bullet=False)] if ev.subtitle else []
+    sub += [PlanPara((Span(ev.subtitle),), bullet=False)] if ev.subtitle else []
     if ctx.box("title", "details") is None:  # template without a third placeholder: one block
         sub, details = sub + details, []
     if sub:
-        size = ctx.largest_fit(sub, [ctx.subtitle, ctx.subtitle - 4, 18], ctx.box("title", "subtitle"))
+        size = None
+        for bump in ((8, 4, 0) if title != ev.title else (0,)):  # a moved full title: larger than the rest
+            trial = [replace(sub[0], size=ctx.subtitle + bump)] + sub[1:] if bump else sub
+            size = ctx.largest_fit(trial, [ctx.subtitle, ctx.subtitle - 4, 18], ctx.box("title", "subtitle"))
+            if size is not None:
+                sub = trial
+                break
         if size is None:
             size = 18
             ctx.warnings.append("title slide: the subtitle does not fit its placeholder at 18 pt")
@@ -258,8 +366,8 @@ def title_slide(ctx: _Ctx) -> SlidePlan:
     notes = [t.plain for t in (doc.preface, doc.summary) if t]
     if ev.url:
         notes.append(ev.url)
-    return SlidePlan(role="title", kind="title", title=title, title_size=tsize, blocks=tuple(blocks),
-                     notes="\n\n".join(notes))
+    return SlidePlan(role="title", kind="title", title=title, title_size=tsize, title_height=theight,
+                     blocks=tuple(blocks), notes="\n\n".join(notes))
 
 
 def agenda_slides(ctx: _Ctx) -> list[SlidePlan]:
@@ -279,8 +387,8 @@ def key_message_slides(ctx: _Ctx) -> list[SlidePlan]:
 def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
     sec = ctx.doc.sections[n - 1]
     part = ctx.L["part"].format(n=n, total=total)
-    out = [SlidePlan(role="section", kind="section", title=sec.title,
-                     title_size=ctx.title_size(sec.title, "section", [ctx.section_size, ctx.section_size - 6, 30]),
+    tsize, theight = ctx.title(sec.title, "section", [ctx.section_size, ctx.section_size - 6, 30, 28, 24])
+    out = [SlidePlan(role="section", kind="section", title=sec.title, title_size=tsize, title_height=theight,
                      blocks=(("body", TextBlock((PlanPara((Span(part),), bullet=False),), ctx.sizes["body"][0])),),
                      notes=f"{part}: {sec.title}. {sec.slide_title}".strip(), section_id=sec.id, footer=ctx.footer)]
     if sec.bullets:
@@ -292,7 +400,8 @@ def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
         prose = f"{sec.speaker.name}:\n\n{prose}"
     if items:
         out += _bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
-                               items=items, notes=prose, section_id=sec.id)
+                               items=items, notes=prose, section_id=sec.id,
+                               short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
     for fig in sec.figures:
         out.append(chart_slide(ctx, fig, sec.id))
     for q in ctx.doc.quotes_for(sec.id):
@@ -301,7 +410,18 @@ def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
 
 
 def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
-    title = fig.caption.plain
+    # the caption states the finding; on a small title box a clause of it, else the chart's own title,
+    # else the section's (the full caption opens the notes either way)
+    caption = fig.caption.plain
+    sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
+    hit = ctx.fit_title([caption] + clause_cuts(caption), "chart", ctx.sizes["title"])
+    for others in ([fig.chart.title] + clause_cuts(fig.chart.title) if fig.chart.title else [], [sec.title] if sec else []):
+        hit = hit or (ctx.fit_title(others, "chart", ctx.sizes["title"]) if others else None)
+    if hit is None:
+        title = min([caption] + clause_cuts(caption), key=len)
+        tsize, theight = ctx.title(title, "chart", ctx.sizes["title"])
+    else:
+        title, tsize, theight = hit
     src = figure_source(fig, ctx.L)
     prov = fig.provenance
     notes = [f"{fig.label}. {fig.caption.plain}", fig.alt]
@@ -316,7 +436,7 @@ def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
     if box is not None and not ctx.fits(para, ctx.source_size, box):
         ctx.warnings.append(f"chart ‘{title}’: the source line does not fit its placeholder at {ctx.source_size} pt")
     blocks = (("source", TextBlock(tuple(para), ctx.source_size)),)
-    return SlidePlan(role="chart", kind="chart", title=title, title_size=ctx.title_size(title, "chart", ctx.sizes["title"]),
+    return SlidePlan(role="chart", kind="chart", title=title, title_size=tsize, title_height=theight,
                      blocks=blocks, figure=fig, notes="\n\n".join(notes), section_id=section_id, footer=ctx.footer)
 
 
@@ -324,10 +444,11 @@ def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
     text = quoted(q.text.plain)
     who = f"— {person_line(q.speaker)}" if q.speaker else ""
     title = ctx.L["quote"]
-    body = [PlanPara((Span(text),), bullet=False)]
+    body = [PlanPara((Span(text, italic=True),), bullet=False)]
     attribution = [PlanPara((Span(who),), bullet=False)] if who else []
-    if attribution and ctx.box("quote", "attribution") is None:
-        body, attribution = body + attribution, []
+    if attribution and ctx.box("quote", "attribution") is None:  # one placeholder: a smaller last line
+        body, attribution = body + [PlanPara((Span(who),), bullet=False, space_before=ctx.space * 1.5,
+                                             size=ctx.attribution, align="r")], []
     size = ctx.largest_fit(body, ctx.sizes["quote"], ctx.box("quote", "body"))
     if size is None:
         size = ctx.sizes["quote"][-1]
@@ -336,22 +457,32 @@ def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
     if attribution:
         blocks.append(("attribution", TextBlock(tuple(attribution), ctx.attribution)))
     notes = f"{text} {who}".strip()
-    return [SlidePlan(role="quote", kind="quote", title=title, title_size=ctx.attribution + 4, blocks=tuple(blocks),
-                      notes=notes, section_id=q.section_id, footer=ctx.footer)]
+    tsize, theight = ctx.title(title, "quote", [ctx.attribution + 4, ctx.attribution])
+    return [SlidePlan(role="quote", kind="quote", title=title, title_size=tsize, title_height=theight,
+                      blocks=tuple(blocks), notes=notes, section_id=q.section_id, footer=ctx.footer)]
 
 
 def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
     recs = ctx.doc.recommendations
     if not recs:
         return []
-    items = [_bullet(ctx, (Span(_lead(r.lead), bold=True),) + r.text.spans) for r in recs]
-    notes = "\n\n".join(f"{_lead(r.lead)}{r.text.plain}" for r in recs)
+    # short recommendations go on the slide whole (bold lead, text); long ones by their lead alone
+    # (a short imperative line), so no bullet runs to four lines; the notes carry the full text
+    full = [_bullet(ctx, ((Span(_lead(r.lead, ctx.L), bold=True),) if r.lead.strip() else ()) + r.text.spans)
+            for r in recs]
+    short = all(len(p.plain.split()) <= 2 * ctx.bullet_words for p in full)
+    if short and len(pack(_Ctx.quiet(ctx), full, ctx.box("content", "body"), ctx.sizes["body"], ctx.max_bullets, "")) == 1:
+        items = full
+    else:
+        items = [_bullet(ctx, [Span(r.lead.strip().rstrip(".:"))] if r.lead.strip()
+                         else [Span(derive_bullet(r.text.plain, ctx.bullet_words))]) for r in recs]
+    notes = "\n\n".join(f"{_lead(r.lead, ctx.L)}{r.text.plain}" if r.lead.strip() else r.text.plain for r in recs)
     return _bullets_slides(ctx, kind="recommendations", role="content", title=ctx.L["recommendations"],
                            items=items, notes=notes)
 
 
-def _lead(lead: str) -> str:
-    return lead + (" " if lead.rstrip()[-1:] in ".:!?" else ": ")
+def _lead(lead: str, L: Mapping[str, str]) -> str:
+    return lead + (" " if lead.rstrip()[-1:] in ".:!?" else L["colon"])
 
 
 def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
@@ -373,11 +504,13 @@ def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
             left = []
         chunks = pack(ctx, bio_items, ctx.box(role, "body2" if left else "body"), ctx.sizes["body"], 99, f"‘{title}’")
         lsize = ctx.largest_fit(left, ctx.sizes["body"], ctx.box(role, "body")) or ctx.sizes["body"][-1]
+        common = min([lsize] + [size for _, size in chunks])  # both columns in one size
         for i, (chunk, size) in enumerate(chunks):
             t = continued(title, i, ctx.L)
-            blocks = [("body", TextBlock(tuple(left), lsize))] if left else []
-            blocks.append(("body2" if left else "body", TextBlock(_merge_prose(chunk), size)))
-            out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=ctx.title_size(t, role, ctx.sizes["title"]),
+            blocks = [("body", TextBlock(tuple(left), common))] if left else []
+            blocks.append(("body2" if left else "body", TextBlock(_merge_prose(chunk), common if left else size)))
+            tsize, theight = ctx.title(t, role, ctx.sizes["title"])
+            out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=tsize, title_height=theight,
                                  blocks=tuple(blocks), notes=f"{person_line(p)}. {'; '.join(p.titles)}\n\n{p.bio.plain}",
                                  footer=ctx.footer))
     return out
@@ -385,9 +518,14 @@ def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
 
 def sources_slides(ctx: _Ctx) -> list[SlidePlan]:
     items, notes = [], []
+    box = ctx.box("closing", "body")
+    line = (box.text_width_pt - ctx.indent * 72) if box else None
     for r in ctx.doc.references:
         head = ", ".join(x for x in (r.publisher, r.date_text) if x)
-        spans = (Span(r.title, italic=True, href=r.url),) + ((Span(f" — {head}"),) if head else ())
+        # LibreOffice lays a hyperlink out as one unbreakable field (a long one breaks mid-word), so
+        # only a title that fits on one line is linked; every URL is in the notes
+        linked = r.url if line is None or ctx.m.width_pt(r.title, ctx.sizes["body"][0]) <= line else None
+        spans = (Span(r.title, italic=True, href=linked),) + ((Span(f" — {head}"),) if head else ())
         items.append(PlanPara(spans, bullet=True, space_before=ctx.space / 2))
         notes.append(" ".join(x for x in (r.title, head, r.url or "", r.note) if x))
     for fig in ctx.doc.figures:
@@ -402,8 +540,10 @@ def sources_slides(ctx: _Ctx) -> list[SlidePlan]:
                            notes="\n\n".join(notes), max_items=8)
 
 
-def plan_deck(doc: Document, *, theme, measurer: Measurer, geometry: Geometry) -> DeckPlan:
-    ctx = _Ctx(doc, theme, measurer, geometry)
+def plan_deck(doc: Document, *, theme, measurer: Measurer, geometry: Geometry,
+              grow: Collection[str] = ROLES) -> DeckPlan:
+    """``grow``: roles whose title box may grow down into free space when a title needs two lines."""
+    ctx = _Ctx(doc, theme, measurer, geometry, grow)
     slides: list[SlidePlan] = [title_slide(ctx)]
     slides += agenda_slides(ctx)
     slides += key_message_slides(ctx)

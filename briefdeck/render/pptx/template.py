@@ -8,6 +8,11 @@ A role (title, section, content, two-content, chart, quote, closing) is served b
 4. another role's layout (quote and closing fall back to content, section to title).
 A layout is only taken for a role if its placeholders can hold that role's text, so a layout
 called "Title and Content" with no body placeholder is not used for content.
+
+Templates with several masters (LibreOffice saves each master page as a master with all its
+layouts, e.g. Blue Curve: a title design and a content design) show the intended use in their
+sample slides: the first slide's master serves title and section roles, the next master seen
+serves the others. Layout indexes count across all masters (``all_layouts``).
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ...errors import TemplateError
 from ...paths import ASSETS
 from .fit import Box
 from .plan import ROLES
+from .samples import SampleStyle, background_rgb, contrast, master_keeps_styles, master_placeholder
 
 EMU_PER_IN = 914400
 TITLE_TYPES = {"title", "ctrTitle"}
@@ -47,11 +53,13 @@ class Ph:
 @dataclass(frozen=True)
 class RoleLayout:
     role: str
-    layout_index: int
+    layout_index: int  # in all_layouts(prs): every master's layouts in order
     layout_name: str
     how: str  # "mapping" | "name" | "alias" | "placeholders" | "fallback:<role>"
     slots: tuple[tuple[str, Ph], ...]  # slot -> placeholder on the layout
-    chrome: tuple[Ph, ...] = ()  # footer and slide-number placeholders
+    chrome: tuple[Ph, ...] = ()  # footer, slide-number and date placeholders
+    moved: bool = False  # boxes are the master's, not the layout's (LibreOffice): the writer places them
+    grow_title: bool = True  # the title box may grow down (its text stays readable below the box)
 
     def slot(self, name: str) -> Optional[Ph]:
         return dict(self.slots).get(name)
@@ -65,6 +73,26 @@ class TemplateInfo:
 
     def geometry(self) -> dict:
         return {r: {s: ph.box for s, ph in rl.slots} for r, rl in self.roles.items()}
+
+    def growable(self) -> frozenset:
+        return frozenset(r for r, rl in self.roles.items() if rl.grow_title)
+
+
+def all_layouts(prs) -> list:
+    return [layout for master in prs.slide_masters for layout in master.slide_layouts]
+
+
+def _preferred_masters(prs) -> tuple[int, int]:
+    """(master for title/section, master for the other roles), read from the template's sample slides."""
+    parts = [m.part for m in prs.slide_masters]
+    used = []
+    for slide in prs.slides:
+        i = parts.index(slide.slide_layout.slide_master.part)
+        if i not in used:
+            used.append(i)
+    if not used:
+        return 0, 0
+    return used[0], (used[1] if len(used) > 1 else used[0])
 
 
 def default_template(theme) -> Path:
@@ -114,7 +142,7 @@ def _unique_placeholder_idx(prs) -> None:
     LibreOffice writes layout placeholders without idx, so subtitle, content and a second
     content all read as idx 0 and a slide placeholder cannot say which one it inherits from.
     """
-    for layout in prs.slide_layouts:
+    for layout in all_layouts(prs):
         phs = [el for el in layout._element.iter(f"{P_NS}ph")]
         used = {int(el.get("idx")) for el in phs if el.get("idx") is not None}
         nxt = 20
@@ -196,7 +224,44 @@ def layout_placeholders(layout) -> list[Ph]:
         box = Box(ph.width / EMU_PER_IN, ph.height / EMU_PER_IN, (ph.left or 0) / EMU_PER_IN, (ph.top or 0) / EMU_PER_IN,
                   ins[0], ins[1], ins[2], ins[3])
         out.append(Ph(ptype, idx, box))
+    if not master_keeps_styles(layout.slide_master):
+        out = _as_on_master(layout, out)
     return out
+
+
+def _as_on_master(layout, phs: list[Ph]) -> list[Ph]:
+    """LibreOffice writes the same generic layouts for every master: a title and a single text
+    placeholder go where the master puts its title and body (as LibreOffice's own layouts would)."""
+    from dataclasses import replace
+
+    texts = [p for p in phs if p.type in ("subTitle", "obj", "body")]
+    out = []
+    for p in phs:
+        kind = "title" if p.type in TITLE_TYPES else ("body" if len(texts) == 1 and p in texts else None)
+        el = master_placeholder(layout.slide_master, kind) if kind else None
+        off = el.find(f"{P_NS}spPr/{A_NS}xfrm/{A_NS}off") if el is not None else None
+        ext = el.find(f"{P_NS}spPr/{A_NS}xfrm/{A_NS}ext") if el is not None else None
+        if off is None or ext is None:
+            out.append(p)
+            continue
+        ins = _insets(el)
+        box = Box(int(ext.get("cx")) / EMU_PER_IN, int(ext.get("cy")) / EMU_PER_IN, int(off.get("x")) / EMU_PER_IN,
+                  int(off.get("y")) / EMU_PER_IN, *ins)
+        out.append(replace(p, box=box))
+    return out
+
+
+def _title_can_grow(layout) -> bool:
+    """Whether a title may grow below its box. Only on LibreOffice templates (one-line title boxes),
+    and only where its colour stays readable on the slide (not Blue Curve's white title on a band).
+    Templates with text styles keep their title box: designs often put a rule or band under it."""
+    if master_keeps_styles(layout.slide_master):
+        return False
+    lph = next((ph for ph in layout.placeholders
+                if (ph._element.find(f".//{P_NS}ph").get("type") or "obj") in TITLE_TYPES), None)
+    style = SampleStyle.read(master_placeholder(layout.slide_master, "title"), lph._element if lph is not None else None)
+    rgb = style.rgb if style is not None else None
+    return rgb is None or contrast(rgb, background_rgb(layout)) >= 3.0
 
 
 def _master_ph(layout, ptype):
@@ -284,9 +349,17 @@ def _user_mapping(path: Path) -> dict[str, str]:
 
 
 def map_roles(prs, path: Path, theme) -> TemplateInfo:
-    layouts = list(prs.slide_layouts)
+    layouts = all_layouts(prs)
     names = [l.name for l in layouts]
     phs = [layout_placeholders(l) for l in layouts]
+    parts = [m.part for m in prs.slide_masters]
+    master_of = [parts.index(l.slide_master.part) for l in layouts]
+    title_master, content_master = _preferred_masters(prs)
+
+    def order(role) -> list[int]:  # layout indexes, the role's preferred master first
+        want = title_master if role in ("title", "section") else content_master
+        return sorted(range(len(layouts)), key=lambda i: (master_of[i] != want, i))
+
     mapping = _user_mapping(path)
     for role, name in mapping.items():
         if name not in names:
@@ -300,27 +373,32 @@ def map_roles(prs, path: Path, theme) -> TemplateInfo:
         slots = slots_for(role, phs[i])
         if slots is None:
             return None
-        chrome = tuple(p for p in phs[i] if p.type in ("ftr", "sldNum"))
-        return RoleLayout(role, i, names[i], how, tuple(slots.items()), chrome)
+        chrome = tuple(p for p in phs[i] if p.type in ("ftr", "sldNum", "dt"))
+        lo = not master_keeps_styles(layouts[i].slide_master)
+        return RoleLayout(role, i, names[i], how, tuple(slots.items()), chrome, moved=lo,
+                          grow_title=_title_can_grow(layouts[i]))
 
     for role in ROLES:
         found = None
         if role in mapping:
-            found = make(role, names.index(mapping[role]), "mapping")
+            found = make(role, next(i for i in order(role) if names[i] == mapping[role]), "mapping")
             if found is None:
                 raise TemplateError(f"{path}: layout '{mapping[role]}' mapped to role '{role}' lacks the placeholders it needs")
         candidates = [(defaults.get(role), "name")] + [(a, "alias") for a in aliases.get(role, [])]
         for want, how in candidates:
             if found or not want:
                 continue
-            for i, n in enumerate(names):
+            for i in order(role):
+                n = names[i]
                 if (n == want) if how == "name" else (n.strip().lower() == want):
                     found = make(role, i, how)
                     if found:
                         break
         if not found and role in ("title", "content", "two-content", "section"):
-            for i in range(len(layouts)):
+            for i in order(role):
                 found = make(role, i, "placeholders")
+                if found and role == "section" and found.slot("body") is None:
+                    found = None  # a lone title ("Title Only") makes an empty-looking divider
                 if found:
                     break
         if found:
@@ -334,7 +412,7 @@ def map_roles(prs, path: Path, theme) -> TemplateInfo:
                     if role == "section" and "subtitle" in slots:
                         slots = {"title": slots["title"], "body": slots["subtitle"]}
                     roles[role] = RoleLayout(role, base.layout_index, base.layout_name, f"fallback:{other}",
-                                             tuple(slots.items()), base.chrome)
+                                             tuple(slots.items()), base.chrome, base.moved, base.grow_title)
                     break
     for need in ("title", "content"):
         if need not in roles:
@@ -352,7 +430,8 @@ def check_template(path: Path, theme=None) -> dict:
     report = {"template": str(path), "ok": False, "layouts": [], "roles": {}, "missing": [], "problems": []}
     try:
         prs, path = open_template(Path(path), theme)
-        report["layouts"] = [l.name for l in prs.slide_layouts]
+        report["layouts"] = [l.name for l in all_layouts(prs)]
+        report["masters"] = len(prs.slide_masters)
         info = map_roles(prs, Path(path), theme)
     except TemplateError as exc:
         report["problems"].append(str(exc))
@@ -374,7 +453,9 @@ def check_template(path: Path, theme=None) -> dict:
 def format_report(report: dict) -> str:
     if report["problems"] and not report["layouts"]:  # not a usable template at all
         return "\n".join(f"error: {p}" for p in report["problems"])
-    lines = [f"template {report['template']}: {len(report['layouts'])} layouts"]
+    masters = report.get("masters", 1)
+    lines = [f"template {report['template']}: {len(report['layouts'])} layouts"
+             + (f" in {masters} masters" if masters > 1 else "")]
     for role in ROLES:
         r = report["roles"].get(role)
         if r is None:

@@ -3,6 +3,8 @@
 python-pptx gaps handled here: SVG pictures (asvg:svgBlip beside a PNG fallback), alt text
 (cNvPr/@descr), footers and slide numbers (cloned from the layout's placeholders), language on
 every run, core properties from the source, and byte-stable zips (fixed entry times).
+On templates saved by LibreOffice the writer also copies the master's sample formatting onto the
+text it writes and places the placeholders where the master has them (see samples.py).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import copy
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -27,7 +30,8 @@ from pptx.util import Emu, Pt
 from ...model import Document, Figure
 from .fit import Measurer, Para
 from .plan import DeckPlan, SlidePlan, TextBlock
-from .template import RoleLayout, TemplateInfo
+from .samples import SampleStyle, background_rgb, master_keeps_styles, master_placeholder
+from .template import RoleLayout, TemplateInfo, all_layouts
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -55,12 +59,36 @@ class DeckWriter:
         self.measurer = measurer
         self.lang = doc.meta.language
         self.warnings: list[str] = []
+        self.layouts = all_layouts(prs)
+        self._styles: dict = {}
+
+    def sample_style(self, layout, idx: int) -> Optional[SampleStyle]:
+        """A LibreOffice template's formatting for a placeholder: the master's sample, then the layout's;
+        body text darkened where the template's colour falls short of 4.5:1 on the slide background."""
+        if master_keeps_styles(layout.slide_master):
+            return None
+        key = (id(layout), idx)
+        if key not in self._styles:
+            lph = next((ph for ph in layout.placeholders if ph.placeholder_format.idx == idx), None)
+            style = None
+            if lph is not None:
+                kind = "title" if (lph._element.find(f".//{{{P}}}ph").get("type") or "obj") in ("title", "ctrTitle") else "body"
+                style = SampleStyle.read(master_placeholder(layout.slide_master, kind), lph._element)
+                if style is not None and kind == "body":
+                    style = style.readable_on(background_rgb(layout), 4.5)
+            self._styles[key] = style
+        return self._styles[key]
+
+    def _place(self, shape, box) -> None:
+        """Put a slide placeholder where the plan measured it (a LibreOffice master's position, a grown title)."""
+        shape.left, shape.top = Emu(int(round(box.left * 914400))), Emu(int(round(box.top * 914400)))
+        shape.width, shape.height = Emu(int(round(box.width * 914400))), Emu(int(round(box.height * 914400)))
 
     # -- text ------------------------------------------------------------------------------------
     def _run_lang(self, run) -> None:
         run._r.get_or_add_rPr().set("lang", self.lang)
 
-    def fill_text(self, shape, block: TextBlock) -> None:
+    def fill_text(self, shape, block: TextBlock, style: Optional[SampleStyle] = None) -> None:
         tf = shape.text_frame
         for p in list(tf._txBody.p_lst)[1:]:
             tf._txBody.remove(p)
@@ -74,6 +102,9 @@ class DeckWriter:
             p.space_before = Pt(para.space_before)
             p.line_spacing = 1.0
             ppr = p._p.get_or_add_pPr()
+            algn = para.align or (style.algn if style else None)
+            if algn:
+                ppr.set("algn", algn)
             if para.bullet:  # hanging indent the planner measured with; a bullet even if the template has none
                 ppr.set("marL", str(Emu(int(0.36 * 914400))))
                 ppr.set("indent", str(-int(0.36 * 914400)))
@@ -88,26 +119,27 @@ class DeckWriter:
             for span in para.spans:
                 r = p.add_run()
                 r.text = span.text
-                r.font.size = Pt(block.size)
+                r.font.size = Pt(para.size or block.size)
                 if span.bold:
                     r.font.bold = True
                 if span.italic:
                     r.font.italic = True
                 self._run_lang(r)
+                if style is not None:
+                    style.apply(r._r.get_or_add_rPr())
                 if span.href and not span.href.startswith("#"):
                     r.hyperlink.address = span.href
         end = p._p.get_or_add_endParaRPr()
         end.set("lang", self.lang)
 
-    def set_title(self, shape, text: str, size: float) -> None:
-        self.fill_text(shape, TextBlock((_para(text),), size))
+    def set_title(self, shape, text: str, size: float, style=None) -> None:
+        self.fill_text(shape, TextBlock((_para(text),), size), style)
 
     # -- pictures and charts -----------------------------------------------------------------------
     def add_figure(self, slide, ph, fig: Figure, box) -> None:
         kind = (fig.chart.kind, bool(fig.chart.option("stacked", False)))
         if fig.editable and kind in NATIVE_KINDS:
-            self._native_chart(ph, fig, NATIVE_KINDS[kind])
-            return
+            return self._native_chart(ph, fig, NATIVE_KINDS[kind])
         if fig.editable:
             self.warnings.append(f"{fig.label}: chart kind '{fig.chart.kind}' has no native PowerPoint chart; placed as a picture")
         rendered = self.charts.render(fig, "slide", box.width, box.height)
@@ -118,6 +150,7 @@ class DeckWriter:
         cnv.set("descr", fig.alt)
         if rendered.svg:
             self._add_svg(slide, pic, rendered.svg)
+        return pic
 
     def _add_svg(self, slide, pic, svg: bytes) -> None:
         package = slide.part.package
@@ -147,6 +180,18 @@ class DeckWriter:
         g = self.theme.get
         chart.font.size = Pt(g("deck.type.source") + 2)
         chart.font.name = g("fonts.deck_name")
+        if chart_type in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
+            # horizontal bars list the first category at the top, as the table and the picture do;
+            # the value axis then crosses at the last category, so it stays at the bottom
+            chart.category_axis.reverse_order = True
+            crosses = chart.value_axis._element.find(f"{c_ns}crosses")
+            if crosses is not None:
+                crosses.set("val", "max")
+        if chart_type not in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.AREA, XL_CHART_TYPE.AREA_STACKED):
+            chart.plots[0].gap_width = 60  # bars wider than the default thin ones, easier to read projected
+        if chart.value_axis.has_major_gridlines:
+            chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(
+                self.theme.colour("rule").lstrip("#").upper())
         chart.has_legend = len(spec.series) > 1
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -161,6 +206,7 @@ class DeckWriter:
             else:
                 series.format.line.color.rgb = colour
         _fix_embedded_workbook(chart.part, self.doc.meta.updated)
+        return frame
 
     # -- chrome -------------------------------------------------------------------------------------
     def add_chrome(self, slide, layout, rl: RoleLayout, footer: Optional[str], number: int,
@@ -182,7 +228,10 @@ class DeckWriter:
                 txbody.remove(p)
             text = source_in_footer or footer
             if ptype == "ftr":
-                size = self._footer_size(text, rl, number)
+                size, wide = self._footer_size(text, rl, number)
+                if wide is not None:  # the footer also takes the unused date placeholder's place
+                    x, y, w, h = (int(round(v * 914400)) for v in (wide.left, wide.top, wide.width, wide.height))
+                    sppr.append(parse_xml(f'<a:xfrm xmlns:a="{A}"><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'))
                 p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(size * 100)}"/><a:t></a:t></a:r></a:p>')
                 p.find(f"{{{A}}}r/{{{A}}}t").text = text
             else:
@@ -191,29 +240,41 @@ class DeckWriter:
             txbody.append(p)
             slide.shapes._spTree.append(el)
 
-    def _footer_size(self, text: str, rl: RoleLayout, number: int) -> float:
+    def _footer_size(self, text: str, rl: RoleLayout, number: int):
+        """(size, widened box or None): the largest size that fits the footer placeholder, else the
+        footer stretched left over the date placeholder (which the deck leaves empty) on its row."""
         box = next((p.box for p in rl.chrome if p.type == "ftr"), None)
         top = self.theme.get("deck.type.footer")
         sizes = [top, top - 2, top - 3, top - 4]
         if box is None:
-            return top
+            return top, None
         para = [Para(((text, False),))]
-        for size in sizes:
-            if self.measurer.fits(para, size, box):
-                return size
+        dt = next((p.box for p in rl.chrome if p.type == "dt"), None)
+        wide = None
+        if dt is not None and dt.left < box.left and abs(dt.top - box.top) < 0.2:
+            wide = replace(box, left=dt.left, width=box.left + box.width - dt.left)
+        for b in (box, wide) if wide else (box,):
+            for size in sizes:
+                if self.measurer.fits(para, size, b):
+                    return size, (None if b is box else b)
         self.warnings.append(f"slide {number}: footer ‘{text[:50]}’ does not fit its placeholder at {sizes[-1]} pt")
-        return sizes[-1]
+        return sizes[-1], wide
 
     # -- slides -------------------------------------------------------------------------------------
     def add_slide(self, sp: SlidePlan, position: int) -> None:
         rl = self.info.roles[sp.role]
-        layout = self.prs.slide_layouts[rl.layout_index]
+        layout = self.layouts[rl.layout_index]
         slide = self.prs.slides.add_slide(layout)
         by_idx = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
         used = set()
         title_ph = rl.slot("title")
         if title_ph is not None and title_ph.idx in by_idx:
-            self.set_title(by_idx[title_ph.idx], sp.title, sp.title_size)
+            shape = by_idx[title_ph.idx]
+            self.set_title(shape, sp.title, sp.title_size, self.sample_style(layout, title_ph.idx))
+            if sp.title_height:  # grown down into the free space above the body (planned and measured)
+                self._place(shape, replace(title_ph.box, height=sp.title_height))
+            elif rl.moved:
+                self._place(shape, title_ph.box)
             used.add(title_ph.idx)
         source_in_footer = None
         for slot, block in sp.blocks:
@@ -222,11 +283,17 @@ class DeckWriter:
                 if slot == "source":  # template without a source placeholder: the footer carries it
                     source_in_footer = block.plain
                 continue
-            self.fill_text(by_idx[ph.idx], block)
+            self.fill_text(by_idx[ph.idx], block, self.sample_style(layout, ph.idx))
+            if rl.moved:
+                self._place(by_idx[ph.idx], ph.box)
             used.add(ph.idx)
         if sp.figure is not None:
             ph = rl.slot("chart") or rl.slot("body")
-            self.add_figure(slide, by_idx[ph.idx], sp.figure, ph.box)
+            if rl.moved:
+                self._place(by_idx[ph.idx], ph.box)
+            frame = self.add_figure(slide, by_idx[ph.idx], sp.figure, ph.box)
+            if rl.moved:
+                self._place(frame, ph.box)
             used.add(ph.idx)
         for idx, ph in by_idx.items():  # empty placeholders would show their prompt text when editing
             if idx not in used:

@@ -1,0 +1,144 @@
+"""Templates saved by LibreOffice: what their masters say that their layouts do not.
+
+LibreOffice writes no master text styles (``p:txStyles``): colour, typeface and alignment live only in
+each master placeholder's sample paragraph, which neither PowerPoint nor LibreOffice passes on to new
+text (black text on Metropolis's dark blue). It also writes one generic set of layouts per master, with
+the same positions and samples whatever the master (Blue Curve's title master centres an orange title
+at mid-slide; its layouts put a white title at the top). So for such templates the deck takes positions
+and formatting from the master's title and body placeholders, and keeps text readable (WCAG AA) against
+the slide's background.
+"""
+from __future__ import annotations
+
+import copy
+import io
+from typing import Optional
+
+from lxml import etree
+
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EMU_PER_IN = 914400
+_FILLS = ("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill")
+_BEFORE_LATIN = _FILLS + ("ln", "effectLst", "effectDag", "highlight", "uLnTx", "uLn", "uFillTx", "uFill")
+
+
+def master_keeps_styles(master) -> bool:
+    """False for LibreOffice-saved masters (no text styles): then the master's samples are the style."""
+    return master._element.find(f"{{{P}}}txStyles") is not None
+
+
+def master_placeholder(master, kind: str):
+    """The master's title ("title") or main text ("body") placeholder element."""
+    want = ("title", "ctrTitle") if kind == "title" else ("body", "obj")
+    for sp in master.placeholders:
+        ph = sp._element.find(f".//{{{P}}}ph")
+        if ph is not None and (ph.get("type") or "obj") in want:
+            return sp._element
+    return None
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname
+
+
+class SampleStyle:
+    """Colour, typeface and alignment of a placeholder's sample paragraph."""
+
+    def __init__(self, fill, typeface: Optional[str], algn: Optional[str]):
+        self.fill, self.typeface, self.algn = fill, typeface, algn
+
+    @property
+    def rgb(self) -> Optional[str]:
+        clr = self.fill.find(f"{{{A}}}srgbClr") if self.fill is not None else None
+        return clr.get("val").upper() if clr is not None else None
+
+    @classmethod
+    def read(cls, *elements) -> Optional["SampleStyle"]:
+        """From the first of ``elements`` (placeholder sp elements, most authoritative first) that says."""
+        fill = typeface = algn = None
+        for el in elements:
+            p = el.find(f"{{{P}}}txBody/{{{A}}}p") if el is not None else None
+            if p is None:
+                continue
+            rpr = p.find(f"{{{A}}}r/{{{A}}}rPr")
+            if rpr is None:
+                rpr = p.find(f"{{{A}}}endParaRPr")
+            ppr = p.find(f"{{{A}}}pPr")
+            if rpr is not None:
+                if fill is None:
+                    fill = rpr.find(f"{{{A}}}solidFill")
+                latin = rpr.find(f"{{{A}}}latin")
+                if typeface is None and latin is not None:
+                    typeface = latin.get("typeface")
+            if algn is None and ppr is not None:
+                algn = ppr.get("algn")
+        if fill is None and typeface is None and algn is None:
+            return None
+        return cls(fill, typeface, algn)
+
+    def readable_on(self, background: str, ratio: float) -> "SampleStyle":
+        """The same style, its colour darkened just enough for ``ratio`` against a lighter background."""
+        rgb = self.rgb
+        if rgb is None or luminance(rgb) >= luminance(background) or contrast(rgb, background) >= ratio:
+            return self
+        dark = rgb
+        for step in range(1, 21):
+            dark = "".join(f"{int(int(rgb[i:i + 2], 16) * (1 - step / 20)):02X}" for i in (0, 2, 4))
+            if contrast(dark, background) >= ratio:
+                break
+        fill = etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:srgbClr val="{dark}"/></a:solidFill>')
+        return SampleStyle(fill, self.typeface, self.algn)
+
+    def apply(self, rpr) -> None:
+        """Colour and typeface on a run that has none of its own (in schema order)."""
+        if self.fill is not None and not any(_local(c) in _FILLS for c in rpr):
+            rpr.insert(1 if rpr.find(f"{{{A}}}ln") is not None else 0, copy.deepcopy(self.fill))
+        if self.typeface and rpr.find(f"{{{A}}}latin") is None:
+            before = [c for c in rpr if _local(c) in _BEFORE_LATIN]
+            latin = etree.Element(f"{{{A}}}latin")
+            latin.set("typeface", self.typeface)
+            rpr.insert(rpr.index(before[-1]) + 1 if before else 0, latin)
+
+
+# -- colour ------------------------------------------------------------------------------------------
+def luminance(rgb: str) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def background_rgb(layout) -> str:
+    """What lies behind a layout's text: a solid background colour (layout, then master), else the mean
+    colour of a picture covering the slide (Metropolis), else white."""
+    master = layout.slide_master
+    for part in (layout, master):
+        clr = part._element.find(f"{{{P}}}cSld/{{{P}}}bg/{{{P}}}bgPr/{{{A}}}solidFill/{{{A}}}srgbClr")
+        if clr is not None:
+            return clr.get("val").upper()
+    width = master.part.package.presentation_part.presentation.slide_width or 0
+    for part in (layout, master):
+        for pic in part._element.iter(f"{{{P}}}pic"):
+            ext = pic.find(f".//{{{A}}}xfrm/{{{A}}}ext")
+            blip = pic.find(f".//{{{A}}}blip")
+            if ext is None or blip is None or int(ext.get("cx", 0)) < 0.9 * width:
+                continue
+            try:
+                blob = part.part.related_part(blip.get(f"{{{R}}}embed")).blob
+                from PIL import Image
+
+                with Image.open(io.BytesIO(blob)) as im:
+                    r, g, b = im.convert("RGB").resize((1, 1), Image.BILINEAR).getpixel((0, 0))
+                return f"{r:02X}{g:02X}{b:02X}"
+            except Exception:  # an unreadable or exotic image: assume a light slide
+                continue
+    return "FFFFFF"
