@@ -16,7 +16,6 @@ serves the others. Layout indexes count across all masters (``all_layouts``).
 """
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -25,6 +24,7 @@ import yaml
 
 from ...errors import TemplateError
 from ...paths import ASSETS
+from ...safezip import check_pptx_zip
 from .fit import Box
 from .plan import ROLES
 from .samples import SampleStyle, background_rgb, contrast, master_keeps_styles, master_placeholder
@@ -101,24 +101,7 @@ def default_template(theme) -> Path:
 
 def check_zip(path: Path, theme) -> None:
     """Refuse archives that are not a deck or would expand beyond reason (zip bombs)."""
-    lim = theme.get("deck.template_limits")
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            if len(infos) > lim["max_members"]:
-                raise TemplateError(f"{path}: {len(infos)} members in the template (limit {lim['max_members']}) — use a smaller template")
-            total = sum(i.file_size for i in infos)
-            if total > lim["max_uncompressed_mb"] * 1024 * 1024:
-                raise TemplateError(f"{path}: the template expands to {total // 2**20} MiB (limit {lim['max_uncompressed_mb']}) — remove large media from it")
-            for i in infos:
-                if i.compress_size and i.file_size / i.compress_size > lim["max_ratio"] and i.file_size > 2**20:
-                    raise TemplateError(f"{path}: member {i.filename} is compressed {i.file_size // i.compress_size}:1 — not a normal template")
-            names = {i.filename for i in infos}
-            if "ppt/presentation.xml" not in names:
-                raise TemplateError(f"{path}: not a PowerPoint deck (no ppt/presentation.xml) — save the template as .pptx")
-    except zipfile.BadZipFile:
-        raise TemplateError(f"{path}: not a .pptx file (not a zip archive) — save the template as .pptx") from None
-
+    check_pptx_zip(path, theme.get("deck.template_limits"))
 
 def open_template(path: Optional[Path], theme):
     from pptx import Presentation
