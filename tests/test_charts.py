@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import subprocess
 import sys
 
@@ -201,10 +202,10 @@ def test_every_kind_renders_at_its_size_in_the_theme_font(service, name, target)
         ("bar_stacked", ["2013", "2017", "2023", "Malicious act", "Illness", "42"]),
         ("bar_highlight", ["2017", "42", "6"]),
         ("hbar", ["MINUSMA", "ONUC", "135", "100"]),
-        ("line", ["All causes 311", "Malicious acts 174", "2016"]),
+        ("line", ["All causes 311", "Malicious acts 174", "2013", "2023"]),
         ("area", ["Malicious acts 174", "Other causes 137"]),
         ("big_number", ["174"]),
-        ("map", ["Mali", "Burkina Faso", "Bamako", "N'Djamena", "Algeria"]),
+        ("map", ["Mali", "Burkina Faso", "Bamako", "N’Djamena", "Algeria"]),
         ("timeline", ["2012", "2018", "France launches Operation Serval"]),
     ],
 )
@@ -357,7 +358,7 @@ def test_alt_text_names_the_chart_and_its_highest_value():
     tl = describe(timeline())
     assert tl.startswith("Timeline: Mali and MINUSMA, 2012–2023, 24 events, January 2012–June 2023")
     m = describe(sahel_map())
-    assert "Mali in the darkest shade" in m and "capitals marked: Bamako, N'Djamena, Niamey, Nouakchott and Ouagadougou" in m
+    assert "Mali in the darkest shade" in m and "capitals marked: Bamako, N’Djamena, Niamey, Nouakchott and Ouagadougou" in m
 
 
 # -- extension point and errors ------------------------------------------------------------------
@@ -404,3 +405,292 @@ def test_palette_neighbours_differ_in_grey(theme):
     assert sorted(pal) == sorted(c.upper() for c in theme.get("colours.data"))
     assert all(abs(grey(a) - grey(b)) >= 0.15 for a, b in zip(pal, pal[1:]))
     assert all(abs(grey(a) - grey(b)) >= 0.25 for a, b in zip(pal[:3], pal[1:3]))
+
+
+# -- drawn geometry (the figure before it is saved) ----------------------------------------------
+def drawn(theme, spec: ChartSpec, target: str, w: float, h: float):
+    """The matplotlib figure the service would save, laid out and drawn once."""
+    from matplotlib import rc_context
+
+    from briefdeck.charts import KINDS
+    from briefdeck.charts.mpl import build, rc_for
+    from briefdeck.charts.style import chart_style
+
+    style = chart_style(theme, target).for_language(spec.language)
+    with rc_context(rc_for(style)):
+        fig = build(KINDS[spec.kind], spec, style, w, h)
+        fig.savefig(io.BytesIO(), format="svg")
+    return fig, style
+
+
+def text_boxes(fig) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, box in points) of every visible text, measured unhinted (at 720 dpi)."""
+    from matplotlib.text import Text
+
+    fig.set_dpi(720)
+    renderer = fig._get_renderer()
+    out = []
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip():
+            b = t.get_window_extent(renderer)
+            out.append((t.get_text(), (b.x0 / 10, b.y0 / 10, b.x1 / 10, b.y1 / 10)))
+    fig.set_dpi(72)
+    return out
+
+
+def ink_box(png: bytes) -> tuple[int, int, int, int] | None:
+    """The bounding box of non-background pixels, or None for a blank image."""
+    from PIL import Image, ImageChops
+
+    im = Image.open(io.BytesIO(png)).convert("RGB")
+    return ImageChops.difference(im, Image.new("RGB", im.size, im.getpixel((0, 0)))).getbbox()
+
+
+def raster(fig, dpi: int = 288) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def with_options(spec: ChartSpec, **opts) -> ChartSpec:
+    return ChartSpec(**{**spec.__dict__, "options": tuple(sorted({**dict(spec.options), **opts}.items()))})
+
+
+# -- big_number: kept inside its box ------------------------------------------------------------
+@pytest.mark.parametrize("target, w, h, align", [
+    ("page", 1.93, 1.08, "left"),   # the brief's side column
+    ("page", 1.93, 0.7, "left"),    # too short for 44 pt and two label lines
+    ("page", 1.2, 0.5, "left"),     # too short for any label
+    ("page", 0.9, 1.0, "center"),   # too narrow for 44 pt
+    ("slide", 12.33, 4.18, "center"),
+    ("slide", 5.0, 1.6, "center"),
+])
+def test_big_number_fits_its_box(theme, target, w, h, align):
+    spec = with_options(big_number(), align=align, unit="deaths" if w == 0.9 else None)
+    fig, style = drawn(theme, spec, target, w, h)
+    texts = fig.axes[0].texts
+    number, label = texts[0], [t for t in texts[1:] if t.get_text() != "deaths"]
+    assert number.get_text() == "174"
+    assert number.get_fontsize() >= min(style.size("big_number_min"), style.size("big_number")) - 1e-6 or w == 0.9
+    assert all(t.get_fontsize() >= style.min_text for t in texts)
+    if target == "page":
+        assert all(t.get_fontsize() <= 8 for t in label)  # never larger than the caption above it
+    # No ink touches the box's edge (text that runs over it would be cut there) ...
+    scale = 288 / 72
+    x0, y0, x1, y1 = ink_box(raster(fig))
+    W, H = w * 72 * scale, h * 72 * scale
+    assert x0 >= 0 and y0 >= 1 and x1 <= W - 1 and y1 <= H - 1
+    # ... and left-aligned, the number's ink starts at the edge, in line with the caption.
+    if align == "left":
+        assert x0 <= 0.6 * scale
+    # Every label line fits the width (measured unhinted, as printed).
+    for text, (bx0, _by0, bx1, _by1) in text_boxes(fig):
+        assert bx1 - bx0 <= w * 72 + 0.5, text
+
+
+def test_big_number_label_wraps_and_loses_lines_to_an_ellipsis_before_it_overflows(theme):
+    long = with_options(big_number(), align="left", label="UN peacekeepers killed by malicious acts in MINUSMA " * 4)
+    fig, _ = drawn(theme, long, "page", 1.93, 1.08)
+    lines = [t.get_text() for t in fig.axes[0].texts[1:]]
+    assert len(lines) >= 2 and lines[-1].endswith("…")
+    x0, y0, x1, y1 = ink_box(raster(fig))
+    assert y1 <= 1.08 * 288 - 1
+
+
+# -- map: labels placed without collisions, with halos ---------------------------------------------
+@pytest.mark.parametrize("target, w, h", [("page", 4.65, 2.56), ("page", 6.0, 3.6), ("slide", 12.33, 4.18), ("slide", 12.0, 5.5)])
+def test_map_labels_never_overlap_and_stay_on_the_map(theme, target, w, h):
+    from briefdeck.charts.kinds.common import HaloText
+
+    fig, _ = drawn(theme, sahel_map(), target, w, h)
+    boxes = text_boxes(fig)
+    names = [t for t, _ in boxes]
+    for wanted in ("Mali", "Niger", "Chad", "Mauritania", "Burkina Faso", "Bamako", "Ouagadougou", "Niamey", "N’Djamena", "Nouakchott"):
+        assert wanted in names, wanted
+    for i, (a, ba) in enumerate(boxes):
+        assert ba[0] >= 0 and ba[1] >= 0 and ba[2] <= w * 72 and ba[3] <= h * 72, a
+        for b, bb in boxes[i + 1:]:
+            assert not (ba[0] < bb[2] and bb[0] < ba[2] and ba[1] < bb[3] and bb[1] < ba[3]), (a, b)
+    labels = fig.axes[0].texts
+    assert labels and all(isinstance(t, HaloText) and t.halo for t in labels)
+
+
+def test_map_country_names_sit_inside_their_country_or_get_a_leader(theme):
+    from matplotlib.path import Path
+
+    spec = sahel_map()
+    shapes = {s[1]: s for s in spec.option("shapes")}
+    for target, size in (("page", (4.65, 2.56)), ("slide", (12.33, 4.18))):
+        fig, _ = drawn(theme, spec, target, *size)
+        ax = fig.axes[0]
+        kx = math.cos(math.radians(sum(ax.get_ylim()) / 2))  # the map's aspect correction
+        leaders = [ln for ln in ax.lines if len(ln.get_xdata()) == 2]
+        for t in ax.texts:
+            name = t.get_text().replace("\n", " ")
+            if name not in shapes or not shapes[name][2]:
+                continue
+            x, y = t.get_position()
+            inside = any(Path(r).contains_point((x / kx, y)) for r in shapes[name][3])
+            assert inside or leaders, f"{name} is outside its country with no leader line ({target})"
+
+
+# -- typographic quotes -----------------------------------------------------------------------------
+def test_straight_quotes_become_typographic_in_the_charts_language():
+    from briefdeck.charts.format import typographic
+
+    assert typographic('"Azawad"', "en-CA") == "“Azawad”"
+    assert typographic('"Canada\'s Contribution … MINUSMA"', "en") == "“Canada’s Contribution … MINUSMA”"
+    assert typographic("N'Djamena", "en") == typographic("N'Djamena", "fr-CA") == "N’Djamena"
+    assert typographic('"Azawad"', "fr-CA") == "«\u202fAzawad\u202f»"
+    assert typographic("« Azawad »", "fr") == "«\u202fAzawad\u202f»"
+    assert typographic("l'ONU dit 'non'", "en") == "l’ONU dit ‘non’"
+    assert typographic("the '90s", "en") == "the ’90s"
+    for s in ('"Azawad"', "N'Djamena", "a 'b' c", "plain"):
+        for lang in ("en", "fr", "de"):
+            once = typographic(s, lang)
+            assert typographic(once, lang) == once and "'" not in once and '"' not in once
+
+
+def test_drawn_labels_use_typographic_quotes(service):
+    rows = ((dt.date(2012, 4, 6), 'MNLA declares northern Mali independent as "Azawad"'),
+            (dt.date(2018, 4, 25), "Panel: \"Canada's Contribution to MINUSMA\""))
+    for lang, quoted in (("en-CA", "“Azawad”"), ("fr-CA", "«\u202fAzawad\u202f»")):
+        spec = ChartSpec(kind="timeline", table=_table(["date", "event"], rows), x="date", series=("event",), language=lang)
+        joined = " ".join(t for t, _ in svg_texts(service.render(figure(spec), "page", 6.0, 2.0).svg))
+        assert quoted in joined and "Canada’s" in joined and '"' not in joined and "'" not in joined
+    m = " ".join(t for t, _ in svg_texts(service.render(figure(sahel_map()), "slide", 12, 5.5).svg))
+    assert "N’Djamena" in m and "N'Djamena" not in m
+
+
+# -- grey scale -------------------------------------------------------------------------------------
+def _grey(c: str) -> float:
+    r, g, b = (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def five_causes() -> ChartSpec:
+    cols = ["malicious_act", "illness", "accident", "to_be_determined", "unknown"]
+    rows = [[int(r["year"])] + [int(r[c]) for c in cols] for r in _csv("minusma_fatalities_by_year_incident_type.csv")]
+    return ChartSpec(kind="bar", table=_table(["year", *cols], rows), x="year", series=tuple(cols),
+                     labels=(("malicious_act", "Malicious act"), ("to_be_determined", "To be determined")),
+                     title="MINUSMA deaths by year and cause", options=(("stacked", True),))
+
+
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_stacked_series_differ_in_grey_and_the_legend_follows_the_stack(service, theme, target):
+    import xml.etree.ElementTree as ET
+
+    spec = five_causes()
+    svg = service.render(figure(spec), target, *SIZES[target]).svg
+    fills = []  # colours of the filled shapes, in drawing order: bottom segment first
+    for el in ET.fromstring(svg).iter(f"{SVG_NS}path"):
+        style = dict(p.strip().split(": ", 1) for p in el.get("style", "").split(";") if ": " in p)
+        f = style.get("fill", "#000000").lower()  # matplotlib leaves out black, the SVG default
+        if f.startswith("#") and f not in ("#ffffff",) and f not in fills:
+            fills.append(f)
+    used = fills[:5]
+    greys = [_grey(c) for c in used]
+    assert len(set(used)) == 5
+    assert all(abs(a - b) >= 0.15 for a, b in zip(greys, greys[1:])), greys  # neighbouring segments
+    assert min(abs(a - b) for i, a in enumerate(greys) for b in greys[i + 1:]) >= 0.12, greys  # any two
+    fig, _ = drawn(theme, spec, target, *SIZES[target])
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == [spec.label(s) for s in reversed(spec.series)]
+    from matplotlib.colors import to_hex
+
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == list(reversed(used))
+
+
+def test_few_series_keep_the_palette_order(theme):
+    from briefdeck.charts.style import chart_style
+
+    style = chart_style(theme, "page")
+    for m in (1, 2, 3):
+        assert style.series_colours(m) == style.palette[:m]
+    for m in range(4, 9):
+        greys = [_grey(c) for c in style.series_colours(m)]
+        assert style.series_colours(m)[0] == style.palette[0]
+        assert all(abs(a - b) >= 0.15 for a, b in zip(greys, greys[1:])), (m, greys)
+
+
+# -- area / line end labels, and time ticks -------------------------------------------------------
+def personnel(zero_series: bool = True) -> ChartSpec:
+    rows = [[int(r["year"]), int(r["military"]), int(r["police"]), int(r["international_civilian"]), int(r["local"]),
+             0 if zero_series else int(r["other"])] for r in _csv("minusma_fatalities_by_year_personnel_type.csv")]
+    return ChartSpec(kind="area", table=_table(["year", "military", "police", "civ", "local", "other"], rows), x="year",
+                     series=("military", "police", "civ", "local", "other"),
+                     labels=(("military", "Militaires"), ("police", "Policiers"), ("civ", "Civils internationaux"),
+                             ("local", "Personnel local"), ("other", "Autres")),
+                     y_label="Décès", options=(("stacked", True),), language="fr-CA")
+
+
+@pytest.mark.parametrize("target", ["page", "slide"])
+def test_area_end_labels_spread_with_leaders_and_skip_empty_series(service, theme, target):
+    import xml.etree.ElementTree as ET
+
+    spec = personnel(zero_series=True)
+    svg = service.render(figure(spec), target, *SIZES[target]).svg
+    ends = {}  # end label -> its baseline y in the SVG
+    for el in ET.fromstring(svg).iter(f"{SVG_NS}text"):
+        text = "".join(el.itertext())
+        if text.split(" ")[0] in ("Militaires", "Policiers", "Civils", "Personnel", "Autres"):
+            ends[text] = float(el.get("y"))
+    assert not any(t.startswith("Autres") for t in ends)  # all zero: nothing drawn, nothing to label
+    assert len(ends) == 4
+    fig, style = drawn(theme, spec, target, *SIZES[target])
+    ys = sorted(ends.values())
+    assert min(b - a for a, b in zip(ys, ys[1:])) >= style.size("direct") * 1.15  # never on top of each other
+    group = next(t.group for t in fig.axes[0].texts if hasattr(t, "group"))
+    assert group.lead_pt > 0  # crowded at the top of the stack: spread, with leader lines
+
+
+def test_year_ticks_start_where_the_data_starts(theme):
+    import matplotlib.dates as mdates
+
+    for spec in (personnel(zero_series=False), cumulative()):
+        for target in ("page", "slide"):
+            fig, _ = drawn(theme, spec, target, *SIZES[target])
+            ax = fig.axes[0]
+            labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+            assert labels[0] == "2013" and labels[-1] == "2023", labels
+            first = ax.get_xticks()[0]
+            lo = ax.get_xlim()[0]
+            assert abs(first - lo) < 1e-6  # the first tick is the axis' start
+            if spec.kind == "line":  # data from July 2013: the axis starts on 1 January 2013
+                assert mdates.num2date(lo).date() == dt.date(2013, 1, 1)
+
+
+# -- alt text in the document's language ---------------------------------------------------------
+def test_alt_text_follows_the_language():
+    from briefdeck.charts import describe
+
+    fr_line = describe(ChartSpec(**{**cumulative().__dict__, "language": "fr-CA",
+                                    "labels": (("cumulative_fatalities", "Tous les décès"), ("cumulative_malicious_act", "Actes de malveillance")),
+                                    "title": "Décès cumulés dans la MINUSMA"}))
+    assert fr_line.startswith("Graphique linéaire\u00a0: Décès cumulés dans la MINUSMA, juillet 2013–décembre 2023")
+    assert "maximum 311 (Tous les décès) en novembre 2023" in fr_line
+    assert "dernières valeurs 311 (Tous les décès) et 174 (Actes de malveillance) en décembre 2023" in fr_line
+    for english in (" by ", " in ", " and ", "highest", "Line chart", "last value"):
+        assert english not in fr_line, english
+    fr_area = describe(personnel(zero_series=False))
+    assert fr_area.startswith("Graphique en aires empilées\u00a0:") and "total maximal 42 en 2017" in fr_area
+    fr_map = describe(ChartSpec(**{**sahel_map().__dict__, "language": "fr-CA"}))
+    assert fr_map.startswith("Carte de situation\u00a0:") and "capitales indiquées\u00a0: Bamako, N’Djamena" in fr_map
+    # Other languages fall back to English words, with their own numbers and dates.
+    de = describe(ChartSpec(**{**total_by_year().__dict__, "language": "de"}))
+    assert de.startswith("Bar chart:") and "highest 42 in 2017" in de
+
+
+def test_alt_text_of_a_grouped_bar_gives_each_series_never_their_sum():
+    from briefdeck.charts import describe
+
+    rows = [[r["casualty_nationality"], int(r["fatalities"]), int(r["malicious_act"])]
+            for r in _csv("minusma_fatalities_by_nationality.csv")][:5]
+    spec = ChartSpec(kind="hbar", table=_table(["country", "fatalities", "malicious_act"], rows), x="country",
+                     series=("fatalities", "malicious_act"),
+                     labels=(("fatalities", "All deaths"), ("malicious_act", "Malicious acts")),
+                     title="Deaths by nationality", options=(("highlight", "Chad"),))
+    chad = next(r for r in rows if r[0] == "Chad")
+    text = describe(spec)
+    assert f"Chad (highlighted) {chad[1]} (All deaths) and {chad[2]} (Malicious acts)" in text
+    assert str(chad[1] + chad[2]) not in text

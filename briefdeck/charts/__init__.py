@@ -25,10 +25,13 @@ Extension point -- a custom kind is a function registered under a new name::
         # ax: a matplotlib Axes filling the figure (constrained layout, theme rc applied)
         # spec: model.ChartSpec with its DataTable; spec.option(name) for settings
         # style: ChartStyle: style.size("tick"), style.series_colour(i), style.colour("grid"),
-        #        style.number(v), style.date(d), style.text_width(s, size), style.wrap(...)
+        #        style.series_colours(m) (m series kept apart in grey), style.number(v),
+        #        style.date(d), style.text_width(s, size), style.wrap(...)
         ax.plot(...)
 
-Sources then use ``kind: dot_plot``; the renderers need no change. Register before
+Sources then use ``kind: dot_plot``; the renderers need no change. Text a kind draws gets
+typographic quotes in the chart's language (``format.typographic``), and ``describe``
+writes alt text in the chart's language (English and French; others fall back to English). Register before
 building; with the 'spawn' start method (no 'fork'), custom kinds are drawn in the main
 process.
 """

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import math
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -28,12 +30,14 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     loc = locale_for(language)
-    if decimals is not None:
-        fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return babel.numbers.format_decimal(value, format=fmt, locale=loc)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return babel.numbers.format_decimal(value, locale=loc)
+    # babel quantizes in the decimal context: the default 28 digits fail above ~1e25
+    with decimal.localcontext(decimal.Context(prec=400)):
+        if decimals is not None:
+            fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+            return babel.numbers.format_decimal(value, format=fmt, locale=loc)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return babel.numbers.format_decimal(value, locale=loc)
 
 
 def date(value: _dt.date, language: str, pattern: str = "d MMM y") -> str:
@@ -67,3 +71,94 @@ def join(items: list[str], language: str) -> str:
     from babel.lists import format_list
 
     return format_list(items, locale=locale_for(language)) if items else ""
+
+
+_BREAKABLE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def words(text: str) -> list[str]:
+    """Split at breakable spaces only: no-break spaces (1\u00a0440, «\u202fx\u202f») hold."""
+    return [w for w in _BREAKABLE.split(text) if w]
+
+
+# -- typographic quotes -------------------------------------------------------------------
+# (open double, close double, open single, close single), as the prose uses (textfmt._QUOTES):
+# French guillemets hold their text at a narrow no-break space.
+_NNBSP = "\u202f"
+QUOTES = {
+    "fr": ("«" + _NNBSP, _NNBSP + "»", "‹" + _NNBSP, _NNBSP + "›"),
+    "de": ("„", "“", "‚", "‘"),
+}
+_DEFAULT_QUOTES = ("“", "”", "‘", "’")
+_re_open = re.compile("«[ \u00a0\u202f]*")
+_re_close = re.compile("[ \u00a0\u202f]*»")
+_OPENS_AFTER = set(" \t\n\u00a0\u202f([{\u2014\u2013/-")  # a quote after these (or at the start) opens
+
+
+def typographic(text: str, language: str) -> str:
+    """Straight quotes and apostrophes as typeset ones: '"Azawad"' -> '“Azawad”' (en),
+    '« Azawad »' (fr: narrow no-break spaces); "N'Djamena" -> 'N’Djamena' in any language.
+
+    Idempotent, and a no-op on text without straight quotes (the common case).
+    """
+    if not isinstance(text, str) or not any(q in text for q in "\"'«»"):
+        return text
+    od, cd, os_, cs = QUOTES.get((language or "en").split("-")[0].split("_")[0].lower(), _DEFAULT_QUOTES)
+    out: list[str] = []
+    closing: set[int] = set()  # single quotes already paired with an opening one
+    n = len(text)
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        opens = prev in _OPENS_AFTER
+        if ch == '"':
+            out.append(od if opens else cd)
+        elif ch != "'":
+            out.append(ch)
+        elif i in closing:
+            out.append(cs)
+        elif opens and not nxt.isspace() and not nxt.isdigit():
+            # an opening single quote if a closing one ends a later word; else an elision ('tis)
+            end = next((k for k in range(i + 2, n) if text[k] == "'" and not text[k - 1].isspace()
+                        and (k + 1 == n or not text[k + 1].isalnum())), None)
+            if end is not None:
+                closing.add(end)
+                out.append(os_)
+            else:
+                out.append("’")
+        else:
+            out.append("’")  # apostrophe: N’Djamena, Canada’s, ’90s
+    s = "".join(out)
+    if od.startswith("«"):  # guillemets typed with or without a space keep exactly one narrow no-break space
+        s = _re_open.sub("«" + _NNBSP, s)
+        s = _re_close.sub(_NNBSP + "»", s)
+    return s
+
+
+def typographic_spec(spec):
+    """``spec`` with every text a chart may draw typeset (cells, labels, titles, text options),
+    so that widths are measured on the text as drawn. Options that name a category are
+    converted too, so they still match their (converted) category."""
+    from dataclasses import replace
+
+    lang = spec.language
+
+    def conv(v):
+        if isinstance(v, str):
+            return typographic(v, lang)
+        if isinstance(v, (tuple, list)) and any(
+            isinstance(x, str) or (isinstance(x, (tuple, list)) and any(isinstance(y, str) for y in x)) for x in v
+        ):  # strings, or records holding strings (map shapes); never the coordinate rings
+            return type(v)(conv(x) for x in v)
+        return v
+
+    rows = tuple(tuple(conv(c) if isinstance(c, str) else c for c in row) for row in spec.table.rows)
+    return replace(
+        spec,
+        table=replace(spec.table, rows=rows),
+        labels=tuple((k, conv(v)) for k, v in spec.labels),
+        title=conv(spec.title),
+        x_label=conv(spec.x_label),
+        y_label=conv(spec.y_label),
+        options=tuple((k, conv(v)) for k, v in spec.options),
+    )

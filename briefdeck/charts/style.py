@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import combinations, permutations
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,8 @@ class ChartStyle:
     pad_in: float
     style_file: str
     language: str = "en-CA"
+    min_text: float = 7.0  # no chart text smaller than this (points)
+    grey_step: float = 0.15  # neighbouring series differ at least this much in grey
     _family: list = field(default_factory=list, compare=False, repr=False)  # memo, filled at draw time
 
     # -- values ---------------------------------------------------------------------
@@ -46,6 +50,10 @@ class ChartStyle:
 
     def series_colour(self, i: int) -> str:
         return self.palette[i % len(self.palette)]
+
+    def series_colours(self, m: int) -> tuple[str, ...]:
+        """Colours for ``m`` series that stay apart in a grey copy, in drawing (stack) order."""
+        return grey_separated(self.palette, m, self.grey_step)
 
     def number(self, value: Any, decimals: int | None = None) -> str:
         return fmt.number(value, self.language, decimals)
@@ -75,18 +83,24 @@ class ChartStyle:
 
         return text_width(self.fonts["bold" if bold else "regular"], text, size)
 
+    def ink(self, text: str, size: float, bold: bool = False) -> tuple[float, float, float, float]:
+        """(left, width, ascent, descent) of the ink of one line, in points."""
+        from .mpl import ink_box
+
+        return ink_box(self.fonts["bold" if bold else "regular"], text, size)
+
     def wrap(self, text: str, width_pt: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
         """Greedy word wrap to ``width_pt``; ``max_lines`` > 0 ends the last line with '…'."""
-        # Widths add up word by word (cached): kerning across a space is nil.
-        space = self.text_width(" ", size, bold)
-        lines, line, used = [], "", 0.0
-        for word in text.split():
-            w = self.text_width(word, size, bold)
-            if line and used + space + w > width_pt:
+        # Whole lines are measured (cached): word widths do not add up to a line's, the
+        # side bearings at each space differ by up to a point per word.
+        lines, line = [], ""
+        for word in fmt.words(text):
+            candidate = f"{line} {word}" if line else word
+            if line and self.text_width(candidate, size, bold) > width_pt:
                 lines.append(line)
-                line, used = word, w
+                line = word
             else:
-                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+                line = candidate
         if line:
             lines.append(line)
         if max_lines and len(lines) > max_lines:
@@ -129,7 +143,44 @@ def chart_style(theme, target: str) -> ChartStyle:
         png_dpi=t.get("png_dpi"),
         pad_in=float(t["pad_in"]),
         style_file=str(style_file),
+        min_text=float(t.get("min_text", 7.0)),
+        grey_step=float(theme.get("charts.grey_step") or 0.15),
     )
+
+
+def grey(colour: str) -> float:
+    """Lightness of '#RRGGBB' as a grey copy prints it (ITU-R 601 luma, 0 black .. 1 white)."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+@lru_cache(maxsize=64)
+def grey_separated(palette: tuple[str, ...], m: int, step: float) -> tuple[str, ...]:
+    """``m`` palette colours, the first palette colour first, chosen and ordered for a grey copy.
+
+    When the palette's first ``m`` already differ pairwise by ``step`` they are kept. Else
+    the subset whose closest pair is furthest apart (ties: the next-closest pair, then
+    palette order), ordered so that neighbours (stack segments, adjacent bars) differ most.
+    """
+    m = max(0, m)
+    if m <= 1 or m > len(palette):
+        return tuple(palette[i % len(palette)] for i in range(m))
+    g = [grey(c) for c in palette]
+
+    def gaps(idx) -> list[float]:
+        return sorted(abs(g[a] - g[b]) for a, b in combinations(idx, 2))
+
+    if gaps(range(m))[0] >= step:
+        return tuple(palette[:m])
+    subsets = (((0,) + rest) for rest in combinations(range(1, len(palette)), m - 1))
+    best = max(subsets, key=lambda idx: (gaps(idx), [-i for i in idx]))
+
+    def neighbours(order) -> list[float]:
+        return sorted(abs(g[a] - g[b]) for a, b in zip(order, order[1:]))
+
+    orders = (((0,) + rest) for rest in permutations(best[1:]))
+    order = max(orders, key=lambda o: (neighbours(o), [-i for i in o]))
+    return tuple(palette[i] for i in order)
 
 
 def style_inputs(theme) -> list[Path]:

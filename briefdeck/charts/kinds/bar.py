@@ -52,6 +52,8 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
     size_key = "height" if horizontal else "width"
     base_key = "left" if horizontal else "bottom"
 
+    # Stacked segments and grouped bars sit side by side: their colours must differ in grey.
+    colours_m = style.series_colours(m) if m > 1 else (style.series_colour(0),)
     containers = []
     if m == 1:
         if any(hl):
@@ -63,7 +65,7 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         base = [0.0] * n
         for j, vals in enumerate(values):
             vals = [0 if math.isnan(v) else v for v in vals]
-            containers.append(bar(pos, vals, **{size_key: width, base_key: list(base)}, color=style.series_colour(j),
+            containers.append(bar(pos, vals, **{size_key: width, base_key: list(base)}, color=colours_m[j],
                                   label=spec.label(series[j]), edgecolor=style.colour("background"),
                                   linewidth=style.lines["bar_edge"]))
             base = [b + v for b, v in zip(base, vals)]
@@ -73,12 +75,12 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         for j, vals in enumerate(values):
             off = (j - (m - 1) / 2) * slot * (-1 if horizontal else 1)
             containers.append(bar([p + off for p in pos], [0 if math.isnan(v) else v for v in vals], **{size_key: slot - gap},
-                                  color=style.series_colour(j), label=spec.label(series[j])))
+                                  color=colours_m[j], label=spec.label(series[j])))
 
     value_axis_name = "x" if horizontal else "y"
     size = style.size("tick")
     if horizontal:
-        wrapped = ["\n".join(style.wrap(s, style.size("tick") * style.wrapping["category_chars"] * 0.55, size)) for s in labels]
+        wrapped = [c.wrap_label(style, s, size, style.size("tick") * style.wrapping["category_chars"] * 0.55) for s in labels]
         c.category_axis(ax, "y", pos, wrapped)
         ax.grid(False, axis="y")
         ax.grid(True, axis="x")
@@ -90,7 +92,7 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         if all(isinstance(v, int) for v in cats):
             shown = c.thin_labels(style, labels, slot_pt, size)
         else:
-            shown = ["\n".join(style.wrap(s, slot_pt * 0.95, size)) for s in labels]
+            shown = [c.wrap_label(style, s, size, max(slot_pt * 0.95, size * 3)) for s in labels]
         c.category_axis(ax, "x", pos, shown)
         ax.set_xlim(-0.6, n - 0.4)
     for tick, h in zip(ax.get_yticklabels() if horizontal else ax.get_xticklabels(), hl):
@@ -129,5 +131,11 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
     if spec.x_label:
         (ax.set_ylabel if horizontal else ax.set_xlabel)(spec.x_label)
     if m > 1:
-        handles = [Patch(color=style.series_colour(j)) for j in range(m)]
-        c.legend_above(ax, style, handles, [spec.label(s) for s in series])
+        handles = [Patch(color=colours_m[j]) for j in range(m)]
+        names = [spec.label(s) for s in series]
+        if stacked and not horizontal and m >= 4:
+            # Four or more greys are hard to match by shade alone: list them beside the plot
+            # in the order of the stack, top first, so position tells them apart too.
+            c.legend_beside(ax, style, handles[::-1], names[::-1])
+        else:
+            c.legend_above(ax, style, handles, names)

@@ -2,13 +2,20 @@
 
 The table has one row; series[0] is the value's column. Options: ``label`` (text under
 the number; defaults to the series' label, then the title), ``unit`` (set after the number, smaller),
-``align`` ("center" | "left"; default center).
+``align`` ("center" | "left"; default center; "left" sets the number's ink flush with the box's
+left edge, in line with a caption above it).
+
+Everything is kept inside the box: the number shrinks (not below ``big_number_min``, nor the
+target's ``min_text``), then the label (to ``min_text``); a label that still does not fit
+loses its last lines to '…'. The label wraps to the box width.
 """
 from __future__ import annotations
 
-
 from ...errors import RenderError
 from . import common as c
+
+GAP = 0.25  # space between the number's baseline and the label's first line, in number sizes
+LEAD = 1.25  # label line height, in label sizes
 
 
 def draw_big_number(ax, spec, style) -> None:
@@ -22,36 +29,67 @@ def draw_big_number(ax, spec, style) -> None:
     text = style.number(value) if isinstance(value, (int, float)) else str(value)
     unit = spec.option("unit") or ""
     label = spec.option("label") or dict(spec.labels).get(spec.series[0]) or spec.title or ""
+    left = spec.option("align", "center") == "left"
     W, H = fig.get_figwidth() * 72, fig.get_figheight() * 72
     pad = style.pad_in * 72
-    avail = W - 2 * pad
+    pad_x = 0.0 if left else pad  # flush left: the caption above has no indent either
+    avail_w, avail_h = W - 2 * pad_x, H - 2 * pad
 
-    size, usize, lsize = style.size("big_number"), style.size("big_unit"), style.size("big_label")
-    gap = usize * 0.25
+    least = style.min_text
+    top_size = style.size("big_number")
+    floor = min(top_size, max(style.size("big_number_min"), least))
+    unit_ratio = style.size("big_unit") / top_size
 
-    def widths(s: float, u: float) -> tuple[float, float]:
-        return style.text_width(text, s, bold=True), (style.text_width(unit, u) + gap if unit else 0.0)
+    def unit_size(s: float) -> float:
+        return max(s * unit_ratio, least)
 
-    nw, uw = widths(size, usize)
-    if nw + uw > avail:  # a long number in a narrow box: shrink the number, never the label
-        k = avail / (nw + uw)
-        size, usize = max(size * k, lsize), max(usize * k, lsize)
-        nw, uw = widths(size, usize)
-    lines = style.wrap(label, avail, lsize) if label else []
-    lh = lsize * 1.25
-    cap = size * 0.72  # digits reach about the cap height
-    block = cap + (size * 0.3 + len(lines) * lh if lines else 0)
+    def number_width(s: float) -> float:
+        ink = style.ink(text, s, bold=True)[1]
+        return ink + (s * GAP * 0.5 + style.text_width(unit, unit_size(s)) if unit else 0.0)
+
+    def label_height(ls: float, n: int) -> float:
+        return (ls * 0.95 + (n - 1) * ls * LEAD + ls * 0.25) if n else 0.0
+
+    cap = style.ink(text, top_size, bold=True)[2] / top_size  # ink above the baseline, per point of size
+
+    # 1. The number as large as the width allows (below the floor only if it cannot fit at all).
+    size = top_size
+    if number_width(size) > avail_w:
+        size = max(size * avail_w / number_width(size), least)
+        while size > least and number_width(size) > avail_w:
+            size = max(size - 0.5, least)
+        floor = min(floor, size)
+
+    # 2. The height: shrink the number to its floor, then the label, then cut the label.
+    lsize = style.size("big_label")
+    lines = style.wrap(label, avail_w, lsize) if label else []
+    while True:
+        fits = (avail_h - label_height(lsize, len(lines))) / (cap + (GAP if lines else 0.0))
+        if fits >= floor or not lines or lsize <= least:
+            break
+        lsize = max(lsize - 0.5, least)
+        lines = style.wrap(label, avail_w, lsize)
+    size = min(size, max(fits, floor))
+    if lines and (size * (cap + GAP) + label_height(lsize, len(lines))) > avail_h:
+        room = avail_h - size * (cap + GAP) - lsize * 1.2
+        keep = max(0, 1 + int(room // (lsize * LEAD))) if room >= 0 else 0
+        lines = style.wrap(label, avail_w, lsize, max_lines=keep) if keep else []
+    if not lines:  # the number alone: as big as the height allows, down to the floor
+        size = max(min(size, avail_h / cap if cap else size), floor)
+
+    block = size * cap + ((size * GAP + label_height(lsize, len(lines))) if lines else 0.0)
     top = max((H - block) / 2, pad)
-    base = top + cap
-    align = spec.option("align", "center")
-    x0 = pad if align == "left" else (W - nw - uw) / 2
+    base = top + size * cap
+    ink_left, ink_w, _, _ = style.ink(text, size, bold=True)
+    x0 = (pad_x if left else (W - number_width(size)) / 2) - ink_left  # the ink, not the origin, lines up
     ax.set_xlim(0, W)
     ax.set_ylim(H, 0)
     colour = style.colour("highlight")
     ax.text(x0, base, text, fontsize=size, fontweight="bold", color=colour, va="baseline", ha="left")
     if unit:
-        ax.text(x0 + nw + gap, base, unit, fontsize=usize, color=colour, va="baseline", ha="left")
-    lx, ha = (pad, "left") if align == "left" else (W / 2, "center")
+        ax.text(x0 + ink_left + ink_w + size * GAP * 0.5, base, unit, fontsize=unit_size(size), color=colour,
+                va="baseline", ha="left")
+    lx, ha = (pad_x, "left") if left else (W / 2, "center")
     for i, line in enumerate(lines):
-        ax.text(lx, base + size * 0.3 + lsize * 0.95 + i * lh, line, fontsize=lsize, color=style.colour("text"),
-                va="baseline", ha=ha)
+        ax.text(lx, base + size * GAP + lsize * 0.95 + i * lsize * LEAD, line, fontsize=lsize,
+                color=style.colour("text"), va="baseline", ha=ha)

@@ -87,26 +87,52 @@ def axes_width_pt(ax, style) -> float:
     return max(w_in * 72 - 2 * style.pad_in * 72 - 4 * style.size("tick"), 36.0)
 
 
+def _year_step(years: int, max_ticks: int) -> int:
+    """The smallest step of 1, 2, 5, 10, 20, 50, ... years giving at most ``max_ticks`` ticks."""
+    base = 1
+    while True:
+        for b in (base, 2 * base, 5 * base):
+            if (years - 1) // b + 1 <= max(max_ticks, 1):
+                return b
+        base *= 10
+
+
 def time_axis(ax, style, xs: Sequence[Any]) -> None:
-    """Years (ints) or dates on x: year ticks, at most ticks.max_x of them, no thousands separator."""
+    """Years (ints) or dates on x: year ticks counted from the first year of the data, so the
+    axis is labelled where the data starts; at most ticks.max_x of them, no thousands separator."""
     import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
 
     max_x = style.ticks["max_x"]
     if xs and isinstance(xs[0], _dt.date):
-        years = xs[-1].year - xs[0].year + 1
+        first, last = xs[0], xs[-1]
+        years = last.year - first.year + 1
         if years >= 2:
-            base = next(b for b in (1, 2, 5, 10, 20, 50, 100) if years / b <= max_x)
-            ax.xaxis.set_major_locator(mdates.YearLocator(base=base))
+            step = _year_step(years, max_x)
+            ticks = [_dt.date(y, 1, 1) for y in range(first.year, last.year + 1, step)]
+            ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in ticks]))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(mdates.num2date(v).year)))
+            # from 1 January of the first year (July 2013 data starts after the '2013' tick),
+            # to the last data point, where the end labels sit
+            ax.set_xlim(ticks[0], last)
         else:
             ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=max_x))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.date(mdates.num2date(v).date(), "MMM y")))
+            if first == last:  # one point: a fortnight either side, within the calendar
+                lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
+                hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))
+                ax.set_xlim(lo, hi)
+            else:
+                ax.set_xlim(first, last)
     else:
         years = [int(x) for x in xs]
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=max_x, integer=True, min_n_ticks=3))
+        if years:
+            lo, hi = min(years), max(years)
+            step = _year_step(hi - lo + 1, max_x)
+            ax.xaxis.set_major_locator(FixedLocator(list(range(lo, hi + 1, step))))
+            # end exactly at the data so end labels sit beside the last point (one year: +-0.5)
+            ax.set_xlim(lo, hi) if hi > lo else ax.set_xlim(lo - 0.5, hi + 0.5)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(round(v)))))
-        if years:  # end exactly at the data so end labels sit beside the last point
-            ax.set_xlim(min(years), max(years))
 
 
 def unit_label(ax, style, text: str) -> None:
@@ -120,7 +146,8 @@ def legend_above(ax, style, handles, labels: list[str]) -> None:
     """A one- or two-row legend above the plot, left-aligned, covering no data."""
     size = style.size("legend")
     avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
-    entry = [style.text_width(s, size) + size * 2.6 for s in labels]  # handle + gaps
+    labels = [wrap_label(style, s, size, avail / 2) for s in labels]  # no entry wider than half the chart
+    entry = [max(style.text_width(t, size) for t in s.split("\n")) + size * 2.6 for s in labels]  # handle + gaps
     ncols = len(labels)
     while ncols > 1 and sum(sorted(entry, reverse=True)[:ncols]) > avail:
         ncols -= 1
@@ -128,9 +155,59 @@ def legend_above(ax, style, handles, labels: list[str]) -> None:
                      borderaxespad=style.pad_in * 72 / size)  # clear of the figure's edge
 
 
+def legend_beside(ax, style, handles, labels: list[str]) -> None:
+    """A one-column legend right of the plot, top-aligned with it (entries in the order given)."""
+    size = style.size("legend")
+    width = style.wrapping["label_chars"] * size * 0.55
+    labels = [wrap_label(style, s, size, width) for s in labels]
+    ax.figure.legend(handles, labels, loc="outside right upper", ncols=1, fontsize=size, frameon=False,
+                     labelspacing=0.45, borderaxespad=style.pad_in * 72 / size)
+
+
+def wrap_label(style, text: str, size: float, width: float) -> str:
+    """A direct label wrapped to ``width`` points; a word longer than that is cut, so one
+    label can never take the plot's width."""
+    lines = []
+    for line in style.wrap(text, width, size):
+        while len(line) > 1 and style.text_width(line, size) > width:
+            k = len(line) - 1
+            while k > 1 and style.text_width(line[:k] + "-", size) > width:
+                k -= 1
+            lines.append(line[:k] + "-")
+            line = line[k:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class HaloText(Text):
+    """Text with an outline in the background colour behind it, so it stays legible across
+    borders and lines. The outline is drawn as a path first; the text itself stays text."""
+
+    def __init__(self, *args, halo: tuple[str, float] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.halo = halo  # (colour, total outline width in points)
+
+    def draw(self, renderer):
+        if not self.get_visible() or not self.get_text() or not self.halo:
+            return super().draw(renderer)
+        from matplotlib import patheffects
+
+        colour, width = self.halo
+        own = self.get_color()
+        self.set_color(colour)
+        self.set_path_effects([patheffects.Stroke(linewidth=width, foreground=colour, joinstyle="round")])
+        try:
+            super().draw(renderer)
+        finally:
+            self.set_path_effects([])
+            self.set_color(own)
+        super().draw(renderer)
+
+
 class RepelText(Text):
     """A direct label kept clear of its neighbours: positions resolve at draw time, when
-    the layout (and so the data-to-points scale) is final."""
+    the layout (and so the data-to-points scale) is final. A label moved off its anchor
+    gets a leader line back to it."""
 
     group: "RepelGroup"
 
@@ -138,7 +215,9 @@ class RepelText(Text):
         if not self.get_visible():
             return
         saved = (self.get_transform(), self.get_position())
-        x, y = self.group.resolve(self)
+        x, y, anchor = self.group.resolve(self)
+        if anchor is not None:
+            self.group.leader(renderer, anchor, (x, y), self)
         self.set_transform(IdentityTransform())
         self.set_position((x, y))
         try:
@@ -149,31 +228,53 @@ class RepelText(Text):
 
 
 class RepelGroup:
-    def __init__(self, ax, style, gap_lines: float = 1.15):
-        self.ax, self.style, self.gap_lines = ax, style, gap_lines
-        self.items: list[tuple] = []  # (text, data y, axes x, offset pt)
+    """End labels at the right of a plot, spread so none overlaps the next.
+
+    Call :meth:`finish` after the axes limits are set: when labels have to move off their
+    anchors, all of them step right to leave room for leader lines, and they spread a
+    little wider so each is read as one line.
+    """
+
+    def __init__(self, ax, style, gap_lines: float = 1.15, spread_lines: float = 1.4):
+        self.ax, self.style, self.gap_lines, self.spread_lines = ax, style, gap_lines, spread_lines
+        self.items: list[list] = []  # [text, data y, axes x, offset pt]
+        self.lead_pt = 0.0  # room for leader lines between anchor and label (0: none)
 
     def add(self, y: float, label: str, colour: str, *, x=1.0, offset_pt: float = 4.0, size: float | None = None, bold=False):
         size = size or self.style.size("direct")
         # Until drawn, the label sits at its anchor plus the offset, so the layout reserves its room.
-        trans = offset_copy(blended_transform_factory(self.ax.transAxes, self.ax.transData), fig=self.ax.figure,
-                            x=offset_pt, units="points")
-        t = RepelText(x, y, label, transform=trans, fontsize=size, color=colour, va="center", ha="left",
-                      fontweight="bold" if bold else "normal", clip_on=False)
+        t = RepelText(x, y, label, transform=self._transform(x, offset_pt), fontsize=size, color=colour, va="center",
+                      ha="left", fontweight="bold" if bold else "normal", clip_on=False)
         t.group = self
-        self.items.append((t, y, x, offset_pt))
+        self.items.append([t, y, x, offset_pt])
         self.ax.add_artist(t)
         return t
 
-    def resolve(self, which: RepelText) -> tuple[float, float]:
+    def _transform(self, x, offset_pt):
+        return offset_copy(blended_transform_factory(self.ax.transAxes, self.ax.transData), fig=self.ax.figure,
+                           x=offset_pt, units="points")
+
+    def finish(self) -> None:
+        """Decide on leader lines from the pre-layout scale (close to the final one)."""
+        if len(self.items) < 2:
+            return
+        moved = self._positions(self.gap_lines)
+        if any(abs(y - a) > 0.35 * h for (_x, y, a, h) in moved.values()):
+            self.gap_lines = self.spread_lines
+            self.lead_pt = self.style.size("direct") * 1.8
+            for item in self.items:
+                item[0].set_transform(self._transform(item[2], item[3] + self.lead_pt))
+
+    def _positions(self, gap_lines: float) -> dict:
+        """id(text) -> (x, y, anchor y, height) in display units."""
         ax = self.ax
         scale = ax.figure.dpi / 72.0
         pts = []
         for t, y, x, off in self.items:
-            px = ax.transAxes.transform((x, 0))[0] + off * scale
+            px = ax.transAxes.transform((x, 0))[0] + (off + self.lead_pt) * scale
             py = ax.transData.transform((0, y))[1]
             n_lines = t.get_text().count("\n") + 1
-            pts.append([py, px, t.get_fontsize() * scale * self.gap_lines * n_lines, t])
+            pts.append([py, px, t.get_fontsize() * scale * gap_lines * n_lines, t])
         order = sorted(range(len(pts)), key=lambda i: pts[i][0])
         ys = [pts[i][0] for i in order]
         hs = [pts[i][2] for i in order]
@@ -190,5 +291,23 @@ class RepelGroup:
                 need = (hs[k] + hs[k + 1]) / 2
                 if ys[k + 1] - ys[k] < need:
                     ys[k] = ys[k + 1] - need
-        placed = {id(pts[i][3]): (pts[i][1], ys[j]) for j, i in enumerate(order)}
-        return placed[id(which)]
+        return {id(pts[i][3]): (pts[i][1], ys[j], pts[i][0], hs[j]) for j, i in enumerate(order)}
+
+    def resolve(self, which: RepelText):
+        """(x, y, anchor) in display units; anchor (x, y) when a leader line is wanted."""
+        x, y, a, h = self._positions(self.gap_lines)[id(which)]
+        if not self.lead_pt or abs(y - a) < 0.5:
+            return x, y, None
+        scale = self.ax.figure.dpi / 72.0
+        return x, y, (x - (self.lead_pt - 1.0) * scale, a)
+
+    def leader(self, renderer, anchor, label_xy, text) -> None:
+        from matplotlib.lines import Line2D
+
+        scale = self.ax.figure.dpi / 72.0
+        (ax_, ay), (lx, ly) = anchor, label_xy
+        line = Line2D([ax_, lx - 0.2 * self.lead_pt * scale, lx - 1.5 * scale], [ay, ly, ly],
+                      transform=IdentityTransform(), color=self.style.colour("leader"),
+                      linewidth=self.style.lines["leader"], solid_joinstyle="round", solid_capstyle="butt")
+        line.set_figure(self.ax.figure)
+        line.draw(renderer)

@@ -39,18 +39,22 @@ def _draw(ax, spec, style, area: bool) -> None:
     stacked = area and bool(spec.option("stacked")) and m > 1
     end_values = spec.option("end_values", True)
     labels = c.RepelGroup(ax, style)
+    # End labels stay on one line unless long; never wider than a third of the chart.
+    label_width = min(style.wrapping["label_chars"] * style.size("direct") * 0.8, ax.figure.get_figwidth() * 72 / 3)
     lw = style.lines["series"]
 
     if stacked:
         filled = [[0.0 if math.isnan(v) else v for v in vals] for vals in values]
-        ax.stackplot(xs, filled, colors=[style.series_colour(j) for j in range(m)],
+        colours = style.series_colours(m)  # neighbouring bands differ in grey
+        ax.stackplot(xs, filled, colors=list(colours),
                      edgecolor=style.colour("background"), linewidth=style.lines["bar_edge"])
         base = [0.0] * len(xs)
         for j, vals in enumerate(filled):
             top = [b + v for b, v in zip(base, vals)]
-            mid = (base[-1] + top[-1]) / 2 if xs else 0
-            text = spec.label(series[j]) + (f" {style.number(vals[-1])}" if end_values and xs else "")
-            labels.add(mid, text, style.series_colour(j) if _readable(style.series_colour(j)) else style.colour("text"))
+            if xs and any(vals):  # an all-zero series draws nothing: nothing to label
+                mid = (base[-1] + top[-1]) / 2
+                text = spec.label(series[j]) + (f" {style.number(vals[-1])}" if end_values else "")
+                labels.add(mid, c.wrap_label(style, text, style.size("direct"), label_width), colours[j] if _readable(colours[j]) else style.colour("text"))
             base = top
         totals = base
     else:
@@ -67,19 +71,18 @@ def _draw(ax, spec, style, area: bool) -> None:
                 text = style.number(vals[k])
             else:
                 text = spec.label(series[j]) + (f" {style.number(vals[k])}" if end_values else "")
-            labels.add(vals[k], text, colour if _readable(colour) else style.colour("text"), bold=m == 1,
+            labels.add(vals[k], c.wrap_label(style, text, style.size("direct"), label_width), colour if _readable(colour) else style.colour("text"), bold=m == 1,
                        offset_pt=style.markers["line_end"] / 2 + style.size("direct") * 0.35)
         totals = [v for vals in values for v in vals if not math.isnan(v)]
 
     c.time_axis(ax, style, xs)
-    if xs and isinstance(xs[0], _dt.date):
-        ax.set_xlim(xs[0], xs[-1])
     all_values = [v for vals in values for v in vals if not math.isnan(v)] + list(totals)
     c.value_axis(ax, style, "y", all_values)
     y_min = spec.option("y_min", 0 if min(all_values, default=0) >= 0 else None)
     if y_min is not None:
         ax.set_ylim(bottom=y_min)
     ax.spines["left"].set_visible(False)
+    labels.finish()
     c.unit_label(ax, style, spec.y_label)
     if spec.x_label:
         ax.set_xlabel(spec.x_label)

@@ -10,16 +10,59 @@ Options:
 The table, optional, holds places as x = name column and series = [lon, lat]: drawn as
 dots. The map is cropped to the highlighted countries plus a margin, in a plate carrée
 projection with the aspect corrected by cos(latitude), and fills the figure.
+
+Labels never overlap one another or a dot, and each has a halo in the colour beneath it.
+Capitals take the side of their dot that keeps the name inside their country; country
+names go where the whole name fits inside the country, as far from its borders as it can
+be; a highlighted country too small for its name gets it outside with a leader line; a
+neighbour whose name does not fit is not named.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.path import Path
 from matplotlib.patches import Polygon
 
 from ...errors import RenderError
-from ..geometry import area as _area, centroid as _centroid, clip as _clip, contains as _contains, overlap as _overlap
+from ..geometry import area as _area, centroid as _centroid, clip as _clip
 from . import common as c
+
+LINE = 1.2  # label box height, in type sizes per line
+
+
+@dataclass
+class _Country:
+    iso: str
+    name: str
+    highlighted: bool
+    paths: list  # matplotlib Paths of its rings, in points
+    main: np.ndarray  # its largest ring inside the view, in points
+    vertices: np.ndarray  # every ring's outline, densified, in points (for clearances)
+
+    def inside(self, pts: np.ndarray) -> np.ndarray:
+        hit = np.zeros(len(pts), dtype=bool)
+        for p in self.paths:
+            hit |= p.contains_points(pts)
+        return hit
+
+
+class _Frame:
+    """Map coordinates <-> points from the map's lower-left corner."""
+
+    def __init__(self, x0, y0, kx, ppd, width, height):
+        self.x0, self.y0, self.kx, self.ppd, self.width, self.height = x0, y0, kx, ppd, width, height
+
+    def pt(self, ring) -> np.ndarray:
+        a = np.asarray(ring, dtype=float).reshape(-1, 2)
+        return np.column_stack(((a[:, 0] - self.x0) * self.kx * self.ppd, (a[:, 1] - self.y0) * self.ppd))
+
+    def data(self, x: float, y: float) -> tuple[float, float]:
+        """Axes data coordinates (lon * kx, lat) of a point."""
+        return (x / (self.kx * self.ppd) + self.x0) * self.kx, y / self.ppd + self.y0
 
 
 def draw_map(ax, spec, style) -> None:
@@ -62,103 +105,255 @@ def draw_map(ax, spec, style) -> None:
             ax.add_patch(Polygon([(x * kx, y) for x, y in ring], closed=True, facecolor=fill,
                                  edgecolor=colours["border"], linewidth=bw, joinstyle="round", zorder=2 if highlighted else 1))
 
-    # Places (capitals): dots, labelled inside highlighted countries unless told otherwise.
-    placed = []  # label boxes in points (x0, y0, x1, y1) to keep country names clear of them
-    pt_per_deg = (ax.get_position().height * H * 72) / (y1 - y0)
+    ppd = ((H - 2 * pad) * 72) / (y1 - y0)  # points per degree of latitude
+    frame = _Frame(x0, y0, kx, ppd, (x1 - x0) * kx * ppd, (y1 - y0) * ppd)
+    step = style.size("map_capital") * 0.5  # outline resolution for clearances
+    countries = []
+    for iso, name, highlighted, rings in shapes:
+        pts = [frame.pt(r) for r in rings if len(r) >= 3]
+        if not pts:
+            continue
+        best = max((_clip(r, view) for r in rings), key=lambda r: abs(_area(r)) if len(r) > 2 else 0, default=[])
+        main = frame.pt(best) if len(best) >= 3 else np.empty((0, 2))
+        countries.append(_Country(iso, name, highlighted, [Path(p) for p in pts], main,
+                                  np.vstack([_densify(p, step) for p in pts])))
+    labels = _Labels(frame, style.lines["halo"] / 2 + 0.6)
+
+    # Places (capitals): dots first, so that no label covers one.
     mode = spec.option("label_capitals", "highlighted")
-    if spec.table.rows and spec.x and len(spec.series) >= 2:
+    places = []
+    if spec.table.rows and spec.x and len(spec.series) >= 2 and mode != "none":
         names = c.column(spec, spec.x)
         plon, plat = c.numbers(spec, spec.series[0]), c.numbers(spec, spec.series[1])
-        csize = style.size("map_capital")
+        r = style.markers["capital"] / 2
         for name, lon, lat in zip(names, plon, plat):
             if not (x0 < lon < x1 and y0 < lat < y1):
                 continue
-            inside = next((s for s in shapes if any(_contains(r, lon, lat) for r in s[3])), None)
-            show = mode == "all" or (mode == "highlighted" and inside is not None and inside[2])
-            if not show and mode != "all":
+            p = frame.pt([(lon, lat)])
+            home = next((k for k in countries if k.inside(p)[0]), None)
+            if mode == "highlighted" and (home is None or not home.highlighted):
                 continue
-            dark = inside is not None and inside[0] == focus
+            dark = home is not None and home.iso == focus
             ax.plot([lon * kx], [lat], "o", markersize=style.markers["capital"], zorder=5,
                     color=colours["label_on_dark"] if dark else colours["capital"],
-                    markeredgecolor=colours["border"] if not dark else colours["capital"], markeredgewidth=bw * 0.6)
-            w = style.text_width(str(name), csize)
-            px, py = (lon - x0) * kx * pt_per_deg, (lat - y0) * pt_per_deg
-            r = style.markers["capital"] / 2
-            box = _capital_label(px, py, w, csize, r, inside, (x0, y0, kx, pt_per_deg), (x1 - x0) * kx * pt_per_deg,
-                                 (y1 - y0) * pt_per_deg, placed)
-            placed.append((px - r, py - r, px + r, py + r))  # keep names off the dot itself
-            cx_deg = ((box[0] + box[2]) / 2) / (kx * pt_per_deg) + x0
-            cy_deg = ((box[1] + box[3]) / 2) / pt_per_deg + y0
-            under = next((sh for sh in shapes if any(_contains(r, cx_deg, cy_deg) for r in sh[3])), None)
-            on_dark = under is not None and under[0] == focus
-            ax.text(cx_deg * kx, cy_deg, str(name), fontsize=csize, va="center_baseline", ha="center", zorder=6,
-                    color=colours["label_on_dark"] if on_dark else colours["label_on_light"])
-            placed.append(box)
+                    markeredgecolor=colours["capital"] if dark else colours["border"], markeredgewidth=bw * 0.6)
+            px, py = p[0]
+            labels.block((px - r, py - r, px + r, py + r))
+            places.append((str(name), px, py, r, home))
 
-    # Country names: highlighted ones always (stepping clear of capitals' labels), then
-    # neighbours, largest visible area first, where enough shows and nothing is in the way.
-    candidates = []
-    for iso, name, highlighted, rings in shapes:
-        if not highlighted and not spec.option("label_neighbours", True):
-            continue
-        best = max((_clip(r, view) for r in rings), key=lambda r: abs(_area(r)) if len(r) > 2 else 0, default=[])
-        if len(best) >= 3:
-            candidates.append((not highlighted, -abs(_area(best)), iso, name, highlighted, best))
-    for _, _, iso, name, highlighted, best in sorted(candidates):
-        cx, cy = _centroid(best)
-        size = style.size("map_country" if highlighted else "map_neighbour")
-        w = style.text_width(name, size, bold=highlighted)
-        bx0, bx1 = min(x for x, _ in best), max(x for x, _ in best)
-        if not highlighted and ((bx1 - bx0) * kx * pt_per_deg < w * 1.1 or abs(_area(best)) * kx * pt_per_deg ** 2 < (w * size * 3)):
-            continue  # too little of this neighbour shows to carry its name
-        px, py = (cx - x0) * kx * pt_per_deg, (cy - y0) * pt_per_deg
-        box = (px - w / 2, py - size * 0.6, px + w / 2, py + size * 0.6)
-        if highlighted:  # slide up or down, clear of capitals, as far inside the country as it goes
-            frame = (x0, y0, kx, pt_per_deg)
-            steps = [0, 1, -1, 2, -2, 3, -3]
-            boxes = [(box[0], box[1] + k * size * 0.6, box[2], box[3] + k * size * 0.6) for k in steps]
-            box = max(boxes, key=lambda b: (not any(_overlap(b, o) for o in placed), _inside(b, best, frame)))
-            py = (box[1] + box[3]) / 2
-        if not highlighted:
-            pad_box = (box[0], box[1] - size * 0.2, box[2], box[3] + size * 0.2)
-            ends = [((box[0]) / (kx * pt_per_deg) + x0, cy), ((box[2]) / (kx * pt_per_deg) + x0, cy)]
-            if any(_overlap(b, pad_box) for b in placed) or not all(_contains(best, ex, ey) for ex, ey in ends):
-                continue  # would touch another label or spill into the next country
-        placed.append(box)
-        if iso == focus:
-            colour = colours["label_on_dark"]
-        elif highlighted:
-            colour = colours["label_on_light"]
-        else:
+    drawn = []  # (box, text, size, bold, italic, role)
+    csize = style.size("map_capital")
+    for name, px, py, r, home in places:
+        w, h = style.text_width(name, csize), csize * LINE
+        side = r + csize * 0.3 + labels.margin  # clear of the dot (itself blocked, with the margin)
+        up = r + labels.margin + h / 2 + 0.5
+        options = [  # right, left, above, below (centred, then flush with the dot), diagonals
+            (px + side + w / 2, py), (px - side - w / 2, py),
+            (px, py + up), (px, py - up),
+            (px - r + w / 2, py + up), (px + r - w / 2, py + up), (px - r + w / 2, py - up), (px + r - w / 2, py - up),
+            (px + side + w / 2, py + h * 0.6), (px + side + w / 2, py - h * 0.6),
+            (px - side - w / 2, py + h * 0.6), (px - side - w / 2, py - h * 0.6),
+        ]
+        centres = np.array(options)
+        free = labels.free(centres, w, h)
+        frac = _inside_fraction(home, centres, w, h) if home is not None else np.zeros(len(options))
+        k = max(range(len(options)), key=lambda i: (bool(free[i]), float(frac[i]), -i))
+        labels.place(centres[k], w, h)
+        drawn.append(((centres[k][0], centres[k][1]), name, csize, False, False, None))
+
+    # Country names: highlighted ones, largest first, then the neighbours that fit.
+    order = sorted((k for k in countries if len(k.main) >= 3 and (k.highlighted or spec.option("label_neighbours", True))),
+                   key=lambda k: (not k.highlighted, _area(k.main.tolist())))
+    for k in order:
+        size = style.size("map_country" if k.highlighted else "map_neighbour")
+        variants = [k.name] + ([k.name.replace(" ", "\n", 1)] if k.highlighted and " " in k.name else [])
+        spot = None
+        for text in variants:
+            w = max(style.text_width(line, size, bold=k.highlighted) for line in text.split("\n"))
+            h = size * LINE * (text.count("\n") + 1)
+            centre = _inside_spot(k, labels, w, h)
+            if centre is not None:
+                spot = (centre, text, w, h, None)
+                break
+        if spot is None and k.highlighted:
+            text = k.name
+            w, h = style.text_width(text, size, bold=True), size * LINE
+            found = _outside_spot(k, countries, labels, w, h)
+            if found is not None:
+                spot = (found[0], text, w, h, found[1])
+        if spot is None:
+            continue  # a neighbour too small to carry its name, or no room at all
+        centre, text, w, h, leader = spot
+        labels.place(centre, w, h)
+        if leader is not None:
+            (ax_, ay_), (bx_, by_) = frame.data(*leader[0]), frame.data(*leader[1])
+            ax.add_line(Line2D([ax_, bx_], [ay_, by_], color=colours["leader"], linewidth=style.lines["leader"],
+                               solid_capstyle="round", zorder=3.5))
+        drawn.append(((centre[0], centre[1]), text, size, k.highlighted, not k.highlighted, k))
+
+    # Draw: text colour and halo from what lies beneath the label.
+    for (cx, cy), text, size, bold, italic, owner in drawn:
+        under = next((k for k in countries if k.inside(np.array([[cx, cy]]))[0]), None)
+        on_focus = under is not None and under.iso == focus
+        if owner is not None and not owner.highlighted:
             colour = colours["neighbour_label"]
-        ax.text(cx * kx, py / pt_per_deg + y0, name, fontsize=size, ha="center", va="center", color=colour, zorder=4,
-                fontweight="bold" if highlighted else "normal", fontstyle="normal" if highlighted else "italic")
+        elif on_focus:
+            colour = colours["label_on_dark"]
+        else:
+            colour = colours["label_on_light"]
+        halo = colours["focus"] if on_focus else colours["halo"]
+        dx, dy = frame.data(cx, cy)
+        ax.add_artist(c.HaloText(dx, dy, text, fontsize=size, ha="center", va="center", color=colour,
+                                 fontweight="bold" if bold else "normal", fontstyle="italic" if italic else "normal",
+                                 multialignment="center", linespacing=1.05, zorder=6 if owner is None else 4,
+                                 halo=(halo, style.lines["halo"])))
 
 
-def _capital_label(px, py, w, size, radius, country, frame, width_pt, height_pt, placed):
-    """The box (points) for a place's label: right, left, above or below its dot, the first
-    that stays inside the place's country, on the map and clear of other labels."""
-    x0, y0, kx, ppd = frame
-    gap, h = radius + size * 0.25, size * 1.1
-    options = [
-        (px + gap, py - h / 2, px + gap + w, py + h / 2),
-        (px - gap - w, py - h / 2, px - gap, py + h / 2),
-        (px - w / 2, py + radius, px + w / 2, py + radius + h),
-        (px - w / 2, py - radius - h, px + w / 2, py - radius),
-    ]
+# -- placement ----------------------------------------------------------------------------------
+class _Labels:
+    """Boxes taken so far (points), and the frame they must stay in."""
 
-    def score(b):
-        if b[0] < 0 or b[1] < 0 or b[2] > width_pt or b[3] > height_pt or any(_overlap(b, o) for o in placed):
-            return -1
-        if country is None:
-            return 0
-        return sum(_inside(b, r, frame) for r in country[3])
+    def __init__(self, frame: _Frame, margin: float):
+        self.frame, self.margin = frame, margin
+        self.boxes: list[tuple[float, float, float, float]] = []
 
-    return max(options, key=score)  # max keeps the first of equals: right is preferred
+    def block(self, box) -> None:
+        self.boxes.append(tuple(box))
+
+    def place(self, centre, w: float, h: float) -> None:
+        cx, cy = float(centre[0]), float(centre[1])
+        self.boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+
+    def free(self, centres: np.ndarray, w: float, h: float) -> np.ndarray:
+        """Which boxes of size w x h centred at ``centres`` stay on the map and clear of the rest."""
+        m = self.margin
+        cx, cy = centres[:, 0], centres[:, 1]
+        ok = (cx - w / 2 >= m) & (cx + w / 2 <= self.frame.width - m) & (cy - h / 2 >= m) & (cy + h / 2 <= self.frame.height - m)
+        for bx0, by0, bx1, by1 in self.boxes:
+            ok &= ~((cx - w / 2 < bx1 + m) & (bx0 - m < cx + w / 2) & (cy - h / 2 < by1 + m) & (by0 - m < cy + h / 2))
+        return ok
 
 
-def _inside(box, ring, frame) -> int:
-    """How many of 15 points spread over a label box (points) fall inside a ring (degrees)."""
-    x0, y0, kx, ppd = frame
-    pts = [(box[0] + (box[2] - box[0]) * i / 4, box[1] + (box[3] - box[1]) * j / 2) for i in range(5) for j in range(3)]
-    return sum(_contains(ring, x / (kx * ppd) + x0, y / ppd + y0) for x, y in pts)
+def _densify(ring: np.ndarray, step: float) -> np.ndarray:
+    out = []
+    for a, b in zip(ring, np.roll(ring, -1, axis=0)):
+        n = max(1, int(math.hypot(*(b - a)) // step))
+        out.append(a + np.outer(np.arange(n) / n, b - a))
+    return np.vstack(out)
+
+
+def _samples(centres: np.ndarray, w: float, h: float) -> tuple[np.ndarray, int]:
+    """Points spread over each box (edges included): (len(centres) * n, 2) and n."""
+    nx = max(3, int(math.ceil(w / (h * 0.5))) + 1)
+    gx = np.linspace(-w / 2, w / 2, nx)
+    gy = np.array([-h / 2, 0.0, h / 2])
+    offs = np.array([(x, y) for x in gx for y in gy])
+    pts = (centres[:, None, :] + offs[None, :, :]).reshape(-1, 2)
+    return pts, len(offs)
+
+
+def _inside_fraction(country: _Country, centres: np.ndarray, w: float, h: float) -> np.ndarray:
+    pts, n = _samples(centres, w, h)
+    return country.inside(pts).reshape(-1, n).mean(axis=1)
+
+
+def _clearance(country: _Country, centres: np.ndarray, w: float, h: float) -> np.ndarray:
+    """Distance from each box to the country's outline (0 when the outline enters the box)."""
+    v = country.vertices
+    dx = np.maximum(np.abs(v[None, :, 0] - centres[:, None, 0]) - w / 2, 0.0)
+    dy = np.maximum(np.abs(v[None, :, 1] - centres[:, None, 1]) - h / 2, 0.0)
+    return np.hypot(dx, dy).min(axis=1)
+
+
+def _grid(lo, hi, step: float, limit: int = 1200) -> np.ndarray:
+    (ax0, ay0), (ax1, ay1) = lo, hi
+    while ((ax1 - ax0) / step + 1) * ((ay1 - ay0) / step + 1) > limit:
+        step *= 1.3
+    xs = np.arange(ax0, ax1 + step / 2, step)
+    ys = np.arange(ay0, ay1 + step / 2, step)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack((gx.ravel(), gy.ravel()))
+
+
+def _inside_spot(country: _Country, labels: _Labels, w: float, h: float):
+    """The centre of a w x h box wholly inside the country and clear of other labels: as far
+    from the borders as needed to read (a line height), then as central as possible."""
+    main = country.main
+    lo, hi = main.min(axis=0) + (w / 2, h / 2), main.max(axis=0) - (w / 2, h / 2)
+    if (hi < lo).any():
+        return None
+    centres = _grid(lo, hi, h / 3)
+    # Cheap tests first: clear of other labels, centre inside, no outline point in the box;
+    # then the whole box sampled (an edge may still clip a corner).
+    centres = centres[labels.free(centres, w, h)]
+    if len(centres):
+        centres = centres[country.inside(centres)]
+    if not len(centres):
+        return None
+    clear = _clearance(country, centres, w, h)
+    centres, clear = centres[clear > 0.0], clear[clear > 0.0]
+    if not len(centres):
+        return None
+    whole = _inside_fraction(country, centres, w, h) == 1.0
+    centres, clear = centres[whole], clear[whole]
+    if not len(centres):
+        return None
+    mid = np.array(_centroid(main.tolist()))
+    score = np.minimum(clear, h) * 1000.0 - np.hypot(*(centres - mid).T)
+    return centres[int(np.argmax(score))]
+
+
+def _outside_spot(country: _Country, countries: list, labels: _Labels, w: float, h: float):
+    """A box near the country but off it, over unhighlighted land or sea, with the shortest
+    leader line to a point well inside the country that crosses no label and no other
+    highlighted country: (centre, (from, to)) or None."""
+    main = country.main
+    others = [k for k in countries if k.highlighted and k is not country]
+
+    def over_others(pts: np.ndarray) -> np.ndarray:
+        hit = np.zeros(len(pts), dtype=bool)
+        for k in others:
+            hit |= k.inside(pts)
+        return hit
+
+    # Leader ends: points inside the country, clear of its border and of every label.
+    targets = _grid(main.min(axis=0), main.max(axis=0), h / 4)
+    targets = targets[country.inside(targets)]
+    if len(targets):
+        targets = targets[labels.free(targets, h / 2, h / 2) & (_clearance(country, targets, 0.0, 0.0) >= h / 3)]
+    if not len(targets):
+        return None
+
+    reach = w / 2 + 4 * h
+    centres = _grid(main.min(axis=0) - reach, main.max(axis=0) + reach, h / 3)
+    centres = centres[labels.free(centres, w, h)]
+    if not len(centres):
+        return None
+    centres = centres[~country.inside(centres)]  # cheap tests first, then the whole box
+    if len(centres):
+        centres = centres[_clearance(country, centres, w, h) >= h * 0.3]  # not touching its border
+    if not len(centres):
+        return None
+    pts, n = _samples(centres, w, h)
+    centres = centres[~(over_others(pts) | country.inside(pts)).reshape(-1, n).any(axis=1)]
+    if not len(centres):
+        return None
+    # For each box, the nearest target, from the nearest point of the box's edge.
+    sx = np.clip(targets[None, :, 0], centres[:, None, 0] - w / 2, centres[:, None, 0] + w / 2)
+    sy = np.clip(targets[None, :, 1], centres[:, None, 1] - h / 2, centres[:, None, 1] + h / 2)
+    dist = np.hypot(targets[None, :, 0] - sx, targets[None, :, 1] - sy)
+    j = dist.argmin(axis=1)
+    rows = np.arange(len(centres))
+    start = np.column_stack((sx[rows, j], sy[rows, j]))
+    end = targets[j]
+    length = dist[rows, j]
+    # Start the leader a little off the text, so it does not touch the letters.
+    start = start + (end - start) * (labels.margin / np.maximum(length, 1e-9))[:, None]
+    t = np.linspace(0.0, 1.0, 14)[1:-1]
+    along = (start[:, None, :] + (end - start)[:, None, :] * t[None, :, None]).reshape(-1, 2)
+    bad = (~labels.free(along, 0.0, 0.0) | over_others(along)).reshape(len(centres), -1).any(axis=1)
+    ok = ~bad & (length >= h)  # long enough to read as a leader
+    if not ok.any():
+        return None
+    i = int(np.argmin(np.where(ok, length, np.inf)))
+    return centres[i], ((float(start[i, 0]), float(start[i, 1])), (float(end[i, 0]), float(end[i, 1])))

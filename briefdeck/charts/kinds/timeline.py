@@ -16,6 +16,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from ...errors import RenderError
+from .. import format as fmt
 from . import common as c
 
 LINE = 1.28  # line height, as a multiple of the event type size
@@ -47,7 +48,7 @@ def draw_timeline(ax, spec, style) -> None:
     for d, t in zip(c.column(spec, x), c.column(spec, spec.series[0])):
         if not isinstance(d, _dt.date):
             raise RenderError(f"timeline: '{x}' must hold dates, found '{d}'")
-        text = " ".join(str(t or "").split())
+        text = " ".join(fmt.words(str(t or "")))
         events.append(_Event(d, text, any(w.lower() in text.lower() for w in wanted)))
     events.sort(key=lambda e: e.date)
     if not events:
