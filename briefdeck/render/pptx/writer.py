@@ -335,17 +335,17 @@ class DeckWriter:
         doc = self.doc
         cp = self.prs.core_properties
         when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
-        cp.title = doc.event.title
-        cp.subject = doc.event.subtitle
-        cp.author = "; ".join(p.name for p in doc.speakers)
-        cp.keywords = ", ".join(doc.meta.keywords)
+        cp.title = _prop(doc.event.title)
+        cp.subject = _prop(doc.event.subtitle)
+        cp.author = _prop("; ".join(p.name for p in doc.speakers))
+        cp.keywords = _prop(", ".join(doc.meta.keywords))
         cp.last_modified_by = "briefdeck"
         cp.created = when
         cp.modified = when
         cp.last_printed = when
         cp.revision = 1
         cp.language = doc.meta.language
-        cp.category = doc.meta.series or ""
+        cp.category = _prop(doc.meta.series or "")
 
 
 def _para(text: str):
@@ -384,9 +384,15 @@ def _fix_embedded_workbook(chart_part, updated) -> None:
     wb_part._blob = stable_zip(wb_part.blob, updated, core_date=True)
 
 
+def _prop(text: str) -> str:
+    """Core properties hold at most 255 characters (OOXML; python-pptx enforces it)."""
+    return text if len(text) <= 255 else text[:254].rstrip() + "…"
+
+
 def stable_zip(data: bytes, updated, core_date: bool = False) -> bytes:
     """Same content, fixed entry times (the source date) and order: same deck, same bytes."""
-    stamp = (max(updated.year, 1980), updated.month, updated.day, 0, 0, 0)
+    # a zip entry can only say 1980-2107; the true date stays in the core properties
+    stamp = (min(max(updated.year, 1980), 2107), updated.month, updated.day, 0, 0, 0)
     iso = f"{updated.isoformat()}T00:00:00Z".encode()
     zin = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
