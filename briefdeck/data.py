@@ -11,6 +11,7 @@ import datetime as _dt
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -19,6 +20,8 @@ from .model import DataTable
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EOL = re.compile("\r\n|\r|\n")
 
 
 class DataProblem(Exception):
@@ -31,6 +34,14 @@ class DataProblem(Exception):
 
 class PathProblem(ValueError):
     pass
+
+
+class QueryProblem(ValueError):
+    """Values a query cannot combine or sort; ``field`` is the query key to point at."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 def resolve_in(root: Path, rel: str, allowed: tuple[Path, ...] = ()) -> Path:
@@ -137,6 +148,11 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
         raise DataProblem(display, line, 0, "not valid UTF-8 — save the file as UTF-8 CSV", "data.encoding") from None
     if "\x00" in text:
         raise DataProblem(display, 0, 0, "this is not a text CSV file (it contains NUL bytes) — export it as CSV", "data.binary")
+    bad = _CONTROL.search(text)
+    if bad:  # cells become chart labels and alt text, which PDF and PPTX (XML) cannot hold
+        breaks = list(_EOL.finditer(text, 0, bad.start()))
+        line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
+        raise DataProblem(display, line, col, f"control character U+{ord(bad.group()):04X} in the data — remove it; documents cannot contain control characters", "data.control")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -206,6 +222,14 @@ def _combine(values: list[Any], how: str) -> Any:
         return (nums[0] if how == "first" else nums[-1]) if nums else None
     if not nums:
         return None
+    if how in ("sum", "mean") and not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in nums):
+        bad = next(v for v in nums if not isinstance(v, (int, float)) or isinstance(v, bool))
+        raise QueryProblem(f"cannot {'add up' if how == 'sum' else 'average'} the selected values: {str(bad)[:40]!r} is not a number — use aggregate: first, last or count, or choose a numeric column", "aggregate")
+    if how in ("max", "min"):
+        try:
+            return max(nums) if how == "max" else min(nums)
+        except TypeError:
+            raise QueryProblem(f"cannot take the {how} of values that mix numbers, text and dates — make the column one kind, or use aggregate: first, last or count", "aggregate") from None
     if how == "sum":
         return sum(nums)
     if how == "max":
@@ -243,7 +267,10 @@ def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> D
     if q.sort_by:
         i = idx[q.sort_by]
         present = [r for r in rows if r[i] is not None]
-        present.sort(key=lambda r: r[i], reverse=q.descending)  # stable: ties keep file order
+        try:
+            present.sort(key=lambda r: r[i], reverse=q.descending)  # stable: ties keep file order
+        except TypeError:
+            raise QueryProblem(f"cannot sort by '{q.sort_by}': its values mix numbers, text and dates — make the column one kind", "sort_by") from None
         rows = present + [r for r in rows if r[i] is None]  # missing values last either way
     if q.limit:
         rows = rows[: q.limit]

@@ -1,8 +1,13 @@
 """One small hierarchy of errors; the CLI turns them into messages and exit codes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
+
+# Quoted input (a column named "a\nb", a cell holding an escape sequence) must not break the
+# one-line format or drive the terminal: line breaks, control and bidi-override characters are escaped.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,10 @@ class Problem:
     code: str = "source"  # short rule name, e.g. "yaml.duplicate-key"
     severity: str = "error"  # "error" | "warning"
     excerpt: Optional[str] = None  # the offending source line(s), with a caret
+
+    def __post_init__(self) -> None:
+        if _UNPRINTABLE.search(self.message):
+            object.__setattr__(self, "message", _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], self.message))
 
     def format(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from . import schema as s
-from .data import DataProblem, Dataset, PathProblem, Query, read_csv, resolve_in, run_query
+from .data import DataProblem, Dataset, PathProblem, Query, QueryProblem, _combine, read_csv, resolve_in, run_query
 from .errors import Problem, SourceError
 from .textfmt import escape_markdown, format_day, format_number, format_percentage, parse_inline
 from .yamlsafe import Located, excerpt, load_yaml
@@ -27,6 +27,7 @@ from .yamlsafe import Located, excerpt, load_yaml
 MAX_SECTIONS = 300
 MAX_FIGURES = 200
 MAX_POINTS = 20_000  # values in one chart
+MAX_CHART_VALUE = 1e15  # beyond this, labels run to dozens of digits and axes overflow
 MAX_GEOJSON_BYTES = 5 * 1024 * 1024
 NUMERIC_KINDS = {"bar", "hbar", "line", "area", "big_number"}
 _REF = re.compile(r"\{(fact|fig):([^}\s]*)\}")
@@ -135,7 +136,7 @@ def _data_path(data: Any, loc: tuple) -> tuple:
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part not in node and out and _looks_like_field(part):
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node and _looks_like_field(part):
             out.append(part)  # a missing or unknown key
             node = None
     return tuple(out)
@@ -272,6 +273,8 @@ class _Resolver:
         def sub(match: re.Match) -> str:
             kind, ident = match.groups()
             if kind == "fact":
+                if ident in self.src.facts and ident not in self.facts:
+                    return match.group(0)  # declared, but its value could not be computed: reported there
                 if ident not in self.facts:
                     self.problem(tuple(path), f"unknown fact '{ident}' in {{fact:{ident}}} — {self.suggest(ident, self.facts, 'facts')}", "ref.fact")
                     return match.group(0)
@@ -321,7 +324,16 @@ class _Resolver:
         keep = [c for c in dict.fromkeys(c for c, _ in needed) if c in table.columns] or None
         if q.group_by and keep and q.group_by not in keep:
             keep = [q.group_by] + keep
-        return run_query(table, Query(conds, q.group_by, q.aggregate, q.sort_by, q.descending, q.limit), keep)
+        if q.group_by and q.sort_by:  # grouping keeps only the group column and the value columns
+            grouped = [q.group_by] + [c for c in (keep or table.columns) if c != q.group_by]
+            if q.sort_by not in grouped:
+                self.problem(where + ("sort_by",), f"cannot sort by '{q.sort_by}' after grouping by '{q.group_by}' — sort by one of: {', '.join(grouped)}", "query.sort")
+                return None
+        try:
+            return run_query(table, Query(conds, q.group_by, q.aggregate, q.sort_by, q.descending, q.limit), keep)
+        except QueryProblem as exc:
+            self.problem(where + (exc.field,), str(exc), "query.values")
+            return None
 
     def resolve_facts(self) -> None:
         self.facts: dict[str, str] = {}
@@ -338,9 +350,11 @@ class _Resolver:
                     value = [v for v in col if v is not None]
                     value = (value[0] if f.aggregate == "first" else value[-1]) if value else None
                 else:
-                    from .data import _combine
-
-                    value = _combine(list(col), f.aggregate)
+                    try:
+                        value = _combine(list(col), f.aggregate)
+                    except QueryProblem as exc:
+                        self.problem(where + (exc.field,), str(exc), "query.values")
+                        continue
             if value is None:
                 self.problem(where, f"fact '{name}' selects no value — check its `where` conditions (no row matches)", "fact.empty")
                 continue
@@ -388,7 +402,7 @@ class _Resolver:
         inline_table = None
         if f.data is not None:
             if f.dataset is not None:
-                self.problem(where + ("data",), "give either inline `data` or a `dataset`, not both", "figure.data")
+                self.problem(where + ("data",), "give either inline `data` or a `dataset`, not both — remove one of them", "figure.data")
                 return None
             lengths = {c: len(v) for c, v in f.data.items()}
             if len(set(lengths.values())) > 1:
@@ -427,6 +441,17 @@ class _Resolver:
                 if bad:
                     self.problem(where + ("series",), f"column '{c}' must hold numbers for a {f.kind} chart, but has {bad[0]!r} — choose a numeric column", "figure.numeric")
                     return None
+        for c, at in [(f.x, ("x",))] + [(c, ("series", j)) for j, c in enumerate(f.series)]:
+            huge = next((v for v in (table.column(c) if c in table.columns else ()) if isinstance(v, (int, float)) and abs(v) > MAX_CHART_VALUE), None)
+            if huge is not None:
+                if f.data is not None and c in f.data and huge in f.data[c]:
+                    at = ("data", c, f.data[c].index(huge))
+                self.problem(where + at, f"{huge:g} in column '{c}' is too large to chart (over {MAX_CHART_VALUE:g}) — give the values in a larger unit (thousands, millions...) and name it in the label", "figure.range")
+                return None
+        if f.kind == "big_number" and table.column(f.series[0])[0] is None:  # it would be drawn as "None"
+            at = ("data", f.series[0], 0) if f.data is not None else ("series", 0)
+            self.problem(where + at, f"the big number (column '{f.series[0]}', first row) is missing — give the value, or select a row that has one", "figure.empty")
+            return None
         if f.kind == "timeline":
             import datetime as _dt
 

@@ -158,6 +158,13 @@ class SourceFile(Strict):
     figures: list[FigureSrc] = Field(default_factory=list, description="Charts, each placed by the section that lists it.")
     references: list[ReferenceSrc] = Field(default_factory=list, description="Sources and further reading.")
 
+    @field_validator("briefdeck", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # YAML 'true' would otherwise pass as 1
+            raise ValueError("the format version must be the number 1 — write 'briefdeck: 1'")
+        return v
+
     @field_validator("key_messages")
     @classmethod
     def _non_blank(cls, v: list[str]) -> list[str]:

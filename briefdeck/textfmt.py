@@ -8,6 +8,7 @@ straight quotes and ``--`` and still get typeset text. Dates follow the document
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 import re
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from .model import Loc, Span, Text
 DATE_PATTERN = "d MMMM y"
 _QUOTES = {"fr": ("«\u202f", "\u202f»", "‹\u202f", "\u202f›"), "de": tuple("„“‚‘")}
 _DEFAULT_QUOTES = tuple("“”‘’")
+_DECIMAL_DIGITS = 400  # every float (up to 1.8e308) with its decimals
 # A number followed by a unit stays on one line: "250 personnel" may break, "4,000 h" may not.
 _UNIT = re.compile(r"(?<=\d) (?=(?:km|kg|lb|m|mm|cm|h|%|per cent|USD|CAD|EUR|\$)\b)")
 
@@ -36,12 +38,20 @@ def format_day(d: _dt.date, language: str) -> str:
 
 def format_number(v: float, language: str) -> str:
     if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return format_decimal(v, locale=babel_locale(language))
+        v = int(v) if abs(v) < 2**53 else decimal.Decimal(repr(v))  # 1e+30 -> "1,000,...", not its binary expansion
+    with _wide_decimals():
+        return format_decimal(v, locale=babel_locale(language))
 
 
 def format_percentage(v: float, language: str) -> str:
-    return format_percent(v, locale=babel_locale(language))
+    with _wide_decimals():
+        return format_percent(v, locale=babel_locale(language))
+
+
+def _wide_decimals():
+    """Babel rounds through decimal.Decimal, whose default 28 digits fail above ~1e25."""
+    ctx = decimal.Context(prec=_DECIMAL_DIGITS)
+    return decimal.localcontext(ctx)
 
 
 @lru_cache(maxsize=8)

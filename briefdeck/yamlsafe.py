@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +28,15 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 MAX_BYTES = 2 * 1024 * 1024  # a talk is tens of KB; anything this big is a mistake or an attack
 MAX_NODES = 200_000  # values built, counting alias expansions: stops "billion laughs" early
 MAX_DEPTH = 40
+_MAX_NUMBER = sys.float_info.max  # numbers become floats in charts and facts
+EXCERPT_WIDTH = 120  # characters of a long line shown around the error
 
 _STD = "tag:yaml.org,2002:"
+# Characters YAML refuses in a file, and those XML (so PDF metadata and PPTX) cannot hold even
+# when a double-quoted escape such as "\0" or "\x1b" writes them.
+_YAML_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, so excerpts match its marks
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SCALAR_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 Path_ = tuple  # a path into the document: keys and list indexes
@@ -59,8 +68,14 @@ def excerpt(lines: list[str], line: int, col: int) -> str | None:
     """The offending line with a caret under the column, as compilers print it."""
     if not (1 <= line <= len(lines)):
         return None
-    text = lines[line - 1].rstrip("\n").expandtabs(1)
-    return f"  {line:>4} | {text}\n       | {' ' * max(col - 1, 0)}^"
+    text = _YAML_UNPRINTABLE.sub("\ufffd", lines[line - 1]).expandtabs(1)  # never echo raw control characters to a terminal
+    at = max(col - 1, 0)
+    if len(text) > EXCERPT_WIDTH:  # a minified or hostile line: show the part around the column
+        start = max(0, min(at - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+        end = start + EXCERPT_WIDTH
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+        at = at - start + (1 if start else 0)
+    return f"  {line:>4} | {text}\n       | {' ' * at}^"
 
 
 class _Builder:
@@ -97,6 +112,8 @@ class _Builder:
                     self.problem(kl, kc, "a key must be plain text — remove the complex key", "yaml.key")
                     continue
                 key = k_node.value
+                if not self._printable(key, kl, kc):
+                    continue
                 if key in result:
                     first = self.out.key_marks[path + (key,)][0]
                     self.problem(kl, kc, f"duplicate key '{key}' (first defined on line {first}) — remove or rename one of them", "yaml.duplicate-key")
@@ -123,9 +140,24 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             self.problem(line, col, f"'{node.value}' is not a finite number — give a real number", "yaml.nan")
             return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_NUMBER:
+            self.problem(line, col, f"the number {_clip(node.value)} is too large to draw or compute with — give a number below 1e308 (or write it as text in quotes)", "yaml.number")
+            return None
         if isinstance(value, _dt.datetime):
             value = value.date()
+        if isinstance(value, str) and not self._printable(value, line, col):
+            return None
         return value
+
+    def _printable(self, text: str, line: int, col: int) -> bool:
+        bad = _XML_INVALID.search(text)
+        if bad:
+            self.problem(line, col, f"the text holds control character U+{ord(bad.group()):04X} (written as an escape) — remove it; documents cannot contain control characters", "yaml.control")
+        return bad is None
+
+
+def _clip(s: str, n: int = 24) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _short(tag: str) -> str:
@@ -156,13 +188,19 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
     text, problems = decode(raw, file)
     if text is None:
         return None, problems
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()  # the final line break ends the last line, as in str.splitlines()
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
         return None, [Problem(file, 1, 1, "the file is empty — start it with 'briefdeck: 1' and the event (see docs/source-format.md)", "file.empty")]
     for n, ln in enumerate(lines, 1):
         indent = ln[: len(ln) - len(ln.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(Problem(file, n, indent.index("\t") + 1, "tab used for indentation — YAML needs spaces; replace the tab with spaces", "yaml.tab", excerpt=excerpt(lines, n, indent.index("\t") + 1)))
+    for n, ln in enumerate(lines, 1):
+        bad = _YAML_UNPRINTABLE.search(ln)
+        if bad:
+            problems.append(Problem(file, n, bad.start() + 1, f"control character U+{ord(bad.group()):04X} in the text — remove it (sources hold printable text only)", "yaml.control", excerpt=excerpt(lines, n, bad.start() + 1)))
     if problems:
         return None, problems
     try:
@@ -174,6 +212,8 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
         hint = "check indentation, colons and quotes on this line or the one above"
         if "found duplicate anchor" in str(exc) or "undefined alias" in str(exc):
             hint = "define the anchor (&name) once before using it (*name)"
+        elif "nesting depth" in str(exc):
+            hint = "flatten the structure"
         return None, [Problem(file, line, col, f"YAML syntax error: {what} — {hint}", "yaml.syntax", excerpt=excerpt(lines, line, col))]
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         return None, [Problem(file, 0, 0, f"YAML error: {exc} — remove control characters", "yaml.syntax")]

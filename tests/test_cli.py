@@ -55,7 +55,7 @@ def test_invalid_source_exits_2_with_located_message_and_keeps_outputs(tmp_path,
     proc = run_cli(str(bad), "--out", str(out))
     assert proc.returncode == 2
     assert f"{bad}:{line}:3: error: unknown key 'organizer' in event — did you mean 'organiser'?" in proc.stderr
-    assert "missing required field 'organiser' in event" in proc.stderr
+    assert "missing required field" not in proc.stderr  # the typo is reported once, as a typo
     assert "Traceback" not in proc.stderr
     assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before
 

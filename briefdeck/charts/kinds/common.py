@@ -138,7 +138,9 @@ def time_axis(ax, style, xs: Sequence[Any]) -> None:
 def unit_label(ax, style, text: str) -> None:
     """The value axis' label, written horizontally above the plot (no tilted heads)."""
     if text:
-        ax.set_title(text, loc="left", fontsize=style.size("axis_label"), color=style.colour("muted_text"), pad=style.size("axis_label") * 0.6)
+        size = style.size("axis_label")
+        avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
+        ax.set_title(wrap_label(style, text, size, avail, max_lines=2), loc="left", fontsize=size, color=style.colour("muted_text"), pad=size * 0.6)
 
 
 # -- legends and direct labels ---------------------------------------------------------
@@ -164,9 +166,10 @@ def legend_beside(ax, style, handles, labels: list[str]) -> None:
                      labelspacing=0.45, borderaxespad=style.pad_in * 72 / size)
 
 
-def wrap_label(style, text: str, size: float, width: float) -> str:
-    """A direct label wrapped to ``width`` points; a word longer than that is cut, so one
-    label can never take the plot's width."""
+def wrap_label(style, text: str, size: float, width: float, max_lines: int = 3) -> str:
+    """A label wrapped to ``width`` points; a word longer than that is cut, so one label can
+    never take the plot's width, and past ``max_lines`` it ends in '…', so no label (a long
+    series name, an axis label) can take the plot's height either."""
     lines = []
     for line in style.wrap(text, width, size):
         while len(line) > 1 and style.text_width(line, size) > width:
@@ -176,6 +179,11 @@ def wrap_label(style, text: str, size: float, width: float) -> str:
             lines.append(line[:k] + "-")
             line = line[k:]
         lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1].rstrip("-")
+        while len(last) > 1 and style.text_width(last + "…", size) > width:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last.rstrip() + "…"]
     return "\n".join(lines)
 
 
