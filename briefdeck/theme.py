@@ -26,6 +26,7 @@ from .paths import ASSETS
 THEME_DIR = ASSETS / "themes"
 PARTS = ("base", "brief", "deck", "charts")
 _MISSING = object()
+_FONT_MAGIC = {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # sfnt versions: TrueType, Apple TrueType, CFF
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,17 @@ class Theme:
     def font_file(self, family: str, style: str = "regular") -> Path:
         """The TTF of a family's style (regular, bold, italic, bolditalic)."""
         rel = self.get(f"fonts.{family}.{style}")
-        path = (ASSETS / "fonts" / rel).resolve()
+        fonts = (ASSETS / "fonts").resolve()
+        path = (fonts / str(rel)).resolve()
+        where = f"assets/themes/{self.name}/base.yaml (fonts.{family}.{style})"
+        if fonts not in path.parents:
+            raise ThemeError(f"font '{rel}' in {where} is outside assets/fonts/ — copy the font into assets/fonts/ and name it there")
         if not path.is_file():
-            raise ThemeError(f"font file {path} for {family} {style} is missing — restore it or change assets/themes/{self.name}/base.yaml")
+            raise ThemeError(f"font file assets/fonts/{rel} named in {where} is missing — restore it or name another font")
+        with open(path, "rb") as f:
+            magic = f.read(4)
+        if magic not in _FONT_MAGIC or path.stat().st_size < 1024:
+            raise ThemeError(f"font file assets/fonts/{rel} named in {where} is not a TrueType/OpenType font — replace it with a .ttf file")
         return path
 
     def font_files(self) -> tuple[Path, ...]:
