@@ -102,7 +102,11 @@ class BriefTemplate(BaseDocTemplate):
         self.side.flush(canv)
 
     def build(self, flowables, **kw):
-        self._originals = {id(f) for f in flowables}  # anything else is the rest of a split
+        # anything not in the story as given is the rest of a split. The list keeps the
+        # originals alive: a consumed flowable's id() could otherwise be reused by a split
+        # remnant, which made the layout (and the bytes) depend on memory allocation.
+        self._original_refs = list(flowables)
+        self._originals = {id(f) for f in self._original_refs}
         super().build(flowables, **kw)
 
     def _endBuild(self):
