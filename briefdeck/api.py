@@ -135,16 +135,32 @@ def _epoch_date(doc):
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, updated=day))
 
 
-def _render(fmt: str, doc, out: Path, opts: Options, theme, charts) -> dict:
+def _prepare(fmt: str, doc, opts: Options, theme):
+    """A renderer's plan before drawing (chart sizes included), reused by its render."""
+    if fmt == "pdf":
+        from .render.pdf import prepare
+
+        return prepare(doc, theme=theme, paper=opts.paper)
+    if fmt == "pptx":
+        from .render.pptx import prepare
+
+        return prepare(doc, theme=theme, template=_template(doc, opts), slides=opts.slides)
+    raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
+
+
+def _template(doc, opts: Options) -> Optional[Path]:
+    return opts.template or (Path(doc.meta.template) if doc.meta.template else None)
+
+
+def _render(fmt: str, doc, out: Path, opts: Options, theme, charts, prepared=None) -> dict:
     if fmt == "pdf":
         from .render.pdf import render_pdf
 
-        return render_pdf(doc, out, theme=theme, charts=charts, paper=opts.paper)
+        return render_pdf(doc, out, theme=theme, charts=charts, paper=opts.paper, prepared=prepared)
     if fmt == "pptx":
         from .render.pptx import render_pptx
 
-        template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
-        return render_pptx(doc, out, theme=theme, charts=charts, template=template, slides=opts.slides)
+        return render_pptx(doc, out, theme=theme, charts=charts, template=_template(doc, opts), slides=opts.slides, prepared=prepared)
     raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
 
 
@@ -184,13 +200,16 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     charts = ChartService(theme, cache_dir=None if opts.force else opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs)
     pending: list[tuple[Path, Path]] = []
     counts = {}
+    prepared = {fmt: _prepare(fmt, doc, opts, theme) for fmt in opts.formats}
+    # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
+    charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
     try:
         for fmt in opts.formats:
             final = opts.out_dir / f"{src.stem}{FORMATS[fmt]}"
             tmp = temp_path(final)
             pending.append((tmp, final))
             try:
-                info = _render(fmt, doc, tmp, opts, theme, charts)
+                info = _render(fmt, doc, tmp, opts, theme, charts, prepared[fmt])
             except BriefdeckError:
                 raise
             except OSError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -35,7 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
     p.add_argument("--force", action="store_true", help="rebuild everything, ignoring build records and the chart cache")
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for chart rendering (default: 1)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes for charts and for several sources (default: the number of CPUs, at most 4)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
     p.add_argument("--watch", action="store_true", help="keep running: rebuild whenever a source, its data, template or theme changes (Ctrl-C stops)")
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")
@@ -129,6 +130,8 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
         else:
             print(format_report(report))
         return EXIT_OK if report["ok"] else EXIT_INVALID
+    if args.jobs is None:
+        args.jobs = min(os.cpu_count() or 1, 4)
     if args.jobs < 1:
         raise UsageError("--jobs needs a number of at least 1")
     sources = args.sources or _default_sources()

@@ -286,9 +286,9 @@ def test_deck_builds_on_a_foreign_template_with_placeholders_filled(doc, theme, 
         for sh in slide.shapes:
             assert sh.is_placeholder, (slide.shapes.title.text if slide.shapes.title else "", sh.name)
         assert _notes(slide)
-    if AUDIT:
-        res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
-        assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
+    assert AUDIT, "openxml-audit is missing — it is in the [test] extras"
+    res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
+    assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
 def test_editable_figures_become_native_charts_with_data(doc, theme, charts, tmp_path):
@@ -309,9 +309,9 @@ def test_editable_figures_become_native_charts_with_data(doc, theme, charts, tmp
     again = tmp_path / "native2.pptx"
     render_pptx(replace(doc, sections=sections), again, theme=theme, charts=charts)
     assert again.read_bytes() == out.read_bytes()
-    if AUDIT:
-        res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
-        assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
+    assert AUDIT, "openxml-audit is missing — it is in the [test] extras"
+    res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(out)], capture_output=True, text=True)
+    assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
 def test_template_check_rejects_a_non_deck(tmp_path):
@@ -321,14 +321,14 @@ def test_template_check_rejects_a_non_deck(tmp_path):
     assert not report["ok"] and "not a .pptx" in report["problems"][0]
 
 
-@pytest.mark.skipif(not AUDIT, reason="openxml-audit not installed")
 def test_default_deck_opens_cleanly_per_openxml_audit(deck):
+    assert AUDIT, "openxml-audit is missing — it is in the [test] extras"
     res = subprocess.run([str(AUDIT), "-f", "microsoft365", str(deck[0])], capture_output=True, text=True)
     assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
-@pytest.mark.skipif(not shutil.which("libreoffice") or not shutil.which("pdfinfo"), reason="LibreOffice not installed")
 def test_libreoffice_converts_the_deck_with_one_page_per_slide(deck, tmp_path):
+    assert shutil.which("libreoffice") and shutil.which("pdfinfo"), "LibreOffice and poppler are installed by .ci/run"
     path, info = deck
     profile = tmp_path / "lo-profile"
     subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",

@@ -26,23 +26,50 @@ from .pages import BriefTemplate, Furniture, canvas_class
 from .story import Context, build_story, chart_request, chart_size, full_title, outline
 from .styles import Styles
 
-__all__ = ["render_pdf"]
+__all__ = ["render_pdf", "prepare"]
+
+
+def _probe(doc: Document, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Styles, Any, Context]:
+    fonts = load_fonts(theme)
+    st = Styles(theme, fonts, doc.meta.language)
+    geo = geometry(theme, (paper or doc.meta.paper).lower())
+    return fonts, st, geo, Context(doc, st, geo, SideColumn(geo, st.get("side.gap")), {})
+
+
+def _requests(doc: Document, probe: Context) -> list[tuple]:
+    sizes = [chart_size(probe, f) for f in doc.figures]
+    return [(chart_request(probe, f), "page", w / 72, h / 72) for f, (w, h) in zip(doc.figures, sizes)]
+
+
+class PreparedBrief:
+    """The brief's fonts, styles and page geometry, before layout: it knows the size of
+    every chart, so a build can draw every chart of every format in one parallel batch."""
+
+    def __init__(self, doc: Document, theme: Theme, paper: Optional[str]):
+        self.doc = doc
+        self.fonts, self.styles, self.geo, self.probe = _probe(doc, theme, paper)
+
+    def chart_requests(self) -> list[tuple]:
+        return _requests(self.doc, self.probe)
+
+
+def prepare(doc: Document, *, theme: Theme, paper: Optional[str] = None) -> PreparedBrief:
+    return PreparedBrief(doc, theme, paper)
 
 
 def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
     from svglib.svglib import svg2rlg
 
     figs = doc.figures
-    ctx_sizes = {f.id: chart_size(probe, f) for f in figs}
-    requests = [(chart_request(probe, f), "page", ctx_sizes[f.id][0] / 72, ctx_sizes[f.id][1] / 72) for f in figs]
+    requests = _requests(doc, probe)
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     out: dict[str, Drawing] = {}
-    for f, r in zip(figs, rendered):
+    for f, r, req in zip(figs, rendered, requests):
         d = svg2rlg(io.BytesIO(r.svg), font_map=fonts.chart_map)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
-        out[f.id] = fit_drawing(d, ctx_sizes[f.id][0])
+        out[f.id] = fit_drawing(d, req[2] * 72)
     return out
 
 
@@ -66,12 +93,11 @@ def _furniture(doc: Document, st: Styles, fonts: Fonts) -> Furniture:
     )
 
 
-def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:
+def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None,
+               prepared: Optional[PreparedBrief] = None) -> dict:
     """Write the brief of ``doc`` to ``out_path``; returns ``{"pages": N}``."""
-    fonts = load_fonts(theme)
-    st = Styles(theme, fonts, doc.meta.language)
-    geo = geometry(theme, (paper or doc.meta.paper).lower())
-    probe = Context(doc, st, geo, SideColumn(geo, st.get("side.gap")), {})
+    p = prepared or prepare(doc, theme=theme, paper=paper)
+    fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
     drawings = _chart_drawings(doc, charts, probe, fonts)
     furniture = _furniture(doc, st, fonts)
     ev = doc.event

@@ -1,14 +1,15 @@
 """The PowerPoint deck: Document -> plan (pure, measured) -> .pptx on the default or a user template."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .fit import Measurer
 from .plan import DeckPlan, plan_deck, select
 from .template import check_template, font_files_for, format_report, map_roles, open_template, template_font
 
-__all__ = ["render_pptx", "check_template", "format_report", "build_plan"]
+__all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan"]
 
 
 def measurer_for(theme, prs=None) -> Measurer:
@@ -28,11 +29,35 @@ def build_plan(doc, *, theme, template: Optional[Path] = None, slides: Optional[
     return select(full, slides), prs, info, measurer
 
 
+@dataclass
+class PreparedDeck:
+    """A planned deck on its opened template: what to draw, before anything is drawn.
+
+    A build asks it for ``chart_requests()`` (to draw every chart of every format in one
+    parallel batch) and then hands it to ``render_pptx`` so the plan is not made twice.
+    """
+
+    plan: DeckPlan
+    prs: Any
+    info: Any
+    measurer: Measurer
+
+    def chart_requests(self) -> list[tuple]:
+        from .writer import picture_requests
+
+        return picture_requests(self.plan, self.info)
+
+
+def prepare(doc, *, theme, template: Optional[Path] = None, slides: Optional[str] = None) -> PreparedDeck:
+    return PreparedDeck(*build_plan(doc, theme=theme, template=template, slides=slides))
+
+
 def render_pptx(doc, out_path: Path, *, theme, charts, template: Optional[Path] = None,
-                slides: Optional[str] = None) -> dict:
+                slides: Optional[str] = None, prepared: Optional[PreparedDeck] = None) -> dict:
     from .writer import DeckWriter, save
 
-    plan, prs, info, measurer = build_plan(doc, theme=theme, template=template, slides=slides)
+    p = prepared or prepare(doc, theme=theme, template=template, slides=slides)
+    plan, prs, info, measurer = p.plan, p.prs, p.info, p.measurer
     writer = DeckWriter(prs, info, doc, theme, charts, measurer)
     writer.write(plan)
     size = save(prs, Path(out_path), doc.meta.updated)

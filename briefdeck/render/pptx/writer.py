@@ -320,14 +320,7 @@ class DeckWriter:
 
     def _prefetch_charts(self, plan: DeckPlan) -> None:
         """Ask for every picture chart at once, so the chart service can draw them in parallel."""
-        requests = []
-        for sp in plan.slides:
-            fig = sp.figure
-            if fig is None or (fig.editable and (fig.chart.kind, bool(fig.chart.option("stacked", False))) in NATIVE_KINDS):
-                continue
-            rl = self.info.roles[sp.role]
-            ph = rl.slot("chart") or rl.slot("body")
-            requests.append((fig, "slide", ph.box.width, ph.box.height))
+        requests = picture_requests(plan, self.info)
         if requests:
             self.charts.render_many(requests)
 
@@ -382,6 +375,19 @@ def _fix_embedded_workbook(chart_part, updated) -> None:
     if wb_part is None:
         return
     wb_part._blob = stable_zip(wb_part.blob, updated, core_date=True)
+
+
+def picture_requests(plan: DeckPlan, info) -> list[tuple]:
+    """(figure, "slide", width_in, height_in) of every chart placed as a picture."""
+    requests = []
+    for sp in plan.slides:
+        fig = sp.figure
+        if fig is None or (fig.editable and (fig.chart.kind, bool(fig.chart.option("stacked", False))) in NATIVE_KINDS):
+            continue
+        rl = info.roles[sp.role]
+        ph = rl.slot("chart") or rl.slot("body")
+        requests.append((fig, "slide", ph.box.width, ph.box.height))
+    return requests
 
 
 def _prop(text: str) -> str:
