@@ -399,6 +399,11 @@ class _Resolver:
         if f.kind not in KINDS:
             self.problem(where + ("kind",), f"unknown chart kind '{f.kind}' — {self.suggest(f.kind, KINDS)}", "figure.kind")
             return None
+        allowed = KINDS[f.kind].options
+        if allowed is not None:
+            for key in f.options:
+                if key not in allowed:
+                    self.problem(where + ("options", key), f"unknown option '{key}' for a {f.kind} chart — {self.suggest(key, sorted(allowed))}", "figure.option", key=True)
         inline_table = None
         if f.data is not None:
             if f.dataset is not None:

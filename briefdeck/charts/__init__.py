@@ -44,15 +44,18 @@ from .registry import _add as _add_builtin
 from .service import ChartService, RenderedChart
 from .style import TARGETS, ChartStyle
 
-for _name, _ref, _desc in (
-    ("bar", "briefdeck.charts.kinds.bar:draw_bar", _describe.describe_bar),
-    ("hbar", "briefdeck.charts.kinds.bar:draw_hbar", _describe.describe_bar),
-    ("line", "briefdeck.charts.kinds.line:draw_line", _describe.describe_line),
-    ("area", "briefdeck.charts.kinds.line:draw_area", _describe.describe_line),
-    ("timeline", "briefdeck.charts.kinds.timeline:draw_timeline", _describe.describe_timeline),
-    ("big_number", "briefdeck.charts.kinds.big_number:draw_big_number", _describe.describe_big_number),
-    ("map", "briefdeck.charts.kinds.locator_map:draw_map", _describe.describe_map),
+_BAR = {"stacked", "highlight", "sort", "value_labels"}
+_LINE = {"stacked", "end_values", "y_min"}
+for _name, _ref, _desc, _options in (  # options: what an author may set under a figure's `options:`
+    ("bar", "briefdeck.charts.kinds.bar:draw_bar", _describe.describe_bar, _BAR),
+    ("hbar", "briefdeck.charts.kinds.bar:draw_hbar", _describe.describe_bar, _BAR),
+    ("line", "briefdeck.charts.kinds.line:draw_line", _describe.describe_line, _LINE),
+    ("area", "briefdeck.charts.kinds.line:draw_area", _describe.describe_line, _LINE),
+    ("timeline", "briefdeck.charts.kinds.timeline:draw_timeline", _describe.describe_timeline, {"highlight_contains"}),
+    ("big_number", "briefdeck.charts.kinds.big_number:draw_big_number", _describe.describe_big_number, {"label", "unit", "align"}),
+    ("map", "briefdeck.charts.kinds.locator_map:draw_map", _describe.describe_map,
+     {"geojson", "highlight_property", "shapes", "focus", "label_capitals", "label_neighbours"}),
 ):
-    _add_builtin(_name, _ref, _desc)
+    _add_builtin(_name, _ref, _desc, options=_options)
 
 __all__ = ["ChartService", "RenderedChart", "ChartStyle", "Kind", "KINDS", "TARGETS", "describe", "register_kind"]

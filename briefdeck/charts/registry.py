@@ -19,6 +19,7 @@ class Kind:
     _draw: Union[str, DrawFn]  # a callable, or "module:function" resolved on first use
     describe: Optional[DescribeFn] = None
     builtin: bool = False  # part of briefdeck (lazy reference) rather than registered at run time
+    options: Optional[frozenset] = None  # option names it reads; None: any (a plugin that does not say)
 
     @property
     def draw(self) -> DrawFn:
@@ -32,9 +33,12 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+# read by the service and the alt text for every kind
+COMMON_OPTIONS = frozenset({"show_title", "series_title", "group_label"})
 
 
-def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: bool = False):
+def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: bool = False,
+                  options: Optional[set] = None):
     """Decorator registering ``fn(ax, spec, style)`` as chart kind ``name``.
 
     ``describe(spec) -> str`` gives the kind's alt text (pure Python). Registering a
@@ -42,13 +46,15 @@ def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: 
     """
 
     def decorate(fn: DrawFn) -> DrawFn:
-        _add(name, fn, describe, replace)
+        _add(name, fn, describe, replace, options)
         return fn
 
     return decorate
 
 
-def _add(name: str, draw: Union[str, DrawFn], describe: Optional[DescribeFn], replace: bool = False) -> None:
+def _add(name: str, draw: Union[str, DrawFn], describe: Optional[DescribeFn], replace: bool = False,
+         options: Optional[set] = None) -> None:
     if name in KINDS and not replace:
         raise ValueError(f"chart kind '{name}' is already registered — pick another name or pass replace=True")
-    KINDS[name] = Kind(name, draw, describe, builtin=isinstance(draw, str))
+    allowed = None if options is None else frozenset(options) | COMMON_OPTIONS
+    KINDS[name] = Kind(name, draw, describe, builtin=isinstance(draw, str), options=allowed)
