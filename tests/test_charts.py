@@ -694,3 +694,14 @@ def test_alt_text_of_a_grouped_bar_gives_each_series_never_their_sum():
     text = describe(spec)
     assert f"Chad (highlighted) {chad[1]} (All deaths) and {chad[2]} (Malicious acts)" in text
     assert str(chad[1] + chad[2]) not in text
+
+
+def test_a_fill_too_light_for_white_paper_gets_an_outline_of_its_own_hue(theme):
+    from briefdeck.charts.kinds.bar import _edge
+    from briefdeck.charts.style import chart_style, grey
+
+    style = chart_style(theme, "slide")
+    yellow = "#F0E442"  # the Okabe-Ito yellow: grey 0.84, the light step of a five-series stack
+    assert grey(yellow) >= style.light_fill
+    assert _edge(style, yellow) == "#908827"  # 60 % of its own RGB
+    assert _edge(style, "#0072B2") == style.colour("background")  # others keep the white seam

@@ -39,6 +39,8 @@ class ChartStyle:
     language: str = "en-CA"
     min_text: float = 7.0  # no chart text smaller than this (points)
     grey_step: float = 0.15  # neighbouring series differ at least this much in grey
+    light_fill: float = 0.8  # fills at least this light in grey get an outline...
+    light_fill_edge_shade: float = 0.6  # ...in their own colour darkened by this factor
     _family: list = field(default_factory=list, compare=False, repr=False)  # memo, filled at draw time
 
     # -- values ---------------------------------------------------------------------
@@ -145,6 +147,8 @@ def chart_style(theme, target: str) -> ChartStyle:
         style_file=str(style_file),
         min_text=float(t.get("min_text", 7.0)),
         grey_step=float(theme.get("charts.grey_step") or 0.15),
+        light_fill=float(theme.get("charts.light_fill.grey")),
+        light_fill_edge_shade=float(theme.get("charts.light_fill.edge_shade")),
     )
 
 

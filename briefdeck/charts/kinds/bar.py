@@ -12,6 +12,7 @@ from matplotlib.patches import Patch
 
 from ...errors import RenderError
 from . import common as c
+from ..style import grey
 
 
 def draw_bar(ax, spec, style) -> None:
@@ -66,7 +67,7 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         for j, vals in enumerate(values):
             vals = [0 if math.isnan(v) else v for v in vals]
             containers.append(bar(pos, vals, **{size_key: width, base_key: list(base)}, color=colours_m[j],
-                                  label=spec.label(series[j]), edgecolor=style.colour("background"),
+                                  label=spec.label(series[j]), edgecolor=_edge(style, colours_m[j]),
                                   linewidth=style.lines["bar_edge"]))
             base = [b + v for b, v in zip(base, vals)]
     else:
@@ -75,7 +76,8 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         for j, vals in enumerate(values):
             off = (j - (m - 1) / 2) * slot * (-1 if horizontal else 1)
             containers.append(bar([p + off for p in pos], [0 if math.isnan(v) else v for v in vals], **{size_key: slot - gap},
-                                  color=colours_m[j], label=spec.label(series[j])))
+                                  color=colours_m[j], label=spec.label(series[j]), edgecolor=_edge(style, colours_m[j], None),
+                                  linewidth=style.lines["bar_edge"]))
 
     value_axis_name = "x" if horizontal else "y"
     size = style.size("tick")
@@ -139,3 +141,13 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
             c.legend_beside(ax, style, handles[::-1], names[::-1])
         else:
             c.legend_above(ax, style, handles, names)
+
+
+def _edge(style, colour: str, default: str | None = "background"):
+    """A light fill (the yellow that keeps five series apart in grey) fades into white paper
+    and a bright screen: outline it in a darker shade of itself; others keep the usual edge."""
+    if grey(colour) >= style.light_fill:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        k = style.light_fill_edge_shade
+        return f"#{int(r * k):02X}{int(g * k):02X}{int(b * k):02X}"
+    return style.colour(default) if default else "none"
