@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import hashlib
 import json
 import os
 import sys
@@ -25,7 +24,13 @@ from .publish import (
     STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json,
 )
 
-FORMATS = {"pdf": ".pdf", "pptx": ".pptx"}  # renderer name -> suffix; the registry is in _render
+@dataclass(frozen=True)
+class Renderer:
+    suffix: str
+    module: str  # imported only when that format is built
+
+
+RENDERERS = {"pdf": Renderer(".pdf", "briefdeck.render.pdf"), "pptx": Renderer(".pptx", "briefdeck.render.pptx")}
 _LIBS = ("reportlab", "python-pptx", "matplotlib", "PyYAML", "svglib", "markdown-it-py", "babel", "pydantic")
 
 
@@ -135,33 +140,21 @@ def _epoch_date(doc):
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, updated=day))
 
 
-def _prepare(fmt: str, doc, opts: Options, theme):
-    """A renderer's plan before drawing (chart sizes included), reused by its render."""
+def _renderer(fmt: str):
+    """The renderer module of a format: it has prepare(doc, *, theme, ...) and render(...)."""
+    import importlib
+
+    if fmt not in RENDERERS:
+        raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(RENDERERS)}")
+    return importlib.import_module(RENDERERS[fmt].module)
+
+
+def _renderer_options(fmt: str, doc, opts: Options) -> dict:
+    """The options each renderer takes, from the command line or the source."""
     if fmt == "pdf":
-        from .render.pdf import prepare
-
-        return prepare(doc, theme=theme, paper=opts.paper)
-    if fmt == "pptx":
-        from .render.pptx import prepare
-
-        return prepare(doc, theme=theme, template=_template(doc, opts), slides=opts.slides)
-    raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
-
-
-def _template(doc, opts: Options) -> Optional[Path]:
-    return opts.template or (Path(doc.meta.template) if doc.meta.template else None)
-
-
-def _render(fmt: str, doc, out: Path, opts: Options, theme, charts, prepared=None) -> dict:
-    if fmt == "pdf":
-        from .render.pdf import render_pdf
-
-        return render_pdf(doc, out, theme=theme, charts=charts, paper=opts.paper, prepared=prepared)
-    if fmt == "pptx":
-        from .render.pptx import render_pptx
-
-        return render_pptx(doc, out, theme=theme, charts=charts, template=_template(doc, opts), slides=opts.slides, prepared=prepared)
-    raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(FORMATS)}")
+        return {"paper": opts.paper}
+    template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
+    return {"template": template, "slides": opts.slides}
 
 
 def check(sources: list[Path]) -> list[SourceResult]:
@@ -180,6 +173,10 @@ def check(sources: list[Path]) -> list[SourceResult]:
     return results
 
 
+def _render(fmt: str, doc, out: Path, theme, charts, prepared) -> dict:
+    return _renderer(fmt).render(doc, out, theme=theme, charts=charts, prepared=prepared)
+
+
 def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     res = SourceResult(src)
     fresh = _up_to_date(src, opts)
@@ -195,30 +192,28 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     doc = _epoch_date(load_document(src))
     res.warnings.extend(doc.warnings)
     if opts.strict and doc.warnings:
-        raise SourceError_from_warnings(doc.warnings)
+        raise _strict_failure(doc.warnings)
     theme = load_theme(doc.meta.theme)
     charts = ChartService(theme, cache_dir=None if opts.force else opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs)
     pending: list[tuple[Path, Path]] = []
     counts = {}
-    prepared = {fmt: _prepare(fmt, doc, opts, theme) for fmt in opts.formats}
+    prepared = {fmt: _renderer(fmt).prepare(doc, theme=theme, **_renderer_options(fmt, doc, opts)) for fmt in opts.formats}
     # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
     charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
     try:
         for fmt in opts.formats:
-            final = opts.out_dir / f"{src.stem}{FORMATS[fmt]}"
+            final = opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}"
             tmp = temp_path(final)
             pending.append((tmp, final))
             try:
-                info = _render(fmt, doc, tmp, opts, theme, charts, prepared[fmt])
-            except BriefdeckError:
-                raise
+                info = _render(fmt, doc, tmp, theme, charts, prepared[fmt])
             except OSError as exc:
                 raise RenderError(f"{final}: cannot write the {fmt.upper()} ({exc.strerror}) — check free space and permissions; the previous output is kept") from None
             counts[fmt] = info.get("pages") or info.get("slides") or 0
             for w in info.get("warnings", ()):
                 res.warnings.append(f"{final}: warning: {w}")
         if opts.strict and len(res.warnings) > len(doc.warnings):
-            raise SourceError_from_warnings(res.warnings[len(doc.warnings):])
+            raise _strict_failure(res.warnings[len(doc.warnings):])
         commit(pending)  # both outputs of a source appear together, or neither
     finally:
         for tmp, _ in pending:
@@ -240,7 +235,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     return res
 
 
-def SourceError_from_warnings(warnings: list[str]) -> SourceError:
+def _strict_failure(warnings: list[str]) -> SourceError:
     from .errors import Problem
 
     probs = []
@@ -253,9 +248,9 @@ def SourceError_from_warnings(warnings: list[str]) -> SourceError:
 def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
     """Build every source; a failing source does not stop the others."""
     log = log or (lambda event, data: None)
-    unknown = [f for f in opts.formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format '{unknown[0]}' — use one of: {', '.join(FORMATS)}")
+    for fmt in opts.formats:
+        if fmt not in RENDERERS:
+            raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(RENDERERS)}")
     if opts.check_only:
         return check(sources)
     with output_lock(opts.out_dir, opts.wait):
@@ -326,6 +321,3 @@ def _read_json(path: Path) -> Optional[dict]:
     except (OSError, ValueError):
         return None
 
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

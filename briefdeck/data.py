@@ -214,7 +214,7 @@ def _matches(value: Any, cond: Any) -> bool:
     return value == cond
 
 
-def _combine(values: list[Any], how: str) -> Any:
+def combine(values: list[Any], how: str) -> Any:
     nums = [v for v in values if v is not None]
     if how == "count":
         return len(values)
@@ -262,7 +262,7 @@ def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> D
             groups.setdefault(r[idx[q.group_by]], []).append(r)
         value_cols = [c for c in (keep or columns) if c != q.group_by]
         columns = [q.group_by] + value_cols
-        rows = [tuple([g] + [_combine([r[idx[c]] for r in grp], q.aggregate) for c in value_cols]) for g, grp in groups.items()]
+        rows = [tuple([g] + [combine([r[idx[c]] for r in grp], q.aggregate) for c in value_cols]) for g, grp in groups.items()]
         idx = {c: i for i, c in enumerate(columns)}
     if q.sort_by:
         i = idx[q.sort_by]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from . import schema as s
-from .data import DataProblem, Dataset, PathProblem, Query, QueryProblem, _combine, read_csv, resolve_in, run_query
+from .data import DataProblem, Dataset, PathProblem, Query, QueryProblem, combine, read_csv, resolve_in, run_query
 from .errors import Problem, SourceError
 from .textfmt import escape_markdown, format_day, format_number, format_percentage, parse_inline
 from .yamlsafe import Located, excerpt, load_yaml
@@ -351,7 +351,7 @@ class _Resolver:
                     value = (value[0] if f.aggregate == "first" else value[-1]) if value else None
                 else:
                     try:
-                        value = _combine(list(col), f.aggregate)
+                        value = combine(list(col), f.aggregate)
                     except QueryProblem as exc:
                         self.problem(where + (exc.field,), str(exc), "query.values")
                         continue

@@ -73,3 +73,6 @@ def _name_slides_in_warnings(plan: DeckPlan) -> DeckPlan:
         hit = next((s for s in plan.slides if s.title and f"‘{s.title}" in w), None)
         out.append(f"slide {hit.number}: {w}" if hit else w)
     return replace(plan, warnings=tuple(out))
+
+
+render = render_pptx  # the uniform entry point the build's renderer registry calls

@@ -421,7 +421,5 @@ def save(prs, out_path: Path, updated) -> int:
     prs.save(buf)
     data = stable_zip(buf.getvalue(), updated)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out_path)
+    out_path.write_bytes(data)  # the build writes to a temp file and publishes it atomically
     return len(data)
