@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import __version__
+from .assets import Assets
 from .errors import BriefdeckError, RenderError, SourceError, UsageError
 from .publish import (
     STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json,
@@ -88,14 +89,13 @@ def _versions() -> dict:
     return out
 
 
-def _theme_files() -> list[Path]:
-    from .paths import ASSETS
-
-    return sorted(p for p in (ASSETS / "themes").rglob("*") if p.is_file()) + sorted((ASSETS / "fonts").glob("*.ttf")) + [ASSETS / "charts.mplstyle"] + sorted((ASSETS / "templates").glob("*.pptx"))
-
-
-def _fingerprint(files: list[Path]) -> dict:
-    return {str(p): (sha256_file(p) if p.is_file() else None) for p in files}
+def _fingerprint(keys: list[str], assets, root: Path) -> dict:
+    """Key (project-relative path, or "<briefdeck>/..." for a built-in) -> sha256 of each input."""
+    out = {}
+    for k in keys:
+        p = assets.path_of(k, root)
+        out[k] = sha256_file(p) if p.is_file() else None
+    return out
 
 
 def _options_key(opts: Options, fmt: str) -> dict:
@@ -110,8 +110,9 @@ def _up_to_date(src: Path, opts: Options) -> Optional[list[Artefact]]:
         return None
     if rec.get("versions") != _versions():
         return None
-    files = [Path(p) for p in rec.get("inputs", {})]
-    if _fingerprint(files) != rec["inputs"] or str(src.resolve()) not in rec["inputs"]:
+    assets = Assets.for_source(src)
+    root = assets.project
+    if rec.get("source") != assets.key(src, root) or _fingerprint(list(rec.get("inputs", {})), assets, root) != rec["inputs"]:
         return None
     arts = []
     for fmt in opts.formats:
@@ -189,11 +190,12 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     from .load import load_document
     from .theme import load_theme
 
+    assets = Assets.for_source(src)
     doc = _epoch_date(load_document(src))
     res.warnings.extend(doc.warnings)
     if opts.strict and doc.warnings:
         raise _strict_failure(doc.warnings)
-    theme = load_theme(doc.meta.theme)
+    theme = load_theme(doc.meta.theme, assets)
     charts = ChartService(theme, cache_dir=None if opts.force else opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs)
     pending: list[tuple[Path, Path]] = []
     counts = {}
@@ -219,10 +221,11 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         for tmp, _ in pending:
             if tmp.exists():
                 tmp.unlink()
-    inputs = [src.resolve()] + [Path(p) for p in doc.inputs] + _theme_files()
-    if opts.template:
-        inputs.append(opts.template.resolve())
-    record = {"source": str(src), "versions": _versions(), "inputs": _fingerprint(inputs), "outputs": {}}
+    root = assets.project
+    template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
+    files = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language, template=template)
+    keys = list(dict.fromkeys(assets.key(p, root) for p in files))
+    record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}
     old = read_record(opts.out_dir, src.stem) or {}
     record["outputs"] = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats}
     for fmt, (_, final) in zip(opts.formats, pending):

@@ -23,6 +23,7 @@ from .data import DataProblem, Dataset, PathProblem, Query, QueryProblem, combin
 from .errors import Problem, SourceError
 from .textfmt import escape_markdown, format_day, format_number, format_percentage, parse_inline
 from .yamlsafe import Located, excerpt, load_yaml
+from .assets import Assets, project_root
 
 MAX_SECTIONS = 300
 MAX_FIGURES = 200
@@ -31,19 +32,6 @@ MAX_CHART_VALUE = 1e15  # beyond this, labels run to dozens of digits and axes o
 MAX_GEOJSON_BYTES = 5 * 1024 * 1024
 NUMERIC_KINDS = {"bar", "hbar", "line", "area", "big_number"}
 _REF = re.compile(r"\{(fact|fig):([^}\s]*)\}")
-
-
-def project_root(source: Path) -> Path:
-    """The project folder: the nearest folder above the source that has ``assets/``.
-
-    Paths in a source are relative to it, so ``assets/data/x.csv`` means the same thing
-    for ``source/a.yaml`` and ``tests/examples/b.yaml``.
-    """
-    source = source.resolve()
-    for folder in source.parents:
-        if (folder / "assets").is_dir():
-            return folder
-    return source.parent
 
 
 def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Optional[str] = None) -> m.Document:
@@ -553,9 +541,9 @@ class _Resolver:
             quotes.append(m.Quote(self.inline(q.text, "quotes", i, "text"), person(q.speaker, ("quotes", i, "speaker")), q.section, self.loc("quotes", i)))
 
         meta, ev = src.meta, src.event
-        from .theme import THEME_DIR
+        from .theme import theme_names
 
-        themes = sorted(p.name for p in THEME_DIR.iterdir() if p.is_dir())
+        themes = theme_names(Assets(self.root))
         if meta.theme not in themes:
             self.problem(("meta", "theme"), f"unknown theme '{meta.theme}' — {self.suggest(meta.theme, themes)} (themes are folders in assets/themes/)", "meta.theme")
         template = None
@@ -596,7 +584,7 @@ class _Resolver:
         from .theme import load_theme
 
         try:
-            check_pptx_zip(path, load_theme(theme_name).get("deck.template_limits"), shown=f"template '{rel}'")
+            check_pptx_zip(path, load_theme(theme_name, Assets(self.root)).get("deck.template_limits"), shown=f"template '{rel}'")
         except BriefdeckError as exc:
             self.problem(("meta", "template"), str(exc), "template.invalid")
 

@@ -82,6 +82,5 @@ def update(doc_path: Path, schema_path: Path) -> bool:
 
 
 if __name__ == "__main__":
-    from .paths import ROOT
-
+    ROOT = Path.cwd()  # run from the repository: python -m briefdeck.schemadoc
     print("updated" if update(ROOT / "docs" / "source-format.md", ROOT / "docs" / "briefdeck.schema.json") else "already up to date")

@@ -1,4 +1,4 @@
-"""Themes: colours, fonts, sizes and spacing, read from ``assets/themes/NAME/``.
+"""Themes: colours, fonts, sizes and spacing, read from ``themes/NAME/`` in the assets.
 
 A theme is a folder of small YAML files, one per concern, so an organisation can restyle
 the brief without touching the deck or any Python:
@@ -10,20 +10,20 @@ the brief without touching the deck or any Python:
 
 Files missing from a theme are taken from the theme it extends. Keys are looked up with
 ``theme.get("brief.body.size")``; an unknown key is an error, never a silent default.
+Theme folders and font files are found through ``Assets`` (a project's ``assets/`` over the
+built-ins in ``briefdeck/builtin/``).
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
+from .assets import Assets
 from .errors import ThemeError
-from .paths import ASSETS
 
-THEME_DIR = ASSETS / "themes"
 PARTS = ("base", "brief", "deck", "charts")
 _MISSING = object()
 _FONT_MAGIC = {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # sfnt versions: TrueType, Apple TrueType, CFF
@@ -34,6 +34,7 @@ class Theme:
     name: str
     data: dict  # merged, read-only by convention
     files: tuple[Path, ...]  # every file the theme was built from (for build records)
+    assets: Assets = Assets()  # where its fonts, chart style and template are found
 
     def get(self, dotted: str, default: Any = _MISSING) -> Any:
         node: Any = self.data
@@ -41,7 +42,7 @@ class Theme:
             if not isinstance(node, dict) or part not in node:
                 if default is not _MISSING:
                     return default
-                raise ThemeError(f"theme '{self.name}' has no setting '{dotted}' — add it to assets/themes/{self.name}/")
+                raise ThemeError(f"theme '{self.name}' has no setting '{dotted}' — add it to themes/{self.name}/ in the assets")
             node = node[part]
         return node
 
@@ -52,32 +53,40 @@ class Theme:
         return self.get(f"colours.{name_or_hex}")
 
     def font_file(self, family: str, style: str = "regular") -> Path:
-        """The TTF of a family's style (regular, bold, italic, bolditalic)."""
+        """The TTF of a family's style (regular, bold, italic, bolditalic), from ``fonts/`` in the assets."""
         rel = self.get(f"fonts.{family}.{style}")
-        fonts = (ASSETS / "fonts").resolve()
-        path = (fonts / str(rel)).resolve()
-        where = f"assets/themes/{self.name}/base.yaml (fonts.{family}.{style})"
-        if fonts not in path.parents:
-            raise ThemeError(f"font '{rel}' in {where} is outside assets/fonts/ — copy the font into assets/fonts/ and name it there")
-        if not path.is_file():
-            raise ThemeError(f"font file assets/fonts/{rel} named in {where} is missing — restore it or name another font")
+        where = f"themes/{self.name}/base.yaml (fonts.{family}.{style})"
+        try:
+            path = self.assets.find(f"fonts/{rel}")
+        except ThemeError:
+            raise ThemeError(f"font '{rel}' in {where} is outside the fonts folder — copy the font into assets/fonts/ and name it there") from None
+        if path is None:
+            raise ThemeError(f"font file fonts/{rel} named in {where} is missing — put it in assets/fonts/ or name another font")
         with open(path, "rb") as f:
             magic = f.read(4)
         if magic not in _FONT_MAGIC or path.stat().st_size < 1024:
-            raise ThemeError(f"font file assets/fonts/{rel} named in {where} is not a TrueType/OpenType font — replace it with a .ttf file")
+            raise ThemeError(f"font file {self.assets.shown(path)} named in {where} is not a TrueType/OpenType font — replace it with a .ttf file")
         return path
 
     def font_files(self) -> tuple[Path, ...]:
         fams = {k: v for k, v in self.get("fonts").items() if isinstance(v, dict)}
         return tuple(sorted({self.font_file(fam, st) for fam, styles in fams.items() for st in styles}))
 
-    def digest(self) -> str:
-        """Hash of every theme file and font: part of each output's build record."""
-        h = hashlib.sha256()
-        for p in sorted(set(self.files) | set(self.font_files())):
-            h.update(str(p.name).encode())
-            h.update(p.read_bytes())
-        return h.hexdigest()
+    def chart_inputs(self) -> tuple[Path, ...]:
+        """Files whose content changes what a chart looks like: the chart style and the chart fonts."""
+        style = self.assets.find(str(self.get("charts.style_file")))
+        if style is None:
+            raise ThemeError(f"chart style file {self.get('charts.style_file')} (charts.style_file in theme '{self.name}') is missing — restore it or fix charts.style_file")
+        files = {style}
+        for target in ("page", "slide"):
+            family = self.get(f"charts.targets.{target}.font")
+            files |= {self.font_file(family, st) for st in ("regular", "bold", "italic", "bolditalic")}
+        return tuple(sorted(files))
+
+    def default_template(self) -> Optional[Path]:
+        """The deck template the theme names (``deck.template``, under ``templates/``)."""
+        name = self.get("deck.template", None)
+        return self.assets.find(f"templates/{name}") if name else None
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -97,26 +106,30 @@ def _read(path: Path) -> dict:
     return data
 
 
-def load_theme(name: str = "default", _seen: tuple[str, ...] = ()) -> Theme:
-    folder = THEME_DIR / name
-    if not folder.is_dir():
-        known = sorted(p.name for p in THEME_DIR.iterdir() if p.is_dir())
-        raise ThemeError(f"unknown theme '{name}' — use one of: {', '.join(known)}")
+def theme_names(assets: Assets) -> list[str]:
+    return [n for n in assets.names("themes") if assets.find(f"themes/{n}/base.yaml") or any(
+        assets.find(f"themes/{n}/{part}.yaml") for part in PARTS)]
+
+
+def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tuple[str, ...] = ()) -> Theme:
+    assets = assets or Assets()
+    found = {part: assets.find(f"themes/{name}/{part}.yaml") for part in PARTS}
+    if not any(found.values()):
+        raise ThemeError(f"unknown theme '{name}' — use one of: {', '.join(theme_names(assets))} (themes are folders of assets/themes/)")
     if name in _seen:
         raise ThemeError(f"theme '{name}' extends itself through {' -> '.join(_seen)}")
-    base_file = folder / "base.yaml"
-    base = _read(base_file) if base_file.is_file() else {}
+    base = _read(found["base"]) if found["base"] else {}
     parent_name = base.pop("extends", None)
     if parent_name:
-        parent = load_theme(parent_name, _seen + (name,))
+        parent = load_theme(parent_name, assets, _seen + (name,))
         data, files = parent.data, list(parent.files)
     else:
         data, files = {}, []
     for part in PARTS:
-        f = folder / f"{part}.yaml"
-        if not f.is_file():
+        f = found[part]
+        if f is None:
             continue
         content = base if part == "base" else {part: _read(f)}
         data = _deep_merge(data, content)
         files.append(f)
-    return Theme(name=name, data=data, files=tuple(files))
+    return Theme(name=name, data=data, files=tuple(files), assets=assets)

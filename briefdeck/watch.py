@@ -30,13 +30,14 @@ def _stamp(paths: Iterable[Path]) -> Stamp:
 
 
 def watched_files(sources: list[Path], out_dir: Path) -> list[Path]:
-    from .paths import ASSETS
+    """The sources and every input their last build read (data, maps, templates, theme, fonts, locales)."""
+    from .assets import Assets
 
     files = {Path(s).resolve() for s in sources}
     for s in sources:
+        assets = Assets.for_source(Path(s))
         rec = read_record(out_dir, Path(s).stem) or {}
-        files.update(Path(p) for p in rec.get("inputs", {}))
-    files.update(p for p in (ASSETS / "themes").rglob("*") if p.is_file())
+        files.update(assets.path_of(k, assets.project) for k in rec.get("inputs", {}))
     return sorted(files)
 
 

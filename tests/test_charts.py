@@ -12,7 +12,10 @@ import sys
 import pytest
 
 from briefdeck.model import ChartSpec, DataTable, Figure, Provenance, Text, Span
-from briefdeck.paths import ASSETS, ROOT
+from briefdeck.assets import BUILTIN
+
+ROOT = BUILTIN.parent.parent
+ASSETS = ROOT / "assets"
 from briefdeck.theme import load_theme
 
 DATA = ASSETS / "data"

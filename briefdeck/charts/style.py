@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RenderError, ThemeError
-from ..paths import ASSETS
 from . import format as fmt
 
 TARGETS = ("page", "slide")
@@ -126,9 +125,9 @@ def chart_style(theme, target: str) -> ChartStyle:
     def resolve(node):
         return {k: resolve(v) for k, v in node.items()} if isinstance(node, dict) else theme.colour(node)
 
-    style_file = ASSETS / theme.get("charts.style_file")
-    if not style_file.is_file():
-        raise ThemeError(f"chart style file {style_file} is missing — restore it or fix charts.style_file")
+    style_file = theme.assets.find(str(theme.get("charts.style_file")))
+    if style_file is None:
+        raise ThemeError(f"chart style file {theme.get('charts.style_file')} is missing — restore it or fix charts.style_file")
     return ChartStyle(
         target=target,
         fonts=fonts,
@@ -189,8 +188,4 @@ def grey_separated(palette: tuple[str, ...], m: int, step: float) -> tuple[str, 
 
 def style_inputs(theme) -> list[Path]:
     """Files whose content changes what charts look like (for the cache key)."""
-    files = {Path(ASSETS / theme.get("charts.style_file"))}
-    for target in TARGETS:
-        family = theme.get(f"charts.targets.{target}.font")
-        files |= {theme.font_file(family, st) for st in ("regular", "bold", "italic", "bolditalic")}
-    return sorted(files)
+    return list(theme.chart_inputs())

@@ -23,7 +23,6 @@ from typing import Optional
 import yaml
 
 from ...errors import TemplateError
-from ...paths import ASSETS
 from ...safezip import check_pptx_zip
 from .fit import Box
 from .plan import ROLES
@@ -96,7 +95,10 @@ def _preferred_masters(prs) -> tuple[int, int]:
 
 
 def default_template(theme) -> Path:
-    return ASSETS / "templates" / theme.get("deck.template")
+    path = theme.default_template()
+    if path is None:
+        raise TemplateError(f"the theme's deck template templates/{theme.get('deck.template')} is missing — restore it or fix deck.template")
+    return path
 
 
 def check_zip(path: Path, theme) -> None:

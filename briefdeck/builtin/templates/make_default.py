@@ -1,8 +1,8 @@
-"""Build assets/templates/default.pptx, the default reference deck, from the theme.
+"""Build briefdeck/builtin/templates/default.pptx, the default reference deck, from the theme.
 
-Run once after changing assets/themes/default/{base,deck}.yaml:
+Run once after changing briefdeck/builtin/themes/default/{base,deck}.yaml:
 
-    python assets/templates/make_default.py
+    python briefdeck/builtin/templates/make_default.py
 
 It starts from python-pptx's own template (the masters PowerPoint expects) and replaces the
 theme colours, the master's text styles and every layout with designed ones: 16:9, one layout
@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE.parent.parent.parent))
 
 from pptx import Presentation  # noqa: E402
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402

@@ -1,0 +1,131 @@
+"""Where briefdeck finds its files: built-in assets inside the package, a project's own over them.
+
+Built-ins (themes, fonts, the default deck template, locales, the chart style, the bundled
+examples) live in ``briefdeck/builtin/`` and are found through the package
+(``importlib.resources``), so an installed briefdeck works from any folder.
+
+A *project* is the folder that holds an ``assets/`` folder (``briefdeck init`` makes one). A
+file in the project's ``assets/`` overrides the built-in file at the same relative path, whole
+(``assets/themes/default/brief.yaml`` replaces the built-in one), and adds to the built-ins
+(``assets/themes/corp/``, ``assets/fonts/Frutiger.ttf``, ``assets/locales/de.yaml``). Data
+files are the project's alone. To change a few theme settings, a project theme says
+``extends: default`` and lists only what differs.
+
+``Assets.build_inputs`` is the one answer to "which files does a build depend on": the
+build record's fingerprint, ``--watch`` and the chart cache all ask it.
+"""
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Optional
+
+from .errors import ThemeError
+
+BUILTIN = Path(str(importlib.resources.files("briefdeck") / "builtin"))
+PROJECT_ASSETS = "assets"
+
+
+def project_root(source: Path) -> Path:
+    """The project folder of a source: the nearest folder above it that holds ``assets/``;
+    with none, the folder the source is in. Paths in a source are relative to it, so
+    ``assets/data/x.csv`` means the same for ``source/a.yaml`` and ``tests/examples/b.yaml``."""
+    source = Path(source).resolve()
+    for folder in source.parents:
+        if (folder / PROJECT_ASSETS).is_dir():
+            return folder
+    return source.parent
+
+
+def _checked(rel: str) -> PurePosixPath:
+    p = PurePosixPath(str(rel).replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or not p.parts or ":" in p.parts[0]:
+        raise ThemeError(f"'{rel}' must be a path inside the assets folder (no '..', not absolute) — name a file under assets/")
+    return p
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The asset folders of one build: the project's ``assets/`` (if any), then the built-ins."""
+
+    project: Optional[Path] = None  # the project folder (which holds assets/), or None: built-ins only
+
+    @classmethod
+    def for_source(cls, source: Path) -> "Assets":
+        return cls(project_root(source))
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        own = self.project / PROJECT_ASSETS if self.project is not None else None
+        return ((own,) if own is not None and own.is_dir() else ()) + (BUILTIN,)
+
+    def find(self, rel: str) -> Optional[Path]:
+        """The file at ``rel`` (e.g. "themes/default/base.yaml"): the project's, else the built-in."""
+        p = _checked(rel)
+        for folder in self.folders:
+            hit = folder / p
+            if hit.is_file():
+                return hit
+        return None
+
+    def names(self, rel: str) -> list[str]:
+        """Sub-folder names of ``rel`` across project and built-ins (e.g. theme names)."""
+        p = _checked(rel)
+        found: set[str] = set()
+        for folder in self.folders:
+            d = folder / p
+            if d.is_dir():
+                found.update(c.name for c in d.iterdir() if c.is_dir() and not c.name.startswith((".", "_")))
+        return sorted(found)
+
+    def shown(self, path: Path) -> str:
+        """A path as a user should read it: "assets/themes/x/base.yaml" in the project, or
+        "<briefdeck>/themes/default/base.yaml" for a built-in file."""
+        path = Path(path)
+        if self.project is not None:
+            try:
+                return path.relative_to(self.project).as_posix()
+            except ValueError:
+                pass
+        try:
+            return "<briefdeck>/" + path.relative_to(BUILTIN).as_posix()
+        except ValueError:
+            return str(path)
+
+    def key(self, path: Path, root: Optional[Path] = None) -> str:
+        """A machine-independent name for a file a build read (build records, the manifest):
+        relative to ``root`` (the project) when inside it, "<briefdeck>/..." for built-ins."""
+        path = Path(path)
+        for base, prefix in ((root or self.project, ""), (BUILTIN, "<briefdeck>/")):
+            if base is None:
+                continue
+            try:
+                return prefix + path.resolve().relative_to(Path(base).resolve()).as_posix()
+            except ValueError:
+                continue
+        return str(path)
+
+    def path_of(self, key: str, root: Optional[Path] = None) -> Path:
+        """The inverse of ``key``."""
+        if key.startswith("<briefdeck>/"):
+            return BUILTIN / key[len("<briefdeck>/"):]
+        p = Path(key)
+        return p if p.is_absolute() else Path(root or self.project or ".") / p
+
+    def build_inputs(self, theme, *, language: Optional[str] = None, template: Optional[Path] = None) -> list[Path]:
+        """Every asset file a build of a document in ``theme`` (and ``language``, on ``template``)
+        reads: theme files, fonts, the chart style, locale files, the deck template."""
+        from .locale import locale_files
+
+        files: set[Path] = set(theme.files) | set(theme.font_files()) | set(theme.chart_inputs())
+        if language:
+            files |= set(locale_files(self, language))
+        tpl = Path(template) if template else theme.default_template()
+        if tpl is not None:
+            files.add(Path(tpl).resolve())
+        return sorted(files)
+
+
+def unique(paths: Iterable[Path]) -> list[Path]:
+    return sorted({Path(p) for p in paths})

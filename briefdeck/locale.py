@@ -1,0 +1,150 @@
+"""A document's language: its words, date patterns and number formats, from locale files.
+
+Labels live in data files, not code (as docutils keeps ``languages/<lang>.py``):
+``briefdeck/builtin/locales/<tag>.yaml``, and a project may add or override one in
+``assets/locales/``. A tag's file extends its language's file, which extends English:
+``en-US`` = en.yaml + en-US.yaml; ``fr-CA`` = en.yaml + fr.yaml (+ fr-CA.yaml if any). So a
+new language needs only the words it translates, and a region only what differs (en-US
+writes "April 25, 2018" where en-GB and en-CA write "25 April 2018").
+
+Pure Python (babel, pyyaml): the loader, both renderers and the charts' alt text use it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from .errors import ThemeError
+
+_DECIMAL_DIGITS = 400  # babel rounds through decimal.Decimal, whose default 28 digits fail above ~1e25
+
+
+def chain(tag: str) -> list[str]:
+    """Locale file names from general to specific: 'fr-CA' -> ['en', 'fr', 'fr-CA']."""
+    tag = tag.replace("_", "-")
+    lang = tag.split("-")[0].lower()
+    out = ["en"]
+    if lang != "en":
+        out.append(lang)
+    if tag.lower() != lang:
+        out.append(tag)
+    return out
+
+
+def locale_files(assets, tag: str) -> list[Path]:
+    return [p for p in (assets.find(f"locales/{name}.yaml") for name in chain(tag)) if p is not None]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@lru_cache(maxsize=32)
+def _read(path: Path, stamp: tuple) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ThemeError(f"{path}: cannot read the locale file: {exc} — fix the YAML") from None
+    if not isinstance(data, dict):
+        raise ThemeError(f"{path}: a locale file must be a mapping of sections (dates, roles, shared, brief, deck, alt)")
+    return data
+
+
+@dataclass(frozen=True)
+class Locale:
+    """The words and formats of one language tag (BCP 47, e.g. "en-CA")."""
+
+    tag: str
+    data: dict = field(repr=False)
+    files: tuple[Path, ...] = ()
+
+    # -- words -------------------------------------------------------------------------
+    def text(self, dotted: str, **fields: Any) -> str:
+        """The phrase at ``section.key`` with ``{fields}`` filled in."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ThemeError(f"locale {self.tag} has no phrase '{dotted}' — add it to briefdeck/builtin/locales/en.yaml "
+                                 f"(or assets/locales/{self.tag.split('-')[0]}.yaml)")
+            node = node[part]
+        return str(node).format(**fields) if fields else str(node)
+
+    def section(self, name: str) -> dict:
+        return dict(self.data.get(name, {}))
+
+    def role(self, role: str, plural: bool = False) -> str:
+        names = self.data.get("roles", {}).get(role)
+        if not names:
+            return role.replace("_", " ").capitalize()
+        return str(names[1] if plural and len(names) > 1 else names[0])
+
+    # -- dates and numbers -------------------------------------------------------------
+    @property
+    def babel(self):
+        return babel_locale(self.tag)
+
+    def pattern(self, style: str) -> str:
+        return str(self.data.get("dates", {}).get(style, style))
+
+    def date(self, d: _dt.date, style: str = "day") -> str:
+        """``d`` in a named style of the locale's ``dates`` (day, day_short, month, month_short)."""
+        return format_date(d, self.pattern(style), self.tag, self.data.get("dates", {}).get("first_of_month") or "")
+
+    def number(self, v: Any) -> str:
+        return format_number(v, self.tag)
+
+    def percent(self, v: float) -> str:
+        from babel.numbers import format_percent
+
+        with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
+            return format_percent(v, locale=self.babel)
+
+    def date_patterns(self) -> tuple[tuple[str, str], ...]:
+        """The date patterns as sorted pairs (carried by chart specs, so charts need no files)."""
+        return tuple(sorted((str(k), str(v)) for k, v in self.data.get("dates", {}).items()))
+
+
+@lru_cache(maxsize=64)
+def babel_locale(tag: str):
+    from babel import Locale as BabelLocale
+
+    return BabelLocale.parse(tag.replace("-", "_"))
+
+
+def format_date(d: _dt.date, pattern: str, tag: str, first_of_month: str = "") -> str:
+    from babel.dates import format_date as _fmt
+
+    text = _fmt(d, pattern, locale=babel_locale(tag))
+    if first_of_month and d.day == 1 and pattern.startswith("d ") and text.startswith("1 "):
+        text = first_of_month + text[1:]  # French: "1er juillet"
+    return text
+
+
+def format_number(v: Any, tag: str) -> str:
+    from babel.numbers import format_decimal
+
+    if isinstance(v, float) and v.is_integer():
+        v = int(v) if abs(v) < 2**53 else decimal.Decimal(repr(v))  # 1e+30 -> "1,000,...", not its binary expansion
+    with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
+        return format_decimal(v, locale=babel_locale(tag))
+
+
+def load_locale(assets, tag: str) -> Locale:
+    """The merged locale of ``tag`` from the built-in and project locale files."""
+    files = locale_files(assets, tag)
+    if not files:
+        raise ThemeError("no locale files found (briefdeck/builtin/locales/en.yaml is missing) — reinstall briefdeck")
+    data: dict = {}
+    for f in files:
+        st = f.stat()
+        data = _merge(data, _read(f, (st.st_mtime_ns, st.st_size)))
+    return Locale(tag, data, tuple(files))
