@@ -2,9 +2,11 @@
 
 Per source: fingerprint the inputs (cheap: hashes only, no heavy imports); if the build
 record beside the outputs matches and the outputs are intact, nothing is written. Otherwise
-load and validate the source, render every requested format to temporary files, and publish
-them together; the manifest is written last. The renderers are imported only when needed,
-so checks and no-op rebuilds never pay for reportlab, python-pptx or matplotlib.
+load and validate the source, present it (the words both outputs share), let every requested
+renderer prepare, draw every chart of every format in one batch, render each format to a
+temporary file, and publish them together; the manifest is written last. Renderers are
+imported only when needed, so checks and no-op rebuilds never pay for reportlab, python-pptx
+or matplotlib.
 """
 from __future__ import annotations
 
@@ -16,22 +18,14 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import __version__
 from .assets import Assets
-from .errors import BriefdeckError, RenderError, SourceError, UsageError
-from .publish import (
-    STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json,
-)
+from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
+from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
+from .render import RENDERERS
 
-@dataclass(frozen=True)
-class Renderer:
-    suffix: str
-    module: str  # imported only when that format is built
-
-
-RENDERERS = {"pdf": Renderer(".pdf", "briefdeck.render.pdf"), "pptx": Renderer(".pptx", "briefdeck.render.pptx")}
 _LIBS = ("reportlab", "python-pptx", "matplotlib", "PyYAML", "svglib", "markdown-it-py", "babel", "pydantic")
 
 
@@ -39,35 +33,36 @@ _LIBS = ("reportlab", "python-pptx", "matplotlib", "PyYAML", "svglib", "markdown
 class Options:
     formats: tuple[str, ...] = ("pdf", "pptx")
     out_dir: Path = Path("output")
-    paper: Optional[str] = None
-    template: Optional[Path] = None
-    slides: Optional[str] = None
+    settings: tuple[tuple[str, Any], ...] = ()  # renderer options by name (paper, template, slides...)
     force: bool = False
     strict: bool = False
     check_only: bool = False
     jobs: int = 1
     wait: float = 0.0
 
+    def setting(self, name: str) -> Any:
+        return dict(self.settings).get(name)
+
 
 @dataclass
 class Artefact:
     path: Path
     format: str
-    status: str  # "built" | "up-to-date"
+    status: str  # "built" | "up-to-date" (reported as events; never written into the manifest)
     size: int = 0
     sha256: str = ""
-    count: int = 0  # pages or slides
+    count: int = 0  # in the renderer's unit (pages, slides)
 
-    def as_json(self, root: Path) -> dict:
-        unit = "pages" if self.format == "pdf" else "slides"
-        return {"path": self.path.name, "format": self.format, "status": self.status, "size": self.size, "sha256": self.sha256, unit: self.count}
+    def as_json(self) -> dict:
+        r = RENDERERS[self.format]
+        return {"path": self.path.name, "format": self.format, "size": self.size, "sha256": self.sha256, r.unit: self.count}
 
 
 @dataclass
 class SourceResult:
     source: Path
     artefacts: list[Artefact] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     error: Optional[BriefdeckError] = None
     inputs: dict = field(default_factory=dict)
 
@@ -89,7 +84,7 @@ def _versions() -> dict:
     return out
 
 
-def _fingerprint(keys: list[str], assets, root: Path) -> dict:
+def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:
     """Key (project-relative path, or "<briefdeck>/..." for a built-in) -> sha256 of each input."""
     out = {}
     for k in keys:
@@ -99,16 +94,14 @@ def _fingerprint(keys: list[str], assets, root: Path) -> dict:
 
 
 def _options_key(opts: Options, fmt: str) -> dict:
-    return {"format": fmt, "paper": opts.paper, "template": str(opts.template) if opts.template else None,
-            "slides": opts.slides, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+    own = {o.name: (str(v) if isinstance(v := opts.setting(o.name), Path) else v) for o in RENDERERS[fmt].options}
+    return {"format": fmt, **own, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
 
 
 def _up_to_date(src: Path, opts: Options) -> Optional[list[Artefact]]:
     """The artefacts, if the build record shows nothing changed and the outputs are intact."""
     rec = read_record(opts.out_dir, src.stem)
-    if not rec or opts.force:
-        return None
-    if rec.get("versions") != _versions():
+    if not rec or opts.force or rec.get("versions") != _versions():
         return None
     assets = Assets.for_source(src)
     root = assets.project
@@ -141,23 +134,6 @@ def _epoch_date(doc):
     return dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, updated=day))
 
 
-def _renderer(fmt: str):
-    """The renderer module of a format: it has prepare(doc, *, theme, ...) and render(...)."""
-    import importlib
-
-    if fmt not in RENDERERS:
-        raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(RENDERERS)}")
-    return importlib.import_module(RENDERERS[fmt].module)
-
-
-def _renderer_options(fmt: str, doc, opts: Options) -> dict:
-    """The options each renderer takes, from the command line or the source."""
-    if fmt == "pdf":
-        return {"paper": opts.paper}
-    template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
-    return {"template": template, "slides": opts.slides}
-
-
 def check(sources: list[Path]) -> list[SourceResult]:
     """Validate sources without writing anything."""
     from .load import load_document
@@ -166,16 +142,20 @@ def check(sources: list[Path]) -> list[SourceResult]:
     for src in sources:
         res = SourceResult(src)
         try:
-            doc = load_document(src)
-            res.warnings.extend(doc.warnings)
+            res.warnings.extend(load_document(src).warnings)
         except BriefdeckError as exc:
             res.error = exc
         results.append(res)
     return results
 
 
-def _render(fmt: str, doc, out: Path, theme, charts, prepared) -> dict:
-    return _renderer(fmt).render(doc, out, theme=theme, charts=charts, prepared=prepared)
+def _render(fmt: str, prepared, out: Path, charts):
+    return prepared.render(out, charts)
+
+
+def strict_failure(warnings: list[Problem]) -> SourceError:
+    """--strict: every warning becomes an error at its own place."""
+    return SourceError([dataclasses.replace(w, severity="error", message=f"--strict: {w.message}") for w in warnings])
 
 
 def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
@@ -188,42 +168,46 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         return res
     from .charts import ChartService
     from .load import load_document
+    from .locale import load_locale
+    from .present import view_of
     from .theme import load_theme
 
     assets = Assets.for_source(src)
     doc = _epoch_date(load_document(src))
     res.warnings.extend(doc.warnings)
     if opts.strict and doc.warnings:
-        raise _strict_failure(doc.warnings)
+        raise strict_failure(list(doc.warnings))
     theme = load_theme(doc.meta.theme, assets)
-    charts = ChartService(theme, cache_dir=None if opts.force else opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs)
-    pending: list[tuple[Path, Path]] = []
-    counts = {}
-    prepared = {fmt: _renderer(fmt).prepare(doc, theme=theme, **_renderer_options(fmt, doc, opts)) for fmt in opts.formats}
+    view = view_of(doc, load_locale(assets, doc.meta.language), theme)
+    charts = ChartService(theme, cache_dir=opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs, refresh=opts.force)
+    prepared = {fmt: RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings)) for fmt in opts.formats}
     # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
     charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
+    pending: list[tuple[Path, Path]] = []
+    counts = {}
+    own_warnings: list[Problem] = []
     try:
         for fmt in opts.formats:
             final = opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}"
             tmp = temp_path(final)
             pending.append((tmp, final))
             try:
-                info = _render(fmt, doc, tmp, theme, charts, prepared[fmt])
+                result = _render(fmt, prepared[fmt], tmp, charts)
             except OSError as exc:
                 raise RenderError(f"{final}: cannot write the {fmt.upper()} ({exc.strerror}) — check free space and permissions; the previous output is kept") from None
-            counts[fmt] = info.get("pages") or info.get("slides") or 0
-            for w in info.get("warnings", ()):
-                res.warnings.append(f"{final}: warning: {w}")
-        if opts.strict and len(res.warnings) > len(doc.warnings):
-            raise _strict_failure(res.warnings[len(doc.warnings):])
+            counts[fmt] = result.count
+            own_warnings.extend(result.warnings)
+        res.warnings.extend(own_warnings)
+        if opts.strict and own_warnings:
+            raise strict_failure(own_warnings)
         commit(pending)  # both outputs of a source appear together, or neither
     finally:
         for tmp, _ in pending:
             if tmp.exists():
                 tmp.unlink()
     root = assets.project
-    template = opts.template or (Path(doc.meta.template) if doc.meta.template else None)
-    files = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language, template=template)
+    extra = [p for fmt in opts.formats for p in prepared[fmt].inputs()]
+    files = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language, extra=extra)
     keys = list(dict.fromkeys(assets.key(p, root) for p in files))
     record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}
     old = read_record(opts.out_dir, src.stem) or {}
@@ -236,16 +220,6 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     write_json(record_path(opts.out_dir, src.stem), record)
     res.inputs = record["inputs"]
     return res
-
-
-def _strict_failure(warnings: list[str]) -> SourceError:
-    from .errors import Problem
-
-    probs = []
-    for w in warnings:
-        head = w.split("\n", 1)[0]
-        probs.append(Problem(head.split(": ")[0], 0, 0, "--strict: " + head.split(": ", 1)[-1], "strict"))
-    return SourceError(probs)
 
 
 def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
@@ -281,18 +255,12 @@ def _build_in_worker(src: Path, opts: Options) -> tuple[SourceResult, list]:
 
 
 def _build_parallel(sources: list[Path], opts: Options, log: Log) -> list[SourceResult]:
-    """Independent sources on separate cores; one failing does not stop the others.
+    """Independent sources on separate cores; one failing does not stop the others."""
+    from .workers import pool
 
-    Workers are forked (explicitly: Python 3.14 changes the default start method) so
-    they share the parent's imports; each renders its charts in-process.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     results: list[SourceResult] = []
-    with ProcessPoolExecutor(max_workers=min(opts.jobs, len(sources)), mp_context=multiprocessing.get_context(method)) as pool:
-        for res, events in pool.map(_build_in_worker, sources, [opts] * len(sources)):
+    with pool(min(opts.jobs, len(sources))) as executor:
+        for res, events in executor.map(_build_in_worker, sources, [opts] * len(sources)):
             for event, data in events:
                 log(event, data)
             results.append(res)
@@ -300,7 +268,10 @@ def _build_parallel(sources: list[Path], opts: Options, log: Log) -> list[Source
 
 
 def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
-    """The manifest lists every artefact of the folder; written last, as the commit marker."""
+    """The manifest lists every artefact of the folder; written last, as the commit marker.
+
+    It holds only what identifies the outputs (paths relative to each source's project, sizes,
+    hashes, counts, inputs): a run that changed nothing leaves it byte for byte as it was."""
     path = out_dir / "manifest.json"
     arts = dict((_read_json(path) or {}).get("artefacts", {}))
     for r in results:
@@ -308,8 +279,8 @@ def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
             continue
         rec = read_record(out_dir, r.source.stem) or {}
         for a in r.artefacts:
-            entry = a.as_json(out_dir)
-            entry["source"] = str(r.source)
+            entry = a.as_json()
+            entry["source"] = rec.get("source", r.source.name)
             entry["inputs"] = rec.get("inputs", {})
             arts[a.path.name] = entry
     manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
@@ -323,4 +294,3 @@ def _read_json(path: Path) -> Optional[dict]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-

@@ -97,7 +97,7 @@ class Assets:
         """A machine-independent name for a file a build read (build records, the manifest):
         relative to ``root`` (the project) when inside it, "<briefdeck>/..." for built-ins."""
         path = Path(path)
-        for base, prefix in ((root or self.project, ""), (BUILTIN, "<briefdeck>/")):
+        for base, prefix in ((BUILTIN, "<briefdeck>/"), (root or self.project, "")):
             if base is None:
                 continue
             try:
@@ -113,19 +113,14 @@ class Assets:
         p = Path(key)
         return p if p.is_absolute() else Path(root or self.project or ".") / p
 
-    def build_inputs(self, theme, *, language: Optional[str] = None, template: Optional[Path] = None) -> list[Path]:
-        """Every asset file a build of a document in ``theme`` (and ``language``, on ``template``)
-        reads: theme files, fonts, the chart style, locale files, the deck template."""
+    def build_inputs(self, theme, *, language: Optional[str] = None, extra: Iterable[Path] = ()) -> list[Path]:
+        """Every asset file a build of a document in ``theme`` and ``language`` reads: theme
+        files, fonts, the chart style, locale files, plus ``extra`` (what a renderer read
+        besides, e.g. the deck template)."""
         from .locale import locale_files
 
         files: set[Path] = set(theme.files) | set(theme.font_files()) | set(theme.chart_inputs())
         if language:
             files |= set(locale_files(self, language))
-        tpl = Path(template) if template else theme.default_template()
-        if tpl is not None:
-            files.add(Path(tpl).resolve())
+        files |= {Path(p).resolve() for p in extra}
         return sorted(files)
-
-
-def unique(paths: Iterable[Path]) -> list[Path]:
-    return sorted({Path(p) for p in paths})

@@ -14,6 +14,7 @@ from typing import Optional
 
 from . import __version__
 from .errors import BriefdeckError, SourceError, UsageError
+from .render import RENDERERS
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -27,10 +28,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="briefdeck", description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.")
     p.add_argument("sources", nargs="*", type=Path, help="source files (default: every source/*.yaml)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: output/)")
-    p.add_argument("--format", action="append", choices=["pdf", "pptx"], help="build only this format (repeatable; default: both)")
-    p.add_argument("--paper", choices=["a4", "letter"], help="paper size of the brief (overrides the source)")
-    p.add_argument("--template", type=Path, help="deck template .pptx whose layouts, colours and fonts the deck uses")
-    p.add_argument("--slides", help="build a subset deck: slide numbers of the full deck ('1-3,7') or a section id")
+    p.add_argument("--format", action="append", choices=list(RENDERERS),
+                   help=f"build only this format (repeatable; default: all: {', '.join(f'{r.name} = {r.title}' for r in RENDERERS.values())})")
+    for r in RENDERERS.values():  # each renderer's own options, from the registry
+        for o in r.options:
+            p.add_argument(f"--{o.name}", choices=list(o.choices) if o.choices else None, type=Path if o.path else str,
+                           metavar=o.metavar, help=f"{r.name}: {o.help}")
     p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
     p.add_argument("--check-template", type=Path, metavar="FILE", help="report which slide roles a .pptx template can serve, then exit")
     p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
@@ -70,18 +73,24 @@ class _Reporter:
         elif event == "changed":
             print(f"changed: {', '.join(Path(f).name for f in data['files'])}; rebuilding", file=sys.stderr)
 
+    def located(self, p) -> None:
+        """One located problem (an error, or a warning): a line of text, or a JSON event."""
+        if self.fmt == "json":
+            self.emit(p.severity, {"code": p.code, "file": p.file, "line": p.line, "col": p.col, "message": p.message}, always=True)
+        else:
+            print(p.format(), file=sys.stderr)
+
     def problem(self, exc: BriefdeckError) -> None:
         if isinstance(exc, SourceError):
             for p in exc.problems:
-                if self.fmt == "json":
-                    self.emit("error", {"file": p.file, "line": p.line, "col": p.col, "code": p.code, "message": p.message}, always=True)
-                else:
-                    print(p.format(), file=sys.stderr)
+                self.located(p)
             n = len(exc.problems)
             if self.fmt == "text" and n > 1:
                 print(f"{n} problems; nothing was written — fix them and build again", file=sys.stderr)
+        elif self.fmt == "json":
+            self.emit("error", {"code": exc.code, "file": exc.file, "line": 0, "col": 0, "message": str(exc)}, always=True)
         else:
-            self.emit("error", {"message": f"error: {exc}"}, always=True)
+            print(f"error: {exc}", file=sys.stderr)
 
 
 def _default_sources() -> list[Path]:
@@ -135,10 +144,10 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs needs a number of at least 1")
     sources = args.sources or _default_sources()
+    settings = tuple((o.name, getattr(args, o.name)) for r in RENDERERS.values() for o in r.options)
     opts = api.Options(
-        formats=tuple(dict.fromkeys(args.format or ["pdf", "pptx"])), out_dir=args.out or Path("output"), paper=args.paper,
-        template=args.template, slides=args.slides, force=args.force, strict=args.strict, check_only=args.check,
-        jobs=args.jobs, wait=args.wait,
+        formats=tuple(dict.fromkeys(args.format or list(RENDERERS))), out_dir=args.out or Path("output"), settings=settings,
+        force=args.force, strict=args.strict, check_only=args.check, jobs=args.jobs, wait=args.wait,
     )
     if args.watch:
         from .watch import watch
@@ -163,7 +172,7 @@ def _report(results, rep: _Reporter, args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for r in results:
         for w in r.warnings:
-            rep.emit("warning", {"message": w, "source": str(r.source)}, always=True)
+            rep.located(w)
         if r.error is not None:
             rep.problem(r.error)
             worst = max(worst, r.error.exit_code if r.error.exit_code != EXIT_LOCKED else EXIT_FAILED)

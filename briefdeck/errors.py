@@ -36,6 +36,8 @@ class BriefdeckError(Exception):
     """Base of every error briefdeck reports to a user (never with a traceback)."""
 
     exit_code = 1
+    code = "error"  # short rule name, as a Problem has (JSON logs carry it)
+    file = ""  # the file the error is about, when there is one
 
 
 class SourceError(BriefdeckError):
@@ -53,19 +55,33 @@ class SourceError(BriefdeckError):
 
 class UsageError(BriefdeckError):
     exit_code = 2
+    code = "usage"
 
 
 class ThemeError(BriefdeckError):
     exit_code = 2
+    code = "theme"
 
 
 class TemplateError(BriefdeckError):
     exit_code = 2
+    code = "template"
 
 
 class RenderError(BriefdeckError):
     exit_code = 1
+    code = "render"
 
 
 class LockedError(BriefdeckError):
+    """Another run holds the output folder's lock."""
+
     exit_code = 3
+    code = "output.locked"
+
+    def __init__(self, message: str, folder: str = ""):
+        super().__init__(message)
+        self.file = folder
+
+    def __reduce__(self):
+        return (LockedError, (str(self), self.file))

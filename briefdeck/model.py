@@ -84,15 +84,29 @@ class Event:
     loc: Loc = NOWHERE
 
 
+# A person's part in the event. Hosts lead the event (chair it, moderate it, ask the questions);
+# everyone else contributes the words the brief records, and is its author.
+ROLES: dict[str, bool] = {  # role -> is a host
+    "speaker": False, "keynote": False, "lecturer": False, "presenter": False, "panellist": False,
+    "witness": False, "respondent": False, "discussant": False,
+    "moderator": True, "chair": True, "host": True, "member": True,
+}
+
+
 @dataclass(frozen=True)
 class Person:
     id: str
     name: str
-    role: str  # "speaker" | "moderator" | "panellist" | "discussant"
+    role: str  # one of ROLES
     titles: tuple[str, ...]
-    affiliation: str
+    affiliations: tuple[str, ...]
     bio: Text
     loc: Loc = NOWHERE
+    role_label: str = ""  # the author's own name for the part ("Ranking Member"), shown instead of the role's
+
+    @property
+    def is_host(self) -> bool:
+        return ROLES.get(self.role, False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,7 @@ class ChartSpec:
     y_label: str = ""
     options: tuple[tuple[str, Any], ...] = ()
     language: str = "en-CA"
+    dates: tuple[tuple[str, str], ...] = ()  # the locale's named date patterns (day, month_short...)
 
     def label(self, column: str) -> str:
         return dict(self.labels).get(column, column.replace("_", " ").capitalize())
@@ -167,10 +182,6 @@ class Figure:
     def anchor(self) -> str:
         return f"fig-{self.id}"
 
-    @property
-    def label(self) -> str:
-        return f"Figure {self.number}"
-
 
 @dataclass(frozen=True)
 class Quote:
@@ -193,7 +204,7 @@ class Section:
     paragraphs: tuple[Text, ...]
     bullets: tuple[Text, ...]
     figures: tuple[Figure, ...]
-    speaker: Optional[Person]
+    speakers: tuple[Person, ...]  # who speaks in this section (panels, hearings)
     slide_title: str  # a short sentence stating the point, for the deck
     loc: Loc = NOWHERE
 
@@ -231,7 +242,7 @@ class Document:
     references: tuple[Reference, ...]
     source_path: str
     loc: Loc = NOWHERE
-    warnings: tuple[str, ...] = field(default=())  # formatted "path:line:col: warning: ..." lines
+    warnings: tuple[Any, ...] = field(default=())  # errors.Problem of severity "warning", located in the source
     inputs: tuple[str, ...] = field(default=())  # every file read to make it (data, maps, template)
 
     @property
@@ -241,7 +252,8 @@ class Document:
 
     @property
     def speakers(self) -> tuple[Person, ...]:
-        return tuple(p for p in self.people if p.role != "moderator")
+        """The contributors: everyone whose part is not to lead the event."""
+        return tuple(p for p in self.people if not p.is_host)
 
     def quotes_for(self, section_id: str) -> tuple[Quote, ...]:
         return tuple(q for q in self.quotes if q.section_id == section_id)

@@ -94,7 +94,7 @@ def output_lock(folder: Path, wait: float = 0.0) -> Iterator[None]:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise LockedError(f"{folder}: another briefdeck run is using this output folder — wait for it, or pass --wait SECONDS") from None
+                    raise LockedError(f"{folder}: another briefdeck run is using this output folder — wait for it, or pass --wait SECONDS", str(folder)) from None
                 time.sleep(0.1)
         yield
     finally:

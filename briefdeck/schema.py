@@ -13,6 +13,8 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .model import ROLES
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 FORMAT_VERSION = 1
 
@@ -42,32 +44,36 @@ class EventSrc(Strict):
     organiser: str = Field(..., min_length=1, description="Who held the event; appears in the title band, footer and colophon.")
     date: _dt.date = Field(..., description="Date of the event, as YYYY-MM-DD; printed in the document's language ('25 April 2018').")
     place: str = Field(..., min_length=1, description="Where it was held, e.g. 'Ottawa'.")
-    url: Optional[str] = Field(None, description="The event's web page, written as a link.")
+    url: Optional[str] = Field(None, description="The event's web page, written as a link (http, https or mailto).")
+
+
+Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 
 
 class PersonSrc(Strict):
     id: str = Field(..., pattern=ID_PATTERN, description="Short identifier used by sections and quotes to name this person.")
     name: str = Field(..., min_length=1, description="Full name.")
-    role: Literal["speaker", "panellist", "moderator", "discussant"] = Field("speaker", description="Part in the event.")
+    role: Role = Field("speaker", description="Part in the event. Contributors: speaker, keynote, lecturer, presenter, panellist, witness, respondent, discussant. Those who lead it: moderator, chair, host, member (of a committee). Hosts are not counted as authors of the brief.")
+    role_label: Optional[str] = Field(None, min_length=1, description="Your own name for the part, printed instead of the role's ('Ranking Member', 'Chairman', 'Keynote speaker').")
     titles: list[str] = Field(default_factory=list, description="Positions held, one per line, e.g. 'Human rights and peacebuilding policy expert'.")
-    affiliation: Optional[str] = Field(None, description="Organisation(s) the person belongs to.")
-    bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker'.")
+    affiliation: Optional[Union[str, list[str]]] = Field(None, description="Organisation the person belongs to, or a list of them.")
+    bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker' in the brief and the deck.")
 
 
 class SectionSrc(Strict):
     id: str = Field(..., pattern=ID_PATTERN, description="Identifier, used in `--slides ID` and by quotes.")
     title: str = Field(..., min_length=1, description="Heading in the brief.")
     slide_title: Optional[str] = Field(None, description="The point of the section as a short sentence, used as the slide title; defaults to `title`.")
-    speaker: Optional[str] = Field(None, description="Id of the person speaking in this section (panels with several speakers).")
+    speaker: Optional[Union[str, list[str]]] = Field(None, description="Id of the person speaking in this section, or a list of ids when several speak (panels, hearings).")
     paragraphs: list[str] = Field(..., min_length=1, description="The full text, one string per paragraph (inline markup allowed). All of it goes into the brief and into the slide notes.")
     bullets: list[str] = Field(default_factory=list, description="Short lines for the slides (at most about twelve words each). Derived from the paragraphs when absent.")
     figures: list[str] = Field(default_factory=list, description="Ids of figures shown after this section.")
 
 
 class QuoteSrc(Strict):
-    text: str = Field(..., min_length=1, description="The words quoted, verbatim from the talk.")
+    text: str = Field(..., min_length=1, description="The words quoted, verbatim from the section's paragraphs (line breaks, quote marks and dashes may differ). Checked.")
     speaker: Optional[str] = Field(None, description="Id of the person quoted.")
-    section: Optional[str] = Field(None, description="Id of the section the quote belongs to (placement in the brief and deck).")
+    section: Optional[str] = Field(None, description="Id of the section whose paragraphs hold the quote (placement in the brief and deck); found by searching every section when absent.")
 
 
 class RecommendationSrc(Strict):

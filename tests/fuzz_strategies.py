@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import yaml
 from hypothesis import strategies as st
 
+from briefdeck.model import ROLES
+
 # ---- text ------------------------------------------------------------------------------
 
 WORDS = ["peace", "mission", "Mali", "données", "Ottawa", "budget", "troops", "Sahel", "le", "of", "2018", "UN", "a", "km"]
@@ -105,8 +107,9 @@ def figure(draw, fid: str) -> dict:
     names = draw(st.lists(st.one_of(st.sampled_from(COLUMN_NAMES), short_text), min_size=4, max_size=4, unique=True))
     x, series = names[0], names[1: 1 + draw(st.integers(1, 3))]
     negative = kind != "area"
-    if kind == "big_number":
+    if kind == "big_number":  # one value: its kind takes one series
         n = 1
+        series = series[:1]
     else:
         n = draw(st.integers(1, 12))
     data: dict = {}
@@ -192,9 +195,10 @@ def valid_sources(draw, max_figures: int = 3) -> dict:
     for pid in people_ids:
         p: dict = {"id": pid, "name": draw(short_text)}
         if draw(st.booleans()):  # role has a default but may not be null
-            p["role"] = draw(st.sampled_from(["speaker", "panellist", "moderator", "discussant"]))
+            p["role"] = draw(st.sampled_from(sorted(ROLES)))
+        _put(p, "role_label", draw(optional(short_text)))
         _put(p, "titles", draw(optional(st.lists(short_text, max_size=3), empty=[])))
-        _put(p, "affiliation", draw(optional(short_text, empty="")))
+        _put(p, "affiliation", draw(optional(st.one_of(short_text, st.lists(short_text, min_size=1, max_size=3)), empty="")))
         _put(p, "bio", draw(optional(text(), empty="")))
         people.append(p)
     src["people"] = people
@@ -209,7 +213,8 @@ def valid_sources(draw, max_figures: int = 3) -> dict:
     for sid in section_ids:
         sec: dict = {"id": sid, "title": draw(short_text), "paragraphs": draw(st.lists(text(max_pieces=20), min_size=1, max_size=4))}
         _put(sec, "slide_title", draw(optional(short_text)))
-        _put(sec, "speaker", draw(optional(st.sampled_from(people_ids))))
+        _put(sec, "speaker", draw(optional(st.one_of(st.sampled_from(people_ids),
+                                                      st.lists(st.sampled_from(people_ids), min_size=1, max_size=3, unique=True)))))
         _put(sec, "bullets", draw(optional(st.lists(short_text, max_size=5), empty=[])))
         placed = [f for f in fig_ids if placement[f] == sid]
         if placed or draw(st.booleans()):
@@ -225,6 +230,9 @@ def valid_sources(draw, max_figures: int = 3) -> dict:
             q: dict = {"text": draw(text())}
             _put(q, "speaker", draw(optional(st.sampled_from(people_ids))))
             _put(q, "section", draw(optional(st.sampled_from(section_ids))))
+            # a quote is verbatim: its words stand in a paragraph of its section (or of some section)
+            home = sections[section_ids.index(q["section"])] if q.get("section") else draw(st.sampled_from(sections))
+            home["paragraphs"][-1] += " " + q["text"]
             quotes.append(q)
         src["quotes"] = quotes
     if draw(st.booleans()):

@@ -368,7 +368,7 @@ def test_alt_text_names_the_chart_and_its_highest_value():
 def test_a_custom_kind_is_a_registered_function(service):
     from briefdeck.charts import KINDS, describe, register_kind
 
-    @register_kind("test_dots", describe=lambda spec: f"Dot plot of {len(spec.table.rows)} missions.")
+    @register_kind("test_dots", describe=lambda spec, say: f"Dot plot of {len(spec.table.rows)} missions.")
     def dots(ax, spec, style):
         xs = spec.table.column(spec.series[0])
         ax.plot(xs, range(len(xs)), "o", color=style.series_colour(0))
@@ -419,7 +419,7 @@ def drawn(theme, spec: ChartSpec, target: str, w: float, h: float):
     from briefdeck.charts.mpl import build, rc_for
     from briefdeck.charts.style import chart_style
 
-    style = chart_style(theme, target).for_language(spec.language)
+    style = chart_style(theme, target).for_spec(spec)
     with rc_context(rc_for(style)):
         fig = build(KINDS[spec.kind], spec, style, w, h)
         fig.savefig(io.BytesIO(), format="svg")

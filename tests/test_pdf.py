@@ -183,18 +183,18 @@ def test_captions_are_numbered_in_order_and_each_has_a_source_line(a4, default_d
     text = " ".join(pdftotext(a4[0]).split())
     figures = default_doc.figures
     assert figures
-    starts = [text.find(f"{f.label} — {f.caption.plain}"[:60]) for f in figures]
-    assert all(i >= 0 for i in starts), [f.label for f, i in zip(figures, starts) if i < 0]
+    starts = [text.find(f"Figure {f.number} — {f.caption.plain}"[:60]) for f in figures]
+    assert all(i >= 0 for i in starts), [f.number for f, i in zip(figures, starts) if i < 0]
     assert starts == sorted(starts), "figures out of order"
     # under every caption, in the same column, the next caption or source line is a source line
     pages = words(a4[0])
     for f in figures:
         found = [(p, x, y) for p, ws in enumerate(pages) for i, (x, y, w) in enumerate(ws)
                  if w == "Figure" and i + 2 < len(ws) and ws[i + 1][2] == str(f.number) and ws[i + 2][2] == "—"]
-        assert len(found) == 1, f.label
+        assert len(found) == 1, f.number
         p, x, y = found[0]
         below = sorted((yy, w) for xx, yy, w in pages[p] if abs(xx - x) < 2 and yy > y + 1 and w in ("Source:", "Figure"))
-        assert below and below[0][1] == "Source:", f"{f.label} has no source line under it"
+        assert below and below[0][1] == "Source:", f"Figure {f.number} has no source line under it"
 
 
 def test_source_lines_name_the_source_and_its_date(a4, default_doc):
@@ -202,7 +202,7 @@ def test_source_lines_name_the_source_and_its_date(a4, default_doc):
     for f in default_doc.figures:
         pv = f.provenance
         line = f"Source: {pv.source}" + (f" (as of {pv.as_of_text})" if pv.as_of_text else "")
-        assert squeeze(line) in text, f.label
+        assert squeeze(line) in text, f.number
 
 
 def test_every_figure_note_and_alt_text_is_in_the_pdf(a4, default_doc):
@@ -297,7 +297,7 @@ def test_outline_lists_every_section_and_figure_under_its_section(a4, default_do
             if d == 0:
                 break
             children.append(t)
-        assert children == [f"{f.label} — {f.caption.plain}" for f in s.figures]
+        assert children == [f"Figure {f.number} — {f.caption.plain}" for f in s.figures]
     assert "Key messages" in top and "Recommendations" in top and "References" in top
 
 
@@ -431,11 +431,12 @@ def test_a_side_column_big_number_is_set_flush_left_unless_the_author_says(defau
     from briefdeck.render.pdf.layout import geometry
     from briefdeck.render.pdf.story import Context, chart_request, placement
     from briefdeck.render.pdf.styles import Styles
+    from briefdeck.present import default_view
     from briefdeck.theme import load_theme
 
     theme = load_theme("default")
     geo = geometry(theme, "a4")
-    ctx = Context(default_doc, Styles(theme, load_fonts(theme), "en-CA"), geo, SideColumn(geo, 10), {})
+    ctx = Context(default_doc, default_view(default_doc, theme), Styles(theme, load_fonts(theme), "en-CA"), geo, SideColumn(geo, 10), {})
     big = next(f for f in default_doc.figures if f.chart.kind == "big_number")
     assert placement(ctx, big) == "side"
     assert chart_request(ctx, big).chart.option("align") == "left"

@@ -40,6 +40,16 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
         return babel.numbers.format_decimal(value, locale=loc)
 
 
+# Named date styles and their patterns when a spec carries none (the locale files set them).
+DEFAULT_DATES = {"day": "d MMMM y", "day_short": "d MMM", "month": "MMMM y", "month_short": "MMM y"}
+
+
+def pattern(spec_or_dates, style: str) -> str:
+    """The CLDR pattern of a named date style ("day", "month_short"...) for a chart spec."""
+    dates = dict(getattr(spec_or_dates, "dates", spec_or_dates) or ())
+    return str(dates.get(style) or DEFAULT_DATES.get(style, style))
+
+
 def date(value: _dt.date, language: str, pattern: str = "d MMM y") -> str:
     return babel.dates.format_date(value, pattern, locale=locale_for(language))
 
@@ -51,7 +61,7 @@ def category(value: Any, language: str) -> str:
     if is_year(value):
         return str(value)
     if isinstance(value, _dt.date):
-        return date(value, language)
+        return date(value, language, DEFAULT_DATES["day"])
     if isinstance(value, (int, float)):
         return number(value, language)
     return str(value)

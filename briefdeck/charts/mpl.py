@@ -146,7 +146,7 @@ def build(kind, spec, style, width_in: float, height_in: float) -> Figure:
 
 def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, bytes | None]:
     """Draw ``spec`` once at its placed size; save SVG (text as text) and the PNG if the target wants one."""
-    style = style.for_language(spec.language)
+    style = style.for_spec(spec)
     with rc_context(rc_for(style)):
         fig = build(kind, spec, style, width_in, height_in)
         svg = io.BytesIO()

@@ -1,25 +1,92 @@
-"""The registry of chart kinds: name -> drawing function (+ optional alt-text function).
+"""Chart kinds describe themselves: how to draw, what data they take, which options, how to say them.
 
-Built-in kinds are registered by dotted reference and imported only when first drawn, so
-that importing :mod:`briefdeck.charts` never imports matplotlib.
+A kind is declared once, in one module, by a ``Kind``: its drawing function (imported only
+when a chart is drawn, so declaring kinds never imports matplotlib), its data contract (what
+``x`` and ``series`` must hold), its options with a description each, its alt-text function,
+whether it is small enough for a side column, and which native PowerPoint chart (if any) can
+show it. The loader validates every figure against its kind's contract with located errors,
+the docs list kinds from these declarations, and the renderers ask the kind instead of
+keeping lists of their own.
+
+A custom kind registered with ``register_kind`` gets all of this too::
+
+    @register_kind("dot_plot", contract=DataContract(x="category", series_min=1, series_max=1),
+                   options=[Option("highlight", "category", "A category drawn in the highlight colour.")],
+                   describe=lambda spec, say: "Dot plot of ...")
+    def dot_plot(ax, spec, style): ...
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any, Callable, Optional, Union
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 DrawFn = Callable[..., None]  # draw(ax, spec, style) -> None
-DescribeFn = Callable[[Any], str]  # describe(spec) -> str
+DescribeFn = Callable[..., str]  # describe(spec, say) -> str; say(key, **fields) gives a phrase of the chart's language
+NativeFn = Callable[[Any], Optional[str]]  # native(spec) -> a NATIVE_TYPES name, or None: no native chart shows it
+
+X_TYPES = ("none", "category", "time", "date")  # none: no x; time: years or dates; date: dates only
+SERIES_TYPES = ("number", "text")
+OPTION_TYPES = ("bool", "text", "number", "choice", "category", "categories", "texts", "geojson")
+NATIVE_TYPES = ("column_clustered", "column_stacked", "bar_clustered", "bar_stacked", "line_markers", "area", "area_stacked")
+
+
+@dataclass(frozen=True)
+class DataContract:
+    """What a kind's figure must give it. Checked by the loader, reported at the source line."""
+
+    x: str = "category"  # one of X_TYPES
+    series_min: int = 1
+    series_max: Optional[int] = None
+    series_type: str = "number"  # one of SERIES_TYPES
+    first_value: bool = False  # the first row of series[0] must hold a value (one big number)
+
+    def __post_init__(self) -> None:
+        if self.x not in X_TYPES or self.series_type not in SERIES_TYPES:
+            raise ValueError(f"DataContract: x must be one of {X_TYPES}, series_type one of {SERIES_TYPES}")
+
+    def describe(self) -> str:
+        x = {"none": "no `x`", "category": "`x`: a category column", "time": "`x`: years or dates",
+             "date": "`x`: a column of dates"}[self.x]
+        n = (f"{self.series_min}" if self.series_max == self.series_min else
+             f"{self.series_min} or more" if self.series_max is None else f"{self.series_min} to {self.series_max}")
+        return f"{x}; `series`: {n} {'numeric' if self.series_type == 'number' else 'text'} column(s)"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting an author may write under a figure's ``options:``."""
+
+    name: str
+    type: str  # one of OPTION_TYPES
+    help: str
+    choices: tuple = ()  # for "choice"
+
+    def __post_init__(self) -> None:
+        if self.type not in OPTION_TYPES:
+            raise ValueError(f"Option {self.name}: type must be one of {OPTION_TYPES}")
+
+
+# Read by the chart service and the alt text for every kind.
+COMMON_OPTIONS = (
+    Option("show_title", "bool", "Draw the figure's `title` above the chart."),
+    Option("series_title", "text", "What the series are, for the alt text ('by incident type')."),
+    Option("group_label", "text", "What the highlighted group is called, for the alt text ('G5 Sahel')."),
+)
 
 
 @dataclass
 class Kind:
     name: str
     _draw: Union[str, DrawFn]  # a callable, or "module:function" resolved on first use
+    contract: DataContract = field(default_factory=DataContract)
+    options: Mapping[str, Option] = field(default_factory=dict)  # None-free: every option is declared
     describe: Optional[DescribeFn] = None
-    builtin: bool = False  # part of briefdeck (lazy reference) rather than registered at run time
-    options: Optional[frozenset] = None  # option names it reads; None: any (a plugin that does not say)
+    native: Optional[NativeFn] = None
+    compact: bool = False  # small enough for a side column (a single number)
+    builtin: bool = False
+    open_options: bool = False  # a plugin registered without declaring options: any option is accepted
+    summary: str = ""  # one line for the docs
 
     @property
     def draw(self) -> DrawFn:
@@ -31,30 +98,57 @@ class Kind:
     def __call__(self, ax, spec, style) -> None:
         self.draw(ax, spec, style)
 
+    def native_type(self, spec) -> Optional[str]:
+        return self.native(spec) if self.native is not None else None
+
 
 KINDS: dict[str, Kind] = {}
-# read by the service and the alt text for every kind
-COMMON_OPTIONS = frozenset({"show_title", "series_title", "group_label"})
+
+
+def _options(options: Optional[Iterable[Option]]) -> dict[str, Option]:
+    return {o.name: o for o in [*COMMON_OPTIONS, *(options or ())]}
+
+
+def declare(name: str, draw: Union[str, DrawFn], *, contract: DataContract, options: Iterable[Option] = (),
+            describe: Optional[DescribeFn] = None, native: Optional[NativeFn] = None, compact: bool = False,
+            summary: str = "", replace: bool = False) -> Kind:
+    """Register a kind (built-in kinds call this from their own module)."""
+    if name in KINDS and not replace:
+        raise ValueError(f"chart kind '{name}' is already registered — pick another name or pass replace=True")
+    kind = Kind(name, draw, contract, _options(options), describe, native, compact, builtin=isinstance(draw, str),
+                summary=summary)
+    KINDS[name] = kind
+    return kind
 
 
 def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: bool = False,
-                  options: Optional[set] = None):
+                  options: Optional[Iterable[Union[Option, str]]] = None, contract: Optional[DataContract] = None,
+                  native: Optional[NativeFn] = None, compact: bool = False, summary: str = ""):
     """Decorator registering ``fn(ax, spec, style)`` as chart kind ``name``.
 
-    ``describe(spec) -> str`` gives the kind's alt text (pure Python). Registering a
-    name twice is an error unless ``replace=True``.
+    ``contract`` says what data it takes (default: a category ``x`` and numeric series);
+    ``options`` the settings it reads (``Option``s; plain names are taken as text options;
+    None accepts any option). ``describe(spec, say)`` gives its alt text.
     """
 
     def decorate(fn: DrawFn) -> DrawFn:
-        _add(name, fn, describe, replace, options)
+        opts = None if options is None else [o if isinstance(o, Option) else Option(str(o), "text", "") for o in options]
+        kind = declare(name, fn, contract=contract or DataContract(), options=opts or (), describe=describe,
+                       native=native, compact=compact, summary=summary, replace=replace)
+        kind.open_options = options is None
         return fn
 
     return decorate
 
 
-def _add(name: str, draw: Union[str, DrawFn], describe: Optional[DescribeFn], replace: bool = False,
-         options: Optional[set] = None) -> None:
-    if name in KINDS and not replace:
-        raise ValueError(f"chart kind '{name}' is already registered — pick another name or pass replace=True")
-    allowed = None if options is None else frozenset(options) | COMMON_OPTIONS
-    KINDS[name] = Kind(name, draw, describe, builtin=isinstance(draw, str), options=allowed)
+class lazy:
+    """A module imported on first attribute use: kind modules declare themselves at import time
+    without importing matplotlib or numpy, which only drawing needs."""
+
+    def __init__(self, name: str):
+        self._name, self._module = name, None
+
+    def __getattr__(self, attr: str):
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)

@@ -5,10 +5,8 @@ import hashlib
 import importlib.metadata
 import json
 import math
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -41,9 +39,10 @@ class ChartService:
     ``stats`` counts what each call did: {"drawn": n, "cached": n}.
     """
 
-    def __init__(self, theme, cache_dir: Path | None = None, jobs: int = 1):
+    def __init__(self, theme, cache_dir: Path | None = None, jobs: int = 1, refresh: bool = False):
         self.theme = theme
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.refresh = refresh  # --force: draw everything anew, and write the cache for the next build
         self.jobs = max(1, int(jobs or 1))
         self.stats = {"drawn": 0, "cached": 0}
         self._styles: dict[str, ChartStyle] = {}
@@ -127,7 +126,7 @@ class ChartService:
     def _read(self, key: str, target: str):
         if key in self._memo:
             return self._memo[key]
-        if self.cache_dir is None:
+        if self.cache_dir is None or self.refresh:
             return None
         svg_p, png_p = self._paths(key)
         wants_png = bool(self.style(target).png_dpi)
@@ -153,21 +152,21 @@ class ChartService:
             os.replace(tmp, path)
 
     def _draw_all(self, jobs: list[tuple]) -> list[tuple[bytes, Optional[bytes]]]:
+        from ..workers import pool, start_method
+
         workers = min(self.jobs, len(jobs))
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         pooled = list(range(len(jobs)))
-        if method != "fork":  # kinds registered at run time exist only in this process
+        if start_method() != "fork":  # kinds registered at run time exist only in this process
             pooled = [i for i, j in enumerate(jobs) if KINDS[j[0].kind].builtin]
         if workers < 2 or len(pooled) < 2:
             return [self._draw_here(*job) for job in jobs]
         from . import mpl  # noqa: F401  (forked workers inherit matplotlib, already imported)
 
         out: list = [None] * len(jobs)
-        args = [(self.theme, *jobs[i]) for i in pooled]
-        ctx = multiprocessing.get_context(method)
+        args = [(self.theme, self._config_digest(), *jobs[i]) for i in pooled]
         chunk = max(1, len(args) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for i, res in zip(pooled, pool.map(_draw_job, args, chunksize=chunk)):
+        with pool(workers) as executor:
+            for i, res in zip(pooled, executor.map(_draw_job, args, chunksize=chunk)):
                 out[i] = res
         for i, job in enumerate(jobs):
             if out[i] is None:
@@ -184,10 +183,10 @@ _WORKER_STYLES: dict = {}
 
 
 def _draw_job(args) -> tuple[bytes, Optional[bytes]]:
-    theme, spec, target, w, h = args
+    theme, digest, spec, target, w, h = args
     from .mpl import draw
 
-    sk = (theme.name, target)
+    sk = (digest, target)  # the theme's content, not its name: two projects may both have "default"
     if sk not in _WORKER_STYLES:
         _WORKER_STYLES[sk] = chart_style(theme, target)
     return draw(KINDS[spec.kind], spec, _WORKER_STYLES[sk], w, h)

@@ -36,6 +36,7 @@ class ChartStyle:
     pad_in: float
     style_file: str
     language: str = "en-CA"
+    dates: tuple = ()  # named date styles -> CLDR patterns, from the chart spec's locale
     min_text: float = 7.0  # no chart text smaller than this (points)
     grey_step: float = 0.15  # neighbouring series differ at least this much in grey
     light_fill: float = 0.8  # fills at least this light in grey get an outline...
@@ -59,14 +60,19 @@ class ChartStyle:
     def number(self, value: Any, decimals: int | None = None) -> str:
         return fmt.number(value, self.language, decimals)
 
-    def date(self, value: _dt.date, pattern: str = "d MMM y") -> str:
-        return fmt.date(value, self.language, pattern)
+    def date(self, value: _dt.date, style: str = "day") -> str:
+        """A date in a named style of the chart's locale: day, day_short, month, month_short."""
+        return fmt.date(value, self.language, fmt.pattern(self.dates, style))
 
     def category(self, value: Any) -> str:
         return fmt.category(value, self.language)
 
-    def for_language(self, language: str) -> "ChartStyle":
-        return self if language == self.language else replace(self, language=language)
+    def for_spec(self, spec) -> "ChartStyle":
+        """This style in the spec's language and date patterns."""
+        dates = tuple(getattr(spec, "dates", ()) or ())
+        if spec.language == self.language and dates == self.dates:
+            return self
+        return replace(self, language=spec.language, dates=dates)
 
     # -- text metrics (draw time: these import matplotlib) ----------------------------
     @property

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 
-from matplotlib.patches import Patch
-
 from ...errors import RenderError
-from . import common as c
+from ..registry import DataContract, Option, declare, lazy
+from .. import alt_text as a
+from .. import format as fmt
 from ..style import grey
+
+c = lazy("briefdeck.charts.kinds.common")
+mpatches = lazy("matplotlib.patches")
 
 
 def draw_bar(ax, spec, style) -> None:
@@ -126,14 +129,16 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         if m == 1:  # the labels carry the values: the axis would repeat them
             c.hide_value_axis(ax, value_axis_name)
     if spec.y_label and not (show_values and m == 1):
-        if horizontal:  # the values run along x: label them there
-            ax.set_xlabel(spec.y_label, loc="right")
+        if horizontal:  # the values run along x: label them there, wrapped to the chart's width
+            avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
+            ax.set_xlabel(c.wrap_label(style, spec.y_label, style.size("axis_label"), avail * 0.8, max_lines=2), loc="right")
         else:
             c.unit_label(ax, style, spec.y_label)
-    if spec.x_label:
-        (ax.set_ylabel if horizontal else ax.set_xlabel)(spec.x_label)
+    if spec.x_label:  # the category axis' name, wrapped like every label so it can never take the plot's room
+        along = (ax.figure.get_figheight() if horizontal else ax.figure.get_figwidth()) * 72 - 2 * style.pad_in * 72
+        (ax.set_ylabel if horizontal else ax.set_xlabel)(c.wrap_label(style, spec.x_label, style.size("axis_label"), along * 0.8, max_lines=2))
     if m > 1:
-        handles = [Patch(color=colours_m[j]) for j in range(m)]
+        handles = [mpatches.Patch(color=colours_m[j]) for j in range(m)]
         names = [spec.label(s) for s in series]
         if stacked and not horizontal and m >= 4:
             # Four or more greys are hard to match by shade alone: list them beside the plot
@@ -151,3 +156,79 @@ def _edge(style, colour: str, default: str | None = "background"):
         k = style.light_fill_edge_shade
         return f"#{int(r * k):02X}{int(g * k):02X}{int(b * k):02X}"
     return style.colour(default) if default else "none"
+
+
+# -- what a bar chart says, and what it takes ------------------------------------------------
+def describe_bar(spec, say) -> str:
+    lang = spec.language
+
+    def n(v):
+        return fmt.number(v, lang)
+
+    cats = list(spec.table.column(spec.x)) if spec.x else []
+    m = len(spec.series)
+    stacked = bool(spec.option("stacked")) and m > 1
+    base = "hbar" if spec.kind == "hbar" else "bar"
+    head = say(base + ("_stacked" if stacked else "_grouped" if m > 1 else ""))
+    time = a.is_time(cats)
+    subject = a.subject(spec)
+    if time:
+        subject = say.with_range(subject, cats, " ")
+    elif spec.x_label or spec.x in dict(spec.labels):  # a raw column name is no phrase
+        by = a.lower_first(spec.x_label or spec.label(spec.x))
+        if by.lower() not in subject.lower():
+            subject = f"{subject} {say('by', what=by)}".strip()
+    if m > 1:
+        subject += " " + say.series_phrase()
+    facts = []
+    if not time and cats:
+        facts.append(say("bars" if m == 1 or stacked else "groups", n=len(cats)))
+    if not cats or not spec.series:
+        return say.sentence(head, subject, facts)
+    cols = [a.nums(spec, s) for s in spec.series]
+    pattern = a.date_style(cats)
+    totals = [sum(0.0 if math.isnan(c[k]) else c[k] for c in cols) for k in range(len(cats))]
+    if m == 1 or stacked:
+        hi, lo = a.argmax(totals), a.argmin(totals)
+        facts.append(say("highest_total" if stacked else "highest", value=n(totals[hi]), at=say.at(cats[hi], pattern)))
+        if len(cats) > 2 and lo != hi:
+            facts.append(say("lowest", value=n(totals[lo]), at=say.at(cats[lo], pattern)))
+    else:
+        j, i = max(((j, a.argmax(c)) for j, c in enumerate(cols)),
+                   key=lambda t: cols[t[0]][t[1]] if not math.isnan(cols[t[0]][t[1]]) else -math.inf)
+        facts.append(say("highest_of", value=n(cols[j][i]), series=spec.label(spec.series[j]), at=say.at(cats[i], pattern)))
+    hl = spec.option("highlight")
+    if hl is not None:
+        for i, cat in enumerate(cats):
+            if not (cat == hl or str(cat) == str(hl)):
+                continue
+            what = fmt.category(cat, lang)
+            if m == 1 or stacked:
+                if totals[i] != max(totals):  # the highest is already said
+                    facts.append(say("highlighted", what=what, value=n(totals[i])))
+            else:  # grouped: each series' value, never their sum (the series may overlap)
+                values = [say("value_of", value=n(cols[j][i]), series=spec.label(s))
+                          for j, s in enumerate(spec.series) if not math.isnan(cols[j][i])]
+                facts.append(say("highlighted", what=what, value=fmt.join(values, lang)))
+    return say.sentence(head, subject, facts)
+
+
+_BAR_OPTIONS = (
+    Option("stacked", "bool", "Stack the series in one bar per category (grouped side by side otherwise)."),
+    Option("highlight", "category", "A category drawn in the highlight colour, the others muted."),
+    Option("sort", "choice", "Order the categories by their total.", choices=("desc", "asc")),
+    Option("value_labels", "bool", "Write each bar's value on it (default: on when there are few bars)."),
+)
+
+
+def _native(horizontal: bool):
+    def native(spec):
+        stacked = bool(spec.option("stacked")) and len(spec.series) > 1
+        return ("bar_" if horizontal else "column_") + ("stacked" if stacked else "clustered")
+    return native
+
+
+declare("bar", "briefdeck.charts.kinds.bar:draw_bar", contract=DataContract(x="category"), options=_BAR_OPTIONS,
+        describe=describe_bar, native=_native(False), summary="Vertical bars: a value (or a stack or group of values) per category or year.")
+declare("hbar", "briefdeck.charts.kinds.bar:draw_hbar", contract=DataContract(x="category"), options=_BAR_OPTIONS,
+        describe=describe_bar, native=_native(True), summary="Horizontal bars: rankings and long category names, first category on top.")

@@ -12,7 +12,10 @@ loses its last lines to '…'. The label wraps to the box width.
 from __future__ import annotations
 
 from ...errors import RenderError
-from . import common as c
+from ..registry import DataContract, Option, declare, lazy
+from .. import format as fmt
+
+c = lazy("briefdeck.charts.kinds.common")
 
 GAP = 0.25  # space between the number's baseline and the label's first line, in number sizes
 LEAD = 1.25  # label line height, in label sizes
@@ -93,3 +96,24 @@ def draw_big_number(ax, spec, style) -> None:
     for i, line in enumerate(lines):
         ax.text(lx, base + size * GAP + lsize * 0.95 + i * lsize * LEAD, line, fontsize=lsize,
                 color=style.colour("text"), va="baseline", ha=ha)
+
+
+# -- what a big number says, and what it takes -------------------------------------------------
+def describe_big_number(spec, say) -> str:
+    lang = spec.language
+    value = spec.table.rows[0][spec.table.columns.index(spec.series[0])] if spec.table.rows and spec.series else None
+    text = fmt.number(value, lang) if isinstance(value, (int, float)) else str(value)
+    unit = spec.option("unit")
+    if unit:
+        text += f" {unit}"
+    label = (spec.option("label") or dict(spec.labels).get(spec.series[0]) or spec.title or spec.label(spec.series[0])) if spec.series else ""
+    return f"{label}{say.table['colon']}{text}." if label else f"{text}."
+
+
+declare("big_number", "briefdeck.charts.kinds.big_number:draw_big_number",
+        contract=DataContract(x="none", series_min=1, series_max=1, first_value=True),
+        options=(Option("label", "text", "Text under the number (default: the series' label, then the title)."),
+                 Option("unit", "text", "Set after the number, smaller ('%', 'km')."),
+                 Option("align", "choice", "Where the number sits in its box.", choices=("center", "left"))),
+        describe=describe_big_number, compact=True,
+        summary="One value, big, with a short label: the first row of the first series.")

@@ -117,7 +117,7 @@ def time_axis(ax, style, xs: Sequence[Any]) -> None:
             ax.set_xlim(ticks[0], last)
         else:
             ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=max_x))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.date(mdates.num2date(v).date(), "MMM y")))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.date(mdates.num2date(v).date(), "month_short")))
             if first == last:  # one point: a fortnight either side, within the calendar
                 lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
                 hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))

@@ -10,7 +10,11 @@ import datetime as _dt
 import math
 
 from ...errors import RenderError
-from . import common as c
+from ..registry import DataContract, Option, declare, lazy
+from .. import alt_text as a
+from .. import format as fmt
+
+c = lazy("briefdeck.charts.kinds.common")
 
 
 def draw_line(ax, spec, style) -> None:
@@ -85,7 +89,8 @@ def _draw(ax, spec, style, area: bool) -> None:
     labels.finish()
     c.unit_label(ax, style, spec.y_label)
     if spec.x_label:
-        ax.set_xlabel(spec.x_label)
+        avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
+        ax.set_xlabel(c.wrap_label(style, spec.x_label, style.size("axis_label"), avail * 0.8, max_lines=2))
 
 
 def _readable(colour: str) -> bool:
@@ -94,3 +99,56 @@ def _readable(colour: str) -> bool:
     lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
     lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     return 1.05 / (lum + 0.05) >= 3.0
+
+
+# -- what a line or area chart says, and what it takes ----------------------------------------
+def describe_line(spec, say) -> str:
+    lang = spec.language
+
+    def n(v):
+        return fmt.number(v, lang)
+
+    xs = list(spec.table.column(spec.x)) if spec.x else []
+    stacked = spec.kind == "area" and bool(spec.option("stacked"))
+    head = say("area_stacked" if stacked else "area" if spec.kind == "area" else "line")
+    subject = say.with_range(a.subject(spec), xs, ", ")
+    m = len(spec.series)
+    if m > 1:
+        subject += " " + say.series_phrase()
+    facts = []
+    pattern = a.date_style(xs)
+    cols = [a.nums(spec, s) for s in spec.series]
+    if xs and cols:
+        if stacked:
+            totals = [sum(0.0 if math.isnan(c[k]) else c[k] for c in cols) for k in range(len(xs))]
+            i = a.argmax(totals)
+            facts.append(say("highest_total", value=n(totals[i]), at=say.at(xs[i], pattern)))
+        else:
+            j, i = max(((j, a.argmax(c)) for j, c in enumerate(cols)), key=lambda t: cols[t[0]][t[1]])
+            if m > 1:
+                facts.append(say("highest_of", value=n(cols[j][i]), series=spec.label(spec.series[j]), at=say.at(xs[i], pattern)))
+            else:
+                facts.append(say("highest", value=n(cols[j][i]), at=say.at(xs[i], pattern)))
+        ends = []
+        for j, col in enumerate(cols):
+            last = next((k for k in range(len(col) - 1, -1, -1) if not math.isnan(col[k])), None)
+            if last is not None:
+                ends.append(say("value_of", value=n(col[last]), series=spec.label(spec.series[j])) if m > 1 else n(col[last]))
+        if ends:
+            at = say.at(xs[-1], pattern)
+            facts.append(say("last_values", values=fmt.join(ends, lang), at=at) if m > 1
+                         else say("last_value", value=ends[0], at=at))
+    return say.sentence(head, subject, facts)
+
+
+_LINE_OPTIONS = (
+    Option("stacked", "bool", "Area charts: stack the series (their sum is the top edge)."),
+    Option("end_values", "bool", "Add each series' last value to its end label (default: true)."),
+    Option("y_min", "number", "Lowest value on the axis (default: 0 when every value is at least 0)."),
+)
+declare("line", "briefdeck.charts.kinds.line:draw_line", contract=DataContract(x="time"), options=_LINE_OPTIONS,
+        describe=describe_line, native=lambda spec: "line_markers",
+        summary="Values over time (years or dates), each line labelled at its end.")
+declare("area", "briefdeck.charts.kinds.line:draw_area", contract=DataContract(x="time"), options=_LINE_OPTIONS,
+        describe=describe_line, native=lambda spec: "area_stacked" if spec.option("stacked") and len(spec.series) > 1 else "area",
+        summary="Amounts over time; stacked, the parts of a whole.")

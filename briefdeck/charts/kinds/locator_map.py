@@ -22,14 +22,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-from matplotlib.lines import Line2D
-from matplotlib.path import Path
-from matplotlib.patches import Polygon
-
 from ...errors import RenderError
 from ..geometry import area as _area, centroid as _centroid, clip as _clip
-from . import common as c
+from ..registry import DataContract, Option, declare, lazy
+from .. import format as fmt
+
+np = lazy("numpy")
+c = lazy("briefdeck.charts.kinds.common")
+mlines = lazy("matplotlib.lines")
+mpath = lazy("matplotlib.path")
+mpatches = lazy("matplotlib.patches")
 
 LINE = 1.2  # label box height, in type sizes per line
 
@@ -102,7 +104,7 @@ def draw_map(ax, spec, style) -> None:
     for iso, _name, highlighted, rings in shapes:
         fill = colours["focus"] if iso == focus else colours["highlighted"] if highlighted else colours["neighbour"]
         for ring in rings:
-            ax.add_patch(Polygon([(x * kx, y) for x, y in ring], closed=True, facecolor=fill,
+            ax.add_patch(mpatches.Polygon([(x * kx, y) for x, y in ring], closed=True, facecolor=fill,
                                  edgecolor=colours["border"], linewidth=bw, joinstyle="round", zorder=2 if highlighted else 1))
 
     ppd = ((H - 2 * pad) * 72) / (y1 - y0)  # points per degree of latitude
@@ -115,7 +117,7 @@ def draw_map(ax, spec, style) -> None:
             continue
         best = max((_clip(r, view) for r in rings), key=lambda r: abs(_area(r)) if len(r) > 2 else 0, default=[])
         main = frame.pt(best) if len(best) >= 3 else np.empty((0, 2))
-        countries.append(_Country(iso, name, highlighted, [Path(p) for p in pts], main,
+        countries.append(_Country(iso, name, highlighted, [mpath.Path(p) for p in pts], main,
                                   np.vstack([_densify(p, step) for p in pts])))
     labels = _Labels(frame, style.lines["halo"] / 2 + 0.6)
 
@@ -187,7 +189,7 @@ def draw_map(ax, spec, style) -> None:
         labels.place(centre, w, h)
         if leader is not None:
             (ax_, ay_), (bx_, by_) = frame.data(*leader[0]), frame.data(*leader[1])
-            ax.add_line(Line2D([ax_, bx_], [ay_, by_], color=colours["leader"], linewidth=style.lines["leader"],
+            ax.add_line(mlines.Line2D([ax_, bx_], [ay_, by_], color=colours["leader"], linewidth=style.lines["leader"],
                                solid_capstyle="round", zorder=3.5))
         drawn.append(((centre[0], centre[1]), text, size, k.highlighted, not k.highlighted, k))
 
@@ -357,3 +359,45 @@ def _outside_spot(country: _Country, countries: list, labels: _Labels, w: float,
         return None
     i = int(np.argmin(np.where(ok, length, np.inf)))
     return centres[i], ((float(start[i, 0]), float(start[i, 1])), (float(end[i, 0]), float(end[i, 1])))
+
+
+# -- what a locator map says, and what it takes ------------------------------------------------
+def describe_map(spec, say) -> str:
+    from ..geometry import contains
+
+    lang = spec.language
+    shapes = spec.option("shapes") or ()
+    focus = spec.option("focus")
+    highlighted = [s[1] for s in shapes if s[2]]
+    focus_name = next((s[1] for s in shapes if s[0] == focus), None)
+    group = spec.option("group_label")
+    subject = spec.title or ""
+    facts = []
+    if highlighted:
+        names = fmt.join(sorted(highlighted), lang)
+        said = group and group.lower() in subject.lower()
+        facts.append(say("group_highlighted", group=group, names=names) if group and not said
+                     else say("names_highlighted", names=names))
+    if focus_name:
+        facts.append(say("focus", name=focus_name))
+    others = len(shapes) - len(highlighted)
+    if others:
+        facts.append(say("neighbours", n=others))
+    mode = spec.option("label_capitals", "highlighted")
+    if spec.table.rows and spec.x and len(spec.series) >= 2 and mode != "none":
+        places = zip(spec.table.column(spec.x), spec.table.column(spec.series[0]), spec.table.column(spec.series[1]))
+        inside = [str(n) for n, lon, lat in places
+                  if mode == "all" or any(s[2] and any(contains(r, lon, lat) for r in s[3]) for s in shapes)]
+        if inside:
+            facts.append(say("capitals", names=fmt.join(inside, lang)))
+    return say.sentence(say("map"), subject, facts)
+
+
+declare("map", "briefdeck.charts.kinds.locator_map:draw_map",
+        contract=DataContract(x="category", series_min=0, series_max=2),
+        options=(Option("geojson", "geojson", "GeoJSON FeatureCollection of the countries (a file in the project, e.g. assets/data/sahel.geojson)."),
+                 Option("highlight_property", "text", "The GeoJSON property that is true for highlighted countries (default: highlight)."),
+                 Option("focus", "text", "ISO 3166 alpha-3 code of the country drawn darkest (e.g. MLI)."),
+                 Option("label_capitals", "choice", "Which places (x = name, series = [lon, lat]) are named.", choices=("highlighted", "all", "none")),
+                 Option("label_neighbours", "bool", "Name the neighbouring countries that show enough area (default: true).")),
+        describe=describe_map, summary="A locator map: highlighted countries among their neighbours, places as dots.")

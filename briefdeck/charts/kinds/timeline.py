@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 from ...errors import RenderError
 from .. import format as fmt
-from . import common as c
+from ..registry import DataContract, Option, declare, lazy
+from .. import alt_text as a
+
+c = lazy("briefdeck.charts.kinds.common")
 
 LINE = 1.28  # line height, as a multiple of the event type size
 NOTE = "{shown} of {total} events shown"
@@ -226,7 +229,7 @@ class _Geometry:
                 if new_year and not self.headings:
                     ax.text(x0, base, str(e.date.year), fontsize=style.size("timeline_year"), fontweight="bold",
                             color=colours["text"], va="baseline", ha="left")
-                ax.text(x_date, base, style.date(e.date, "d MMM"), fontsize=style.size("timeline_date"),
+                ax.text(x_date, base, style.date(e.date, "day_short"), fontsize=style.size("timeline_date"),
                         color=colours["muted_text"], va="baseline", ha="right")
                 colour = colours["highlight"] if e.highlighted else (colours["muted_text"] if any_hl else style.series_colour(0))
                 for li, line in enumerate(lines[k]):
@@ -243,3 +246,43 @@ class _Geometry:
             for yd, colour, hl in dots:
                 ax.plot([x_dot], [yd], "o", color=colour, markersize=size * (1.25 if hl else 1.0),
                         markeredgecolor=colours["background"], markeredgewidth=size * 0.25, zorder=2)
+
+
+# -- what a timeline says, and what it takes ---------------------------------------------------
+def describe_timeline(spec, say) -> str:
+    lang = spec.language
+    dates = list(spec.table.column(spec.x)) if spec.x else []
+    labels = list(spec.table.column(spec.series[0])) if spec.series else []
+    events = sorted(zip(dates, labels), key=lambda e: e[0])
+    head = say("timeline")
+    subject = a.subject(spec) if spec.title else ""
+    if not events:
+        return say.sentence(head, subject, [])
+    span = say.span(events[0][0], events[-1][0], "month")
+    subject = f"{subject + ', ' if subject else ''}{say('events', n=len(events))}, {span}"
+
+    def when(d):
+        return say.date(d, "day")
+
+    sep = say.table["semicolon"]
+    facts = []
+    if len(events) <= 8:
+        facts.append(sep.join(say("event", date=when(d), text=t) for d, t in events))
+    else:
+        facts.append(say("first", date=when(events[0][0]), text=events[0][1]))
+        facts.append(say("last", date=when(events[-1][0]), text=events[-1][1]))
+    wanted = spec.option("highlight_contains")
+    if wanted:
+        keys = [wanted] if isinstance(wanted, str) else list(wanted)
+        hl = [(d, t) for d, t in events if any(k.lower() in str(t).lower() for k in keys)]
+        if hl and len(events) > 8 and len(hl) <= 3:
+            facts.append(say("highlighted_events", events=sep.join(say("event", date=when(d), text=t) for d, t in hl)))
+        elif hl and len(events) > 8:
+            facts.append(say("n_highlighted", n=len(hl), span=say.span(hl[0][0], hl[-1][0], "month")))
+    return say.sentence(head, subject, facts)
+
+
+declare("timeline", "briefdeck.charts.kinds.timeline:draw_timeline",
+        contract=DataContract(x="date", series_min=1, series_max=1, series_type="text"),
+        options=(Option("highlight_contains", "texts", "Events whose text contains this (or any of these) are drawn bold in the highlight colour."),),
+        describe=describe_timeline, summary="Dated events as a list: year, day, a dot on a rule, the event beside it.")

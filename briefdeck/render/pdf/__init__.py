@@ -1,6 +1,8 @@
-"""The PDF policy brief (reportlab platypus): ``render_pdf(doc, out_path, theme=, charts=)``.
+"""The PDF policy brief (reportlab platypus).
 
-Two layout passes: the first counts pages for "Page N of M", the second writes the file.
+``prepare(view, theme=, options=)`` then ``.render(out, charts)`` (the renderer protocol, see
+``briefdeck.render``). Two layout passes: the first counts pages for "Page N of M", the second
+writes the file.
 Charts are asked for once, at the main column's size, and embedded as vector drawings
 whose text is real text in the theme's sans font. Output bytes depend only on the
 document and the theme (invariant mode; dates from ``doc.meta.updated``).
@@ -18,22 +20,25 @@ from reportlab.lib.units import mm
 from ... import __version__
 from ...errors import RenderError
 from ...model import Document
+from ...present import View, default_view
 from ...theme import Theme
+from .. import RenderResult
 from .flowables import SideColumn, fit_drawing
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .pages import BriefTemplate, Furniture, canvas_class
-from .story import Context, build_story, chart_request, chart_size, full_title, outline
+from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
 
-__all__ = ["render_pdf", "prepare"]
+__all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
 
-def _probe(doc: Document, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Styles, Any, Context]:
+def _probe(view: View, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Styles, Any, Context]:
+    doc = view.doc
     fonts = load_fonts(theme)
     st = Styles(theme, fonts, doc.meta.language)
     geo = geometry(theme, (paper or doc.meta.paper).lower())
-    return fonts, st, geo, Context(doc, st, geo, SideColumn(geo, st.get("side.gap")), {})
+    return fonts, st, geo, Context(doc, view, st, geo, SideColumn(geo, st.get("side.gap")), {})
 
 
 def _requests(doc: Document, probe: Context) -> list[tuple]:
@@ -45,16 +50,23 @@ class PreparedBrief:
     """The brief's fonts, styles and page geometry, before layout: it knows the size of
     every chart, so a build can draw every chart of every format in one parallel batch."""
 
-    def __init__(self, doc: Document, theme: Theme, paper: Optional[str]):
-        self.doc = doc
-        self.fonts, self.styles, self.geo, self.probe = _probe(doc, theme, paper)
+    def __init__(self, view: View, theme: Theme, paper: Optional[str]):
+        self.view, self.doc, self.theme = view, view.doc, theme
+        self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper)
 
     def chart_requests(self) -> list[tuple]:
         return _requests(self.doc, self.probe)
 
+    def inputs(self) -> list[Path]:
+        return []
 
-def prepare(doc: Document, *, theme: Theme, paper: Optional[str] = None) -> PreparedBrief:
-    return PreparedBrief(doc, theme, paper)
+    def render(self, out_path: Path, charts: Any) -> RenderResult:
+        pages = _render(self, Path(out_path), charts)
+        return RenderResult(pages)
+
+
+def prepare(view: View, *, theme: Theme, options: Optional[dict] = None) -> PreparedBrief:
+    return PreparedBrief(view, theme, (options or {}).get("paper"))
 
 
 def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
@@ -73,7 +85,7 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) ->
     return out
 
 
-def _furniture(doc: Document, st: Styles, fonts: Fonts) -> Furniture:
+def _furniture(view: View, st: Styles, fonts: Fonts) -> Furniture:
     def node(key: str) -> dict:
         n = dict(st.get(key))
         n["fontName"] = fonts.family(n["font"]).style(n.get("style", "regular"))
@@ -82,39 +94,34 @@ def _furniture(doc: Document, st: Styles, fonts: Fonts) -> Furniture:
                 n[k] = st.colour(n[k])
         return n
 
-    sep = st.get("title_band.separator")
-    ev = doc.event
+    doc, ev = view.doc, view.doc.event
     return Furniture(
         header_left=doc.meta.short_title or ev.title,
         header_right=doc.meta.series or ev.organiser,
-        footer_left=sep.join(x for x in (ev.organiser, ev.date_text) if x),
-        page_label=st.labels["page_of"],
+        footer_left=view.separator.join(x for x in (ev.organiser, ev.date_text) if x),
+        page_label=view.brief_label("page_of"),
         header=node("header"), footer=node("footer"),
     )
 
 
-def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None,
-               prepared: Optional[PreparedBrief] = None) -> dict:
-    """Write the brief of ``doc`` to ``out_path``; returns ``{"pages": N}``."""
-    p = prepared or prepare(doc, theme=theme, paper=paper)
+def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
+    """Write the brief to ``out_path``; the number of pages."""
+    view, doc = p.view, p.doc
     fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
     drawings = _chart_drawings(doc, charts, probe, fonts)
-    furniture = _furniture(doc, st, fonts)
-    ev = doc.event
+    furniture = _furniture(view, st, fonts)
+    meta = view.metadata
     info = dict(
-        title=full_title(doc, st),
-        author="; ".join(p.name for p in doc.speakers) or ev.organiser,
-        subject=st.label("subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
-        keywords=", ".join(doc.meta.keywords),
+        title=meta.title, author=meta.author, subject=meta.subject, keywords=meta.keywords,
         creator=f"briefdeck {__version__}",
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
     def build(target, total: Optional[int]) -> int:
         side = SideColumn(geo, st.get("side.gap"))
-        ctx = Context(doc, st, geo, side, drawings)
+        ctx = Context(doc, view, st, geo, side, drawings)
         tpl = BriefTemplate(target, geo=geo, side=side, furniture=furniture, total_pages=total,
-                            float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(doc, st),
+                            float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(view, st),
                             invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                             displayDocTitle=1, **info)
@@ -125,10 +132,13 @@ def render_pdf(doc: Document, out_path: Path, *, theme: Theme, charts: Any, pape
     buf = io.BytesIO()
     if build(buf, pages) != pages:
         raise RenderError("the brief's layout changed between its two passes — report this as a bug")
-    out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(buf.getvalue())
-    return {"pages": pages}
+    return pages
 
 
-render = render_pdf  # the uniform entry point the build's renderer registry calls
+def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:
+    """Write the brief to ``out_path`` (a convenience for tests and scripts); ``{"pages": N}``."""
+    view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
+    result = prepare(view, theme=theme, options={"paper": paper}).render(Path(out_path), charts)
+    return {"pages": result.count}

@@ -16,8 +16,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
 
 from ... import __version__
-from ...model import Document, Figure, Person, Quote, Section
-from ...textfmt import format_day
+from ...charts.registry import KINDS
+from ...model import Document, Figure, Quote, Section
+from ...present import View
 from .flowables import BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, SideColumn, Stack, TitleBand, WithAside
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
@@ -28,6 +29,7 @@ from .styles import Styles
 @dataclass
 class Context:
     doc: Document
+    view: View  # the words a reader sees (labels, source lines, citation), shared with the deck
     st: Styles
     geo: Geometry
     side: SideColumn
@@ -38,9 +40,8 @@ def build_story(ctx: Context) -> list[Flowable]:
     doc = ctx.doc
     story: list[Flowable] = [title_band(ctx)]
     story += opening(ctx)
-    unplaced = [q for q in doc.quotes if q.section_id not in {s.id for s in doc.sections}]
-    for i, section in enumerate(doc.sections):
-        story += section_flowables(ctx, section, list(doc.quotes_for(section.id)) + (unplaced if i == 0 else []))
+    for section in doc.sections:
+        story += section_flowables(ctx, section, list(ctx.view.quotes_for(section)))
     # a figure may wait past the recommendations (better than half a page left empty),
     # never past the references
     recs = recommendations(ctx)
@@ -61,21 +62,21 @@ def build_story(ctx: Context) -> list[Flowable]:
     return story
 
 
-def outline(doc: Document, st: Styles) -> list[tuple[str, str, int]]:
+def outline(view: View, st: Styles) -> list[tuple[str, str, int]]:
     """(title, destination, level) in reading order; figures under the section that owns
     them, even when a figure floats past the next heading."""
-    out = [(st.labels["summary"], "summary", 0), (st.labels["key_messages"], "key-messages", 0)]
-    sep = st.get("figure.separator")
+    doc = view.doc
+    out = [(view.label("summary"), "summary", 0), (view.label("key_messages"), "key-messages", 0)]
     for s in doc.sections:
         out.append((s.title, f"sec-{s.id}", 0))
         if st.get("outline.figure_entries"):
-            out += [(f"{f.label}{sep}{f.caption.plain}", f.anchor, 1) for f in s.figures]
+            out += [(f"{view.figure_label(f)}{view.figure_separator}{f.caption.plain}", f.anchor, 1) for f in s.figures]
     if doc.recommendations:
-        out.append((st.labels["recommendations"], "recommendations", 0))
+        out.append((view.label("recommendations"), "recommendations", 0))
     if doc.references:
-        out.append((st.labels["references"], "references", 0))
+        out.append((view.label("references"), "references", 0))
     if doc.people:
-        out.append((st.labels["about_speakers" if len(doc.people) > 1 else "about_speaker"], "speakers", 0))
+        out.append((view.about_label, "speakers", 0))
     return out
 
 
@@ -104,39 +105,42 @@ def keep_room(ctx: Context, h: Flowable, level: str = "h1") -> CondPageBreak:
     return CondPageBreak(node["space_before"] + hh + node["space_after"] + node["keep_lines"] * body["leading"])
 
 
-def full_title(doc: Document, st: Styles) -> str:
-    """Title and subtitle on one line, as the language joins them ("Titre : sous-titre");
-    a title that ends in its own ? or ! takes no colon after it."""
-    ev = doc.event
-    if not ev.subtitle:
-        return ev.title
-    key = "title_subtitle_after_mark" if ev.title.rstrip()[-1:] in "?!…" else "title_subtitle"
-    return st.label(key, title=ev.title.rstrip(), subtitle=ev.subtitle)
+def _people_lines(view: View) -> list[str]:
+    """The title band's people: the contributors (named by their part when it is not simply
+    "speaker"), then those who lead the event ("Chair: ..."), everyone with their first title."""
+    def who(p) -> str:
+        return f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if p.titles else "")
 
-
-def _speaker_line(people: tuple[Person, ...]) -> str:
-    return "; ".join(f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if p.titles else "") for p in people)
+    lines = []
+    groups = view.people_groups
+    plain = all(g.role == "speaker" and not g.people[0].role_label for g in groups if not g.hosts)
+    contributors = [g for g in groups if not g.hosts]
+    if plain and contributors:
+        lines.append("; ".join(who(p) for g in contributors for p in g.people))
+    else:
+        lines += [esc(g.label) + esc(view.label("colon")) + "; ".join(who(p) for p in g.people) for g in contributors]
+    hosts = [g for g in groups if g.hosts]
+    if hosts:
+        lines.append(esc(view.separator).join(esc(g.label) + esc(view.label("colon")) + "; ".join(who(p) for p in g.people)
+                                              for g in hosts))
+    return lines
 
 
 # --- page 1 -------------------------------------------------------------------------
 def title_band(ctx: Context) -> TitleBand:
-    doc, st = ctx.doc, ctx.st
+    doc, st, view = ctx.doc, ctx.st, ctx.view
     tb = st.get("title_band")
-    sep = tb["separator"]
     ev = doc.event
     paras = [Paragraph(esc(doc.meta.series or ev.organiser), st.para("title_band.series")),
              Paragraph(esc(ev.title), st.para("title_band.title"))]
     if ev.subtitle:
         paras.append(Paragraph(esc(ev.subtitle), st.para("title_band.subtitle")))
-    where = [ev.date_text, ev.place]
-    if ev.organiser.lower() not in (doc.meta.series or "").lower():
-        where.insert(0, ev.organiser)
-    meta = esc(sep.join(w for w in where if w))
+    meta = esc(view.event_line)
     if ev.url:
-        meta += esc(sep) + link(ev.url.split("://", 1)[-1].rstrip("/"), ev.url, st.hex(tb["meta"]["colour"]))
+        meta += esc(view.separator) + link(ev.url.split("://", 1)[-1].rstrip("/"), ev.url, st.hex(tb["meta"]["colour"]))
     paras.append(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)))
-    if doc.speakers:
-        paras.append(Paragraph(_speaker_line(doc.speakers), st.para("title_band.speaker")))
+    for line in _people_lines(view):
+        paras.append(Paragraph(line, st.para("title_band.speaker")))
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
                      space_after=tb["space_after_mm"] * mm)
@@ -148,7 +152,7 @@ def key_messages_box(ctx: Context) -> Stack:
     item = st.para("key_messages", km, spaceAfter=km["item_space"], leftIndent=km["marker_width"],
                    bulletIndent=0, bulletFontName=ctx.st.fonts.family(km["font"]).bold,
                    bulletColor=st.colour(km["marker_colour"]))
-    title = st.labels["key_messages"]
+    title = ctx.view.label("key_messages")
     items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
     for i, msg in enumerate(ctx.doc.key_messages, 1):
         items.append(Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i)))
@@ -160,7 +164,7 @@ def key_messages_box(ctx: Context) -> Stack:
 def opening(ctx: Context) -> list[Flowable]:
     doc, st = ctx.doc, ctx.st
     out: list[Flowable] = []
-    summary_label = Heading(esc(st.labels["summary"]), st.para("label", keepWithNext=1), key="summary")
+    summary_label = Heading(esc(ctx.view.label("summary")), st.para("label", keepWithNext=1), key="summary")
     first: Flowable = Paragraph(markup(doc.preface, _link_colour(ctx)), st.para("preface")) if doc.preface else summary_label
     out.append(WithAside(first, [key_messages_box(ctx)], ctx.side))
     if doc.preface:
@@ -170,10 +174,6 @@ def opening(ctx: Context) -> list[Flowable]:
 
 
 # --- sections -----------------------------------------------------------------------
-def _norm(s: str) -> str:
-    return re.sub(r"\W+", " ", s).strip().lower()
-
-
 def pull_quote(ctx: Context, q: Quote) -> Stack:
     st = ctx.st
     pq = st.get("pull_quote")
@@ -187,16 +187,14 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
     st, doc = ctx.st, ctx.doc
     h = heading(ctx, section.title, f"sec-{section.id}")
     out: list[Flowable] = [keep_room(ctx, h), h]
-    if section.speaker and len(doc.speakers) > 1:
-        out.append(Paragraph(esc(section.speaker.name), st.para("byline", keepWithNext=1)))
+    if section.speakers and len(doc.people) > 1:
+        out.append(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline", keepWithNext=1)))
     body = st.para("body")
     paras = [BodyParagraph(markup(p, _link_colour(ctx)), body) for p in section.paragraphs]
     # a quote sits beside the paragraph it comes from (else beside the first)
     notes: dict[int, list[Flowable]] = {}
     for q in quotes:
-        words = _norm(q.text.plain)
-        at = next((i for i, p in enumerate(section.paragraphs) if words and words in _norm(p.plain)), 0)
-        notes.setdefault(at, []).append(pull_quote(ctx, q))
+        notes.setdefault(ctx.view.quote_paragraph(q, section), []).append(pull_quote(ctx, q))
     for i, p in enumerate(paras):
         out.append(WithAside(p, notes.get(i, []), ctx.side))
     for fig in section.figures:
@@ -211,26 +209,19 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
 def figure(ctx: Context, fig: Figure) -> Flowable:
     """A main-column figure (note beside it), a wide one (note under it, in the side column),
     or a small one that sits in the side column itself."""
-    st = ctx.st
+    st, view = ctx.st, ctx.view
     fs = st.get("figure")
     where = placement(ctx, fig)
-    sep = fs["separator"]
-    number = f'<font color="{st.hex(fs["number_colour"])}">{esc(fig.label + sep)}</font>'
+    label = view.figure_label(fig)
+    number = f'<font color="{st.hex(fs["number_colour"])}">{esc(label + view.figure_separator)}</font>'
     caption = Paragraph(number + markup(fig.caption), st.para("figure.side_caption" if where == "side" else "figure.caption"))
-    pv = fig.provenance
-    src = f"{esc(st.labels['figure_source'])} {link(pv.source, pv.url, _link_colour(ctx))}"
-    if pv.as_of_text:
-        src += f" ({esc(st.label('as_of', date=pv.as_of_text))})"
-    src += "."
-    if pv.licence:
-        src += " " + esc(st.label("data_licence", licence=pv.licence.replace(" ", "\u00a0")))
-    source = Paragraph(src, st.para("figure.source"))
+    source = Paragraph(markup(view.source_line(fig), _link_colour(ctx)), st.para("figure.source"))
     note = None
     if fig.note:
         body = markup(fig.note, _link_colour(ctx))
-        note = Paragraph(f"<b>{esc(st.labels['note'])}</b> {body}", st.para("figure.note"))
+        note = Paragraph(f"<b>{esc(view.brief_label('note'))}</b> {body}", st.para("figure.note"))
         # the version used when the side column cannot set the note level with its figure
-        note.displaced = Paragraph(f"<b>{esc(st.label('note_to', figure=fig.label))}</b> {body}", st.para("figure.note"))
+        note.displaced = Paragraph(f"<b>{esc(view.brief_label('note_to', figure=label))}</b> {body}", st.para("figure.note"))
     block = FigureBlock(caption, ctx.drawings[fig.id], source, key=fig.anchor, alt=fig.alt,
                         alt_font=st.fonts.family("sans").regular,
                         rule=(st.colour(fs["rule_colour"]), fs["rule_width"], fs["rule_gap"]),
@@ -242,13 +233,15 @@ def figure(ctx: Context, fig: Figure) -> Flowable:
 
 
 def placement(ctx: Context, fig: Figure) -> str:
-    """'main' column, 'wide' across both columns, or 'side' column, by chart kind (theme)."""
+    """'main' column, 'wide' across both columns (long timelines, by the theme), or the 'side' column
+    (kinds that declare themselves compact: a big number)."""
     fs = ctx.st.get("figure")
     kind = fig.chart.kind
     wide_over = fs["wide_when_rows_over"]
     if kind in wide_over and len(fig.chart.table.rows) > wide_over[kind]:
         return "wide"
-    return "side" if kind in fs["side_kinds"] else "main"
+    declared = KINDS.get(kind)
+    return "side" if declared is not None and declared.compact else "main"
 
 
 def chart_request(ctx: Context, fig: Figure) -> Figure:
@@ -299,7 +292,7 @@ def recommendations(ctx: Context) -> list[Flowable]:
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad if i == n else gap / 2),
         ]))
         items.append(t)
-    h = heading(ctx, st.labels["recommendations"], "recommendations")
+    h = heading(ctx, ctx.view.label("recommendations"), "recommendations")
     h.keepWithNext = 1
     return [h] + items
 
@@ -310,14 +303,14 @@ def speakers_box(ctx: Context) -> Optional[Stack]:
     if not people:
         return None
     sb = st.get("speaker_box")
-    title = st.labels["about_speakers" if len(people) > 1 else "about_speaker"]
+    title = ctx.view.about_label
     items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
     for i, p in enumerate(people):
         items.append(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=sb["person_space"] if i else 0)))
         for t in p.titles:
             items.append(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))))
-        if p.affiliation:
-            items.append(Paragraph(esc(p.affiliation), st.para("speaker_box.affiliation")))
+        if p.affiliations:
+            items.append(Paragraph(esc(ctx.view.affiliation(p)), st.para("speaker_box.affiliation")))
         if p.bio:
             items.append(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")))
     return Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
@@ -330,7 +323,7 @@ def references(ctx: Context) -> list[Flowable]:
     colour = st.hex(rf["link_colour"])
     out: list[Flowable] = []
     if doc.references:
-        h = heading(ctx, st.labels["references"], "references")
+        h = heading(ctx, ctx.view.label("references"), "references")
         out += [keep_room(ctx, h), h]
         style = st.para("references", rf, leftIndent=rf["number_width"], bulletIndent=0, spaceAfter=rf["item_space"],
                         bulletFontName=st.fonts.family(rf["font"]).regular)
@@ -349,29 +342,15 @@ def references(ctx: Context) -> list[Flowable]:
     return out
 
 
-def how_to_cite(ctx: Context) -> str:
-    doc, st = ctx.doc, ctx.st
-    if doc.meta.how_to_cite:
-        return markup(doc.meta.how_to_cite, _link_colour(ctx))
-    ev = doc.event
-    authors = ", ".join(p.name for p in doc.speakers) or ev.organiser
-    title = full_title(doc, st)
-    return esc(st.label("cite_generated", authors=authors, title=title, series=doc.meta.series or ev.organiser,
-                        place=ev.place, organiser=ev.organiser, date=ev.date_text))
-
-
 def colophon(ctx: Context) -> Stack:
-    doc, st = ctx.doc, ctx.st
+    st, view = ctx.st, ctx.view
     cs = st.get("colophon")
     style = st.para("colophon", cs, spaceAfter=2)
-    ev = doc.event
-    published = st.label("published", organiser=ev.organiser, place=ev.place,
-                         date=format_day(doc.meta.updated, doc.meta.language))
-    lines = [f"<b>{esc(st.labels['how_to_cite'])}</b> {how_to_cite(ctx)}"]
-    tail = [esc(published)]
-    if doc.meta.licence:
-        tail.append(f"<b>{esc(st.labels['licence'])}</b> {esc(doc.meta.licence)}.")
-    tail.append(esc(st.label("made_with", version=__version__)))
+    lines = [f"<b>{esc(view.brief_label('how_to_cite'))}</b> {markup(view.citation, _link_colour(ctx))}"]
+    tail = [esc(view.published)]
+    if view.licence:
+        tail.append(f"<b>{esc(view.brief_label('licence'))}</b> {esc(view.licence)}.")
+    tail.append(esc(view.brief_label("made_with", version=__version__)))
     lines.append(" ".join(tail))
     return Stack([Paragraph(x, style) for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),
                  top_gap=cs["rule_gap"])

@@ -37,9 +37,6 @@ class Styles:
         self.theme = theme
         self.fonts = fonts
         self.language = language
-        lang = language.split("-")[0]
-        labels = theme.get("brief.labels")
-        self.labels: dict[str, str] = labels.get(lang) or labels["en"]
         self._cache: dict[str, ParagraphStyle] = {}
 
     def get(self, key: str) -> Any:
@@ -83,6 +80,3 @@ class Styles:
         if node is None:
             self._cache[cache_key] = style
         return style
-
-    def label(self, name: str, **fields: Any) -> str:
-        return self.labels[name].format(**fields)

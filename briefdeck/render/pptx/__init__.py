@@ -1,15 +1,22 @@
-"""The PowerPoint deck: Document -> plan (pure, measured) -> .pptx on the default or a user template."""
+"""The PowerPoint deck: view -> plan (pure, measured) -> .pptx on the default or a user template.
+
+``prepare(view, theme=, options=)`` then ``.render(out, charts)``: the renderer protocol
+(``briefdeck.render``). Options: ``template`` (a .pptx; else the source's meta.template, else
+the theme's) and ``slides`` (a subset: "1-3,7" or a section id).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from ...present import View, default_view
+from .. import RenderResult
 from .fit import Measurer
 from .plan import DeckPlan, plan_deck, select
 from .template import check_template, font_files_for, format_report, map_roles, open_template, template_font
 
-__all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan"]
+__all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan", "PreparedDeck"]
 
 
 def measurer_for(theme, prs=None) -> Measurer:
@@ -19,24 +26,26 @@ def measurer_for(theme, prs=None) -> Measurer:
     return Measurer(regular, bold, theme.get("deck.type.line_height"))
 
 
-def build_plan(doc, *, theme, template: Optional[Path] = None, slides: Optional[str] = None):
+def _template(view: View, template: Optional[Path]) -> Optional[Path]:
+    return Path(template) if template else (Path(view.doc.meta.template) if view.doc.meta.template else None)
+
+
+def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None):
     """The slide plan for a document on a template, and the opened template (for the writer)."""
-    prs, path = open_template(template or (Path(doc.meta.template) if doc.meta.template else None), theme)
+    view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
+    prs, path = open_template(_template(view, template), theme)
     info = map_roles(prs, path, theme)
     measurer = measurer_for(theme, prs)
-    full = plan_deck(doc, theme=theme, measurer=measurer, geometry=info.geometry(), grow=info.growable())
-    full = _name_slides_in_warnings(full)
+    full = plan_deck(view, theme=theme, measurer=measurer, geometry=info.geometry(), grow=info.growable())
     return select(full, slides), prs, info, measurer
 
 
 @dataclass
 class PreparedDeck:
-    """A planned deck on its opened template: what to draw, before anything is drawn.
+    """A planned deck on its opened template: what to draw, before anything is drawn."""
 
-    A build asks it for ``chart_requests()`` (to draw every chart of every format in one
-    parallel batch) and then hands it to ``render_pptx`` so the plan is not made twice.
-    """
-
+    view: View
+    theme: Any
     plan: DeckPlan
     prs: Any
     info: Any
@@ -47,32 +56,28 @@ class PreparedDeck:
 
         return picture_requests(self.plan, self.info)
 
+    def inputs(self) -> list[Path]:
+        return [Path(self.info.path)]
 
-def prepare(doc, *, theme, template: Optional[Path] = None, slides: Optional[str] = None) -> PreparedDeck:
-    return PreparedDeck(*build_plan(doc, theme=theme, template=template, slides=slides))
+    def render(self, out_path: Path, charts: Any) -> RenderResult:
+        from .writer import DeckWriter, save
 
-
-def render_pptx(doc, out_path: Path, *, theme, charts, template: Optional[Path] = None,
-                slides: Optional[str] = None, prepared: Optional[PreparedDeck] = None) -> dict:
-    from .writer import DeckWriter, save
-
-    p = prepared or prepare(doc, theme=theme, template=template, slides=slides)
-    plan, prs, info, measurer = p.plan, p.prs, p.info, p.measurer
-    writer = DeckWriter(prs, info, doc, theme, charts, measurer)
-    writer.write(plan)
-    size = save(prs, Path(out_path), doc.meta.updated)
-    return {"slides": len(plan.slides), "warnings": list(plan.warnings) + writer.warnings, "bytes": size,
-            "template": str(info.path), "roles": {r: rl.layout_name for r, rl in info.roles.items()}}
+        writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
+        writer.write(self.plan)
+        size = save(self.prs, Path(out_path), self.view.doc.meta.updated)
+        return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
+            "bytes": size, "template": str(self.info.path), "roles": {r: rl.layout_name for r, rl in self.info.roles.items()}})
 
 
-def _name_slides_in_warnings(plan: DeckPlan) -> DeckPlan:
-    from dataclasses import replace
-
-    out = []
-    for w in plan.warnings:
-        hit = next((s for s in plan.slides if s.title and f"‘{s.title}" in w), None)
-        out.append(f"slide {hit.number}: {w}" if hit else w)
-    return replace(plan, warnings=tuple(out))
+def prepare(view: View, *, theme, options: Optional[dict] = None) -> PreparedDeck:
+    opts = options or {}
+    plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"))
+    return PreparedDeck(view, theme, plan, prs, info, measurer)
 
 
-render = render_pptx  # the uniform entry point the build's renderer registry calls
+def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,
+                slides: Optional[str] = None) -> dict:
+    """Write the deck (a convenience for tests and scripts); slides, warnings, bytes, template, roles."""
+    view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
+    result = prepare(view, theme=theme, options={"template": template, "slides": slides}).render(Path(out_path), charts)
+    return {"slides": result.count, "warnings": list(result.warnings), **result.details}

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Optional, Sequence
 
-from ...errors import UsageError
-from ...model import Document, Figure, Person, Span, Text
+from ...charts.registry import KINDS
+from ...errors import Problem, UsageError
+from ...model import NOWHERE, Document, Figure, Loc, Person, Span, Text
+from ...present import View
 from .fit import Box, Measurer, Para
 
 Geometry = Mapping[str, Mapping[str, Box]]  # role -> slot -> box
@@ -59,6 +61,13 @@ class SlidePlan:
     section_id: Optional[str] = None
     footer: Optional[str] = None  # None on slides without a footer (the title slide)
     number: int = 0
+    loc: Loc = NOWHERE  # what in the source produced it (a section, a figure, a person...)
+    problems: tuple[Problem, ...] = ()  # warnings about this slide, located in the source
+    footer_size: float = 0.0  # planned to fit the template's footer placeholder
+    footer_box: Optional[Box] = None  # the footer widened over the unused date placeholder, when needed
+    native: Optional[str] = None  # a figure drawn as a native chart of this type (charts.registry.NATIVE_TYPES)
+    chart_box: Optional[Box] = None  # the chart's box when it is not its placeholder's (room left for its source)
+    source_box: Optional[Box] = None  # a text box under the chart for its source line, when no placeholder holds it
 
     def block(self, slot: str) -> Optional[TextBlock]:
         return dict(self.blocks).get(slot)
@@ -71,14 +80,14 @@ class SlidePlan:
 @dataclass(frozen=True)
 class DeckPlan:
     slides: tuple[SlidePlan, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # every slide's problems, "slide N: ..." and located
 
 
 class _Ctx:
-    """What the planning functions share: settings, measuring, labels, warnings."""
+    """What the planning functions share: settings, measuring, words, pending warnings."""
 
-    def __init__(self, doc: Document, theme, measurer: Measurer, geometry: Geometry, grow: Collection[str] = ROLES):
-        self.doc, self.m, self.geo, self.grow = doc, measurer, geometry, grow
+    def __init__(self, view: View, theme, measurer: Measurer, geometry: Geometry, grow: Collection[str] = ROLES):
+        self.view, self.doc, self.m, self.geo, self.grow = view, view.doc, measurer, geometry, grow
         g = theme.get
         self.sizes = {k: g(f"deck.type.{k}") for k in ("title", "body", "quote")}
         self.title_slide, self.subtitle = g("deck.type.title_slide"), g("deck.type.subtitle")
@@ -88,12 +97,20 @@ class _Ctx:
         self.max_bullets = g("deck.limits.bullets_per_slide")
         self.bullet_words = g("deck.limits.bullet_words")
         self.safety = g("deck.limits.fit_safety")
-        self.indent = 0.36  # bullet hanging indent of the default template, inches
-        labels = g("deck.labels")
-        lang = doc.meta.language.split("-")[0].lower()
-        self.L = {**labels["en"], **labels.get(lang, {})}
-        self.footer = f"{doc.meta.short_title} · {doc.event.date_text}"
-        self.warnings: list[str] = []
+        self.indent = g("deck.type.bullet_indent_in")  # the hanging indent the writer sets on bullets
+        self.floor = g("deck.type.body")[-1]  # no body text below this
+        self.footer_sizes = g("deck.type.footer_sizes")
+        self.source_sizes = g("deck.type.source_sizes")  # a chart's source line: never smaller than the last
+        self.L = {**view.locale.section("shared"), **view.locale.section("deck")}
+        self.footer = view.footer
+        self.pending: list[Problem] = []  # warnings for the next slide planned
+
+    def warn(self, message: str, loc: Loc, code: str = "deck.fit") -> None:
+        self.pending.append(Problem(loc.file, loc.line, loc.col, message, code, "warning"))
+
+    def take(self) -> tuple[Problem, ...]:
+        out, self.pending = tuple(self.pending), []
+        return out
 
     @staticmethod
     def quiet(ctx: "_Ctx") -> "_Ctx":
@@ -101,7 +118,7 @@ class _Ctx:
         import copy
 
         trial = copy.copy(ctx)
-        trial.warnings = []
+        trial.pending = []
         return trial
 
     def box(self, role: str, slot: str) -> Optional[Box]:
@@ -158,11 +175,11 @@ class _Ctx:
         small = self.sizes["title"][-1]
         return box is not None and box.text_height_pt * self.safety < 2 * self.m.line_height_pt(small)
 
-    def title(self, title: str, role: str, sizes: Sequence[float]) -> tuple[float, Optional[float]]:
+    def title(self, title: str, role: str, sizes: Sequence[float], loc: Loc = NOWHERE) -> tuple[float, Optional[float]]:
         """(size, grown height) for a title that must be kept as it is; a warning when it cannot fit."""
         hit = self.fit_title([title], role, sizes)
         if hit is None:
-            self.warnings.append(f"title ‘{title}’ does not fit its placeholder even at {sizes[-1]} pt")
+            self.warn(f"title ‘{title}’ does not fit its placeholder even at {sizes[-1]} pt — shorten it", loc)
             grown = self.grown_title_box(role)
             return sizes[-1], (grown.height if grown else None)
         return hit[1], hit[2]
@@ -223,21 +240,14 @@ def plain_paras(texts: Sequence[Text]) -> str:
     return "\n\n".join(t.plain.strip() for t in texts if t)
 
 
-def person_line(p: Person) -> str:
-    return ", ".join(x for x in (p.name, p.affiliation) if x)
-
-
-def figure_source(fig: Figure, L: Mapping[str, str]) -> str:
-    prov = fig.provenance
-    src = L["figure_source"].format(source=prov.source)
-    if prov.as_of_text:
-        src += ", " + L["as_of"].format(date=prov.as_of_text)
-    return f"{fig.label}. {src}."
+def figure_source(ctx: "_Ctx", fig: Figure) -> str:
+    """"Figure 2. Source: ... (as of ...). Data licence: ...": the brief's source line, labelled."""
+    return f"{ctx.view.figure_label(fig)}. {ctx.view.source_line(fig).plain}"
 
 
 # -- packing: split a list of paragraphs across as few slides as the box allows ----------------
 def pack(ctx: _Ctx, items: Sequence[PlanPara], box: Optional[Box], sizes: Sequence[float],
-         max_items: int, where: str) -> list[tuple[list[PlanPara], float]]:
+         max_items: int, where: str, loc: Loc = NOWHERE) -> list[tuple[list[PlanPara], float, tuple]]:
     """Even, contiguous chunks at the largest common size >= the second-smallest size.
 
     The smallest size (the 18 pt floor) is used only for a single paragraph that fits no other
@@ -245,7 +255,7 @@ def pack(ctx: _Ctx, items: Sequence[PlanPara], box: Optional[Box], sizes: Sequen
     """
     items = list(items)
     if not items:
-        return [([], sizes[0])]
+        return [([], sizes[0], ())]
     preferred = sizes[:-1] or sizes
     n = len(items)
     for k in range(1, n + 1):
@@ -256,16 +266,18 @@ def pack(ctx: _Ctx, items: Sequence[PlanPara], box: Optional[Box], sizes: Sequen
         found = [ctx.largest_fit(_first_no_space(c), preferred, box) for c in chunks]
         if all(f is not None for f in found):
             size = min(found)
-            return [(_first_no_space(c), size) for c in chunks]
+            return [(_first_no_space(c), size, ()) for c in chunks]
     # one paragraph per slide and still too long: the floor, then a warning
     out = []
     for it in items:
         c = _first_no_space([it])
         size = ctx.largest_fit(c, sizes, box)
+        problems: tuple = ()
         if size is None:
             size = sizes[-1]
-            ctx.warnings.append(f"{where}: ‘{it.plain[:60]}…’ does not fit its placeholder even at {size} pt")
-        out.append((c, size))
+            problems = (Problem(loc.file, loc.line, loc.col, f"{where}: ‘{it.plain[:60]}…’ does not fit its placeholder "
+                                f"even at {size} pt — shorten it", "deck.fit", "warning"),)
+        out.append((c, size, problems))
     return out
 
 
@@ -292,7 +304,7 @@ def continued(title: str, i: int, L: Mapping[str, str]) -> str:
 # -- the slides -----------------------------------------------------------------------------------
 def _bullets_slides(ctx: _Ctx, *, kind: str, role: str, title: str, items: Sequence[PlanPara], notes: str,
                     section_id: Optional[str] = None, max_items: Optional[int] = None,
-                    short_title: Optional[str] = None) -> list[SlidePlan]:
+                    short_title: Optional[str] = None, loc: Loc = NOWHERE) -> list[SlidePlan]:
     """Bullets over as many slides as they need. A statement title that a small title box cannot hold
     (at the smallest title size, even grown) gives way to ``short_title`` and leads the body instead."""
     box = ctx.box(role, "body")
@@ -305,16 +317,16 @@ def _bullets_slides(ctx: _Ctx, *, kind: str, role: str, title: str, items: Seque
         used = ctx.m.height_pt(ctx.measure_paras(lead), size, box) + ctx.space
         box = replace(box, height=box.height - used / 72)
         title = short_title
-    chunks = pack(ctx, items, box, ctx.sizes["body"], max_items or ctx.max_bullets, f"‘{title}’")
+    chunks = pack(ctx, items, box, ctx.sizes["body"], max_items or ctx.max_bullets, f"‘{title}’", loc)
     out = []
-    for i, (chunk, size) in enumerate(chunks):
+    for i, (chunk, size, problems) in enumerate(chunks):
         t = continued(title, i, ctx.L)
-        tsize, theight = ctx.title(t, role, ctx.sizes["title"])
+        tsize, theight = ctx.title(t, role, ctx.sizes["title"], loc)
         paras = tuple(lead) + tuple(replace(p, space_before=ctx.space) if lead and j == 0 else p
                                     for j, p in enumerate(chunk))
         out.append(SlidePlan(role=role, kind=kind, title=t, title_size=tsize, title_height=theight,
                              blocks=(("body", TextBlock(paras, size)),), notes=notes,
-                             section_id=section_id, footer=ctx.footer))
+                             section_id=section_id, footer=ctx.footer, loc=loc, problems=ctx.take() + problems))
     return out
 
 
@@ -323,7 +335,7 @@ def _bullet(ctx: _Ctx, spans: Sequence[Span]) -> PlanPara:
 
 
 def title_slide(ctx: _Ctx) -> SlidePlan:
-    doc, ev = ctx.doc, ctx.doc.event
+    doc, ev, view = ctx.doc, ctx.doc.event, ctx.view
     sizes = [ctx.title_slide - 4 * i for i in range(5)]  # 40 … 24: template title boxes can be small
     title, sub = ev.title, []
     hit = ctx.fit_title([title], "title", sizes)
@@ -334,13 +346,18 @@ def title_slide(ctx: _Ctx) -> SlidePlan:
         title = short
         sub = [PlanPara((Span(ev.title, bold=True),), bullet=False)]
     if hit is None:
-        tsize, theight = ctx.title(title, "title", sizes)
+        tsize, theight = ctx.title(title, "title", sizes, ev.loc)
     else:
         tsize, theight = hit[1], hit[2]
-    details = [PlanPara((Span(person_line(p), bold=True),), bullet=False) for p in doc.speakers]
-    details += [PlanPara((Span(ctx.L["moderator"].format(name=p.name)),), bullet=False)
-                for p in doc.people if p.role == "moderator"]
-    details.append(PlanPara((Span(" · ".join(x for x in (ev.organiser, ev.place, ev.date_text) if x)),), bullet=False))
+    # everyone in `people`: contributors by name and affiliation, then those who lead ("Chair: ...")
+    details = []
+    for g in view.people_groups:
+        if g.hosts:
+            line = f"{g.label}{ctx.L['colon']}{', '.join(p.name for p in g.people)}"
+            details.append(PlanPara((Span(line),), bullet=False))
+        else:
+            details += [PlanPara((Span(view.person_line(p), bold=True),), bullet=False) for p in g.people]
+    details.append(PlanPara((Span(view.separator.join(x for x in (ev.organiser, ev.place, ev.date_text) if x)),), bullet=False))
     blocks = []
     sub += [PlanPara((Span(ev.subtitle),), bullet=False)] if ev.subtitle else []
     if ctx.box("title", "details") is None:  # template without a third placeholder: one block
@@ -349,101 +366,132 @@ def title_slide(ctx: _Ctx) -> SlidePlan:
         size = None
         for bump in ((8, 4, 0) if title != ev.title else (0,)):  # a moved full title: larger than the rest
             trial = [replace(sub[0], size=ctx.subtitle + bump)] + sub[1:] if bump else sub
-            size = ctx.largest_fit(trial, [ctx.subtitle, ctx.subtitle - 4, 18], ctx.box("title", "subtitle"))
+            size = ctx.largest_fit(trial, [ctx.subtitle, ctx.subtitle - 4, ctx.floor], ctx.box("title", "subtitle"))
             if size is not None:
                 sub = trial
                 break
         if size is None:
-            size = 18
-            ctx.warnings.append("title slide: the subtitle does not fit its placeholder at 18 pt")
+            size = ctx.floor
+            ctx.warn(f"title slide: the subtitle does not fit its placeholder at {ctx.floor} pt — shorten the subtitle", ev.loc)
         blocks.append(("subtitle", TextBlock(tuple(sub), size)))
     if details:
         size = ctx.largest_fit(details, ctx.sizes["body"][1:], ctx.box("title", "details"))
         if size is None:
             size = ctx.sizes["body"][-1]
-            ctx.warnings.append("title slide: speaker and event details do not fit their placeholder at 18 pt")
+            ctx.warn(f"title slide: people and event details do not fit their placeholder at {size} pt", ev.loc)
         blocks.append(("details", TextBlock(tuple(details), size)))
     notes = [t.plain for t in (doc.preface, doc.summary) if t]
     if ev.url:
         notes.append(ev.url)
     return SlidePlan(role="title", kind="title", title=title, title_size=tsize, title_height=theight,
-                     blocks=tuple(blocks), notes="\n\n".join(notes))
+                     blocks=tuple(blocks), notes="\n\n".join(notes), loc=ev.loc, problems=ctx.take())
 
 
 def agenda_slides(ctx: _Ctx) -> list[SlidePlan]:
     items = [_bullet(ctx, [Span(s.title)]) for s in ctx.doc.sections]
-    notes = f"{ctx.L['summary']}: {ctx.doc.summary.plain}"
+    notes = f"{ctx.L['summary']}{ctx.L['colon']}{ctx.doc.summary.plain}"
     return _bullets_slides(ctx, kind="agenda", role="content", title=ctx.L["agenda"], items=items, notes=notes,
-                           max_items=max(ctx.max_bullets, 8))
+                           max_items=max(ctx.max_bullets, 8), loc=ctx.doc.sections[0].loc)
 
 
 def key_message_slides(ctx: _Ctx) -> list[SlidePlan]:
     items = [_bullet(ctx, t.spans) for t in ctx.doc.key_messages]
     notes = plain_paras(ctx.doc.key_messages) + "\n\n" + ctx.doc.summary.plain
     return _bullets_slides(ctx, kind="key-messages", role="content", title=ctx.L["key_messages"],
-                           items=items, notes=notes)
+                           items=items, notes=notes, loc=ctx.doc.key_messages[0].loc)
 
 
 def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
     sec = ctx.doc.sections[n - 1]
     part = ctx.L["part"].format(n=n, total=total)
-    tsize, theight = ctx.title(sec.title, "section", [ctx.section_size, ctx.section_size - 6, 30, 28, 24])
+    tsize, theight = ctx.title(sec.title, "section", [ctx.section_size, ctx.section_size - 6, 30, 28, 24], sec.loc)
     out = [SlidePlan(role="section", kind="section", title=sec.title, title_size=tsize, title_height=theight,
                      blocks=(("body", TextBlock((PlanPara((Span(part),), bullet=False),), ctx.sizes["body"][0])),),
-                     notes=f"{part}: {sec.title}. {sec.slide_title}".strip(), section_id=sec.id, footer=ctx.footer)]
+                     notes=f"{part}{ctx.L['colon']}{sec.title}. {sec.slide_title}".strip(), section_id=sec.id,
+                     footer=ctx.footer, loc=sec.loc, problems=ctx.take())]
     if sec.bullets:
         items = [_bullet(ctx, b.spans) for b in sec.bullets]
     else:
         items = [_bullet(ctx, [Span(derive_bullet(p.plain, ctx.bullet_words))]) for p in sec.paragraphs if p]
     prose = plain_paras(sec.paragraphs)
-    if sec.speaker:
-        prose = f"{sec.speaker.name}:\n\n{prose}"
+    if sec.speakers:
+        prose = f"{', '.join(p.name for p in sec.speakers)}:\n\n{prose}"
     if items:
         out += _bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
-                               items=items, notes=prose, section_id=sec.id,
+                               items=items, notes=prose, section_id=sec.id, loc=sec.loc,
                                short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
     for fig in sec.figures:
         out.append(chart_slide(ctx, fig, sec.id))
-    for q in ctx.doc.quotes_for(sec.id):
+    for q in ctx.view.quotes_for(sec):
         out += quote_slides(ctx, q)
     return out
 
 
 def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
-    # the caption states the finding; on a small title box a clause of it, else the chart's own title,
-    # else the section's (the full caption opens the notes either way)
+    # the heading: the figure's own title when it has one (the docs' promise), else the caption,
+    # which states the finding; on a small title box a clause of either, else the section's title
+    # (the full caption opens the notes either way)
     caption = fig.caption.plain
     sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
-    hit = ctx.fit_title([caption] + clause_cuts(caption), "chart", ctx.sizes["title"])
-    for others in ([fig.chart.title] + clause_cuts(fig.chart.title) if fig.chart.title else [], [sec.title] if sec else []):
+    own = fig.chart.title
+    first = [own] + clause_cuts(own) if own else [caption] + clause_cuts(caption)
+    hit = ctx.fit_title(first, "chart", ctx.sizes["title"])
+    for others in ([caption] + clause_cuts(caption) if own else [], [sec.title] if sec else []):
         hit = hit or (ctx.fit_title(others, "chart", ctx.sizes["title"]) if others else None)
     if hit is None:
-        title = min([caption] + clause_cuts(caption), key=len)
-        tsize, theight = ctx.title(title, "chart", ctx.sizes["title"])
+        title = min(first, key=len)
+        tsize, theight = ctx.title(title, "chart", ctx.sizes["title"], fig.loc)
     else:
         title, tsize, theight = hit
-    src = figure_source(fig, ctx.L)
+    label = ctx.view.figure_label(fig)
+    src = figure_source(ctx, fig)
     prov = fig.provenance
-    notes = [f"{fig.label}. {fig.caption.plain}", fig.alt]
+    notes = [f"{label}. {caption}", fig.alt]
     if fig.note:
         notes.append(fig.note.plain)
-    notes.append(f"{ctx.L['notes_sources']}: {prov.source}"
-                 + (f", {ctx.L['as_of'].format(date=prov.as_of_text)}" if prov.as_of_text else "")
-                 + (f". {prov.url}" if prov.url else "") + (f". {prov.licence}" if prov.licence else ""))
-    blocks = ()
-    box = ctx.box("chart", "source")
+    notes.append(f"{ctx.L['notes_sources']}{ctx.L['colon']}{ctx.view.source_line(fig).plain}" + (f" {prov.url}" if prov.url else ""))
+    # the source line: in the layout's source placeholder, else in the footer, else (a small footer,
+    # LibreOffice templates) under the chart, which gives up the room; never below the source floor
     para = [PlanPara((Span(src),), bullet=False)]
-    if box is not None and not ctx.fits(para, ctx.source_size, box):
-        ctx.warnings.append(f"chart ‘{title}’: the source line does not fit its placeholder at {ctx.source_size} pt")
-    blocks = (("source", TextBlock(tuple(para), ctx.source_size)),)
+    footer, blocks, chart_box, source_box = ctx.footer, (), None, None
+    footer_size, footer_box = 0.0, None
+    size = ctx.largest_fit(para, ctx.source_sizes, ctx.box("chart", "source")) if ctx.box("chart", "source") else None
+    if size is not None:
+        blocks = (("source", TextBlock(tuple(para), size)),)
+    elif (fit := fit_footer(ctx, "chart", src, ctx.source_sizes)) is not None:
+        footer, (footer_size, footer_box) = src, fit
+    else:
+        chart_box, source_box, size = _source_below(ctx, para)
+        blocks = (("source_below", TextBlock(tuple(para), size)),)
+    kind = KINDS.get(fig.chart.kind)
+    native = kind.native_type(fig.chart) if (fig.editable and kind is not None) else None
+    if fig.editable and native is None:
+        ctx.warn(f"{label}: chart kind '{fig.chart.kind}' has no native PowerPoint chart; placed as a picture", fig.loc, "deck.native")
     return SlidePlan(role="chart", kind="chart", title=title, title_size=tsize, title_height=theight,
-                     blocks=blocks, figure=fig, notes="\n\n".join(notes), section_id=section_id, footer=ctx.footer)
+                     blocks=blocks, figure=fig, notes="\n\n".join(notes), section_id=section_id, footer=footer,
+                     loc=fig.loc, problems=ctx.take(), native=native, chart_box=chart_box, source_box=source_box,
+                     footer_size=footer_size, footer_box=footer_box)
+
+
+def _source_below(ctx: _Ctx, para: list[PlanPara]) -> tuple[Box, Box, float]:
+    """(chart box, source box, size): the source line set under the chart, in the chart's own area."""
+    chart = ctx.box("chart", "chart")
+    size = ctx.source_sizes[0]
+    probe = replace(chart, inset_l=0.05, inset_r=0.05, inset_t=0.02, inset_b=0.02)
+    height = (ctx.m.height_pt(ctx.measure_paras(para), size, probe) / 72) + probe.inset_t + probe.inset_b
+    gap = 0.08
+    chart_box = replace(chart, height=max(chart.height - height - gap, chart.height * 0.5))
+    source_box = replace(probe, top=chart_box.top + chart_box.height + gap, height=height)
+    return chart_box, source_box, size
 
 
 def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
     text = quoted(q.text.plain)
-    who = f"— {person_line(q.speaker)}" if q.speaker else ""
-    title = ctx.L["quote"]
+    who = f"— {ctx.view.person_line(q.speaker)}" if q.speaker else ""
+    sec = next((s for s in ctx.doc.sections if s.id == q.section_id), None)
+    # a title of its own (its section, its speaker), so a screen reader's slide list tells quote slides apart
+    topic = sec.title if sec is not None else ctx.doc.event.title
+    title = ctx.L["quote_by"].format(topic=topic, name=q.speaker.name) if q.speaker else ctx.L["quote_on"].format(topic=topic)
     body = [PlanPara((Span(text, italic=True),), bullet=False)]
     attribution = [PlanPara((Span(who),), bullet=False)] if who else []
     if attribution and ctx.box("quote", "attribution") is None:  # one placeholder: a smaller last line
@@ -452,14 +500,19 @@ def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
     size = ctx.largest_fit(body, ctx.sizes["quote"], ctx.box("quote", "body"))
     if size is None:
         size = ctx.sizes["quote"][-1]
-        ctx.warnings.append(f"quote ‘{text[:50]}…’ does not fit its placeholder at {size} pt")
+        ctx.warn(f"quote ‘{text[:50]}…’ does not fit its placeholder at {size} pt — shorten the quote", q.loc)
     blocks = [("body", TextBlock(tuple(body), size))]
     if attribution:
         blocks.append(("attribution", TextBlock(tuple(attribution), ctx.attribution)))
     notes = f"{text} {who}".strip()
-    tsize, theight = ctx.title(title, "quote", [ctx.attribution + 4, ctx.attribution])
+    hit = ctx.fit_title([title, ctx.L["quote"]], "quote", [ctx.attribution + 4, ctx.attribution])
+    if hit is None:
+        tsize, theight = ctx.title(title, "quote", [ctx.attribution + 4, ctx.attribution], q.loc)
+    else:
+        title, tsize, theight = hit
     return [SlidePlan(role="quote", kind="quote", title=title, title_size=tsize, title_height=theight,
-                      blocks=tuple(blocks), notes=notes, section_id=q.section_id, footer=ctx.footer)]
+                      blocks=tuple(blocks), notes=notes, section_id=q.section_id, footer=ctx.footer,
+                      loc=q.loc, problems=ctx.take())]
 
 
 def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
@@ -478,7 +531,7 @@ def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
                          else [Span(derive_bullet(r.text.plain, ctx.bullet_words))]) for r in recs]
     notes = "\n\n".join(f"{_lead(r.lead, ctx.L)}{r.text.plain}" if r.lead.strip() else r.text.plain for r in recs)
     return _bullets_slides(ctx, kind="recommendations", role="content", title=ctx.L["recommendations"],
-                           items=items, notes=notes)
+                           items=items, notes=notes, loc=recs[0].loc)
 
 
 def _lead(lead: str, L: Mapping[str, str]) -> str:
@@ -486,14 +539,18 @@ def _lead(lead: str, L: Mapping[str, str]) -> str:
 
 
 def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
-    people = ctx.doc.speakers
-    title = ctx.L["about_one"] if len(people) == 1 else ctx.L["about_many"]
+    """About the people: everyone in `people`, with their part, titles, affiliation and bio."""
+    view = ctx.view
+    people = ctx.doc.people
+    title = view.about_label
     out = []
     for p in people:
         left = [PlanPara((Span(p.name, bold=True),), bullet=False)]
+        if not view.single_speaker_event:
+            left.append(PlanPara((Span(view.role_label(p)),), bullet=False, space_before=ctx.space))
         left += [PlanPara((Span(t),), bullet=False, space_before=ctx.space) for t in p.titles]
-        if p.affiliation:
-            left.append(PlanPara((Span(p.affiliation),), bullet=False, space_before=ctx.space))
+        if p.affiliations:
+            left.append(PlanPara((Span(view.affiliation(p)),), bullet=False, space_before=ctx.space))
         role = "two-content" if ctx.box("two-content", "body2") is not None else "content"
         # the bio, sentence by sentence so it can split; merged back into paragraphs when written
         bio_items = []
@@ -502,17 +559,19 @@ def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
         if role == "content":
             bio_items = left + bio_items
             left = []
-        chunks = pack(ctx, bio_items, ctx.box(role, "body2" if left else "body"), ctx.sizes["body"], 99, f"‘{title}’")
+        chunks = pack(ctx, bio_items, ctx.box(role, "body2" if left else "body"), ctx.sizes["body"], 99, f"‘{title}’", p.loc)
         lsize = ctx.largest_fit(left, ctx.sizes["body"], ctx.box(role, "body")) or ctx.sizes["body"][-1]
-        common = min([lsize] + [size for _, size in chunks])  # both columns in one size
-        for i, (chunk, size) in enumerate(chunks):
+        common = min([lsize] + [size for _, size, _ in chunks])  # both columns in one size
+        for i, (chunk, size, problems) in enumerate(chunks):
             t = continued(title, i, ctx.L)
             blocks = [("body", TextBlock(tuple(left), common))] if left else []
             blocks.append(("body2" if left else "body", TextBlock(_merge_prose(chunk), common if left else size)))
-            tsize, theight = ctx.title(t, role, ctx.sizes["title"])
+            tsize, theight = ctx.title(t, role, ctx.sizes["title"], p.loc)
+            titles = "; ".join(p.titles)
+            notes = f"{view.person_line(p)}{' (' + view.role_label(p) + ')' if not view.single_speaker_event else ''}. {titles}"
             out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=tsize, title_height=theight,
-                                 blocks=tuple(blocks), notes=f"{person_line(p)}. {'; '.join(p.titles)}\n\n{p.bio.plain}",
-                                 footer=ctx.footer))
+                                 blocks=tuple(blocks), notes=f"{notes}\n\n{p.bio.plain}".strip(),
+                                 footer=ctx.footer, loc=p.loc, problems=ctx.take() + problems))
     return out
 
 
@@ -529,35 +588,88 @@ def sources_slides(ctx: _Ctx) -> list[SlidePlan]:
         items.append(PlanPara(spans, bullet=True, space_before=ctx.space / 2))
         notes.append(" ".join(x for x in (r.title, head, r.url or "", r.note) if x))
     for fig in ctx.doc.figures:
-        items.append(PlanPara((Span(figure_source(fig, ctx.L)),), bullet=True, space_before=ctx.space / 2))
-        prov = fig.provenance
-        notes.append(" ".join(x for x in (figure_source(fig, ctx.L), prov.url or "", prov.licence or "") if x))
-    if ctx.doc.meta.how_to_cite:
-        notes.append(ctx.doc.meta.how_to_cite.plain)
+        src = figure_source(ctx, fig)
+        items.append(PlanPara((Span(src),), bullet=True, space_before=ctx.space / 2))
+        notes.append(" ".join(x for x in (src, fig.provenance.url or "") if x))
+    notes.append(ctx.view.citation.plain)
     if not items:
         return []
+    loc = ctx.doc.references[0].loc if ctx.doc.references else ctx.doc.figures[0].loc
     return _bullets_slides(ctx, kind="sources", role="closing", title=ctx.L["sources"], items=items,
-                           notes="\n\n".join(notes), max_items=8)
+                           notes="\n\n".join(notes), max_items=8, loc=loc)
 
 
-def plan_deck(doc: Document, *, theme, measurer: Measurer, geometry: Geometry,
+def fit_footer(ctx: _Ctx, role: str, text: str, sizes: Sequence[float]) -> Optional[tuple[float, Optional[Box]]]:
+    """(size, widened box or None) at which ``text`` fits the role's footer placeholder: its own box
+    first, then the box widened over the date placeholder on its row (the deck leaves dates empty)."""
+    fbox = ctx.box(role, "footer")
+    if fbox is None:
+        return None
+    dbox = ctx.box(role, "date")
+    wide = None
+    if dbox is not None and dbox.left < fbox.left and abs(dbox.top - fbox.top) < 0.2:
+        wide = replace(fbox, left=dbox.left, width=fbox.left + fbox.width - dbox.left)
+    para = ctx.measure_paras([PlanPara((Span(text),), bullet=False)])
+    for b in (fbox, wide) if wide else (fbox,):
+        size = next((z for z in sizes if ctx.m.fits(para, z, b)), None)
+        if size is not None:
+            return size, (None if b is fbox else b)
+    return None
+
+
+def plan_footers(ctx: _Ctx, slides: list[SlidePlan]) -> list[SlidePlan]:
+    """The footer's type size on each slide (a chart's source line in the footer is sized already)."""
+    out = []
+    for sp in slides:
+        if sp.footer is None or sp.footer_size:
+            out.append(sp)
+            continue
+        if ctx.box(sp.role, "footer") is None:
+            out.append(replace(sp, footer_size=ctx.footer_sizes[0]))
+            continue
+        fit = fit_footer(ctx, sp.role, sp.footer, ctx.footer_sizes)
+        if fit is None:
+            problem = Problem(sp.loc.file, sp.loc.line, sp.loc.col, f"footer ‘{sp.footer[:50]}’ does not fit its "
+                              f"placeholder at {ctx.footer_sizes[-1]} pt — shorten meta.short_title", "deck.fit", "warning")
+            out.append(replace(sp, footer_size=ctx.footer_sizes[-1], problems=sp.problems + (problem,)))
+        else:
+            out.append(replace(sp, footer_size=fit[0], footer_box=fit[1]))
+    return out
+
+
+def distinct_titles(slides: list[SlidePlan], L: Mapping[str, str]) -> list[SlidePlan]:
+    """No two slides share a title (a screen reader's slide list must tell them apart): a repeat
+    gets its number, "(2)", "(3)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for sp in slides:
+        n = seen.get(sp.title, 0) + 1
+        seen[sp.title] = n
+        out.append(sp if n == 1 else replace(sp, title=f"{sp.title} ({n})"))
+    return out
+
+
+def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
               grow: Collection[str] = ROLES) -> DeckPlan:
     """``grow``: roles whose title box may grow down into free space when a title needs two lines."""
-    ctx = _Ctx(doc, theme, measurer, geometry, grow)
+    ctx = _Ctx(view, theme, measurer, geometry, grow)
+    doc = view.doc
     slides: list[SlidePlan] = [title_slide(ctx)]
     slides += agenda_slides(ctx)
     slides += key_message_slides(ctx)
     total = len(doc.sections)
     for n in range(1, total + 1):
         slides += section_slides(ctx, n, total)
-    for q in doc.quotes:
-        if q.section_id is None or q.section_id not in {s.id for s in doc.sections}:
-            slides += quote_slides(ctx, q)
     slides += recommendation_slides(ctx)
     slides += speaker_slides(ctx)
     slides += sources_slides(ctx)
+    slides = distinct_titles(plan_footers(ctx, slides), ctx.L)
     numbered = tuple(replace(s, number=i) for i, s in enumerate(slides, 1))
-    return DeckPlan(numbered, tuple(ctx.warnings))
+    return DeckPlan(numbered, _numbered_warnings(numbered))
+
+
+def _numbered_warnings(slides) -> tuple[Problem, ...]:
+    return tuple(replace(p, message=f"slide {s.number}: {p.message}") for s in slides for p in s.problems)
 
 
 def select(plan: DeckPlan, spec: Optional[str]) -> DeckPlan:
@@ -567,7 +679,8 @@ def select(plan: DeckPlan, spec: Optional[str]) -> DeckPlan:
     spec = spec.strip()
     ids = {s.section_id for s in plan.slides if s.section_id}
     if spec in ids:
-        return replace(plan, slides=tuple(s for s in plan.slides if s.section_id == spec))
+        chosen = tuple(s for s in plan.slides if s.section_id == spec)
+        return replace(plan, slides=chosen, warnings=_numbered_warnings(chosen))
     wanted: list[int] = []
     total = len(plan.slides)
     for part in spec.split(","):
@@ -580,4 +693,5 @@ def select(plan: DeckPlan, spec: Optional[str]) -> DeckPlan:
         if not (1 <= a <= b <= total):
             raise UsageError(f"--slides {spec!r}: '{part.strip()}' is outside the deck's slides 1-{total}")
         wanted += [i for i in range(a, b + 1) if i not in wanted]
-    return replace(plan, slides=tuple(plan.slides[i - 1] for i in sorted(wanted)))
+    chosen = tuple(plan.slides[i - 1] for i in sorted(wanted))
+    return replace(plan, slides=chosen, warnings=_numbered_warnings(chosen))

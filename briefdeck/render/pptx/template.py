@@ -71,7 +71,10 @@ class TemplateInfo:
     roles: dict = field(default_factory=dict)  # role -> RoleLayout
 
     def geometry(self) -> dict:
-        return {r: {s: ph.box for s, ph in rl.slots} for r, rl in self.roles.items()}
+        """role -> slot -> box; besides the text slots, the footer and date placeholders ("footer", "date")."""
+        chrome = {"ftr": "footer", "dt": "date"}
+        return {r: {**{s: ph.box for s, ph in rl.slots}, **{chrome[p.type]: p.box for p in rl.chrome if p.type in chrome}}
+                for r, rl in self.roles.items()}
 
     def growable(self) -> frozenset:
         return frozenset(r for r, rl in self.roles.items() if rl.grow_title)

@@ -27,8 +27,8 @@ from pptx.oxml import parse_xml
 from pptx.shapes.placeholder import ChartPlaceholder, PicturePlaceholder
 from pptx.util import Emu, Pt
 
-from ...model import Document, Figure
-from .fit import Measurer, Para
+from ...model import Figure
+from ...present import View
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, background_rgb, master_keeps_styles, master_placeholder
 from .template import RoleLayout, TemplateInfo, all_layouts
@@ -45,20 +45,21 @@ VIEW_PROPS = (
     '<p:normalViewPr><p:restoredLeft sz="15620"/><p:restoredTop sz="94660"/></p:normalViewPr>'
     '<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>'
 )
-NATIVE_KINDS = {
-    ("bar", False): XL_CHART_TYPE.COLUMN_CLUSTERED, ("bar", True): XL_CHART_TYPE.COLUMN_STACKED,
-    ("hbar", False): XL_CHART_TYPE.BAR_CLUSTERED, ("hbar", True): XL_CHART_TYPE.BAR_STACKED,
-    ("line", False): XL_CHART_TYPE.LINE_MARKERS, ("line", True): XL_CHART_TYPE.LINE_MARKERS,
-    ("area", False): XL_CHART_TYPE.AREA, ("area", True): XL_CHART_TYPE.AREA_STACKED,
+# The native chart types a kind may ask for (charts.registry.NATIVE_TYPES) as python-pptx has them.
+XL_TYPES = {
+    "column_clustered": XL_CHART_TYPE.COLUMN_CLUSTERED, "column_stacked": XL_CHART_TYPE.COLUMN_STACKED,
+    "bar_clustered": XL_CHART_TYPE.BAR_CLUSTERED, "bar_stacked": XL_CHART_TYPE.BAR_STACKED,
+    "line_markers": XL_CHART_TYPE.LINE_MARKERS, "area": XL_CHART_TYPE.AREA, "area_stacked": XL_CHART_TYPE.AREA_STACKED,
 }
 
 
 class DeckWriter:
-    def __init__(self, prs, info: TemplateInfo, doc: Document, theme, charts, measurer: Measurer):
-        self.prs, self.info, self.doc, self.theme, self.charts = prs, info, doc, theme, charts
-        self.measurer = measurer
-        self.lang = doc.meta.language
-        self.warnings: list[str] = []
+    """Writes a plan into the template's placeholders; decides nothing the plan has not decided."""
+
+    def __init__(self, prs, info: TemplateInfo, view: View, theme, charts):
+        self.prs, self.info, self.view, self.doc, self.theme, self.charts = prs, info, view, view.doc, theme, charts
+        self.lang = self.doc.meta.language
+        self.indent = int(theme.get("deck.type.bullet_indent_in") * 914400)
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
 
@@ -67,7 +68,7 @@ class DeckWriter:
         body text darkened where the template's colour falls short of 4.5:1 on the slide background."""
         if master_keeps_styles(layout.slide_master):
             return None
-        key = (id(layout), idx)
+        key = (str(layout.part.partname), idx)
         if key not in self._styles:
             lph = next((ph for ph in layout.placeholders if ph.placeholder_format.idx == idx), None)
             style = None
@@ -106,8 +107,8 @@ class DeckWriter:
             if algn:
                 ppr.set("algn", algn)
             if para.bullet:  # hanging indent the planner measured with; a bullet even if the template has none
-                ppr.set("marL", str(Emu(int(0.36 * 914400))))
-                ppr.set("indent", str(-int(0.36 * 914400)))
+                ppr.set("marL", str(Emu(self.indent)))
+                ppr.set("indent", str(-self.indent))
                 if ppr.find(f"{{{A}}}buChar") is None:
                     etree.SubElement(ppr, f"{{{A}}}buChar", char="•")
             else:
@@ -136,17 +137,14 @@ class DeckWriter:
         self.fill_text(shape, TextBlock((_para(text),), size), style)
 
     # -- pictures and charts -----------------------------------------------------------------------
-    def add_figure(self, slide, ph, fig: Figure, box) -> None:
-        kind = (fig.chart.kind, bool(fig.chart.option("stacked", False)))
-        if fig.editable and kind in NATIVE_KINDS:
-            return self._native_chart(ph, fig, NATIVE_KINDS[kind])
-        if fig.editable:
-            self.warnings.append(f"{fig.label}: chart kind '{fig.chart.kind}' has no native PowerPoint chart; placed as a picture")
+    def add_figure(self, slide, ph, fig: Figure, box, native: Optional[str]) -> None:
+        if native is not None:
+            return self._native_chart(ph, fig, XL_TYPES[native])
         rendered = self.charts.render(fig, "slide", box.width, box.height)
         png = rendered.png
         pic = PicturePlaceholder(ph._element, ph._parent).insert_picture(io.BytesIO(png))
         cnv = pic._element.nvPicPr.cNvPr
-        cnv.set("name", fig.label)
+        cnv.set("name", self.view.figure_label(fig))
         cnv.set("descr", fig.alt)
         if rendered.svg:
             self._add_svg(slide, pic, rendered.svg)
@@ -172,7 +170,7 @@ class DeckWriter:
             data.add_series(spec.label(s), [v if isinstance(v, (int, float)) else None for v in spec.table.column(s)])
         frame = ChartPlaceholder(ph._element, ph._parent).insert_chart(chart_type, data)
         frame._element.nvGraphicFramePr.cNvPr.set("descr", fig.alt)
-        frame._element.nvGraphicFramePr.cNvPr.set("name", fig.label)
+        frame._element.nvGraphicFramePr.cNvPr.set("name", self.view.figure_label(fig))
         chart = frame.chart
         c_ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
         for el in chart._chartSpace.iter(f"{c_ns}axId", f"{c_ns}crossAx"):  # python-pptx writes negative ids
@@ -188,7 +186,7 @@ class DeckWriter:
             if crosses is not None:
                 crosses.set("val", "max")
         if chart_type not in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.AREA, XL_CHART_TYPE.AREA_STACKED):
-            chart.plots[0].gap_width = 60  # bars wider than the default thin ones, easier to read projected
+            chart.plots[0].gap_width = g("deck.charts.gap_width")
         if chart.value_axis.has_major_gridlines:
             chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(
                 self.theme.colour("rule").lstrip("#").upper())
@@ -209,9 +207,9 @@ class DeckWriter:
         return frame
 
     # -- chrome -------------------------------------------------------------------------------------
-    def add_chrome(self, slide, layout, rl: RoleLayout, footer: Optional[str], number: int,
-                   source_in_footer: Optional[str]) -> None:
-        if footer is None:
+    def add_chrome(self, slide, layout, sp: SlidePlan, number: int) -> None:
+        """Footer (text, size and box as planned) and slide number, cloned from the layout's placeholders."""
+        if sp.footer is None:
             return
         for lph in layout.placeholders:
             ph_el = lph._element.find(f".//{{{P}}}ph")
@@ -226,39 +224,18 @@ class DeckWriter:
             txbody = el.find(f"{{{P}}}txBody")
             for p in txbody.findall(f"{{{A}}}p"):
                 txbody.remove(p)
-            text = source_in_footer or footer
             if ptype == "ftr":
-                size, wide = self._footer_size(text, rl, number)
-                if wide is not None:  # the footer also takes the unused date placeholder's place
-                    x, y, w, h = (int(round(v * 914400)) for v in (wide.left, wide.top, wide.width, wide.height))
+                if sp.footer_box is not None:  # the footer also takes the unused date placeholder's place
+                    b = sp.footer_box
+                    x, y, w, h = (int(round(v * 914400)) for v in (b.left, b.top, b.width, b.height))
                     sppr.append(parse_xml(f'<a:xfrm xmlns:a="{A}"><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'))
-                p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(size * 100)}"/><a:t></a:t></a:r></a:p>')
-                p.find(f"{{{A}}}r/{{{A}}}t").text = text
+                p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(sp.footer_size * 100)}"/><a:t></a:t></a:r></a:p>')
+                p.find(f"{{{A}}}r/{{{A}}}t").text = sp.footer
             else:
                 p = parse_xml(f'<a:p xmlns:a="{A}"><a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum">'
                               f'<a:rPr lang="{self.lang}"/><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
-
-    def _footer_size(self, text: str, rl: RoleLayout, number: int):
-        """(size, widened box or None): the largest size that fits the footer placeholder, else the
-        footer stretched left over the date placeholder (which the deck leaves empty) on its row."""
-        box = next((p.box for p in rl.chrome if p.type == "ftr"), None)
-        top = self.theme.get("deck.type.footer")
-        sizes = [top, top - 2, top - 3, top - 4]
-        if box is None:
-            return top, None
-        para = [Para(((text, False),))]
-        dt = next((p.box for p in rl.chrome if p.type == "dt"), None)
-        wide = None
-        if dt is not None and dt.left < box.left and abs(dt.top - box.top) < 0.2:
-            wide = replace(box, left=dt.left, width=box.left + box.width - dt.left)
-        for b in (box, wide) if wide else (box,):
-            for size in sizes:
-                if self.measurer.fits(para, size, b):
-                    return size, (None if b is box else b)
-        self.warnings.append(f"slide {number}: footer ‘{text[:50]}’ does not fit its placeholder at {sizes[-1]} pt")
-        return sizes[-1], wide
 
     # -- slides -------------------------------------------------------------------------------------
     def add_slide(self, sp: SlidePlan, position: int) -> None:
@@ -276,12 +253,9 @@ class DeckWriter:
             elif rl.moved:
                 self._place(shape, title_ph.box)
             used.add(title_ph.idx)
-        source_in_footer = None
         for slot, block in sp.blocks:
             ph = rl.slot(slot)
             if ph is None or ph.idx not in by_idx:
-                if slot == "source":  # template without a source placeholder: the footer carries it
-                    source_in_footer = block.plain
                 continue
             self.fill_text(by_idx[ph.idx], block, self.sample_style(layout, ph.idx))
             if rl.moved:
@@ -289,18 +263,34 @@ class DeckWriter:
             used.add(ph.idx)
         if sp.figure is not None:
             ph = rl.slot("chart") or rl.slot("body")
-            if rl.moved:
-                self._place(by_idx[ph.idx], ph.box)
-            frame = self.add_figure(slide, by_idx[ph.idx], sp.figure, ph.box)
-            if rl.moved:
-                self._place(frame, ph.box)
+            box = sp.chart_box or ph.box
+            style = self.sample_style(layout, ph.idx)
+            if rl.moved or sp.chart_box:
+                self._place(by_idx[ph.idx], box)
+            frame = self.add_figure(slide, by_idx[ph.idx], sp.figure, box, sp.native)
+            if rl.moved or sp.chart_box:
+                self._place(frame, box)
             used.add(ph.idx)
+            below = sp.block("source_below")
+            if below is not None and sp.source_box is not None:
+                self._source_below(slide, below, sp.source_box, style)
         for idx, ph in by_idx.items():  # empty placeholders would show their prompt text when editing
             if idx not in used:
                 ph._element.getparent().remove(ph._element)
-        self.add_chrome(slide, layout, rl, sp.footer, position, source_in_footer)
+        self.add_chrome(slide, layout, sp, position)
         if sp.notes:
             self._notes(slide, sp.notes)
+
+    def _source_below(self, slide, block: TextBlock, box, style) -> None:
+        """The one text outside a placeholder: a chart's source line under it, when the template has
+        no placeholder that holds it at a readable size (planned: SlidePlan.source_box)."""
+        tb = slide.shapes.add_textbox(*(Emu(int(round(v * 914400))) for v in (box.left, box.top, box.width, box.height)))
+        tb.name = "Chart source"
+        tf = tb.text_frame
+        tf.word_wrap = True
+        for side, v in (("margin_left", box.inset_l), ("margin_right", box.inset_r), ("margin_top", box.inset_t), ("margin_bottom", box.inset_b)):
+            setattr(tf, side, Emu(int(round(v * 914400))))
+        self.fill_text(tb, block, style)
 
     def _notes(self, slide, text: str) -> None:
         tf = slide.notes_slide.notes_text_frame
@@ -325,20 +315,25 @@ class DeckWriter:
             self.charts.render_many(requests)
 
     def _core_properties(self) -> None:
-        doc = self.doc
+        """Every core property from the source: nothing of python-pptx's or the template's own is left."""
+        doc, meta = self.doc, self.view.metadata
         cp = self.prs.core_properties
         when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
         cp.title = _prop(doc.event.title)
         cp.subject = _prop(doc.event.subtitle)
-        cp.author = _prop("; ".join(p.name for p in doc.speakers))
-        cp.keywords = _prop(", ".join(doc.meta.keywords))
+        cp.author = _prop(meta.author)
+        cp.keywords = _prop(meta.keywords)
+        cp.comments = ""  # python-pptx's default template says "generated using python-pptx"
+        cp.content_status = ""
+        cp.identifier = ""
+        cp.version = ""
         cp.last_modified_by = "briefdeck"
         cp.created = when
         cp.modified = when
         cp.last_printed = when
         cp.revision = 1
         cp.language = doc.meta.language
-        cp.category = _prop(doc.meta.series or "")
+        cp.category = _prop(meta.series)
 
 
 def _para(text: str):
@@ -382,11 +377,11 @@ def picture_requests(plan: DeckPlan, info) -> list[tuple]:
     requests = []
     for sp in plan.slides:
         fig = sp.figure
-        if fig is None or (fig.editable and (fig.chart.kind, bool(fig.chart.option("stacked", False))) in NATIVE_KINDS):
+        if fig is None or sp.native is not None:
             continue
         rl = info.roles[sp.role]
-        ph = rl.slot("chart") or rl.slot("body")
-        requests.append((fig, "slide", ph.box.width, ph.box.height))
+        box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box
+        requests.append((fig, "slide", box.width, box.height))
     return requests
 
 

@@ -1,0 +1,93 @@
+"""Source file -> validated, resolved document model, in stages with explicit inputs and outputs.
+
+1. read      bytes -> located plain data (``yamlsafe``: line and column of every value)
+2. validate  plain data -> the schema's ``SourceFile`` (``validate``: pydantic, errors mapped to lines)
+3. files     the paths a source names, confined to its project (``files``)
+4. data      datasets, queries and facts (``datasets``)
+5. figures   numbered, queried, checked against their kind's declaration (``figures``)
+6. text      inline markup, {fact:}/{fig:} references and links (``text``)
+7. assemble  people, sections, quotes (checked verbatim), references, meta (``assemble``)
+
+Each stage reports into one ``Report``, so every problem of a source is listed at once, each at
+its own line; nothing event-specific lives here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from .. import model as m
+from ..assets import Assets, project_root
+from ..errors import Problem, SourceError
+from ..locale import load_locale
+from ..yamlsafe import Located, excerpt, load_yaml
+from . import assemble
+from .datasets import read_datasets, resolve_facts
+from .figures import FigureResolver, number_figures
+from .files import Files
+from .report import Report
+from .text import InlineText
+from .validate import validate
+
+__all__ = ["load_document", "project_root"]
+
+
+def read_source(path: Path, display: str) -> Located:
+    """Stage 1: the file's bytes as located YAML data, or SourceError."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SourceError([Problem(display, 0, 0, "file not found — check the path", "file.missing")]) from None
+    except IsADirectoryError:
+        raise SourceError([Problem(display, 0, 0, "this is a folder, not a source file — name a .yaml file", "file.missing")]) from None
+    except OSError as exc:
+        raise SourceError([Problem(display, 0, 0, f"cannot read the file ({exc.strerror}) — check its permissions", "file.read")]) from None
+    located, problems = load_yaml(raw, display)
+    if located is None or problems:
+        raise SourceError(problems)
+    if not isinstance(located.data, dict):
+        raise SourceError([Problem(display, 1, 1, "a source must be a mapping of keys (briefdeck:, event:, ...) — see docs/source-format.md",
+                                   "schema.type", excerpt=excerpt(located.lines, 1, 1))])
+    return located
+
+
+def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Optional[str] = None) -> m.Document:
+    """Read and validate one source; raise SourceError listing every problem."""
+    display = display or str(path)
+    located = read_source(Path(path), display)
+    src = validate(located, display)
+    root = project_root(Path(path))
+    assets = Assets(root)
+    report = Report(located, display)
+    assemble.check_language(src.meta.language, report)
+    locale = load_locale(assets, src.meta.language)
+    files = Files(root, allowed, report)
+
+    datasets = read_datasets(src, files, report)
+    facts = resolve_facts(src, datasets, locale, report)
+    numbers = number_figures(src, report)
+    assemble.unique(report, "sections", [x.id for x in src.sections])
+    assemble.unique(report, "figures", [x.id for x in src.figures])
+    assemble.unique(report, "people", [x.id for x in src.people])
+    mentioned = {f.id for f in src.figures} | {fid for sec in src.sections for fid in sec.figures}
+    text = InlineText(report, locale, facts=facts, declared_facts=set(src.facts), figure_numbers=numbers,
+                      mentioned_figures=mentioned)
+    figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
+    cast = assemble.people(src, text)
+    sections = assemble.sections(src, figures, cast, text)
+    quotes = assemble.quotes(src, sections, cast, text)
+    theme_ok = assemble.check_theme(src.meta.theme, assets, report)
+    template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)
+    doc = m.Document(
+        meta=assemble.meta(src, template, text), event=assemble.event(src, locale, text), people=tuple(cast.values()),
+        preface=text(src.preface, "preface") if src.preface else None,
+        summary=text(src.summary, "summary"),
+        key_messages=tuple(text(t, "key_messages", i) for i, t in enumerate(src.key_messages)),
+        sections=sections, quotes=quotes,
+        recommendations=tuple(m.Recommendation(r.lead, text(r.text, "recommendations", i, "text"), report.loc("recommendations", i))
+                              for i, r in enumerate(src.recommendations)),
+        references=assemble.references(src, locale, text), source_path=display, loc=report.loc(),
+        warnings=tuple(report.warnings), inputs=tuple(dict.fromkeys(files.inputs)),
+    )
+    report.raise_if_any()
+    return doc

@@ -1,0 +1,176 @@
+"""Stage: the document itself -- people, sections, quotes, recommendations, references, meta.
+
+References between parts are checked here (a section's speakers, a quote's section), and
+quotes against the text: a pull quote must be the speaker's words as they stand in the
+section's paragraphs (line breaks, quote marks and dashes may differ), so a brief never
+prints a quotation its own text does not contain.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+from .. import model as m
+from .. import schema as s
+from ..assets import Assets
+from ..locale import Locale
+from .files import Files
+from .report import Report
+from .text import InlineText
+
+MAX_SECTIONS = 300
+
+
+def people(src: s.SourceFile, text: InlineText) -> dict[str, m.Person]:
+    out = {}
+    for i, p in enumerate(src.people):
+        aff = p.affiliation
+        affiliations = tuple(a.strip() for a in ([aff] if isinstance(aff, str) else (aff or ())) if a and a.strip())
+        out[p.id] = m.Person(p.id, p.name, p.role, tuple(p.titles), affiliations, text(p.bio, "people", i, "bio"),
+                             text.report.loc("people", i), role_label=p.role_label or "")
+    return out
+
+
+def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.Person], text: InlineText) -> tuple[m.Section, ...]:
+    report = text.report
+    if len(src.sections) > MAX_SECTIONS:
+        report.problem(("sections",), f"{len(src.sections)} sections — more than {MAX_SECTIONS}; split the source", "limit.sections")
+    out = []
+    for i, sec in enumerate(src.sections):
+        w = ("sections", i)
+        refs = [sec.speaker] if isinstance(sec.speaker, str) else list(sec.speaker or [])
+        speakers = []
+        for j, ref in enumerate(refs):
+            at = w + ("speaker",) + ((j,) if not isinstance(sec.speaker, str) else ())
+            if ref not in cast:
+                report.problem(at, f"unknown person '{ref}' — {Report.suggest(ref, cast)}", "ref.person")
+            elif cast[ref] not in speakers:
+                speakers.append(cast[ref])
+        out.append(m.Section(
+            id=sec.id, title=sec.title,
+            paragraphs=tuple(text(t, *w, "paragraphs", j) for j, t in enumerate(sec.paragraphs)),
+            bullets=tuple(text(t, *w, "bullets", j) for j, t in enumerate(sec.bullets)),
+            figures=tuple(figures[f] for f in sec.figures if f in figures),
+            speakers=tuple(speakers), slide_title=sec.slide_title or sec.title, loc=report.loc(*w),
+        ))
+    return tuple(out)
+
+
+# -- quotes: verbatim, or refused ---------------------------------------------------------------
+_SAME = str.maketrans({"‘": None, "’": None, "‚": None, "‛": None, "'": None, "“": None, "”": None, "„": None,
+                       "‟": None, '"': None, "«": None, "»": None, "‹": None, "›": None,
+                       "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "―": "-", "−": "-"})
+
+
+def verbatim_key(text: str) -> str:
+    """What must match for a quote to be verbatim: the words and punctuation, whatever the line
+    breaks, quote marks, dashes and spaces (typographic or typed)."""
+    t = unicodedata.normalize("NFKC", text).translate(_SAME).replace("…", "...")
+    t = re.sub(r"\s*-\s*", "-", t)  # 'x – y' and 'x-y' alike
+    return " ".join(t.split()).strip(" .")
+
+
+def quotes(src: s.SourceFile, secs: tuple[m.Section, ...], cast: dict[str, m.Person], text: InlineText) -> tuple[m.Quote, ...]:
+    report = text.report
+    by_id = {sec.id: sec for sec in secs}
+    out = []
+    for i, q in enumerate(src.quotes):
+        w = ("quotes", i)
+        body = text(q.text, *w, "text")
+        key = verbatim_key(body.plain)
+        speaker = None
+        if q.speaker is not None:
+            if q.speaker not in cast:
+                report.problem(w + ("speaker",), f"unknown person '{q.speaker}' — {Report.suggest(q.speaker, cast)}", "ref.person")
+            speaker = cast.get(q.speaker)
+        section_id = q.section
+        if q.section is not None and q.section not in by_id:
+            if q.section not in {x.id for x in src.sections}:
+                report.problem(w + ("section",), f"unknown section '{q.section}' — {Report.suggest(q.section, by_id)}", "ref.section")
+        elif q.section is not None:
+            if not any(key in verbatim_key(p.plain) for p in by_id[q.section].paragraphs):
+                report.problem(w + ("text",), f"quote #{i + 1} is not in the paragraphs of section '{q.section}' — quote the words "
+                               f"as they stand in the text (line breaks, quote marks and dashes may differ), or name the section "
+                               f"that holds them", "quote.verbatim")
+        else:
+            found = next((sec.id for sec in secs if any(key in verbatim_key(p.plain) for p in sec.paragraphs)), None)
+            if found is None:
+                report.problem(w + ("text",), f"quote #{i + 1} is not in the paragraphs of any section — quote the words as they "
+                               f"stand in the text (line breaks, quote marks and dashes may differ)", "quote.verbatim")
+            section_id = found
+        out.append(m.Quote(body, speaker, section_id, report.loc(*w)))
+    return tuple(out)
+
+
+# -- the rest ------------------------------------------------------------------------------------
+def references(src: s.SourceFile, locale: Locale, text: InlineText) -> tuple[m.Reference, ...]:
+    out = []
+    for i, r in enumerate(src.references):
+        date = locale.date(r.date) if hasattr(r.date, "isoformat") else str(r.date or "")
+        out.append(m.Reference(r.title, text.url(r.url, "references", i, "url"), r.publisher or "", date, r.note or "",
+                               text.report.loc("references", i)))
+    return tuple(out)
+
+
+def check_language(tag: str, report: Report) -> None:
+    from babel import Locale as BabelLocale, UnknownLocaleError
+
+    try:
+        BabelLocale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        report.problem(("meta", "language"), f"unknown language '{tag}' — use a tag such as en-CA, en-US, en-GB or fr-CA", "meta.language")
+        report.raise_if_any()
+
+
+def check_theme(name: str, assets: Assets, report: Report) -> bool:
+    from ..theme import theme_names
+
+    themes = theme_names(assets)
+    if name not in themes:
+        report.problem(("meta", "theme"), f"unknown theme '{name}' — {Report.suggest(name, themes)} (themes are folders in assets/themes/)", "meta.theme")
+        return False
+    return True
+
+
+def template(rel: Optional[str], theme_ok: bool, theme_name: str, assets: Assets, files: Files) -> Optional[str]:
+    """The deck template a source names, found in the project and checked to be a bounded .pptx."""
+    if not rel:
+        return None
+    tp = files.find(rel, ("meta", "template"))
+    if tp is None:
+        return None
+    if theme_ok:
+        from ..errors import BriefdeckError
+        from ..safezip import check_pptx_zip
+        from ..theme import load_theme
+
+        try:
+            check_pptx_zip(tp, load_theme(theme_name, assets).get("deck.template_limits"), shown=f"template '{rel}'")
+        except BriefdeckError as exc:
+            files.report.problem(("meta", "template"), str(exc), "template.invalid")
+    return str(tp)
+
+
+def unique(report: Report, key: str, ids: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            report.problem((key, i, "id"), f"id '{ident}' is used twice in {key} (first at item {seen[ident] + 1}) — make ids unique", "id.duplicate")
+        seen.setdefault(ident, i)
+
+
+def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText) -> m.Meta:
+    mt, ev = src.meta, src.event
+    return m.Meta(
+        language=mt.language, paper=mt.paper, updated=mt.updated or ev.date, short_title=mt.short_title or ev.title,
+        series=mt.series or ev.organiser, keywords=tuple(mt.keywords), licence=mt.licence or "",
+        how_to_cite=text(mt.how_to_cite, "meta", "how_to_cite") if mt.how_to_cite else None,
+        template=template_path, theme=mt.theme, loc=text.report.loc("meta"),
+    )
+
+
+def event(src: s.SourceFile, locale: Locale, text: InlineText) -> m.Event:
+    ev = src.event
+    return m.Event(ev.title, ev.subtitle or "", ev.organiser, ev.date, locale.date(ev.date), ev.place,
+                   text.url(ev.url, "event", "url"), text.report.loc("event"))

@@ -1,0 +1,223 @@
+"""What a reader sees, decided once for every output (as pandoc's Writers.Shared serves all writers).
+
+The renderers lay out and write; they do not decide wording. This layer turns the document
+model into the words both the brief and the deck print: the title as the language joins it,
+who the authors are, the people grouped by their part, each figure's label and source line,
+the citation, the colophon's lines, the footer, and where each quote belongs. Its words come
+from the document's locale (``briefdeck/builtin/locales/``), its separators from the theme.
+
+Pure Python: no reportlab, no python-pptx. A third format (an HTML page) would use it too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Optional
+
+from .locale import Locale
+from .model import Document, Figure, Person, Quote, Section, Span, Text
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Document properties, the same in the PDF's Info/XMP and the deck's core properties."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    series: str
+
+
+@dataclass(frozen=True)
+class PeopleGroup:
+    """People who share a part in the event, with the label of that part ("Witnesses")."""
+
+    role: str
+    label: str  # plural when several
+    people: tuple[Person, ...]
+    hosts: bool  # chairs, moderators, hosts, members: they lead the event rather than author it
+
+
+def _clean_end(text: str) -> str:
+    """A phrase the layout ends with its own full stop: drop the author's ("CC BY 4.0." -> "CC BY 4.0")."""
+    return text.rstrip().rstrip(".").rstrip()
+
+
+class View:
+    """The presentation of one document in one locale and theme."""
+
+    def __init__(self, doc: Document, locale: Locale, separator: str = " · ", figure_separator: str = " — "):
+        self.doc = doc
+        self.locale = locale
+        self.separator = separator  # between the parts of a line: "Organiser · 25 April 2018 · Ottawa"
+        self.figure_separator = figure_separator  # between a figure's label and its caption
+
+    # -- words ---------------------------------------------------------------------------
+    def label(self, key: str, **fields) -> str:
+        """A word both outputs share (``shared`` in the locale file)."""
+        return self.locale.text(f"shared.{key}", **fields)
+
+    def brief_label(self, key: str, **fields) -> str:
+        return self.locale.text(f"brief.{key}", **fields)
+
+    def deck_label(self, key: str, **fields) -> str:
+        return self.locale.text(f"deck.{key}", **fields)
+
+    def date(self, d, style: str = "day") -> str:
+        return self.locale.date(d, style)
+
+    # -- title and metadata --------------------------------------------------------------
+    @cached_property
+    def full_title(self) -> str:
+        """Title and subtitle on one line, as the language joins them ("Titre : sous-titre"); a
+        title that ends in its own ? or ! takes no colon after it."""
+        ev = self.doc.event
+        if not ev.subtitle:
+            return ev.title
+        key = "title_subtitle_after_mark" if ev.title.rstrip()[-1:] in "?!…" else "title_subtitle"
+        return self.label(key, title=ev.title.rstrip(), subtitle=ev.subtitle)
+
+    @cached_property
+    def authors(self) -> tuple[Person, ...]:
+        """Whose words the brief records: everyone but those who only lead the event."""
+        return self.doc.speakers
+
+    @cached_property
+    def author_line(self) -> str:
+        """The authors' names, else the organiser (metadata, citation)."""
+        return "; ".join(p.name for p in self.authors) or self.doc.event.organiser
+
+    @cached_property
+    def metadata(self) -> Metadata:
+        doc, ev = self.doc, self.doc.event
+        return Metadata(
+            title=self.full_title, author=self.author_line,
+            subject=self.brief_label("subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
+            keywords=", ".join(doc.meta.keywords), language=doc.meta.language,
+            series=doc.meta.series or ev.organiser,
+        )
+
+    @cached_property
+    def footer(self) -> str:
+        """The running footer of slides (and the brief's page footer): short title and date."""
+        return self.separator.join(x for x in (self.doc.meta.short_title, self.doc.event.date_text) if x)
+
+    @cached_property
+    def event_line(self) -> str:
+        """Organiser (when the series line does not already say it), date and place."""
+        ev = self.doc.event
+        parts = [ev.date_text, ev.place]
+        if ev.organiser.lower() not in (self.doc.meta.series or "").lower():
+            parts.insert(0, ev.organiser)
+        return self.separator.join(p for p in parts if p)
+
+    # -- people ----------------------------------------------------------------------------
+    def role_label(self, p: Person, plural: bool = False) -> str:
+        return p.role_label or self.locale.role(p.role, plural)
+
+    @cached_property
+    def people_groups(self) -> tuple[PeopleGroup, ...]:
+        """Everyone in ``people``, grouped by part in order of first appearance; contributors
+        (speakers, witnesses, panellists...) before those who lead (chair, moderator...).
+        People with their own role label form their own group ("Ranking Member")."""
+        groups: dict[tuple[str, str], list[Person]] = {}
+        for p in self.doc.people:
+            groups.setdefault((p.role, p.role_label), []).append(p)
+        out = []
+        for (role, own), people in groups.items():
+            label = own or self.locale.role(role, plural=len(people) > 1)
+            out.append(PeopleGroup(role, label, tuple(people), hosts=people[0].is_host))
+        return tuple(sorted(out, key=lambda g: g.hosts))  # stable: appearance order within each kind
+
+    @cached_property
+    def single_speaker_event(self) -> bool:
+        """One contributor and nobody else: a talk whose speaker needs no role label."""
+        return len(self.doc.people) == 1
+
+    def person_line(self, p: Person) -> str:
+        """"Name, Affiliation" (the deck's about and title slides)."""
+        return ", ".join(x for x in (p.name, self.affiliation(p)) if x)
+
+    def affiliation(self, p: Person) -> str:
+        return self.locale.text("shared.list_separator").join(p.affiliations)
+
+    @cached_property
+    def about_label(self) -> str:
+        return self.label("about_speakers" if len(self.doc.people) > 1 else "about_speaker")
+
+    # -- figures -----------------------------------------------------------------------------
+    def figure_label(self, fig: Figure) -> str:
+        return self.label("figure", n=fig.number)
+
+    def source_line(self, fig: Figure) -> Text:
+        """"Source: <publisher, linked> (as of 4 April 2025). Data licence: CC BY-IGO." — the line
+        under every chart, in the brief and on the slide."""
+        pv = fig.provenance
+        head, _, tail = self.label("figure_source", source="\x00").partition("\x00")
+        spans = [Span(head), Span(pv.source, href=pv.url)]
+        rest = tail
+        if pv.as_of_text:
+            rest += f" ({self.label('as_of', date=pv.as_of_text)})"
+        rest += "."
+        if pv.licence:
+            rest += " " + self.label("data_licence", licence=_clean_end(pv.licence).replace(" ", "\u00a0"))
+        spans.append(Span(rest))
+        return Text(tuple(s for s in spans if s.text), fig.loc)
+
+    # -- quotes ------------------------------------------------------------------------------
+    def quotes_for(self, section: Section) -> tuple[Quote, ...]:
+        return tuple(q for q in self.doc.quotes if q.section_id == section.id)
+
+    def quote_paragraph(self, q: Quote, section: Section) -> int:
+        """The index of the paragraph a quote comes from (the loader has checked it is there)."""
+        words = _norm(q.text.plain)
+        return next((i for i, p in enumerate(section.paragraphs) if words and words in _norm(p.plain)), 0)
+
+    # -- back matter -------------------------------------------------------------------------
+    @cached_property
+    def citation(self) -> Text:
+        """How to cite: the author's own line, else one made from the event."""
+        doc = self.doc
+        if doc.meta.how_to_cite:
+            return doc.meta.how_to_cite
+        ev = doc.event
+        authors = ", ".join(p.name for p in self.authors) or ev.organiser
+        text = self.label("cite_generated", authors=authors, title=self.full_title,
+                          series=doc.meta.series or ev.organiser, organiser=ev.organiser,
+                          date=self.date(doc.meta.updated))
+        return Text((Span(text),), doc.meta.loc)
+
+    @cached_property
+    def published(self) -> str:
+        """Who published this edition, and when (the edition date, not the event's place)."""
+        ev = self.doc.event
+        return self.brief_label("published", organiser=ev.organiser, date=self.date(self.doc.meta.updated))
+
+    @cached_property
+    def licence(self) -> str:
+        return _clean_end(self.doc.meta.licence)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
+
+
+def view_of(doc: Document, locale: Locale, theme=None) -> View:
+    if theme is None:
+        return View(doc, locale)
+    return View(doc, locale, theme.get("text.separator"), theme.get("text.figure_separator"))
+
+
+def default_view(doc: Document, theme=None) -> View:
+    """The view of a document in its own language, with the theme's (or the built-in) locale files."""
+    from .assets import Assets
+    from .locale import load_locale
+
+    assets = theme.assets if theme is not None else Assets()
+    return view_of(doc, load_locale(assets, doc.meta.language), theme)
+
+
+__all__ = ["View", "Metadata", "PeopleGroup", "view_of", "default_view"]

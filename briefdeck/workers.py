@@ -1,0 +1,50 @@
+"""Worker processes that never outlive the build that started them.
+
+A build killed with SIGKILL (``timeout -s KILL``, the OOM killer) runs no cleanup, so its
+workers must notice by themselves: on Linux each asks the kernel to kill it when its parent
+dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); everywhere a watchdog thread also exits the worker
+once its parent is gone (re-parented: ``getppid()`` changes). Workers are forked (explicitly:
+Python 3.14 changes the default start method) so they share the parent's imports.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="briefdeck-parent-watch", daemon=True).start()
+
+
+def start_method() -> str:
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers exit when this process dies, however it dies."""
+    ctx = multiprocessing.get_context(start_method())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
