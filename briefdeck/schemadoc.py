@@ -14,6 +14,9 @@ from pathlib import Path
 from pydantic_core import PydanticUndefined
 
 from . import schema as S
+from .charts.registry import COMMON_OPTIONS
+
+COMMON = [o.name for o in COMMON_OPTIONS]
 
 def tname(t):
     o = typing.get_origin(t); a = typing.get_args(t)
@@ -64,6 +67,30 @@ def field_tables() -> str:
     return "\n".join(out)
 
 
+def kinds_table() -> str:
+    """The chart kinds, from their own declarations (charts/registry.py): data, options, use."""
+    from .charts import KINDS
+
+    out = []
+    for name, kind in sorted(KINDS.items()):
+        if not kind.builtin:
+            continue
+        out.append(f"#### `{name}`\n\n{kind.summary} Data: {kind.contract.describe()}."
+                   + (" Editable in the deck (`editable: true` makes a native PowerPoint chart)." if kind.native else "")
+                   + (" Small enough for the brief's side column." if kind.compact else "") + "\n")
+        own = [o for o in kind.options.values() if o.name not in COMMON]
+        if own:
+            out.append("| option | type | meaning |\n|---|---|---|")
+            for o in own:
+                kind_of = " \\| ".join(f"`{c}`" for c in o.choices) if o.choices else o.type
+                out.append(f"| `{o.name}` | {kind_of} | {o.help.replace('|', chr(92) + '|')} |")
+        out.append("")
+    out.append("Every kind also takes: " + ", ".join(f"`{o}`" for o in COMMON) + ".\n")
+    return "\n".join(out)
+
+
+KINDS_BEGIN = "<!-- chart kinds: generated from each kind's declaration by `python -m briefdeck.schemadoc`; do not edit by hand -->"
+KINDS_END = "<!-- end of chart kinds -->"
 BEGIN = "<!-- field tables: generated from briefdeck/schema.py by `python -m briefdeck.schemadoc`; do not edit by hand -->"
 END = "<!-- end of field tables -->"
 
@@ -74,6 +101,10 @@ def update(doc_path: Path, schema_path: Path) -> bool:
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{BEGIN}\n\n{field_tables()}\n{END}{tail}"
+    if KINDS_BEGIN in new:
+        head, rest = new.split(KINDS_BEGIN, 1)
+        _, tail = rest.split(KINDS_END, 1)
+        new = f"{head}{KINDS_BEGIN}\n\n{kinds_table()}\n{KINDS_END}{tail}"
     schema = json.dumps(S.json_schema(), indent=2, ensure_ascii=False) + "\n"
     changed = new != text or not schema_path.exists() or schema_path.read_text(encoding="utf-8") != schema
     doc_path.write_text(new, encoding="utf-8")

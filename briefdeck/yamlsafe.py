@@ -181,6 +181,39 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(file, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 — save the file as UTF-8", "file.encoding")]
 
 
+_KEY_LINE = re.compile(r"^(\s*)(- )?([^\s#:'\"{}\[\],&*!|>%@`-][^:#]*?)\s*$")
+
+
+def _missing_colon(lines: list[str], line: int, exc) -> tuple[int, int] | None:
+    """(line, col) of the key that lacks its colon, when the scanner's complaint comes from one.
+
+    'title Foo' followed by 'organiser: X' reads as one plain scalar until the colon of the next
+    line; 'organiser X' followed by 'place: Y' fails at 'place'. Either way the culprit is the
+    nearest line above, at the same indentation as the failing key, that holds words but no colon."""
+    if not (1 <= line <= len(lines)):
+        return None
+    here = lines[line - 1]
+    indent = len(here) - len(here.lstrip(" "))
+    ctx = getattr(exc, "context_mark", None)
+    if ctx is not None and ctx.line + 1 < line:  # 'while scanning a simple key' started above: that is the line
+        cand = lines[ctx.line]
+        if ":" not in cand.split("#", 1)[0] and _KEY_LINE.match(cand):
+            return ctx.line + 1, ctx.column + 1
+    for n in range(line - 1, max(0, line - 40), -1):
+        text = lines[n - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        ind = len(text) - len(text.lstrip(" "))
+        if ind < indent:
+            return None
+        if ind == indent:
+            m = _KEY_LINE.match(text)
+            if m and ":" not in text.split("#", 1)[0]:
+                return n, ind + 1 + (2 if m.group(2) else 0)
+            return None
+    return None
+
+
 def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
     """Parse ``raw`` into located plain data; return every problem found."""
     if len(raw) > MAX_BYTES:
@@ -214,6 +247,11 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
             hint = "define the anchor (&name) once before using it (*name)"
         elif "nesting depth" in str(exc):
             hint = "flatten the structure"
+        missing = _missing_colon(lines, line, exc) if what in ("could not find expected ':'", "mapping values are not allowed in this context") else None
+        if missing is not None:  # the scanner notices a missing colon a line late: point at the line that lacks it
+            line, col = missing
+            return None, [Problem(file, line, col, "YAML syntax error: this key has no ':' after it — write 'key: value'",
+                                  "yaml.syntax", excerpt=excerpt(lines, line, col))]
         return None, [Problem(file, line, col, f"YAML syntax error: {what} — {hint}", "yaml.syntax", excerpt=excerpt(lines, line, col))]
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         return None, [Problem(file, 0, 0, f"YAML error: {exc} — remove control characters", "yaml.syntax")]

@@ -71,6 +71,12 @@ def verbatim_key(text: str) -> str:
     return " ".join(t.split()).strip(" .")
 
 
+def _holds(paragraph: m.Text, key: str) -> bool:
+    """A paragraph holds the quote's words; a pull quote may capitalise its first letter."""
+    text = verbatim_key(paragraph.plain)
+    return bool(key) and (key in text or (key[0].lower() + key[1:]) in text or (key[0].upper() + key[1:]) in text)
+
+
 def quotes(src: s.SourceFile, secs: tuple[m.Section, ...], cast: dict[str, m.Person], text: InlineText) -> tuple[m.Quote, ...]:
     report = text.report
     by_id = {sec.id: sec for sec in secs}
@@ -89,12 +95,12 @@ def quotes(src: s.SourceFile, secs: tuple[m.Section, ...], cast: dict[str, m.Per
             if q.section not in {x.id for x in src.sections}:
                 report.problem(w + ("section",), f"unknown section '{q.section}' — {Report.suggest(q.section, by_id)}", "ref.section")
         elif q.section is not None:
-            if not any(key in verbatim_key(p.plain) for p in by_id[q.section].paragraphs):
+            if not any(_holds(p, key) for p in by_id[q.section].paragraphs):
                 report.problem(w + ("text",), f"quote #{i + 1} is not in the paragraphs of section '{q.section}' — quote the words "
                                f"as they stand in the text (line breaks, quote marks and dashes may differ), or name the section "
                                f"that holds them", "quote.verbatim")
         else:
-            found = next((sec.id for sec in secs if any(key in verbatim_key(p.plain) for p in sec.paragraphs)), None)
+            found = next((sec.id for sec in secs if any(_holds(p, key) for p in sec.paragraphs)), None)
             if found is None:
                 report.problem(w + ("text",), f"quote #{i + 1} is not in the paragraphs of any section — quote the words as they "
                                f"stand in the text (line breaks, quote marks and dashes may differ)", "quote.verbatim")
