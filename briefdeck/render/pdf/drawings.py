@@ -1,0 +1,167 @@
+"""Charts as the brief embeds them: vector drawings, converted once and kept as plain data.
+
+The chart service hands the brief an SVG (text as text); svglib converts it into a reportlab
+Drawing, which costs about as much as laying out a page and imports svglib. The converted
+drawing is kept beside the chart cache as JSON -- plain data that loads fast and cannot execute
+code (a pickle could) -- keyed by the chart's content hash and the fonts it is set in, so a
+build after a prose edit never runs svglib (nor matplotlib).
+
+Only the shapes svglib produces are accepted when loading (a fixed list of reportlab classes,
+plain attribute values, colours); anything else is refused, so a tampered cache file can at
+worst be rejected and rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from reportlab.graphics import shapes
+from reportlab.lib import colors
+
+FORMAT = 1  # bump when the JSON layout changes
+_CLASSES = {
+    "Drawing": shapes.Drawing, "Group": shapes.Group, "Path": shapes.Path, "String": shapes.String,
+    "Rect": shapes.Rect, "Line": shapes.Line, "PolyLine": shapes.PolyLine, "Polygon": shapes.Polygon,
+    "Circle": shapes.Circle, "Ellipse": shapes.Ellipse,
+}
+_SKIP = {"_attrMap", "contents"}
+
+
+class CacheFormatError(ValueError):
+    pass
+
+
+# -- Drawing -> plain data -------------------------------------------------------------------
+def _value(v: Any) -> Any:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, colors.Color):
+        return {"$color": [v.red, v.green, v.blue, v.alpha]}
+    if isinstance(v, (list, tuple)):
+        return {"$tuple": [_value(x) for x in v]} if isinstance(v, tuple) else [_value(x) for x in v]
+    raise CacheFormatError(f"cannot keep a {type(v).__name__} in a drawing cache")
+
+
+def _node(n) -> dict:
+    name = type(n).__name__
+    if name in _SVGLIB or type(n) in _SVGLIB.values():
+        kind = name if name in _SVGLIB else next(k for k, v in _SVGLIB.items() if type(n) is v)
+    elif name in _CLASSES and type(n) is _CLASSES[name]:
+        kind = name
+    else:
+        raise CacheFormatError(f"cannot keep a {type(n).__module__}.{name} in a drawing cache")
+    # attributes in their own order: the renderer writes graphics state in the order it meets them
+    out = {"$": kind, "a": [[k, _value(v)] for k, v in n.__dict__.items() if k not in _SKIP]}
+    if isinstance(n, shapes.Group):
+        out["c"] = [_node(c) for c in n.contents]
+    return out
+
+
+def dumps(d: shapes.Drawing) -> bytes:
+    return json.dumps({"format": FORMAT, "drawing": _node(d)}, separators=(",", ":")).encode()
+
+
+# -- plain data -> Drawing -------------------------------------------------------------------
+def _unvalue(v: Any) -> Any:
+    if isinstance(v, dict):
+        if "$color" in v:
+            r, g, b, a = v["$color"]
+            return colors.Color(r, g, b, alpha=a)
+        if "$tuple" in v:
+            return tuple(_unvalue(x) for x in v["$tuple"])
+        raise CacheFormatError("unexpected mapping in a drawing cache")
+    if isinstance(v, list):
+        return [_unvalue(x) for x in v]
+    return v
+
+
+class ClipPath(shapes.Path):
+    """svglib's ClippingPath without importing svglib: a path that clips what follows it in its
+    group and is itself never filled or stroked."""
+
+    def getProperties(self, *args, **kwargs):
+        props = shapes.Path.getProperties(self, *args, **kwargs)
+        for key in ("fillColor", "strokeColor"):
+            if key in props:
+                props[key] = None
+        return props
+
+
+class FillOnlyPath(shapes.Path):
+    """svglib's NoStrokePath without importing svglib: an unclosed path drawn filled, never stroked."""
+
+    def getProperties(self, *args, **kwargs):
+        props = shapes.Path.getProperties(self, *args, **kwargs)
+        if "strokeWidth" in props:
+            props["strokeWidth"] = 0
+        if "strokeColor" in props:
+            props["strokeColor"] = None
+        return props
+
+
+_SVGLIB = {"ClippingPath": ClipPath, "NoStrokePath": FillOnlyPath}  # svglib's Path subclasses, by name
+
+
+def _build(data: dict):
+    kind = data.get("$")
+    if kind in _SVGLIB:
+        cls = _SVGLIB[kind]
+    elif kind in _CLASSES:
+        cls = _CLASSES[kind]
+    else:
+        raise CacheFormatError(f"unexpected shape {kind!r} in a drawing cache")
+    obj = cls.__new__(cls)
+    attrs = data.get("a", [])
+    if not isinstance(attrs, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
+                                              and not p[0].startswith("__") for p in attrs):
+        raise CacheFormatError("bad attributes in a drawing cache")
+    if isinstance(obj, shapes.Group):
+        obj.__dict__["_attrMap"] = cls._attrMap.clone() if hasattr(cls._attrMap, "clone") else cls._attrMap
+    for k, v in attrs:
+        obj.__dict__[k] = _unvalue(v)
+    if isinstance(obj, shapes.Group):
+        obj.__dict__["contents"] = [_build(c) for c in data.get("c", [])]
+    return obj
+
+
+def loads(raw: bytes) -> shapes.Drawing:
+    data = json.loads(raw)
+    if data.get("format") != FORMAT:
+        raise CacheFormatError("old drawing cache format")
+    d = _build(data["drawing"])
+    if not isinstance(d, shapes.Drawing):
+        raise CacheFormatError("a drawing cache must hold a Drawing")
+    return d
+
+
+# -- the cache -----------------------------------------------------------------------------
+def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path]) -> Optional[shapes.Drawing]:
+    """The reportlab Drawing of a chart's SVG, from the cache when it holds it, else converted
+    (and kept). None when svglib cannot read the SVG."""
+    path = None
+    if cache_dir is not None:
+        key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
+        path = Path(cache_dir) / f"{key}.rl.json"
+        try:
+            return loads(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing, old or damaged: convert anew
+    from svglib.svglib import svg2rlg
+
+    d = svg2rlg(io.BytesIO(svg), font_map=font_map)
+    if d is None:
+        return None
+    if path is not None:
+        try:
+            raw = dumps(d)
+        except CacheFormatError:
+            return d  # a shape the cache does not know: simply not kept
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(raw)
+        os.replace(tmp, path)
+    return d

@@ -1,0 +1,77 @@
+"""Converted chart drawings are kept as plain data: a warm build never runs svglib, and the
+kept drawing draws the very same bytes as a fresh conversion."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from reportlab.graphics import renderPDF
+
+from briefdeck.render.pdf import drawings
+
+
+@pytest.fixture(scope="module")
+def charts(tmp_path_factory):
+    from briefdeck.charts import ChartService
+    from briefdeck.load import load_document
+    from briefdeck.present import default_view
+    from briefdeck.render.pdf import prepare
+    from briefdeck.theme import load_theme
+
+    from .conftest import DEFAULT_SOURCE, EXAMPLES
+
+    theme = load_theme()
+    out = []
+    for src in (DEFAULT_SOURCE, EXAMPLES / "two-speaker-panel.yaml"):
+        doc = load_document(src)
+        p = prepare(default_view(doc, theme), theme=theme)
+        svc = ChartService(theme, cache_dir=tmp_path_factory.mktemp("charts"))
+        out += [(r, p.fonts) for r in svc.render_many(p.chart_requests())]
+    return out
+
+
+def pdf_of(d) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(d.width, d.height), invariant=1)
+    renderPDF.draw(d, c, 0, 0)
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_kept_drawing_draws_the_same_bytes_as_a_fresh_conversion(charts, tmp_path):
+    from svglib.svglib import svg2rlg
+
+    kinds = set()
+    for r, fonts in charts:
+        fresh = svg2rlg(io.BytesIO(r.svg), font_map=fonts.chart_map)
+        kept = drawings.loads(drawings.dumps(fresh))
+        assert pdf_of(kept) == pdf_of(svg2rlg(io.BytesIO(r.svg), font_map=fonts.chart_map))
+        kinds.add(json.loads(drawings.dumps(fresh))["drawing"]["$"])
+    assert kinds == {"Drawing"} and len(charts) >= 9
+
+
+def test_the_second_build_reads_the_kept_drawing_and_does_not_convert(charts, tmp_path, monkeypatch):
+    r, fonts = charts[0]
+    first = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    assert list(tmp_path.glob("*.rl.json"))
+    import svglib.svglib
+
+    monkeypatch.setattr(svglib.svglib, "svg2rlg", lambda *a, **k: pytest.fail("converted again"))
+    second = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    assert pdf_of(second) == pdf_of(first)
+
+
+def test_a_tampered_cache_is_refused_and_rebuilt_never_executed(charts, tmp_path):
+    r, fonts = charts[0]
+    drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    [kept] = tmp_path.glob("*.rl.json")
+    data = json.loads(kept.read_bytes())
+    data["drawing"]["$"] = "os.system"
+    kept.write_text(json.dumps(data))
+    with pytest.raises(drawings.CacheFormatError):
+        drawings.loads(kept.read_bytes())
+    again = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)  # refused, converted anew
+    assert again is not None and json.loads(kept.read_bytes())["drawing"]["$"] == "Drawing"
