@@ -4,7 +4,7 @@ Every measurement runs the real CLI in a fresh process (as a user or a cron job 
 several times; the table shows medians. Ratios are to the import floor measured in the
 same run, so they compare across machines. Results are appended to benchmarks/results.md.
 
-    python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
+    python benchmarks/run.py            # full run (about 5 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer repeats, no 200-section case
 """
 from __future__ import annotations
@@ -82,6 +82,53 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
+def imports_of_an_edit_build(src: Path, out: Path, edit) -> list[str]:
+    """Which of matplotlib and svglib a fresh process imports to rebuild after a prose edit."""
+    edit()
+    code = ("import sys; from pathlib import Path; from briefdeck import api;"
+            f"api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r})));"
+            "print(' '.join(m for m in ('matplotlib', 'svglib') if m in sys.modules))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+
+
+def watch_latency(src: Path, out: Path, edit, repeat: int) -> dict:
+    """Seconds from a saved edit to both outputs replaced on disk, with --watch running."""
+    import signal
+
+    proc = subprocess.Popen(build_argv(src, out, "--watch"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pdf, deck = out / f"{src.stem}.pdf", out / f"{src.stem}.pptx"
+
+    def stamps():
+        try:
+            return pdf.stat().st_mtime_ns, deck.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    try:
+        deadline = time.monotonic() + 120
+        while stamps() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the watcher is armed once the first build is written
+        times = []
+        for _ in range(repeat):
+            before = stamps()
+            t = time.perf_counter()
+            edit()
+            while True:
+                now = stamps()
+                if now and before and now[0] != before[0] and now[1] != before[1]:
+                    break
+                if time.perf_counter() - t > 30:
+                    raise SystemExit("--watch did not rebuild within 30 s")
+                time.sleep(0.005)
+            times.append(time.perf_counter() - t)
+            time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    return {"median": statistics.median(times), "min": min(times), "peak_mb": 0.0, "runs": repeat}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats and no 200-section case")
@@ -117,6 +164,16 @@ def main() -> None:
     noop = measure(build_argv(edited, edit_out), repeat=repeat + 2)
     rows.append(("rebuild with nothing changed", noop, ""))
 
+    # --force redraws everything and refreshes the cache: the next prose edit is warm
+    forced_out = tmp / "forced"
+    subprocess.run(build_argv(edited, forced_out, "--force"), cwd=ROOT, check=True)
+    after_force = measure(build_argv(edited, forced_out), prepare=one_word_edit, repeat=repeat)
+    rows.append(("prose edit right after a --force build", after_force, ""))
+    heavy = imports_of_an_edit_build(edited, edit_out, one_word_edit)
+
+    watch = watch_latency(edited, tmp / "watch", one_word_edit, repeat=repeat + 2)
+    rows.append(("--watch: one-word edit saved -> new PDF and deck on disk", watch, ""))
+
     totals: dict[tuple[int, int], float] = {}
     counts = [10, 50] if args.quick else [10, 50, 200]
     for n in counts:
@@ -138,22 +195,19 @@ def main() -> None:
         lines.append(f"| {name} | {r['median']:.3f} | {r['median'] / f:.2f} | {r['peak_mb']:.0f} | {note} |")
     lines.append("")
     targets = [
-        ("cold default build <= 1.6x floor", cold["median"] / f <= 1.6, f"{cold['median'] / f:.2f}x"),
-        ("one-word edit rebuild <= 1.0x floor", prose["median"] / f <= 1.0, f"{prose['median'] / f:.2f}x"),
-        ("no-op rebuild <= 0.15 s and <= 0.2x floor", noop["median"] <= 0.15 and noop["median"] / f <= 0.2, f"{noop['median']:.3f} s, {noop['median'] / f:.2f}x"),
-        ("no-op rebuild <= 1/10 of a cold build", noop["median"] <= cold["median"] / 10, f"{noop['median'] / cold['median']:.3f} of cold"),
+        ("cold default build <= 2.5x floor", cold["median"] / f <= 2.5, f"{cold['median'] / f:.2f}x"),
+        ("prose-edit rebuild (fresh process, charts cached) <= 1.0x floor", prose["median"] / f <= 1.0, f"{prose['median'] / f:.2f}x"),
+        ("a prose-edit build imports neither matplotlib nor svglib", not heavy, ", ".join(heavy) or "neither imported"),
+        ("prose edit after --force is warm (<= 1.0x floor)", after_force["median"] / f <= 1.0, f"{after_force['median'] / f:.2f}x"),
+        ("--watch: saved prose edit -> new PDF and deck <= 0.5 s", watch["median"] <= 0.5, f"{watch['median']:.3f} s"),
+        ("no-op rebuild <= 0.15 s", noop["median"] <= 0.15, f"{noop['median']:.3f} s, {noop['median'] / f:.2f}x"),
     ]
     if (200, 2) in totals:
         big = next(r for name, r, _ in rows if name.startswith("200 sections") and name.endswith("--jobs 2"))
-        # The cost of one more section: the slope between sizes. (An average per section also
-        # spreads the fixed start-up cost, about a second, over few sections at n = 10.)
-        slopes = [(totals[(b, 2)] - totals[(a, 2)]) / (b - a) for a, b in zip(counts, counts[1:])]
-        mean = statistics.mean(slopes)
-        spread = max(abs(v / mean - 1) for v in slopes)
-        shown = ", ".join(f"{a}->{b}: {s * 1000:.0f} ms" for (a, b), s in zip(zip(counts, counts[1:]), slopes))
         targets += [
-            ("200 sections, --jobs 2 <= 30 s", big["median"] <= 30, f"{big['median']:.1f} s"),
-            ("time per added section constant within ±20% (10..200, --jobs 2)", spread <= 0.2, f"{shown}; largest deviation from their mean {spread:.0%}"),
+            ("200 sections: --jobs 2 faster than --jobs 1", totals[(200, 2)] < totals[(200, 1)] * 0.95,
+             f"{totals[(200, 1)]:.1f} s -> {totals[(200, 2)]:.1f} s"),
+            ("200 sections, --jobs 2 <= 6 s", big["median"] <= 6, f"{big['median']:.1f} s"),
             ("peak memory < 400 MB at 200 sections", big["peak_mb"] < 400, f"{big['peak_mb']:.0f} MB"),
         ]
     pdf_size = (out / f"{DEFAULT.stem}.pdf").stat().st_size
