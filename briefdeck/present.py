@@ -196,6 +196,14 @@ class View:
         ev = self.doc.event
         return self.brief_label("published", organiser=ev.organiser, date=self.date(self.doc.meta.updated))
 
+    @staticmethod
+    def link_text(url: str) -> str:
+        """A link's short visible text: the host ("foreignaffairs.house.gov"); the link itself
+        keeps the full URL."""
+        host = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        host = host.rsplit("@", 1)[-1]
+        return host[4:] if host.lower().startswith("www.") else host
+
     @cached_property
     def licence(self) -> str:
         return _clean_end(self.doc.meta.licence)

@@ -1,8 +1,12 @@
 """The PDF policy brief (reportlab platypus).
 
 ``prepare(view, theme=, options=)`` then ``.render(out, charts)`` (the renderer protocol, see
-``briefdeck.render``). Two layout passes: the first counts pages for "Page N of M", the second
-writes the file.
+``briefdeck.render``). One layout pass: "Page N of M" is written when the file is saved
+(pages.canvas_class).
+
+The brief is a tagged PDF (PDF/UA-1): the story builds the structure tree in reading order
+(story.py) and the canvas marks every piece of page content as part of an element or as an
+artifact (tagging.py).
 Charts are asked for once, at the main column's size, and embedded as vector drawings
 whose text is real text in the theme's sans font. Output bytes depend only on the
 document and the theme (invariant mode; dates from ``doc.meta.updated``).
@@ -29,6 +33,7 @@ from .layout import geometry
 from .pages import BriefTemplate, Furniture, canvas_class
 from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
+from .tagging import StructTree
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
@@ -117,24 +122,19 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    def build(target, total: Optional[int]) -> int:
-        side = SideColumn(geo, st.get("side.gap"))
-        ctx = Context(doc, view, st, geo, side, drawings)
-        tpl = BriefTemplate(target, geo=geo, side=side, furniture=furniture, total_pages=total,
-                            float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(view, st),
-                            invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
-                            initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
-                            displayDocTitle=1, **info)
-        tpl.build(build_story(ctx), canvasmaker=canvas_class(doc.meta.updated))
-        return tpl.page
-
-    pages = build(io.BytesIO(), None)
+    side = SideColumn(geo, st.get("side.gap"))
+    tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"])
+    ctx = Context(doc, view, st, geo, side, drawings, tree)
     buf = io.BytesIO()
-    if build(buf, pages) != pages:
-        raise RenderError("the brief's layout changed between its two passes — report this as a bug")
+    tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
+                        float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(view, st),
+                        invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                        initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
+                        displayDocTitle=1, **info)
+    tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas_class(doc.meta.updated)))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(buf.getvalue())
-    return pages
+    return tpl.page
 
 
 def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:

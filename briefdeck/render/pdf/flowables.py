@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from ...errors import RenderError
 from .layout import Geometry
+from .tagging import untagged
 
 
 def _first_words(f: Flowable, n: int = 8) -> str:
@@ -143,11 +144,12 @@ class WithAside(Flowable):
         self.mark = mark  # remember where this was drawn (SideColumn.mark): the back matter aligns to it
 
     def wrap(self, aW, aH):
+        main = untagged(self.main)
         for a in ("_frame", "canv"):  # the frame sets these on us only; a figure needs them
             if hasattr(self, a):
-                setattr(self.main, a, getattr(self, a))
-            elif a in self.main.__dict__:  # left from an earlier frame: not where we are now
-                delattr(self.main, a)
+                setattr(main, a, getattr(self, a))
+            elif a in main.__dict__:  # left from an earlier frame: not where we are now
+                delattr(main, a)
         self.width, self.height = self.main.wrap(aW, aH)
         return self.width, self.height
 
@@ -280,21 +282,20 @@ class TitleBand(Flowable):
 class FigureBlock(Flowable):
     """Caption, chart and source line: one unit that never splits.
 
-    The figure is a destination (``fig-<id>``) for in-text references, an outline entry
-    under its section, and carries its alt text as invisible text over the chart so text
-    extraction and screen readers of untagged PDFs meet the description where the chart is.
+    The figure is a destination (``fig-<id>``) for in-text references and an outline entry
+    under its section. Its alt text is the ``/Alt`` of its ``Figure`` element (story.figure).
 
     A *wide* figure (``wide`` = the side column) spans both columns, and the side column
     above it is kept clear: the figure starts below any side note already on the page. A
     figure given a ``note`` (wide, or itself in the side column) sets it under the source line.
     """
 
-    def __init__(self, caption: Paragraph, drawing: Drawing, source: Paragraph, *, key: str, alt: str, alt_font: str, rule: tuple,
+    def __init__(self, caption: Flowable, drawing: Flowable, source: Flowable, *, key: str, rule: tuple,
                  space_before: float, space_after: float,
                  wide: Optional[SideColumn] = None, note: Optional[Paragraph] = None):
         super().__init__()
         self.caption, self.drawing, self.source = caption, drawing, source
-        self.key, self.alt, self.alt_font = key, alt, alt_font
+        self.key = key
         self.rule = rule  # (colour, width, gap)
         self.spaceBefore, self.spaceAfter = space_before, space_after
         self.wide, self.note = wide, note
@@ -346,22 +347,12 @@ class FigureBlock(Flowable):
         self.caption.drawOn(c, 0, y)
         y -= self._gap_c + self.drawing.height
         self.drawing.drawOn(c, 0, y)
-        self._draw_alt(y + self.drawing.height - 2)
         y -= self._gap_s
         self.source.drawOn(c, 0, y - self._sh)
         if self.note is not None:
             self.note.drawOn(c, 0, y - self._sh - self._gap_n - self._nh)
         if self.wide:  # side notes placed after this figure go below it
             self.wide.claim(c.getPageNumber(), c.absolutePosition(0, 0)[1])
-
-    def _draw_alt(self, y: float) -> None:
-        self.canv.saveState()  # the render mode is graphics state: keep it from leaking
-        t = self.canv.beginText(0, y)
-        t.setTextRenderMode(3)  # invisible: present for extraction and assistive technology only
-        t.setFont(self.alt_font, 1)
-        t.textOut(self.alt)
-        self.canv.drawText(t)
-        self.canv.restoreState()
 
 
 class BackMatter(Flowable):

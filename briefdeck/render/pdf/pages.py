@@ -7,15 +7,19 @@ fills the page, and the figure opens the next page -- so a chart never leaves a 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
 from .flowables import SideColumn, WithAside
 from .layout import Geometry
+from .tagging import DEFERRED, artifact, untagged
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,9 @@ class FloatBarrier(Flowable):
 
 
 def canvas_class(updated: _dt.date):
-    """A canvas whose info dates are the edition date, not the clock (reproducible bytes)."""
+    """A canvas whose info dates are the edition date, not the clock (reproducible bytes), and
+    which can write text that depends on the page count ("Page 2 of 5") once it is known, at
+    save: one layout pass, not two."""
     stamp = updated.strftime("D:%Y%m%d000000+00'00'")
 
     class BriefCanvas(Canvas):
@@ -49,20 +55,52 @@ def canvas_class(updated: _dt.date):
             super().__init__(*args, **kwargs)
             self._doc.info._dateFormatter = lambda *_: stamp
             self.destinations: set[str] = set()
+            self._deferred: list = []
 
         def bookmarkHorizontal(self, key, relativeX, relativeY, **kw):
             self.destinations.add(key)
             return super().bookmarkHorizontal(key, relativeX, relativeY, **kw)
 
+        def drawRightStringOfTotal(self, x: float, y: float, text) -> None:
+            """Draw ``text(total_pages)`` right-aligned at ``x`` once the page count is known.
+
+            A placeholder (a PDF comment, so it paints nothing) stands in the page's content
+            until ``save``; the current font is used. Page streams stay Python strings until
+            the document is written (pdfdoc.PDFPage.check_format), so the placeholder is
+            replaced in the page's stream by the finished text object."""
+            token = f"{DEFERRED}{len(self._deferred)}"
+            self._deferred.append((token, x, y, self._fontname, self._fontsize, text))
+            self._code.append(token + "\n")
+
+        def save(self):
+            if len(self._code):  # as Canvas.save does, but the last page must exist to count it
+                self.showPage()
+            total = len(self._doc.Pages.pages)
+            made = {}
+            for token, x, y, font, size, text in self._deferred:
+                s = text(total)
+                t = PDFTextObject(self, x - stringWidth(s, font, size), y)
+                t.setFont(font, size)
+                t.textOut(s)
+                made[token] = t.getCode()
+            if made:
+                for page in self._doc.Pages.pages:
+                    if DEFERRED in page.stream:
+                        page.stream = _resolve(page.stream, made)
+            super().save()
+
     return BriefCanvas
+
+
+def _resolve(stream: str, made: dict[str, str]) -> str:
+    return re.sub(re.escape(DEFERRED) + r"\d+\n", lambda m: made[m.group(0)[:-1]] + "\n", stream)
 
 
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
-                 total_pages: Optional[int], float_min_gap: float, outline: list, **kw):
+                 float_min_gap: float, outline: list, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
-        self.total_pages = total_pages
         self.float_min_gap = float_min_gap
         self._waiting: list[Flowable] = []
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
@@ -78,26 +116,29 @@ class BriefTemplate(BaseDocTemplate):
 
     # --- page furniture -------------------------------------------------------------
     def _furnish(self, canv: Canvas, doc) -> None:
+        """Running header (pages 2+) and footer: artifacts, which assistive technology skips."""
         g, f = self.geo, self.furniture
         page = canv.getPageNumber()
         canv.saveState()
         if page > 1:
-            h = f.header
-            y = g.height - h["baseline_mm"] * mm
-            canv.setFont(h["fontName"], h["size"])
-            canv.setFillColor(h["colour"])
-            canv.drawString(g.left, y, f.header_left)
-            canv.drawRightString(g.width - g.right, y, f.header_right)
-            canv.setStrokeColor(h["rule_colour"])
-            canv.setLineWidth(h["rule_width"])
-            canv.line(g.left, y - h["rule_gap"], g.width - g.right, y - h["rule_gap"])
-        ft = f.footer
-        y = ft["baseline_mm"] * mm
-        canv.setFont(ft["fontName"], ft["size"])
-        canv.setFillColor(ft["colour"])
-        canv.drawString(g.left, y, f.footer_left)
-        total = self.total_pages if self.total_pages else page
-        canv.drawRightString(g.width - g.right, y, f.page_label.format(page=page, pages=total))
+            with artifact(canv, "Pagination", "Header"):
+                h = f.header
+                y = g.height - h["baseline_mm"] * mm
+                canv.setFont(h["fontName"], h["size"])
+                canv.setFillColor(h["colour"])
+                canv.drawString(g.left, y, f.header_left)
+                canv.drawRightString(g.width - g.right, y, f.header_right)
+                canv.setStrokeColor(h["rule_colour"])
+                canv.setLineWidth(h["rule_width"])
+                canv.line(g.left, y - h["rule_gap"], g.width - g.right, y - h["rule_gap"])
+        with artifact(canv, "Pagination", "Footer"):
+            ft = f.footer
+            y = ft["baseline_mm"] * mm
+            canv.setFont(ft["fontName"], ft["size"])
+            canv.setFillColor(ft["colour"])
+            canv.drawString(g.left, y, f.footer_left)
+            label = f.page_label
+            canv.drawRightStringOfTotal(g.width - g.right, y, lambda total: label.format(page=page, pages=total))
         canv.restoreState()
         self.side.flush(canv)
 
@@ -126,7 +167,7 @@ class BriefTemplate(BaseDocTemplate):
             # a paragraph carried over from the last page is finished first, so no figure
             # ever stands inside a sentence (for readers and for text extraction alike)
             first = flowables[0]
-            carried = isinstance(first, (Paragraph, WithAside)) and id(first) not in self._originals
+            carried = isinstance(untagged(first), (Paragraph, WithAside)) and id(first) not in self._originals
             at = 1 if carried else 0
             # the empty spacer keeps the space after the figure from merging with a heading's
             # space before (as everywhere else, where keep_room's break stands between them)

@@ -24,6 +24,7 @@ from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier
 from .styles import Styles
+from .tagging import StructElem, StructTree, Tagged
 
 
 @dataclass
@@ -34,6 +35,43 @@ class Context:
     geo: Geometry
     side: SideColumn
     drawings: dict[str, Drawing]  # figure id -> chart, already at the main column's width
+    tree: Optional[StructTree] = None  # the logical structure (tagged PDF); built with the story
+
+    @property
+    def root(self) -> Optional[StructElem]:
+        return self.tree.root if self.tree is not None else None
+
+
+# --- the structure tree ---------------------------------------------------------------
+# Every flowable that draws text is wrapped in ``Tagged(flowable, element)`` where the story
+# makes it; the elements are created here, in *reading order* (which is not the drawing order:
+# side notes are drawn when the text beside them is, but read after their section's text).
+# What is drawn outside any element (rules, bands, backgrounds, running header and footer) is
+# an artifact. The shape of the tree:
+#
+#   Document
+#     P series · H1 title · P subtitle · P event line (Link) · P people
+#     P preface · H2 "Summary" · P summary
+#     Div key messages: H2 · L > LI > (Lbl, LBody)
+#     Sect per section: H2 · P byline · P ... · Div per figure: Caption · Figure (/Alt) · P source · Note
+#                       · Aside (pull quotes: BlockQuote > P quote, P attribution)
+#     Sect recommendations: H2 · L > LI > (Lbl, LBody > P lead, P text)
+#     Sect references: H2 · L > LI > (Lbl, LBody with Link)
+#     Aside about the speakers: H2 · P name, titles, affiliation, biography
+#     Div colophon: P · P
+def _add(parent: Optional[StructElem], role: str, **kw) -> Optional[StructElem]:
+    return parent.add(role, **kw) if parent is not None else None
+
+
+def _tag(flowable: Flowable, parent: Optional[StructElem], role: str, **kw) -> Flowable:
+    """``flowable`` as the content of a new ``role`` element under ``parent`` (untagged: itself)."""
+    if parent is None:
+        return flowable
+    return Tagged(flowable, parent.add(role, **kw))
+
+
+def _own(flowable: Flowable, elem: Optional[StructElem], **kw) -> Flowable:
+    return Tagged(flowable, elem, **kw) if elem is not None else flowable
 
 
 def build_story(ctx: Context) -> list[Flowable]:
@@ -58,7 +96,8 @@ def build_story(ctx: Context) -> list[Flowable]:
     story.append(FloatBarrier())
     story += refs
     story.append(FlushAsides(ctx.side))
-    story.append(BackMatter(colophon(ctx), speakers_box(ctx), ctx.side, ctx.st.get("side.gap")))
+    box = speakers_box(ctx)  # read before the small print
+    story.append(BackMatter(colophon(ctx), box, ctx.side, ctx.st.get("side.gap")))
     return story
 
 
@@ -85,13 +124,14 @@ def _link_colour(ctx: Context) -> str:
     return ctx.st.hex(ctx.st.get("body.link_colour"))
 
 
-def heading(ctx: Context, title: str, key: str, level: str = "h1") -> Heading:
+def heading(ctx: Context, title: str, key: str, level: str = "h1", parent: Optional[StructElem] = None,
+            role: str = "H2") -> Heading:
     st = ctx.st
     node = st.get(level)
     rule = None
     if node.get("rule_colour"):
         rule = (st.colour(node["rule_colour"]), node["rule_width"], node["rule_length_mm"] * mm, node["rule_gap"])
-    return Heading(esc(title), st.para(level), key=key, rule=rule)
+    return _tag(Heading(esc(title), st.para(level), key=key, rule=rule), parent, role)
 
 
 def keep_room(ctx: Context, h: Flowable, level: str = "h1") -> CondPageBreak:
@@ -131,16 +171,17 @@ def title_band(ctx: Context) -> TitleBand:
     doc, st, view = ctx.doc, ctx.st, ctx.view
     tb = st.get("title_band")
     ev = doc.event
-    paras = [Paragraph(esc(doc.meta.series or ev.organiser), st.para("title_band.series")),
-             Paragraph(esc(ev.title), st.para("title_band.title"))]
+    D = ctx.root
+    paras = [_tag(Paragraph(esc(doc.meta.series or ev.organiser), st.para("title_band.series")), D, "P"),
+             _tag(Paragraph(esc(ev.title), st.para("title_band.title")), D, "H1")]
     if ev.subtitle:
-        paras.append(Paragraph(esc(ev.subtitle), st.para("title_band.subtitle")))
+        paras.append(_tag(Paragraph(esc(ev.subtitle), st.para("title_band.subtitle")), D, "P"))
     meta = esc(view.event_line)
     if ev.url:
-        meta += esc(view.separator) + link(ev.url.split("://", 1)[-1].rstrip("/"), ev.url, st.hex(tb["meta"]["colour"]))
-    paras.append(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)))
+        meta += esc(view.separator) + link(view.link_text(ev.url), ev.url, st.hex(tb["meta"]["colour"]))
+    paras.append(_tag(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)), D, "P"))
     for line in _people_lines(view):
-        paras.append(Paragraph(line, st.para("title_band.speaker")))
+        paras.append(_tag(Paragraph(line, st.para("title_band.speaker")), D, "P"))
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
                      space_after=tb["space_after_mm"] * mm)
@@ -153,77 +194,106 @@ def key_messages_box(ctx: Context) -> Stack:
                    bulletIndent=0, bulletFontName=ctx.st.fonts.family(km["font"]).bold,
                    bulletColor=st.colour(km["marker_colour"]))
     title = ctx.view.label("key_messages")
-    items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
+    box = _add(ctx.root, "Div")
+    items: list[Flowable] = [_tag(Paragraph(esc(title), st.para("label")), box, "H2")]
+    lst = _add(box, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     for i, msg in enumerate(ctx.doc.key_messages, 1):
-        items.append(Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i)))
+        items.append(_list_item(lst, Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))
     return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
                  top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
                  anchor="key-messages")
 
 
+def _list_item(lst: Optional[StructElem], p: Paragraph) -> Flowable:
+    """A paragraph with a ``bulletText`` as one list item: the bullet is the label."""
+    if lst is None:
+        return p
+    li = lst.add("LI")
+    lbl = li.add("Lbl")
+    return Tagged(p, li.add("LBody"), label=lbl)
+
+
 def opening(ctx: Context) -> list[Flowable]:
     doc, st = ctx.doc, ctx.st
+    D = ctx.root
     out: list[Flowable] = []
-    summary_label = Heading(esc(ctx.view.label("summary")), st.para("label", keepWithNext=1), key="summary")
-    first: Flowable = Paragraph(markup(doc.preface, _link_colour(ctx)), st.para("preface")) if doc.preface else summary_label
-    out.append(WithAside(first, [key_messages_box(ctx)], ctx.side))
-    if doc.preface:
+    preface = _tag(Paragraph(markup(doc.preface, _link_colour(ctx)), st.para("preface")), D, "P") if doc.preface else None
+    summary_label = _tag(Heading(esc(ctx.view.label("summary")), st.para("label", keepWithNext=1), key="summary"), D, "H2")
+    summary = _tag(Paragraph(markup(doc.summary, _link_colour(ctx)), st.para("lead")), D, "P")
+    box = key_messages_box(ctx)  # beside the opening; read after the summary
+    first: Flowable = preface if preface is not None else summary_label
+    out.append(WithAside(first, [box], ctx.side))
+    if preface is not None:
         out.append(summary_label)
-    out.append(Paragraph(markup(doc.summary, _link_colour(ctx)), st.para("lead")))
+    out.append(summary)
     return out
 
 
 # --- sections -----------------------------------------------------------------------
-def pull_quote(ctx: Context, q: Quote) -> Stack:
+def pull_quote(ctx: Context, q: Quote, parent: Optional[StructElem] = None) -> Stack:
     st = ctx.st
     pq = st.get("pull_quote")
-    items: list[Flowable] = [Paragraph(markup(q.text), st.para("pull_quote"))]
+    bq = _add(parent, "BlockQuote")
+    items: list[Flowable] = [_tag(Paragraph(markup(q.text), st.para("pull_quote")), bq, "P")]
     if q.speaker:
-        items.append(Paragraph("— " + esc(q.speaker.name), st.para("pull_quote.attribution")))
+        items.append(_tag(Paragraph("— " + esc(q.speaker.name), st.para("pull_quote.attribution")), bq, "P"))
     return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
 
 
 def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> list[Flowable]:
     st, doc = ctx.st, ctx.doc
-    h = heading(ctx, section.title, f"sec-{section.id}")
+    sect = _add(ctx.root, "Sect")
+    h = heading(ctx, section.title, f"sec-{section.id}", parent=sect)
     out: list[Flowable] = [keep_room(ctx, h), h]
     if section.speakers and len(doc.people) > 1:
-        out.append(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline", keepWithNext=1)))
+        out.append(_tag(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline", keepWithNext=1)),
+                        sect, "P"))
     body = st.para("body")
-    paras = [BodyParagraph(markup(p, _link_colour(ctx)), body) for p in section.paragraphs]
-    # a quote sits beside the paragraph it comes from (else beside the first)
+    paras = [_tag(BodyParagraph(markup(p, _link_colour(ctx)), body), sect, "P") for p in section.paragraphs]
+    figures = [(fig, figure(ctx, fig, sect)) for fig in section.figures]  # read after the text
+    # a quote sits beside the paragraph it comes from (else beside the first); read after
+    # the section's text and figures
+    aside = _add(sect, "Aside") if quotes else None
     notes: dict[int, list[Flowable]] = {}
     for q in quotes:
-        notes.setdefault(ctx.view.quote_paragraph(q, section), []).append(pull_quote(ctx, q))
+        notes.setdefault(ctx.view.quote_paragraph(q, section), []).append(pull_quote(ctx, q, aside))
     for i, p in enumerate(paras):
         out.append(WithAside(p, notes.get(i, []), ctx.side))
-    for fig in section.figures:
+    for fig, f in figures:
         if placement(ctx, fig) == "side":
             # beside the flowable before it (a figure or the last paragraph), after that one's notes
-            out[-1].notes.append(figure(ctx, fig))
+            out[-1].notes.append(f)
         else:
-            out.append(figure(ctx, fig))
+            out.append(f)
     return out
 
 
-def figure(ctx: Context, fig: Figure) -> Flowable:
+def figure(ctx: Context, fig: Figure, parent: Optional[StructElem] = None) -> Flowable:
     """A main-column figure (note beside it), a wide one (note under it, in the side column),
-    or a small one that sits in the side column itself."""
+    or a small one that sits in the side column itself.
+
+    Tagged as a ``Div``: the ``Caption``, the chart as a ``Figure`` whose ``/Alt`` is the alt text
+    (its own words -- axis labels, values -- are not read: the alt text says what matters),
+    the source line and the note."""
     st, view = ctx.st, ctx.view
     fs = st.get("figure")
     where = placement(ctx, fig)
     label = view.figure_label(fig)
+    div = _add(parent, "Div")
     number = f'<font color="{st.hex(fs["number_colour"])}">{esc(label + view.figure_separator)}</font>'
-    caption = Paragraph(number + markup(fig.caption), st.para("figure.side_caption" if where == "side" else "figure.caption"))
-    source = Paragraph(markup(view.source_line(fig), _link_colour(ctx)), st.para("figure.source"))
+    caption = _tag(Paragraph(number + markup(fig.caption), st.para("figure.side_caption" if where == "side" else "figure.caption")),
+                   div, "Caption")
+    drawing = _tag(ctx.drawings[fig.id], div, "Figure", alt=fig.alt)
+    source = _tag(Paragraph(markup(view.source_line(fig), _link_colour(ctx)), st.para("figure.source")), div, "P")
     note = None
     if fig.note:
         body = markup(fig.note, _link_colour(ctx))
-        note = Paragraph(f"<b>{esc(view.brief_label('note'))}</b> {body}", st.para("figure.note"))
+        note_elem = _add(div, "Note")
+        note = _own(Paragraph(f"<b>{esc(view.brief_label('note'))}</b> {body}", st.para("figure.note")), note_elem)
         # the version used when the side column cannot set the note level with its figure
-        note.displaced = Paragraph(f"<b>{esc(view.brief_label('note_to', figure=label))}</b> {body}", st.para("figure.note"))
-    block = FigureBlock(caption, ctx.drawings[fig.id], source, key=fig.anchor, alt=fig.alt,
-                        alt_font=st.fonts.family("sans").regular,
+        note.displaced = _own(Paragraph(f"<b>{esc(view.brief_label('note_to', figure=label))}</b> {body}",
+                                        st.para("figure.note")), note_elem)
+    block = FigureBlock(caption, drawing, source, key=fig.anchor,
                         rule=(st.colour(fs["rule_colour"]), fs["rule_width"], fs["rule_gap"]),
                         space_before=fs["space_before"], space_after=fs["space_after"],
                         wide=ctx.side if where == "wide" else None, note=note if where != "main" else None)
@@ -276,11 +346,18 @@ def recommendations(ctx: Context) -> list[Flowable]:
     pad, gap = rs["padding"], rs["item_space"]
     widths = [rs["number_width"] + pad, ctx.geo.main_width - rs["number_width"] - pad]
     # one table per item, touching: they read as one box, and the heading need only keep the first
+    sect = _add(ctx.root, "Sect")
+    h = heading(ctx, ctx.view.label("recommendations"), "recommendations", parent=sect)
+    lst = _add(sect, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     items: list[Flowable] = []
     n = len(doc.recommendations)
     for i, r in enumerate(doc.recommendations, 1):
-        t = Table([[Paragraph(str(i), num), [Paragraph(esc(r.lead), lead), Paragraph(markup(r.text, _link_colour(ctx)), text)]]],
-                  colWidths=widths, hAlign="LEFT")
+        li = _add(lst, "LI")
+        lbl = _add(li, "Lbl")
+        body = _add(li, "LBody")
+        cells = [_own(Paragraph(str(i), num), lbl),
+                 [_tag(Paragraph(esc(r.lead), lead), body, "P"), _tag(Paragraph(markup(r.text, _link_colour(ctx)), text), body, "P")]]
+        t = Table([cells], colWidths=widths, hAlign="LEFT")
         t.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), lead.fontName, lead.fontSize),  # else the cell announces Helvetica
             ("BACKGROUND", (0, 0), (-1, -1), st.colour(rs["background"])),
@@ -292,7 +369,6 @@ def recommendations(ctx: Context) -> list[Flowable]:
             ("BOTTOMPADDING", (0, 0), (-1, -1), pad if i == n else gap / 2),
         ]))
         items.append(t)
-    h = heading(ctx, ctx.view.label("recommendations"), "recommendations")
     h.keepWithNext = 1
     return [h] + items
 
@@ -304,15 +380,17 @@ def speakers_box(ctx: Context) -> Optional[Stack]:
         return None
     sb = st.get("speaker_box")
     title = ctx.view.about_label
-    items: list[Flowable] = [Paragraph(esc(title), st.para("label"))]
+    box = _add(ctx.root, "Aside")
+    items: list[Flowable] = [_tag(Paragraph(esc(title), st.para("label")), box, "H2")]
     for i, p in enumerate(people):
-        items.append(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=sb["person_space"] if i else 0)))
+        items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=sb["person_space"] if i else 0)), box, "P"))
         for t in p.titles:
-            items.append(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))))
+            items.append(_tag(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))),
+                              box, "P"))
         if p.affiliations:
-            items.append(Paragraph(esc(ctx.view.affiliation(p)), st.para("speaker_box.affiliation")))
+            items.append(_tag(Paragraph(esc(ctx.view.affiliation(p)), st.para("speaker_box.affiliation")), box, "P"))
         if p.bio:
-            items.append(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")))
+            items.append(_tag(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")), box, "P"))
     return Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
                  anchor="speakers")
 
@@ -323,7 +401,9 @@ def references(ctx: Context) -> list[Flowable]:
     colour = st.hex(rf["link_colour"])
     out: list[Flowable] = []
     if doc.references:
-        h = heading(ctx, ctx.view.label("references"), "references")
+        sect = _add(ctx.root, "Sect")
+        h = heading(ctx, ctx.view.label("references"), "references", parent=sect)
+        lst = _add(sect, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
         out += [keep_room(ctx, h), h]
         style = st.para("references", rf, leftIndent=rf["number_width"], bulletIndent=0, spaceAfter=rf["item_space"],
                         bulletFontName=st.fonts.family(rf["font"]).regular)
@@ -338,7 +418,7 @@ def references(ctx: Context) -> list[Flowable]:
                 text += " " + esc(r.note)
             if r.url:
                 text += "<br/>" + url_lines(r.url, style.fontName, style.fontSize, url_width, colour)
-            out.append(Paragraph(text, style, bulletText=f"{i}."))
+            out.append(_list_item(lst, Paragraph(text, style, bulletText=f"{i}.")))
     return out
 
 
@@ -352,5 +432,6 @@ def colophon(ctx: Context) -> Stack:
         tail.append(f"<b>{esc(view.brief_label('licence'))}</b> {esc(view.licence)}.")
     tail.append(esc(view.brief_label("made_with", version=__version__)))
     lines.append(" ".join(tail))
-    return Stack([Paragraph(x, style) for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),
+    div = _add(ctx.root, "Div")
+    return Stack([_tag(Paragraph(x, style), div, "P") for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),
                  top_gap=cs["rule_gap"])
