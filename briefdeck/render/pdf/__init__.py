@@ -59,6 +59,10 @@ class PreparedBrief:
         self.view, self.doc, self.theme = view, view.doc, theme
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper)
 
+    @property
+    def has_side_column(self) -> bool:
+        return True
+
     def chart_requests(self) -> list[tuple]:
         return _requests(self.doc, self.probe)
 
@@ -127,7 +131,8 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     ctx = Context(doc, view, st, geo, side, drawings, tree)
     buf = io.BytesIO()
     tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
-                        float_min_gap=st.get("figure.float_min_gap_mm") * mm, outline=outline(view, st),
+                        float_min_gap=st.get("figure.float_min_gap_mm") * mm,
+                        float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
                         invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                         initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                         displayDocTitle=1, **info)

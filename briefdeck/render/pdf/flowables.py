@@ -213,6 +213,44 @@ class BodyParagraph(Paragraph):
         return parts
 
 
+class KeepWithText(Flowable):
+    """A heading (and its byline) kept with the first lines of its text, always: if the
+    first paragraph cannot begin under the heading on this page (it neither fits nor
+    splits there, orphan and hyphen rules included), all of it starts the next page.
+
+    Like platypus' KeepTogether it reports an impossible height so that the frame asks it
+    to split, and hands the frame its parts; unlike it, it needs only the paragraph's first
+    lines to fit, not the whole paragraph."""
+
+    def __init__(self, head: Sequence[Flowable], first: Flowable):
+        super().__init__()
+        self.head = list(head)
+        self.first = first
+
+    def wrap(self, aW, aH):
+        self.width = aW
+        return aW, 0xFFFFFF  # never drawn whole: split() gives the frame the parts
+
+    def getSpaceBefore(self):
+        return self.head[0].getSpaceBefore()
+
+    def split(self, aW, aH):
+        from reportlab.platypus.doctemplate import FrameBreak
+
+        parts: list[Flowable] = self.head + [self.first]
+        room = aH
+        for i, f in enumerate(self.head):
+            _, h = f.wrap(aW, room)
+            room -= h + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+        room -= self.first.getSpaceBefore()
+        frame = getattr(self, "_frame", None)
+        at_top = frame is not None and getattr(frame, "_atTop", False)
+        _, h = self.first.wrap(aW, max(room, 0))
+        if at_top or (room > 0 and (h <= room or self.first.split(aW, room))):
+            return parts
+        return [FrameBreak()] + parts
+
+
 class Heading(Paragraph):
     """A heading that is also a PDF destination (its outline entry: pages.BriefTemplate)."""
 

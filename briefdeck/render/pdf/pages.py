@@ -1,8 +1,13 @@
-"""Page templates, running header and footer, and top-of-page placement of figures.
+"""Page templates, running header and footer, and where figures float to.
 
-Figures float: one that does not fit in the space left on a page waits, the text after it
-fills the page, and the figure opens the next page -- so a chart never leaves a gap. A
-``FloatBarrier`` (before the references) makes waiting figures come out first.
+Figures float, by one rule: **a waiting figure comes out only at a section boundary** (a
+``SectionBreak``, before a heading) **or at the ``FloatBarrier``** (before the references) --
+never inside a run of paragraphs or a numbered list, and never between a heading and its
+text. A figure that does not fit in the space left on its page waits when more than
+``float_min_gap`` would stay empty and text follows; the next section fills the page, and
+the figure comes out at the end of that section (on that page if it fits there, else at the
+top of the next page, before the next heading). It waits past at most ``float_max_sections``
+sections; after that it comes out at the next boundary whatever the gap.
 """
 from __future__ import annotations
 
@@ -15,11 +20,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
 from .flowables import SideColumn, WithAside
 from .layout import Geometry
-from .tagging import DEFERRED, artifact, untagged
+from .tagging import DEFERRED, artifact
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,11 @@ class FloatBarrier(Flowable):
 
     def draw(self):
         pass
+
+
+class SectionBreak(CondPageBreak):
+    """Before a section's heading: a new page unless the heading and the first lines of its
+    text fit (``height``), and the point where waiting figures may come out."""
 
 
 def canvas_class(updated: _dt.date):
@@ -98,11 +108,13 @@ def _resolve(stream: str, made: dict[str, str]) -> str:
 
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
-                 float_min_gap: float, outline: list, **kw):
+                 float_min_gap: float, float_max_sections: int, outline: list, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
         self.float_min_gap = float_min_gap
+        self.float_max_sections = float_max_sections
         self._waiting: list[Flowable] = []
+        self._waited = 0  # section boundaries the first waiting figure has been held past
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
         def frame(first: bool) -> Frame:
@@ -142,14 +154,6 @@ class BriefTemplate(BaseDocTemplate):
         canv.restoreState()
         self.side.flush(canv)
 
-    def build(self, flowables, **kw):
-        # anything not in the story as given is the rest of a split. The list keeps the
-        # originals alive: a consumed flowable's id() could otherwise be reused by a split
-        # remnant, which made the layout (and the bytes) depend on memory allocation.
-        self._original_refs = list(flowables)
-        self._originals = {id(f) for f in self._original_refs}
-        super().build(flowables, **kw)
-
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)
         canv = self.canv
@@ -161,26 +165,34 @@ class BriefTemplate(BaseDocTemplate):
         super()._endBuild()
 
     # --- floats ---------------------------------------------------------------------
+    def _room(self, frame, f) -> float:
+        return frame._y - frame._y1p - f.getSpaceBefore()
+
+    def _release(self, flowables) -> None:
+        """Put the waiting figures in front of the story (an empty spacer after them keeps
+        their space after from merging with a heading's space before)."""
+        flowables[0:0], self._waiting = self._waiting + [Spacer(0, 0)], []
+        self._waited = 0
+
     def handle_flowable(self, flowables):
         frame = getattr(self, "frame", None)
-        if self._waiting and frame is not None and frame._atTop:
-            # a paragraph carried over from the last page is finished first, so no figure
-            # ever stands inside a sentence (for readers and for text extraction alike)
-            first = flowables[0]
-            carried = isinstance(untagged(first), (Paragraph, WithAside)) and id(first) not in self._originals
-            at = 1 if carried else 0
-            # the empty spacer keeps the space after the figure from merging with a heading's
-            # space before (as everywhere else, where keep_room's break stands between them)
-            flowables[at:at], self._waiting = self._waiting + [Spacer(0, 0)], []
         f = flowables[0]
-        if isinstance(f, FloatBarrier) and self._waiting:
-            flowables[0:0], self._waiting = self._waiting, []
-            f = flowables[0]
-        if isinstance(f, WithAside) and f.is_float and frame is not None and not frame._atTop:
+        if self._waiting and isinstance(f, FloatBarrier):
+            self._release(flowables)
+        elif self._waiting and isinstance(f, SectionBreak) and frame is not None:
+            first = self._waiting[0]
+            _, h = first.wrap(frame._getAvailableWidth(), self._room(frame, first))
+            fits = frame._atTop or h <= self._room(frame, first)
+            if (fits or self._waited >= self.float_max_sections
+                    or not self._text_follows(flowables[1:], self._room(frame, first))):
+                self._release(flowables)
+            else:
+                self._waited += 1
+        elif isinstance(f, WithAside) and f.is_float and frame is not None and not frame._atTop:
             if self._waiting:  # figures keep their order: one waits, the ones after it wait too
                 self._waiting.append(flowables.pop(0))
                 return
-            room = frame._y - frame._y1p - f.getSpaceBefore()
+            room = self._room(frame, f)
             _, h = f.wrap(frame._getAvailableWidth(), room)
             if h > room and room > self.float_min_gap and self._text_follows(flowables[1:], room):
                 self._waiting.append(flowables.pop(0))

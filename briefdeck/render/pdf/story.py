@@ -13,16 +13,17 @@ from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from ... import __version__
 from ...charts.registry import KINDS
 from ...model import Document, Figure, Quote, Section
 from ...present import View
-from .flowables import BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, SideColumn, Stack, TitleBand, WithAside
+from .flowables import (BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack,
+                         TitleBand, WithAside)
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
-from .pages import FloatBarrier
+from .pages import FloatBarrier, SectionBreak
 from .styles import Styles
 from .tagging import StructElem, StructTree, Tagged
 
@@ -87,7 +88,7 @@ def build_story(ctx: Context) -> list[Flowable]:
     # "about the speaker" goes in the side column of the last page, level with the first
     # end-matter heading when that is on the last page too (as the key messages open page 1)
     if recs or refs:
-        i = 0 if recs else 1
+        i = 1
         end = recs if recs else refs
         h = end[i]
         h.aside_offset = -(h.rule[3] if h.rule else 0)  # level with the heading's rule
@@ -134,15 +135,19 @@ def heading(ctx: Context, title: str, key: str, level: str = "h1", parent: Optio
     return _tag(Heading(esc(title), st.para(level), key=key, rule=rule), parent, role)
 
 
-def keep_room(ctx: Context, h: Flowable, level: str = "h1") -> CondPageBreak:
-    """Room for the heading and the first lines after it, or a new page: no orphaned headings.
+def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) -> SectionBreak:
+    """Room for the heading (and what stands ``between`` it and the text: a byline) and the
+    first lines after it, or a new page: no orphaned headings. Also where waiting figures
+    may come out (pages.BriefTemplate), so never between a heading and its text.
 
     (platypus' keepWithNext would keep the heading with the *whole* next paragraph and
     leave gaps; this needs only ``keep_lines`` of it.)"""
     node = ctx.st.get(level)
-    _, hh = h.wrap(ctx.geo.main_width, 10_000)
+    w = ctx.geo.main_width
+    _, hh = h.wrap(w, 10_000)
+    extra = sum(f.wrap(w, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in between)
     body = ctx.st.get("body")
-    return CondPageBreak(node["space_before"] + hh + node["space_after"] + node["keep_lines"] * body["leading"])
+    return SectionBreak(node["space_before"] + hh + node["space_after"] + extra + node["keep_lines"] * body["leading"])
 
 
 def _people_lines(view: View) -> list[str]:
@@ -244,10 +249,10 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
     st, doc = ctx.st, ctx.doc
     sect = _add(ctx.root, "Sect")
     h = heading(ctx, section.title, f"sec-{section.id}", parent=sect)
-    out: list[Flowable] = [keep_room(ctx, h), h]
+    byline = []
     if section.speakers and len(doc.people) > 1:
-        out.append(_tag(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline", keepWithNext=1)),
-                        sect, "P"))
+        byline.append(_tag(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline")), sect, "P"))
+    out: list[Flowable] = [keep_room(ctx, h, "h1", *byline)]
     body = st.para("body")
     paras = [_tag(BodyParagraph(markup(p, _link_colour(ctx)), body), sect, "P") for p in section.paragraphs]
     figures = [(fig, figure(ctx, fig, sect)) for fig in section.figures]  # read after the text
@@ -265,6 +270,10 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
             out[-1].notes.append(f)
         else:
             out.append(f)
+    if paras:  # the heading never ends a page: it keeps the first lines of the text
+        out[1] = KeepWithText([h, *byline], out[1])
+    else:
+        out[1:1] = [h, *byline]
     return out
 
 
@@ -370,7 +379,7 @@ def recommendations(ctx: Context) -> list[Flowable]:
         ]))
         items.append(t)
     h.keepWithNext = 1
-    return [h] + items
+    return [SectionBreak(0), h] + items
 
 
 def speakers_box(ctx: Context) -> Optional[Stack]:

@@ -14,12 +14,58 @@ from .fonts import Fonts
 ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT}
 
 
-@lru_cache(maxsize=4)
-def hyphenator(language: str, patterns: tuple = ()) -> Optional[Callable[[str], Any]]:
-    """pyphen's word splitter for a BCP 47 tag, or None when pyphen or its patterns are missing.
+class Hyphenator:
+    """Where a word may break at a line end, for reportlab's ``hyphenationLang`` (called with
+    a word, it yields (head, tail) pairs, the longest head first).
+
+    pyphen's TeX patterns, with three rules on top: words in the theme's exception list break
+    only where the list says (the patterns are wrong on many compounds of this field:
+    "coun-tert-er-ror-ism"); a word with a capital letter (a proper name, an acronym, the
+    first word of a sentence) or a digit never breaks; nor does a word shorter than
+    ``min_word``."""
+
+    def __init__(self, dic, exceptions: dict[str, tuple[int, ...]], min_word: int):
+        self.dic = dic
+        self.exceptions = exceptions  # word -> break positions
+        self.min_word = min_word
+
+    def points(self, word: str) -> list[int]:
+        if len(word) < self.min_word or not word.isalpha() or not word.islower():
+            return []
+        known = self.exceptions.get(word)
+        if known is None:  # an inflected form of a listed word ("ceasefires"): its breaks only
+            stems = [w for w in self.exceptions if word.startswith(w) and len(word) - len(w) <= 3]
+            if stems:
+                known = self.exceptions[max(stems, key=len)]
+        if known is not None:
+            return [p for p in known if 2 <= p <= len(word) - 3]
+        return list(self.dic.positions(word))
+
+    def __call__(self, word: str):
+        for p in sorted(self.points(word), reverse=True):
+            yield word[:p], word[p:]
+
+
+def _exception_points(entries) -> dict[str, tuple[int, ...]]:
+    out = {}
+    for e in entries:
+        parts = e.split("-")
+        word = "".join(parts).lower()
+        pos, at = [], 0
+        for part in parts[:-1]:
+            at += len(part)
+            pos.append(at)
+        out[word] = tuple(pos)
+    return out
+
+
+@lru_cache(maxsize=8)
+def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_word: int = 7) -> Optional[Hyphenator]:
+    """The hyphenator for a BCP 47 tag, or None when pyphen or its patterns are missing.
 
     ``patterns`` maps tags or primary subtags to pyphen dictionaries (the theme's choice:
-    pyphen's plain "en" is British, and its breaks such as "mil-it-ary" look wrong in Canada)."""
+    pyphen's plain "en" is British, and its breaks such as "mil-it-ary" look wrong in Canada);
+    ``exceptions`` maps them to words written with their only allowed breaks ("peace-keep-ing")."""
     try:
         import pyphen
     except ImportError:
@@ -27,7 +73,11 @@ def hyphenator(language: str, patterns: tuple = ()) -> Optional[Callable[[str], 
     chosen = dict(patterns)
     want = chosen.get(language) or chosen.get(language.split("-")[0]) or language.replace("-", "_")
     lang = pyphen.language_fallback(want)
-    return pyphen.Pyphen(lang=lang, left=2, right=3).iterate if lang else None
+    if not lang:
+        return None
+    listed = dict(exceptions)
+    words = listed.get(language) or listed.get(language.split("-")[0]) or ()
+    return Hyphenator(pyphen.Pyphen(lang=lang, left=2, right=3), _exception_points(words), min_word)
 
 
 class Styles:
@@ -69,7 +119,9 @@ class Styles:
         if n.get("caps"):
             attrs["textTransform"] = "uppercase"
         if n.get("hyphenate"):
-            hy = hyphenator(self.language, tuple(sorted(n.get("hyphen_patterns", {}).items())))
+            hy = hyphenator(self.language, tuple(sorted(n.get("hyphen_patterns", {}).items())),
+                            tuple((k, tuple(v)) for k, v in sorted(self.get("hyphen_exceptions").items())),
+                            n.get("hyphen_min_word", 7))
             if hy:
                 attrs["hyphenationLang"] = hy
                 attrs["hyphenationMinWordLength"] = n.get("hyphen_min_word", 7)

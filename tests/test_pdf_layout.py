@@ -1,0 +1,247 @@
+"""Where things land on the page, read back with ``pdftotext -bbox``: figures never split a
+run of paragraphs or a list, headings never end a page, words break only where they may.
+
+The main column is read as a sequence of lines, page after page; each figure's caption,
+chart and source line are one block in it."""
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import DEFAULT_SOURCE, EXAMPLES
+
+CORPUS = [DEFAULT_SOURCE] + sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*/*.yaml"))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.lower())
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    x0: float
+    text: str
+
+
+def main_lines(pdf: Path, right: float, top: float, bottom: float) -> list[Line]:
+    """The main column's lines (words starting left of ``right``), between the running
+    header and footer, page after page, top to bottom."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out: list[Line] = []
+    for n, (h, body) in enumerate(re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xml, re.S)):
+        words = []
+        for x0, y0, x1, y1, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body):
+            x0, y0, y1 = float(x0), float(y0), float(y1)
+            if x0 < right and (top < y0 or n == 0) and y1 < float(h) - bottom:
+                words.append((y1, x0, y0, w))
+        words.sort()
+        line: list = []
+        for y1, x0, y0, w in words:
+            if line and abs(y1 - line[-1][0]) > 2.5:
+                out.append(_line(n, line))
+                line = []
+            line.append((y1, x0, y0, w))
+        if line:
+            out.append(_line(n, line))
+    return out
+
+
+def _line(page, words) -> Line:
+    words = sorted(words, key=lambda w: w[1])
+    import html
+    return Line(page, min(w[2] for w in words), words[0][1], html.unescape(" ".join(w[3] for w in words)))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from briefdeck.charts import ChartService
+    from briefdeck.load import load_document
+    from briefdeck.present import default_view
+    from briefdeck.render.pdf import prepare
+    from briefdeck.theme import load_theme
+
+    theme = load_theme("default")
+    charts = ChartService(theme, cache_dir=tmp_path_factory.mktemp("chart-cache"))
+    out = tmp_path_factory.mktemp("layout")
+    made = {}
+
+    def go(source: Path, paper=None):
+        if (source, paper) not in made:
+            doc = load_document(source)
+            view = default_view(doc, theme)
+            prepared = prepare(view, theme=theme, options={"paper": paper})
+            path = out / f"{source.stem}-{paper or 'own'}.pdf"
+            prepared.render(path, charts)
+            made[(source, paper)] = (doc, view, prepared, path)
+        return made[(source, paper)]
+
+    return go
+
+
+def _blocks(doc, view, prepared, path):
+    """The main column as (kind, first line index, last line index): 'figure', 'heading',
+    'text' (a line of a paragraph, list item or box)."""
+    from briefdeck.render.pdf.story import placement
+
+    geo = prepared.geo
+    right = geo.side_x - geo.gutter / 2 if getattr(prepared, "has_side_column", True) else geo.width
+    lines = main_lines(path, right, geo.top - 8, geo.bottom - 4)  # the frame: no running header or footer
+    texts = [squeeze(x.text) for x in lines]
+    kinds = ["text"] * len(lines)
+    headings = [squeeze(s.title) for s in doc.sections] + [squeeze(view.label("recommendations")),
+                                                           squeeze(view.label("references"))]
+    for i, t in enumerate(texts):  # a heading: lines that together are exactly its title
+        for h in headings:
+            acc, k = t, i
+            while t and h.startswith(acc) and acc != h and k + 1 < len(texts) and len(acc) < len(h):
+                k += 1
+                acc += texts[k]
+            if acc == h:
+                kinds[i:k + 1] = ["heading"] * (k + 1 - i)
+    figures = []
+    for fig in doc.figures:
+        if placement(prepared.probe, fig) == "side":
+            continue
+        label = squeeze(view.figure_label(fig) + view.figure_separator + fig.caption.plain)
+        start = next(i for i, t in enumerate(texts) if t and label.startswith(t) and t.startswith(squeeze(view.figure_label(fig))))
+        tail = squeeze(view.source_line(fig).plain)
+        if fig.note and placement(prepared.probe, fig) == "wide":
+            tail += squeeze(view.brief_label("note")) + squeeze(fig.note.plain)
+        # the source line (and a wide figure's note) ends the figure: find where it ends
+        end = start
+        for j in range(start + 1, len(texts)):
+            if tail.startswith(texts[j]) and texts[j]:
+                acc, k = "", j
+                while k < len(texts) and tail.startswith(acc + texts[k]):
+                    acc += texts[k]
+                    k += 1
+                if acc == tail:
+                    end = k - 1
+                    break
+        assert end > start, f"figure {fig.number}: no source line found under its caption"
+        for i in range(start, end + 1):
+            kinds[i] = "figure"
+        figures.append((fig, start, end))
+    return lines, kinds, figures
+
+
+def _ends_paragraph(line: Line, doc) -> bool:
+    t = squeeze(line.text)
+    ends = [squeeze(p.plain) for s in doc.sections for p in s.paragraphs] + [squeeze(doc.summary.plain)] \
+        + [squeeze(r.text.plain) for r in doc.recommendations[-1:]]  # after the whole list, not inside it
+    return any(e.endswith(t) for e in ends)
+
+
+def check_figures_and_headings(doc, view, prepared, path) -> None:
+    lines, kinds, figures = _blocks(doc, view, prepared, path)
+    for fig, start, end in figures:
+        before = start - 1
+        while before >= 0 and kinds[before] == "figure":
+            before -= 1
+        after = end + 1
+        while after < len(lines) and kinds[after] == "figure":
+            after += 1
+        where = f"figure {fig.number} (page {lines[start].page + 1})"
+        # it comes after the end of a paragraph (or opens the text after the title band)...
+        assert before < 0 or _ends_paragraph(lines[before], doc), \
+            f"{where} interrupts a paragraph: it follows “{lines[before].text}”"
+        # ...and before a heading, or the end: never inside a run of paragraphs or a list
+        assert after >= len(lines) or kinds[after] == "heading" or squeeze(lines[after].text).startswith(
+            squeeze(view.brief_label("how_to_cite"))), f"{where} is followed by “{lines[after].text}”, not a heading"
+    # a heading is never the last thing on a page: its first lines of text are under it
+    for i, k in enumerate(kinds):
+        if k != "heading" or (i and kinds[i - 1] == "heading" and lines[i - 1].page == lines[i].page):
+            continue
+        j = i
+        while j < len(lines) and kinds[j] == "heading" and lines[j].page == lines[i].page:
+            j += 1
+        body = [x for x, kind in zip(lines[j:j + 3], kinds[j:j + 3]) if kind == "text" and x.page == lines[i].page]
+        assert len(body) >= 2, f"the heading “{lines[i].text}” on page {lines[i].page + 1} is not followed by its text"
+
+
+@pytest.mark.parametrize("paper", [None, "letter"])
+def test_figures_sit_between_sections_and_headings_keep_their_text(built, paper):
+    check_figures_and_headings(*built(DEFAULT_SOURCE, paper))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", [None, "letter"])
+@pytest.mark.parametrize("source", CORPUS[1:], ids=lambda p: p.stem)
+def test_on_the_corpus_figures_sit_between_sections_and_headings_keep_their_text(built, source, paper):
+    check_figures_and_headings(*built(source, paper))
+
+
+# --- hyphenation ------------------------------------------------------------------------
+def _hyphenator(language: str):
+    from briefdeck.render.pdf.fonts import load_fonts
+    from briefdeck.render.pdf.styles import Styles
+    from briefdeck.theme import load_theme
+
+    theme = load_theme("default")
+    style = Styles(theme, load_fonts(theme), language).para("body")
+    return style.hyphenationLang, theme.get("brief.hyphen_exceptions")
+
+
+@pytest.mark.parametrize("language", ["en-CA", "en-GB", "en-US", "fr-CA", "fr-FR"])
+def test_hyphenation_follows_the_word_list_and_spares_names(language):
+    hy, exceptions = _hyphenator(language)
+    listed = exceptions[language.split("-")[0]]
+    assert len(listed) >= 10
+    for entry in listed:
+        word = entry.replace("-", "")
+        parts, at, points = entry.split("-"), 0, set()  # the breaks the list allows
+        for p in parts[:-1]:
+            at += len(p)
+            points.add(at)
+        got = {len(head) for head, _ in hy(word)}
+        assert got <= points, (word, sorted(got), sorted(points))
+        assert got or len(word) < 7, word
+    # the field's own words, broken where a reader expects (the patterns say "coun-tert-er-ror-ism")
+    if language.startswith("en"):
+        assert [h for h, _ in hy("counterterrorism")] == ["counterterror", "counterter", "counter", "coun"]
+        assert {h for h, _ in hy("peacekeepers")} <= {"peace", "peacekeep"}
+        assert list(hy("implementation")), "ordinary words still break"
+    else:
+        assert {h for h, _ in hy("consolidation")} <= {"con", "conso", "consoli", "consolida"}
+        assert list(hy("gouvernement")), "ordinary words still break"
+    for name in ("MINUSMA", "Mali", "Burkina", "Ouagadougou", "Cleverly", "Vancouver", "Peacekeeping", "UNAMSIL"):
+        assert list(hy(name)) == [], name  # names, acronyms, capitalised words: never
+    for short in ("border", "troops", "armée"):
+        assert list(hy(short)) == [], short
+
+
+def check_line_end_breaks(doc, view, prepared, path) -> None:
+    """No line of the brief ends in a broken name or capitalised word, or in a listed word
+    broken where the list does not allow."""
+    hy, exceptions = _hyphenator(doc.meta.language)
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r"<word [^>]*>(.*?)</word>", xml)
+    source = " ".join([p.plain for s in doc.sections for p in s.paragraphs] + [doc.summary.plain]
+                      + [m.plain for m in doc.key_messages] + [r.text.plain for r in doc.recommendations]
+                      + [p.bio.plain for p in doc.people if p.bio])
+    in_text = set(re.findall(r"\w+", source))
+    for w, nxt in zip(words, words[1:]):
+        if not (w.endswith("-") and len(w) > 2 and w[-2].isalpha()):
+            continue
+        head = re.sub(r"^\W+", "", w[:-1])
+        tail = re.sub(r"\W+$", "", nxt)
+        if f"{head}-{tail}" in source or not tail:  # a hyphen the author wrote
+            continue
+        word = head + tail
+        if word not in in_text:  # not the brief's own words (a chart's label)
+            continue
+        assert word[:1].islower() and word.isalpha(), f"“{word}” broken at a line end as {head}-"
+        points = {len(h) for h, _ in hy(word.lower())}
+        assert len(head) in points, f"“{word}” broken as {head}- (allowed: {sorted(points)})"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+def test_on_the_corpus_line_end_breaks_are_allowed_ones(built, source):
+    check_line_end_breaks(*built(source))
