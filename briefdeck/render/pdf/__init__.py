@@ -38,11 +38,18 @@ from .tagging import StructTree
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
 
+def single_column(doc: Document, theme: Theme) -> bool:
+    """One wide column instead of text and side column: an event with no figures has
+    nothing for most of the side column (no figure notes, no small figures)."""
+    return bool(theme.get("brief.single_column.when_no_figures")) and not doc.figures
+
+
 def _probe(view: View, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Styles, Any, Context]:
     doc = view.doc
     fonts = load_fonts(theme)
-    st = Styles(theme, fonts, doc.meta.language)
-    geo = geometry(theme, (paper or doc.meta.paper).lower())
+    single = single_column(doc, theme)
+    st = Styles(theme, fonts, doc.meta.language, theme.get("brief.single_column.styles") if single else None)
+    geo = geometry(theme, (paper or doc.meta.paper).lower(), single)
     return fonts, st, geo, Context(doc, view, st, geo, SideColumn(geo, st.get("side.gap")), {})
 
 
@@ -61,7 +68,7 @@ class PreparedBrief:
 
     @property
     def has_side_column(self) -> bool:
-        return True
+        return not self.geo.single
 
     def chart_requests(self) -> list[tuple]:
         return _requests(self.doc, self.probe)
@@ -126,20 +133,35 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    side = SideColumn(geo, st.get("side.gap"))
-    tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"])
-    ctx = Context(doc, view, st, geo, side, drawings, tree)
-    buf = io.BytesIO()
-    tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
-                        float_min_gap=st.get("figure.float_min_gap_mm") * mm,
-                        float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
-                        invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
-                        initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
-                        displayDocTitle=1, **info)
-    tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas_class(doc.meta.updated)))
+    def layout(end_break: Optional[str]) -> tuple[bytes, int, bool]:
+        side = SideColumn(geo, st.get("side.gap"))
+        tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"])
+        ctx = Context(doc, view, st, geo, side, drawings, tree, end_break)
+        buf = io.BytesIO()
+        tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
+                            float_min_gap=st.get("figure.float_min_gap_mm") * mm,
+                            float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
+                            invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
+                            displayDocTitle=1, **info)
+        tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas_class(doc.meta.updated)))
+        return buf.getvalue(), tpl.page, side.lonely_end
+
+    data, pages, lonely = layout(None)
+    # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
+    # as a page left over. Then the end matter starts that page instead -- the references,
+    # else the recommendations -- so the text before it and the end matter share two pages.
+    # (Only such briefs are laid out again.)
+    for where in ("references", "recommendations") if lonely else ():
+        if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
+            continue
+        again, n, still = layout(where)
+        if n <= pages and not still:
+            data, pages = again, n
+            break
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(buf.getvalue())
-    return tpl.page
+    out_path.write_bytes(data)
+    return pages
 
 
 def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from reportlab.graphics.shapes import Drawing
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ...errors import RenderError
 from .layout import Geometry
@@ -85,6 +85,7 @@ class SideColumn:
     floor: float = 0.0  # lowest y used so far on ``page``
     pending: list = field(default_factory=list)
     mark: Optional[tuple] = None  # (page, y) of the first end-matter heading
+    lonely_end: bool = False  # the back matter began a page of its own (BackMatter)
 
     def top_of(self, page: int) -> float:
         return self.geo.frame_top(page == 1)
@@ -393,15 +394,35 @@ class FigureBlock(Flowable):
             self.wide.claim(c.getPageNumber(), c.absolutePosition(0, 0)[1])
 
 
+class Anchor(Flowable):
+    """A destination (an outline entry's target) at this point of the main column."""
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key = key
+
+    def wrap(self, aW, aH):
+        return 0, 0
+
+    def draw(self):
+        self.canv.bookmarkHorizontal(self.key, 0, 4)
+
+
 class BackMatter(Flowable):
     """The last page: the colophon pinned to the bottom of the main column, and the
     speakers' box in the side column (level with the first end-matter heading when that is
-    on this page, else at the top) -- or, when the side column of that page is taken, in
-    the main column above the colophon. Never split."""
+    on this page, else at the top); when the side column of this page has no room for it,
+    in the main column above the colophon; when the main column has no room for both
+    either, the box *flows* in the main column from here (``flow``: its parts, one person
+    at a time) and the colophon follows it. On a page of its own (nothing of the text
+    left for it) the box is set in the main column: never a last page with the box alone in
+    its side column and nothing but the colophon beside it."""
 
-    def __init__(self, colophon: Flowable, box: Optional[Flowable], side: SideColumn, gap: float):
+    def __init__(self, colophon: Flowable, box: Optional[Flowable], side: SideColumn, gap: float,
+                 flow: Sequence[Flowable] = ()):
         super().__init__()
         self.colophon, self.box, self.side, self.gap = colophon, box, side, gap
+        self.flow = list(flow)
 
     def _side_top(self, page: int) -> float:
         """Where the box starts: level with the first end-matter heading when that is on this
@@ -415,7 +436,7 @@ class BackMatter(Flowable):
     def _side_room(self) -> float:
         """Free height in this page's side column from where the box would start."""
         canv = getattr(self, "canv", None)
-        if canv is None:
+        if canv is None or self.side.geo.single:
             return 0.0
         return self._side_top(canv.getPageNumber()) - self.side.geo.bottom
 
@@ -423,20 +444,30 @@ class BackMatter(Flowable):
         self.width = aW
         _, ch = self.colophon.wrap(aW, 10_000)
         self._mode, need = "side", ch
+        frame = getattr(self, "_frame", None)
+        # a page of its own: nothing of the text on it (at most the space before this)
+        self._alone = frame is not None and (bool(frame._atTop) or frame._y2 - frame._y <= self.gap + 0.5)
         if self.box is not None:
-            _, bh_side = self.box.wrap(self.side.geo.side_width, 10_000)
+            alone = self._alone
+            _, bh_side = self.box.wrap(self.side.geo.side_width, 10_000) if not (self.side.geo.single or alone) else (0, 1e9)
             if bh_side > self._side_room():
                 self._mode = "main"
                 _, bh = self.box.wrap(aW, 10_000)
                 need = bh + self.gap + ch
+                if need > aH and self.flow:
+                    self._mode = "flow"
+                    return aW, 0xFFFFFF  # the frame asks split() for the parts
         self._ch = ch
         self.height = max(need, aH - 0.01) if need <= aH else need
         return aW, self.height
 
     def split(self, aW, aH):
+        if getattr(self, "_mode", None) == "flow":
+            return self.flow + [Spacer(0, self.gap), BackMatter(self.colophon, None, self.side, self.gap)]
         return []
 
     def drawOn(self, canvas, x, y, _sW=0):  # page coordinates: the side column is outside the frame
+        self.side.lonely_end = self._alone
         self.colophon.drawOn(canvas, x, y)
         if self.box is None:
             return

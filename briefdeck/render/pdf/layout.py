@@ -24,6 +24,7 @@ class Geometry:
     first_top: float  # top margin of page 1 (no running header there)
     main_width: float  # the text column
     gutter: float
+    single: bool = False  # one column, no side column (events with no figures: see geometry)
 
     @property
     def text_width(self) -> float:
@@ -35,17 +36,27 @@ class Geometry:
 
     @property
     def side_width(self) -> float:
-        return self.text_width - self.main_width - self.gutter
+        return 0.0 if self.single else self.text_width - self.main_width - self.gutter
 
     def frame_top(self, first: bool) -> float:
         return self.height - (self.first_top if first else self.top)
 
 
-def geometry(theme: Theme, paper: str) -> Geometry:
+def geometry(theme: Theme, paper: str, single: bool = False) -> Geometry:
+    """The page. ``single``: one column of ``brief.single_column.main_width_mm``, centred,
+    for an event with nothing to set beside the text (no figures, so no figure notes): the
+    key messages, pull quotes and the "about" box then stand in the column, and the
+    measure and type are larger instead of a side column left mostly empty."""
     if paper not in PAPERS:
         raise RenderError(f"unknown paper size '{paper}' — use one of: {', '.join(PAPERS)}")
     w, h = PAPERS[paper]
     m = theme.get("brief.page.margin_mm")
+    if single:
+        main = theme.get("brief.single_column.main_width_mm") * mm
+        side = (w - main) / 2
+        return Geometry(paper=paper, width=w, height=h, left=side, right=side, top=m["top"] * mm,
+                        bottom=m["bottom"] * mm, first_top=theme.get("brief.page.first_top_mm") * mm,
+                        main_width=main, gutter=0.0, single=True)
     g = Geometry(
         paper=paper, width=w, height=h,
         left=m["left"] * mm, right=m["right"] * mm, top=m["top"] * mm, bottom=m["bottom"] * mm,

@@ -13,13 +13,13 @@ from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ... import __version__
 from ...charts.registry import KINDS
 from ...model import Document, Figure, Quote, Section
 from ...present import View
-from .flowables import (BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack,
+from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack,
                          TitleBand, WithAside)
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
@@ -37,6 +37,7 @@ class Context:
     side: SideColumn
     drawings: dict[str, Drawing]  # figure id -> chart, already at the main column's width
     tree: Optional[StructTree] = None  # the logical structure (tagged PDF); built with the story
+    end_break: Optional[str] = None  # "recommendations" | "references": start a page there (balance, see pdf._render)
 
     @property
     def root(self) -> Optional[StructElem]:
@@ -93,12 +94,16 @@ def build_story(ctx: Context) -> list[Flowable]:
         h = end[i]
         h.aside_offset = -(h.rule[3] if h.rule else 0)  # level with the heading's rule
         end[i] = WithAside(h, [], ctx.side, mark=True)
+    if ctx.end_break == "recommendations" and recs:
+        recs.insert(0, PageBreak())
     story += recs
     story.append(FloatBarrier())
+    if ctx.end_break == "references" and refs:
+        refs.insert(0, PageBreak())
     story += refs
     story.append(FlushAsides(ctx.side))
     box = speakers_box(ctx)  # read before the small print
-    story.append(BackMatter(colophon(ctx), box, ctx.side, ctx.st.get("side.gap")))
+    story.append(BackMatter(colophon(ctx), box, ctx.side, ctx.st.get("side.gap"), getattr(box, "flow", ())))
     return story
 
 
@@ -150,25 +155,42 @@ def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) 
     return SectionBreak(node["space_before"] + hh + node["space_after"] + extra + node["keep_lines"] * body["leading"])
 
 
-def _people_lines(view: View) -> list[str]:
+def _people_lines(view: View, fits=lambda line: True) -> list[str]:
     """The title band's people: the contributors (named by their part when it is not simply
-    "speaker"), then those who lead the event ("Chair: ..."), everyone with their first title."""
-    def who(p) -> str:
-        return f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if p.titles else "")
+    "speaker"), then those who lead the event ("Chair: ..."), everyone with their first title.
+
+    When a line of that full form does not fit on one line of the band (``fits``), the band
+    names everyone in the compact form -- the parts and the names, all the contributors on
+    one line and the hosts on the next; their titles are in the "about" box."""
+    def who(p, full: bool) -> str:
+        return f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if full and p.titles else "")
+
+    groups = view.people_groups
+    contributors = [g for g in groups if not g.hosts]
+    hosts = [g for g in groups if g.hosts]
+    plain = all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
+    colon = esc(view.label("colon"))
+
+    def part(g, full: bool) -> str:
+        return esc(g.label) + colon + "; ".join(who(p, full) for p in g.people)
 
     lines = []
-    groups = view.people_groups
-    plain = all(g.role == "speaker" and not g.people[0].role_label for g in groups if not g.hosts)
-    contributors = [g for g in groups if not g.hosts]
     if plain and contributors:
-        lines.append("; ".join(who(p) for g in contributors for p in g.people))
+        lines.append("; ".join(who(p, True) for g in contributors for p in g.people))
     else:
-        lines += [esc(g.label) + esc(view.label("colon")) + "; ".join(who(p) for p in g.people) for g in contributors]
-    hosts = [g for g in groups if g.hosts]
+        lines += [part(g, True) for g in contributors]
     if hosts:
-        lines.append(esc(view.separator).join(esc(g.label) + esc(view.label("colon")) + "; ".join(who(p) for p in g.people)
-                                              for g in hosts))
-    return lines
+        lines.append(esc(view.separator).join(part(g, True) for g in hosts))
+    if all(fits(line) for line in lines):
+        return lines
+    sep = esc(view.separator)
+    compact = []
+    if contributors:
+        compact.append("; ".join(who(p, False) for g in contributors for p in g.people) if plain
+                       else sep.join(part(g, False) for g in contributors))
+    if hosts:
+        compact.append(sep.join(part(g, False) for g in hosts))
+    return compact
 
 
 # --- page 1 -------------------------------------------------------------------------
@@ -185,8 +207,13 @@ def title_band(ctx: Context) -> TitleBand:
     if ev.url:
         meta += esc(view.separator) + link(view.link_text(ev.url), ev.url, st.hex(tb["meta"]["colour"]))
     paras.append(_tag(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)), D, "P"))
-    for line in _people_lines(view):
-        paras.append(_tag(Paragraph(line, st.para("title_band.speaker")), D, "P"))
+    style = st.para("title_band.speaker")
+
+    def fits(line: str) -> bool:
+        return len(Paragraph(line, style).breakLines([ctx.geo.text_width]).lines) <= 1
+
+    for line in _people_lines(view, fits):
+        paras.append(_tag(Paragraph(line, style), D, "P"))
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
                      space_after=tb["space_after_mm"] * mm)
@@ -226,12 +253,25 @@ def opening(ctx: Context) -> list[Flowable]:
     summary_label = _tag(Heading(esc(ctx.view.label("summary")), st.para("label", keepWithNext=1), key="summary"), D, "H2")
     summary = _tag(Paragraph(markup(doc.summary, _link_colour(ctx)), st.para("lead")), D, "P")
     box = key_messages_box(ctx)  # beside the opening; read after the summary
+    if ctx.geo.single:  # one column: the key messages under the summary
+        out += [x for x in (preface, summary_label, summary) if x is not None]
+        return out + in_column(ctx, box, "key_messages")
     first: Flowable = preface if preface is not None else summary_label
     out.append(WithAside(first, [box], ctx.side))
     if preface is not None:
         out.append(summary_label)
     out.append(summary)
     return out
+
+
+def in_column(ctx: Context, f: Flowable, key: str) -> list[Flowable]:
+    """A side note set in the single column: space around it, inset from both edges if the
+    theme says (``<key>.inset_mm``)."""
+    node = ctx.st.get(key)
+    inset = node.get("inset_mm", 0) * mm
+    out: list[Flowable] = [Spacer(0, node.get("space_before", 0))]
+    out += [Indenter(inset, inset), f, Indenter(-inset, -inset)] if inset else [f]
+    return out + [Spacer(0, node.get("space_after", 0))]
 
 
 # --- sections -----------------------------------------------------------------------
@@ -263,7 +303,12 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
     for q in quotes:
         notes.setdefault(ctx.view.quote_paragraph(q, section), []).append(pull_quote(ctx, q, aside))
     for i, p in enumerate(paras):
-        out.append(WithAside(p, notes.get(i, []), ctx.side))
+        if ctx.geo.single:  # one column: a pull quote follows the paragraph it comes from
+            out.append(WithAside(p, [], ctx.side))
+            for q in notes.get(i, []):
+                out += in_column(ctx, q, "pull_quote")
+        else:
+            out.append(WithAside(p, notes.get(i, []), ctx.side))
     for fig, f in figures:
         if placement(ctx, fig) == "side":
             # beside the flowable before it (a figure or the last paragraph), after that one's notes
@@ -391,8 +436,15 @@ def speakers_box(ctx: Context) -> Optional[Stack]:
     title = ctx.view.about_label
     box = _add(ctx.root, "Aside")
     items: list[Flowable] = [_tag(Paragraph(esc(title), st.para("label")), box, "H2")]
+    roles = not ctx.view.single_speaker_event  # everyone with their part in the event
     for i, p in enumerate(people):
-        items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=sb["person_space"] if i else 0)), box, "P"))
+        gap = sb["person_space"] if i else 0
+        first = len(items)
+        if roles:
+            items.append(_tag(Paragraph(esc(ctx.view.role_label(p)), st.para("speaker_box.role", spaceBefore=gap)), box, "P"))
+            gap = 0
+        items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=gap)), box, "P"))
+        items[first]._starts_person = True
         for t in p.titles:
             items.append(_tag(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))),
                               box, "P"))
@@ -400,8 +452,19 @@ def speakers_box(ctx: Context) -> Optional[Stack]:
             items.append(_tag(Paragraph(esc(ctx.view.affiliation(p)), st.para("speaker_box.affiliation")), box, "P"))
         if p.bio:
             items.append(_tag(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")), box, "P"))
-    return Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
-                 anchor="speakers")
+    box = Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
+                anchor="speakers")
+    # the same words for the main column, when the box must flow there (BackMatter): one
+    # person at a time, the title kept with the first
+    people_items: list[list[Flowable]] = []
+    for f in items[1:]:
+        if not people_items or getattr(f, "_starts_person", False):
+            people_items.append([])
+        people_items[-1].append(f)
+    rule = HRFlowable(width="100%", thickness=sb["top_rule_width"], color=st.colour(sb["top_rule_colour"]),
+                      spaceBefore=0, spaceAfter=sb["padding_top"], hAlign="LEFT")
+    box.flow = [Anchor("speakers"), KeepTogether([rule, items[0], *people_items[0]])] + [KeepTogether(g) for g in people_items[1:]]
+    return box
 
 
 def references(ctx: Context) -> list[Flowable]:

@@ -80,17 +80,33 @@ def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_
     return Hyphenator(pyphen.Pyphen(lang=lang, left=2, right=3), _exception_points(words), min_word)
 
 
+def _merged(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merged(base.get(k), v)
+        return out
+    return over
+
+
 class Styles:
     """Look-ups into ``brief.*``: colours, fonts and paragraph styles."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, language: str):
+    def __init__(self, theme: Theme, fonts: Fonts, language: str, overrides: Optional[dict] = None):
         self.theme = theme
         self.fonts = fonts
         self.language = language
+        self.overrides = overrides or {}  # settings of one layout over the theme's (single_column.styles)
         self._cache: dict[str, ParagraphStyle] = {}
 
     def get(self, key: str) -> Any:
-        return self.theme.get(f"brief.{key}")
+        value = self.theme.get(f"brief.{key}")
+        node: Any = self.overrides
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return value
+            node = node[part]
+        return _merged(value, node)
 
     def hex(self, name: str) -> str:
         return self.theme.colour(name)
