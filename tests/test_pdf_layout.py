@@ -245,3 +245,118 @@ def check_line_end_breaks(doc, view, prepared, path) -> None:
 @pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
 def test_on_the_corpus_line_end_breaks_are_allowed_ones(built, source):
     check_line_end_breaks(*built(source))
+
+
+# --- what an event has: text only, many people, the last page ------------------------------
+LAGOS = EXAMPLES / "uk-cleverly-lagos-2023" / "uk-cleverly-lagos-2023.yaml"
+HEARING = EXAMPLES / "us-house-south-sudan-2016" / "us-house-south-sudan-2016.yaml"
+PANEL_OF_SIX = EXAMPLES / "uk-idc-conflict-development-2006" / "uk-idc-conflict-development-2006.yaml"
+
+
+def _words(path: Path):
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = re.findall(r"<page [^>]*>(.*?)</page>", xml, re.S)
+    return [[(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', p)]
+            for p in pages]
+
+
+@pytest.mark.parametrize("paper", [None, "letter"])
+def test_a_text_only_event_is_set_in_one_wider_column(built, paper):
+    """No figures, so no side column left mostly empty: one column of 60-75 characters a
+    line at a larger size, the key messages and pull quotes in it."""
+    doc, view, prepared, path = built(LAGOS, paper)
+    assert not doc.figures and not prepared.has_side_column
+    geo = prepared.geo
+    for page in _words(path):
+        for x0, _, x1, _, w in page:  # everything stands in the column (band and furniture too)
+            assert geo.left - 1 <= x0 and x1 <= geo.left + geo.main_width + 1, w
+    lines = main_lines(path, geo.width, geo.top - 8, geo.bottom - 4)
+    body = [squeeze(p.plain) for s in doc.sections for p in s.paragraphs]
+    quotes = [squeeze(q.text.plain) for q in doc.quotes]
+    full = [x for x in lines if len(squeeze(x.text)) > 25 and not any(squeeze(x.text) in q for q in quotes)
+            and any(squeeze(x.text) in b and not b.endswith(squeeze(x.text)) for b in body)]  # not a paragraph's last
+    assert len(full) > 20
+    mean = sum(len(x.text) for x in full) / len(full)
+    assert 60 <= mean <= 75, mean
+    assert all(50 <= len(x.text) <= 85 for x in full), [x.text for x in full if not 50 <= len(x.text) <= 85]
+    text = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    # the key messages follow the summary; each pull quote follows the paragraph it is from
+    assert text.index(squeeze(doc.summary.plain)) < text.index(squeeze(doc.key_messages[0].plain))
+    for q in doc.quotes:
+        section = next(s for s in doc.sections if s.id == q.section_id)
+        i = view.quote_paragraph(q, section)
+        end = text.index(squeeze(section.paragraphs[i].plain)) + len(squeeze(section.paragraphs[i].plain))
+        after = text.find(squeeze(q.text.plain), end)
+        assert after >= 0, q.text.plain
+        if i + 1 < len(section.paragraphs):
+            assert after < text.index(squeeze(section.paragraphs[i + 1].plain)), q.text.plain
+
+
+def check_last_page(doc, view, prepared, path) -> None:
+    """The last page has some of the brief's text or end matter, not only the 'about' box
+    and the colophon."""
+    geo = prepared.geo
+    right = geo.side_x - geo.gutter / 2 if prepared.has_side_column else geo.width
+    lines = main_lines(path, right, geo.top - 8, geo.bottom - 4)
+    last = [squeeze(x.text) for x in lines if x.page == lines[-1].page]
+    content = [squeeze(p.plain) for s in doc.sections for p in s.paragraphs] \
+        + [squeeze(r.lead + r.text.plain) for r in doc.recommendations] + [squeeze(r.title) for r in doc.references] \
+        + [squeeze(view.label("references")), squeeze(view.label("recommendations"))]
+    assert any(t and len(t) > 6 and any(t in c or c in t for c in content) for t in last), last[:5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", [None, "letter"])
+@pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+def test_on_the_corpus_the_last_page_is_not_back_matter_alone(built, source, paper):
+    check_last_page(*built(source, paper))
+
+
+@pytest.mark.parametrize("source", [HEARING, PANEL_OF_SIX], ids=lambda p: p.stem)
+def test_the_title_band_names_everyone_by_part_on_whole_lines(built, source):
+    """A hearing and a panel of six: every person in the title band under their part,
+    each part's line unbroken (the compact form when the full one would wrap); the about
+    box gives everyone's part too."""
+    doc, view, prepared, path = built(source)
+    page1 = _words(path)[0]
+    text1 = squeeze(" ".join(w for *_, w in page1))
+    for p in doc.people:
+        assert squeeze(p.name) in text1
+    for g in view.people_groups:
+        assert squeeze(g.label) in text1
+    # the band's people lines: each starts with a part's label and none wraps onto a line of its own
+    lines = main_lines(path, prepared.geo.width, 0, 0)
+    preface = next(x for x in lines if squeeze(doc.preface.plain).startswith(squeeze(x.text)))
+    band = [x for x in lines if x.page == 0 and x.top < preface.top
+            and any(squeeze(x.text).startswith(squeeze(g.label)) for g in view.people_groups)]
+    assert 1 <= len(band) <= 3
+    for x in band:
+        i = lines.index(x)
+        nxt = squeeze(lines[i + 1].text)
+        assert any(nxt.startswith(squeeze(g.label)) for g in view.people_groups) or \
+            nxt.startswith(squeeze(doc.preface.plain)[:20]), f"the band line “{x.text}” wraps"
+    text = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+    about = text[text.rindex(squeeze(view.about_label)):]
+    for p in doc.people:
+        assert squeeze(view.role_label(p)) + squeeze(p.name) in about, p.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+def test_on_the_corpus_the_small_print_reads_cleanly(built, source):
+    """No doubled full stop after a licence; the title band shows the event link's host,
+    linked to the full address."""
+    from pypdf import PdfReader
+
+    doc, view, prepared, path = built(source)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert ".." not in text.replace("...", "")
+    if doc.meta.licence:
+        assert " ".join(view.licence.split()) + "." in " ".join(text.split())
+    if doc.event.url:
+        page1 = " ".join(subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                                        text=True, check=True).stdout.split())
+        assert view.link_text(doc.event.url) in page1 and doc.event.url.split("://")[1] not in page1.replace(" ", "")
+        uris = [a.get_object()["/A"].get("/URI") for a in PdfReader(path).pages[0].get("/Annots", [])]
+        assert doc.event.url in uris
