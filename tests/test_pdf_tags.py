@@ -51,6 +51,7 @@ def pdfua_check(path: Path) -> None:
     proc = subprocess.run([*PDFUA, "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # 0: no error, no warning, no info
     assert "errors=0 warnings=0" in proc.stdout
+    assert "skip" not in proc.stdout.lower()  # pdfua skips a rule it cannot evaluate: none may be
 
 
 def struct_text(path: Path) -> str:
@@ -191,3 +192,18 @@ def test_line_end_hyphens_are_not_part_of_the_tagged_text(build):
     text = tagged.text()
     found = set(re.findall(r"[A-Za-z]+", text))
     assert words <= found, sorted(words - found)[:10]
+
+
+def test_headings_set_in_capitals_read_as_written(build):
+    """'SUMMARY' on the page is set in capitals by the theme; assistive technology gets the
+    word as written (/ActualText), not a string of capitals."""
+    import pikepdf
+    from briefdeck.present import default_view
+    from briefdeck.theme import load_theme
+
+    doc, path = build(DEFAULT_SOURCE)
+    view = default_view(doc, load_theme("default"))
+    with pikepdf.open(path) as pdf:
+        actual = {str(o.get("/ActualText")) for o in pdf.objects
+                  if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem" and "/ActualText" in o}
+    assert {view.label("summary"), view.label("key_messages"), view.about_label} <= actual

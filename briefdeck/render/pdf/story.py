@@ -8,6 +8,7 @@ colophon at the foot and "about the speaker" in the side column.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import unescape
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -69,6 +70,9 @@ def _tag(flowable: Flowable, parent: Optional[StructElem], role: str, **kw) -> F
     """``flowable`` as the content of a new ``role`` element under ``parent`` (untagged: itself)."""
     if parent is None:
         return flowable
+    if getattr(getattr(flowable, "style", None), "textTransform", None) == "uppercase":
+        # set in capitals, read as written ("Summary", not the letters of "SUMMARY")
+        kw.setdefault("actual_text", unescape(re.sub(r"<[^>]+>", "", flowable.text)))
     return Tagged(flowable, parent.add(role, **kw))
 
 
@@ -89,11 +93,12 @@ def build_story(ctx: Context) -> list[Flowable]:
     # "about the speaker" goes in the side column of the last page, level with the first
     # end-matter heading when that is on the last page too (as the key messages open page 1)
     if recs or refs:
-        i = 1
         end = recs if recs else refs
-        h = end[i]
+        h = end[1]
         h.aside_offset = -(h.rule[3] if h.rule else 0)  # level with the heading's rule
-        end[i] = WithAside(h, [], ctx.side, mark=True)
+        end[1] = WithAside(h, [], ctx.side, mark=True)
+    if len(refs) > 2:  # the references' heading keeps its first reference
+        refs[1:3] = [KeepWithText([refs[1]], refs[2])]
     if ctx.end_break == "recommendations" and recs:
         recs.insert(0, PageBreak())
     story += recs
