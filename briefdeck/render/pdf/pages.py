@@ -6,8 +6,10 @@ never inside a run of paragraphs or a numbered list, and never between a heading
 text. A figure that does not fit in the space left on its page waits when more than
 ``float_min_gap`` would stay empty and text follows; the next section fills the page, and
 the figure comes out at the end of that section (on that page if it fits there, else at the
-top of the next page, before the next heading). It waits past at most ``float_max_sections``
-sections; after that it comes out at the next boundary whatever the gap.
+top of the next page, before the next heading). When the next section cannot begin on the
+page either, the figure opens the next page, right before that section's heading. It waits
+past at most ``float_max_sections`` sections; after that it comes out at the next boundary
+whatever the gap.
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Paragraph, Spacer
 
-from .flowables import SideColumn, WithAside
+from .flowables import KeepWithText, SideColumn, WithAside
 from .layout import Geometry
 from .tagging import DEFERRED, artifact
 
@@ -183,8 +185,10 @@ class BriefTemplate(BaseDocTemplate):
             first = self._waiting[0]
             _, h = first.wrap(frame._getAvailableWidth(), self._room(frame, first))
             fits = frame._atTop or h <= self._room(frame, first)
-            if (fits or self._waited >= self.float_max_sections
+            if (fits or not self._section_starts_here(flowables, frame) or self._waited >= self.float_max_sections
                     or not self._text_follows(flowables[1:], self._room(frame, first))):
+                # here; or, when the next section cannot begin on this page either, at the
+                # top of the next one, right before its heading
                 self._release(flowables)
             else:
                 self._waited += 1
@@ -198,6 +202,18 @@ class BriefTemplate(BaseDocTemplate):
                 self._waiting.append(flowables.pop(0))
                 return
         super().handle_flowable(flowables)
+
+    def _section_starts_here(self, flowables, frame) -> bool:
+        """Would the section at ``flowables[0]`` (a SectionBreak) begin on this page: its
+        heading and first lines fit (the same tests as SectionBreak and KeepWithText)?"""
+        room = frame._y - frame._y1p
+        if room < flowables[0].height:
+            return False
+        nxt = flowables[1] if len(flowables) > 1 else None
+        if isinstance(nxt, KeepWithText):
+            parts = nxt.split(frame._getAvailableWidth(), room - nxt.getSpaceBefore())
+            return not parts or not isinstance(parts[0], type(FrameBreak))
+        return True
 
     def _text_follows(self, rest, room: float) -> bool:
         """True when text comes before the next barrier: the figure can wait for it, because
