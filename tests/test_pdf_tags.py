@@ -207,3 +207,28 @@ def test_headings_set_in_capitals_read_as_written(build):
         actual = {str(o.get("/ActualText")) for o in pdf.objects
                   if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem" and "/ActualText" in o}
     assert {view.label("summary"), view.label("key_messages"), view.about_label} <= actual
+
+
+@pytest.mark.parametrize("paper", [None, "letter"])
+def test_tagging_changes_nothing_on_the_page(tmp_path, build, paper):
+    """The same brief untagged: the same number of pages, and every page the same pixels."""
+    from PIL import Image, ImageChops
+
+    from briefdeck.charts import ChartService
+    from briefdeck.present import default_view
+    from briefdeck.render.pdf import prepare
+    from briefdeck.theme import load_theme
+
+    doc, tagged = build(DEFAULT_SOURCE, paper)
+    theme = load_theme("default")
+    plain = tmp_path / "untagged.pdf"
+    prepare(default_view(doc, theme), theme=theme, options={"paper": paper, "tagged": False}).render(
+        plain, ChartService(theme, cache_dir=tmp_path / "charts"))
+    with pytest.raises(AssertionError):
+        read(plain)  # no structure tree: the comparison is with a really untagged file
+    for name, pdf in (("a", tagged), ("b", plain)):
+        subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / name)], check=True)
+    pages_a, pages_b = sorted(tmp_path.glob("a-*.png")), sorted(tmp_path.glob("b-*.png"))
+    assert len(pages_a) == len(pages_b) > 1
+    for a, b in zip(pages_a, pages_b):
+        assert ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB")).getbbox() is None, a.name

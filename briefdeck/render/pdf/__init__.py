@@ -62,7 +62,8 @@ class PreparedBrief:
     """The brief's fonts, styles and page geometry, before layout: it knows the size of
     every chart, so a build can draw every chart of every format in one parallel batch."""
 
-    def __init__(self, view: View, theme: Theme, paper: Optional[str]):
+    def __init__(self, view: View, theme: Theme, paper: Optional[str], tagged: bool = True):
+        self.tagged = tagged
         self.view, self.doc, self.theme = view, view.doc, theme
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper)
 
@@ -82,7 +83,11 @@ class PreparedBrief:
 
 
 def prepare(view: View, *, theme: Theme, options: Optional[dict] = None) -> PreparedBrief:
-    return PreparedBrief(view, theme, (options or {}).get("paper"))
+    """``options``: ``paper``; ``tagged`` (default True: a tagged PDF/UA-1 brief; False writes
+    the same pages without the structure, which the tests use to show that tagging changes
+    nothing on the page)."""
+    options = options or {}
+    return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False)
 
 
 def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
@@ -135,7 +140,8 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
 
     def layout(end_break: Optional[str]) -> tuple[bytes, int, bool]:
         side = SideColumn(geo, st.get("side.gap"))
-        tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"])
+        tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"]) \
+            if p.tagged else None
         ctx = Context(doc, view, st, geo, side, drawings, tree, end_break)
         buf = io.BytesIO()
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
@@ -144,7 +150,8 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
                             invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                             displayDocTitle=1, **info)
-        tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas_class(doc.meta.updated)))
+        canvas = canvas_class(doc.meta.updated)
+        tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
         return buf.getvalue(), tpl.page, side.lonely_end
 
     data, pages, lonely = layout(None)

@@ -21,8 +21,8 @@ sequences never nest in each other, never cross a BT/ET boundary and never
 cross a q/Q boundary; a sequence is only emitted when it contains a painting
 operator; MCIDs are numbered per page from 0.
 
-Prototyped in a standalone demo and integrated here; the brief's tree is built by
-``story.py`` (see ``structure.py`` for the element each part of the brief becomes).
+Prototyped in a standalone demo and integrated here. The brief's tree is built by
+``story.py`` (its "structure tree" comment lists the element each part of the brief becomes).
 """
 from __future__ import annotations
 
