@@ -13,6 +13,7 @@ document and the theme (invariant mode; dates from ``doc.meta.updated``).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any, Optional
@@ -91,14 +92,20 @@ def prepare(view: View, *, theme: Theme, options: Optional[dict] = None) -> Prep
 
 
 def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
-    from svglib.svglib import svg2rlg
+    """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
+    then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
+    runs neither matplotlib nor svglib."""
+    from .drawings import drawing
 
     figs = doc.figures
     requests = _requests(doc, probe)
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
+    cache = getattr(charts, "cache_dir", None)
+    refresh = bool(getattr(charts, "refresh", False))
+    digest = hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
     out: dict[str, Drawing] = {}
     for f, r, req in zip(figs, rendered, requests):
-        d = svg2rlg(io.BytesIO(r.svg), font_map=fonts.chart_map)
+        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica

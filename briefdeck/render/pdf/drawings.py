@@ -139,17 +139,20 @@ def loads(raw: bytes) -> shapes.Drawing:
 
 
 # -- the cache -----------------------------------------------------------------------------
-def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path]) -> Optional[shapes.Drawing]:
+def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path],
+            refresh: bool = False) -> Optional[shapes.Drawing]:
     """The reportlab Drawing of a chart's SVG, from the cache when it holds it, else converted
-    (and kept). None when svglib cannot read the SVG."""
+    (and kept). ``refresh`` (--force) converts anew and rewrites the cache. None when svglib
+    cannot read the SVG."""
     path = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
         path = Path(cache_dir) / f"{key}.rl.json"
-        try:
-            return loads(path.read_bytes())
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # missing, old or damaged: convert anew
+        if not refresh:
+            try:
+                return loads(path.read_bytes())
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # missing, old or damaged: convert anew
     from svglib.svglib import svg2rlg
 
     d = svg2rlg(io.BytesIO(svg), font_map=font_map)

@@ -13,7 +13,6 @@ from pathlib import Path
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from svglib.fonts import FontMap
 
 from ...theme import Theme
 
@@ -58,11 +57,11 @@ def register_family(theme: Theme, family: str) -> Family:
     return Family(css_name, **names)
 
 
-class ChartFontMap(FontMap):
-    """svglib font lookup restricted to the theme's families (no Helvetica fallback)."""
+class ChartFontMap:
+    """svglib font lookup restricted to the theme's families (no Helvetica fallback). svglib only
+    calls ``find_font``; not subclassing its FontMap keeps svglib unimported on warm builds."""
 
     def __init__(self, families: dict[str, Family], default: Family):
-        super().__init__()
         self._families = {f.name.lower(): f for f in families.values()}
         self._default = default
         self.default_font = default.regular
