@@ -153,6 +153,49 @@ def _render(fmt: str, prepared, out: Path, charts):
     return prepared.render(out, charts)
 
 
+_FORKED: dict = {}  # what a forked renderer process needs; it arrives by fork, never pickled
+
+
+def _render_forked(fmt: str):
+    prepared, charts, tmp = _FORKED[fmt]
+    try:
+        return _render(fmt, prepared, tmp, charts)
+    except OSError as exc:
+        return OSError(exc.errno, exc.strerror)
+
+
+def _render_formats(opts: Options, prepared: dict, pending: list, charts) -> dict:
+    """Every format rendered to its temporary file: the first here, the others at the same time in
+    forked processes when --jobs allows (a brief and a deck lay out independently; each gets the
+    charts already drawn, by fork). Results (or the OSError that stopped one) by format."""
+    from .workers import pool, start_method
+
+    todo = list(zip(opts.formats, pending))
+    out: dict = {}
+    if opts.jobs < 2 or len(todo) < 2 or start_method() != "fork":
+        for fmt, (tmp, _) in todo:
+            try:
+                out[fmt] = _render(fmt, prepared[fmt], tmp, charts)
+            except OSError as exc:
+                out[fmt] = exc
+        return out
+    _FORKED.clear()
+    _FORKED.update({fmt: (prepared[fmt], charts, tmp) for fmt, (tmp, _) in todo[1:]})
+    try:
+        with pool(min(opts.jobs, len(todo)) - 1) as executor:
+            futures = {fmt: executor.submit(_render_forked, fmt) for fmt, _ in todo[1:]}
+            fmt, (tmp, _) = todo[0]
+            try:
+                out[fmt] = _render(fmt, prepared[fmt], tmp, charts)
+            except OSError as exc:
+                out[fmt] = exc
+            for fmt, fut in futures.items():
+                out[fmt] = fut.result()
+    finally:
+        _FORKED.clear()
+    return out
+
+
 def strict_failure(warnings: list[Problem]) -> SourceError:
     """--strict: every warning becomes an error at its own place."""
     return SourceError([dataclasses.replace(w, severity="error", message=f"--strict: {w.message}") for w in warnings])
@@ -183,18 +226,15 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     prepared = {fmt: RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings)) for fmt in opts.formats}
     # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
     charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
-    pending: list[tuple[Path, Path]] = []
+    pending = [(temp_path(f), f) for f in (opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats)]
     counts = {}
     own_warnings: list[Problem] = []
     try:
-        for fmt in opts.formats:
-            final = opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}"
-            tmp = temp_path(final)
-            pending.append((tmp, final))
-            try:
-                result = _render(fmt, prepared[fmt], tmp, charts)
-            except OSError as exc:
-                raise RenderError(f"{final}: cannot write the {fmt.upper()} ({exc.strerror}) — check free space and permissions; the previous output is kept") from None
+        results = _render_formats(opts, prepared, pending, charts)
+        for fmt, (_, final) in zip(opts.formats, pending):
+            result = results[fmt]
+            if isinstance(result, OSError):
+                raise RenderError(f"{final}: cannot write the {fmt.upper()} ({result.strerror}) — check free space and permissions; the previous output is kept") from None
             counts[fmt] = result.count
             own_warnings.extend(result.warnings)
         res.warnings.extend(own_warnings)
