@@ -3,11 +3,14 @@
 A build killed with SIGKILL (``timeout -s KILL``, the OOM killer) runs no cleanup, so its
 workers must notice by themselves: on Linux each asks the kernel to kill it when its parent
 dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); everywhere a watchdog thread also exits the worker
-once its parent is gone (re-parented: ``getppid()`` changes). Workers are forked (explicitly:
-Python 3.14 changes the default start method) so they share the parent's imports.
+once its parent is gone (re-parented: ``getppid()`` changes). A build interrupted by an
+exception (Ctrl-C, a renderer bug) kills its workers at once instead of letting them finish
+the queue. Workers are forked (explicitly: Python 3.14 changes the default start method) so
+they share the parent's imports.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -15,6 +18,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator
 
 _PR_SET_PDEATHSIG = 1
 
@@ -44,7 +48,23 @@ def start_method() -> str:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers exit when this process dies, however it dies."""
+@contextlib.contextmanager
+def pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers exit when this process dies, however it dies; leaving the
+    ``with`` block by an exception kills them instead of waiting for the queued work."""
     ctx = multiprocessing.get_context(start_method())
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield executor
+    except BaseException:
+        procs = list((getattr(executor, "_processes", None) or {}).values())  # no public way to reach them
+        executor.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                p.kill()
+        for p in procs:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                p.join(5)
+        raise
+    else:
+        executor.shutdown(wait=True)
