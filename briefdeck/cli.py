@@ -1,7 +1,11 @@
 """Command line: argument parsing, and the one place where errors become messages and exit codes.
 
-Exit codes: 0 built or up to date; 1 a build failed; 2 invalid input or usage; 3 output
-folder locked by another run. No traceback unless --debug.
+Commands: ``briefdeck [build] [SOURCE ...]`` (the default: ``briefdeck source/x.yaml`` builds),
+``briefdeck init [DIR]`` (a new project, see scaffold.py) and ``briefdeck docs [TOPIC]`` (the
+documentation shipped inside the package). Exit codes: 0 built or up to date; 1 a build
+failed; 2 invalid input or usage; 3 output folder locked by another run. No traceback unless
+--debug. With ``--log-format json`` every error is one JSON object with code, file, line,
+col and message.
 """
 from __future__ import annotations
 
@@ -19,14 +23,45 @@ from .render import RENDERERS
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
 
 
+COMMANDS = ("build", "init", "docs")
+
+
+def _prog() -> str:
+    """How the user called the tool, for messages: "briefdeck", or "python build.py" in a clone."""
+    return "python build.py" if Path(sys.argv[0]).name == "build.py" else "briefdeck"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 too, but we want our format
-        raise UsageError(f"{message} — see 'python build.py --help'")
+        raise UsageError(f"{message} — see '{self.prog} --help'")
+
+
+def _help_epilog() -> str:
+    from .assets import BUILTIN
+
+    return f"""commands:
+  briefdeck [build] [SOURCE ...]   build the sources (the default command; without SOURCE: source/*.yaml)
+  briefdeck init [DIR]             start a project in DIR (default: here) that builds at once;
+                                   --example NAME copies a complete bundled event instead
+  briefdeck docs [TOPIC]           list the documentation, or print one topic (Markdown)
+
+examples:
+  briefdeck init demo && cd demo && briefdeck      a new project, built into demo/output/
+  briefdeck source/x.yaml --format pdf --paper letter
+  briefdeck --check --strict                       validate only, warnings count as errors
+  briefdeck --jobs 2 --wait 600 --log-format json  a scheduled rebuild (see: briefdeck docs scheduling)
+
+documentation: shipped with briefdeck, in {BUILTIN / "docs"}
+  briefdeck docs source-format   every field of a source, chart kinds, data and facts
+  briefdeck docs scheduling      unattended runs: exit codes, cron, systemd, CI"""
 
 
 def make_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="briefdeck", description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.")
-    p.add_argument("sources", nargs="*", type=Path, help="source files (default: every source/*.yaml)")
+    p = _Parser(prog=_prog(), usage="%(prog)s [build] [SOURCE ...] [options]\n       %(prog)s init [DIR] [--example NAME]\n"
+                                     "       %(prog)s docs [TOPIC]",
+                description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.",
+                epilog=_help_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="source files (default: every source/*.yaml)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: output/)")
     p.add_argument("--format", action="append", choices=list(RENDERERS),
                    help=f"build only this format (repeatable; default: all: {', '.join(f'{r.name} = {r.title}' for r in RENDERERS.values())})")
@@ -87,39 +122,109 @@ class _Reporter:
             n = len(exc.problems)
             if self.fmt == "text" and n > 1:
                 print(f"{n} problems; nothing was written — fix them and build again", file=sys.stderr)
-        elif self.fmt == "json":
-            self.emit("error", {"code": exc.code, "file": exc.file, "line": 0, "col": 0, "message": str(exc)}, always=True)
         else:
-            print(f"error: {exc}", file=sys.stderr)
+            self.error(exc.code, str(exc), file=exc.file)
+
+    def error(self, code: str, message: str, *, file: str = "") -> None:
+        """An error that is not at a line of a source (a locked folder, bad usage, a bug)."""
+        if self.fmt == "json":
+            self.emit("error", {"code": code, "file": file, "line": 0, "col": 0, "message": message}, always=True)
+        else:
+            print(f"error: {message}", file=sys.stderr)
 
 
 def _default_sources() -> list[Path]:
     found = sorted(Path("source").glob("*.yaml"))
     if not found:
-        raise UsageError("no sources given and no source/*.yaml here — name a source file, or run from the project folder")
+        raise UsageError("no sources given and no source/*.yaml here — name a source file, run from a project folder, "
+                         "or make one: briefdeck init DIR")
     return found
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     log_json = "--log-format=json" in argv or ("--log-format" in argv and argv[argv.index("--log-format") + 1:][:1] == ["json"])
     rep = _Reporter("json" if log_json else "text", quiet=False)
     try:
-        args = make_parser().parse_args(argv)
+        command = argv[0] if argv and argv[0] in COMMANDS else "build"
+        if command == "init":
+            return _init(argv[1:])
+        if command == "docs":
+            return _docs(argv[1:])
+        args = make_parser().parse_args(argv[1:] if argv[:1] == ["build"] else argv)
         rep = _Reporter(args.log_format, args.quiet)
         return _run(args, rep)
     except BriefdeckError as exc:
         rep.problem(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted; previous outputs are unchanged", file=sys.stderr)
+        rep.error("interrupted", "interrupted; the previous outputs are unchanged")
         return EXIT_FAILED
     except Exception as exc:  # the boundary: a bug must still leave a readable message
         if debug:
             raise
-        print(f"internal error: {exc.__class__.__name__}: {exc} — the previous outputs are unchanged; run again with --debug and report it", file=sys.stderr)
+        rep.error("internal", f"{exc.__class__.__name__}: {exc} — a bug in briefdeck; the previous outputs are unchanged; "
+                              f"run again with --debug and report it")
         return EXIT_FAILED
+
+
+def _init(argv: list[str]) -> int:
+    from . import scaffold
+
+    p = _Parser(prog=f"{_prog()} init", description="Start a briefdeck project that builds at once: a commented starter "
+                "source with real, sourced data (or a complete bundled example), the JSON Schema for editors, a .gitignore "
+                "and a README. Never overwrites a file.")
+    p.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="the project folder, made if missing (default: here)")
+    p.add_argument("--example", metavar="NAME", help="copy a complete bundled event instead of the starter (see --list-examples)")
+    p.add_argument("--list-examples", action="store_true", help="list the bundled examples and exit")
+    args = p.parse_args(argv)
+    if args.list_examples:
+        for e in scaffold.examples():
+            print(f"{e.name:34} {e.title} ({e.summary})")
+        return EXIT_OK
+    written = scaffold.init(args.dir, args.example)
+    where = args.dir
+    print(f"made a briefdeck project in {where}{'/' if str(where) != '.' else ''}:", file=sys.stderr)
+    for path in written:
+        print(f"  {path.relative_to(where).as_posix()}", file=sys.stderr)
+    go = "" if where.resolve() == Path.cwd().resolve() else f"cd {where} && "
+    print(f"next: {go}briefdeck    (then edit source/*.yaml and run briefdeck again; "
+          f"briefdeck docs source-format explains every field)", file=sys.stderr)
+    return EXIT_OK
+
+
+def docs_topics() -> dict[str, tuple[Path, str]]:
+    """Topic name -> (Markdown file, its title), from the documentation shipped in the package."""
+    from .assets import BUILTIN
+
+    out = {}
+    for md in sorted((BUILTIN / "docs").glob("*.md")):
+        first = md.read_text(encoding="utf-8").lstrip().splitlines()[0]
+        out[md.stem] = (md, first.lstrip("# ").strip())
+    return out
+
+
+def _docs(argv: list[str]) -> int:
+    p = _Parser(prog=f"{_prog()} docs", description="The documentation shipped with briefdeck: list the topics, or print one (Markdown).")
+    p.add_argument("topic", nargs="?", metavar="TOPIC", help="a topic to print (default: list them)")
+    args = p.parse_args(argv)
+    topics = docs_topics()
+    if args.topic is None:
+        folder = next(iter(topics.values()))[0].parent if topics else None
+        print(f"briefdeck {__version__} documentation, in {folder}:")
+        for name, (_, title) in topics.items():
+            print(f"  {name:16} {title}")
+        print(f"print one: {_prog()} docs TOPIC  (Markdown; e.g. {_prog()} docs source-format | less)")
+        return EXIT_OK
+    if args.topic not in topics:
+        import difflib
+
+        close = difflib.get_close_matches(args.topic, topics, n=1)
+        raise UsageError(f"no documentation topic '{args.topic}' — {f'did you mean {close[0]!r}? ' if close else ''}"
+                         f"topics: {', '.join(topics)}")
+    sys.stdout.write(topics[args.topic][0].read_text(encoding="utf-8"))
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace, rep: _Reporter) -> int:
@@ -177,7 +282,7 @@ def _report(results, rep: _Reporter, args: argparse.Namespace) -> int:
             rep.problem(r.error)
             worst = max(worst, r.error.exit_code if r.error.exit_code != EXIT_LOCKED else EXIT_FAILED)
         elif args.strict and r.warnings:
-            rep.emit("error", {"message": f"{r.source}: --strict: {len(r.warnings)} warning(s) count as errors"}, always=True)
+            rep.error("strict", f"{r.source}: --strict: {len(r.warnings)} warning(s) count as errors", file=str(r.source))
             worst = max(worst, EXIT_INVALID)
         elif args.check:
             rep.emit("ok", {"message": f"{r.source}: ok"})
