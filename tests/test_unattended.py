@@ -1,0 +1,201 @@
+"""Safe to run unattended: a manifest that changes only with the outputs, machine-independent
+paths, a JSON event with code/file/line/col/message for every error, and no worker process
+outliving its build however the build dies."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefdeck.scaffold import init
+
+from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT
+
+ERROR_KEYS = {"event", "code", "file", "line", "col", "message"}
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **(env or {})}, **kw)
+
+
+def json_events(stderr: str) -> list[dict]:
+    return [json.loads(ln) for ln in stderr.splitlines()]  # every line must be one JSON object
+
+
+def strings(obj) -> list[str]:
+    if isinstance(obj, dict):
+        return [s for k, v in obj.items() for s in [k, *strings(v)]]
+    if isinstance(obj, list):
+        return [s for v in obj for s in strings(v)]
+    return [obj] if isinstance(obj, str) else []
+
+
+def test_a_repeat_build_leaves_the_manifest_bytes_and_mtime_alone(tmp_path):
+    project = tmp_path / "demo"
+    init(project)
+    first = cli(cwd=project)
+    assert first.returncode == 0, first.stderr
+    manifest = project / "output" / "manifest.json"
+    before = (manifest.read_bytes(), manifest.stat().st_mtime_ns)
+    outputs = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir() if p.is_file()}
+    time.sleep(0.05)  # a rewrite would show as a new mtime even on coarse-clock file systems
+    again = cli("--log-format", "json", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert [e["event"] for e in json_events(again.stderr)] == ["up-to-date", "up-to-date"]
+    assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == before
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir() if p.is_file()} == outputs
+
+
+def test_the_manifest_names_everything_relative_so_two_places_write_the_same_bytes(tmp_path):
+    manifests = []
+    for where in ("a", "b/deeper"):
+        project = tmp_path / where / "demo"
+        init(project)
+        proc = cli("--jobs", "1", cwd=project)
+        assert proc.returncode == 0, proc.stderr
+        manifests.append((project / "output" / "manifest.json").read_bytes())
+    assert manifests[0] == manifests[1]
+    data = json.loads(manifests[0])
+    pdf = data["artefacts"]["demo.pdf"]
+    assert pdf["source"] == "source/demo.yaml"  # relative to the project folder
+    assert "assets/data/minusma_fatalities_by_year_incident_type.csv" in pdf["inputs"]
+    assert "<briefdeck>/themes/default/base.yaml" in pdf["inputs"]  # built-ins by their place in the package
+    assert not [s for s in strings(data) if s.startswith("/") or str(tmp_path) in s or ".." in s.split("/")]
+
+
+def test_a_removed_output_leaves_the_manifest(tmp_path):
+    project = tmp_path / "demo"
+    init(project)
+    assert cli(cwd=project).returncode == 0
+    (project / "output" / "demo.pptx").unlink()
+    assert cli("--format", "pdf", cwd=project).returncode == 0
+    assert set(json.loads((project / "output" / "manifest.json").read_text())["artefacts"]) == {"demo.pdf"}
+
+
+def test_the_lock_error_is_a_json_event_with_code_file_line_col_and_message(tmp_path):
+    out = tmp_path / "out"
+    (out / ".briefdeck").mkdir(parents=True)
+    fd = os.open(out / ".briefdeck" / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run holds the folder
+        proc = cli(str(DEFAULT_SOURCE), "--out", str(out), "--log-format", "json", cwd=ROOT)
+    finally:
+        os.close(fd)
+    assert proc.returncode == 3
+    (event,) = json_events(proc.stderr)
+    assert set(event) == ERROR_KEYS and event["event"] == "error"
+    assert event["code"] == "output.locked" and event["file"] == str(out) and (event["line"], event["col"]) == (0, 0)
+    assert "another briefdeck run is using this output folder" in event["message"]
+    assert not event["message"].lower().startswith("error")
+
+
+@pytest.mark.parametrize("case", ["source", "usage", "strict", "missing-file", "no-sources"])
+def test_every_error_is_a_json_event_with_code_file_line_col_and_message(tmp_path, case):
+    project = tmp_path / "p"
+    init(project)
+    src = project / "source" / "p.yaml"
+    args: list[str] = []
+    if case == "source":
+        src.write_text(src.read_text(encoding="utf-8").replace("  organiser:", "  organizer:", 1), encoding="utf-8")
+    elif case == "usage":
+        args = ["--jobs", "0"]
+    elif case == "strict":
+        src = EXAMPLES / "two-speaker-panel.yaml"  # one figure without alt text: a warning
+        args = ["--check", "--strict", str(src)]
+    elif case == "missing-file":
+        args = ["source/nowhere.yaml"]
+    else:
+        (project / "source" / "p.yaml").unlink()
+    proc = cli("--log-format", "json", *args, cwd=project)
+    assert proc.returncode == 2, proc.stderr
+    errors = [e for e in json_events(proc.stderr) if e["event"] == "error"]
+    assert errors
+    for e in errors:
+        assert set(e) == ERROR_KEYS, e
+        assert isinstance(e["line"], int) and isinstance(e["col"], int) and e["code"] and e["message"]
+        assert not e["message"].lower().startswith("error"), e["message"]
+    if case == "source":
+        assert errors[0]["code"] == "schema.extra_forbidden" and errors[0]["file"] == "source/p.yaml" and errors[0]["line"] > 1
+
+
+def test_json_log_stays_json_when_the_home_folder_is_not_writable(tmp_path):
+    """A locked-down service (ProtectSystem=strict, no home): matplotlib must not print its
+    'created a temporary cache directory' warning into the JSON stream."""
+    project = tmp_path / "demo"
+    init(project)
+    env = {"HOME": "/proc/1", "XDG_CONFIG_HOME": "", "XDG_CACHE_HOME": ""}  # nothing can be made there
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--log-format", "json"], cwd=project, capture_output=True,
+                          text=True, timeout=300, env={k: v for k, v in {**os.environ, **env}.items() if k != "MPLCONFIGDIR"})
+    assert proc.returncode == 0, proc.stderr
+    assert [e["event"] for e in json_events(proc.stderr)] == ["built", "built"]
+
+
+# --- worker processes never outlive their build --------------------------------------------------
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw.rsplit(")", 1)[1].split()  # [state, ppid, ...] (the name may hold spaces)
+
+
+def _descendants(pid: int) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit() and (st := _proc_stat(int(d.name))):
+            kids.setdefault(int(st[1]), []).append(int(d.name))
+    found, todo = set(), [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            found.add(k)
+            todo.append(k)
+    return found
+
+
+def _running(pid: int) -> bool:
+    st = _proc_stat(pid)
+    return st is not None and st[0] not in ("Z", "X")  # a zombie is dead, waiting to be reaped
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("how", [
+    pytest.param(("sources", signal.SIGKILL), id="several-sources-SIGKILL"),
+    pytest.param(("sources", signal.SIGTERM), id="several-sources-SIGTERM"),
+    pytest.param(("charts", signal.SIGKILL), id="many-charts-SIGKILL"),
+])
+def test_workers_exit_when_the_build_is_killed_mid_way(tmp_path, how):
+    what, sig = how
+    if what == "sources":  # several sources built side by side
+        sources = [str(p) for p in sorted(EXAMPLES.glob("*/*.yaml"))] + [str(DEFAULT_SOURCE)]
+    else:  # one source whose charts are drawn in parallel
+        sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml")]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *sources, "--jobs", "2", "--force", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no pipe a stray worker could hold open
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            workers = {p for p in _descendants(proc.pid) if _running(p)}
+            time.sleep(0.02)
+        assert len(workers) >= 2, f"no worker processes seen (the build ended with {proc.returncode})"
+        time.sleep(0.3)  # mid-way: the workers are busy
+        workers |= _descendants(proc.pid)
+        os.kill(proc.pid, sig)  # the parent alone, as the OOM killer or `kill` would
+        proc.wait(timeout=30)
+        time.sleep(5)
+        left = sorted(p for p in workers if _running(p))
+        assert not left, f"worker processes {left} outlived the build killed by {sig.name}"
+    finally:  # leave nothing behind, whatever the test's outcome
+        for p in [proc.pid, *workers]:
+            if _running(p):
+                os.kill(p, signal.SIGKILL)
+        proc.wait(timeout=30)
