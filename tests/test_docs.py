@@ -6,16 +6,36 @@ import re
 from .conftest import ROOT
 
 
-def _quick_start_commands() -> list[str]:
+def _quick_start(subsection: str) -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.+?)\n```", quick, flags=re.S)
+    part = quick.split(f"### {subsection}", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", part, flags=re.S)
+
+
+def _quick_start_commands() -> list[str]:
+    """From a clone: install and build, install and test."""
+    return _quick_start("From a clone")
+
+
+def installed_tool_commands() -> list[str]:
+    """As an installed tool: install the wheel; make a project and build it."""
+    return _quick_start("As an installed tool")
 
 
 def test_readme_gives_exactly_two_commands_install_build_and_install_test():
     build, test = _quick_start_commands()
     assert "pip install" in build and "build.py" in build
     assert "pip install" in test and "pytest" in test
+
+
+def test_readme_gives_the_installed_tool_path_in_two_commands_too():
+    install, start = installed_tool_commands()
+    assert install.startswith("pipx install ./briefdeck-") and install.endswith("-py3-none-any.whl")
+    from briefdeck import __version__
+
+    assert f"briefdeck-{__version__}-py3" in install, "the README names the wheel of another version"
+    assert start == "briefdeck init demo && cd demo && briefdeck"  # run verbatim by tests/test_install.py
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
