@@ -161,7 +161,7 @@ def template(rel: Optional[str], theme_ok: bool, theme_name: str, assets: Assets
         from ..render.pptx.hostile import clean, problems
 
         try:
-            files.report.warnings.extend(problems(clean(tp, rel, write=False).findings, rel))
+            files.report.warnings.extend(problems(clean(tp, f"template '{rel}'", write=False).findings, rel))
         except BriefdeckError as exc:
             files.report.problem(("meta", "template"), str(exc), "template.invalid")
     return str(tp)

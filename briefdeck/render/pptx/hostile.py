@@ -252,8 +252,9 @@ def clean(path: Path, shown: Optional[str] = None, write: bool = True) -> Cleane
 
 def _part_names(pkg: _Package, reached: dict[str, str]) -> dict[str, str]:
     """How a reader knows each part: "layout 'Title and Content'", "sample slide 2", "the theme"."""
-    out: dict[str, str] = {}
+    out: dict[str, str] = {"/": "the package"}
     slides = 0
+    masters = sum(1 for t in reached.values() if t == RT + "slideMaster")
     for part, rtype in sorted(reached.items(), key=lambda kv: _natural(kv[0])):
         kind = rtype.rsplit("/", 1)[-1]
         if kind in ("slideLayout", "slideMaster", "slide"):
@@ -263,9 +264,11 @@ def _part_names(pkg: _Package, reached: dict[str, str]) -> dict[str, str]:
             if kind == "slide":
                 slides += 1
                 out[part] = f"sample slide {slides}"
+            elif kind == "slideLayout":
+                out[part] = f"layout '{name}'" if name else f"layout {posixpath.basename(part)}"
             else:
-                label = "layout" if kind == "slideLayout" else "slide master"
-                out[part] = f"{label} '{name}'" if name else f"{label} {posixpath.basename(part)}"
+                out[part] = f"slide master '{name}'" if name else (
+                    "the slide master" if masters == 1 else f"slide master {''.join(filter(str.isdigit, posixpath.basename(part)))}")
         else:
             out[part] = {"theme": "the theme", "notesMaster": "the notes master", "handoutMaster": "the handout master",
                          "officeDocument": "the presentation", "notesSlide": "a sample slide's notes",
@@ -308,9 +311,15 @@ def _clean_part(pkg: _Package, part: str, where: str, carried: bool) -> list[Fin
         kind = rtype.rsplit("/", 1)[-1]
         if rel.get("TargetMode") == "External":
             if rtype == RT + "hyperlink":
-                if links.problem(target) is None:
+                acts = [el for el, _ in refs.get(rid, ()) if (el.get("action") or "").lower().startswith(DANGEROUS_ACTIONS)]
+                if acts:
+                    note("template.action", f"a shape{_shape_name(acts[0])} that runs {_action(acts[0].get('action').lower())} "
+                                            f"when clicked ({_short(target)})")
+                elif links.problem(target) is None:
                     continue
-                note("template.link", f"a link to '{_short(target)}'")
+                else:
+                    shapes = sorted({_shape_name(el) for el, _ in refs.get(rid, ())} - {""})
+                    note("template.link", f"a link to '{_short(target)}'" + (f" (shape{', '.join(shapes)})" if shapes else ""))
             else:
                 note("template.external", _external(kind, target, refs.get(rid, ())))
             remove_refs(rid)
@@ -475,7 +484,8 @@ def problems(findings: list[Finding], shown: str) -> list[Problem]:
 
 def _subject(where: list[str]) -> str:
     """"the template", "the template's layout 'A'", "the template's layouts 'A' and 'B'"."""
-    if where == ["the presentation"]:
+    where = ["" if w in ("the presentation", "the package") else w.removeprefix("the ") for w in where]
+    if where == [""]:
         return "the template"
     kinds: dict[str, list[str]] = {}
     for w in where:
