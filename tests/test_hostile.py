@@ -142,6 +142,9 @@ def test_chart_caches_and_slides_show_the_payloads_unchanged(formulas_build):
         cached = [pt.findtext(f"{C}v") for pt in chart._chartSpace.find(f".//{C}cat").iter(f"{C}pt")]
         assert cached == missions
         assert chart.has_title is False  # no automatic title from a payload series name
+    slides = " ".join(sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame)
+    assert 'A markup-looking cell is <b>bold</b> & <a href=“javascript:alert(1)”>x</a>' in slides
+    assert "A link-looking cell is [notes](javascript:alert(1))" in slides
     names = [chart._chartSpace.find(f".//{C}ser/{C}tx//{C}v").text for chart in charts]
     assert names == ["=1+2", "-cmd|' /C calc'!A0"]
     with zipfile.ZipFile(deck) as z:
