@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -42,9 +43,7 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-P14_NS = "http://schemas.microsoft.com/office/powerpoint/2010/main"
 O_NS = "urn:schemas-microsoft-com:office:office"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 MS_RT = "http://schemas.microsoft.com/office/"
@@ -149,9 +148,8 @@ class _Package:
             self.xml[part] = root
         return self.xml[part]
 
-    def reachable(self, skip=()) -> dict[str, str]:
-        """Part -> the relationship type it was reached by, from the package's relationships;
-        relationships of a type in ``skip`` are not followed (slides: the writer drops them)."""
+    def reachable(self) -> dict[str, str]:
+        """Part -> the relationship type it was reached by, from the package's relationships."""
         seen: dict[str, str] = {}
         todo = ["/"]
         while todo:
@@ -160,7 +158,7 @@ class _Package:
             if rels is None:
                 continue
             for rel in rels:
-                if rel.get("TargetMode") == "External" or rel.get("Type") in skip:
+                if rel.get("TargetMode") == "External":
                     continue
                 t = self.target(part, rel)
                 if t is not None and t not in seen:
@@ -277,8 +275,6 @@ def _part_names(pkg: _Package, reached: dict[str, str]) -> dict[str, str]:
 
 
 def _natural(name: str):
-    import re
-
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 
