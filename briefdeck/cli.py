@@ -243,7 +243,8 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
             print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         else:
             print(format_report(report))
-        return EXIT_OK if report["ok"] else EXIT_INVALID
+        hostile = any(f["severity"] == "warning" for f in report["hostile"])
+        return EXIT_OK if report["ok"] and not (args.strict and hostile) else EXIT_INVALID
     if args.jobs is None:
         args.jobs = min(os.cpu_count() or 1, 4)
     if args.jobs < 1:

@@ -21,6 +21,9 @@ from .model import DataTable
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Bidi embeddings, overrides and isolates reorder what a reader sees ("Trojan Source"): a label
+# 'UNAMID<U+202E>fdp.exe' shows as 'UNAMIDexe.pdf'. Right-to-left text needs none of them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _EOL = re.compile("\r\n|\r|\n")
 
 
@@ -153,6 +156,12 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
         breaks = list(_EOL.finditer(text, 0, bad.start()))
         line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
         raise DataProblem(display, line, col, f"control character U+{ord(bad.group()):04X} in the data — remove it; documents cannot contain control characters", "data.control")
+    bad = _BIDI.search(text)
+    if bad:
+        breaks = list(_EOL.finditer(text, 0, bad.start()))
+        line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
+        raise DataProblem(display, line, col, f"bidirectional control character U+{ord(bad.group()):04X} in the data — remove it; "
+                          "it changes the order in which the text around it is shown (right-to-left text needs none)", "data.bidi")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

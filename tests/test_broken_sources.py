@@ -1,7 +1,9 @@
 """The broken and hostile corpus: every case exits 2 with its exact located messages, quickly.
 
-tests/broken/*.yaml are the cases (tests/broken/data/ holds bad data files they point at);
-tests/broken/expected.json holds, per case, the exact first line of every problem reported.
+tests/broken/*.yaml are the cases (tests/broken/data/ holds bad data files they point at; hostile
+templates are in tests/fixtures/templates/hostile/); tests/broken/expected.json holds, per case,
+the exact first line of every problem reported. A case whose first line is ``# check with: ARGS``
+is checked with those arguments too (``--strict``: warnings count, as for a hostile template).
 Regenerate after an intended wording change with: python tests/test_broken_sources.py --update
 """
 from __future__ import annotations
@@ -20,9 +22,15 @@ CASES = sorted((ROOT / "tests" / "broken").glob("*.yaml"))
 EXPECTED = ROOT / "tests" / "broken" / "expected.json"
 
 
+def case_args(path: Path) -> list[str]:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8", "replace")
+    return first.split(":", 1)[1].split() if first.startswith("# check with:") else []
+
+
 def run_check(path: Path) -> subprocess.CompletedProcess:
     rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-    return subprocess.run([sys.executable, "build.py", "--check", str(rel)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "build.py", "--check", *case_args(path), str(rel)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
 
 
 def problem_lines(stderr: str) -> list[str]:
@@ -42,8 +50,8 @@ def test_broken_source_gets_exit_2_and_exact_located_messages(case):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert problem_lines(proc.stderr) == expected
-    for line in expected:  # every message is located and says what to do
-        assert line.startswith("tests/broken/") and " — " in line
+    for line in expected:  # every message is located (a template's in the template) and says what to do
+        assert line.startswith(("tests/broken/", "tests/fixtures/templates/hostile/")) and " — " in line
 
 
 def test_huge_source_is_refused_without_reading_it_into_the_parser(tmp_path):

@@ -72,6 +72,8 @@ def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Option
     mentioned = {f.id for f in src.figures} | {fid for sec in src.sections for fid in sec.figures}
     text = InlineText(report, locale, facts=facts, declared_facts=set(src.facts), figure_numbers=numbers,
                       mentioned_figures=mentioned)
+    for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
+        text.url(ds.url, "datasets", name, "url")
     figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
     cast = assemble.people(src, text)
     sections = assemble.sections(src, figures, cast, text)

@@ -155,6 +155,15 @@ def template(rel: Optional[str], theme_ok: bool, theme_name: str, assets: Assets
             check_pptx_zip(tp, load_theme(theme_name, assets).get("deck.template_limits"), shown=f"template '{rel}'")
         except BriefdeckError as exc:
             files.report.problem(("meta", "template"), str(exc), "template.invalid")
+            return str(tp)
+        # what the template would carry into every deck (macros, linked pictures...): a warning each,
+        # with the template as the file (the build leaves them out; --strict refuses)
+        from ..render.pptx.hostile import clean, problems
+
+        try:
+            files.report.warnings.extend(problems(clean(tp, f"template '{rel}'", write=False).findings, rel))
+        except BriefdeckError as exc:
+            files.report.problem(("meta", "template"), str(exc), "template.invalid")
     return str(tp)
 
 

@@ -28,17 +28,19 @@ class Report:
         line, col = self.located.where(tuple(path))
         return m.Loc(self.display, line, col)
 
-    def token_at(self, path: Where, token: str) -> tuple[int, int]:
-        """Line and column of ``token`` inside the text at ``path`` (first occurrence at or after
-        where the value starts; the value's own position when the token is not found as written)."""
+    def token_at(self, path: Where, token: str, nth: int = 0) -> tuple[int, int]:
+        """Line and column of ``token`` inside the text at ``path`` (its ``nth`` occurrence, counted
+        from 0, at or after where the value starts; the value's own position when it is not found as written)."""
         line, col = self.located.where(path)
         lines = self.located.lines
         for n in range(line, min(len(lines), line + 400) + 1):
             text = lines[n - 1]
-            start = col - 1 if n == line else 0
-            k = text.find(token, start)
-            if k >= 0:
-                return n, k + 1
+            k = text.find(token, col - 1 if n == line else 0)
+            while k >= 0:
+                if nth == 0:
+                    return n, k + 1
+                nth -= 1
+                k = text.find(token, k + len(token))
         return line, col
 
     # -- what -------------------------------------------------------------------------------
@@ -49,8 +51,8 @@ class Report:
             bucket.append(p)
 
     def problem(self, path: Where, message: str, code: str, *, key: bool = False, severity: str = "error",
-                token: Optional[str] = None) -> None:
-        line, col = self.token_at(path, token) if token else self.located.where(tuple(path), key=key)
+                token: Optional[str] = None, nth: int = 0) -> None:
+        line, col = self.token_at(path, token, nth) if token else self.located.where(tuple(path), key=key)
         self.add(line, col, message, code, severity)
 
     def warning(self, path: Where, message: str, code: str, **kw) -> None:

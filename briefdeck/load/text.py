@@ -7,8 +7,10 @@ and each message points at the reference itself, not at the start of the paragra
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Optional
-from urllib.parse import unquote
+
+from markdown_it.helpers import parseLinkDestination
 
 from .. import model as m
 from ..locale import Locale
@@ -54,14 +56,34 @@ class InlineText:
                                     "ref.figure", token=match.group(0))
             return match.group(0)
 
-        parsed = parse_inline(REF.sub(sub, text), self.locale.tag, loc)
+        resolved, moved = _substitute(text, sub)
+        parsed = parse_inline(resolved, self.locale.tag, loc)
+        return self._checked_links(parsed, text, resolved, moved, where)
+
+    def _checked_links(self, parsed: m.Text, text: str, resolved: str, moved: list, where: tuple) -> m.Text:
+        """Refuse unsafe link targets, each at its own line and column; normalise the others."""
+        written = _destinations(resolved)
+        cursor, previous, spans = 0, None, []
         for span in parsed.spans:
-            if span.href is not None:
-                why = links.problem(unquote(span.href), self.anchors)
-                if why:
-                    raw = unquote(span.href)
-                    self.report.problem(where, why, "link.refused", token="](" + raw[:12] if "](" + raw[:12] in text else None)
-        return parsed
+            href = span.href
+            if href is not None and href != previous:  # a new link (a link's styled parts share its href)
+                why, warn = links.problem(href, self.anchors), None if href.startswith("#") else links.warning(href)
+                if why or warn:
+                    at = next((i for i in range(cursor, len(written)) if written[i][1] == href), None)
+                    token, nth = None, 0
+                    if at is not None:  # where the author wrote it: a {fact:ID} inside it is found as written
+                        start, end = written[at][0], written[at][2]
+                        cursor = at + 1
+                        a, b = _original(start, moved, end=False), _original(end, moved, end=True)
+                        token = text[a:b].strip()
+                        nth = text[:a].count(token) if token else 0
+                    if why:
+                        self.report.problem(where, why, "link.refused", token=token or None, nth=nth)
+                    else:
+                        self.report.warning(where, warn, "link.homograph", token=token or None, nth=nth)
+            previous = href
+            spans.append(span if href is None or href.startswith("#") else replace(span, href=links.normalise(href)))
+        return m.Text(tuple(spans), parsed.loc)
 
     def url(self, value: Optional[str], *path: Any) -> Optional[str]:
         """A URL field (event.url, references[].url...): checked like a link in prose."""
@@ -71,4 +93,50 @@ class InlineText:
         if why:
             self.report.problem(tuple(path), why, "link.refused")
             return None
-        return value.strip()
+        warn = links.warning(value)
+        if warn:
+            self.report.warning(tuple(path), warn, "link.homograph")
+        return links.normalise(value)
+
+
+def _substitute(text: str, sub) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """``REF.sub(sub, text)``, with where each substitution moved: (new start, new end, old start, old end)."""
+    out, moved, last, size = [], [], 0, 0
+    for mt in REF.finditer(text):
+        out.append(text[last:mt.start()])
+        size += mt.start() - last
+        rep = sub(mt)
+        moved.append((size, size + len(rep), mt.start(), mt.end()))
+        out.append(rep)
+        size += len(rep)
+        last = mt.end()
+    out.append(text[last:])
+    return "".join(out), moved
+
+
+def _original(pos: int, moved: list, end: bool) -> int:
+    """The offset in the author's text of offset ``pos`` in the substituted text (inside a
+    substitution: the reference's start, or its end for the end of a range)."""
+    shift = 0
+    for new_start, new_end, old_start, old_end in moved:
+        if pos < new_start or (end and pos == new_start):
+            break
+        if pos < new_end or (end and pos == new_end):
+            return old_end if end else old_start
+        shift = old_end - new_end
+    return pos + shift
+
+
+def _destinations(text: str) -> list[tuple[int, str, int]]:
+    """Every link destination in markdown ``text``: (start, target as markdown reads it, end)."""
+    out = []
+    for k in (mt.end() for mt in re.finditer(r"(?<!\\)\]\(", text)):
+        while k < len(text) and text[k] in " \t\n":
+            k += 1
+        if text.startswith(")", k):  # an empty target: "[x]()" is found by its brackets
+            out.append((k - 2, "", k + 1))
+            continue
+        res = parseLinkDestination(text, k, len(text))
+        if res.ok:
+            out.append((k, res.str, res.pos))
+    return out

@@ -6,7 +6,7 @@ the theme's) and ``slides`` (a subset: "1-3,7" or a section id).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -14,7 +14,8 @@ from ...present import View, default_view
 from .. import RenderResult
 from .fit import Measurer
 from .plan import DeckPlan, plan_deck, select
-from .template import check_template, font_files_for, format_report, map_roles, open_template, template_font
+from . import hostile
+from .template import check_template, font_files_for, format_report, map_roles, open_clean_template, template_font
 
 __all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan", "PreparedDeck"]
 
@@ -33,11 +34,14 @@ def _template(view: View, template: Optional[Path]) -> Optional[Path]:
 def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None):
     """The slide plan for a document on a template, and the opened template (for the writer)."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
-    prs, path = open_template(_template(view, template), theme)
+    prs, path, findings = open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme)
     measurer = measurer_for(theme, prs)
     full = plan_deck(view, theme=theme, measurer=measurer, geometry=info.geometry(), grow=info.growable())
-    return select(full, slides), prs, info, measurer
+    plan = select(full, slides)
+    if template or not view.doc.meta.template:  # the source's own template was reported by the loader
+        plan = replace(plan, warnings=tuple(hostile.problems(findings, str(path))) + plan.warnings)
+    return plan, prs, info, measurer
 
 
 @dataclass

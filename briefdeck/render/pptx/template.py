@@ -108,20 +108,27 @@ def check_zip(path: Path, theme) -> None:
     """Refuse archives that are not a deck or would expand beyond reason (zip bombs)."""
     check_pptx_zip(path, theme.get("deck.template_limits"))
 
-def open_template(path: Optional[Path], theme):
+def open_clean_template(path: Optional[Path], theme):
+    """The template opened on a copy without what reaches out of the file or runs code (hostile.py),
+    and what was left out of it: (prs, path, findings)."""
+    import io
+
     from pptx import Presentation
+
+    from . import hostile
 
     path = Path(path) if path else default_template(theme)
     if not path.is_file():
         raise TemplateError(f"{path}: template not found — give the path of a .pptx file")
     check_zip(path, theme)
+    cleaned = hostile.clean(path)
     try:
-        prs = Presentation(str(path))
+        prs = Presentation(io.BytesIO(cleaned.data) if cleaned.changed else str(path))
     except Exception as exc:  # python-pptx raises many kinds for a bad package
         hint = " (a .potx must be saved as .pptx first)" if path.suffix.lower() == ".potx" else ""
         raise TemplateError(f"{path}: cannot open the template: {exc}{hint}") from None
     _unique_placeholder_idx(prs)
-    return prs, path
+    return prs, path, cleaned.findings
 
 
 def _unique_placeholder_idx(prs) -> None:
@@ -415,9 +422,16 @@ def check_template(path: Path, theme=None) -> dict:
     from ...theme import load_theme
 
     theme = theme or load_theme("default")
-    report = {"template": str(path), "ok": False, "layouts": [], "roles": {}, "missing": [], "problems": []}
+    from .hostile import problems as hostile_problems
+
+    report = {"template": str(path), "ok": False, "layouts": [], "roles": {}, "missing": [], "problems": [],
+              "hostile": [], "warnings": []}
     try:
-        prs, path = open_template(Path(path), theme)
+        prs, path, findings = open_clean_template(Path(path), theme)
+        # what the template would carry into every deck, left out of the copy a build works on
+        report["hostile"] = [{"code": f.code, "where": f.where, "what": f.what, "part": f.part, "severity": f.severity}
+                             for f in findings]
+        report["warnings"] = [p.message for p in hostile_problems(findings, str(path))]
         report["layouts"] = [l.name for l in all_layouts(prs)]
         report["masters"] = len(prs.slide_masters)
         info = map_roles(prs, Path(path), theme)
@@ -451,6 +465,12 @@ def format_report(report: dict) -> str:
         else:
             lines.append(f"  {role:12} {r['layout']!r} ({r['how']}; {', '.join(r['slots'])})")
     lines += [f"  problem: {p}" for p in report["problems"]]
+    if report.get("hostile"):
+        lines.append("  reaches out of the file or runs code (a build leaves these out, with a warning; --strict refuses):")
+        lines += [f"    {f['where']}: {f['what']} [{f['code']}; "
+                  + ("left out of decks" if f["severity"] == "warning" else
+                     "dropped: inert" if f["code"] == "template.inert" else "on a sample slide only: never built on") + "]"
+                  for f in report["hostile"]]
     if report["missing"]:
         lines.append(f"  no own layout for: {', '.join(report['missing'])} (served by another role's layout)")
     return "\n".join(lines)

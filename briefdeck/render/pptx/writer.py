@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Optional
 
 from lxml import etree
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -32,6 +31,7 @@ from ...present import View
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, background_rgb, master_keeps_styles, master_placeholder
 from .template import RoleLayout, TemplateInfo, all_layouts
+from .workbook import TypedChartData
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -164,7 +164,7 @@ class DeckWriter:
 
     def _native_chart(self, ph, fig: Figure, chart_type) -> None:
         spec = fig.chart
-        data = CategoryChartData()
+        data = TypedChartData()  # cells typed, text never a formula (the data may come from anywhere)
         data.categories = [str(c) for c in spec.table.column(spec.x)]
         for s in spec.series:
             data.add_series(spec.label(s), [v if isinstance(v, (int, float)) else None for v in spec.table.column(s)])
@@ -190,6 +190,7 @@ class DeckWriter:
         if chart.value_axis.has_major_gridlines:
             chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(
                 self.theme.colour("rule").lstrip("#").upper())
+        chart.has_title = False  # the slide's title says it; else viewers title a one-series chart with its name
         chart.has_legend = len(spec.series) > 1
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
