@@ -227,6 +227,24 @@ def test_core_properties_come_from_the_source(deck, doc, theme):
     assert cp.comments == "" and cp.revision == 1 and cp.category == view.metadata.series
 
 
+@pytest.mark.parametrize("template", ["python-pptx-default", "Vivid"])
+def test_nothing_of_python_pptx_or_the_template_is_left_in_the_document_properties(doc, theme, charts, template, tmp_path):
+    import zipfile
+
+    out = tmp_path / "deck.pptx"
+    render_pptx(doc, out, theme=theme, charts=charts, template=ROOT / "tests" / "fixtures" / "templates" / "corpus" / f"{template}.pptx")
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        props = b"".join(z.read(n) for n in names if n.startswith("docProps/"))
+    assert not [n for n in names if "thumbnail" in n or n == "docProps/custom.xml"]
+    for leftover in (b"python-pptx", b"LibreOffice", b"<Template>", b"TitlesOfParts", b"Company"):
+        assert leftover not in props, leftover
+    app = zipfile.ZipFile(out).read("docProps/app.xml").decode()
+    assert "<Application>briefdeck</Application>" in app and f"<Slides>{len(Presentation(str(out)).slides)}</Slides>" in app
+    cp = Presentation(str(out)).core_properties
+    assert cp.comments == "" and cp.last_modified_by == "briefdeck" and cp.author == "; ".join(p.name for p in doc.speakers)
+
+
 def test_same_document_gives_the_same_bytes(deck, doc, theme, charts, tmp_path):
     again = tmp_path / "again.pptx"
     render_pptx(doc, again, theme=theme, charts=charts)

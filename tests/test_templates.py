@@ -154,3 +154,30 @@ def test_no_text_was_left_to_overflow(corpus, name):
     warnings = [w for w in corpus[name].result.warnings if w.code.startswith("deck.")]
     assert [w.format() for w in warnings if w.code == "deck.fit"] == []
     assert all(w.code in ("deck.font", "deck.contrast", "deck.footer", "deck.native") for w in warnings)
+
+
+@pytest.mark.parametrize("template", ["Vivid", "corporate-font", "classic-4x3"])
+def test_a_deck_is_byte_identical_on_a_machine_with_only_dejavu(template, tmp_path):
+    """Nothing about the building machine's fonts reaches the deck: the same source and template built
+    where fontconfig knows only DejaVu (FONTCONFIG_FILE with one <dir>) gives the same bytes."""
+    import os
+
+    dejavu = next((d for d in (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")) if d.is_dir()),
+                  tmp_path / "no-fonts")
+    dejavu.mkdir(exist_ok=True)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{dejavu}</dir>'
+                    f'<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>\n', encoding="utf-8")
+    decks = []
+    for run, extra in (("normal", {}), ("dejavu-only", {"FONTCONFIG_FILE": str(conf)})):
+        env = {**os.environ, "MPLCONFIGDIR": str(tmp_path / f"mpl-{run}"), **extra}
+        out = tmp_path / run
+        proc = subprocess.run([sys.executable, "-m", "briefdeck", str(DEFAULT_SOURCE), "--format", "pptx", "--force",
+                               "--template", str(CORPUS / f"{template}.pptx"), "--out", str(out)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        decks.append((out / f"{DEFAULT_SOURCE.stem}.pptx").read_bytes())
+    if run == "dejavu-only" and extra:
+        check = subprocess.run(["fc-list"], env={**os.environ, "FONTCONFIG_FILE": str(conf)}, capture_output=True, text=True)
+        assert "Carlito" not in check.stdout and "Liberation" not in check.stdout  # the other machine really lacks them
+    assert decks[0] == decks[1]

@@ -3,9 +3,9 @@
 A layout is drawn at a coarse resolution (``PX_PER_IN``) the way a viewer would draw a slide made
 from it with nothing on it: the background (colour, gradient or picture), then the master's shapes
 (unless the layout hides them), then the layout's own: filled shapes as their outlines (preset and
-custom geometry), lines, pictures at their pixels. Shapes a viewer draws text in (a credit line) and
-pictures that do not fill the slide (illustrations, logos) are also marked *busy*: no text goes over
-them. The planner asks which boxes are clear for text of a colour (WCAG contrast on every pixel), the
+custom geometry), lines, pictures at their pixels. Shapes a viewer draws text in (a credit line),
+strokes on their own (rules, dashed curves) and pictures that do not fill the slide (illustrations,
+logos) are also marked *busy*: no text goes over them. The planner asks which boxes are clear for text of a colour (WCAG contrast on every pixel), the
 largest clear part of a box, and the colour under a box.
 """
 from __future__ import annotations
@@ -183,7 +183,10 @@ class Backdrop:
                 line = colour_of(ref, self.theme, self.clr_map)
         if line is not None:
             width = max(1, int(round(int((ln.get("w") if ln is not None else None) or 12700) / EMU * self.px)))
-            ImageDraw.Draw(self.img).line(pts + pts[:1], fill=_rgb_tuple(line[0]), width=width)
+            closed = pts + pts[:1] if len(pts) > 2 else pts
+            ImageDraw.Draw(self.img).line(closed, fill=_rgb_tuple(line[0]), width=width)
+            if fill is None:  # a stroke on its own (a rule, a dashed curve, a connector): text never crosses it
+                ImageDraw.Draw(self.busy).line(closed, fill=255, width=width + 2)
         if el.find(f"{P}txBody") is not None and "".join(el.find(f"{P}txBody").itertext()).strip():
             self._polygon_busy(pts)  # text a viewer draws on every slide (a credit line, a label)
 

@@ -123,6 +123,7 @@ class _Ctx:
         self.L = {**view.locale.section("shared"), **view.locale.section("deck")}
         self.footer = view.footer
         self.pending: list[Problem] = []  # warnings for the next slide planned
+        self.cut_titles: dict[str, str] = {}  # a title cut to fit its box -> the whole title (into the notes)
 
     def warn(self, message: str, loc: Loc, code: str = "deck.fit") -> None:
         self.pending.append(Problem(loc.file, loc.line, loc.col, message, code, "warning"))
@@ -205,13 +206,23 @@ class _Ctx:
             return hit
         shorter = clause_cuts(title) + word_cuts(title)
         hit = self.fit_title(shorter, role, self.title_sizes(sizes), variant) if shorter else None
-        if hit is not None:
-            return hit
-        grown = self.grown_title_box(role, variant)
-        return shorter[-1] if shorter else title, self.title_sizes(sizes)[-1], (grown.height if grown else None)
+        if hit is None:
+            grown = self.grown_title_box(role, variant)
+            hit = (shorter[-1] if shorter else title, self.title_sizes(sizes)[-1], (grown.height if grown else None))
+        self.cut_titles[hit[0]] = title
+        self.warn(f"title ‘{_short(title)}’ does not fit its placeholder even at {self.title_sizes(sizes)[-1]} pt: "
+                  f"the slide shows ‘{_short(hit[0])}’, the notes the whole title — shorten it", loc)
+        return hit
 
 
 # -- text helpers ------------------------------------------------------------------------------
+def _short(text: str, n: int = 60) -> str:
+    """A text for a message: at most ``n`` characters, cut at a word."""
+    if len(text) <= n:
+        return text
+    return text[:n].rsplit(" ", 1)[0].rstrip(" ,;:…") + " …"
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph: split after . ! ? … before a capital or digit, but not after an initial
     ("Christopher H. Smith") or a common abbreviation ("Dr.", "U.S.")."""
@@ -579,8 +590,13 @@ def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
 def divider_slide(ctx: _Ctx, sec, part: str, who: Sequence[str]) -> SlidePlan:
     lines = [PlanPara((Span(part),), bullet=False)] + [PlanPara((Span(w),), bullet=False, space_before=ctx.space / 2) for w in who]
     sizes = [ctx.section_size, ctx.section_size - 6, 30, 28, 24]
-    title, tsize, theight = ctx.title(sec.title, "section", sizes, sec.loc)
-    box = ctx.box("section", "body")
+    # the first of the template's section layouts that holds the whole title and the speakers
+    variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)
+                    and ctx.largest_fit(lines, ctx.sizes["body"], ctx.box("section", "body", v)) is not None), None)
+    if variant is None:
+        variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)), 0)
+    title, tsize, theight = ctx.title(sec.title, "section", sizes, sec.loc, variant)
+    box = ctx.box("section", "body", variant)
     size = ctx.largest_fit(lines, ctx.sizes["body"], box)
     while size is None and len(lines) > 1:  # the speakers' names with their roles are in the notes too
         lines = lines[:-1]
@@ -590,7 +606,7 @@ def divider_slide(ctx: _Ctx, sec, part: str, who: Sequence[str]) -> SlidePlan:
         notes += "\n\n" + "; ".join(who)
     blocks = (("body", TextBlock(tuple(lines), size)),) if size is not None else ()
     return SlidePlan(role="section", kind="section", title=title, title_size=tsize, title_height=theight,
-                     blocks=blocks, notes=notes, section_id=sec.id, footer=ctx.footer, loc=sec.loc, problems=ctx.take())
+                     blocks=blocks, variant=variant, notes=notes, section_id=sec.id, footer=ctx.footer, loc=sec.loc, problems=ctx.take())
 
 
 def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
@@ -921,6 +937,8 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
     slides += speaker_slides(ctx)
     slides += sources_slides(ctx)
     slides, footer_problems = plan_footers(ctx, slides)
+    slides = [replace(sp, notes=f"{ctx.cut_titles[sp.title]}\n\n{sp.notes}".strip()) if sp.title in ctx.cut_titles
+              and ctx.cut_titles[sp.title] not in sp.notes else sp for sp in slides]
     slides = distinct_titles(ctx, slides)
     numbered = tuple(replace(s, number=i) for i, s in enumerate(slides, 1))
     return DeckPlan(numbered, tuple(problems) + footer_problems + _numbered_warnings(numbered))

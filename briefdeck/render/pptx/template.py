@@ -688,24 +688,25 @@ def _with_fonts_and_colours(info: TemplateInfo, prs, theme, look: _Look, ufonts,
                 f"and no font embedded in the template: its text is measured with {src.detail}, deliberately wide, so "
                 f"slides may hold less text than they could — name its font file in {side_file(info.path).name} "
                 f"(fonts: {{{src.face}: assets/fonts/{src.face.replace(' ', '')}.ttf}})"), "deck.font", "warning"))
-    # colours: each text area the first variants use, against what lies under it (WCAG AA: 4.5:1)
-    seen = set()
+    # colours: each text area the first variants use, against what lies under it (WCAG AA: 4.5:1); one
+    # warning per colour pair, naming where the template uses it
+    pairs: dict[tuple, dict] = {}
     for role, rl, name, ph in used:
         if rl is not info.roles[role][0] or ph.rgb is None:
             continue
         under = look.of(rl.layout_index).colour_under(ph.box)
-        key = (rl.layout_index, name, ph.rgb, under)
-        if key in seen:
+        if contrast(ph.rgb, under) >= RATIO:
             continue
-        seen.add(key)
-        ratio = contrast(ph.rgb, under)
-        if ratio >= RATIO:
-            continue
-        action = (f"the deck sets its {name} text in #{ph.ink or readable_rgb(ph.rgb, under)}; give the template a colour "
-                  f"that contrasts more to keep your own")
+        hit = pairs.setdefault((ph.rgb.upper(), under), {"slots": [], "layouts": [], "ink": ph.ink})
+        for key, value in (("slots", name), ("layouts", rl.layout_name)):
+            if value not in hit[key]:
+                hit[key].append(value)
+    for (rgb, under), hit in pairs.items():
+        layouts = ", ".join(f"'{n}'" for n in hit["layouts"])
         problems.append(Problem(where, 0, 0, (
-            f"layout '{rl.layout_name}': {name} text #{ph.rgb} on #{under} has a contrast of {ratio:.1f}:1, "
-            f"below the 4.5:1 of WCAG AA — {action}"), "deck.contrast", "warning"))
+            f"{' and '.join(hit['slots'])} text #{rgb} on #{under} ({layouts}) has a contrast of {contrast(rgb, under):.1f}:1, "
+            f"below the 4.5:1 of WCAG AA — the deck sets it in #{hit['ink'] or readable_rgb(rgb, under)}; give the template a "
+            f"colour that contrasts more to keep your own"), "deck.contrast", "warning"))
     return replace(info, measurer=measurer, faces=how, problems=tuple(problems),
                    font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files))
 

@@ -353,7 +353,7 @@ class DeckWriter:
     def _core_properties(self) -> None:
         """Every document property from the source: nothing of python-pptx's or the template's own is
         left (comments, author, last modified by, category, revision; the template's app.xml: company,
-        manager, its slide titles; its custom properties)."""
+        manager, its slide titles; its custom properties; the thumbnail of its first slide)."""
         doc, meta = self.doc, self.view.metadata
         cp = self.prs.core_properties
         when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
@@ -374,6 +374,7 @@ class DeckWriter:
         cp.category = _prop(meta.series)
         _replace_app_properties(self.prs)
         _drop_custom_properties(self.prs)
+        _drop_thumbnail(self.prs)
 
 
 def _para(text: str):
@@ -430,6 +431,14 @@ def _drop_custom_properties(prs) -> None:
     pkg = prs.part.package
     for rid, rel in list(pkg._rels.items()):
         if rel.reltype == rt_custom:
+            pkg.drop_rel(rid)
+
+
+def _drop_thumbnail(prs) -> None:
+    """The package thumbnail pictures the template's (or python-pptx's) first slide, not this deck."""
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
             pkg.drop_rel(rid)
 
 
