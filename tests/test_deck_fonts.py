@@ -13,7 +13,7 @@ from briefdeck.errors import TemplateError
 from briefdeck.render.pptx import prepare
 from briefdeck.render.pptx.fit import Family, Measurer, Para
 from briefdeck.render.pptx.fonts import build_measurer, embedded_fonts, font_from_fntdata
-from briefdeck.render.pptx.template import map_roles, open_template
+from briefdeck.render.pptx.template import map_roles, open_clean_template
 from briefdeck.theme import load_theme
 
 from .conftest import ROOT
@@ -29,7 +29,7 @@ def theme():
 
 
 def _info(path: Path, theme):
-    prs, path = open_template(path, theme)
+    prs, path, _ = open_clean_template(path, theme)
     return map_roles(prs, path, theme)
 
 

@@ -185,9 +185,9 @@ def test_content_goes_to_the_master_whose_body_area_is_clear(theme):
 
 
 def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
-    from briefdeck.render.pptx.template import map_roles, open_template
+    from briefdeck.render.pptx.template import map_roles, open_clean_template
 
-    prs, path = open_template(CORPUS / "Midnightblue.pptx", theme)
+    prs, path, _ = open_clean_template(CORPUS / "Midnightblue.pptx", theme)
     info = map_roles(prs, path, theme)
     rl = info.role("two-content")
     left, right = rl.slot("body").box, rl.slot("body2").box
@@ -199,10 +199,10 @@ def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
 
 
 def test_text_areas_end_above_the_footer_row(theme):
-    from briefdeck.render.pptx.template import map_roles, open_template
+    from briefdeck.render.pptx.template import map_roles, open_clean_template
 
     for name in ("Vivid", "Progress", "Midnightblue"):
-        prs, path = open_template(CORPUS / f"{name}.pptx", theme)
+        prs, path, _ = open_clean_template(CORPUS / f"{name}.pptx", theme)
         info = map_roles(prs, path, theme)
         for variants in info.roles.values():
             rl = variants[0]
