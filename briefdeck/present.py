@@ -146,7 +146,12 @@ class View:
 
     @cached_property
     def about_label(self) -> str:
-        return self.label("about_speakers" if len(self.doc.people) > 1 else "about_speaker")
+        """"About the speaker(s)" when everyone in ``people`` speaks; a neutral "About the participants"
+        when some only lead the event (chairs, moderators, members)."""
+        people = self.doc.people
+        if any(p.is_host for p in people):
+            return self.label("about_participants")
+        return self.label("about_speakers" if len(people) > 1 else "about_speaker")
 
     # -- figures -----------------------------------------------------------------------------
     def figure_label(self, fig: Figure) -> str:

@@ -55,12 +55,19 @@ def plan(doc, theme):
     return build_plan(doc, theme=theme)[0]
 
 
+def _paras(block, indent: float = 0.36):
+    from briefdeck.render.pptx.plan import measure_paras
+
+    return measure_paras(block.paras, indent)
+
+
 def _notes(slide) -> str:
     return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
 
 
 def _measurer(theme) -> Measurer:
-    return Measurer(theme.font_file("deck", "regular"), theme.font_file("deck", "bold"))
+    return Measurer.of_files(theme.font_file("deck", "regular"), theme.font_file("deck", "bold"),
+                             theme.font_file("deck", "italic"), theme.font_file("deck", "bolditalic"))
 
 
 def test_deck_has_a_slide_per_plan_entry_and_no_warnings(deck, plan):
@@ -80,6 +87,16 @@ def test_slides_use_the_layout_of_their_role(deck, plan, theme):
     assert kinds[0] == "title" and kinds[-1] == "sources"
     for kind in ("agenda", "key-messages", "section", "content", "chart", "quote", "recommendations", "speaker"):
         assert kind in kinds
+
+
+def test_sections_get_a_divider_only_when_they_are_a_part_worth_lifting(plan, doc, theme):
+    """A divider for a section of several slides (or one that names its speakers), none for a single slide."""
+    least = theme.get("deck.limits.divider_min_slides")
+    for sec in doc.sections:
+        own = [sp for sp in plan.slides if sp.section_id == sec.id]
+        divided = own[0].kind == "section"
+        assert divided == (len(own) - divided >= least or bool(sec.speakers)), sec.title
+    assert any(sp.kind == "section" for sp in plan.slides)
 
 
 def test_every_content_slide_has_notes(deck, plan):
@@ -199,13 +216,33 @@ def test_language_is_set_on_every_run(deck, doc):
             assert r.find(f"{A_NS}rPr").get("lang") == doc.meta.language
 
 
-def test_core_properties_come_from_the_source(deck, doc):
+def test_core_properties_come_from_the_source(deck, doc, theme):
+    view = default_view(doc, theme)
     cp = Presentation(str(deck[0])).core_properties
-    assert cp.title == doc.event.title
+    assert cp.title == view.metadata.title  # the same title as the brief's PDF metadata
     assert cp.author == "; ".join(p.name for p in doc.speakers)
     assert cp.last_modified_by == "briefdeck"
     assert cp.modified.date() == doc.meta.updated and cp.created.date() == doc.meta.updated
     assert cp.keywords == ", ".join(doc.meta.keywords)
+    assert cp.comments == "" and cp.revision == 1 and cp.category == view.metadata.series
+
+
+@pytest.mark.parametrize("template", ["python-pptx-default", "Vivid"])
+def test_nothing_of_python_pptx_or_the_template_is_left_in_the_document_properties(doc, theme, charts, template, tmp_path):
+    import zipfile
+
+    out = tmp_path / "deck.pptx"
+    render_pptx(doc, out, theme=theme, charts=charts, template=ROOT / "tests" / "fixtures" / "templates" / "corpus" / f"{template}.pptx")
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        props = b"".join(z.read(n) for n in names if n.startswith("docProps/"))
+    assert not [n for n in names if "thumbnail" in n or n == "docProps/custom.xml"]
+    for leftover in (b"python-pptx", b"LibreOffice", b"<Template>", b"TitlesOfParts", b"Company"):
+        assert leftover not in props, leftover
+    app = zipfile.ZipFile(out).read("docProps/app.xml").decode()
+    assert "<Application>briefdeck</Application>" in app and f"<Slides>{len(Presentation(str(out)).slides)}</Slides>" in app
+    cp = Presentation(str(out)).core_properties
+    assert cp.comments == "" and cp.last_modified_by == "briefdeck" and cp.author == "; ".join(p.name for p in doc.speakers)
 
 
 def test_same_document_gives_the_same_bytes(deck, doc, theme, charts, tmp_path):
@@ -245,16 +282,18 @@ def test_bad_subset_is_a_usage_error(plan):
 def test_planner_splits_long_content_into_continued_slides_without_files(doc, theme):
     """Pure planning: a small body box forces splits; nothing goes below the 18 pt floor."""
     m = _measurer(theme)
-    small = {role: {"title": Box(12, 1.2), "body": Box(12, 2.0), "body2": Box(6, 2.0), "subtitle": Box(12, 1),
-                    "details": Box(12, 1.5), "chart": Box(12, 4), "source": Box(12, 0.5),
-                    "attribution": Box(10, 0.6)} for role in ("title", "section", "content", "two-content", "chart", "quote", "closing")}
+    small = {role: [{"title": Box(12, 1.2), "body": Box(12, 2.0), "body2": Box(6, 2.0), "subtitle": Box(12, 1),
+                     "details": Box(12, 1.5), "chart": Box(12, 4), "source": Box(12, 0.5),
+                     "attribution": Box(10, 0.6)}] for role in ("title", "section", "content", "two-content", "chart", "quote", "closing")}
     plan = plan_deck(default_view(doc, theme), theme=theme, measurer=m, geometry=small)
-    assert any(s.title.endswith("(continued)") for s in plan.slides)
+    assert any(s.title.endswith("(continued)") or re.search(r"\(\d+ of \d+\)$", s.title) for s in plan.slides)
     for s in plan.slides:
         for slot, block in s.blocks:
             if slot in ("body", "body2"):
                 assert block.size >= 18
                 assert len(block.paras) <= 8
+                box = small[s.role][0][slot]
+                assert m.height_pt(_paras(block), block.size, box) <= box.text_height_pt, (s.title, slot)
 
 
 def test_derived_bullets_are_short_and_come_from_the_paragraph():
@@ -356,31 +395,26 @@ def foreign_decks(doc, theme, charts, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", [t.stem for t in TEMPLATES])
-def test_foreign_deck_has_no_fitting_warnings_and_text_fits_measured(foreign_decks, theme, name):
-    from briefdeck.render.pptx import measurer_for
-    from briefdeck.render.pptx.template import layout_placeholders
-
+def test_foreign_deck_has_no_fitting_warnings_and_every_text_fits_its_box_measured(foreign_decks, doc, theme, name):
+    """The planner's promise, checked on its own plan: every block and title fits the box it goes to, in
+    the typeface that box is set in."""
     path, info = foreign_decks[name]
-    assert info["warnings"] == []
-    prs = Presentation(str(path))
-    m = measurer_for(theme, prs)
-    for n, slide in enumerate(prs.slides, 1):
-        insets = {ph.idx: ph.box for ph in layout_placeholders(slide.slide_layout)}
-        for sh in slide.placeholders:
-            if not sh.has_text_frame or not sh.text_frame.text.strip():
-                continue
-            ref = insets.get(sh.placeholder_format.idx, Box(0, 0))
-            box = Box(sh.width / 914400, sh.height / 914400, 0, 0, ref.inset_l, ref.inset_r, ref.inset_t, ref.inset_b)
-            height = 0.0
-            for p in sh.text_frame.paragraphs:
-                runs = [r for r in p.runs if r.font.size]
-                if not runs:
-                    continue
-                marl = int(p._p.pPr.get("marL", "0")) / 914400 if p._p.pPr is not None else 0
-                before = p.space_before.pt if p.space_before is not None else 0
-                height += m.height_pt([Para(tuple((r.text, bool(r.font.bold), bool(r.hyperlink.address)) for r in runs),
-                                            marl, before)], max(r.font.size.pt for r in runs), box)
-            assert height <= box.text_height_pt, f"{name} slide {n}: {sh.name} {sh.text_frame.text[:40]!r} overflows"
+    assert not [w for w in info["warnings"] if w.code == "deck.fit"]
+    plan, _, tinfo, m = build_plan(doc, theme=theme, template=ROOT / "tests" / "fixtures" / "templates" / f"{name}.pptx")
+    indent = theme.get("deck.type.bullet_indent_in")
+    for sp in plan.slides:
+        rl = tinfo.role(sp.role, sp.variant)
+        for slot, block in sp.blocks:
+            box = sp.source_box if slot == "source_below" else rl.slot(slot).box
+            assert m.height_pt(_paras(block, indent), block.size, box) <= box.text_height_pt, (name, sp.number, slot)
+        tbox = rl.slot("title").box
+        if sp.title_height:
+            from dataclasses import replace
+
+            tbox = replace(tbox, height=sp.title_height)
+        from briefdeck.render.pptx.fit import Para
+
+        assert m.height_pt([Para(((sp.title, True),))], sp.title_size, tbox) <= tbox.text_height_pt, (name, sp.title)
 
 
 def test_libreoffice_template_text_takes_the_masters_colours(foreign_decks):
@@ -416,7 +450,7 @@ def test_section_dividers_without_a_section_layout_use_the_title_layout(foreign_
         dividers = [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text in
                     {sec.title for sec in doc.sections} and any("Part " in sh.text_frame.text for sh in s.placeholders
                                                                 if sh.has_text_frame)]
-        assert len(dividers) == len(doc.sections), name
+        assert dividers, name
         assert {s.slide_layout.name for s in dividers} == {"Title Slide"}, name
 
 

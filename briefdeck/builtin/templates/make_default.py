@@ -26,6 +26,10 @@ from pptx.oxml import parse_xml  # noqa: E402
 from briefdeck.theme import load_theme  # noqa: E402
 
 EMU = 914400
+# bars and bands carry no information: marked decorative, screen readers pass over them (Office 2019+)
+DECORATIVE = ('<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+              '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/>'
+              '</a:ext></a:extLst>')
 NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
@@ -79,7 +83,7 @@ class Builder:
     def rect(self, sid, name, box, colour):
         x, y, w, h = box
         return (
-            f'<p:sp><p:nvSpPr><p:cNvPr id="{sid}" name="{name}"/><p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
+            f'<p:sp><p:nvSpPr><p:cNvPr id="{sid}" name="{name}">{DECORATIVE}</p:cNvPr><p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
             f'<p:spPr><a:xfrm><a:off x="{emu(x)}" y="{emu(y)}"/><a:ext cx="{emu(w)}" cy="{emu(h)}"/></a:xfrm>'
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{self.fill(colour)}<a:ln><a:noFill/></a:ln></p:spPr>'
             f'<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="en-US"/></a:p></p:txBody></p:sp>'

@@ -15,16 +15,9 @@ from .. import RenderResult
 from .fit import Measurer
 from .plan import DeckPlan, plan_deck, select
 from . import hostile
-from .template import check_template, font_files_for, format_report, map_roles, open_clean_template, template_font
+from .template import check_template, format_report, map_roles, open_clean_template
 
 __all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan", "PreparedDeck"]
-
-
-def measurer_for(theme, prs=None) -> Measurer:
-    """Measure with the font the deck will be drawn in: Carlito for Calibri, else the template's font."""
-    regular, bold = font_files_for(template_font(prs), theme) if prs is not None else (
-        theme.font_file("deck", "regular"), theme.font_file("deck", "bold"))
-    return Measurer(regular, bold, theme.get("deck.type.line_height"))
 
 
 def _template(view: View, template: Optional[Path]) -> Optional[Path]:
@@ -36,12 +29,11 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     prs, path, findings = open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme)
-    measurer = measurer_for(theme, prs)
-    full = plan_deck(view, theme=theme, measurer=measurer, geometry=info.geometry(), grow=info.growable())
+    full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems)
     plan = select(full, slides)
     if template or not view.doc.meta.template:  # the source's own template was reported by the loader
         plan = replace(plan, warnings=tuple(hostile.problems(findings, str(path))) + plan.warnings)
-    return plan, prs, info, measurer
+    return plan, prs, info, info.measurer
 
 
 @dataclass
@@ -61,7 +53,8 @@ class PreparedDeck:
         return picture_requests(self.plan, self.info)
 
     def inputs(self) -> list[Path]:
-        return [Path(self.info.path)]
+        """The template, its side file and the font files it names: a change to any rebuilds the deck."""
+        return [Path(p) for p in self.info.inputs()]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         from .writer import DeckWriter, save
@@ -70,7 +63,7 @@ class PreparedDeck:
         writer.write(self.plan)
         size = save(self.prs, Path(out_path), self.view.doc.meta.updated)
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
-            "bytes": size, "template": str(self.info.path), "roles": {r: rl.layout_name for r, rl in self.info.roles.items()}})
+            "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 
 
 def prepare(view: View, *, theme, options: Optional[dict] = None) -> PreparedDeck:

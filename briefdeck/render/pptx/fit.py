@@ -1,30 +1,41 @@
 """Text measurement with real font metrics, so the planner can split instead of overflowing.
 
-Calibri is the font written into the deck; Carlito (assets/fonts) has the same advance widths
-and vertical metrics, so measuring Carlito measures what PowerPoint and LibreOffice lay out.
-Kerning is ignored (it only narrows text), and word wrap is greedy like both renderers.
+Every typeface a template names is measured with font files shipped in the assets (never the
+building machine's fonts, so the same source gives the same deck everywhere): its metric-compatible
+open twin (Carlito for Calibri, Liberation Sans for Arial...), and for a face that viewers may lack,
+also what they draw in its place; a word is as wide as the widest of them, so the text fits both
+where the face is installed and where it is replaced (``fonts.py`` decides which files).
+
+Line height does not depend on the typeface: PowerPoint and LibreOffice both set 100 % line
+spacing at 1.2 x the type size in a .pptx (measured in LibreOffice 7.4 for Carlito, Liberation,
+Caladea and DejaVu alike). Kerning is ignored (it only narrows text), and word wrap is greedy like
+both renderers.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
-
-import logging
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from fontTools.ttLib import TTFont
 
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # Carlito's old head date
 
 PT_PER_IN = 72.0
-_WORD = re.compile(r"\S+\s*")
+STYLES = ("regular", "bold", "italic", "bolditalic")
+_WORD = re.compile(r"[^ \t]+[ \t]*")  # lines break at spaces, never at a no-break space
+FontSource = Union[Path, bytes]  # a font file, or a font's bytes (embedded in a template)
+CAPS = "+caps"  # a face key with this ending: text set in capitals
 
 
 @dataclass(frozen=True)
 class Box:
-    """A text placeholder's size and its insets, in inches."""
+    """A text placeholder's size and its insets, in inches, and the typeface its text is set in
+    (a key of the measurer's faces; "" is the measurer's default)."""
 
     width: float
     height: float
@@ -34,6 +45,7 @@ class Box:
     inset_r: float = 0.1
     inset_t: float = 0.05
     inset_b: float = 0.05
+    face: str = ""  # ending in "+caps" when the template draws the text in capitals
 
     @property
     def text_width_pt(self) -> float:
@@ -43,11 +55,19 @@ class Box:
     def text_height_pt(self) -> float:
         return (self.height - self.inset_t - self.inset_b) * PT_PER_IN
 
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
 
 @dataclass(frozen=True)
 class Para:
-    """One paragraph to measure: (text, bold[, unbreakable]) segments, its left margin, space before
-    and, when it differs from the block's, its own type size."""
+    """One paragraph to measure: (text, bold[, unbreakable[, italic]]) segments, its left margin,
+    space before and, when it differs from the block's, its own type size."""
 
     segments: tuple[tuple, ...]
     indent_in: float = 0.0
@@ -55,59 +75,127 @@ class Para:
     size_pt: Optional[float] = None
 
 
-class _Face:
-    def __init__(self, path: Path):
-        with TTFont(str(path), lazy=True) as font:
-            self.upm = font["head"].unitsPerEm
-            cmap = font.getBestCmap()
+class _Metrics:
+    """Advance widths of one font file, in em."""
+
+    def __init__(self, data: bytes):
+        with TTFont(io.BytesIO(data), lazy=True) as font:
+            upm = font["head"].unitsPerEm
+            cmap = font.getBestCmap() or {}
             hmtx = font["hmtx"].metrics
-            self.widths = {cp: hmtx[g][0] for cp, g in cmap.items() if g in hmtx}
-            hhea = font["hhea"]
-            self.line_em = (hhea.ascent - hhea.descent + hhea.lineGap) / self.upm
+            self.widths = {cp: hmtx[g][0] / upm for cp, g in cmap.items() if g in hmtx}
         self.fallback = sum(self.widths.values()) / max(1, len(self.widths))
 
     def width_em(self, text: str) -> float:
         w = self.widths
-        return sum(w.get(ord(c), self.fallback) for c in text) / self.upm
+        return sum(w.get(ord(c), self.fallback) for c in text)
 
 
-@lru_cache(maxsize=16)
-def _face(path: str) -> _Face:
-    return _Face(Path(path))
+_LOADED: dict[str, _Metrics] = {}  # by content (sha256): the same font read once per process
+
+
+def metrics_of(source: FontSource) -> _Metrics:
+    data = Path(source).read_bytes() if isinstance(source, Path) else bytes(source)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _LOADED:
+        _LOADED[digest] = _Metrics(data)
+    return _LOADED[digest]
+
+
+def readable_font(data: bytes) -> bool:
+    """Whether fontTools can read advance widths from these bytes."""
+    try:
+        _Metrics(data)
+    except Exception:  # noqa: BLE001 - any unreadable font is simply not used
+        return False
+    return True
+
+
+class Family:
+    """Four styles of one family (a style may reuse another's file when their widths agree)."""
+
+    def __init__(self, files: Mapping[str, FontSource]):
+        regular = files["regular"]
+        bold = files.get("bold", regular)
+        self.styles = {"regular": metrics_of(regular), "bold": metrics_of(bold),
+                       "italic": metrics_of(files.get("italic", regular)),
+                       "bolditalic": metrics_of(files.get("bolditalic", bold))}
+
+    def get(self, bold: bool, italic: bool) -> _Metrics:
+        return self.styles[("bold" if bold else "") + ("italic" if italic else "") or "regular"]
+
+
+def _key(face: str) -> str:
+    return " ".join(face.split()).lower()
 
 
 class Measurer:
-    """Widths and wrapped heights of text set in one family (regular and bold)."""
+    """Widths and wrapped heights of text, per typeface.
 
-    def __init__(self, regular: Path, bold: Path, line_spacing: float = 1.0):
-        self.regular = _face(str(regular))
-        self.bold = _face(str(bold))
-        self.line_spacing = line_spacing
+    ``faces``: face key (lower case) -> the families it is measured with; a word is as wide as in
+    the widest of them. ``default``: the face of boxes that name none.
+    """
 
-    def width_pt(self, text: str, size: float, bold: bool = False) -> float:
-        return (self.bold if bold else self.regular).width_em(text) * size
+    def __init__(self, faces: Mapping[str, Sequence[Family]], default: str, line_em: float = 1.2,
+                 width_safety: float = 0.98):
+        self.faces = {_key(k): tuple(v) for k, v in faces.items()}
+        if _key(default) not in self.faces:
+            raise ValueError(f"default face {default!r} is not among the measured faces")
+        self.default = _key(default)
+        self.line_em = line_em
+        self.width_safety = width_safety  # a line uses this share of its width: renderers round glyph positions
+        self._cache: dict = {}
+
+    @classmethod
+    def of_files(cls, regular: Path, bold: Path, italic: Optional[Path] = None,
+                 bolditalic: Optional[Path] = None, line_em: float = 1.2, width_safety: float = 0.98) -> "Measurer":
+        files = {"regular": regular, "bold": bold}
+        if italic:
+            files["italic"] = italic
+        if bolditalic:
+            files["bolditalic"] = bolditalic
+        return cls({"text": [Family(files)]}, "text", line_em, width_safety)
+
+    def _families(self, face: str) -> tuple[Family, ...]:
+        return self.faces.get(_key(face or self.default)) or self.faces[self.default]
+
+    def width_pt(self, text: str, size: float, bold: bool = False, italic: bool = False, face: str = "") -> float:
+        key = (face, bold, italic, text)
+        em = self._cache.get(key)
+        if em is None:
+            if face.endswith(CAPS):  # a style that draws capitals ("cap=all"): measured as drawn
+                em = max(f.get(bold, italic).width_em(text.upper()) for f in self._families(face[:-len(CAPS)]))
+            else:
+                em = max(f.get(bold, italic).width_em(text) for f in self._families(face))
+            if len(self._cache) < 200_000:
+                self._cache[key] = em
+        return em * size
 
     def line_height_pt(self, size: float) -> float:
-        return self.regular.line_em * size * self.line_spacing
+        return self.line_em * size
 
-    def count_lines(self, segments: Sequence[tuple], size: float, width_pt: float) -> int:
+    def count_lines(self, segments: Sequence[tuple], size: float, width_pt: float, face: str = "") -> int:
         """Greedy word wrap; a word wider than the line breaks by character, as renderers do.
 
-        An unbreakable segment (a hyperlink: LibreOffice lays it out as one field) wraps as one word.
+        An unbreakable segment (a hyperlink: LibreOffice lays it out as one field, its trailing space
+        included) wraps as one word.
         """
+        width_pt *= self.width_safety
         lines, x = 1, 0.0
         for seg in segments:
-            text, bold, whole = seg[0], seg[1], len(seg) > 2 and seg[2]
+            text, bold = seg[0], seg[1]
+            whole = len(seg) > 2 and seg[2]
+            italic = len(seg) > 3 and seg[3]
             for k, part in enumerate(text.split("\n")):
                 if k:  # a line break inside the paragraph
                     lines, x = lines + 1, 0.0
                 for word in ([part] if whole else _WORD.findall(part)):
-                    core = word.rstrip()
-                    w_core = self.width_pt(core, size, bold)
-                    w_all = self.width_pt(word, size, bold)
+                    core = word if whole else word.rstrip()  # a field's trailing space is part of it
+                    w_core = self.width_pt(core, size, bold, italic, face)
+                    w_all = w_core + (self.width_pt(word[len(core):], size, bold, italic, face) if len(word) > len(core) else 0.0)
                     if x > 0 and x + w_core > width_pt:
                         lines, x = lines + 1, 0.0
-                    while w_core > width_pt and x == 0:  # one overlong word: hard breaks
+                    while w_core > width_pt and x == 0 and width_pt > 0:  # one overlong word: hard breaks
                         lines += 1
                         w_core -= width_pt
                         w_all -= width_pt
@@ -121,8 +209,17 @@ class Measurer:
                 total += p.space_before_pt
             width = box.text_width_pt - p.indent_in * PT_PER_IN
             own = p.size_pt or size
-            total += self.count_lines(p.segments, own, width) * self.line_height_pt(own)
+            total += self.count_lines(p.segments, own, width, box.face) * self.line_height_pt(own)
         return total
 
     def fits(self, paras: Sequence[Para], size: float, box: Box, safety: float = 1.0) -> bool:
         return self.height_pt(paras, size, box) <= box.text_height_pt * safety
+
+    def widest_line_pt(self, paras: Iterable[Para], size: float, face: str = "") -> float:
+        """The width of the longest paragraph set on one line (for boxes that should not wrap)."""
+        best = 0.0
+        for p in paras:
+            own = p.size_pt or size
+            w = sum(self.width_pt(s[0], own, s[1], len(s) > 3 and s[3], face) for s in p.segments)
+            best = max(best, w + p.indent_in * PT_PER_IN)
+        return best

@@ -29,8 +29,8 @@ from pptx.util import Emu, Pt
 from ...model import Figure
 from ...present import View
 from .plan import DeckPlan, SlidePlan, TextBlock
-from .samples import SampleStyle, background_rgb, master_keeps_styles, master_placeholder
-from .template import RoleLayout, TemplateInfo, all_layouts
+from .samples import SampleStyle, master_keeps_styles, master_placeholder
+from .template import Ph, RoleLayout, TemplateInfo, all_layouts
 from .workbook import TypedChartData
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -63,22 +63,25 @@ class DeckWriter:
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
 
-    def sample_style(self, layout, idx: int) -> Optional[SampleStyle]:
-        """A LibreOffice template's formatting for a placeholder: the master's sample, then the layout's;
-        body text darkened where the template's colour falls short of 4.5:1 on the slide background."""
-        if master_keeps_styles(layout.slide_master):
+    def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
+        """How the deck's text in a placeholder is coloured and set: on a LibreOffice master, its sample
+        formatting (which neither viewer passes on to new text); anywhere, the colour that reads on
+        what lies under the box when the template's does not (``Ph.ink``)."""
+        if ph is None:
             return None
-        key = (str(layout.part.partname), idx)
-        if key not in self._styles:
-            lph = next((ph for ph in layout.placeholders if ph.placeholder_format.idx == idx), None)
-            style = None
-            if lph is not None:
-                kind = "title" if (lph._element.find(f".//{{{P}}}ph").get("type") or "obj") in ("title", "ctrTitle") else "body"
-                style = SampleStyle.read(master_placeholder(layout.slide_master, kind), lph._element)
-                if style is not None and kind == "body":
-                    style = style.readable_on(background_rgb(layout), 4.5)
-            self._styles[key] = style
-        return self._styles[key]
+        style = None
+        if not master_keeps_styles(layout.slide_master):
+            key = (str(layout.part.partname), ph.idx, ph.type)
+            if key not in self._styles:
+                lph = next((p for p in layout.placeholders if p.placeholder_format.idx == ph.idx), None)
+                kind = "title" if ph.type in ("title", "ctrTitle") else "body"
+                self._styles[key] = SampleStyle.read(master_placeholder(layout.slide_master, kind),
+                                                     lph._element if lph is not None else None)
+            style = self._styles[key]
+        if ph.ink:
+            fill = etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:srgbClr val="{ph.ink}"/></a:solidFill>')
+            style = SampleStyle(fill, style.typeface if style else None, style.algn if style else None)
+        return style
 
     def _place(self, shape, box) -> None:
         """Put a slide placeholder where the plan measured it (a LibreOffice master's position, a grown title)."""
@@ -104,6 +107,8 @@ class DeckWriter:
             p.line_spacing = 1.0
             ppr = p._p.get_or_add_pPr()
             algn = para.align or (style.algn if style else None)
+            if algn in ("just", "dist", "justLow", "thaiDist") or (para.bullet and algn in ("ctr", "r")):
+                algn = "l"  # no justified narrow columns, no centred bullets: ragged right reads best
             if algn:
                 ppr.set("algn", algn)
             if para.bullet:  # hanging indent the planner measured with; a bullet even if the template has none
@@ -139,10 +144,13 @@ class DeckWriter:
     # -- pictures and charts -----------------------------------------------------------------------
     def add_figure(self, slide, ph, fig: Figure, box, native: Optional[str]) -> None:
         if native is not None:
-            return self._native_chart(ph, fig, XL_TYPES[native])
+            return self._native_chart(ph, fig, XL_TYPES[native], slide, box)
         rendered = self.charts.render(fig, "slide", box.width, box.height)
         png = rendered.png
-        pic = PicturePlaceholder(ph._element, ph._parent).insert_picture(io.BytesIO(png))
+        if ph is None:  # an added area (a layout without a content placeholder): a picture of the box's size
+            pic = slide.shapes.add_picture(io.BytesIO(png), *(Emu(int(round(v * 914400))) for v in (box.left, box.top, box.width, box.height)))
+        else:
+            pic = PicturePlaceholder(ph._element, ph._parent).insert_picture(io.BytesIO(png))
         cnv = pic._element.nvPicPr.cNvPr
         cnv.set("name", self.view.figure_label(fig))
         cnv.set("descr", fig.alt)
@@ -162,13 +170,16 @@ class DeckWriter:
         svg_blip = etree.SubElement(ext, f"{{{ASVG}}}svgBlip", nsmap={"asvg": ASVG})
         svg_blip.set(f"{{{R}}}embed", rid)
 
-    def _native_chart(self, ph, fig: Figure, chart_type) -> None:
+    def _native_chart(self, ph, fig: Figure, chart_type, slide=None, box=None) -> None:
         spec = fig.chart
         data = TypedChartData()  # cells typed, text never a formula (the data may come from anywhere)
         data.categories = [str(c) for c in spec.table.column(spec.x)]
         for s in spec.series:
             data.add_series(spec.label(s), [v if isinstance(v, (int, float)) else None for v in spec.table.column(s)])
-        frame = ChartPlaceholder(ph._element, ph._parent).insert_chart(chart_type, data)
+        if ph is None:
+            frame = slide.shapes.add_chart(chart_type, *(Emu(int(round(v * 914400))) for v in (box.left, box.top, box.width, box.height)), data)
+        else:
+            frame = ChartPlaceholder(ph._element, ph._parent).insert_chart(chart_type, data)
         frame._element.nvGraphicFramePr.cNvPr.set("descr", fig.alt)
         frame._element.nvGraphicFramePr.cNvPr.set("name", self.view.figure_label(fig))
         chart = frame.chart
@@ -208,79 +219,103 @@ class DeckWriter:
         return frame
 
     # -- chrome -------------------------------------------------------------------------------------
-    def add_chrome(self, slide, layout, sp: SlidePlan, number: int) -> None:
+    def add_chrome(self, slide, layout, rl: RoleLayout, sp: SlidePlan, number: int) -> None:
         """Footer (text, size and box as planned) and slide number, cloned from the layout's placeholders."""
-        if sp.footer is None:
+        if sp.footer is None and sp.kind == "title":
             return
+        inks = {p.idx: p.ink for p in rl.chrome}
         for lph in layout.placeholders:
             ph_el = lph._element.find(f".//{{{P}}}ph")
             ptype = ph_el.get("type") if ph_el is not None else None
-            if ptype not in ("ftr", "sldNum"):
+            if ptype not in ("ftr", "sldNum") or (ptype == "ftr" and sp.footer is None):
                 continue
             el = copy.deepcopy(lph._element)
             el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
             sppr = el.find(f"{{{P}}}spPr")
             for c in list(sppr):
                 sppr.remove(c)  # inherit position from the layout
+            if rl.moved:  # LibreOffice draws its masters' hairline placeholder frames on slides: none here
+                sppr.append(parse_xml(f'<a:ln xmlns:a="{A}"><a:noFill/></a:ln>'))
             txbody = el.find(f"{{{P}}}txBody")
             for p in txbody.findall(f"{{{A}}}p"):
                 txbody.remove(p)
+            ink = inks.get(lph.placeholder_format.idx)
+            fill = f'<a:solidFill><a:srgbClr val="{ink}"/></a:solidFill>' if ink else ""
             if ptype == "ftr":
                 if sp.footer_box is not None:  # the footer also takes the unused date placeholder's place
                     b = sp.footer_box
                     x, y, w, h = (int(round(v * 914400)) for v in (b.left, b.top, b.width, b.height))
-                    sppr.append(parse_xml(f'<a:xfrm xmlns:a="{A}"><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'))
-                p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(sp.footer_size * 100)}"/><a:t></a:t></a:r></a:p>')
+                    sppr.insert(0, parse_xml(f'<a:xfrm xmlns:a="{A}"><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'))
+                p = parse_xml(f'<a:p xmlns:a="{A}"><a:r><a:rPr lang="{self.lang}" sz="{int(sp.footer_size * 100)}">{fill}</a:rPr>'
+                              f'<a:t></a:t></a:r></a:p>')
                 p.find(f"{{{A}}}r/{{{A}}}t").text = sp.footer
             else:
                 p = parse_xml(f'<a:p xmlns:a="{A}"><a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum">'
-                              f'<a:rPr lang="{self.lang}"/><a:t>{number}</a:t></a:fld></a:p>')
+                              f'<a:rPr lang="{self.lang}">{fill}</a:rPr><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
 
     # -- slides -------------------------------------------------------------------------------------
     def add_slide(self, sp: SlidePlan, position: int) -> None:
-        rl = self.info.roles[sp.role]
+        rl = self.info.role(sp.role, sp.variant)
         layout = self.layouts[rl.layout_index]
         slide = self.prs.slides.add_slide(layout)
+        for name, ph in rl.slots:  # areas the layout lacks: placeholders that inherit from the master
+            if ph.virtual and (name == "title" or sp.block(name) is not None):
+                self._add_placeholder(slide, ph)
         by_idx = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
         used = set()
         title_ph = rl.slot("title")
         if title_ph is not None and title_ph.idx in by_idx:
             shape = by_idx[title_ph.idx]
-            self.set_title(shape, sp.title, sp.title_size, self.sample_style(layout, title_ph.idx))
-            if sp.title_height:  # grown down into the free space above the body (planned and measured)
+            self.set_title(shape, sp.title, sp.title_size, self.style_for(layout, title_ph))
+            if sp.title_height:  # grown down into the free space below it (planned and measured)
                 self._place(shape, replace(title_ph.box, height=sp.title_height))
-            elif rl.moved:
+            elif title_ph.placed:
                 self._place(shape, title_ph.box)
             used.add(title_ph.idx)
         for slot, block in sp.blocks:
             ph = rl.slot(slot)
             if ph is None or ph.idx not in by_idx:
                 continue
-            self.fill_text(by_idx[ph.idx], block, self.sample_style(layout, ph.idx))
-            if rl.moved:
+            self.fill_text(by_idx[ph.idx], block, self.style_for(layout, ph))
+            if ph.placed:
                 self._place(by_idx[ph.idx], ph.box)
             used.add(ph.idx)
         if sp.figure is not None:
             ph = rl.slot("chart") or rl.slot("body")
             box = sp.chart_box or ph.box
-            style = self.sample_style(layout, ph.idx)
-            if rl.moved or sp.chart_box:
-                self._place(by_idx[ph.idx], box)
-            frame = self.add_figure(slide, by_idx[ph.idx], sp.figure, box, sp.native)
-            if rl.moved or sp.chart_box:
+            shape = by_idx.get(ph.idx) if not ph.virtual else None
+            if shape is not None and (ph.placed or sp.chart_box):
+                self._place(shape, box)
+            frame = self.add_figure(slide, shape, sp.figure, box, sp.native)
+            if shape is not None and (ph.placed or sp.chart_box):
                 self._place(frame, box)
             used.add(ph.idx)
             below = sp.block("source_below")
             if below is not None and sp.source_box is not None:
-                self._source_below(slide, below, sp.source_box, style)
+                self._source_below(slide, below, sp.source_box, self.style_for(layout, ph))
         for idx, ph in by_idx.items():  # empty placeholders would show their prompt text when editing
             if idx not in used:
                 ph._element.getparent().remove(ph._element)
-        self.add_chrome(slide, layout, sp, position)
+        self.add_chrome(slide, layout, rl, sp, position)
+        _title_first(slide)
         if sp.notes:
             self._notes(slide, sp.notes)
+
+    def _add_placeholder(self, slide, ph: Ph) -> None:
+        """A placeholder the layout lacks, of the master's title or body type, where the plan measured it."""
+        b = ph.box
+        x, y, w, h = (int(round(v * 914400)) for v in (b.left, b.top, b.width, b.height))
+        kind = "title" if ph.type in ("title", "ctrTitle") else "body"
+        idx = "" if kind == "title" else f' idx="{ph.idx}"'
+        name = "Title" if kind == "title" else f"Text {ph.idx}"
+        el = parse_xml(
+            f'<p:sp xmlns:p="{P}" xmlns:a="{A}"><p:nvSpPr><p:cNvPr id="{_next_id(slide)}" name="{name}"/>'
+            f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="{kind}"{idx}/></p:nvPr></p:nvSpPr>'
+            f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm></p:spPr>'
+            f'<p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="{self.lang}"/></a:p></p:txBody></p:sp>')
+        slide.shapes._spTree.append(el)
 
     def _source_below(self, slide, block: TextBlock, box, style) -> None:
         """The one text outside a placeholder: a chart's source line under it, when the template has
@@ -316,11 +351,13 @@ class DeckWriter:
             self.charts.render_many(requests)
 
     def _core_properties(self) -> None:
-        """Every core property from the source: nothing of python-pptx's or the template's own is left."""
+        """Every document property from the source: nothing of python-pptx's or the template's own is
+        left (comments, author, last modified by, category, revision; the template's app.xml: company,
+        manager, its slide titles; its custom properties; the thumbnail of its first slide)."""
         doc, meta = self.doc, self.view.metadata
         cp = self.prs.core_properties
         when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
-        cp.title = _prop(doc.event.title)
+        cp.title = _prop(meta.title)
         cp.subject = _prop(doc.event.subtitle)
         cp.author = _prop(meta.author)
         cp.keywords = _prop(meta.keywords)
@@ -335,6 +372,9 @@ class DeckWriter:
         cp.revision = 1
         cp.language = doc.meta.language
         cp.category = _prop(meta.series)
+        _replace_app_properties(self.prs)
+        _drop_custom_properties(self.prs)
+        _drop_thumbnail(self.prs)
 
 
 def _para(text: str):
@@ -342,6 +382,64 @@ def _para(text: str):
     from .plan import PlanPara
 
     return PlanPara((Span(text),), bullet=False)
+
+
+def _title_first(slide) -> None:
+    """The title placeholder first in the slide's shape tree: screen readers read shapes in this order."""
+    tree = slide.shapes._spTree
+    for sp in tree.iter(f"{{{P}}}sp"):
+        ph = sp.find(f"{{{P}}}nvSpPr/{{{P}}}nvPr/{{{P}}}ph")
+        if ph is not None and ph.get("type") in ("title", "ctrTitle"):
+            first = next(c for c in tree if etree.QName(c).localname not in ("nvGrpSpPr", "grpSpPr"))
+            if first is not sp:
+                first.addprevious(sp)
+            return
+
+
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<Application>briefdeck</Application><Slides>{slides}</Slides><Notes>{notes}</Notes>'
+    '<PresentationFormat>{fmt}</PresentationFormat></Properties>')
+
+
+def _replace_app_properties(prs) -> None:
+    """docProps/app.xml names who made the file (Company, Manager, the template's slide titles): it is
+    written anew for the deck, or made when the template had none."""
+    rt_ext = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+    ct = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+    slides = len(prs.slides)
+    notes = sum(1 for s in prs.slides if s.has_notes_slide)
+    ratio = prs.slide_width / max(1, prs.slide_height)
+    fmt = "Widescreen" if abs(ratio - 16 / 9) < 0.02 else ("On-screen Show (4:3)" if abs(ratio - 4 / 3) < 0.02 else "Custom")
+    blob = APP_XML.format(slides=slides, notes=notes, fmt=fmt).encode()
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype == rt_ext and not rel.is_external:
+            if rel.target_part.content_type == ct:
+                rel.target_part.blob = blob
+                return
+            pkg.drop_rel(rid)
+    part = Part(PackURI("/docProps/app.xml"), ct, pkg, blob)
+    pkg.relate_to(part, rt_ext)
+
+
+def _drop_custom_properties(prs) -> None:
+    """The template's custom document properties describe the template (its author's labels), not the deck."""
+    rt_custom = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype == rt_custom:
+            pkg.drop_rel(rid)
+
+
+def _drop_thumbnail(prs) -> None:
+    """The package thumbnail pictures the template's (or python-pptx's) first slide, not this deck."""
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg.drop_rel(rid)
 
 
 def _next_id(slide) -> int:
@@ -380,7 +478,7 @@ def picture_requests(plan: DeckPlan, info) -> list[tuple]:
         fig = sp.figure
         if fig is None or sp.native is not None:
             continue
-        rl = info.roles[sp.role]
+        rl = info.role(sp.role, sp.variant)
         box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box
         requests.append((fig, "slide", box.width, box.height))
     return requests

@@ -1,0 +1,245 @@
+"""What the deck says and where, decided by the planner on any template (pure: plans, no LibreOffice)."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from briefdeck.load import load_document
+from briefdeck.render.pptx import build_plan, check_template, render_pptx
+from briefdeck.render.pptx.plan import condensed, continued, sentences
+from briefdeck.theme import load_theme
+
+from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT
+
+CORPUS = ROOT / "tests" / "fixtures" / "templates" / "corpus"
+SUDAN = EXAMPLES / "us-house-south-sudan-2016" / "us-house-south-sudan-2016.yaml"
+IDC = EXAMPLES / "uk-idc-conflict-development-2006" / "uk-idc-conflict-development-2006.yaml"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def theme():
+    return load_theme("default")
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {"minusma": load_document(DEFAULT_SOURCE), "sudan": load_document(SUDAN), "idc": load_document(IDC)}
+
+
+def _plan(doc, theme, template=None):
+    return build_plan(doc, theme=theme, template=template)[0]
+
+
+def test_sentences_do_not_end_at_initials_or_abbreviations():
+    assert sentences("Christopher H. Smith chaired it. The U.S. Representative spoke. Dr. Bass agreed.") == [
+        "Christopher H. Smith chaired it.", "The U.S. Representative spoke.", "Dr. Bass agreed."]
+    assert condensed("One two three. Four five six seven. Eight.", 5) == "One two three."
+
+
+def test_continued_titles_say_which_of_how_many(docs, theme):
+    L = {"continued": "(continued)", "continued_n": "({n} of {total})"}
+    assert [continued("Sources", i, 2, L) for i in range(2)] == ["Sources", "Sources (continued)"]
+    assert [continued("Sources", i, 3, L) for i in range(3)] == ["Sources", "Sources (2 of 3)", "Sources (3 of 3)"]
+    for name, doc in docs.items():
+        for template in (None, CORPUS / "Focus.pptx", CORPUS / "Midnightblue.pptx"):
+            titles = [sp.title for sp in _plan(doc, theme, template).slides]
+            assert not any(re.search(r"\(continued\) \(\d+\)", t) for t in titles), (name, template)
+            assert len(titles) == len(set(titles)), (name, template)
+
+
+def test_people_are_packed_several_to_a_slide_without_repeating_anyone(docs, theme):
+    doc = docs["sudan"]
+    for template in (None, CORPUS / "Midnightblue.pptx", CORPUS / "Portfolio.pptx", CORPUS / "Vintage.pptx"):
+        plan = _plan(doc, theme, template)
+        about = [sp for sp in plan.slides if sp.kind == "speaker"]
+        assert len(about) <= -(-len(doc.people) // 2), (template, [sp.title for sp in about])
+        shown = [p.name for sp in about for p in doc.people if p.name in sp.block("body").plain]
+        assert sorted(shown) == sorted(p.name for p in doc.people), template  # each once, none repeated
+        notes = " ".join(" ".join(sp.notes.split()) for sp in about)
+        for p in doc.people:
+            assert " ".join(p.bio.plain.split()) in notes  # the whole bio is in the notes
+
+
+def test_about_slides_are_titled_for_who_is_there(docs, theme):
+    """Speakers only: "About the speaker(s)"; chairs or members among them: "About the participants"."""
+    minusma = [sp.title for sp in _plan(docs["minusma"], theme).slides if sp.kind == "speaker"]
+    sudan = [sp.title for sp in _plan(docs["sudan"], theme).slides if sp.kind == "speaker"]
+    assert minusma == ["About the speaker"]
+    assert sudan[0] == "About the participants"
+
+
+def test_sections_naming_speakers_get_a_divider_that_says_who_speaks(docs, theme):
+    doc = docs["sudan"]
+    plan = _plan(doc, theme)
+    for sec in doc.sections:
+        if sec.speakers:
+            divider = next(sp for sp in plan.slides if sp.section_id == sec.id)
+            assert divider.kind == "section"
+            for p in sec.speakers:
+                assert p.name in divider.block("body").plain or p.name in divider.notes
+
+
+def test_short_bullet_lists_are_set_larger(docs, theme):
+    plan = _plan(docs["minusma"], theme)
+    short = [sp for sp in plan.slides if sp.kind == "content" and len(sp.block("body").paras) <= 3]
+    assert short and all(sp.block("body").size >= theme.get("deck.type.body_short")[-1] for sp in short)
+
+
+def test_identical_source_lines_are_listed_once_with_the_figures_they_serve(docs, theme):
+    doc = docs["sudan"]
+    plan = _plan(doc, theme)
+    lines = [p.plain for sp in plan.slides if sp.kind == "sources" for p in sp.block("body").paras]
+    figure_lines = [l for l in lines if l.startswith("Figure")]
+    bodies = [l.split(". ", 1)[1] for l in figure_lines]
+    assert len(bodies) == len(set(bodies))
+    assert any(l.startswith("Figures ") and " and " in l.split(".")[0] for l in figure_lines)
+    served = sorted(int(n) for l in figure_lines for n in re.findall(r"\d+", l.split(".")[0]))
+    assert served == [f.number for f in doc.figures]
+
+
+def test_reference_titles_are_linked_word_by_word(docs, theme):
+    """LibreOffice lays out a link as one field: a long title linked in one piece would break mid-word."""
+    doc = docs["minusma"]
+    plan = _plan(doc, theme, CORPUS / "Focus.pptx")
+    for r in doc.references:
+        if not r.url:
+            continue
+        para = next(p for sp in plan.slides if sp.kind == "sources" for p in sp.block("body").paras
+                    if p.plain.startswith(r.title))
+        links = [s for s in para.spans if s.href]
+        assert "".join(s.text for s in links) == r.title and all(s.href == r.url for s in links)
+        assert all(s.text.endswith(" ") for s in links[:-1]) and all(" " not in s.text.strip() for s in links)
+
+
+def test_quotes_are_attributed_by_role_not_by_affiliations(docs, theme):
+    for doc in docs.values():
+        for sp in _plan(doc, theme).slides:
+            if sp.kind == "quote":
+                who = sp.block("attribution") or sp.block("body")
+                last = who.paras[-1].plain
+                assert last.startswith("— ") and ";" not in last, last
+
+
+def test_chart_source_lines_are_never_under_12_pt_and_go_under_the_chart_when_the_footer_is_small(docs, theme):
+    for template in (CORPUS / "tiny-footer.pptx", CORPUS / "Portfolio.pptx", CORPUS / "Midnightblue.pptx", None):
+        for sp in _plan(docs["minusma"], theme, template).slides:
+            if sp.kind != "chart":
+                continue
+            where = sp.block("source") or sp.block("source_below")
+            size = where.size if where else sp.footer_size
+            assert size >= 12, (template, sp.title)
+    chart = [sp for sp in _plan(docs["minusma"], theme, CORPUS / "tiny-footer.pptx").slides if sp.kind == "chart"]
+    assert all(sp.block("source_below") is not None or sp.block("source") is not None for sp in chart)
+
+
+def test_a_tiny_footer_is_warned_about_once_not_on_every_slide(docs, theme):
+    plan = _plan(docs["minusma"], theme, CORPUS / "tiny-footer.pptx")
+    footer = [w for w in plan.warnings if w.code == "deck.footer"]
+    assert len(footer) == 1 and "short_title" in footer[0].message and footer[0].line > 0
+
+
+def test_localised_layout_names_serve_their_roles(theme):
+    for name, section, content in (("spanish", "Encabezado de sección", "Título y objetos"),
+                                   ("german", "Abschnittsüberschrift", "Titel und Inhalt"),
+                                   ("french", "En-tête de section", "Titre et contenu")):
+        report = check_template(CORPUS / f"{name}.pptx", theme)
+        assert report["roles"]["section"]["layout"] == section and report["roles"]["content"]["layout"] == content
+
+
+def test_a_template_with_only_title_only_and_blank_layouts_builds(docs, theme, tmp_path):
+    report = check_template(CORPUS / "title-only-blank.pptx", theme)
+    assert report["ok"] and report["roles"]["content"]["layout"] == "Title Only"
+    assert report["roles"]["content"]["added"] == ["body"]
+    out = tmp_path / "deck.pptx"
+    render_pptx(docs["minusma"], out, theme=theme, charts=_charts(theme, tmp_path), template=CORPUS / "title-only-blank.pptx")
+    prs = Presentation(str(out))
+    bodies = [sh for s in prs.slides for sh in s.placeholders if sh.placeholder_format.type == 2]
+    assert bodies and all(s.shapes.title is not None for s in prs.slides)
+    # the mapping its hint suggests is accepted
+    template = tmp_path / "tob.pptx"
+    shutil.copy(CORPUS / "title-only-blank.pptx", template)
+    (tmp_path / "tob.layouts.yaml").write_text('title: "Title Only"\ncontent: "Title Only"\nchart: "Blank"\n', encoding="utf-8")
+    report = check_template(template, theme)
+    assert report["ok"], report["problems"]
+    assert report["roles"]["chart"]["layout"] == "Blank" and report["roles"]["chart"]["added"] == ["title", "chart"]
+
+
+def _charts(theme, tmp_path):
+    from briefdeck.charts import ChartService
+
+    return ChartService(theme, cache_dir=tmp_path / "charts")
+
+
+def test_content_goes_to_the_master_whose_body_area_is_clear(theme):
+    """Focus: not the body squeezed between triangles; Grey Elegant: not the master with a line drawing."""
+    focus = check_template(CORPUS / "Focus.pptx", theme)
+    assert focus["roles"]["content"]["master"] == 3
+    grey = check_template(CORPUS / "Grey_Elegant.pptx", theme)
+    assert grey["roles"]["content"]["master"] != 1
+
+
+def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
+    from briefdeck.render.pptx.template import map_roles, open_clean_template
+
+    prs, path, _ = open_clean_template(CORPUS / "Midnightblue.pptx", theme)
+    info = map_roles(prs, path, theme)
+    rl = info.role("two-content")
+    left, right = rl.slot("body").box, rl.slot("body2").box
+    area = prs.slide_masters[0].placeholders[1]  # the master's body area: 0.39, 1.62, 10.24 x 4.13 in
+    top, bottom = area.top / 914400, (area.top + area.height) / 914400
+    assert area.placeholder_format.type == 2
+    assert left.top == pytest.approx(top, abs=0.01) and right.top == pytest.approx(top, abs=0.01) and right.left > left.right
+    assert max(left.bottom, right.bottom) <= bottom + 0.01 and left.left >= area.left / 914400 - 0.01
+
+
+def test_text_areas_end_above_the_footer_row(theme):
+    from briefdeck.render.pptx.template import map_roles, open_clean_template
+
+    for name in ("Vivid", "Progress", "Midnightblue"):
+        prs, path, _ = open_clean_template(CORPUS / f"{name}.pptx", theme)
+        info = map_roles(prs, path, theme)
+        for variants in info.roles.values():
+            rl = variants[0]
+            for c in rl.chrome:
+                if c.type not in ("ftr", "sldNum"):
+                    continue
+                for slot, ph in rl.slots:
+                    b = ph.box
+                    overlap = b.left < c.box.right and c.box.left < b.right and b.top < c.box.bottom and c.box.top < b.bottom
+                    assert not overlap or slot == "title", (name, rl.layout_name, slot)
+
+
+def test_colours_that_do_not_read_are_warned_about_at_the_template(theme):
+    report = check_template(CORPUS / "Midnightblue.pptx", theme)
+    assert any("contrast of 2.4:1" in w and "WCAG" in w for w in report["warnings"])
+
+
+@pytest.mark.slow
+def test_every_plan_fits_on_every_corpus_template(docs, theme):
+    """Nothing planned that does not fit: every block in its box at its size, on every template."""
+    from dataclasses import replace
+
+    from briefdeck.render.pptx.fit import Para
+    from briefdeck.render.pptx.plan import measure_paras
+
+    indent = theme.get("deck.type.bullet_indent_in")
+    for template in sorted(CORPUS.glob("*.pptx")):
+        for doc in docs.values():
+            plan, _, info, m = build_plan(doc, theme=theme, template=template)
+            assert not [w for w in plan.warnings if w.code == "deck.fit"], template.stem
+            for sp in plan.slides:
+                rl = info.role(sp.role, sp.variant)
+                for slot, block in sp.blocks:
+                    box = sp.source_box if slot == "source_below" else rl.slot(slot).box
+                    assert m.height_pt(measure_paras(block.paras, indent), block.size, box) <= box.text_height_pt, \
+                        (template.stem, sp.number, slot)
+                tbox = rl.slot("title").box
+                tbox = replace(tbox, height=sp.title_height) if sp.title_height else tbox
+                assert m.height_pt([Para(((sp.title, True),))], sp.title_size, tbox) <= tbox.text_height_pt, \
+                    (template.stem, sp.title)
