@@ -12,6 +12,8 @@ import babel.dates
 import babel.numbers
 from babel import Locale, UnknownLocaleError
 
+from ..locale import typeset_sign
+
 
 @lru_cache(maxsize=32)
 def locale_for(language: str) -> Locale:
@@ -26,7 +28,8 @@ def is_year(value: Any) -> bool:
 
 
 def number(value: Any, language: str, decimals: int | None = None) -> str:
-    """'1,440' (en), '1 440' (fr); whole floats print without decimals."""
+    """'1,440' (en), '1 440' (fr), '−802' (the typeset minus, U+2212); whole floats print
+    without decimals, and a value that rounds to zero without a sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     loc = locale_for(language)
@@ -34,10 +37,12 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
     with decimal.localcontext(decimal.Context(prec=400)):
         if decimals is not None:
             fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-            return babel.numbers.format_decimal(value, format=fmt, locale=loc)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return babel.numbers.format_decimal(value, locale=loc)
+            text = babel.numbers.format_decimal(value, format=fmt, locale=loc)
+        else:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            text = babel.numbers.format_decimal(value, locale=loc)
+    return typeset_sign(text, loc)
 
 
 # Named date styles and their patterns when a spec carries none (the locale files set them).
