@@ -46,7 +46,8 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
 
 
 # Named date styles and their patterns when a spec carries none (the locale files set them).
-DEFAULT_DATES = {"day": "d MMMM y", "day_short": "d MMM", "month": "MMMM y", "month_short": "MMM y"}
+DEFAULT_DATES = {"day": "d MMMM y", "day_medium": "d MMM y", "day_short": "d MMM", "month": "MMMM y",
+                 "month_short": "MMM y", "quarter": "QQQQ y", "quarter_short": "QQQ y", "year": "y"}
 
 
 def pattern(spec_or_dates, style: str) -> str:
@@ -55,8 +56,27 @@ def pattern(spec_or_dates, style: str) -> str:
     return str(dates.get(style) or DEFAULT_DATES.get(style, style))
 
 
-def date(value: _dt.date, language: str, pattern: str = "d MMM y") -> str:
-    return babel.dates.format_date(value, pattern, locale=locale_for(language))
+def date(value: _dt.date, language: str, pattern: str = "d MMM y", first_of_month: str = "") -> str:
+    """``value`` in a CLDR pattern; ``first_of_month`` replaces the day number 1 where the
+    language writes it otherwise (French: '1er juillet')."""
+    from ..locale import format_date
+
+    return format_date(value, pattern, language if _known(language) else "en", first_of_month)
+
+
+def date_in(spec_or_dates, value: _dt.date, language: str, style: str) -> str:
+    """``value`` in a named style of a spec's (or a style's) date patterns."""
+    dates = dict(getattr(spec_or_dates, "dates", spec_or_dates) or ())
+    return date(value, language, pattern(dates, style), str(dates.get("first_of_month") or ""))
+
+
+@lru_cache(maxsize=32)
+def _known(language: str) -> bool:
+    try:
+        Locale.parse((language or "en").replace("-", "_"))
+        return True
+    except (UnknownLocaleError, ValueError):
+        return False
 
 
 def category(value: Any, language: str) -> str:

@@ -43,8 +43,19 @@ def all_int(values: Sequence[float]) -> bool:
 
 
 def matches(value: Any, wanted: Any) -> bool:
-    """Does a category equal an option value (written as text in the source)?"""
-    return value == wanted or str(value) == str(wanted)
+    """Does a category equal an option value (written as text in the source)? A date matches
+    the month or year it falls in ('2009-03' picks March 2009 of a monthly column)."""
+    if value == wanted or str(value) == str(wanted):
+        return True
+    if isinstance(value, _dt.date) and isinstance(wanted, (str, _dt.date)):
+        w = wanted.isoformat() if isinstance(wanted, _dt.date) else wanted.strip()
+        return len(w) >= 4 and value.isoformat().startswith(w)
+    return False
+
+
+def is_year_like(value: Any) -> bool:
+    """A whole-number category such as a year (labelled as it is, thinned when crowded)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # -- axes -----------------------------------------------------------------------------
@@ -54,6 +65,25 @@ def value_axis(ax, style, which: str, values: Sequence[float]) -> None:
     integer = all_int(values)
     axis.set_major_locator(MaxNLocator(nbins=style.ticks["max_y"], integer=integer, steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: style.number(round(v, 6))))
+
+
+def fit_ends(ends: Sequence[tuple[float, float]], length_pt: float, lo: float, hi: float) -> tuple[float, float]:
+    """Limits of a value axis ``length_pt`` long that hold every bar end with the room it needs
+    beyond it: ``ends`` are (value, points), the label going up (right) from a value >= 0 and
+    down (left) from a negative one. ``lo``..``hi``: what the limits must hold anyway."""
+    lo_lim, hi_lim = lo, hi
+    if hi_lim - lo_lim <= 0:
+        hi_lim = lo_lim + 1.0
+    for _ in range(12):
+        k = (hi_lim - lo_lim) / max(length_pt, 1.0)  # data units per point
+        new_lo = min([lo] + [v - r * k for v, r in ends if v < 0])
+        new_hi = max([hi] + [v + r * k for v, r in ends if v >= 0])
+        if new_hi - new_lo <= 0:
+            new_hi = new_lo + 1.0
+        if abs(new_lo - lo_lim) < 1e-12 and abs(new_hi - hi_lim) < 1e-12:
+            break
+        lo_lim, hi_lim = new_lo, new_hi
+    return lo_lim, hi_lim
 
 
 def hide_value_axis(ax, which: str) -> None:
@@ -87,48 +117,56 @@ def axes_width_pt(ax, style) -> float:
     return max(w_in * 72 - 2 * style.pad_in * 72 - 4 * style.size("tick"), 36.0)
 
 
-def _year_step(years: int, max_ticks: int) -> int:
-    """The smallest step of 1, 2, 5, 10, 20, 50, ... years giving at most ``max_ticks`` ticks."""
+def _year_step_fitting(span: int, max_ticks: int, room: float, need: float) -> int:
+    """The smallest step of 1, 2, 5, 10, ... years giving at most ``max_ticks`` ticks that
+    stand at least ``need`` points apart over ``room`` points."""
     base = 1
     while True:
         for b in (base, 2 * base, 5 * base):
-            if (years - 1) // b + 1 <= max(max_ticks, 1):
+            if span // b + 1 <= max(max_ticks, 1) and (b >= span or b * room / span >= need):
                 return b
         base *= 10
 
 
-def time_axis(ax, style, xs: Sequence[Any]) -> None:
-    """Years (ints) or dates on x: year ticks counted from the first year of the data, so the
-    axis is labelled where the data starts; at most ticks.max_x of them, no thousands separator."""
+def time_axis(ax, style, xs: Sequence[Any], room_pt: float | None = None) -> None:
+    """Years (ints) or dates on x, ticks picked from the span (charts.dates.plan_ticks): days or
+    weeks over a few weeks ('7 Jan 2013', '14 Jan'), months or quarters over a few months
+    ('Jan 2013', 'Q3 2009'), years counted from the first year of the data otherwise, so the
+    axis is labelled where the data starts; at most ticks.max_x, no two alike, none touching.
+    ``room_pt``: the axis' length in points when the caller knows it better than the figure."""
     import matplotlib.dates as mdates
     from matplotlib.ticker import FixedLocator
 
+    from .. import dates as D
+
     max_x = style.ticks["max_x"]
+    room = room_pt if room_pt is not None else axes_width_pt(ax, style)
+    size = style.size("tick")
     if xs and isinstance(xs[0], _dt.date):
         first, last = xs[0], xs[-1]
-        years = last.year - first.year + 1
-        if years >= 2:
-            step = _year_step(years, max_x)
-            ticks = [_dt.date(y, 1, 1) for y in range(first.year, last.year + 1, step)]
-            ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in ticks]))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(mdates.num2date(v).year)))
-            # from 1 January of the first year (July 2013 data starts after the '2013' tick),
-            # to the last data point, where the end labels sit
-            ax.set_xlim(ticks[0], last)
-        else:
-            ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=max_x))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.date(mdates.num2date(v).date(), "month_short")))
-            if first == last:  # one point: a fortnight either side, within the calendar
-                lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
-                hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))
-                ax.set_xlim(lo, hi)
-            else:
-                ax.set_xlim(first, last)
+        if first == last:  # one point: a fortnight either side, within the calendar, one tick
+            lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
+            hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))
+            text = style.date(first, D.SHORT_STYLE[D.cadence(xs)].replace("day_short", "day_medium"))
+            ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(first)]))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: text))
+            ax.set_xlim(lo, hi)
+            return
+        plan, labels = D.plan_ticks(first, last, D.cadence(xs), lambda t: style.date(t.date, t.style),
+                                    lambda s: style.text_width(s, size), room, max_x, size * 0.8)
+        where = [mdates.date2num(t.date) for t in plan.ticks]
+        by_pos = dict(zip(where, labels))
+        ax.xaxis.set_major_locator(FixedLocator(where))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: by_pos.get(v, "")))
+        # years: from 1 January of the first year (July 2013 data starts after the '2013' tick),
+        # finer units from the first date; to the last data point, where the end labels sit
+        ax.set_xlim(plan.start, last)
     else:
         years = [int(x) for x in xs]
         if years:
             lo, hi = min(years), max(years)
-            step = _year_step(hi - lo + 1, max_x)
+            widest = max(style.text_width(str(y), size) for y in (lo, hi))
+            step = _year_step_fitting(hi - lo, max_x, room, widest + size * 0.8)
             ax.xaxis.set_major_locator(FixedLocator(list(range(lo, hi + 1, step))))
             # end exactly at the data so end labels sit beside the last point (one year: +-0.5)
             ax.set_xlim(lo, hi) if hi > lo else ax.set_xlim(lo - 0.5, hi + 0.5)

@@ -62,11 +62,16 @@ def _draw(ax, spec, style, area: bool) -> None:
             base = top
         totals = base
     else:
+        room = _plot_room(ax, spec, style, values, series, label_width, end_values)
+        few = len(xs) <= style.markers["points_max"] and room / max(len(xs), 1) >= 3 * style.markers["point"]
         for j, vals in enumerate(values):
             colour = style.series_colour(j)
             if area:
                 ax.fill_between(xs, [0 if math.isnan(v) else v for v in vals], color=colour, alpha=0.25, linewidth=0)
             ax.plot(xs, vals, color=colour, linewidth=lw, solid_capstyle="round", clip_on=False)
+            if few:  # a few points: each is a reading, not a sample of a curve -- mark it
+                ax.plot(xs, vals, "o", color=colour, markersize=style.markers["point"], markeredgecolor=style.colour("background"),
+                        markeredgewidth=style.markers["point"] * 0.2, clip_on=False, zorder=3)
             k = _last(vals)
             if k is None:
                 continue
@@ -79,7 +84,7 @@ def _draw(ax, spec, style, area: bool) -> None:
                        offset_pt=style.markers["line_end"] / 2 + style.size("direct") * 0.35)
         totals = [v for vals in values for v in vals if not math.isnan(v)]
 
-    c.time_axis(ax, style, xs)
+    c.time_axis(ax, style, xs, _plot_room(ax, spec, style, values, series, label_width, end_values))
     all_values = [v for vals in values for v in vals if not math.isnan(v)] + list(totals)
     c.value_axis(ax, style, "y", all_values)
     y_min = spec.option("y_min", 0 if min(all_values, default=0) >= 0 else None)
@@ -91,6 +96,23 @@ def _draw(ax, spec, style, area: bool) -> None:
     if spec.x_label:
         avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
         ax.set_xlabel(c.wrap_label(style, spec.x_label, style.size("axis_label"), avail * 0.8, max_lines=2))
+
+
+def _plot_room(ax, spec, style, values, series, label_width: float, end_values: bool) -> float:
+    """The plot's width in points before layout: the figure less the value ticks on the left
+    and the end labels on the right (each as wide as its widest line)."""
+    tick = style.size("tick")
+    finite = [v for vals in values for v in vals if not math.isnan(v)] or [0.0]
+    y_ticks = max(style.text_width(style.number(v), tick) for v in (min(finite), max(finite)))
+    direct = style.size("direct")
+    ends = []
+    for j, vals in enumerate(values):
+        k = _last(vals)
+        text = style.number(vals[k]) if (len(series) == 1 and k is not None) else (
+            spec.label(series[j]) + (f" {style.number(vals[k])}" if end_values and k is not None else ""))
+        ends += [style.text_width(line, direct) for line in c.wrap_label(style, text, direct, label_width).split("\n")]
+    end_w = max(ends, default=0.0) + style.markers["line_end"] + direct * (0.35 + (1.8 if len(series) > 1 else 0))
+    return max(ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72 - y_ticks - tick - end_w, 36.0)
 
 
 def _readable(colour: str) -> bool:
