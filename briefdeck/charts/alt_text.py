@@ -51,6 +51,21 @@ class Say:
             return self(key, date=self.date(value, style))
         return self("for", what=fmt.category(value, self.language))
 
+    def at_all(self, values, style: str = "day") -> str:
+        """``at`` for one value, or for several that share it: 'for MONUSCO and MONUC'."""
+        if len(values) == 1:
+            return self.at(values[0], style)
+        if all(isinstance(v, str) for v in values):
+            shown = list(values[:3]) + ([self("n_more", n=len(values) - 3)] if len(values) > 3 else [])
+            return self("for", what=fmt.join(shown, self.language))
+        return self.at(values[0], style)
+
+    def category(self, value, style: str = "day") -> str:
+        """A category as said: a date in the data's own style ('March 2009'), the rest as drawn."""
+        if isinstance(value, _dt.date) and not fmt.is_year(value):
+            return self.date(value, style)
+        return fmt.category(value, self.language)
+
     def span(self, first, last, style: str = "month") -> str:
         """'July 2013–December 2023', 'Q1 1970–Q3 2009', '2013–2023' (en dash, no spaces)."""
         if isinstance(first, _dt.date) and isinstance(last, _dt.date):
@@ -114,6 +129,19 @@ def subject(spec) -> str:
     if spec.y_label:
         return spec.y_label
     return spec.label(spec.series[0]) if len(spec.series) == 1 else ""
+
+
+def unit_facts(spec, subject: str, say) -> list[str]:
+    """'unit: thousands of jobs' when the value axis' label says something the subject does
+    not (a unit: percent, thousands), so the numbers that follow can be read."""
+    unit = (spec.y_label or "").strip()
+    if not unit:
+        return []
+    words = [w.strip("()[],.;:").lower() for w in unit.split()]
+    seen = subject.lower()
+    if all(w in seen for w in words if len(w) > 2):
+        return []
+    return [say("unit", unit=lower_first(unit))]
 
 
 def nums(spec, name: str) -> list[float]:

@@ -442,16 +442,23 @@ def describe_bar(spec, say) -> str:
     facts = []
     if not time and cats:
         facts.append(say("bars" if m == 1 or stacked else "groups", n=len(cats)))
+    facts += a.unit_facts(spec, subject, say)
     if not cats or not spec.series:
         return say.sentence(head, subject, facts)
     cols = [a.nums(spec, s) for s in spec.series]
     pattern = a.date_style(cats)
     totals = [sum(0.0 if math.isnan(c[k]) else c[k] for c in cols) for k in range(len(cats))]
+    said: set[int] = set()  # categories already named with their value
     if m == 1 or stacked:
         hi, lo = a.argmax(totals), a.argmin(totals)
-        facts.append(say("highest_total" if stacked else "highest", value=n(totals[hi]), at=say.at(cats[hi], pattern)))
-        if len(cats) > 2 and lo != hi:
-            facts.append(say("lowest", value=n(totals[lo]), at=say.at(cats[lo], pattern)))
+        # categories tie: name them all (times: the first time the value was reached)
+        his = [hi] if time else [k for k, t in enumerate(totals) if t == totals[hi]]
+        los = [lo] if time else [k for k, t in enumerate(totals) if t == totals[lo]]
+        facts.append(say("highest_total" if stacked else "highest", value=n(totals[hi]), at=say.at_all([cats[k] for k in his], pattern)))
+        said.update(his)
+        if len(cats) > 2 and totals[lo] != totals[hi]:
+            facts.append(say("lowest", value=n(totals[lo]), at=say.at_all([cats[k] for k in los], pattern)))
+            said.update(los)
     else:
         j, i = max(((j, a.argmax(c)) for j, c in enumerate(cols)),
                    key=lambda t: cols[t[0]][t[1]] if not math.isnan(cols[t[0]][t[1]]) else -math.inf)
@@ -459,11 +466,13 @@ def describe_bar(spec, say) -> str:
     hl = spec.option("highlight")
     if hl is not None:
         for i, cat in enumerate(cats):
-            if not (cat == hl or str(cat) == str(hl)):
+            if not c.matches(cat, hl):
                 continue
-            what = fmt.category(cat, lang)
+            what = say.category(cat, pattern)
             if m == 1 or stacked:
-                if totals[i] != max(totals):  # the highest is already said
+                if i in said:  # its value is said already: only that it is the highlighted one
+                    facts.append(say("names_highlighted", names=what))
+                else:
                     facts.append(say("highlighted", what=what, value=n(totals[i])))
             else:  # grouped: each series' value, never their sum (the series may overlap)
                 values = [say("value_of", value=n(cols[j][i]), series=spec.label(s))

@@ -137,7 +137,7 @@ def describe_line(spec, say) -> str:
     m = len(spec.series)
     if m > 1:
         subject += " " + say.series_phrase()
-    facts = []
+    facts = a.unit_facts(spec, subject, say)
     pattern = a.date_style(xs)
     cols = [a.nums(spec, s) for s in spec.series]
     if xs and cols:
