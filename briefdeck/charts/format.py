@@ -45,6 +45,19 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
     return typeset_sign(text, loc)
 
 
+def excel_format(values, language: str) -> str:
+    """The Excel number format that writes ``values`` as ``number`` does: as many decimals as
+    the most precise of them needs (up to three), the locale's minus sign ('#,##0.0;"−"#,##0.0')."""
+    decimals = 0
+    for v in values:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            text = f"{round(v, 3):.3f}".rstrip("0")
+            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    minus = number(-1, language)[:-1]  # the locale's typeset minus sign
+    return f'{body};"{minus}"{body}'
+
+
 # Named date styles and their patterns when a spec carries none (the locale files set them).
 DEFAULT_DATES = {"day": "d MMMM y", "day_medium": "d MMM y", "day_short": "d MMM", "month": "MMMM y",
                  "month_short": "MMM y", "quarter": "QQQQ y", "quarter_short": "QQQ y", "year": "y"}

@@ -80,6 +80,9 @@ class Look:
     ``point_colours`` (per series, per drawn row; None: the series colour) the fills of single
     points, e.g. the highlighted bar and the muted others. ``value_labels``: each bar's value is
     written at its end; ``end_labels``: each line's last value beside its last point.
+    ``markers``: each point of a line is marked (few points). ``negative``: some values are
+    below zero (the category labels then stand at the low end of the value axis, not at zero).
+    ``value_limits``: the value axis' ends when the labels need room beyond the bars (None: auto).
     ``number_format``: an Excel number format giving the numbers as the picture writes them.
     """
 
@@ -89,7 +92,25 @@ class Look:
     point_colours: tuple[tuple[Optional[str], ...], ...] = ()
     value_labels: bool = False
     end_labels: bool = False
+    markers: bool = False
+    negative: bool = False
+    value_limits: Optional[tuple[float, float]] = None
     number_format: str = "#,##0"
+
+    def drawn(self, spec):
+        """``spec`` with its rows in the order drawn and its categories as labelled (what a
+        native chart's data sheet holds, so that its axis reads as the picture's)."""
+        from dataclasses import replace
+
+        if spec.x is None or spec.x not in spec.table.columns:
+            return spec
+        k = spec.table.columns.index(spec.x)
+        rows = []
+        for pos, i in enumerate(self.order):
+            row = list(spec.table.rows[i])
+            row[k] = self.categories[pos]
+            rows.append(tuple(row))
+        return replace(spec, table=replace(spec.table, rows=tuple(rows)))
 
     def highlighted(self, series: int = 0) -> tuple[int, ...]:
         """Positions (in drawing order) whose fill differs from the series colour."""

@@ -13,7 +13,8 @@ from typing import Any, Iterable, Optional
 
 from .. import __version__
 from ..errors import RenderError
-from .registry import KINDS
+from .format import typographic_spec
+from .registry import KINDS, Look
 from .style import TARGETS, ChartStyle, chart_style, style_inputs
 
 _PKG = Path(__file__).resolve().parent
@@ -86,6 +87,16 @@ class ChartService:
         h.update(_kind_code(spec.kind))
         h.update(repr(spec).encode("utf-8"))
         return h.hexdigest()
+
+    def look(self, figure, target: str = "slide") -> Optional[Look]:
+        """What the picture of ``figure`` for ``target`` shows besides its data (order, highlight,
+        value labels, colours: ``registry.Look``), for a native chart to show the same; None for
+        a kind that declares no look. Pure Python: no drawing, no matplotlib."""
+        spec = getattr(figure, "chart", figure)
+        kind = KINDS.get(spec.kind)
+        if kind is None or kind.look is None:
+            return None
+        return kind.look(typographic_spec(spec), self.style(target).for_spec(spec))
 
     def style(self, target: str) -> ChartStyle:
         if target not in self._styles:

@@ -22,6 +22,7 @@ from ..registry import DataContract, Look, Option, declare, lazy
 from .. import alt_text as a
 from .. import dates as D
 from .. import format as fmt
+from .. import table as T
 from ..colour import grey
 
 c = lazy("briefdeck.charts.kinds.common")
@@ -53,12 +54,12 @@ class _Bars:
 
 
 def _prepare(spec, style) -> _Bars:
-    x = c.need_x(spec)
-    cats = list(c.column(spec, x))
+    x = T.need_x(spec)
+    cats = list(T.column(spec, x))
     series = list(spec.series)
     if not series:
         raise RenderError(f"a {spec.kind} chart needs `series` (one or more value columns)")
-    values = [c.numbers(spec, s) for s in series]
+    values = [T.numbers(spec, s) for s in series]
     n, m = len(cats), len(series)
     stacked = bool(spec.option("stacked")) and m > 1
     totals = [sum(0.0 if math.isnan(v[i]) else v[i] for v in values) for i in range(n)]
@@ -74,7 +75,7 @@ def _prepare(spec, style) -> _Bars:
     else:
         labels = [style.category(v) for v in cats]
     highlight = spec.option("highlight")
-    hl = [highlight is not None and c.matches(v, highlight) for v in cats]
+    hl = [highlight is not None and T.matches(v, highlight) for v in cats]
     n_bars = n if (stacked or m == 1) else n * m
     show_values = bool(spec.option("value_labels", n_bars <= style.bars["value_labels_max"]))
     # Stacked segments and grouped bars sit side by side: their colours must differ.
@@ -90,18 +91,25 @@ def _prepare(spec, style) -> _Bars:
 def look_bar(spec, style) -> Look:
     """What a bar chart's picture shows besides the data, for its native chart."""
     b = _prepare(spec, style)
-    decimals = max((_decimals(v) for vals in b.values for v in vals if not math.isnan(v)), default=0)
-    body = "#,##0" + ("." + "0" * decimals if decimals else "")
-    minus = fmt.number(-1, spec.language).rstrip("1")  # the locale's typeset minus sign
+    values = [v for vals in b.values for v in vals if not math.isnan(v)]
+    labels = b.show_values and not b.stacked
+    limits = None
+    if labels and values:  # room for the labels beyond the longest bars, on round numbers
+        lo, hi = min(values + [0.0]), max(values + [0.0])
+        span = (hi - lo) or 1.0
+        step = _round_step(span / 5)
+        limits = (math.floor((lo - 0.18 * span) / step) * step if lo < 0 else 0.0,
+                  math.ceil((hi + 0.12 * span) / step) * step if hi > 0 else 0.0)
     return Look(order=b.order, categories=b.labels, colours=b.colours,
-                point_colours=b.fills if b.m == 1 and any(b.hl) else (),
-                value_labels=b.show_values and not b.stacked, number_format=f'{body};"{minus}"{body}')
+                point_colours=b.fills if b.m == 1 and any(b.hl) else (), value_labels=labels,
+                negative=any(v < 0 for v in values), value_limits=limits,
+                number_format=fmt.excel_format(values, spec.language))
 
 
-def _decimals(v: float) -> int:
-    """How many decimals the picture writes for ``v`` (babel's default: up to three)."""
-    text = f"{round(v, 3):.3f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
+def _round_step(raw: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    return next(k * power for k in (1, 2, 2.5, 5, 10) if k * power >= raw)
 
 
 def draw_bar(ax, spec, style) -> None:
@@ -466,7 +474,7 @@ def describe_bar(spec, say) -> str:
     hl = spec.option("highlight")
     if hl is not None:
         for i, cat in enumerate(cats):
-            if not c.matches(cat, hl):
+            if not T.matches(cat, hl):
                 continue
             what = say.category(cat, pattern)
             if m == 1 or stacked:

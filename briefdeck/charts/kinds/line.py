@@ -10,7 +10,9 @@ import datetime as _dt
 import math
 
 from ...errors import RenderError
-from ..registry import DataContract, Option, declare, lazy
+from ..registry import DataContract, Look, Option, declare, lazy
+from .. import dates as D
+from .. import table as T
 from .. import alt_text as a
 from .. import format as fmt
 
@@ -163,14 +165,38 @@ def describe_line(spec, say) -> str:
     return say.sentence(head, subject, facts)
 
 
+def look_line(spec, style) -> Look:
+    """What a line or area chart's picture shows besides the data, for its native chart:
+    points in time order, labelled as the axis labels them, the series colours, each line's
+    last value written at its end."""
+    x = T.need_x(spec)
+    xs = list(T.column(spec, x))
+    order = tuple(sorted(range(len(xs)), key=lambda i: xs[i]))
+    ordered = [xs[i] for i in order]
+    if ordered and all(isinstance(v, _dt.date) for v in ordered):
+        short = D.SHORT_STYLE[D.cadence(ordered)]
+        labels = tuple(style.date(v, short) for v in ordered)
+    else:
+        labels = tuple(style.category(v) for v in ordered)
+    m = len(spec.series)
+    stacked = spec.kind == "area" and bool(spec.option("stacked")) and m > 1
+    colours = style.series_colours(m) if stacked else tuple(style.series_colour(j) for j in range(m))
+    values = [v for s in spec.series for v in T.numbers(spec, s)]
+    return Look(order=order, categories=labels, colours=colours, end_labels=spec.kind == "line",
+                markers=spec.kind == "line" and len(xs) <= style.markers["points_max"],
+                negative=any(v < 0 for v in values if not math.isnan(v)),
+                number_format=fmt.excel_format(values, spec.language))
+
+
 _LINE_OPTIONS = (
     Option("stacked", "bool", "Area charts: stack the series (their sum is the top edge)."),
     Option("end_values", "bool", "Add each series' last value to its end label (default: true)."),
     Option("y_min", "number", "Lowest value on the axis (default: 0 when every value is at least 0)."),
 )
 declare("line", "briefdeck.charts.kinds.line:draw_line", contract=DataContract(x="time"), options=_LINE_OPTIONS,
-        describe=describe_line, native=lambda spec: "line_markers",
+        describe=describe_line, native=lambda spec: "line_markers", look=look_line,
         summary="Values over time (years or dates), each line labelled at its end.")
 declare("area", "briefdeck.charts.kinds.line:draw_area", contract=DataContract(x="time"), options=_LINE_OPTIONS,
         describe=describe_line, native=lambda spec: "area_stacked" if spec.option("stacked") and len(spec.series) > 1 else "area",
+        look=look_line,
         summary="Amounts over time; stacked, the parts of a whole.")
