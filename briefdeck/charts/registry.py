@@ -25,7 +25,7 @@ DrawFn = Callable[..., None]  # draw(ax, spec, style) -> None
 DescribeFn = Callable[..., str]  # describe(spec, say) -> str; say(key, **fields) gives a phrase of the chart's language
 NativeFn = Callable[[Any], Optional[str]]  # native(spec) -> a NATIVE_TYPES name, or None: no native chart shows it
 LookFn = Callable[[Any, Any], "Look"]  # look(spec, style) -> Look: what the drawn chart shows besides the data
-SplitFn = Callable[..., list]  # split(spec, style, width_in, height_in) -> [Part]: pieces that each fit the box
+SplitFn = Callable[..., list]  # split(spec, style, width_in, height_in) -> [Part]: pieces that each fit the box (may measure text)
 
 X_TYPES = ("none", "category", "time", "date")  # none: no x; time: years or dates; date: dates only
 SERIES_TYPES = ("number", "text")
@@ -121,13 +121,15 @@ class Look:
 
 @dataclass(frozen=True)
 class Part:
-    """One piece of a figure split to fit a box: its spec (a subset of the rows), whether it
-    is drawn whole (every row, every word, at the target's type size) and, when it is not,
-    what is lost, in words for a warning."""
+    """One piece of a figure split to fit a box: the rows of its table it shows (in table
+    order), whether it is drawn whole (every row, every word, at the target's type size) and,
+    when it is not, what is lost, in words for a warning. ``ChartService.parts`` fills in
+    ``spec``: the figure's spec with those rows only."""
 
-    spec: Any
+    rows: tuple[int, ...]
     whole: bool = True
     lost: str = ""
+    spec: Any = None
 
 
 # Read by the chart service and the alt text for every kind.
