@@ -97,6 +97,8 @@ def time_axis(ax, style, xs: Sequence[Any], room_pt: float | None = None) -> Non
     max_x = style.ticks["max_x"]
     room = room_pt if room_pt is not None else axes_width_pt(ax, style)
     size = style.size("tick")
+    # the first label stands under the value axis' lowest: keep it below that label's descent
+    ax.tick_params(axis="x", pad=max(style.lines["tick_length"] * 0.8, 0.9 * size - style.lines["tick_length"]))
     if xs and isinstance(xs[0], _dt.date):
         first, last = xs[0], xs[-1]
         if first == last:  # one point: a fortnight either side, within the calendar, one tick
