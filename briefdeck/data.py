@@ -408,8 +408,11 @@ def _tie_at_cut(rows: list[tuple], idx: dict[str, int], q: Query, keep: Optional
     candidates = [c for c in dict.fromkeys(order) if c and c != q.sort_by]
     name_col = next((c for c in candidates if all(isinstance(r[idx[c]], str) for r in tied)), candidates[0] if candidates else None)
     names = [_shown(r[idx[name_col]]) if name_col else f"row {first + k + 1}" for k, r in enumerate(tied)]
-    kept, cut = names[: n - first], names[n - first :]
-    lower = f"{first} or " if first else ""
-    return (f"limit: {n} cuts through a tie — {', '.join(names)} all have {q.sort_by} = {_shown(value)}; "
-            f"kept: {', '.join(kept)}; left out: {', '.join(cut)} (by their order in the data) — "
-            f"set limit to {lower}{last + 1} to keep the tied rows together")
+    cut = names[n - first :]
+
+    def listed(items: list[str]) -> str:
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+    keep_all = f"{first} (none of them) or {last + 1} (all of them)" if first else f"{last + 1} (all of them)"
+    return (f"limit: {n} cuts through a tie: {listed(names)} all have {q.sort_by} = {_shown(value)}, and only their "
+            f"order in the data leaves out {listed(cut)} — set limit to {keep_all}")

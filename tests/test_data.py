@@ -65,8 +65,8 @@ def test_limit_inside_a_tie_warns_naming_the_tied_rows():
     assert [r[0] for r in out.rows][-1] == "MONUSCO" and len(out.rows) == 8
     (message, field), = heard
     assert field == "limit"
-    assert "MONUSCO, MONUC, UNMIL all have deaths = 34" in message
-    assert "kept: MONUSCO; left out: MONUC, UNMIL" in message and "set limit to 7 or 10" in message
+    assert "MONUSCO, MONUC and UNMIL all have deaths = 34" in message
+    assert "leaves out MONUC and UNMIL" in message and "set limit to 7 (none of them) or 10 (all of them)" in message
 
 
 @pytest.mark.parametrize("limit", [7, 10, 11, 20])
@@ -131,7 +131,7 @@ def test_a_tie_cut_by_limit_is_a_located_warning(tmp_path):
     (w,) = [w for w in doc.warnings if w.code == "query.limit_tie"]
     line = src.read_text().splitlines()[w.line - 1]
     assert w.severity == "warning" and line[w.col - 1:].startswith("8")
-    assert "MONUC, UNMIL" in w.message
+    assert "leaves out MONUC and UNMIL" in w.message
 
 
 # -- the minus sign -------------------------------------------------------------------------------
