@@ -366,10 +366,9 @@ def _bar_category_axis(ax, style, b: _Bars, room: _Room, size: float) -> None:
         c.category_axis(ax, "x", range(n), c.thin_labels(style, labels, slot_pt, size))
         return
     wrapped = [c.wrap_label(style, s, size, max(slot_pt - gap, size * 3)) for s in labels]
-    widest = max((style.text_width(t, size) for s in wrapped for t in s.split("\n")), default=0.0)
-    if widest + gap > slot_pt:  # words longer than a slot: set the names upright, one line each
-        line = size * 1.2
-        k = max(1, math.ceil((line + gap * 0.5) / slot_pt))
+    longest_word = max((style.text_width(w, size) for s in labels for w in fmt.words(s)), default=0.0)
+    if longest_word + gap > slot_pt:  # a word longer than a slot (never broken): the names upright, one line each
+        k = max(1, math.ceil(size * 1.15 / slot_pt))
         upright = [c.wrap_label(style, s, size, room.plot_height() * 0.45, max_lines=1) if i % k == 0 else ""
                    for i, s in enumerate(labels)]
         c.category_axis(ax, "x", range(n), upright)
