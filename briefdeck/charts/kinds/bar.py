@@ -275,6 +275,7 @@ class _Room:
             else:
                 self.bottom += lab * 1.25
         self.category_w = 0.0  # hbar: set by hbar_labels
+        self.label_lines = 1  # vertical bars: lines of the category labels, set when they are fitted
 
     def plot_width(self) -> float:
         return max(self.W - self.left - self.right - self.category_w - self.tick_pad, 36.0)
@@ -286,8 +287,6 @@ class _Room:
     def value_length(self) -> float:
         """The length in points the values run along (a little short: layout pads the plot)."""
         return 0.97 * (self.plot_width() if self.horizontal else self.plot_height(self.label_lines))
-
-    label_lines = 1
 
     def hbar_labels(self, labels, cats) -> list[str]:
         """Category names wrapped to the room a row has: more width before more lines, never
@@ -322,7 +321,7 @@ def _grouped_labels_collide(style, b: _Bars, label_sets, room: _Room, horizontal
     slots = (room.plot_height() if horizontal else room.plot_width()) / (b.n + 0.2)
     across = slots * style.bars["width"] / b.m  # between the centres of neighbouring bars
     for i in range(b.n):
-        boxes = []
+        boxes = []  # per series: (start, end) along the values, extent across the bars; None: no label
         for _, vals, texts in label_sets:
             v, t = vals[i], texts[i]
             if not t or math.isnan(v):
@@ -331,13 +330,12 @@ def _grouped_labels_collide(style, b: _Bars, label_sets, room: _Room, horizontal
             w = style.text_width(t, vsize)
             along = (w if horizontal else vsize * 1.2) + pad
             end = (v - lo) * per_pt
-            boxes.append((end, end + along) if v >= 0 else (end - along, end))
-            boxes[-1] = (boxes[-1], vsize * 1.2 if horizontal else w)
+            span = (end, end + along) if v >= 0 else (end - along, end)
+            boxes.append((span, vsize * 1.2 if horizontal else w))
         for p, q in zip(boxes, boxes[1:]):
             if p is None or q is None:
                 continue
-            (a0, a1), sa = p
-            (b0, b1), sb = q
+            ((a0, a1), sa), ((b0, b1), sb) = p, q
             if (sa + sb) / 2 > across and a0 < b1 and b0 < a1:
                 return True
     return False

@@ -6,7 +6,7 @@ import math
 from typing import Any, Sequence
 
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import IdentityTransform, blended_transform_factory, offset_copy
 
 # data: pure helpers in ..table (a kind's look uses them without matplotlib), here for the kinds
@@ -14,12 +14,33 @@ from ..table import all_int, column, is_year_like, matches, need_x, numbers  # n
 
 
 # -- axes -----------------------------------------------------------------------------
+class NumberFormatter(Formatter):
+    """Value ticks in the chart's language ('1,000', '1 000', '−250'), with as many decimals as
+    it takes for no two ticks to read the same (0.25 steps: '0.25', '0.5'; never '0', '0')."""
+
+    def __init__(self, style):
+        self.style, self.decimals = style, None
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        self.decimals = None
+        shown = [self.style.number(round(v, 6)) for v in locs]
+        if len(set(shown)) < len(shown):
+            for d in range(1, 7):
+                if len({self.style.number(v, d) for v in locs}) == len(locs):
+                    self.decimals = d
+                    break
+
+    def __call__(self, v, pos=None):
+        return self.style.number(round(v, 6)) if self.decimals is None else self.style.number(v, self.decimals)
+
+
 def value_axis(ax, style, which: str, values: Sequence[float]) -> None:
     """Few, round, localised ticks on the value axis; integer steps for counts."""
     axis = ax.yaxis if which == "y" else ax.xaxis
     integer = all_int(values)
     axis.set_major_locator(MaxNLocator(nbins=style.ticks["max_y"], integer=integer, steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: style.number(round(v, 6))))
+    axis.set_major_formatter(NumberFormatter(style))
 
 
 def fit_ends(ends: Sequence[tuple[float, float]], length_pt: float, lo: float, hi: float) -> tuple[float, float]:
