@@ -171,8 +171,7 @@ def grey_separated(palette: tuple[str, ...], m: int, step: float, colour_step: f
     every two apart in colour by ``colour_step`` (or as far as the palette allows: orange and
     vermillion are twins to red-green blind readers), every two apart in grey by ``step``, and
     then their grey copies furthest apart; ordered so that neighbours (stack segments,
-    adjacent bars) differ by ``step`` in grey, then most in colour, then most in grey (ties:
-    palette order).
+    adjacent bars) differ most in grey (ties: most in colour, then palette order).
     """
     m = max(0, m)
     if m <= 1 or m > len(palette):
@@ -198,7 +197,7 @@ def grey_separated(palette: tuple[str, ...], m: int, step: float, colour_step: f
     def neighbours(order):
         grey_gaps = sorted(abs(g[a] - g[b]) for a, b in zip(order, order[1:]))
         colour_gap = min(difference(palette[a], palette[b]) for a, b in zip(order, order[1:]))
-        return min(grey_gaps[0], step), colour_gap, grey_gaps, [-i for i in order]
+        return grey_gaps, colour_gap, [-i for i in order]
 
     orders = (((0,) + rest) for rest in permutations(best[1:]))
     order = max(orders, key=neighbours)
