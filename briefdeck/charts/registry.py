@@ -98,8 +98,10 @@ class Look:
     number_format: str = "#,##0"
 
     def drawn(self, spec):
-        """``spec`` with its rows in the order drawn and its categories as labelled (what a
-        native chart's data sheet holds, so that its axis reads as the picture's)."""
+        """``spec`` with its rows in the order drawn and its date categories as labelled ('Jan
+        2006', 'Q3 2009'), so that a native chart's axis reads as the picture's; text
+        categories stay as the data has them (the data sheet holds the data, as given)."""
+        import datetime as _dt
         from dataclasses import replace
 
         if spec.x is None or spec.x not in spec.table.columns:
@@ -108,7 +110,8 @@ class Look:
         rows = []
         for pos, i in enumerate(self.order):
             row = list(spec.table.rows[i])
-            row[k] = self.categories[pos]
+            if isinstance(row[k], _dt.date):
+                row[k] = self.categories[pos]
             rows.append(tuple(row))
         return replace(spec, table=replace(spec.table, rows=tuple(rows)))
 

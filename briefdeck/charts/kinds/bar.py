@@ -72,8 +72,8 @@ def _prepare(spec, style) -> _Bars:
     if cats and all(isinstance(v, _dt.date) for v in cats):
         short = D.SHORT_STYLE[D.cadence(cats)]
         labels = [style.date(v, short) for v in cats]
-    else:
-        labels = [style.category(v) for v in cats]
+    else:  # as drawn: a tab or line break in a cell is a space (wrapping decides the lines)
+        labels = [" ".join(fmt.words(style.category(v))) for v in cats]
     highlight = spec.option("highlight")
     hl = [highlight is not None and T.matches(v, highlight) for v in cats]
     n_bars = n if (stacked or m == 1) else n * m
