@@ -156,4 +156,6 @@ def test_the_fonts_have_the_minus_sign():
         font = TTFont(path)
         cmap = font.getBestCmap()
         assert 0x2212 in cmap, path.name
-        assert font["hmtx"][cmap[0x2212]][0] == font["hmtx"][cmap[ord("+")]][0], path.name  # as wide as +
+        if path.name.startswith("Noto"):  # the glyph added here (add_minus.py) is as wide as +; the other
+            # families drew their own (the italics of Caladea and Liberation Serif: narrower than their plus)
+            assert font["hmtx"][cmap[0x2212]][0] == font["hmtx"][cmap[ord("+")]][0], path.name

@@ -630,11 +630,11 @@ def chart_slides(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> list[Slid
     for i, part in enumerate(parts):
         if not part.whole:
             ctx.warn(f"{label}: {part.lost}", fig.loc, "deck.chart_fit")
-        out.append(chart_slide(ctx, replace(fig, chart=part.spec), section_id, part=i))
+        out.append(chart_slide(ctx, replace(fig, chart=part.spec), section_id, part=i, parts=len(parts)))
     return out
 
 
-def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0) -> SlidePlan:
+def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0, parts: int = 1) -> SlidePlan:
     # the heading: the figure's own title when it has one (the docs' promise), else the caption,
     # which states the finding; on a small title box a clause of either, else the section's title
     # (the full caption opens the notes either way); after the first part of a split figure,
@@ -644,7 +644,7 @@ def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0
     own = fig.chart.title
 
     def cont(titles: list[str]) -> list[str]:
-        return [continued(t, part, ctx.L) for t in titles]
+        return [continued(t, part, parts, ctx.L) for t in titles]
 
     first = cont([own] + clause_cuts(own) if own else [caption] + clause_cuts(caption))
     hit = ctx.fit_title(first, "chart", ctx.sizes["title"])
@@ -654,7 +654,7 @@ def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0
         title, tsize, theight = ctx.title(min(first, key=len), "chart", ctx.sizes["title"], fig.loc)
     else:
         title, tsize, theight = hit
-    label = continued(ctx.view.figure_label(fig), part, ctx.L)
+    label = continued(ctx.view.figure_label(fig), part, parts, ctx.L)
     alternatives = tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))
     src = figure_source(ctx, fig)
     prov = fig.provenance
