@@ -223,7 +223,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs, refresh=opts.force)
-    prepared = {fmt: RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings)) for fmt in opts.formats}
+    prepared = {fmt: RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts) for fmt in opts.formats}
     # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
     charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
     pending = [(temp_path(f), f) for f in (opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats)]

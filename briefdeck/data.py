@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from .model import DataTable
 
@@ -37,14 +37,6 @@ class DataProblem(Exception):
 
 class PathProblem(ValueError):
     pass
-
-
-class QueryProblem(ValueError):
-    """Values a query cannot combine or sort; ``field`` is the query key to point at."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 def resolve_in(root: Path, rel: str, allowed: tuple[Path, ...] = ()) -> Path:
@@ -207,14 +199,106 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
 
 # ---- queries -----------------------------------------------------------------------------
 
+class QueryProblem(ValueError):
+    """Values a query cannot combine, sort or compare; ``field`` is the query key to point at
+    (a name, or a path such as ("where", "month", "from"))."""
+
+    def __init__(self, message: str, field: Union[str, tuple]):
+        super().__init__(message)
+        self.field = field
+
+    @property
+    def path(self) -> tuple:
+        return self.field if isinstance(self.field, tuple) else (self.field,)
+
+
+_PARTIAL_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*")
+
+
+def _date_bound(bound: Any, end: bool) -> Optional[_dt.date]:
+    """A range bound for a date or month column: a date, or a year ('2009'), month ('2009-11')
+    or day written as text or a number; a partial date stands for its whole period, so
+    ``to: 2009-11`` keeps every day of November 2009. None when it is no date."""
+    if isinstance(bound, _dt.datetime):
+        return bound.date()
+    if isinstance(bound, _dt.date):
+        return bound
+    if isinstance(bound, bool) or not isinstance(bound, (str, int)):
+        return None
+    m = _PARTIAL_DATE.fullmatch(str(bound))
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if d is not None:
+            return _dt.date(y, int(mo), int(d))
+        if mo is not None:
+            first = _dt.date(y, int(mo), 1)
+            if not end:
+                return first
+            nxt = _dt.date(y + (first.month == 12), first.month % 12 + 1, 1)
+            return nxt - _dt.timedelta(days=1)
+        return _dt.date(y, 12, 31) if end else _dt.date(y, 1, 1)
+    except ValueError:
+        return None
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+_HOLDS = {"date": "dates", "number": "numbers", "text": "text"}
+
+
+def _value_kind(v: Any) -> str:
+    return "date" if isinstance(v, _dt.date) else "number" if _is_number(v) else "text"
+
+
+def _range_bound(column: str, values: list[Any], key: str, bound: Any) -> Any:
+    """``bound`` (a range's ``from`` or ``to``) in the type of the column's values, or a
+    QueryProblem at that bound saying what the column holds and what to write."""
+    kinds = {_value_kind(v) for v in values if v is not None}
+    if bound is None or not kinds:
+        return bound
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind == "date":
+        out = _date_bound(bound, end=key == "to")
+        hint = "a date YYYY-MM-DD, a month YYYY-MM or a year YYYY"
+    elif kind == "number":
+        out = bound if _is_number(bound) else None
+        if isinstance(bound, str):
+            try:
+                out = _to_number(bound)
+            except ValueError:
+                out = None
+        hint = "a number"
+    elif kind == "text":
+        out = bound if isinstance(bound, str) else None
+        hint = "text (in quotes)"
+    else:  # a column of mixed values: each is compared as it comes
+        return bound
+    if out is None:
+        shown = bound.isoformat() if isinstance(bound, _dt.date) else str(bound)
+        raise QueryProblem(f"`{key}: {shown}` cannot be compared with column '{column}', which holds {_HOLDS[kind]} "
+                           f"— write {hint}", ("where", column, key))
+    return out
+
+
+def _condition(column: str, values: list[Any], cond: Any) -> Any:
+    """A ``where`` condition with its range bounds converted to the column's type."""
+    if isinstance(cond, dict):
+        return {k: _range_bound(column, values, k, cond.get(k)) for k in ("from", "to")}
+    return cond
+
+
 def _matches(value: Any, cond: Any) -> bool:
-    if isinstance(cond, dict):  # a {from, to} range
+    if isinstance(cond, dict):  # a {from, to} range, bounds already in the column's type
         lo, hi = cond.get("from"), cond.get("to")
         if value is None:
             return False
         try:
             return (lo is None or value >= lo) and (hi is None or value <= hi)
-        except TypeError:
+        except TypeError:  # a mixed column: a value of another kind is not in the range
             return False
     if isinstance(cond, list):
         return any(_matches(value, c) for c in cond)
@@ -260,10 +344,18 @@ class Query:
     limit: Optional[int] = None
 
 
-def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> DataTable:
-    """Filter, group, sort and cut a table. Column names must already be checked."""
+Warn = Callable[[str, Union[str, tuple]], None]  # (message, query key) -> report a located warning
+
+
+def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None, warn: Optional[Warn] = None) -> DataTable:
+    """Filter, group, sort and cut a table. Column names must already be checked.
+
+    ``warn`` hears what the query did that the author may not have meant: a ``limit`` that
+    cuts through rows tied on ``sort_by`` (which of them are kept is then only file order).
+    """
     idx = {c: i for i, c in enumerate(table.columns)}
-    rows = [r for r in table.rows if all(_matches(r[idx[c]], cond) for c, cond in q.where.items())]
+    conds = {c: _condition(c, [r[idx[c]] for r in table.rows], cond) for c, cond in q.where.items()}
+    rows = [r for r in table.rows if all(_matches(r[idx[c]], cond) for c, cond in conds.items())]
     columns = list(table.columns)
     if q.group_by:
         groups: dict[Any, list[tuple]] = {}
@@ -282,9 +374,45 @@ def run_query(table: DataTable, q: Query, keep: Optional[list[str]] = None) -> D
             raise QueryProblem(f"cannot sort by '{q.sort_by}': its values mix numbers, text and dates — make the column one kind", "sort_by") from None
         rows = present + [r for r in rows if r[i] is None]  # missing values last either way
     if q.limit:
+        if warn is not None and q.sort_by and q.limit < len(rows):
+            tie = _tie_at_cut(rows, idx, q, keep)
+            if tie:
+                warn(tie, "limit")
         rows = rows[: q.limit]
     if keep:
         sel = [idx[c] for c in keep]
         columns = list(keep)
         rows = [tuple(r[i] for i in sel) for r in rows]
     return DataTable(tuple(columns), tuple(tuple(r) for r in rows))
+
+
+def _shown(v: Any) -> str:
+    return v.isoformat() if isinstance(v, _dt.date) else str(v)
+
+
+def _tie_at_cut(rows: list[tuple], idx: dict[str, int], q: Query, keep: Optional[list[str]]) -> Optional[str]:
+    """The warning when ``limit`` falls inside rows that tie on ``sort_by``, naming them."""
+    i, n = idx[q.sort_by], q.limit
+    value = rows[n - 1][i]
+    if value is None or rows[n][i] != value:
+        return None
+    first = n - 1
+    while first > 0 and rows[first - 1][i] == value:
+        first -= 1
+    last = n
+    while last + 1 < len(rows) and rows[last + 1][i] == value:
+        last += 1
+    tied = rows[first : last + 1]
+    # name the rows by their label: the group, else the first text column the query keeps, else any
+    order = [q.group_by] + list(keep or []) + list(idx)
+    candidates = [c for c in dict.fromkeys(order) if c and c != q.sort_by]
+    name_col = next((c for c in candidates if all(isinstance(r[idx[c]], str) for r in tied)), candidates[0] if candidates else None)
+    names = [_shown(r[idx[name_col]]) if name_col else f"row {first + k + 1}" for k, r in enumerate(tied)]
+    cut = names[n - first :]
+
+    def listed(items: list[str]) -> str:
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+    keep_all = f"{first} (none of them) or {last + 1} (all of them)" if first else f"{last + 1} (all of them)"
+    return (f"limit: {n} cuts through a tie: {listed(names)} all have {q.sort_by} = {_shown(value)}, and only their "
+            f"order in the data leaves out {listed(cut)} — set limit to {keep_all}")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -106,7 +108,7 @@ class Locale:
         from babel.numbers import format_percent
 
         with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
-            return format_percent(v, locale=self.babel)
+            return typeset_sign(format_percent(v, locale=self.babel), self.babel)
 
     def date_patterns(self) -> tuple[tuple[str, str], ...]:
         """The date patterns as sorted pairs (carried by chart specs, so charts need no files)."""
@@ -130,12 +132,40 @@ def format_date(d: _dt.date, pattern: str, tag: str, first_of_month: str = "") -
 
 
 def format_number(v: Any, tag: str) -> str:
+    """'−1,440' (en), '−1 440' (fr): babel's digits and separators, the locale's minus sign."""
     from babel.numbers import format_decimal
 
     if isinstance(v, float) and v.is_integer():
         v = int(v) if abs(v) < 2**53 else decimal.Decimal(repr(v))  # 1e+30 -> "1,000,...", not its binary expansion
     with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
-        return format_decimal(v, locale=babel_locale(tag))
+        return typeset_sign(format_decimal(v, locale=babel_locale(tag)), babel_locale(tag))
+
+
+_LEADING_SIGN = re.compile(r"^([^\d]*?)-")
+
+
+@lru_cache(maxsize=64)
+def minus_sign(loc) -> str:
+    """The sign a negative number takes in a babel locale, as typeset.
+
+    The locale's own minus (CLDR ``minusSign``: U+2212 in Swedish or Finnish, with a
+    left-to-right mark in Persian) and, where CLDR gives the typewriter's hyphen-minus (English,
+    French...), the MINUS SIGN U+2212 that typesetting puts in its place: as wide as the plus
+    sign and the figures, on the maths axis, so "−802" reads as a number, not a hyphenated word.
+    """
+    from babel.numbers import get_minus_sign_symbol
+
+    return get_minus_sign_symbol(loc).replace("-", "\u2212")
+
+
+def typeset_sign(text: str, loc) -> str:
+    """A number babel formatted (it always writes '-') with the locale's typeset minus sign;
+    none on a value that rounded to zero ('-0', '-0.0')."""
+    if "-" not in text:
+        return text
+    if not any(ch.isdigit() and unicodedata.digit(ch, 0) for ch in text):
+        return _LEADING_SIGN.sub(lambda m: m.group(1), text, count=1)
+    return _LEADING_SIGN.sub(lambda m: m.group(1) + minus_sign(loc), text, count=1)
 
 
 def load_locale(assets, tag: str) -> Locale:

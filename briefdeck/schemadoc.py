@@ -76,7 +76,10 @@ def kinds_table() -> str:
         if not kind.builtin:
             continue
         out.append(f"#### `{name}`\n\n{kind.summary} Data: {kind.contract.describe()}."
-                   + (" Editable in the deck (`editable: true` makes a native PowerPoint chart)." if kind.native else "")
+                   + (" Editable in the deck (`editable: true` makes a native PowerPoint chart, with the order, highlight, "
+                      "value labels and colours of the picture)." if kind.native else "")
+                   + (" Too long for one slide, it continues on the next (every row, whole, at full size); the brief "
+                      "draws it as tall as it needs." if kind.split else "")
                    + (" Small enough for the brief's side column." if kind.compact else "") + "\n")
         own = [o for o in kind.options.values() if o.name not in COMMON]
         if own:

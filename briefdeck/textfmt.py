@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from markdown_it import MarkdownIt
 
 from .model import Loc, Span, Text
@@ -37,15 +37,16 @@ def format_day(d: _dt.date, language: str) -> str:
 
 
 def format_number(v: float, language: str) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v) if abs(v) < 2**53 else decimal.Decimal(repr(v))  # 1e+30 -> "1,000,...", not its binary expansion
-    with _wide_decimals():
-        return format_decimal(v, locale=babel_locale(language))
+    from .locale import format_number as _format  # one rule for every number a reader sees
+
+    return _format(v, language)
 
 
 def format_percentage(v: float, language: str) -> str:
+    from .locale import typeset_sign
+
     with _wide_decimals():
-        return format_percent(v, locale=babel_locale(language))
+        return typeset_sign(format_percent(v, locale=babel_locale(language)), babel_locale(language))
 
 
 def _wide_decimals():

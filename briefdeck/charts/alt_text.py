@@ -13,6 +13,7 @@ import math
 from typing import Mapping, Optional
 
 from . import format as fmt
+from .dates import POINT_STYLE, cadence
 from .registry import KINDS
 
 
@@ -30,7 +31,7 @@ class Say:
         return fmt.number(v, self.language)
 
     def date(self, d: _dt.date, style: str = "day") -> str:
-        return fmt.date(d, self.language, fmt.pattern(self.spec, style))
+        return fmt.date_in(self.spec, d, self.language, style)
 
     def sentence(self, head: str, subject: str, facts: list[str]) -> str:
         text = f"{head}{self.table['colon']}{subject}" if subject else head
@@ -39,18 +40,41 @@ class Say:
         return text.rstrip(".") + "."
 
     def at(self, value, style: str = "day") -> str:
-        """'in 2017', 'in July 2014', 'on 17 January 2012', 'for MINUSMA' (and in French)."""
+        """'in 2017', 'in July 2014', 'in the 4th quarter of 1982', 'on 17 January 2012',
+        'for MINUSMA' (and in French); ``style`` is the data's (``date_style``)."""
         if fmt.is_year(value):
             return self("in_year", year=value)
         if isinstance(value, _dt.date):
-            return self("in_month" if style == "month" else "on_day", date=self.date(value, style))
+            if style == "year":
+                return self("in_year", year=value.year)
+            key = {"month": "in_month", "quarter": "in_quarter"}.get(style, "on_day")
+            return self(key, date=self.date(value, style))
         return self("for", what=fmt.category(value, self.language))
 
+    def at_all(self, values, style: str = "day") -> str:
+        """``at`` for one value, or for several that share it: 'for MONUSCO and MONUC'."""
+        if len(values) == 1:
+            return self.at(values[0], style)
+        if all(isinstance(v, str) for v in values):
+            shown = list(values[:3]) + ([self("n_more", n=len(values) - 3)] if len(values) > 3 else [])
+            return self("for", what=fmt.join(shown, self.language))
+        return self.at(values[0], style)
+
+    def category(self, value, style: str = "day") -> str:
+        """A category as said: a date in the data's own style ('March 2009'), the rest as drawn."""
+        if isinstance(value, _dt.date) and not fmt.is_year(value):
+            return self.date(value, style)
+        return fmt.category(value, self.language)
+
     def span(self, first, last, style: str = "month") -> str:
-        return fmt.span(first, last, self.language, fmt.pattern(self.spec, style))
+        """'July 2013–December 2023', 'Q1 1970–Q3 2009', '2013–2023' (en dash, no spaces)."""
+        if isinstance(first, _dt.date) and isinstance(last, _dt.date):
+            a, b = self.date(first, style), self.date(last, style)
+            return a if a == b else f"{a}–{b}"
+        return fmt.span(first, last, self.language)
 
     def range(self, values) -> str:
-        return self.span(values[0], values[-1], date_style(values)) if values else ""
+        return self.span(values[0], values[-1], RANGE_STYLE[date_style(values)]) if values else ""
 
     def with_range(self, subject: str, values, sep: str) -> str:
         """Add the data's range to the subject unless the title already says it."""
@@ -107,6 +131,19 @@ def subject(spec) -> str:
     return spec.label(spec.series[0]) if len(spec.series) == 1 else ""
 
 
+def unit_facts(spec, subject: str, say) -> list[str]:
+    """'unit: thousands of jobs' when the value axis' label says something the subject does
+    not (a unit: percent, thousands), so the numbers that follow can be read."""
+    unit = (spec.y_label or "").strip()
+    if not unit:
+        return []
+    words = [w.strip("()[],.;:").lower() for w in unit.split()]
+    seen = subject.lower()
+    if all(w in seen for w in words if len(w) > 2):
+        return []
+    return [say("unit", unit=lower_first(unit))]
+
+
 def nums(spec, name: str) -> list[float]:
     return [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else math.nan for v in spec.table.column(name)]
 
@@ -116,9 +153,13 @@ def is_time(values) -> bool:
 
 
 def date_style(values) -> str:
-    """Months when every date is a first of the month (monthly data), else days."""
-    dates = [v for v in values if isinstance(v, _dt.date)]
-    return "month" if dates and all(d.day == 1 for d in dates) else "day"
+    """The named date style a point of these dates is said in: 'year', 'quarter' or 'month'
+    when the data is dated by the first day of its period (charts.dates.cadence), else 'day'."""
+    return POINT_STYLE[cadence(values)]
+
+
+# ... and a range of them: quarters in short ('Q1 1970–Q3 2009'), the rest as a point.
+RANGE_STYLE = {"day": "day", "month": "month", "quarter": "quarter_short", "year": "year"}
 
 
 def argmax(values: list[float]) -> int:

@@ -12,6 +12,8 @@ import babel.dates
 import babel.numbers
 from babel import Locale, UnknownLocaleError
 
+from ..locale import typeset_sign
+
 
 @lru_cache(maxsize=32)
 def locale_for(language: str) -> Locale:
@@ -26,7 +28,8 @@ def is_year(value: Any) -> bool:
 
 
 def number(value: Any, language: str, decimals: int | None = None) -> str:
-    """'1,440' (en), '1 440' (fr); whole floats print without decimals."""
+    """'1,440' (en), '1 440' (fr), '−802' (the typeset minus, U+2212); whole floats print
+    without decimals, and a value that rounds to zero without a sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     loc = locale_for(language)
@@ -34,14 +37,30 @@ def number(value: Any, language: str, decimals: int | None = None) -> str:
     with decimal.localcontext(decimal.Context(prec=400)):
         if decimals is not None:
             fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-            return babel.numbers.format_decimal(value, format=fmt, locale=loc)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return babel.numbers.format_decimal(value, locale=loc)
+            text = babel.numbers.format_decimal(value, format=fmt, locale=loc)
+        else:
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            text = babel.numbers.format_decimal(value, locale=loc)
+    return typeset_sign(text, loc)
+
+
+def excel_format(values, language: str) -> str:
+    """The Excel number format that writes ``values`` as ``number`` does: as many decimals as
+    the most precise of them needs (up to three), the locale's minus sign ('#,##0.0;"−"#,##0.0')."""
+    decimals = 0
+    for v in values:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            text = f"{round(v, 3):.3f}".rstrip("0")
+            decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    body = "#,##0" + ("." + "0" * decimals if decimals else "")
+    minus = number(-1, language)[:-1]  # the locale's typeset minus sign
+    return f'{body};"{minus}"{body}'
 
 
 # Named date styles and their patterns when a spec carries none (the locale files set them).
-DEFAULT_DATES = {"day": "d MMMM y", "day_short": "d MMM", "month": "MMMM y", "month_short": "MMM y"}
+DEFAULT_DATES = {"day": "d MMMM y", "day_medium": "d MMM y", "day_short": "d MMM", "month": "MMMM y",
+                 "month_short": "MMM y", "quarter": "QQQQ y", "quarter_short": "QQQ y", "year": "y"}
 
 
 def pattern(spec_or_dates, style: str) -> str:
@@ -50,8 +69,27 @@ def pattern(spec_or_dates, style: str) -> str:
     return str(dates.get(style) or DEFAULT_DATES.get(style, style))
 
 
-def date(value: _dt.date, language: str, pattern: str = "d MMM y") -> str:
-    return babel.dates.format_date(value, pattern, locale=locale_for(language))
+def date(value: _dt.date, language: str, pattern: str = "d MMM y", first_of_month: str = "") -> str:
+    """``value`` in a CLDR pattern; ``first_of_month`` replaces the day number 1 where the
+    language writes it otherwise (French: '1er juillet')."""
+    from ..locale import format_date
+
+    return format_date(value, pattern, language if _known(language) else "en", first_of_month)
+
+
+def date_in(spec_or_dates, value: _dt.date, language: str, style: str) -> str:
+    """``value`` in a named style of a spec's (or a style's) date patterns."""
+    dates = dict(getattr(spec_or_dates, "dates", spec_or_dates) or ())
+    return date(value, language, pattern(dates, style), str(dates.get("first_of_month") or ""))
+
+
+@lru_cache(maxsize=32)
+def _known(language: str) -> bool:
+    try:
+        Locale.parse((language or "en").replace("-", "_"))
+        return True
+    except (UnknownLocaleError, ValueError):
+        return False
 
 
 def category(value: Any, language: str) -> str:

@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 DrawFn = Callable[..., None]  # draw(ax, spec, style) -> None
 DescribeFn = Callable[..., str]  # describe(spec, say) -> str; say(key, **fields) gives a phrase of the chart's language
 NativeFn = Callable[[Any], Optional[str]]  # native(spec) -> a NATIVE_TYPES name, or None: no native chart shows it
+LookFn = Callable[[Any, Any], "Look"]  # look(spec, style) -> Look: what the drawn chart shows besides the data
+SplitFn = Callable[..., list]  # split(spec, style, width_in, height_in) -> [Part]: pieces that each fit the box (may measure text)
 
 X_TYPES = ("none", "category", "time", "date")  # none: no x; time: years or dates; date: dates only
 SERIES_TYPES = ("number", "text")
@@ -67,6 +69,72 @@ class Option:
             raise ValueError(f"Option {self.name}: type must be one of {OPTION_TYPES}")
 
 
+@dataclass(frozen=True)
+class Look:
+    """What a kind's picture shows besides the numbers, so that a native (editable) chart of the
+    same figure shows the same: the kind's drawing function and the deck writer both take it
+    from the kind's ``look(spec, style)``, a pure function (no matplotlib).
+
+    ``order`` lists the table's rows in the order drawn (sorted bars: largest first), with
+    ``categories`` their labels as drawn; ``colours`` has one fill per series, and
+    ``point_colours`` (per series, per drawn row; None: the series colour) the fills of single
+    points, e.g. the highlighted bar and the muted others. ``value_labels``: each bar's value is
+    written at its end; ``end_labels``: each line's last value beside its last point.
+    ``markers``: each point of a line is marked (few points). ``negative``: some values are
+    below zero (the category labels then stand at the low end of the value axis, not at zero).
+    ``value_limits``: the value axis' ends when the labels need room beyond the bars (None: auto).
+    ``number_format``: an Excel number format giving the numbers as the picture writes them.
+    """
+
+    order: tuple[int, ...]
+    categories: tuple[str, ...]
+    colours: tuple[str, ...]
+    point_colours: tuple[tuple[Optional[str], ...], ...] = ()
+    value_labels: bool = False
+    end_labels: bool = False
+    markers: bool = False
+    negative: bool = False
+    value_limits: Optional[tuple[float, float]] = None
+    number_format: str = "#,##0"
+
+    def drawn(self, spec):
+        """``spec`` with its rows in the order drawn and its date categories as labelled ('Jan
+        2006', 'Q3 2009'), so that a native chart's axis reads as the picture's; text
+        categories stay as the data has them (the data sheet holds the data, as given)."""
+        import datetime as _dt
+        from dataclasses import replace
+
+        if spec.x is None or spec.x not in spec.table.columns:
+            return spec
+        k = spec.table.columns.index(spec.x)
+        rows = []
+        for pos, i in enumerate(self.order):
+            row = list(spec.table.rows[i])
+            if isinstance(row[k], _dt.date):
+                row[k] = self.categories[pos]
+            rows.append(tuple(row))
+        return replace(spec, table=replace(spec.table, rows=tuple(rows)))
+
+    def highlighted(self, series: int = 0) -> tuple[int, ...]:
+        """Positions (in drawing order) whose fill differs from the series colour."""
+        if not self.point_colours:
+            return ()
+        return tuple(i for i, c in enumerate(self.point_colours[series]) if c is not None and c != self.colours[series])
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a figure split to fit a box: the rows of its table it shows (in table
+    order), whether it is drawn whole (every row, every word, at the target's type size) and,
+    when it is not, what is lost, in words for a warning. ``ChartService.parts`` fills in
+    ``spec``: the figure's spec with those rows only."""
+
+    rows: tuple[int, ...]
+    whole: bool = True
+    lost: str = ""
+    spec: Any = None
+
+
 # Read by the chart service and the alt text for every kind.
 COMMON_OPTIONS = (
     Option("show_title", "bool", "Draw the figure's `title` above the chart."),
@@ -83,6 +151,8 @@ class Kind:
     options: Mapping[str, Option] = field(default_factory=dict)  # None-free: every option is declared
     describe: Optional[DescribeFn] = None
     native: Optional[NativeFn] = None
+    look: Optional[LookFn] = None  # what its picture shows besides the data (for native charts)
+    split: Optional[SplitFn] = None  # pieces of a figure that each fit a box (kinds that can run over)
     compact: bool = False  # small enough for a side column (a single number)
     builtin: bool = False
     open_options: bool = False  # a plugin registered without declaring options: any option is accepted
@@ -110,20 +180,27 @@ def _options(options: Optional[Iterable[Option]]) -> dict[str, Option]:
 
 
 def declare(name: str, draw: Union[str, DrawFn], *, contract: DataContract, options: Iterable[Option] = (),
-            describe: Optional[DescribeFn] = None, native: Optional[NativeFn] = None, compact: bool = False,
-            summary: str = "", replace: bool = False) -> Kind:
-    """Register a kind (built-in kinds call this from their own module)."""
+            describe: Optional[DescribeFn] = None, native: Optional[NativeFn] = None, look: Optional[LookFn] = None,
+            split: Optional[SplitFn] = None, compact: bool = False, summary: str = "", replace: bool = False) -> Kind:
+    """Register a kind (built-in kinds call this from their own module).
+
+    ``look(spec, style) -> Look`` says what the picture shows besides the data (order,
+    highlight, value labels, colours): a native chart of the kind shows the same. ``split(spec,
+    style, width_in, height_in) -> [Part]`` cuts a figure that cannot be drawn whole in a box
+    into pieces that each can (a long timeline: one slide per piece); it may measure text.
+    """
     if name in KINDS and not replace:
         raise ValueError(f"chart kind '{name}' is already registered — pick another name or pass replace=True")
-    kind = Kind(name, draw, contract, _options(options), describe, native, compact, builtin=isinstance(draw, str),
-                summary=summary)
+    kind = Kind(name, draw, contract, _options(options), describe, native, look, split, compact,
+                builtin=isinstance(draw, str), summary=summary)
     KINDS[name] = kind
     return kind
 
 
 def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: bool = False,
                   options: Optional[Iterable[Union[Option, str]]] = None, contract: Optional[DataContract] = None,
-                  native: Optional[NativeFn] = None, compact: bool = False, summary: str = ""):
+                  native: Optional[NativeFn] = None, look: Optional[LookFn] = None, split: Optional[SplitFn] = None,
+                  compact: bool = False, summary: str = ""):
     """Decorator registering ``fn(ax, spec, style)`` as chart kind ``name``.
 
     ``contract`` says what data it takes (default: a category ``x`` and numeric series);
@@ -134,7 +211,7 @@ def register_kind(name: str, *, describe: Optional[DescribeFn] = None, replace: 
     def decorate(fn: DrawFn) -> DrawFn:
         opts = None if options is None else [o if isinstance(o, Option) else Option(str(o), "text", "") for o in options]
         kind = declare(name, fn, contract=contract or DataContract(), options=opts or (), describe=describe,
-                       native=native, compact=compact, summary=summary, replace=replace)
+                       native=native, look=look, split=split, compact=compact, summary=summary, replace=replace)
         kind.open_options = options is None
         return fn
 

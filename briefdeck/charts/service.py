@@ -7,13 +7,14 @@ import json
 import math
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .. import __version__
 from ..errors import RenderError
-from .registry import KINDS
+from .format import typographic_spec
+from .registry import KINDS, Look, Part
 from .style import TARGETS, ChartStyle, chart_style, style_inputs
 
 _PKG = Path(__file__).resolve().parent
@@ -50,6 +51,7 @@ class ChartService:
         # charts drawn or read in this run, so a renderer can prefetch them all in one
         # (parallel) call and then ask for each as it lays out, even with no cache folder
         self._memo: dict[str, tuple[bytes, Optional[bytes]]] = {}
+        self._answers: dict[str, Any] = {}  # parts and heights, by the figure's key
 
     # -- public ---------------------------------------------------------------------------
     def render(self, figure, target: str, width_in: float, height_in: float) -> RenderedChart:
@@ -86,6 +88,88 @@ class ChartService:
         h.update(_kind_code(spec.kind))
         h.update(repr(spec).encode("utf-8"))
         return h.hexdigest()
+
+    def parts(self, figure, target: str, width_in: float, height_in: float) -> list[Part]:
+        """``figure`` cut into pieces that each fit a ``width_in`` x ``height_in`` box for
+        ``target`` when it cannot be drawn whole in one (a long timeline: one slide per piece,
+        its rows in order, whole labels, type never shrunk); ``[Part(every row)]`` when it
+        can, or when its kind declares no ``split``. A part with ``whole`` False still does
+        not fit (one event too long for the box) and says in ``lost`` what is cut.
+
+        Measuring imports matplotlib; the answer is cached beside the charts (same key), so
+        a rebuild that finds it draws and measures nothing.
+        """
+        spec, target, w, h = self._check(figure, target, width_in, height_in)
+        kind = KINDS[spec.kind]
+        every = tuple(range(len(spec.table.rows)))
+        if kind.split is None or not every:
+            return [Part(every, spec=spec)]
+        found = self._answer(f"{self.key(spec, target, w, h)}.parts", lambda: [
+            {"rows": list(p.rows), "whole": p.whole, "lost": p.lost}
+            for p in kind.split(typographic_spec(spec), self.style(target).for_spec(spec), w, h)])
+        return [Part(tuple(int(i) for i in p["rows"]), bool(p["whole"]), str(p["lost"]), _subset(spec, p["rows"]))
+                for p in found]
+
+    def fit_height(self, figure, target: str, width_in: float, height_in: float, max_height_in: float) -> float:
+        """The least height from ``height_in`` up to ``max_height_in`` (inches) at which
+        ``figure`` is drawn whole in one piece (see ``parts``); ``max_height_in`` when none is
+        enough, ``height_in`` for kinds that never run over. Cached like ``parts``."""
+        spec, target, w, h = self._check(figure, target, width_in, height_in)
+        kind = KINDS[spec.kind]
+        top = max(float(max_height_in), h)
+        if kind.split is None or not spec.table.rows:
+            return h
+        style = self.style(target).for_spec(spec)
+        typeset = typographic_spec(spec)
+
+        def whole(height: float) -> bool:
+            parts = kind.split(typeset, style, w, height)
+            return len(parts) == 1 and parts[0].whole
+
+        def search() -> float:
+            if whole(h):
+                return h
+            if not whole(top):
+                return top
+            lo, hi = h, top
+            while hi - lo > 0.02:  # inches
+                mid = (lo + hi) / 2
+                lo, hi = (lo, mid) if whole(mid) else (mid, hi)
+            return min(top, math.ceil(hi * 50) / 50)  # a round size: the same key next time
+
+        return float(self._answer(f"{self.key(spec, target, w, top)}.height-{h:.4f}", search))
+
+    def _answer(self, name: str, compute):
+        """A JSON-able answer about a chart (its parts, the height it needs), computed once and
+        kept beside the charts in the cache folder."""
+        if name in self._answers:
+            return self._answers[name]
+        path = self.cache_dir / f"{name}.json" if self.cache_dir is not None else None
+        if path is not None and not self.refresh:
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+                self._answers[name] = value
+                return value
+            except (OSError, ValueError):
+                pass  # absent or unreadable: compute it again
+        value = compute()
+        self._answers[name] = value
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(value), encoding="utf-8")
+            os.replace(tmp, path)
+        return value
+
+    def look(self, figure, target: str = "slide") -> Optional[Look]:
+        """What the picture of ``figure`` for ``target`` shows besides its data (order, highlight,
+        value labels, colours: ``registry.Look``), for a native chart to show the same; None for
+        a kind that declares no look. Pure Python: no drawing, no matplotlib."""
+        spec = getattr(figure, "chart", figure)
+        kind = KINDS.get(spec.kind)
+        if kind is None or kind.look is None:
+            return None
+        return kind.look(typographic_spec(spec), self.style(target).for_spec(spec))
 
     def style(self, target: str) -> ChartStyle:
         if target not in self._styles:
@@ -190,6 +274,12 @@ def _draw_job(args) -> tuple[bytes, Optional[bytes]]:
     if sk not in _WORKER_STYLES:
         _WORKER_STYLES[sk] = chart_style(theme, target)
     return draw(KINDS[spec.kind], spec, _WORKER_STYLES[sk], w, h)
+
+
+def _subset(spec, rows: tuple[int, ...]):
+    """``spec`` with only the given rows of its table (in the order given)."""
+    table = spec.table
+    return replace(spec, table=replace(table, rows=tuple(table.rows[i] for i in rows)))
 
 
 def _mpl_version() -> str:

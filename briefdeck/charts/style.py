@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import RenderError, ThemeError
 from . import format as fmt
+from .colour import difference, grey
 
 TARGETS = ("page", "slide")
 
@@ -39,6 +40,7 @@ class ChartStyle:
     dates: tuple = ()  # named date styles -> CLDR patterns, from the chart spec's locale
     min_text: float = 7.0  # no chart text smaller than this (points)
     grey_step: float = 0.15  # neighbouring series differ at least this much in grey
+    colour_step: float = 0.0  # ... and any two series this much in colour (CIELAB ΔE, colour-blind readers included)
     light_fill: float = 0.8  # fills at least this light in grey get an outline...
     light_fill_edge_shade: float = 0.6  # ...in their own colour darkened by this factor
     _family: list = field(default_factory=list, compare=False, repr=False)  # memo, filled at draw time
@@ -55,14 +57,15 @@ class ChartStyle:
 
     def series_colours(self, m: int) -> tuple[str, ...]:
         """Colours for ``m`` series that stay apart in a grey copy, in drawing (stack) order."""
-        return grey_separated(self.palette, m, self.grey_step)
+        return grey_separated(self.palette, m, self.grey_step, self.colour_step)
 
     def number(self, value: Any, decimals: int | None = None) -> str:
         return fmt.number(value, self.language, decimals)
 
     def date(self, value: _dt.date, style: str = "day") -> str:
-        """A date in a named style of the chart's locale: day, day_short, month, month_short."""
-        return fmt.date(value, self.language, fmt.pattern(self.dates, style))
+        """A date in a named style of the chart's locale (day, day_medium, day_short, month,
+        month_short, quarter, quarter_short, year: the locale file's ``dates``)."""
+        return fmt.date_in(self.dates, value, self.language, style)
 
     def category(self, value: Any) -> str:
         return fmt.category(value, self.language)
@@ -152,24 +155,23 @@ def chart_style(theme, target: str) -> ChartStyle:
         style_file=str(style_file),
         min_text=float(t.get("min_text", 7.0)),
         grey_step=float(theme.get("charts.grey_step") or 0.15),
+        colour_step=float(theme.get("charts.colour_step") or 0.0),
         light_fill=float(theme.get("charts.light_fill.grey")),
         light_fill_edge_shade=float(theme.get("charts.light_fill.edge_shade")),
     )
 
 
-def grey(colour: str) -> float:
-    """Lightness of '#RRGGBB' as a grey copy prints it (ITU-R 601 luma, 0 black .. 1 white)."""
-    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
 @lru_cache(maxsize=64)
-def grey_separated(palette: tuple[str, ...], m: int, step: float) -> tuple[str, ...]:
-    """``m`` palette colours, the first palette colour first, chosen and ordered for a grey copy.
+def grey_separated(palette: tuple[str, ...], m: int, step: float, colour_step: float = 0.0) -> tuple[str, ...]:
+    """``m`` palette colours, the first palette colour first, chosen and ordered to stay apart.
 
-    When the palette's first ``m`` already differ pairwise by ``step`` they are kept. Else
-    the subset whose closest pair is furthest apart (ties: the next-closest pair, then
-    palette order), ordered so that neighbours (stack segments, adjacent bars) differ most.
+    When the palette's first ``m`` already differ pairwise by ``step`` in grey and by
+    ``colour_step`` in colour (``colour.difference``: CIELAB ΔE for normal, deutan and protan
+    vision, the least of the three) they are kept. Else the subset that, in this order, keeps
+    every two apart in colour by ``colour_step`` (or as far as the palette allows: orange and
+    vermillion are twins to red-green blind readers), every two apart in grey by ``step``, and
+    then their grey copies furthest apart; ordered so that neighbours (stack segments,
+    adjacent bars) differ most in grey (ties: most in colour, then palette order).
     """
     m = max(0, m)
     if m <= 1 or m > len(palette):
@@ -179,16 +181,26 @@ def grey_separated(palette: tuple[str, ...], m: int, step: float) -> tuple[str, 
     def gaps(idx) -> list[float]:
         return sorted(abs(g[a] - g[b]) for a, b in combinations(idx, 2))
 
-    if gaps(range(m))[0] >= step:
-        return tuple(palette[:m])
-    subsets = (((0,) + rest) for rest in combinations(range(1, len(palette)), m - 1))
-    best = max(subsets, key=lambda idx: (gaps(idx), [-i for i in idx]))
+    def hues(idx) -> float:
+        return min(difference(palette[a], palette[b]) for a, b in combinations(idx, 2))
 
-    def neighbours(order) -> list[float]:
-        return sorted(abs(g[a] - g[b]) for a, b in zip(order, order[1:]))
+    if gaps(range(m))[0] >= step and hues(range(m)) >= colour_step:
+        return tuple(palette[:m])
+
+    def score(idx):
+        all_grey = gaps(idx)
+        return (min(hues(idx), colour_step), min(all_grey[0], step), all_grey, [-i for i in idx])
+
+    subsets = (((0,) + rest) for rest in combinations(range(1, len(palette)), m - 1))
+    best = max(subsets, key=score)
+
+    def neighbours(order):
+        grey_gaps = sorted(abs(g[a] - g[b]) for a, b in zip(order, order[1:]))
+        colour_gap = min(difference(palette[a], palette[b]) for a, b in zip(order, order[1:]))
+        return grey_gaps, colour_gap, [-i for i in order]
 
     orders = (((0,) + rest) for rest in permutations(best[1:]))
-    order = max(orders, key=lambda o: (neighbours(o), [-i for i in o]))
+    order = max(orders, key=neighbours)
     return tuple(palette[i] for i in order)
 
 

@@ -69,9 +69,10 @@ def query(q: s.QuerySrc, where: Where, needed: list[tuple[str, tuple]], *, src: 
             report.problem(where + ("sort_by",), f"cannot sort by '{q.sort_by}' after grouping by '{q.group_by}' — sort by one of: {', '.join(grouped)}", "query.sort")
             return None
     try:
-        return run_query(table, Query(conds, q.group_by, q.aggregate, q.sort_by, q.descending, q.limit), keep)
+        return run_query(table, Query(conds, q.group_by, q.aggregate, q.sort_by, q.descending, q.limit), keep,
+                         warn=lambda message, field: report.warning(where + (field,), message, "query.limit_tie"))
     except QueryProblem as exc:
-        report.problem(where + (exc.field,), str(exc), "query.values")
+        report.problem(where + exc.path, str(exc), "query.values")
         return None
 
 
@@ -94,7 +95,7 @@ def resolve_facts(src: s.SourceFile, datasets: dict[str, Dataset], locale: Local
                 try:
                     value = combine(list(col), f.aggregate)
                 except QueryProblem as exc:
-                    report.problem(where + (exc.field,), str(exc), "query.values")
+                    report.problem(where + exc.path, str(exc), "query.values")
                     continue
         if value is None:
             report.problem(where, f"fact '{name}' selects no value — check its `where` conditions (no row matches)", "fact.empty")

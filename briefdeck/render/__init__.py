@@ -3,9 +3,11 @@
 A renderer module (imported only when its format is built, so checks and no-op rebuilds never
 pay for reportlab or python-pptx) has::
 
-    prepare(view, *, theme, options) -> Prepared
+    prepare(view, *, theme, options, charts=None) -> Prepared
         view: present.View (the document and the words a reader sees), options: its own
-        settings by name (from the command line; a renderer falls back to the source's meta)
+        settings by name (from the command line; a renderer falls back to the source's meta),
+        charts: the build's ChartService, for layout that depends on a chart (a figure too
+        long for its box is split: ``charts.parts``); None plans as if every chart fits
 
 and the ``Prepared`` object it returns has::
 
@@ -53,9 +55,9 @@ class Renderer:
     def load(self):
         return importlib.import_module(self.module)
 
-    def prepare(self, view, *, theme, options: dict[str, Any]):
+    def prepare(self, view, *, theme, options: dict[str, Any], charts=None):
         own = {o.name: options.get(o.name) for o in self.options}
-        return self.load().prepare(view, theme=theme, options=own)
+        return self.load().prepare(view, theme=theme, options=own, charts=charts)
 
 
 RENDERERS: dict[str, Renderer] = {}

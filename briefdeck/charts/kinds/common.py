@@ -6,54 +6,60 @@ import math
 from typing import Any, Sequence
 
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 from matplotlib.transforms import IdentityTransform, blended_transform_factory, offset_copy
 
-from ...errors import RenderError
-
-
-# -- data -----------------------------------------------------------------------------
-def column(spec, name: str) -> tuple[Any, ...]:
-    if name not in spec.table.columns:
-        raise RenderError(f"chart '{spec.title or spec.kind}': no column '{name}' (have: {', '.join(spec.table.columns)})")
-    return spec.table.column(name)
-
-
-def numbers(spec, name: str) -> list[float]:
-    """A value column as floats; missing cells become NaN."""
-    out = []
-    for v in column(spec, name):
-        if v is None or v == "":
-            out.append(math.nan)
-        elif isinstance(v, (int, float)) and not isinstance(v, bool):
-            out.append(float(v))
-        else:
-            raise RenderError(f"chart '{spec.title or spec.kind}': column '{name}' holds '{v}', not a number")
-    return out
-
-
-def need_x(spec) -> str:
-    if not spec.x:
-        raise RenderError(f"a {spec.kind} chart needs `x` (the category or time column)")
-    return spec.x
-
-
-def all_int(values: Sequence[float]) -> bool:
-    return all(math.isnan(v) or float(v).is_integer() for v in values)
-
-
-def matches(value: Any, wanted: Any) -> bool:
-    """Does a category equal an option value (written as text in the source)?"""
-    return value == wanted or str(value) == str(wanted)
+# data: pure helpers in ..table (a kind's look uses them without matplotlib), here for the kinds
+from ..table import all_int, column, is_year_like, matches, need_x, numbers  # noqa: F401
 
 
 # -- axes -----------------------------------------------------------------------------
+class NumberFormatter(Formatter):
+    """Value ticks in the chart's language ('1,000', '1 000', '−250'), with as many decimals as
+    it takes for no two ticks to read the same (0.25 steps: '0.25', '0.5'; never '0', '0')."""
+
+    def __init__(self, style):
+        self.style, self.decimals = style, None
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        self.decimals = None
+        shown = [self.style.number(round(v, 6)) for v in locs]
+        if len(set(shown)) < len(shown):
+            for d in range(1, 7):
+                if len({self.style.number(v, d) for v in locs}) == len(locs):
+                    self.decimals = d
+                    break
+
+    def __call__(self, v, pos=None):
+        return self.style.number(round(v, 6)) if self.decimals is None else self.style.number(v, self.decimals)
+
+
 def value_axis(ax, style, which: str, values: Sequence[float]) -> None:
     """Few, round, localised ticks on the value axis; integer steps for counts."""
     axis = ax.yaxis if which == "y" else ax.xaxis
     integer = all_int(values)
     axis.set_major_locator(MaxNLocator(nbins=style.ticks["max_y"], integer=integer, steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: style.number(round(v, 6))))
+    axis.set_major_formatter(NumberFormatter(style))
+
+
+def fit_ends(ends: Sequence[tuple[float, float]], length_pt: float, lo: float, hi: float) -> tuple[float, float]:
+    """Limits of a value axis ``length_pt`` long that hold every bar end with the room it needs
+    beyond it: ``ends`` are (value, points), the label going up (right) from a value >= 0 and
+    down (left) from a negative one. ``lo``..``hi``: what the limits must hold anyway."""
+    lo_lim, hi_lim = lo, hi
+    if hi_lim - lo_lim <= 0:
+        hi_lim = lo_lim + 1.0
+    for _ in range(12):
+        k = (hi_lim - lo_lim) / max(length_pt, 1.0)  # data units per point
+        new_lo = min([lo] + [v - r * k for v, r in ends if v < 0])
+        new_hi = max([hi] + [v + r * k for v, r in ends if v >= 0])
+        if new_hi - new_lo <= 0:
+            new_hi = new_lo + 1.0
+        if abs(new_lo - lo_lim) < 1e-12 and abs(new_hi - hi_lim) < 1e-12:
+            break
+        lo_lim, hi_lim = new_lo, new_hi
+    return lo_lim, hi_lim
 
 
 def hide_value_axis(ax, which: str) -> None:
@@ -87,48 +93,58 @@ def axes_width_pt(ax, style) -> float:
     return max(w_in * 72 - 2 * style.pad_in * 72 - 4 * style.size("tick"), 36.0)
 
 
-def _year_step(years: int, max_ticks: int) -> int:
-    """The smallest step of 1, 2, 5, 10, 20, 50, ... years giving at most ``max_ticks`` ticks."""
+def _year_step_fitting(span: int, max_ticks: int, room: float, need: float) -> int:
+    """The smallest step of 1, 2, 5, 10, ... years giving at most ``max_ticks`` ticks that
+    stand at least ``need`` points apart over ``room`` points."""
     base = 1
     while True:
         for b in (base, 2 * base, 5 * base):
-            if (years - 1) // b + 1 <= max(max_ticks, 1):
+            if span // b + 1 <= max(max_ticks, 1) and (b >= span or b * room / span >= need):
                 return b
         base *= 10
 
 
-def time_axis(ax, style, xs: Sequence[Any]) -> None:
-    """Years (ints) or dates on x: year ticks counted from the first year of the data, so the
-    axis is labelled where the data starts; at most ticks.max_x of them, no thousands separator."""
+def time_axis(ax, style, xs: Sequence[Any], room_pt: float | None = None) -> None:
+    """Years (ints) or dates on x, ticks picked from the span (charts.dates.plan_ticks): days or
+    weeks over a few weeks ('7 Jan 2013', '14 Jan'), months or quarters over a few months
+    ('Jan 2013', 'Q3 2009'), years counted from the first year of the data otherwise, so the
+    axis is labelled where the data starts; at most ticks.max_x, no two alike, none touching.
+    ``room_pt``: the axis' length in points when the caller knows it better than the figure."""
     import matplotlib.dates as mdates
     from matplotlib.ticker import FixedLocator
 
+    from .. import dates as D
+
     max_x = style.ticks["max_x"]
+    room = room_pt if room_pt is not None else axes_width_pt(ax, style)
+    size = style.size("tick")
+    # the first label stands under the value axis' lowest: keep it below that label's descent
+    ax.tick_params(axis="x", pad=max(style.lines["tick_length"] * 0.8, 0.9 * size - style.lines["tick_length"]))
     if xs and isinstance(xs[0], _dt.date):
         first, last = xs[0], xs[-1]
-        years = last.year - first.year + 1
-        if years >= 2:
-            step = _year_step(years, max_x)
-            ticks = [_dt.date(y, 1, 1) for y in range(first.year, last.year + 1, step)]
-            ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(t) for t in ticks]))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(mdates.num2date(v).year)))
-            # from 1 January of the first year (July 2013 data starts after the '2013' tick),
-            # to the last data point, where the end labels sit
-            ax.set_xlim(ticks[0], last)
-        else:
-            ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=max_x))
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.date(mdates.num2date(v).date(), "month_short")))
-            if first == last:  # one point: a fortnight either side, within the calendar
-                lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
-                hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))
-                ax.set_xlim(lo, hi)
-            else:
-                ax.set_xlim(first, last)
+        if first == last:  # one point: a fortnight either side, within the calendar, one tick
+            lo = first - _dt.timedelta(days=min(15, (first - _dt.date.min).days))
+            hi = last + _dt.timedelta(days=min(15, (_dt.date.max - last).days))
+            text = style.date(first, D.SHORT_STYLE[D.cadence(xs)].replace("day_short", "day_medium"))
+            ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(first)]))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: text))
+            ax.set_xlim(lo, hi)
+            return
+        plan, labels = D.plan_ticks(first, last, D.cadence(xs), lambda t: style.date(t.date, t.style),
+                                    lambda s: style.text_width(s, size), room, max_x, size * 0.8)
+        where = [mdates.date2num(t.date) for t in plan.ticks]
+        by_pos = dict(zip(where, labels))
+        ax.xaxis.set_major_locator(FixedLocator(where))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: by_pos.get(v, "")))
+        # years: from 1 January of the first year (July 2013 data starts after the '2013' tick),
+        # finer units from the first date; to the last data point, where the end labels sit
+        ax.set_xlim(plan.start, last)
     else:
         years = [int(x) for x in xs]
         if years:
             lo, hi = min(years), max(years)
-            step = _year_step(hi - lo + 1, max_x)
+            widest = max(style.text_width(str(y), size) for y in (lo, hi))
+            step = _year_step_fitting(hi - lo, max_x, room, widest + size * 0.8)
             ax.xaxis.set_major_locator(FixedLocator(list(range(lo, hi + 1, step))))
             # end exactly at the data so end labels sit beside the last point (one year: +-0.5)
             ax.set_xlim(lo, hi) if hi > lo else ax.set_xlim(lo - 0.5, hi + 0.5)

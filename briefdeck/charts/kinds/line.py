@@ -10,7 +10,9 @@ import datetime as _dt
 import math
 
 from ...errors import RenderError
-from ..registry import DataContract, Option, declare, lazy
+from ..registry import DataContract, Look, Option, declare, lazy
+from .. import dates as D
+from .. import table as T
 from .. import alt_text as a
 from .. import format as fmt
 
@@ -62,11 +64,16 @@ def _draw(ax, spec, style, area: bool) -> None:
             base = top
         totals = base
     else:
+        room = _plot_room(ax, spec, style, values, series, label_width, end_values)
+        few = len(xs) <= style.markers["points_max"] and room / max(len(xs), 1) >= 3 * style.markers["point"]
         for j, vals in enumerate(values):
             colour = style.series_colour(j)
             if area:
                 ax.fill_between(xs, [0 if math.isnan(v) else v for v in vals], color=colour, alpha=0.25, linewidth=0)
             ax.plot(xs, vals, color=colour, linewidth=lw, solid_capstyle="round", clip_on=False)
+            if few:  # a few points: each is a reading, not a sample of a curve -- mark it
+                ax.plot(xs, vals, "o", color=colour, markersize=style.markers["point"], markeredgecolor=style.colour("background"),
+                        markeredgewidth=style.markers["point"] * 0.2, clip_on=False, zorder=3)
             k = _last(vals)
             if k is None:
                 continue
@@ -79,7 +86,7 @@ def _draw(ax, spec, style, area: bool) -> None:
                        offset_pt=style.markers["line_end"] / 2 + style.size("direct") * 0.35)
         totals = [v for vals in values for v in vals if not math.isnan(v)]
 
-    c.time_axis(ax, style, xs)
+    c.time_axis(ax, style, xs, _plot_room(ax, spec, style, values, series, label_width, end_values))
     all_values = [v for vals in values for v in vals if not math.isnan(v)] + list(totals)
     c.value_axis(ax, style, "y", all_values)
     y_min = spec.option("y_min", 0 if min(all_values, default=0) >= 0 else None)
@@ -91,6 +98,23 @@ def _draw(ax, spec, style, area: bool) -> None:
     if spec.x_label:
         avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
         ax.set_xlabel(c.wrap_label(style, spec.x_label, style.size("axis_label"), avail * 0.8, max_lines=2))
+
+
+def _plot_room(ax, spec, style, values, series, label_width: float, end_values: bool) -> float:
+    """The plot's width in points before layout: the figure less the value ticks on the left
+    and the end labels on the right (each as wide as its widest line)."""
+    tick = style.size("tick")
+    finite = [v for vals in values for v in vals if not math.isnan(v)] or [0.0]
+    y_ticks = max(style.text_width(style.number(v), tick) for v in (min(finite), max(finite)))
+    direct = style.size("direct")
+    ends = []
+    for j, vals in enumerate(values):
+        k = _last(vals)
+        text = style.number(vals[k]) if (len(series) == 1 and k is not None) else (
+            spec.label(series[j]) + (f" {style.number(vals[k])}" if end_values and k is not None else ""))
+        ends += [style.text_width(line, direct) for line in c.wrap_label(style, text, direct, label_width).split("\n")]
+    end_w = max(ends, default=0.0) + style.markers["line_end"] + direct * (0.35 + (1.8 if len(series) > 1 else 0))
+    return max(ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72 - y_ticks - tick - end_w, 36.0)
 
 
 def _readable(colour: str) -> bool:
@@ -115,7 +139,7 @@ def describe_line(spec, say) -> str:
     m = len(spec.series)
     if m > 1:
         subject += " " + say.series_phrase()
-    facts = []
+    facts = a.unit_facts(spec, subject, say)
     pattern = a.date_style(xs)
     cols = [a.nums(spec, s) for s in spec.series]
     if xs and cols:
@@ -141,14 +165,38 @@ def describe_line(spec, say) -> str:
     return say.sentence(head, subject, facts)
 
 
+def look_line(spec, style) -> Look:
+    """What a line or area chart's picture shows besides the data, for its native chart:
+    points in time order, labelled as the axis labels them, the series colours, each line's
+    last value written at its end."""
+    x = T.need_x(spec)
+    xs = list(T.column(spec, x))
+    order = tuple(sorted(range(len(xs)), key=lambda i: xs[i]))
+    ordered = [xs[i] for i in order]
+    if ordered and all(isinstance(v, _dt.date) for v in ordered):
+        short = D.SHORT_STYLE[D.cadence(ordered)]
+        labels = tuple(style.date(v, short) for v in ordered)
+    else:
+        labels = tuple(style.category(v) for v in ordered)
+    m = len(spec.series)
+    stacked = spec.kind == "area" and bool(spec.option("stacked")) and m > 1
+    colours = style.series_colours(m) if stacked else tuple(style.series_colour(j) for j in range(m))
+    values = [v for s in spec.series for v in T.numbers(spec, s)]
+    return Look(order=order, categories=labels, colours=colours, end_labels=spec.kind == "line",
+                markers=spec.kind == "line" and len(xs) <= style.markers["points_max"],
+                negative=any(v < 0 for v in values if not math.isnan(v)),
+                number_format=fmt.excel_format(values, spec.language))
+
+
 _LINE_OPTIONS = (
     Option("stacked", "bool", "Area charts: stack the series (their sum is the top edge)."),
     Option("end_values", "bool", "Add each series' last value to its end label (default: true)."),
     Option("y_min", "number", "Lowest value on the axis (default: 0 when every value is at least 0)."),
 )
 declare("line", "briefdeck.charts.kinds.line:draw_line", contract=DataContract(x="time"), options=_LINE_OPTIONS,
-        describe=describe_line, native=lambda spec: "line_markers",
+        describe=describe_line, native=lambda spec: "line_markers", look=look_line,
         summary="Values over time (years or dates), each line labelled at its end.")
 declare("area", "briefdeck.charts.kinds.line:draw_area", contract=DataContract(x="time"), options=_LINE_OPTIONS,
         describe=describe_line, native=lambda spec: "area_stacked" if spec.option("stacked") and len(spec.series) > 1 else "area",
+        look=look_line,
         summary="Amounts over time; stacked, the parts of a whole.")

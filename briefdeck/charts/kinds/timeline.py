@@ -6,9 +6,13 @@ horizontal time axis collide as soon as events cluster (2012-13 and 2018 here).
 x = date column, series[0] = event text. Options: ``highlight_contains`` (a substring or
 a list of them; matching events are drawn bold in the highlight colour).
 
-When the events do not fit at the target's type size, labels are first cut to three
-lines (ending in '…'), then events are left out -- highlighted ones last, the rest
-evenly over time -- and a note says how many are shown. Type is never shrunk.
+A timeline that cannot be drawn whole in its box is split, not cut: ``split_timeline`` (the
+kind's declared ``split``, answered by ``ChartService.parts``) gives runs of events in date
+order that each fit at the target's type size with every word of every label -- the deck
+makes one slide per run, "(continued)". Only a figure drawn whole in a box too small for it
+(no split asked, or one event longer than the box) falls back: labels cut to three lines
+(ending in '…'), then events left out -- highlighted ones last, the rest evenly over time --
+with a note saying how many are shown. Type is never shrunk.
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 
 from ...errors import RenderError
 from .. import format as fmt
-from ..registry import DataContract, Option, declare, lazy
+from ..registry import DataContract, Option, Part, declare, lazy
 from .. import alt_text as a
+from .. import table as T
 
 c = lazy("briefdeck.charts.kinds.common")
 
@@ -42,18 +47,7 @@ def draw_timeline(ax, spec, style) -> None:
     ax.set_xlim(0, W)
     ax.set_ylim(H, 0)  # y grows downwards, like reading
 
-    x = c.need_x(spec)
-    if not spec.series:
-        raise RenderError("a timeline needs `series: [<event text column>]`")
-    wanted = spec.option("highlight_contains") or ()
-    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-    events = []
-    for d, t in zip(c.column(spec, x), c.column(spec, spec.series[0])):
-        if not isinstance(d, _dt.date):
-            raise RenderError(f"timeline: '{x}' must hold dates, found '{d}'")
-        text = " ".join(fmt.words(str(t or "")))
-        events.append(_Event(d, text, any(w.lower() in text.lower() for w in wanted)))
-    events.sort(key=lambda e: e.date)
+    events = [e for _, e in _events(spec)]
     if not events:
         return
 
@@ -92,6 +86,78 @@ def draw_timeline(ax, spec, style) -> None:
     if len(shown) < len(events):
         ax.text(geo.pad, H - geo.pad, NOTE.format(shown=len(shown), total=len(events)), fontsize=style.size("note"),
                 color=style.colour("muted_text"), va="baseline", ha="left", fontstyle="italic")
+
+
+def _events(spec) -> list[tuple[int, _Event]]:
+    """(row, event) in date order (ties: table order)."""
+    x = T.need_x(spec)
+    if not spec.series:
+        raise RenderError("a timeline needs `series: [<event text column>]`")
+    wanted = spec.option("highlight_contains") or ()
+    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+    events = []
+    for i, (d, t) in enumerate(zip(T.column(spec, x), T.column(spec, spec.series[0]))):
+        if not isinstance(d, _dt.date):
+            raise RenderError(f"timeline: '{x}' must hold dates, found '{d}'")
+        text = " ".join(fmt.words(str(t or "")))
+        events.append((i, _Event(d, text, any(w.lower() in text.lower() for w in wanted))))
+    events.sort(key=lambda ie: ie[1].date)
+    return events
+
+
+def split_timeline(spec, style, width_in: float, height_in: float) -> list[Part]:
+    """Runs of events, in date order, that each fit the box whole (every word of every
+    label at the target's type size, in either year layout), as few runs as can be and
+    as even as can be. An event too long for the box even alone is a run of its own,
+    marked not whole: it is drawn cut to three lines."""
+    events = _events(spec)
+    W, H = width_in * 72, height_in * 72
+    prefer = bool(style.timeline.get("year_headings", False))
+    geos = [_Geometry(style, W, H, headings=prefer), _Geometry(style, W, H, headings=not prefer)]
+    memo: dict[tuple[int, int], bool] = {}
+
+    def fits(a: int, b: int) -> bool:  # events[a:b] drawn whole in one box
+        if (a, b) not in memo:
+            memo[(a, b)] = any(g.fit([e for _, e in events[a:b]], 0) for g in geos)
+        return memo[(a, b)]
+
+    n = len(events)
+    if n == 0 or fits(0, n):
+        return [Part(tuple(i for i, _ in events))]
+
+    def runs(cap: int) -> list[tuple[int, int]]:
+        """Greedy runs of at most ``cap`` events, each as long as fits (at least one)."""
+        out, a = [], 0
+        while a < n:
+            b = a + 1
+            while b < n and b - a < cap and fits(a, b + 1):
+                b += 1
+            out.append((a, b))
+            a = b
+        return out
+
+    fewest = len(runs(n))
+    lo, hi = 1, n  # the smallest cap that still needs no more runs: even runs
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(runs(mid)) <= fewest:
+            hi = mid
+        else:
+            lo = mid + 1
+    parts = []
+    for a, b in runs(lo):
+        rows = tuple(i for i, _ in events[a:b])
+        if b - a == 1 and not fits(a, b):
+            e = events[a][1]
+            parts.append(Part(rows, whole=False, lost=f"the event of {e.date.isoformat()} (“{_short(e.text)}”) does not fit "
+                                                      f"the box even alone at {style.size('timeline_event'):g} pt; it is cut to three lines"))
+        else:
+            parts.append(Part(rows))
+    return parts
+
+
+def _short(text: str, n: int = 48) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _priority(events: list[_Event]) -> list[int]:
@@ -285,4 +351,5 @@ def describe_timeline(spec, say) -> str:
 declare("timeline", "briefdeck.charts.kinds.timeline:draw_timeline",
         contract=DataContract(x="date", series_min=1, series_max=1, series_type="text"),
         options=(Option("highlight_contains", "texts", "Events whose text contains this (or any of these) are drawn bold in the highlight colour."),),
-        describe=describe_timeline, summary="Dated events as a list: year, day, a dot on a rule, the event beside it.")
+        describe=describe_timeline, split=split_timeline,
+        summary="Dated events as a list: year, day, a dot on a rule, the event beside it.")

@@ -23,7 +23,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 
 from ... import __version__
-from ...errors import RenderError
+from ...errors import Problem, RenderError
 from ...model import Document
 from ...present import View, default_view
 from ...theme import Theme
@@ -54,18 +54,36 @@ def _probe(view: View, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Style
     return fonts, st, geo, Context(doc, view, st, geo, SideColumn(geo, st.get("side.gap")), {})
 
 
-def _requests(doc: Document, probe: Context) -> list[tuple]:
-    sizes = [chart_size(probe, f) for f in doc.figures]
+def _requests(doc: Document, probe: Context, charts: Any = None) -> list[tuple]:
+    sizes = [chart_size(probe, f, charts) for f in doc.figures]
     return [(chart_request(probe, f), "page", w / 72, h / 72) for f, (w, h) in zip(doc.figures, sizes)]
+
+
+def _overruns(doc: Document, probe: Context, charts: Any) -> tuple[Problem, ...]:
+    """Located warnings for charts that cannot be drawn whole even a page tall (their kind
+    then leaves rows out and says so on the chart)."""
+    if charts is None or not hasattr(charts, "parts"):
+        return ()
+    out = []
+    for f, (fig, target, w, h) in zip(doc.figures, _requests(doc, probe, charts)):
+        parts = charts.parts(fig, target, w, h)
+        if len(parts) > 1 or not parts[0].whole:
+            shown = len(parts[0].rows) if len(parts) > 1 else len(f.chart.table.rows)
+            out.append(Problem(f.loc.file, f.loc.line, f.loc.col,
+                               f"figure '{f.id}': its {len(f.chart.table.rows)} rows do not fit one page of the brief "
+                               f"at the chart's type size; about {shown} fit, the chart leaves the others out and says so "
+                               f"— shorten the texts or split the figure in two", "brief.chart_fit", "warning"))
+    return tuple(out)
 
 
 class PreparedBrief:
     """The brief's fonts, styles and page geometry, before layout: it knows the size of
     every chart, so a build can draw every chart of every format in one parallel batch."""
 
-    def __init__(self, view: View, theme: Theme, paper: Optional[str], tagged: bool = True):
+    def __init__(self, view: View, theme: Theme, paper: Optional[str], tagged: bool = True, charts: Any = None):
         self.tagged = tagged
         self.view, self.doc, self.theme = view, view.doc, theme
+        self.charts = charts  # sizes charts that would run over (a long timeline) to fit
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper)
 
     @property
@@ -73,32 +91,33 @@ class PreparedBrief:
         return not self.geo.single
 
     def chart_requests(self) -> list[tuple]:
-        return _requests(self.doc, self.probe)
+        return _requests(self.doc, self.probe, self.charts)
 
     def inputs(self) -> list[Path]:
         return []
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         pages = _render(self, Path(out_path), charts)
-        return RenderResult(pages)
+        return RenderResult(pages, _overruns(self.doc, self.probe, self.charts))
 
 
-def prepare(view: View, *, theme: Theme, options: Optional[dict] = None) -> PreparedBrief:
+def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None) -> PreparedBrief:
     """``options``: ``paper``; ``tagged`` (default True: a tagged PDF/UA-1 brief; False writes
     the same pages without the structure, which the tests use to show that tagging changes
-    nothing on the page)."""
+    nothing on the page). ``charts``: the chart service, which sizes a chart that would run
+    over its box (a long timeline) to fit."""
     options = options or {}
-    return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False)
+    return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False, charts)
 
 
-def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts) -> dict[str, Drawing]:
+def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None) -> dict[str, Drawing]:
     """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
     then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
-    runs neither matplotlib nor svglib."""
+    runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
     from .drawings import drawing
 
     figs = doc.figures
-    requests = _requests(doc, probe)
+    requests = _requests(doc, probe, sizing)
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     cache = getattr(charts, "cache_dir", None)
     refresh = bool(getattr(charts, "refresh", False))
@@ -136,7 +155,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
     view, doc = p.view, p.doc
     fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
-    drawings = _chart_drawings(doc, charts, probe, fonts)
+    drawings = _chart_drawings(doc, charts, probe, fonts, p.charts)
     furniture = _furniture(view, st, fonts)
     meta = view.metadata
     info = dict(
@@ -181,5 +200,5 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
 def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:
     """Write the brief to ``out_path`` (a convenience for tests and scripts); ``{"pages": N}``."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
-    result = prepare(view, theme=theme, options={"paper": paper}).render(Path(out_path), charts)
+    result = prepare(view, theme=theme, options={"paper": paper}, charts=charts).render(Path(out_path), charts)
     return {"pages": result.count}

@@ -386,13 +386,22 @@ def chart_request(ctx: Context, fig: Figure) -> Figure:
     return replace(fig, chart=chart)
 
 
-def chart_size(ctx: Context, fig: Figure) -> tuple[float, float]:
-    """Width and height in points at which the chart is drawn in the main column."""
+def chart_size(ctx: Context, fig: Figure, charts=None) -> tuple[float, float]:
+    """Width and height in points at which the chart is drawn in the main column. With the
+    chart service, a chart that would run over its box (a long timeline) is made as tall as
+    it needs to be drawn whole, up to a page's text height less room for its caption."""
     fs = ctx.st.get("figure")
     where = placement(ctx, fig)
     w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
     aspect = fs[f"{where}_aspect_by_kind"].get(fig.chart.kind, fs["aspect"])
-    return w, min(w * aspect, fs["max_height_mm"] * mm)
+    h = min(w * aspect, fs["max_height_mm"] * mm)
+    if charts is not None and hasattr(charts, "fit_height"):
+        # a page's frame less a three-line caption, a two-line source line and the spacing
+        room = (3 * fs["caption"]["leading"] + fs["caption"]["space_after"] + 2 * fs["source"]["leading"]
+                + fs["source"]["space_before"] + fs["rule_gap"] + fs["space_before"] + fs["space_after"])
+        page = ctx.geo.frame_top(False) - ctx.geo.bottom - room
+        h = charts.fit_height(chart_request(ctx, fig), "page", w / 72, h / 72, max(page, h) / 72) * 72
+    return w, h
 
 
 # --- end matter ---------------------------------------------------------------------

@@ -24,12 +24,14 @@ def _template(view: View, template: Optional[Path]) -> Optional[Path]:
     return Path(template) if template else (Path(view.doc.meta.template) if view.doc.meta.template else None)
 
 
-def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None):
-    """The slide plan for a document on a template, and the opened template (for the writer)."""
+def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None, charts=None):
+    """The slide plan for a document on a template, and the opened template (for the writer).
+    ``charts``: the chart service, asked to split a figure too long for one slide."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     prs, path, findings = open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme)
-    full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems)
+    full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems,
+                     charts=charts)
     plan = select(full, slides)
     if template or not view.doc.meta.template:  # the source's own template was reported by the loader
         plan = replace(plan, warnings=tuple(hostile.problems(findings, str(path))) + plan.warnings)
@@ -66,9 +68,10 @@ class PreparedDeck:
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 
 
-def prepare(view: View, *, theme, options: Optional[dict] = None) -> PreparedDeck:
+def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None) -> PreparedDeck:
     opts = options or {}
-    plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"))
+    plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
+                                           charts=charts)
     return PreparedDeck(view, theme, plan, prs, info, measurer)
 
 
@@ -76,5 +79,5 @@ def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optiona
                 slides: Optional[str] = None) -> dict:
     """Write the deck (a convenience for tests and scripts); slides, warnings, bytes, template, roles."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
-    result = prepare(view, theme=theme, options={"template": template, "slides": slides}).render(Path(out_path), charts)
+    result = prepare(view, theme=theme, options={"template": template, "slides": slides}, charts=charts).render(Path(out_path), charts)
     return {"slides": result.count, "warnings": list(result.warnings), **result.details}

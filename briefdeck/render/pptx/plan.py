@@ -100,8 +100,9 @@ def measure_paras(paras: Sequence[PlanPara], indent: float) -> list[Para]:
 class _Ctx:
     """What the planning functions share: settings, measuring, words, pending warnings."""
 
-    def __init__(self, view: View, theme, measurer: Measurer, geometry: Geometry):
+    def __init__(self, view: View, theme, measurer: Measurer, geometry: Geometry, charts=None):
         self.view, self.doc, self.m, self.geo = view, view.doc, measurer, geometry
+        self.charts = charts  # the chart service: splits a figure that cannot be drawn whole on one slide
         g = theme.get
         self.sizes = {k: g(f"deck.type.{k}") for k in ("title", "body", "quote")}
         self.body_short = g("deck.type.body_short")  # larger sizes a short list may take
@@ -579,7 +580,7 @@ def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
                                 items=items, notes=f"{part}{ctx.L['colon']}{sec.title}\n\n{prose}", section_id=sec.id,
                                 loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
     for fig in sec.figures:
-        body.append(chart_slide(ctx, fig, sec.id))
+        body += chart_slides(ctx, fig, sec.id)
     for q in ctx.view.quotes_for(sec):
         body += quote_slides(ctx, q)
     if len(body) < ctx.divider_slides and not who and body:
@@ -609,22 +610,51 @@ def divider_slide(ctx: _Ctx, sec, part: str, who: Sequence[str]) -> SlidePlan:
                      blocks=blocks, variant=variant, notes=notes, section_id=sec.id, footer=ctx.footer, loc=sec.loc, problems=ctx.take())
 
 
-def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> SlidePlan:
+def chart_slides(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> list[SlidePlan]:
+    """The figure's chart slide; or, when its kind cannot draw it whole in the slide's chart box
+    (a long timeline), one slide per part the chart service cuts it into, "(continued)", and a
+    located warning for a part that still cannot be drawn whole."""
+    before = list(ctx.pending)
+    whole = chart_slide(ctx, fig, section_id)
+    if ctx.charts is None or not hasattr(ctx.charts, "parts"):
+        return [whole]
+    box = whole.chart_box or ctx.box("chart", "chart") or ctx.box("chart", "body")
+    if box is None:
+        return [whole]
+    parts = ctx.charts.parts(fig, "slide", box.width, box.height)
+    if len(parts) == 1 and parts[0].whole:
+        return [whole]
+    label = ctx.view.figure_label(fig)
+    ctx.pending = before  # planned again, part by part
+    out = []
+    for i, part in enumerate(parts):
+        if not part.whole:
+            ctx.warn(f"{label}: {part.lost}", fig.loc, "deck.chart_fit")
+        out.append(chart_slide(ctx, replace(fig, chart=part.spec), section_id, part=i, parts=len(parts)))
+    return out
+
+
+def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0, parts: int = 1) -> SlidePlan:
     # the heading: the figure's own title when it has one (the docs' promise), else the caption,
     # which states the finding; on a small title box a clause of either, else the section's title
-    # (the full caption opens the notes either way)
+    # (the full caption opens the notes either way); after the first part of a split figure,
+    # each with "(continued)"
     caption = fig.caption.plain
     sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
     own = fig.chart.title
-    first = [own] + clause_cuts(own) if own else [caption] + clause_cuts(caption)
+
+    def cont(titles: list[str]) -> list[str]:
+        return [continued(t, part, parts, ctx.L) for t in titles]
+
+    first = cont([own] + clause_cuts(own) if own else [caption] + clause_cuts(caption))
     hit = ctx.fit_title(first, "chart", ctx.sizes["title"])
-    for others in ([caption] + clause_cuts(caption) if own else [], [sec.title] if sec else []):
+    for others in (cont([caption] + clause_cuts(caption)) if own else [], cont([sec.title]) if sec else []):
         hit = hit or (ctx.fit_title(others, "chart", ctx.sizes["title"]) if others else None)
     if hit is None:
         title, tsize, theight = ctx.title(min(first, key=len), "chart", ctx.sizes["title"], fig.loc)
     else:
         title, tsize, theight = hit
-    label = ctx.view.figure_label(fig)
+    label = continued(ctx.view.figure_label(fig), part, parts, ctx.L)
     alternatives = tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))
     src = figure_source(ctx, fig)
     prov = fig.provenance
@@ -923,9 +953,10 @@ def distinct_titles(ctx: _Ctx, slides: list[SlidePlan]) -> list[SlidePlan]:
 
 
 def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
-              problems: Sequence[Problem] = ()) -> DeckPlan:
-    """``problems``: about the template itself (typefaces, contrast), reported with the deck's."""
-    ctx = _Ctx(view, theme, measurer, geometry)
+              problems: Sequence[Problem] = (), charts=None) -> DeckPlan:
+    """``problems``: about the template itself (typefaces, contrast), reported with the deck's;
+    ``charts``: the chart service, which splits a figure too long for one slide (else one slide each)."""
+    ctx = _Ctx(view, theme, measurer, geometry, charts)
     doc = view.doc
     slides: list[SlidePlan] = [title_slide(ctx)]
     slides += agenda_slides(ctx)

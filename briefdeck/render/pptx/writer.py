@@ -171,7 +171,10 @@ class DeckWriter:
         svg_blip.set(f"{{{R}}}embed", rid)
 
     def _native_chart(self, ph, fig: Figure, chart_type, slide=None, box=None) -> None:
-        spec = fig.chart
+        # what the picture shows besides the data (the kind's declared look): order, colours,
+        # highlighted points, value labels -- the editable chart shows the same
+        look = self.charts.look(fig, "slide") if hasattr(self.charts, "look") else None
+        spec = look.drawn(fig.chart) if look is not None else fig.chart
         data = TypedChartData()  # cells typed, text never a formula (the data may come from anywhere)
         data.categories = [str(c) for c in spec.table.column(spec.x)]
         for s in spec.series:
@@ -206,7 +209,7 @@ class DeckWriter:
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
-        palette = g("colours.data")
+        palette = look.colours if look is not None else g("colours.data")
         for i, series in enumerate(chart.plots[0].series):
             fill = series.format.fill if chart_type not in (XL_CHART_TYPE.LINE_MARKERS,) else None
             colour = RGBColor.from_string(palette[i % len(palette)].lstrip("#"))
@@ -215,6 +218,8 @@ class DeckWriter:
                 fill.fore_color.rgb = colour
             else:
                 series.format.line.color.rgb = colour
+        if look is not None:
+            _apply_look(chart, look)
         _fix_embedded_workbook(chart.part, self.doc.meta.updated)
         return frame
 
@@ -469,6 +474,56 @@ def _fix_embedded_workbook(chart_part, updated) -> None:
     if wb_part is None:
         return
     wb_part._blob = stable_zip(wb_part.blob, updated, core_date=True)
+
+
+def _apply_look(chart, look) -> None:
+    """Highlighted points, value labels, markers and number format as the kind's picture has
+    them (charts.registry.Look)."""
+    from pptx.enum.chart import XL_LABEL_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+
+    plot = chart.plots[0]
+    chart.value_axis.tick_labels.number_format = look.number_format
+    chart.value_axis.tick_labels.number_format_is_linked = False
+    if look.negative:  # bars both ways from zero: the category names stay clear of them, at the low end
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if look.value_limits is not None:
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = look.value_limits
+    if chart.chart_type == XL_CHART_TYPE.LINE_MARKERS and not look.markers:
+        for series in plot.series:
+            series.marker.style = XL_MARKER_STYLE.NONE
+    for j, fills in enumerate(look.point_colours):
+        if j >= len(plot.series):
+            break
+        series = plot.series[j]
+        for i, colour in enumerate(fills):
+            if colour is not None and colour != look.colours[j]:
+                fill = series.points[i].format.fill
+                fill.solid()
+                fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
+        if hasattr(series, "invert_if_negative") and any(c is not None and c != look.colours[j] for c in fills):
+            series.invert_if_negative = False  # a highlighted negative bar keeps its colour
+    if look.value_labels:
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.number_format = look.number_format
+        labels.number_format_is_linked = False
+        labels.show_value = True
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    if look.end_labels:  # each line's last value beside its last point, the series named when several
+        c_ns = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+        for series in plot.series:
+            values = list(series.values)
+            last = next((k for k in range(len(values) - 1, -1, -1) if values[k] is not None), None)
+            if last is None:
+                continue
+            label = series.points[last].data_label
+            label.position = XL_LABEL_POSITION.RIGHT
+            dlbl = label._dLbl
+            if len(plot.series) > 1:
+                dlbl.find(f"{c_ns}showSerName").set("val", "1")
+            fmt = parse_xml(f'<c:numFmt xmlns:c="{c_ns[1:-1]}" formatCode="" sourceLinked="0"/>')
+            fmt.set("formatCode", look.number_format)
+            dlbl.find(f"{c_ns}spPr").addprevious(fmt)
 
 
 def picture_requests(plan: DeckPlan, info) -> list[tuple]:
