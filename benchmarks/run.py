@@ -135,6 +135,10 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="print only; do not append to results.md")
     args = ap.parse_args()
     repeat = 2 if args.quick else 3
+    # measure what an installed tool costs: pip compiles bytecode at install, so a run never compiles
+    # source; a machine-wide PYTHONDONTWRITEBYTECODE would make every run compile briefdeck's modules
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "briefdeck")], check=True)
     WORK.mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="briefdeck-bench-"))
     rows: list[tuple[str, dict, str]] = []

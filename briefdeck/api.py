@@ -153,47 +153,53 @@ def _render(fmt: str, prepared, out: Path, charts):
     return prepared.render(out, charts)
 
 
-_FORKED: dict = {}  # what a forked renderer process needs; it arrives by fork, never pickled
-
-
-def _render_forked(fmt: str):
-    prepared, charts, tmp = _FORKED[fmt]
+def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
+    """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
+    render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source)."""
+    prepared = RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts)
+    charts.render_many(prepared.chart_requests())
+    inputs = [str(p) for p in prepared.inputs()]
     try:
-        return _render(fmt, prepared, tmp, charts)
+        return _render(fmt, prepared, tmp, charts), inputs
     except OSError as exc:
-        return OSError(exc.errno, exc.strerror)
+        return OSError(exc.errno, exc.strerror), inputs
 
 
-def _render_formats(opts: Options, prepared: dict, pending: list, charts) -> dict:
-    """Every format rendered to its temporary file: the first here, the others at the same time in
-    forked processes when --jobs allows (a brief and a deck lay out independently; each gets the
-    charts already drawn, by fork). Results (or the OSError that stopped one) by format."""
+_FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
+
+
+def _make_forked(fmt: str):
+    view, theme, opts, charts, tmp = _FORKED[fmt]
+    charts.jobs = 1  # this process's copy: the formats already share the CPUs
+    return _make(fmt, view, theme, opts, charts, tmp)
+
+
+def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
+    """Every format made to its temporary file: the first here, the others at the same time in
+    forked processes when --jobs allows (a brief and a deck plan, draw and lay out independently;
+    the view arrives by fork). Results by format: (RenderResult or OSError, input files)."""
     from .workers import pool, start_method
 
     todo = list(zip(opts.formats, pending))
-    out: dict = {}
     if opts.jobs < 2 or len(todo) < 2 or start_method() != "fork":
-        for fmt, (tmp, _) in todo:
-            try:
-                out[fmt] = _render(fmt, prepared[fmt], tmp, charts)
-            except OSError as exc:
-                out[fmt] = exc
-        return out
+        return {fmt: _make(fmt, view, theme, opts, charts, tmp) for fmt, (tmp, _) in todo}
+    out: dict = {}
     _FORKED.clear()
-    _FORKED.update({fmt: (prepared[fmt], charts, tmp) for fmt, (tmp, _) in todo[1:]})
+    _FORKED.update({fmt: (view, theme, opts, charts, tmp) for fmt, (tmp, _) in todo[1:]})
     try:
         with pool(min(opts.jobs, len(todo)) - 1) as executor:
-            futures = {fmt: executor.submit(_render_forked, fmt) for fmt, _ in todo[1:]}
+            futures = {fmt: executor.submit(_make_forked, fmt) for fmt, _ in todo[1:]}
             fmt, (tmp, _) = todo[0]
+            jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(futures))
             try:
-                out[fmt] = _render(fmt, prepared[fmt], tmp, charts)
-            except OSError as exc:
-                out[fmt] = exc
+                out[fmt] = _make(fmt, view, theme, opts, charts, tmp)
+            finally:
+                charts.jobs = jobs
             for fmt, fut in futures.items():
                 out[fmt] = fut.result()
     finally:
         _FORKED.clear()
-    return out
+    return {fmt: out[fmt] for fmt in opts.formats}
 
 
 def strict_failure(warnings: list[Problem]) -> SourceError:
@@ -223,16 +229,13 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs, refresh=opts.force)
-    prepared = {fmt: RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts) for fmt in opts.formats}
-    # every chart of every format in one batch (parallel with --jobs); the renderers then find them drawn
-    charts.render_many([r for fmt in opts.formats for r in prepared[fmt].chart_requests()])
     pending = [(temp_path(f), f) for f in (opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats)]
     counts = {}
     own_warnings: list[Problem] = []
     try:
-        results = _render_formats(opts, prepared, pending, charts)
+        results = _make_formats(opts, view, theme, pending, charts)
         for fmt, (_, final) in zip(opts.formats, pending):
-            result = results[fmt]
+            result = results[fmt][0]
             if isinstance(result, OSError):
                 raise RenderError(f"{final}: cannot write the {fmt.upper()} ({result.strerror}) — check free space and permissions; the previous output is kept") from None
             counts[fmt] = result.count
@@ -246,7 +249,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
             if tmp.exists():
                 tmp.unlink()
     root = assets.project
-    extra = [p for fmt in opts.formats for p in prepared[fmt].inputs()]
+    extra = [Path(p) for fmt in opts.formats for p in results[fmt][1]]
     files = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language, extra=extra)
     keys = list(dict.fromkeys(assets.key(p, root) for p in files))
     record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}

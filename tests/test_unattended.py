@@ -176,8 +176,10 @@ def test_workers_exit_when_the_build_is_killed_mid_way(tmp_path, how):
     what, sig = how
     if what == "sources":  # several sources built side by side
         sources = [str(p) for p in sorted(EXAMPLES.glob("*/*.yaml"))] + [str(DEFAULT_SOURCE)]
-    else:  # one source whose charts are drawn in parallel
-        sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml")]
+    else:  # one format of one source, whose charts are drawn by a pool (with both formats, each
+        # format is made in its own process, drawing its own charts)
+        sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml"),
+                   "--format", "pdf"]
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *sources, "--jobs", "2", "--force", "--out", str(tmp_path / "out")],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no pipe a stray worker could hold open
     workers: set[int] = set()
