@@ -23,6 +23,7 @@ from typing import Any, Optional
 import yaml
 
 from .errors import ThemeError
+from .yamlsafe import load_settings
 
 _DECIMAL_DIGITS = 400  # babel rounds through decimal.Decimal, whose default 28 digits fail above ~1e25
 
@@ -53,7 +54,7 @@ def _merge(base: dict, over: dict) -> dict:
 @lru_cache(maxsize=32)
 def _read(path: Path, stamp: tuple) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_settings(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ThemeError(f"{path}: cannot read the locale file: {exc} — fix the YAML") from None
     if not isinstance(data, dict):

@@ -23,6 +23,7 @@ import yaml
 
 from .assets import Assets
 from .errors import ThemeError
+from .yamlsafe import load_settings
 
 PARTS = ("base", "brief", "deck", "charts")
 _MISSING = object()
@@ -98,7 +99,7 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 def _read(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_settings(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ThemeError(f"{path}: cannot read theme file: {exc} — fix the YAML") from None
     if not isinstance(data, dict):

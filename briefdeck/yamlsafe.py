@@ -25,6 +25,14 @@ try:  # the C loader keeps marks too and is far faster on large sources
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Loader = yaml.SafeLoader
 
+
+
+def load_settings(text: str) -> Any:
+    """A settings file (theme, locale, a template's side file) as plain values, with the C parser
+    when there is one: these are read on every build, and the pure-Python parser costs ~50 ms."""
+    return yaml.load(text, Loader=_Loader)
+
+
 MAX_BYTES = 2 * 1024 * 1024  # a talk is tens of KB; anything this big is a mistake or an attack
 MAX_NODES = 200_000  # values built, counting alias expansions: stops "billion laughs" early
 MAX_DEPTH = 40

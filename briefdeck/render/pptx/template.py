@@ -38,6 +38,7 @@ from .fonts import build_measurer, embedded_fonts, user_fonts
 from .plan import ROLES
 from .samples import contrast, master_keeps_styles
 from .styles import TITLE_TYPES, master_placeholder_el, text_style
+from ...yamlsafe import load_settings
 
 EMU_PER_IN = 914400
 CONTENT_TYPES = {"obj", "body", "pic", "chart", "tbl", "dgm", "media", "clipArt"}
@@ -401,7 +402,7 @@ def _read_side_file(path: Path) -> tuple[dict[str, str], dict]:
     if not f.is_file():
         return {}, {}
     try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        data = load_settings(f.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise TemplateError(f"{f}: cannot read the layout mapping: {exc} — fix the YAML") from None
     if not isinstance(data, dict):
@@ -415,16 +416,32 @@ def _read_side_file(path: Path) -> tuple[dict[str, str], dict]:
 
 
 # -- looking at candidates --------------------------------------------------------------------------
-class _Look:
-    """Backdrops of a template's layouts, drawn when first needed."""
+_DRAWN: dict[tuple, Backdrop] = {}  # backdrops kept for the life of the process (--watch rebuilds)
 
-    def __init__(self, layouts, size):
-        self.layouts, self.size, self._cache = layouts, size, {}
+
+class _Look:
+    """Backdrops of a template's layouts, drawn when first needed; kept by the template file's
+    identity (path, size, modification time), so a --watch rebuild on an unchanged template
+    draws none again."""
+
+    def __init__(self, layouts, size, key: tuple = ()):
+        self.layouts, self.size, self.key = layouts, size, key
 
     def of(self, i: int) -> Backdrop:
-        if i not in self._cache:
-            self._cache[i] = Backdrop(self.layouts[i], *self.size)
-        return self._cache[i]
+        k = self.key + (i, self.size)
+        if not self.key or k not in _DRAWN:
+            if len(_DRAWN) > 256:
+                _DRAWN.clear()
+            _DRAWN[k] = Backdrop(self.layouts[i], *self.size)
+        return _DRAWN[k]
+
+
+def _file_identity(path: Path) -> tuple:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return ()
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
 
 
 def readable_rgb(rgb: Optional[str], under: str, ratio: float = 4.5) -> str:
@@ -552,7 +569,7 @@ def map_roles(prs, path: Path, theme) -> TemplateInfo:
     master_of = [parts.index(l.slide_master.part) for l in layouts]
     preferred = _preferred_masters(prs)
     size = (prs.slide_width / EMU_PER_IN, prs.slide_height / EMU_PER_IN)
-    look = _Look(layouts, size)
+    look = _Look(layouts, size, _file_identity(path))
 
     mapping, ufonts = _read_side_file(path)
     for role, name in mapping.items():
