@@ -5,7 +5,7 @@ watchfiles), so a save is seen at once instead of at the next poll; a burst of w
 editor saving in several steps, or through a temporary file and a rename) is one change: the
 build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
 process stays warm between builds: libraries, fonts and drawn charts are already loaded, so a
-saved prose edit is on disk as a new PDF and deck in about half a second.
+saved prose edit is on disk as a new PDF and deck in under a second (benchmarks/results.md).
 
 The inputs watched are the sources and everything their last build record lists (data, maps,
 templates, theme, fonts, locales); the set is read again after every build, since a source may
