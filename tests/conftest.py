@@ -14,6 +14,22 @@ TALK = ROOT / "tests" / "fixtures" / "levine-minusma-panel-2018.txt"
 
 
 @pytest.fixture(scope="session")
+def theme():
+    """The built-in default theme (a module may define its own ``theme``)."""
+    from briefdeck.theme import load_theme
+
+    return load_theme("default")
+
+
+@pytest.fixture(scope="session")
+def service(theme):
+    """A chart service on the default theme, without a cache folder."""
+    from briefdeck.charts import ChartService
+
+    return ChartService(theme)
+
+
+@pytest.fixture(scope="session")
 def default_doc():
     from briefdeck.load import load_document
 

@@ -29,20 +29,6 @@ SIZES = {"page": (4.65, 2.6), "slide": (12.33, 4.18)}
 MINUS = "\u2212"
 
 
-@pytest.fixture(scope="module")
-def theme():
-    from briefdeck.theme import load_theme
-
-    return load_theme("default")
-
-
-@pytest.fixture(scope="module")
-def service(theme):
-    from briefdeck.charts import ChartService
-
-    return ChartService(theme)
-
-
 def table(columns, rows) -> DataTable:
     return DataTable(tuple(columns), tuple(tuple(r) for r in rows))
 

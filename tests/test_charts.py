@@ -142,17 +142,6 @@ FAMILY = {"page": "Noto Sans", "slide": "Carlito"}  # the family names inside th
 MIN_PT = {"page": 7.0, "slide": 14.0}
 
 
-@pytest.fixture(scope="module")
-def theme():
-    return load_theme("default")
-
-
-@pytest.fixture(scope="module")
-def service(theme):
-    from briefdeck.charts import ChartService
-
-    return ChartService(theme)
-
 
 def svg_texts(svg: bytes) -> list[tuple[str, dict]]:
     """(text, style properties) of every <text> element."""

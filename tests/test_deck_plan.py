@@ -243,3 +243,21 @@ def test_every_plan_fits_on_every_corpus_template(docs, theme):
                 tbox = replace(tbox, height=sp.title_height) if sp.title_height else tbox
                 assert m.height_pt([Para(((sp.title, True),))], sp.title_size, tbox) <= tbox.text_height_pt, \
                     (template.stem, sp.title)
+
+
+@pytest.mark.parametrize("base, mod, drawn", [
+    ("000000", '<a:tint val="75000"/>', "8B8B8B"),  # a template footer's usual grey: 3.5:1 on white, not 10:1
+    ("FFFFFF", '<a:shade val="50000"/>', "BCBCBC"),
+    ("4472C4", '<a:tint val="75000"/>', "93A5D4"),
+    ("4472C4", '<a:shade val="50000"/>', "325490"),
+])
+def test_tints_and_shades_are_the_colours_viewers_draw(base, mod, drawn):
+    """Tint and shade mix in linear light: the colours are those LibreOffice 7.4 drew for these fills
+    (sampled from its rendering), within one step of rounding. Contrast checks judge what a reader sees."""
+    from lxml import etree
+
+    from briefdeck.render.pptx.styles import _apply_mods
+
+    el = etree.fromstring(f'<a:srgbClr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" val="{base}">{mod}</a:srgbClr>')
+    rgb, _ = _apply_mods(base, el)
+    assert all(abs(int(rgb[i:i + 2], 16) - int(drawn[i:i + 2], 16)) <= 1 for i in (0, 2, 4)), (rgb, drawn)

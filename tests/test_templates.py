@@ -181,3 +181,33 @@ def test_a_deck_is_byte_identical_on_a_machine_with_only_dejavu(template, tmp_pa
         check = subprocess.run(["fc-list"], env={**os.environ, "FONTCONFIG_FILE": str(conf)}, capture_output=True, text=True)
         assert "Carlito" not in check.stdout and "Liberation" not in check.stdout  # the other machine really lacks them
     assert decks[0] == decks[1]
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_links_read_on_the_slides_they_are_on(corpus, name):
+    """Viewers draw a link in its master's theme hyperlink colour, whatever the run says: on every slide
+    with a link, that colour reaches 4.5:1 on what the layout draws under the link's text box (a dark
+    template's default blue is replaced in the deck's copy of its theme, with a warning)."""
+    from briefdeck.render.pptx.backdrop import Backdrop
+    from briefdeck.render.pptx.fit import Box
+    from briefdeck.render.pptx.samples import contrast
+    from briefdeck.render.pptx.styles import Theme
+
+    A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    prs = Presentation(str(corpus[name].deck))
+    w, h = prs.slide_width / 914400, prs.slide_height / 914400
+    drawn, checked = {}, 0
+    for n, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or shape._element.find(f".//{A}hlinkClick") is None:
+                continue
+            layout = slide.slide_layout
+            hlink = Theme(layout.slide_master).scheme["hlink"]
+            bd = drawn.setdefault(id(layout), Backdrop(layout, w, h))
+            under = bd.colour_under(Box(shape.width / 914400, shape.height / 914400, shape.left / 914400, shape.top / 914400))
+            assert contrast(hlink, under) >= 4.5, f"slide {n}: links #{hlink} on #{under}"
+            checked += 1
+    assert checked, "no slide with a link"  # every source has references with links
+    warned = [w.message for w in corpus[name].result.warnings if w.code == "deck.contrast" and w.message.startswith("link text")]
+    if name.startswith(("Portfolio", "dark-corporate")):
+        assert warned and "the deck sets links in #" in warned[0]

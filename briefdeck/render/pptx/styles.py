@@ -87,6 +87,14 @@ def _clamp(v: float) -> float:
     return min(1.0, max(0.0, v))
 
 
+def _linear(c: float) -> float:
+    return c ** 2.3  # the gamma LibreOffice's importer uses for tint and shade (oox drawingml color.cxx)
+
+
+def _gamma(c: float) -> float:
+    return _clamp(c) ** (1 / 2.3)
+
+
 def _apply_mods(rgb: str, el) -> tuple[str, float]:
     """Colour modifiers (lumMod/lumOff, tint, shade, alpha) applied the way Office does."""
     r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
@@ -98,10 +106,11 @@ def _apply_mods(rgb: str, el) -> tuple[str, float]:
             h, l, s = colorsys.rgb_to_hls(r, g, b)
             l = _clamp(l * val) if tag == "lumMod" else _clamp(l + val)
             r, g, b = colorsys.hls_to_rgb(h, l, s)
-        elif tag == "tint":
-            r, g, b = (c + (1 - c) * (1 - val) for c in (r, g, b))
+        elif tag == "tint":  # in linear light, as PowerPoint and LibreOffice draw it: a 75% tint of black is
+            # #8B8B8B, not #404040
+            r, g, b = (_gamma(_linear(c) + (1 - _linear(c)) * (1 - val)) for c in (r, g, b))
         elif tag == "shade":
-            r, g, b = (c * val for c in (r, g, b))
+            r, g, b = (_gamma(_linear(c) * val) for c in (r, g, b))
         elif tag == "alpha":
             alpha = val
     return "".join(f"{int(round(_clamp(c) * 255)):02X}" for c in (r, g, b)), alpha

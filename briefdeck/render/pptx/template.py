@@ -32,13 +32,13 @@ import yaml
 
 from ...errors import Problem, TemplateError
 from ...safezip import check_pptx_zip
+from ...yamlsafe import load_settings
 from .backdrop import Backdrop
 from .fit import CAPS, Box
 from .fonts import build_measurer, embedded_fonts, user_fonts
 from .plan import ROLES
 from .samples import contrast, master_keeps_styles
-from .styles import TITLE_TYPES, master_placeholder_el, text_style
-from ...yamlsafe import load_settings
+from .styles import TITLE_TYPES, master_placeholder_el, text_style, theme_of
 
 EMU_PER_IN = 914400
 CONTENT_TYPES = {"obj", "body", "pic", "chart", "tbl", "dgm", "media", "clipArt"}
@@ -105,6 +105,9 @@ class TemplateInfo:
     font_files: tuple[Path, ...] = ()  # font files the measurer reads (the user's and the theme's: build inputs)
     measurer: object = None
     faces: dict = field(default_factory=dict)  # face key -> fonts.FaceSource
+    # (master index, {"hlink"|"folHlink": rgb}): link colours of a master's theme that do not read on
+    # its body text areas, and the readable colours the deck's copy of the theme takes instead
+    link_colours: tuple[tuple[int, dict], ...] = ()
 
     def role(self, role: str, variant: int = 0) -> RoleLayout:
         variants = self.roles[role]
@@ -724,8 +727,46 @@ def _with_fonts_and_colours(info: TemplateInfo, prs, theme, look: _Look, ufonts,
             f"{' and '.join(hit['slots'])} text #{rgb} on #{under} ({layouts}) has a contrast of {contrast(rgb, under):.1f}:1, "
             f"below the 4.5:1 of WCAG AA — the deck sets it in #{hit['ink'] or readable_rgb(rgb, under)}; give the template a "
             f"colour that contrasts more to keep your own"), "deck.contrast", "warning"))
+    links = _link_colours(info, prs, look, used)
+    said: dict[tuple, list[str]] = {}  # one warning per colour pair, as above
+    for m, fixed, under, names in links:
+        was = theme_of(prs.slide_masters[m]).scheme["hlink" if "hlink" in fixed else "folHlink"]
+        key = (was, under, fixed.get("hlink") or fixed.get("folHlink"))
+        said.setdefault(key, [])
+        said[key] += [n for n in names if n not in said[key]]
+    for (was, under, now), names in said.items():
+        problems.append(Problem(where, 0, 0, (
+            f"link text #{was} on #{under} ({', '.join(repr(n) for n in names)}) has a contrast of {contrast(was, under):.1f}:1, "
+            f"below the 4.5:1 of WCAG AA — the deck sets links in #{now}; give the template's theme a hyperlink colour "
+            f"that contrasts more to keep your own"), "deck.contrast", "warning"))
     return replace(info, measurer=measurer, faces=how, problems=tuple(problems),
-                   font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files))
+                   font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files),
+                   link_colours=tuple((m, fixed) for m, fixed, _, _ in links))
+
+
+NO_LINKS = ("title", "section")  # roles whose slides never carry a link
+
+
+def _link_colours(info: TemplateInfo, prs, look: _Look, used) -> list[tuple[int, dict, str, list[str]]]:
+    """Per master: its theme's hyperlink colours (viewers draw links in them, whatever the run's
+    colour) against what lies under the body areas the deck uses; those below 4.5:1 get the nearest
+    colour that reads on the worst of them. (master, {name: new rgb}, that background, layout names)."""
+    out = []
+    for m, master in enumerate(prs.slide_masters):
+        bodies = [(look.of(rl.layout_index).colour_under(ph.box), rl.layout_name) for role, rl, name, ph in used
+                  if name == "body" and rl.master == m and rl is info.roles[role][0] and role not in NO_LINKS]
+        scheme = theme_of(master).scheme
+        fixed, worst = {}, None
+        for key in ("hlink", "folHlink"):
+            rgb = scheme.get(key)
+            if rgb is None or not bodies:
+                continue
+            under = min((u for u, _ in bodies), key=lambda u: contrast(rgb, u))
+            if contrast(rgb, under) < RATIO:
+                fixed[key], worst = readable_rgb(rgb, under), worst or under
+        if fixed:
+            out.append((m, fixed, worst, sorted({n for u, n in bodies if u == worst})))
+    return out
 
 
 # -- the report of --check-template -------------------------------------------------------------------

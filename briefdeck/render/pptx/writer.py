@@ -348,6 +348,7 @@ class DeckWriter:
             self.add_slide(sp, pos)
         self._core_properties()
         _ensure_view_props(self.prs)
+        _set_link_colours(self.prs, self.info.link_colours)
 
     def _prefetch_charts(self, plan: DeckPlan) -> None:
         """Ask for every picture chart at once, so the chart service can draw them in parallel."""
@@ -437,6 +438,20 @@ def _drop_custom_properties(prs) -> None:
     for rid, rel in list(pkg._rels.items()):
         if rel.reltype == rt_custom:
             pkg.drop_rel(rid)
+
+
+def _set_link_colours(prs, fixes) -> None:
+    """The deck's copy of a master's theme takes link colours that read on its slides (see
+    template._link_colours): PowerPoint and LibreOffice draw links in the theme's colours."""
+    for m, fixed in fixes:
+        part = prs.slide_masters[m].part.part_related_by(RT.THEME)
+        root = etree.fromstring(part.blob)
+        for key, rgb in fixed.items():
+            el = root.find(f".//{{{A}}}clrScheme/{{{A}}}{key}")
+            if el is not None:
+                el.clear()
+                etree.SubElement(el, f"{{{A}}}srgbClr", val=rgb)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _drop_thumbnail(prs) -> None:
