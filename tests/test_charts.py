@@ -697,3 +697,20 @@ def test_a_fill_too_light_for_white_paper_gets_an_outline_of_its_own_hue(theme):
     assert grey(yellow) >= style.light_fill
     assert _edge(style, yellow) == "#908827"  # 60 % of its own RGB
     assert _edge(style, "#0072B2") == style.colour("background")  # others keep the white seam
+
+
+def test_a_label_of_one_huge_word_is_cut_with_few_measurements(theme, monkeypatch):
+    """A category name of 5,000 letters (pasted data, a fuzzer) is cut to three lines ending in '…'
+    by a bounded number of measurements (binary search for each cut; nothing past the last line is
+    measured), not one measurement per letter per line, which took minutes."""
+    from briefdeck.charts.kinds.common import wrap_label
+    from briefdeck.charts.style import ChartStyle, chart_style
+
+    style = chart_style(theme, "page")
+    calls = []
+    real = ChartStyle.text_width
+    monkeypatch.setattr(ChartStyle, "text_width", lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    lines = wrap_label(style, "x" * 5000, 8, 60).split("\n")
+    assert len(calls) < 120, len(calls)
+    assert len(lines) == 3 and lines[0].endswith("-") and lines[-1].endswith("…")
+    assert all(real(style, line, 8) <= 60 for line in lines)

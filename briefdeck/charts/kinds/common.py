@@ -182,19 +182,32 @@ def legend_beside(ax, style, handles, labels: list[str]) -> None:
                      labelspacing=0.45, borderaxespad=style.pad_in * 72 / size)
 
 
+def _longest_prefix(style, line: str, size: float, width: float) -> int:
+    """The most characters of ``line`` that fit ``width`` points with a hyphen after them (at least
+    one): a binary search, as a prefix only grows wider."""
+    lo, hi = 1, len(line) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if style.text_width(line[:mid] + "-", size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def wrap_label(style, text: str, size: float, width: float, max_lines: int = 3) -> str:
     """A label wrapped to ``width`` points; a word longer than that is cut, so one label can
     never take the plot's width, and past ``max_lines`` it ends in '…', so no label (a long
     series name, an axis label) can take the plot's height either."""
     lines = []
     for line in style.wrap(text, width, size):
-        while len(line) > 1 and style.text_width(line, size) > width:
-            k = len(line) - 1
-            while k > 1 and style.text_width(line[:k] + "-", size) > width:
-                k -= 1
+        while len(line) > 1 and style.text_width(line, size) > width and len(lines) <= max_lines:
+            k = _longest_prefix(style, line, size, width)
             lines.append(line[:k] + "-")
             line = line[k:]
         lines.append(line)
+        if len(lines) > max_lines:  # the rest is cut at the '…' below: never measured (a 10,000-letter word)
+            break
     if len(lines) > max_lines:
         last = lines[max_lines - 1].rstrip("-")
         while len(last) > 1 and style.text_width(last + "…", size) > width:
