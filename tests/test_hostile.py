@@ -311,8 +311,12 @@ def test_hostile_template_is_reported_and_left_out_of_the_deck(hostile_decks, na
     from pptx import Presentation
 
     result, deck = hostile_decks[name]
-    assert [w.code for w in result.warnings] == TEMPLATE_CODES[name]
-    for w in result.warnings:  # located in the template, saying what to do
+    # (python-pptx's default template, which these are made from, also draws its footers in a grey
+    # below 4.5:1: a deck.contrast warning, not about hostile content)
+    found = [w for w in result.warnings if w.code.startswith("template.")]
+    assert [w.code for w in found] == TEMPLATE_CODES[name]
+    assert {w.code for w in result.warnings} <= set(TEMPLATE_CODES[name]) | {"deck.contrast"}
+    for w in found:  # located in the template, saying what to do
         assert w.file == str(HOSTILE / name) and w.severity == "warning" and " — left out of the deck; " in w.message
     with zipfile.ZipFile(deck) as z:
         names = z.namelist()
@@ -379,7 +383,7 @@ def test_check_template_lists_what_reaches_out(tmp_path):
     assert [(f["where"], f["severity"]) for f in report["hostile"]] == [
         ("layout 'Title and Content'", "warning"), ("layout 'Title and Content'", "warning"),
         ("sample slide 1", "note"), ("sample slide 1", "note")]
-    assert len(report["warnings"]) == 1 and report["ok"]
+    assert report["hostile_warnings"] == 1 and report["ok"]  # the others: its footer colour (deck.contrast)
 
 
 def test_templates_without_hostile_content_are_used_as_they_are():
