@@ -274,7 +274,9 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
     if opts.check_only:
         return check(sources)
     with output_lock(opts.out_dir, opts.wait):
-        _matplotlib_home(opts.out_dir)
+        from .mplconfig import matplotlib_home
+
+        matplotlib_home(opts.out_dir / STATE_DIR)
         for p in clean_temp_files(opts.out_dir):
             log("cleaned", {"path": str(p)})
         if opts.jobs > 1 and len(sources) > 1:
@@ -283,32 +285,6 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
             results = [_build_guarded(src, opts, log) for src in sources]
         _write_manifest(opts.out_dir, results)
     return results
-
-
-def _matplotlib_home(out_dir: Path) -> None:
-    """Where matplotlib keeps its font list, for a run whose home is not writable (a locked-down
-    service, a container): in the output folder's state, not a new temporary folder per run
-    announced with a warning on stderr (which would break ``--log-format json``)."""
-    if "MPLCONFIGDIR" in os.environ or "matplotlib" in sys.modules:
-        return
-    try:
-        home = Path.home()
-    except (RuntimeError, KeyError):
-        home = None
-    if sys.platform.startswith("linux"):
-        wanted = [Path(os.environ.get("XDG_CONFIG_HOME") or (home and home / ".config") or "/nonexistent") / "matplotlib",
-                  Path(os.environ.get("XDG_CACHE_HOME") or (home and home / ".cache") or "/nonexistent") / "matplotlib"]
-    else:
-        wanted = [Path(home or "/nonexistent") / ".matplotlib"]
-    for d in wanted:
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            usable = os.access(d, os.W_OK)
-        except OSError:
-            usable = False
-        if not usable:
-            os.environ["MPLCONFIGDIR"] = str((out_dir / STATE_DIR / "matplotlib").absolute())
-            return
 
 
 def _build_guarded(src: Path, opts: Options, log: Log) -> SourceResult:

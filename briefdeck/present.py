@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Optional
 
 from .locale import Locale
 from .model import Document, Figure, Person, Quote, Section, Span, Text

@@ -43,12 +43,12 @@ class Example:
 
 def examples() -> list[Example]:
     """The bundled example projects, by name."""
-    import yaml
+    from .yamlsafe import load_settings
 
     out = []
     for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()) if EXAMPLES.is_dir() else []:
         src = folder / "source" / f"{folder.name}.yaml"
-        data = yaml.safe_load(src.read_text(encoding="utf-8"))  # a bundled, trusted file
+        data = load_settings(src.read_text(encoding="utf-8"))  # a bundled, trusted file
         ev, meta = data["event"], data.get("meta", {})
         out.append(Example(folder.name, ev["title"], f"{ev['date']}, {ev['place']}, {meta.get('language', 'en')}"))
     return out

@@ -16,7 +16,6 @@ from briefdeck.assets import BUILTIN
 
 ROOT = BUILTIN.parent.parent
 ASSETS = ROOT / "assets"
-from briefdeck.theme import load_theme
 
 DATA = ASSETS / "data"
 PY = sys.executable

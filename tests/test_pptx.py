@@ -142,7 +142,7 @@ def test_pictures_have_alt_text_and_an_svg_with_png_fallback(deck, doc):
                 assert descr == figures[cnv.get("name")].alt
             if el.tag == f"{P_NS}pic":
                 blip = el.find(f".//{A_NS}blip")
-                assert blip.find(f".//{{http://schemas.microsoft.com/office/drawing/2016/SVG/main}}svgBlip") is not None
+                assert blip.find(".//{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip") is not None
             seen.add(cnv.get("name"))
     assert seen == set(figures)
 
@@ -436,7 +436,7 @@ def test_multi_master_template_uses_the_masters_its_sample_slides_use(foreign_de
                                                              if sh.has_text_frame)]
     assert dividers and all(masters[i] == 0 for i in dividers)
     # body text darkened from the template's light blue to at least 4.5:1 on white
-    from briefdeck.render.pptx.samples import contrast
+    from briefdeck.charts.colour import contrast
 
     body = prs.slides[1].placeholders[20] if 20 in {p.placeholder_format.idx for p in prs.slides[1].placeholders} else None
     assert body is not None

@@ -190,7 +190,7 @@ def test_links_read_on_the_slides_they_are_on(corpus, name):
     template's default blue is replaced in the deck's copy of its theme, with a warning)."""
     from briefdeck.render.pptx.backdrop import Backdrop
     from briefdeck.render.pptx.fit import Box
-    from briefdeck.render.pptx.samples import contrast
+    from briefdeck.charts.colour import contrast
     from briefdeck.render.pptx.styles import Theme
 
     A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

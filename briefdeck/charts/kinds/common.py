@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import math
 from typing import Any, Sequence
 
 from matplotlib.text import Text

@@ -10,11 +10,12 @@ import datetime as _dt
 import math
 
 from ...errors import RenderError
-from ..registry import DataContract, Look, Option, declare, lazy
-from .. import dates as D
-from .. import table as T
 from .. import alt_text as a
+from .. import dates as D
 from .. import format as fmt
+from .. import table as T
+from ..colour import contrast
+from ..registry import DataContract, Look, Option, declare, lazy
 
 c = lazy("briefdeck.charts.kinds.common")
 
@@ -119,10 +120,7 @@ def _plot_room(ax, spec, style, values, series, label_width: float, end_values: 
 
 def _readable(colour: str) -> bool:
     """Is a palette colour dark enough to set text in on white (about 3:1)?"""
-    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return 1.05 / (lum + 0.05) >= 3.0
+    return contrast(colour, "#FFFFFF") >= 3.0
 
 
 # -- what a line or area chart says, and what it takes ----------------------------------------

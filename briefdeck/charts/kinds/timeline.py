@@ -145,10 +145,10 @@ def split_timeline(spec, style, width_in: float, height_in: float) -> list[Part]
         else:
             lo = mid + 1
     parts = []
-    for a, b in runs(lo):
-        rows = tuple(i for i, _ in events[a:b])
-        if b - a == 1 and not fits(a, b):
-            e = events[a][1]
+    for first, end in runs(lo):
+        rows = tuple(i for i, _ in events[first:end])
+        if end - first == 1 and not fits(first, end):
+            e = events[first][1]
             parts.append(Part(rows, whole=False, lost=f"the event of {e.date.isoformat()} (“{_short(e.text)}”) does not fit "
                                                       f"the box even alone at {style.size('timeline_event'):g} pt; it is cut to three lines"))
         else:
@@ -169,11 +169,11 @@ def _priority(events: list[_Event]) -> list[int]:
         picked += [rest[0]] + ([rest[-1]] if len(rest) > 1 else [])
     while spans:
         nxt = []
-        for a, b in spans:
-            if b - a > 1:
-                m = (a + b) // 2
+        for lo, hi in spans:
+            if hi - lo > 1:
+                m = (lo + hi) // 2
                 picked.append(rest[m])
-                nxt += [(a, m), (m, b)]
+                nxt += [(lo, m), (m, hi)]
         spans = nxt
     return order + [i for i in picked if i not in order]
 
@@ -316,7 +316,6 @@ class _Geometry:
 
 # -- what a timeline says, and what it takes ---------------------------------------------------
 def describe_timeline(spec, say) -> str:
-    lang = spec.language
     dates = list(spec.table.column(spec.x)) if spec.x else []
     labels = list(spec.table.column(spec.series[0])) if spec.series else []
     events = sorted(zip(dates, labels), key=lambda e: e[0])

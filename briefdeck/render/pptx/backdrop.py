@@ -382,13 +382,12 @@ def _max_rectangle(good: np.ndarray) -> Optional[tuple[int, int, int, int]]:
         stack: list[int] = []
         for c in range(cols + 1):
             h = heights[c] if c < cols else 0
-            start = c
             while stack and heights[stack[-1]] >= h:
                 top = stack.pop()
                 left = stack[-1] + 1 if stack else 0
                 area = int(heights[top]) * (c - left)
                 if area > best_area:
                     best_area, best = area, (r - int(heights[top]) + 1, left, r + 1, c)
-                start = left
-            stack.append(c) if c < cols else None
+            if c < cols:
+                stack.append(c)
     return best

@@ -16,6 +16,8 @@ from typing import Optional
 
 from lxml import etree
 
+from ...charts.colour import contrast, luminance
+
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -103,20 +105,6 @@ class SampleStyle:
 
 
 # -- colour ------------------------------------------------------------------------------------------
-def luminance(rgb: str) -> float:
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def background_rgb(layout) -> str:
     """What lies behind a layout's text: a solid background colour (layout, then master), else the mean
     colour of a picture covering the slide (Metropolis), else white."""

@@ -30,6 +30,7 @@ from typing import Optional
 
 import yaml
 
+from ...charts.colour import contrast
 from ...errors import Problem, TemplateError
 from ...safezip import check_pptx_zip
 from ...yamlsafe import load_settings
@@ -37,7 +38,7 @@ from .backdrop import Backdrop
 from .fit import CAPS, Box
 from .fonts import build_measurer, embedded_fonts, user_fonts
 from .plan import ROLES
-from .samples import contrast, master_keeps_styles
+from .samples import master_keeps_styles
 from .styles import TITLE_TYPES, master_placeholder_el, text_style, theme_of
 
 EMU_PER_IN = 914400
