@@ -45,7 +45,6 @@ class Backdrop:
     """One layout's background and decorations as pixels, ``PX_PER_IN`` per inch."""
 
     def __init__(self, layout, width_in: float, height_in: float):
-        self.w_in, self.h_in = width_in, height_in
         self.px = PX_PER_IN
         size = (max(1, int(round(width_in * self.px))), max(1, int(round(height_in * self.px))))
         self.layout = layout

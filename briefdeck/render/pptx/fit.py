@@ -214,12 +214,3 @@ class Measurer:
 
     def fits(self, paras: Sequence[Para], size: float, box: Box, safety: float = 1.0) -> bool:
         return self.height_pt(paras, size, box) <= box.text_height_pt * safety
-
-    def widest_line_pt(self, paras: Iterable[Para], size: float, face: str = "") -> float:
-        """The width of the longest paragraph set on one line (for boxes that should not wrap)."""
-        best = 0.0
-        for p in paras:
-            own = p.size_pt or size
-            w = sum(self.width_pt(s[0], own, s[1], len(s) > 3 and s[3], face) for s in p.segments)
-            best = max(best, w + p.indent_in * PT_PER_IN)
-        return best

@@ -39,7 +39,6 @@ from ...errors import Problem, TemplateError
 from ...load import links
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"

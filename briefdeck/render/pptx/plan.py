@@ -22,7 +22,6 @@ from ...present import View
 from .fit import Box, Measurer, Para
 
 Geometry = Mapping[str, Sequence[Mapping[str, Box]]]  # role -> variants (best first) -> slot -> box
-TITLE_GAP_IN = 0.08  # a grown title box stops this far above the next placeholder
 ROLES = ("title", "section", "content", "two-content", "chart", "quote", "closing")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "etc", "e.g", "i.e", "hon", "gen", "col", "lt",
                   "sen", "rep", "gov", "jr", "sr", "u.s", "u.k", "u.n", "mme", "m", "me", "art", "p", "pp", "fig", "vol"}
@@ -108,7 +107,7 @@ class _Ctx:
         self.body_short = g("deck.type.body_short")  # larger sizes a short list may take
         self.title_last = g("deck.type.title_last_resort")
         self.title_slide, self.subtitle = g("deck.type.title_slide"), g("deck.type.subtitle")
-        self.section_size, self.source_size = g("deck.type.section"), g("deck.type.source")
+        self.section_size = g("deck.type.section")
         self.attribution = g("deck.type.attribution")
         self.space = g("deck.type.space_before")
         self.max_bullets = g("deck.limits.bullets_per_slide")

@@ -11,12 +11,10 @@ the slide's background.
 from __future__ import annotations
 
 import copy
-import io
 from typing import Optional
 
 from lxml import etree
 
-from ...charts.colour import contrast, luminance
 
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -80,19 +78,6 @@ class SampleStyle:
             return None
         return cls(fill, typeface, algn)
 
-    def readable_on(self, background: str, ratio: float) -> "SampleStyle":
-        """The same style, its colour darkened just enough for ``ratio`` against a lighter background."""
-        rgb = self.rgb
-        if rgb is None or luminance(rgb) >= luminance(background) or contrast(rgb, background) >= ratio:
-            return self
-        dark = rgb
-        for step in range(1, 21):
-            dark = "".join(f"{int(int(rgb[i:i + 2], 16) * (1 - step / 20)):02X}" for i in (0, 2, 4))
-            if contrast(dark, background) >= ratio:
-                break
-        fill = etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:srgbClr val="{dark}"/></a:solidFill>')
-        return SampleStyle(fill, self.typeface, self.algn)
-
     def apply(self, rpr) -> None:
         """Colour and typeface on a run that has none of its own (in schema order)."""
         if self.fill is not None and not any(_local(c) in _FILLS for c in rpr):
@@ -102,31 +87,3 @@ class SampleStyle:
             latin = etree.Element(f"{{{A}}}latin")
             latin.set("typeface", self.typeface)
             rpr.insert(rpr.index(before[-1]) + 1 if before else 0, latin)
-
-
-# -- colour ------------------------------------------------------------------------------------------
-def background_rgb(layout) -> str:
-    """What lies behind a layout's text: a solid background colour (layout, then master), else the mean
-    colour of a picture covering the slide (Metropolis), else white."""
-    master = layout.slide_master
-    for part in (layout, master):
-        clr = part._element.find(f"{{{P}}}cSld/{{{P}}}bg/{{{P}}}bgPr/{{{A}}}solidFill/{{{A}}}srgbClr")
-        if clr is not None:
-            return clr.get("val").upper()
-    width = master.part.package.presentation_part.presentation.slide_width or 0
-    for part in (layout, master):
-        for pic in part._element.iter(f"{{{P}}}pic"):
-            ext = pic.find(f".//{{{A}}}xfrm/{{{A}}}ext")
-            blip = pic.find(f".//{{{A}}}blip")
-            if ext is None or blip is None or int(ext.get("cx", 0)) < 0.9 * width:
-                continue
-            try:
-                blob = part.part.related_part(blip.get(f"{{{R}}}embed")).blob
-                from PIL import Image
-
-                with Image.open(io.BytesIO(blob)) as im:
-                    r, g, b = im.convert("RGB").resize((1, 1), Image.BILINEAR).getpixel((0, 0))
-                return f"{r:02X}{g:02X}{b:02X}"
-            except Exception:  # an unreadable or exotic image: assume a light slide
-                continue
-    return "FFFFFF"

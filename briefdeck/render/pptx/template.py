@@ -50,7 +50,7 @@ FALLBACK = {"section": ("title",), "two-content": ("content",), "chart": ("conte
 P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 A_NS = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 VIRTUAL_IDX = 100  # placeholders the deck adds where a layout has none start at this idx
-RANK_PLACEHOLDERS, RANK_VIRTUAL = 50, 90
+RANK_PLACEHOLDERS = 50
 MIN_KEPT = 0.55  # a text area shrunk away from decoration keeps at least this share of itself
 MAX_VARIANTS = 4
 
