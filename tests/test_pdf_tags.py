@@ -232,3 +232,23 @@ def test_tagging_changes_nothing_on_the_page(tmp_path, build, paper):
     assert len(pages_a) == len(pages_b) > 1
     for a, b in zip(pages_a, pages_b):
         assert ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB")).getbbox() is None, a.name
+
+
+def test_a_move_or_rise_after_a_link_mark_goes_before_the_mark():
+    """A link that ends a line leaves its end mark last in the text object; the next line's indent
+    (a move) or a superscript (a rise) must not trip reportlab, which reads the last entry as text
+    to merge moves (found by the fuzz test: AttributeError '_LinkEnd' has no 'endswith')."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefdeck.render.pdf.tagging import TaggedTextObject, _LinkEnd
+
+    tx = TaggedTextObject(Canvas(io.BytesIO()))
+    tx._code.append("1 0 Td")
+    end = _LinkEnd(None)
+    tx._code.append(end)
+    tx.moveCursor(2, 0)
+    tx.setRise(3)
+    # the moves merged as reportlab merges them, the rise after them, the mark still last
+    assert tx._code[-3:] == ["3 0 Td", "3 Ts", end]

@@ -450,6 +450,25 @@ class TaggedTextObject(PDFTextObject):
                 self._code.append(_LinkEnd(le))
                 self._tg_open_links.remove(le)
 
+    # reportlab merges a move or a rise with the one before by reading the last code entry as text
+    # ('... Td', '... Ts'); a link mark may be last (a link ends a line, the next line is indented)
+    def moveCursor(self, dx, dy):
+        self._past_marks(super().moveCursor, dx, dy)
+
+    def setRise(self, rise):
+        self._past_marks(super().setRise, rise)
+
+    def _past_marks(self, call, *args):
+        """``call`` on the code before any trailing marks; the marks then follow what it wrote
+        (a move or a rise draws nothing, so a link's marked content is unchanged)."""
+        marks = []
+        while self._code and isinstance(self._code[-1], _Mark):
+            marks.insert(0, self._code.pop())
+        try:
+            call(*args)
+        finally:
+            self._code.extend(marks)
+
     def getCode(self):  # only reached when nobody resolved the marks (untagged context)
         self._code = [c for c in self._code if not isinstance(c, _Mark)]
         return super().getCode()
