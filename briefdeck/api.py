@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -74,14 +76,20 @@ class SourceResult:
 Log = Callable[[str, dict], None]
 
 
-def _versions() -> dict:
-    out = {"briefdeck": __version__, "python": sys.version.split()[0]}
+@functools.lru_cache(maxsize=None)
+def _library_versions() -> tuple:
+    """Read once per process (0.015 s): the libraries it runs with cannot change under it."""
+    out = []
     for lib in _LIBS:
         try:
-            out[lib] = metadata.version(lib)
+            out.append((lib, metadata.version(lib)))
         except metadata.PackageNotFoundError:
-            out[lib] = None
-    return out
+            out.append((lib, None))
+    return tuple(out)
+
+
+def _versions() -> dict:
+    return {"briefdeck": __version__, "python": sys.version.split()[0], **dict(_library_versions())}
 
 
 def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:
@@ -156,13 +164,19 @@ def _render(fmt: str, prepared, out: Path, charts):
 def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
     render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source)."""
-    prepared = RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts)
+    prepared = RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts,
+                                      cache_dir=derived_dir(opts.out_dir))
     charts.render_many(prepared.chart_requests())
     inputs = [str(p) for p in prepared.inputs()]
     try:
         return _render(fmt, prepared, tmp, charts), inputs
     except OSError as exc:
         return OSError(exc.errno, exc.strerror), inputs
+
+
+def derived_dir(out_dir: Path) -> Path:
+    """Where renderers keep what they derived from their inputs (a template's analysis) as plain data."""
+    return out_dir / STATE_DIR / "derived"
 
 
 _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
@@ -229,6 +243,8 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs, refresh=opts.force)
+    if opts.force:  # derive everything anew; what is derived now is kept for the next build
+        shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)
     pending = [(temp_path(f), f) for f in (opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats)]
     counts = {}
     own_warnings: list[Problem] = []

@@ -169,6 +169,21 @@ def main(argv: Optional[list[str]] = None) -> int:
         return EXIT_FAILED
 
 
+def run() -> None:
+    """The command (console script, ``python -m briefdeck``, build.py): ``main``, then leave at once.
+
+    Tearing the interpreter down (every module, a last collection of every object) costs about 0.1 s
+    after a build, a tenth of a rebuild: outputs are already written, synced and closed, and the
+    streams are flushed here, so the process ends without it."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader anyway
+        pass
+    os._exit(code if isinstance(code, int) else 1)
+
+
 def _init(argv: list[str]) -> int:
     from . import scaffold
 

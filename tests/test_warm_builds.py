@@ -1,6 +1,7 @@
 """What makes the authoring loop fast, asserted as behaviour (timings live in benchmarks/): a
-build after a prose edit draws no chart and imports neither matplotlib nor svglib, and --force
-redraws everything but leaves the cache warm for the next edit."""
+build after a prose edit draws no chart and imports neither matplotlib nor svglib, nor numpy and
+fontTools (the template is not looked at again, no font is decoded), and --force redraws
+everything but leaves the caches warm for the next edit."""
 from __future__ import annotations
 
 import subprocess
@@ -20,11 +21,11 @@ def build_in_fresh_process(src, out, *extra: str) -> list[str]:
     code = ("import sys; from pathlib import Path; from briefdeck import api;"
             f"[r] = api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r}){''.join(extra)}));"
             "assert r.ok, r.error;"
-            "print(' '.join(m for m in ('matplotlib', 'svglib') if m in sys.modules))")
+            "print(' '.join(m for m in ('matplotlib', 'svglib', 'numpy', 'fontTools') if m in sys.modules))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
 
 
-def test_a_prose_edit_build_imports_neither_matplotlib_nor_svglib(tmp_path):
+def test_a_prose_edit_build_imports_neither_matplotlib_svglib_numpy_nor_fonttools(tmp_path):
     out = tmp_path / "out"
     src = edited(tmp_path, 1)
     try:

@@ -3,11 +3,13 @@
 A renderer module (imported only when its format is built, so checks and no-op rebuilds never
 pay for reportlab or python-pptx) has::
 
-    prepare(view, *, theme, options, charts=None) -> Prepared
+    prepare(view, *, theme, options, charts=None, cache_dir=None) -> Prepared
         view: present.View (the document and the words a reader sees), options: its own
         settings by name (from the command line; a renderer falls back to the source's meta),
         charts: the build's ChartService, for layout that depends on a chart (a figure too
-        long for its box is split: ``charts.parts``); None plans as if every chart fits
+        long for its box is split: ``charts.parts``); None plans as if every chart fits;
+        cache_dir: a folder of the build's where the renderer may keep, as plain data keyed by
+        the content it came from, what it derived from its inputs (a template's analysis), or None
 
 and the ``Prepared`` object it returns has::
 
@@ -55,9 +57,9 @@ class Renderer:
     def load(self):
         return importlib.import_module(self.module)
 
-    def prepare(self, view, *, theme, options: dict[str, Any], charts=None):
+    def prepare(self, view, *, theme, options: dict[str, Any], charts=None, cache_dir=None):
         own = {o.name: options.get(o.name) for o in self.options}
-        return self.load().prepare(view, theme=theme, options=own, charts=charts)
+        return self.load().prepare(view, theme=theme, options=own, charts=charts, cache_dir=cache_dir)
 
 
 RENDERERS: dict[str, Renderer] = {}

@@ -103,11 +103,12 @@ class PreparedBrief:
         return RenderResult(pages, _overruns(self.doc, self.probe, self.charts))
 
 
-def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None) -> PreparedBrief:
+def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedBrief:
     """``options``: ``paper``; ``tagged`` (default True: a tagged PDF/UA-1 brief; False writes
     the same pages without the structure, which the tests use to show that tagging changes
     nothing on the page). ``charts``: the chart service, which sizes a chart that would run
-    over its box (a long timeline) to fit."""
+    over its box (a long timeline) to fit. ``cache_dir``: unused (the brief's charts are kept
+    by the chart service)."""
     options = options or {}
     return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False, charts)
 

@@ -24,12 +24,14 @@ def _template(view: View, template: Optional[Path]) -> Optional[Path]:
     return Path(template) if template else (Path(view.doc.meta.template) if view.doc.meta.template else None)
 
 
-def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None, charts=None):
+def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: Optional[str] = None, charts=None,
+               cache_dir: Optional[Path] = None):
     """The slide plan for a document on a template, and the opened template (for the writer).
-    ``charts``: the chart service, asked to split a figure too long for one slide."""
+    ``charts``: the chart service, asked to split a figure too long for one slide; ``cache_dir``:
+    where the template's analysis is kept for the next build."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     prs, path, findings = open_clean_template(_template(view, template), theme)
-    info = map_roles(prs, path, theme)
+    info = map_roles(prs, path, theme, cache_dir=Path(cache_dir) / "templates" if cache_dir else None)
     full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems,
                      charts=charts)
     plan = select(full, slides)
@@ -68,10 +70,10 @@ class PreparedDeck:
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 
 
-def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None) -> PreparedDeck:
+def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, cache_dir=None) -> PreparedDeck:
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
-                                           charts=charts)
+                                           charts=charts, cache_dir=cache_dir)
     return PreparedDeck(view, theme, plan, prs, info, measurer)
 
 

@@ -38,7 +38,7 @@ def _norm(face: str) -> str:
     return " ".join(face.split()).lower()
 
 
-def table_family(theme, name: str) -> tuple[Family, list[Path]]:
+def table_family(theme, name: str, cache_dir: Optional[Path] = None) -> tuple[Family, list[Path]]:
     files = theme.get(f"deck.measure.families.{name}")
     if not isinstance(files, list) or len(files) != 4:
         raise ThemeError(f"deck.measure.families.{name} must list four font files (regular, bold, italic, bolditalic)")
@@ -51,7 +51,7 @@ def table_family(theme, name: str) -> tuple[Family, list[Path]]:
             if f.read(4) not in _SFNT:
                 raise ThemeError(f"font file {path} named in deck.measure.families.{name} is not a TrueType/OpenType font")
         paths[style] = path
-    return Family(paths), sorted(set(paths.values()))
+    return Family(paths, cache_dir), sorted(set(paths.values()))
 
 
 # -- fonts embedded in a template ---------------------------------------------------------------
@@ -143,15 +143,16 @@ def user_fonts(spec, side_file: Path) -> dict[str, dict[str, Path]]:
 
 # -- the measurer for a template ----------------------------------------------------------------
 def build_measurer(theme, faces: Sequence[str], default: str, *, embedded: Mapping[str, Mapping[str, bytes]] = {},
-                   user: Mapping[str, Mapping[str, Path]] = {}) -> tuple[Measurer, dict[str, FaceSource], tuple[Path, ...]]:
+                   user: Mapping[str, Mapping[str, Path]] = {}, cache_dir: Optional[Path] = None,
+                   ) -> tuple[Measurer, dict[str, FaceSource], tuple[Path, ...]]:
     """A measurer for every face in ``faces`` (and ``default``), how each one is measured, and the font
-    files of the theme's table it reads (inputs of the build)."""
+    files of the theme's table it reads (inputs of the build). ``cache_dir``: where fonts' widths are kept."""
     table = {_norm(k): v for k, v in theme.get("deck.measure.faces").items()}
     families: dict[str, tuple[Family, list[Path]]] = {}
 
     def fam(name: str) -> Family:
         if name not in families:
-            families[name] = table_family(theme, name)
+            families[name] = table_family(theme, name, cache_dir)
         return families[name][0]
 
     measured: dict[str, list] = {}
@@ -161,14 +162,14 @@ def build_measurer(theme, faces: Sequence[str], default: str, *, embedded: Mappi
         if not key or key in measured:
             continue
         if key in user:
-            measured[key] = [Family(dict(user[key]))]
+            measured[key] = [Family(dict(user[key]), cache_dir)]
             how[key] = FaceSource(face, "user", ", ".join(str(p) for p in user[key].values()))
         elif key in table:
             measured[key] = [fam(n) for n in table[key]]
             how[key] = FaceSource(face, "table", ", ".join(table[key]))
         elif key in embedded:
             data: Mapping[str, FontSource] = embedded[key]
-            measured[key] = [Family(dict(data))]
+            measured[key] = [Family(dict(data), cache_dir)]
             how[key] = FaceSource(face, "embedded", ", ".join(sorted(data)))
         else:
             fallback = theme.get("deck.measure.fallback")

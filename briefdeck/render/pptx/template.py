@@ -34,7 +34,6 @@ from ...charts.colour import contrast
 from ...errors import Problem, TemplateError
 from ...safezip import check_pptx_zip
 from ...yamlsafe import load_settings
-from .backdrop import Backdrop
 from .fit import CAPS, Box
 from .fonts import build_measurer, embedded_fonts, user_fonts
 from .plan import ROLES
@@ -420,7 +419,7 @@ def _read_side_file(path: Path) -> tuple[dict[str, str], dict]:
 
 
 # -- looking at candidates --------------------------------------------------------------------------
-_DRAWN: dict[tuple, Backdrop] = {}  # backdrops kept for the life of the process (--watch rebuilds)
+_DRAWN: dict[tuple, object] = {}  # backdrops kept for the life of the process (--watch rebuilds)
 
 
 class _Look:
@@ -431,7 +430,9 @@ class _Look:
     def __init__(self, layouts, size, key: tuple = ()):
         self.layouts, self.size, self.key = layouts, size, key
 
-    def of(self, i: int) -> Backdrop:
+    def of(self, i: int):
+        from .backdrop import Backdrop  # numpy and Pillow: only when a layout is looked at
+
         k = self.key + (i, self.size)
         if not self.key or k not in _DRAWN:
             if len(_DRAWN) > 256:
@@ -565,7 +566,27 @@ def _refine(rl: RoleLayout, look: _Look) -> RoleLayout:
                    decorated=sum(decor) / (sum(decor_w) or 1.0), footer_wide=wide)
 
 
-def map_roles(prs, path: Path, theme) -> TemplateInfo:
+def map_roles(prs, path: Path, theme, cache_dir: Optional[Path] = None) -> TemplateInfo:
+    """Which layouts serve each role, where their text reads, and how the template's typefaces are
+    measured. What is found by looking is kept (``layout_cache``): in memory, and in ``cache_dir``
+    when given, so a rebuild on an unchanged template draws no backdrop."""
+    from . import layout_cache
+
+    mapping, ufonts = _read_side_file(path)
+    k = layout_cache.key(path, side_file(path), theme)
+    found = layout_cache.recall(k, cache_dir)
+    if found is None:
+        found = _look_at(prs, path, theme, mapping)
+        layout_cache.keep(k, cache_dir, found)
+    info = TemplateInfo(path, found["layouts"], found["roles"], found["size"],
+                        side_file=side_file(path) if side_file(path).is_file() else None,
+                        font_files=tuple(p for styles in ufonts.values() for p in styles.values()))
+    return _with_fonts(info, prs, theme, ufonts, found, cache_dir)
+
+
+def _look_at(prs, path: Path, theme, mapping: dict[str, str]) -> dict:
+    """The roles' layouts, the slide size, and the template's colours judged where the deck puts
+    text: plain data (``layout_cache``)."""
     layouts = all_layouts(prs)
     names = [l.name for l in layouts]
     phs = [layout_placeholders(l) for l in layouts]
@@ -574,8 +595,6 @@ def map_roles(prs, path: Path, theme) -> TemplateInfo:
     preferred = _preferred_masters(prs)
     size = (prs.slide_width / EMU_PER_IN, prs.slide_height / EMU_PER_IN)
     look = _Look(layouts, size, _file_identity(path))
-
-    mapping, ufonts = _read_side_file(path)
     for role, name in mapping.items():
         if name not in names:
             raise TemplateError(f"{side_file(path)}: role '{role}' names layout '{name}', which the template "
@@ -674,9 +693,9 @@ def map_roles(prs, path: Path, theme) -> TemplateInfo:
             raise TemplateError(f"{path}: no layout can serve the '{need}' role: no layout has a title placeholder "
                                 f"and no master has a title area — add a 'Title Only' layout, or map one in "
                                 f"{side_file(path).name}")
-    info = TemplateInfo(path, tuple(names), roles, size, side_file=side_file(path) if side_file(path).is_file() else None,
-                        font_files=tuple(p for styles in ufonts.values() for p in styles.values()))
-    return _with_fonts_and_colours(info, prs, theme, look, ufonts, layouts)
+    info = TemplateInfo(path, tuple(names), roles, size)
+    problems, links = _colours(info, prs, look)
+    return {"layouts": tuple(names), "roles": roles, "size": size, "problems": problems, "link_colours": links}
 
 
 def _used(info: TemplateInfo) -> list[tuple[str, RoleLayout, str, Ph]]:
@@ -693,12 +712,15 @@ def _used(info: TemplateInfo) -> list[tuple[str, RoleLayout, str, Ph]]:
     return out
 
 
-def _with_fonts_and_colours(info: TemplateInfo, prs, theme, look: _Look, ufonts, layouts) -> TemplateInfo:
+def _with_fonts(info: TemplateInfo, prs, theme, ufonts, found: dict, cache_dir: Optional[Path] = None) -> TemplateInfo:
+    """``info`` with the measurer of its typefaces, and warnings where a face has no metrics (read
+    each build: font files are inputs of their own) before those ``found`` by looking."""
     used = _used(info)
     faces = [ph.box.face.removesuffix(CAPS) for _, _, _, ph in used if ph.box.face]
     default = next((ph.box.face.removesuffix(CAPS) for _, rl, n, ph in used if n == "body" and ph.box.face), None) \
         or (faces[0] if faces else "Calibri")
-    measurer, how, table_files = build_measurer(theme, faces, default, embedded=embedded_fonts(prs), user=ufonts)
+    measurer, how, table_files = build_measurer(theme, faces, default, embedded=embedded_fonts(prs), user=ufonts,
+                                                 cache_dir=cache_dir.parent / "fonts" if cache_dir is not None else None)
     problems: list[Problem] = []
     where = str(info.path)
     for key, src in how.items():
@@ -709,6 +731,17 @@ def _with_fonts_and_colours(info: TemplateInfo, prs, theme, look: _Look, ufonts,
                 f"and no font embedded in the template: its text is measured with {src.detail}, deliberately wide, so "
                 f"slides may hold less text than they could — name its font file in {side_file(info.path).name} "
                 f"(fonts: {{{src.face}: assets/fonts/{src.face.replace(' ', '')}.ttf}})"), "deck.font", "warning"))
+    return replace(info, measurer=measurer, faces=how, problems=tuple(problems) + found["problems"],
+                   font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files),
+                   link_colours=found["link_colours"])
+
+
+def _colours(info: TemplateInfo, prs, look: _Look) -> tuple[tuple[Problem, ...], tuple[tuple[int, dict], ...]]:
+    """Warnings where the template's text or link colours do not read on what lies under them, and
+    the readable link colours the deck's copy of each master's theme takes."""
+    used = _used(info)
+    problems: list[Problem] = []
+    where = str(info.path)
     # colours: each text area the first variants use, against what lies under it (WCAG AA: 4.5:1); one
     # warning per colour pair, naming where the template uses it
     pairs: dict[tuple, dict] = {}
@@ -740,9 +773,7 @@ def _with_fonts_and_colours(info: TemplateInfo, prs, theme, look: _Look, ufonts,
             f"link text #{was} on #{under} ({', '.join(repr(n) for n in names)}) has a contrast of {contrast(was, under):.1f}:1, "
             f"below the 4.5:1 of WCAG AA — the deck sets links in #{now}; give the template's theme a hyperlink colour "
             f"that contrasts more to keep your own"), "deck.contrast", "warning"))
-    return replace(info, measurer=measurer, faces=how, problems=tuple(problems),
-                   font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files),
-                   link_colours=tuple((m, fixed) for m, fixed, _, _ in links))
+    return tuple(problems), tuple((m, fixed) for m, fixed, _, _ in links)
 
 
 NO_LINKS = ("title", "section")  # roles whose slides never carry a link
