@@ -184,7 +184,7 @@ _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, ne
 
 def _make_forked(fmt: str):
     view, theme, opts, charts, tmp = _FORKED[fmt]
-    charts.jobs = 1  # this process's copy: the formats already share the CPUs
+    charts.jobs = opts.jobs  # this process's copy: the formats already share the CPUs
     return _make(fmt, view, theme, opts, charts, tmp)
 
 

@@ -481,3 +481,26 @@ def test_long_recommendations_show_their_leads_and_keep_the_text_in_the_notes(de
         assert r.lead in body
         assert " ".join(r.text.plain.split()) in " ".join(_notes(slide).split())
     assert len(sp.block("body").paras) <= 6
+
+
+def test_the_deck_is_zipped_from_what_python_pptx_would_save(doc, theme, charts):
+    """save() zips python-pptx's package entries once instead of saving and zipping again: the
+    entries (names, order, bytes) are exactly what ``prs.save`` writes, on a deck with notes and
+    pictures."""
+    import io
+    import zipfile
+
+    from briefdeck.render.pptx import prepare
+    from briefdeck.render.pptx.writer import DeckWriter, package_entries
+
+    view = default_view(doc, theme)
+    prepared = prepare(view, theme=theme, charts=charts)
+    charts.render_many(prepared.chart_requests())
+    DeckWriter(prepared.prs, prepared.info, view, theme, charts).write(prepared.plan)
+    buf = io.BytesIO()
+    prepared.prs.save(buf)
+    saved = zipfile.ZipFile(buf)
+    entries = package_entries(prepared.prs)
+    assert [name for name, _ in entries] == saved.namelist()
+    assert all(blob == saved.read(name) for name, blob in entries)
+    assert any(n.startswith("ppt/notesSlides/") for n, _ in entries) and any(n.startswith("ppt/media/") for n, _ in entries)
