@@ -10,6 +10,7 @@ col and message.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -273,12 +274,20 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
     if args.watch:
         from .watch import watch
 
+        builds = []
+
         def once() -> int:
+            # --force forces the first build; later ones rebuild what the change touched
+            this = opts if not builds else dataclasses.replace(opts, force=False)
+            builds.append(this)
             try:
-                return _report(api.build(sources, opts, log=rep.emit), rep, args)
+                return _report(api.build(sources, this, log=rep.emit), rep, args)
             except BriefdeckError as exc:  # a locked folder or bad usage: say so and keep watching
                 rep.problem(exc)
                 return exc.exit_code
+            finally:
+                if len(builds) == 1:
+                    api.warm_up(opts)
 
         try:
             watch(sources, opts.out_dir, once, log=lambda e, d: rep.emit(e, d) if e != "watching" else

@@ -75,3 +75,21 @@ def test_a_tampered_cache_is_refused_and_rebuilt_never_executed(charts, tmp_path
         drawings.loads(kept.read_bytes())
     again = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)  # refused, converted anew
     assert again is not None and json.loads(kept.read_bytes())["drawing"]["$"] == "Drawing"
+
+
+def test_a_process_that_builds_again_decodes_a_kept_drawing_once(charts, tmp_path, monkeypatch):
+    """--watch: the second build reads no JSON it already read (the shapes are built anew, as
+    drawing changes them); a file changed on disk since is read again."""
+    r, fonts = charts[0]
+    drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    first = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)  # read from the file
+    real = json.loads
+    monkeypatch.setattr(drawings.json, "loads", lambda *a, **k: pytest.fail("decoded again"))
+    second = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    assert second is not first and second.width == first.width
+    assert len(second.contents) == len(first.contents)
+    monkeypatch.setattr(drawings.json, "loads", real)
+    [kept] = tmp_path.glob("*.rl.json")
+    kept.write_text("{}")
+    assert drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path) is not None  # refused, converted anew
+    assert json.loads(kept.read_bytes())["format"] == drawings.FORMAT

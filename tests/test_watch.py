@@ -56,3 +56,39 @@ def test_watched_files_include_the_recorded_inputs_and_the_theme(tmp_path, defau
     assert DEFAULT_SOURCE.name in files
     assert "minusma_fatalities_by_year_incident_type.csv" in files
     assert "brief.yaml" in files and "NotoSerif-Regular.ttf" in files
+
+
+def test_watch_force_forces_only_the_first_build(tmp_path):
+    """--watch --force: the first build redraws everything; a rebuild after an edit redraws only
+    what the edit touched (a prose edit: no chart), from processes that start warm."""
+    import signal
+    import subprocess
+    import sys
+
+    from .conftest import DEFAULT_SOURCE, ROOT
+
+    src = ROOT / "tests" / f".watch-{tmp_path.name}.yaml"  # in the project: it names assets/ and data/
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    src.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    pdf = out / f"{src.stem}.pdf"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--watch", "--force",
+                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not pdf.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # armed
+        charts = {p: p.stat().st_mtime_ns for p in (out / ".briefdeck" / "charts").iterdir()}
+        assert charts
+        before = pdf.stat().st_mtime_ns
+        src.write_text(text.replace("Finally, we", "Lastly, we", 1), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while pdf.stat().st_mtime_ns == before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pdf.stat().st_mtime_ns != before, "--watch did not rebuild"
+        assert {p: p.stat().st_mtime_ns for p in charts} == charts  # not redrawn, not rewritten
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+        src.unlink()

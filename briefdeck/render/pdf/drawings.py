@@ -129,12 +129,34 @@ def _build(data: dict):
 
 
 def loads(raw: bytes) -> shapes.Drawing:
-    data = json.loads(raw)
+    return _from_data(json.loads(raw))
+
+
+def _from_data(data: dict) -> shapes.Drawing:
     if data.get("format") != FORMAT:
         raise CacheFormatError("old drawing cache format")
     d = _build(data["drawing"])
     if not isinstance(d, shapes.Drawing):
         raise CacheFormatError("a drawing cache must hold a Drawing")
+    return d
+
+
+# decoded cache files, by path, with the size and time they had: a process that builds again
+# (--watch) builds the shapes anew (drawing changes them) but reads and decodes no file it read
+_READ: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
+def _load(path: Path) -> shapes.Drawing:
+    st = path.stat()
+    stamp = (st.st_size, st.st_mtime_ns)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return _from_data(known[1])
+    data = json.loads(path.read_bytes())
+    d = _from_data(data)
+    if len(_READ) > 256:
+        _READ.clear()
+    _READ[path] = (stamp, data)  # kept once it proved readable
     return d
 
 
@@ -150,7 +172,7 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
         path = Path(cache_dir) / f"{key}.rl.json"
         if not refresh:
             try:
-                return loads(path.read_bytes())
+                return _load(path)
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # missing, old or damaged: convert anew
     from svglib.svglib import svg2rlg
