@@ -504,3 +504,37 @@ def test_the_deck_is_zipped_from_what_python_pptx_would_save(doc, theme, charts)
     assert [name for name, _ in entries] == saved.namelist()
     assert all(blob == saved.read(name) for name, blob in entries)
     assert any(n.startswith("ppt/notesSlides/") for n, _ in entries) and any(n.startswith("ppt/media/") for n, _ in entries)
+
+
+@pytest.mark.parametrize("template", [None, "Midnightblue", "Portfolio"])
+def test_new_parts_get_the_names_python_pptx_would_give(doc, theme, charts, template, monkeypatch, tmp_path):
+    """The writer's part naming (walk once, then only what is new) picks, at every call, the name of
+    python-pptx's own rule (walk every part): notes slides, SVG pictures, the notes master's theme."""
+    from contextlib import contextmanager
+
+    from briefdeck.render.pptx import writer as w
+
+    real = w._part_names
+    asked: list[str] = []
+
+    @contextmanager
+    def checked(prs):
+        with real(prs):
+            pkg = prs.part.package
+            fast = pkg.next_partname
+
+            def both(tmpl):
+                mine, theirs = fast(tmpl), type(pkg).next_partname(pkg, tmpl)
+                asked.append(tmpl)
+                assert mine == theirs, tmpl
+                return mine
+
+            pkg.next_partname = both
+            yield
+
+    monkeypatch.setattr(w, "_part_names", checked)
+    path = ROOT / "tests" / "fixtures" / "templates" / "corpus" / f"{template}.pptx" if template else None
+    render_pptx(doc, tmp_path / "deck.pptx", theme=theme, charts=charts, template=path)
+    assert {"/ppt/notesSlides/notesSlide%d.xml", "/ppt/media/image%d.svg"} <= set(asked)
+    names = [i.filename for i in __import__("zipfile").ZipFile(tmp_path / "deck.pptx").infolist()]
+    assert len(names) == len(set(names))

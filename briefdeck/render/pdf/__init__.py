@@ -126,8 +126,10 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     refresh = bool(getattr(charts, "refresh", False))
     digest = hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
     out: dict[str, Drawing] = {}
+    done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
     for f, r, req in zip(figs, rendered, requests):
-        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh)
+        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done)
+        done.add(r.key)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica

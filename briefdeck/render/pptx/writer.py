@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import io
 import zipfile
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -344,8 +345,9 @@ class DeckWriter:
     def write(self, plan: DeckPlan) -> None:
         _drop_existing_slides(self.prs)
         self._prefetch_charts(plan)
-        for pos, sp in enumerate(plan.slides, 1):
-            self.add_slide(sp, pos)
+        with _part_names(self.prs):
+            for pos, sp in enumerate(plan.slides, 1):
+                self.add_slide(sp, pos)
         self._core_properties()
         _ensure_view_props(self.prs)
         _set_link_colours(self.prs, self.info.link_colours)
@@ -539,6 +541,64 @@ def _apply_look(chart, look) -> None:
             fmt = parse_xml(f'<c:numFmt xmlns:c="{c_ns[1:-1]}" formatCode="" sourceLinked="0"/>')
             fmt.set("formatCode", look.number_format)
             dlbl.find(f"{c_ns}spPr").addprevious(fmt)
+
+
+@contextmanager
+def _part_names(prs):
+    """python-pptx names a new part (notes slide, SVG, chart, workbook, theme) by walking every part of
+    the package (``OpcPackage.next_partname``): a deck of n slides cost O(n²), 7 of 16 s at 400 slides.
+    While slides are added, parts are only added, never dropped, and every new part hangs off the slide
+    being added: the package is walked once, then only what is new under the last slide. The name
+    chosen is python-pptx's, by its own rule (the count of names with the template's prefix, plus one,
+    then downward to the first free one); a test compares the two on every call."""
+    package = prs.part.package
+    seen: set[int] = set()
+    names: list[str] = []
+    by_prefix: dict[str, set[str]] = {}
+
+    def add(part) -> None:
+        seen.add(id(part))
+        name = str(part.partname)
+        names.append(name)
+        for prefix, found in by_prefix.items():
+            if name.startswith(prefix):
+                found.add(name)
+
+    def absorb(root) -> None:  # what is new under ``root``: parts not walked before
+        stack = [rel.target_part for rel in root.rels.values() if not rel.is_external]
+        if id(root) not in seen:
+            add(root)
+        while stack:
+            part = stack.pop()
+            if id(part) in seen:
+                continue
+            add(part)
+            stack.extend(rel.target_part for rel in part.rels.values() if not rel.is_external)
+
+    since = [0]  # the first slide that may have grown since the last call (the one being added then)
+
+    def next_partname(tmpl: str) -> PackURI:
+        if not seen:
+            for part in package.iter_parts():
+                add(part)
+        slides = prs.slides
+        for i in range(since[0], len(slides)):
+            absorb(slides[i].part)
+        since[0] = max(0, len(slides) - 1)
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        if prefix not in by_prefix:
+            by_prefix[prefix] = {n for n in names if n.startswith(prefix)}
+        found = by_prefix[prefix]
+        for n in range(len(found) + 1, 0, -1):
+            if tmpl % n not in found:
+                return PackURI(tmpl % n)
+        raise RuntimeError(f"no free part name for {tmpl}")
+
+    package.next_partname = next_partname  # this package only; python-pptx calls it as a method
+    try:
+        yield
+    finally:
+        del package.next_partname
 
 
 def picture_requests(plan: DeckPlan, info) -> list[tuple]:
