@@ -75,7 +75,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
     p.add_argument("--force", action="store_true", help="rebuild everything, ignoring build records and the chart cache")
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes for charts and for several sources (default: the number of CPUs, at most 4)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes: several sources at once; for one source, its brief and deck at once, and their charts (default: the number of CPUs, at most 4)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
     p.add_argument("--watch", action="store_true", help="keep running: rebuild whenever a source, its data, template or theme changes (Ctrl-C stops)")
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")

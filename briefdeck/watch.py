@@ -33,7 +33,7 @@ def watched_files(sources: list[Path], out_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[], object], *, step_ms: int = 40,
+def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[], object], *, step_ms: int = 20,
           debounce_ms: int = 1000, log: Callable[[str, dict], None] = lambda e, d: None,
           max_builds: Optional[int] = None, stop: Optional[threading.Event] = None) -> None:
     """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set)."""

@@ -171,11 +171,14 @@ def _running(pid: int) -> bool:
     pytest.param(("sources", signal.SIGKILL), id="several-sources-SIGKILL"),
     pytest.param(("sources", signal.SIGTERM), id="several-sources-SIGTERM"),
     pytest.param(("charts", signal.SIGKILL), id="many-charts-SIGKILL"),
+    pytest.param(("formats", signal.SIGKILL), id="format-processes-SIGKILL"),
 ])
 def test_workers_exit_when_the_build_is_killed_mid_way(tmp_path, how):
     what, sig = how
     if what == "sources":  # several sources built side by side
         sources = [str(p) for p in sorted(EXAMPLES.glob("*/*.yaml"))] + [str(DEFAULT_SOURCE)]
+    elif what == "formats":  # one source: the deck made in a process of its own, drawing charts in its pool
+        sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml")]
     else:  # one format of one source, whose charts are drawn by a pool (with both formats, each
         # format is made in its own process, drawing its own charts)
         sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml"),
@@ -201,3 +204,31 @@ def test_workers_exit_when_the_build_is_killed_mid_way(tmp_path, how):
             if _running(p):
                 os.kill(p, signal.SIGKILL)
         proc.wait(timeout=30)
+
+
+def test_an_error_in_a_format_process_reaches_the_build_as_itself(tmp_path):
+    """With --jobs 2 the brief and the deck are made in processes of their own: an error raised in
+    one of them reaches the build as itself, a source that fails to load starts none, and none is
+    left running."""
+    import multiprocessing
+
+    from briefdeck import api
+    from briefdeck.errors import SourceError, TemplateError
+
+    def none_left() -> bool:  # reaped: a worker that ended may take a moment to be collected
+        deadline = time.monotonic() + 5
+        while multiprocessing.active_children() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not multiprocessing.active_children()
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("meta: [unclosed\n", encoding="utf-8")
+    [r] = api.build([bad], api.Options(out_dir=tmp_path / "out", jobs=2))
+    assert isinstance(r.error, SourceError) and none_left()
+
+    not_a_deck = tmp_path / "template.pptx"
+    not_a_deck.write_bytes(b"not a zip")
+    [r] = api.build([DEFAULT_SOURCE], api.Options(out_dir=tmp_path / "out", jobs=2, settings=(("template", not_a_deck),)))
+    assert isinstance(r.error, TemplateError) and "template.pptx" in str(r.error)
+    assert none_left()
+    assert not list((tmp_path / "out").glob("*.pdf"))  # neither output appears without the other

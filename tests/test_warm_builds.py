@@ -1,7 +1,7 @@
 """What makes the authoring loop fast, asserted as behaviour (timings live in benchmarks/): a
 build after a prose edit draws no chart and imports neither matplotlib nor svglib, nor numpy and
-fontTools (the template is not looked at again, no font is decoded), and --force redraws
-everything but leaves the caches warm for the next edit."""
+fontTools (the template is not looked at again, no font is decoded), nor XlsxWriter (no
+editable chart), and --force redraws everything but leaves the caches warm for the next edit."""
 from __future__ import annotations
 
 import subprocess
@@ -21,7 +21,7 @@ def build_in_fresh_process(src, out, *extra: str) -> list[str]:
     code = ("import sys; from pathlib import Path; from briefdeck import api;"
             f"[r] = api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r}){''.join(extra)}));"
             "assert r.ok, r.error;"
-            "print(' '.join(m for m in ('matplotlib', 'svglib', 'numpy', 'fontTools') if m in sys.modules))")
+            "print(' '.join(m for m in ('matplotlib', 'svglib', 'numpy', 'fontTools', 'xlsxwriter') if m in sys.modules))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
 
 
