@@ -18,7 +18,6 @@ import os
 import shutil
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -76,20 +75,10 @@ class SourceResult:
 Log = Callable[[str, dict], None]
 
 
-@functools.lru_cache(maxsize=None)
-def _library_versions() -> tuple:
-    """Read once per process (0.015 s): the libraries it runs with cannot change under it."""
-    out = []
-    for lib in _LIBS:
-        try:
-            out.append((lib, metadata.version(lib)))
-        except metadata.PackageNotFoundError:
-            out.append((lib, None))
-    return tuple(out)
-
-
 def _versions() -> dict:
-    return {"briefdeck": __version__, "python": sys.version.split()[0], **dict(_library_versions())}
+    from .versions import version
+
+    return {"briefdeck": __version__, "python": sys.version.split()[0], **{lib: version(lib) for lib in _LIBS}}
 
 
 def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import math
 import os
@@ -284,7 +283,9 @@ def _subset(spec, rows: tuple[int, ...]):
 
 def _mpl_version() -> str:
     mod = sys.modules.get("matplotlib")
-    return getattr(mod, "__version__", None) or importlib.metadata.version("matplotlib")
+    from ..versions import version
+
+    return getattr(mod, "__version__", None) or version("matplotlib") or "none"
 
 
 def _kind_code(name: str) -> bytes:

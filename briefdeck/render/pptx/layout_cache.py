@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from dataclasses import fields
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional
 
@@ -33,11 +32,10 @@ def _code_digest() -> bytes:
         h = hashlib.sha256()
         for p in sorted(_PKG.glob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"]:
             h.update(p.name.encode() + p.read_bytes())
+        from ...versions import version
+
         for lib in _LIBS:
-            try:
-                h.update(f"{lib} {metadata.version(lib)}".encode())
-            except metadata.PackageNotFoundError:
-                h.update(lib.encode())
+            h.update(f"{lib} {version(lib)}".encode())
         _CODE.append(h.digest())
     return _CODE[0]
 

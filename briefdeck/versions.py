@@ -1,0 +1,45 @@
+"""Versions of installed libraries, without importing importlib.metadata (35 ms, and it is asked
+on every build: build records and caches are keyed by the libraries that made them)."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from typing import Optional
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.lru_cache(maxsize=None)
+def _dist_infos() -> dict[str, str]:
+    """Normalised name -> version of every ``NAME-VERSION.dist-info`` folder on sys.path, the first
+    of a name as importlib finds it. Read once per process: what it runs with cannot change under it."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a folder gone
+            continue
+        for d in sorted(names):
+            if d.endswith(".dist-info") and "-" in d:
+                name, _, version = d[: -len(".dist-info")].rpartition("-")
+                found.setdefault(_key(name), version)
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def version(name: str) -> Optional[str]:
+    """The installed version of distribution ``name``, or None; a library installed another way
+    (an .egg-info) is asked of importlib.metadata."""
+    found = _dist_infos().get(_key(name))
+    if found is not None:
+        return found
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
