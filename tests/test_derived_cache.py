@@ -101,3 +101,17 @@ def test_force_derives_everything_anew(tmp_path):
     _deck(out, None, force=True)
     assert not stale.exists()
     assert list((api.derived_dir(out) / "templates").glob("*.json"))
+
+
+def test_the_kept_analysis_reads_back_as_found_in_order(template, theme, tmp_path):
+    """Roles keep their order (the planner and the report walk them in it), variants theirs (best
+    first), and every box, colour and warning is the one found."""
+    from briefdeck.render.pptx.template import _look_at, _read_side_file, open_clean_template
+
+    prs, path, _ = open_clean_template(template, theme)
+    found = _look_at(prs, path, theme, _read_side_file(path)[0])
+    layout_cache.keep("k", tmp_path, found)
+    layout_cache._MEMO.clear()
+    back = layout_cache.recall("k", tmp_path)
+    assert list(back["roles"]) == list(found["roles"])
+    assert back == found

@@ -74,7 +74,7 @@ def keep(k: str, cache_dir: Optional[Path], found: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{k}.json"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(to_data(found), sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(to_data(found)), encoding="utf-8")  # in order: roles best first, as found
     os.replace(tmp, path)
 
 
