@@ -4,8 +4,11 @@ The operating system reports changes (inotify, FSEvents, ReadDirectoryChangesW, 
 watchfiles), so a save is seen at once instead of at the next poll; a burst of writes (an
 editor saving in several steps, or through a temporary file and a rename) is one change: the
 build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
-process stays warm between builds: libraries, fonts and drawn charts are already loaded, so a
-saved prose edit is on disk as a new PDF and deck in under a second (benchmarks/results.md).
+process stays warm between builds: after the first it has imported every renderer and the chart
+code (``api.warm_up``), so the processes it forks per rebuild start with them; fonts, the
+template's analysis and decoded chart drawings are kept in memory. A saved prose edit is on disk
+as a new PDF and deck in about half a second on 2 cores (benchmarks/results.md). ``--force``
+forces the first build only.
 
 The inputs watched are the sources and everything their last build record lists (data, maps,
 templates, theme, fonts, locales); the set is read again after every build, since a source may
