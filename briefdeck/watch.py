@@ -5,8 +5,9 @@ watchfiles), so a save is seen at once instead of at the next poll; a burst of w
 editor saving in several steps, or through a temporary file and a rename) is one change: the
 build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
 process stays warm between builds: after the first it has imported every renderer and the chart
-code (``api.warm_up``), so the processes it forks per rebuild start with them; fonts, the
-template's analysis and decoded chart drawings are kept in memory. A saved prose edit is on disk
+code (``api.warm_up``), so the processes it forks per rebuild start with them; the brief's fonts
+and decoded chart drawings stay in memory, and the deck's template analysis and font widths are
+read back from the build's cache (JSON), not derived again. A saved prose edit is on disk
 as a new PDF and deck in about half a second on 2 cores (benchmarks/results.md). ``--force``
 forces the first build only.
 
