@@ -97,6 +97,16 @@ class _Metrics:
 
 
 _LOADED: dict[str, _Metrics] = {}  # by content (sha256): the same font read once per process
+_READER: list[bytes] = []
+
+
+def _reader_digest() -> bytes:
+    """This module and fontTools' version: what turns a font into widths (a change reads fonts again)."""
+    if not _READER:
+        from ...versions import version
+
+        _READER.append(hashlib.sha256(Path(__file__).read_bytes() + f"fontTools {version('fonttools')}".encode()).digest())
+    return _READER[0]
 
 
 def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics:
@@ -106,7 +116,7 @@ def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics
     digest = hashlib.sha256(data).hexdigest()
     if digest in _LOADED:
         return _LOADED[digest]
-    kept = Path(cache_dir) / f"{digest}.json" if cache_dir is not None else None
+    kept = Path(cache_dir) / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json" if cache_dir is not None else None
     found = None
     if kept is not None:
         try:  # in the order the font lists them, as the sum of the fallback width was taken
