@@ -11,6 +11,7 @@ they share the parent's imports.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -51,7 +52,30 @@ def start_method() -> str:
 @contextlib.contextmanager
 def pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool whose workers exit when this process dies, however it dies; leaving the
-    ``with`` block by an exception kills them instead of waiting for the queued work."""
+    ``with`` block by an exception kills them instead of waiting for the queued work.
+
+    While it runs, the objects made so far are kept out of garbage collection (``gc.freeze``, as
+    Python's documentation advises before a fork): a collection in a worker would write to every
+    object it inherited (the collector's bookkeeping sits in each object's header) and so copy the
+    parent's memory page by page; here it would walk objects that live for the whole build. A prose
+    edit's build is 5-11 % faster with it (benchmarks, interleaved runs)."""
+    _FROZEN[0] += 1
+    if _FROZEN[0] == 1:  # pools nest (a format's process draws its charts in a pool of its own)
+        gc.freeze()
+    try:
+        with _pool(workers) as executor:
+            yield executor
+    finally:
+        _FROZEN[0] -= 1
+        if _FROZEN[0] == 0:
+            gc.unfreeze()
+
+
+_FROZEN = [0]
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     ctx = multiprocessing.get_context(start_method())
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
