@@ -274,19 +274,19 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
     if args.watch:
         from .watch import watch
 
-        builds = []
+        first = [True]
 
         def once() -> int:
             # --force forces the first build; later ones rebuild what the change touched
-            this = opts if not builds else dataclasses.replace(opts, force=False)
-            builds.append(this)
+            this = opts if first[0] else dataclasses.replace(opts, force=False)
             try:
                 return _report(api.build(sources, this, log=rep.emit), rep, args)
             except BriefdeckError as exc:  # a locked folder or bad usage: say so and keep watching
                 rep.problem(exc)
                 return exc.exit_code
             finally:
-                if len(builds) == 1:
+                if first[0]:
+                    first[0] = False
                     api.warm_up(opts)
 
         try:

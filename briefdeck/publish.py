@@ -67,6 +67,15 @@ def commit(pairs: list[tuple[Path, Path]]) -> None:
         fsync_dir(pairs[0][1].parent)
 
 
+def keep_file(path: Path, data: bytes) -> None:
+    """A cache entry, written whole and renamed into place (a reader sees the old file or the new,
+    never half of one), in its folder, made if need be; not synced: losing it costs a recompute."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     tmp = temp_path(path)
     try:

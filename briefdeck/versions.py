@@ -3,6 +3,7 @@ on every build: build records and caches are keyed by the libraries that made th
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import sys
@@ -28,6 +29,19 @@ def _dist_infos() -> dict[str, str]:
                 name, _, version = d[: -len(".dist-info")].rpartition("-")
                 found.setdefault(_key(name), version)
     return found
+
+
+def code_digest(files, libs=()) -> bytes:
+    """A hash of what turns inputs into a kept result: the code (file names and bytes), briefdeck's
+    version and the libraries' versions; a cache keyed by it is derived again when any changes."""
+    from . import __version__
+
+    h = hashlib.sha256(f"briefdeck {__version__}".encode())
+    for p in files:
+        h.update(p.name.encode() + p.read_bytes())
+    for lib in libs:
+        h.update(f"{lib} {version(lib)}".encode())
+    return h.digest()
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Iterable, Optional
 
 from .. import __version__
 from ..errors import RenderError
+from ..publish import keep_file
 from .format import typographic_spec
 from .registry import KINDS, Look, Part
 from .style import TARGETS, ChartStyle, chart_style, style_inputs
@@ -154,10 +154,7 @@ class ChartService:
         value = compute()
         self._answers[name] = value
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(value), encoding="utf-8")
-            os.replace(tmp, path)
+            keep_file(path, json.dumps(value).encode("utf-8"))
         return value
 
     def look(self, figure, target: str = "slide") -> Optional[Look]:
@@ -224,15 +221,11 @@ class ChartService:
         self._memo[key] = out
         if self.cache_dir is None:
             return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         svg_p, png_p = self._paths(key)
         # PNG first, SVG last: the SVG's presence marks a complete entry.
         for path, data in ((png_p, out[1]), (svg_p, out[0])):
-            if data is None:
-                continue
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            if data is not None:
+                keep_file(path, data)
 
     def _draw_all(self, jobs: list[tuple]) -> list[tuple[bytes, Optional[bytes]]]:
         from ..workers import pool, start_method

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any, Optional
 
 from reportlab.graphics import shapes
 from reportlab.lib import colors
+
+from ...publish import keep_file
 
 FORMAT = 1  # bump when the JSON layout changes
 _CLASSES = {
@@ -185,8 +186,5 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
             raw = dumps(d)
         except CacheFormatError:
             return d  # a shape the cache does not know: simply not kept
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(raw)
-        os.replace(tmp, path)
+        keep_file(path, raw)
     return d

@@ -31,7 +31,7 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     where the template's analysis is kept for the next build."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     prs, path, findings = open_clean_template(_template(view, template), theme)
-    info = map_roles(prs, path, theme, cache_dir=Path(cache_dir) / "templates" if cache_dir else None)
+    info = map_roles(prs, path, theme, cache_dir=cache_dir)
     full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems,
                      charts=charts)
     plan = select(full, slides)

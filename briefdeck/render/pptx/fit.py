@@ -17,12 +17,12 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
+from ...publish import keep_file
 
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # Carlito's old head date
 
@@ -103,9 +103,9 @@ _READER: list[bytes] = []
 def _reader_digest() -> bytes:
     """This module and fontTools' version: what turns a font into widths (a change reads fonts again)."""
     if not _READER:
-        from ...versions import version
+        from ...versions import code_digest
 
-        _READER.append(hashlib.sha256(Path(__file__).read_bytes() + f"fontTools {version('fonttools')}".encode()).digest())
+        _READER.append(code_digest([Path(__file__)], ("fonttools",)))
     return _READER[0]
 
 
@@ -126,10 +126,7 @@ def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics
     if found is None:
         found = _Metrics(data)
         if kept is not None:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(list(found.widths.items())), encoding="utf-8")
-            os.replace(tmp, kept)
+            keep_file(kept, json.dumps(list(found.widths.items())).encode("utf-8"))
     _LOADED[digest] = found
     return found
 

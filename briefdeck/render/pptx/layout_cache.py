@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Optional
 
 from ...errors import Problem
+from ...publish import keep_file
+from ...versions import code_digest
 from .fit import Box
 
 _PKG = Path(__file__).resolve().parent
@@ -29,16 +30,7 @@ _CODE: list[bytes] = []
 def _code_digest() -> bytes:
     """The looking code itself: this package and the contrast it judges by (a change re-looks)."""
     if not _CODE:
-        from ... import __version__
-
-        h = hashlib.sha256(f"briefdeck {__version__}".encode())
-        for p in sorted(_PKG.glob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"]:
-            h.update(p.name.encode() + p.read_bytes())
-        from ...versions import version
-
-        for lib in _LIBS:
-            h.update(f"{lib} {version(lib)}".encode())
-        _CODE.append(h.digest())
+        _CODE.append(code_digest(sorted(_PKG.glob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"], _LIBS))
     return _CODE[0]
 
 
@@ -70,14 +62,8 @@ def keep(k: str, cache_dir: Optional[Path], found: dict) -> None:
     if len(_MEMO) > 32:
         _MEMO.clear()
     _MEMO[k] = found
-    if cache_dir is None:
-        return
-    folder = Path(cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{k}.json"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(to_data(found)), encoding="utf-8")  # in order: roles best first, as found
-    os.replace(tmp, path)
+    if cache_dir is not None:  # in order: roles best first, as found
+        keep_file(Path(cache_dir) / f"{k}.json", json.dumps(to_data(found)).encode("utf-8"))
 
 
 # -- plain data and back ------------------------------------------------------------------------------

@@ -568,16 +568,18 @@ def _refine(rl: RoleLayout, look: _Look) -> RoleLayout:
 
 def map_roles(prs, path: Path, theme, cache_dir: Optional[Path] = None) -> TemplateInfo:
     """Which layouts serve each role, where their text reads, and how the template's typefaces are
-    measured. What is found by looking is kept (``layout_cache``): in memory, and in ``cache_dir``
-    when given, so a rebuild on an unchanged template draws no backdrop."""
+    measured. What is found by looking is kept (``layout_cache``): in memory, and under ``cache_dir``
+    (templates/, and fonts/ for the fonts' widths) when given, so a rebuild on an unchanged template
+    draws no backdrop and decodes no font."""
     from . import layout_cache
 
     mapping, ufonts = _read_side_file(path)
     k = layout_cache.key(path, side_file(path), theme)
-    found = layout_cache.recall(k, cache_dir)
+    kept = Path(cache_dir) / "templates" if cache_dir is not None else None
+    found = layout_cache.recall(k, kept)
     if found is None:
         found = _look_at(prs, path, theme, mapping)
-        layout_cache.keep(k, cache_dir, found)
+        layout_cache.keep(k, kept, found)
     info = TemplateInfo(path, found["layouts"], found["roles"], found["size"],
                         side_file=side_file(path) if side_file(path).is_file() else None,
                         font_files=tuple(p for styles in ufonts.values() for p in styles.values()))
@@ -720,7 +722,7 @@ def _with_fonts(info: TemplateInfo, prs, theme, ufonts, found: dict, cache_dir: 
     default = next((ph.box.face.removesuffix(CAPS) for _, rl, n, ph in used if n == "body" and ph.box.face), None) \
         or (faces[0] if faces else "Calibri")
     measurer, how, table_files = build_measurer(theme, faces, default, embedded=embedded_fonts(prs), user=ufonts,
-                                                 cache_dir=cache_dir.parent / "fonts" if cache_dir is not None else None)
+                                                 cache_dir=Path(cache_dir) / "fonts" if cache_dir is not None else None)
     problems: list[Problem] = []
     where = str(info.path)
     for key, src in how.items():
