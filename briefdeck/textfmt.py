@@ -28,6 +28,11 @@ _DECIMAL_DIGITS = 400  # every float (up to 1.8e308) with its decimals
 _UNIT = re.compile(r"(?<=\d) (?=(?:km|kg|lb|m|mm|cm|h|%|per cent|USD|CAD|EUR|\$)\b)")
 
 
+def quote_marks(language: str) -> tuple[str, str, str, str]:
+    """(open double, close double, open single, close single) in the language's usage."""
+    return _QUOTES.get(language.split("-")[0], _DEFAULT_QUOTES)
+
+
 def babel_locale(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
@@ -57,7 +62,7 @@ def _wide_decimals():
 
 @lru_cache(maxsize=8)
 def _parser(language: str) -> MarkdownIt:
-    quotes = _QUOTES.get(language.split("-")[0], _DEFAULT_QUOTES)
+    quotes = quote_marks(language)
     md = MarkdownIt("zero", {"typographer": True, "quotes": list(quotes), "linkify": False})
     # every link is parsed, whatever its target: the loader checks targets and refuses the unsafe
     # ones with a located error (markdown-it would silently print them as text)

@@ -112,7 +112,7 @@ def _blocks(doc, view, prepared, path):
         start = next(i for i, t in enumerate(texts) if t and label.startswith(t) and t.startswith(squeeze(view.figure_label(fig))))
         tail = squeeze(view.source_line(fig).plain)
         if fig.note and placement(prepared.probe, fig) == "wide":
-            tail += squeeze(view.brief_label("note")) + squeeze(fig.note.plain)
+            tail += squeeze(view.term("brief", "note")) + squeeze(fig.note.plain)
         # the source line (and a wide figure's note) ends the figure: find where it ends
         end = start
         for j in range(start + 1, len(texts)):
@@ -153,7 +153,7 @@ def check_figures_and_headings(doc, view, prepared, path) -> None:
             f"{where} interrupts a paragraph: it follows “{lines[before].text}”"
         # ...and before a heading, or the end: never inside a run of paragraphs or a list
         assert after >= len(lines) or kinds[after] == "heading" or squeeze(lines[after].text).startswith(
-            squeeze(view.brief_label("how_to_cite"))), f"{where} is followed by “{lines[after].text}”, not a heading"
+            squeeze(view.term("brief", "how_to_cite"))), f"{where} is followed by “{lines[after].text}”, not a heading"
     # a heading is never the last thing on a page: its first lines of text are under it
     for i, k in enumerate(kinds):
         if k != "heading" or (i and kinds[i - 1] == "heading" and lines[i - 1].page == lines[i].page):

@@ -146,12 +146,12 @@ def _furniture(view: View, st: Styles, fonts: Fonts) -> Furniture:
                 n[k] = st.colour(n[k])
         return n
 
-    doc, ev = view.doc, view.doc.event
+    running = view.plan.running
     return Furniture(
-        header_left=doc.meta.short_title or ev.title,
-        header_right=doc.meta.series or ev.organiser,
-        footer_left=view.separator.join(x for x in (ev.organiser, ev.date_text) if x),
-        page_label=view.brief_label("page_of"),
+        header_left=running.title,
+        header_right=running.series,
+        footer_left=running.edition,
+        page_label=view.term("brief", "page_of"),
         header=node("header"), footer=node("footer"),
     )
 

@@ -1,9 +1,10 @@
-"""Document -> the brief's flowables, in reading order.
+"""The reading plan -> the brief's flowables, in reading order.
 
-Page 1: title band; preface with the key messages beside it; summary; the sections begin.
-Then the sections (pull quotes, figure notes and small figures in the side column; long
-timelines across both columns), recommendations, references; on the last page the
-colophon at the foot and "about the speaker" in the side column.
+The plan (``present.outline``) says what comes in which order and how each line reads; this
+module decides only how each part looks on the page. Page 1: title band; preface with the key
+messages beside it; summary; the sections begin. Then the sections (pull quotes, figure notes
+and small figures in the side column; long timelines across both columns), recommendations,
+references; on the last page the colophon at the foot and "about the speaker" in the side column.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from ... import __version__
 from ...charts.registry import KINDS
-from ...model import Document, Figure, Quote, Section
+from ...model import Document, Figure
 from ...present import View
+from ...present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
+                                RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
 from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack,
                          TitleBand, WithAside)
 from .inline import esc, link, markup, url_lines
@@ -81,15 +83,30 @@ def _own(flowable: Flowable, elem: Optional[StructElem], **kw) -> Flowable:
 
 
 def build_story(ctx: Context) -> list[Flowable]:
-    doc = ctx.doc
-    story: list[Flowable] = [title_band(ctx)]
-    story += opening(ctx)
-    for section in doc.sections:
-        story += section_flowables(ctx, section, list(ctx.view.quotes_for(section)))
+    """The plan's parts in order; the key messages go beside the opening, the people and the
+    colophon into the back matter of the last page."""
+    plan = ctx.view.plan
+    story: list[Flowable] = []
+    recs: list[Flowable] = []
+    refs: list[Flowable] = []
+    people, small_print = None, None
+    for part in plan:
+        if isinstance(part, TitlePart):
+            story.append(title_band(ctx, part))
+        elif isinstance(part, OpeningPart):
+            story += opening(ctx, part, plan.find("key_messages"))
+        elif isinstance(part, SectionPart):
+            story += section_flowables(ctx, part)
+        elif isinstance(part, RecommendationsPart):
+            recs = recommendations(ctx, part)
+        elif isinstance(part, ReferencesPart):
+            refs = references(ctx, part)
+        elif isinstance(part, PeoplePart):
+            people = part
+        elif isinstance(part, ColophonPart):
+            small_print = part
     # a figure may wait past the recommendations (better than half a page left empty),
     # never past the references
-    recs = recommendations(ctx)
-    refs = references(ctx)
     # "about the speaker" goes in the side column of the last page, level with the first
     # end-matter heading when that is on the last page too (as the key messages open page 1)
     if recs or refs:
@@ -107,27 +124,15 @@ def build_story(ctx: Context) -> list[Flowable]:
         refs.insert(0, PageBreak())
     story += refs
     story.append(FlushAsides(ctx.side))
-    box = speakers_box(ctx)  # read before the small print
-    story.append(BackMatter(colophon(ctx), box, ctx.side, ctx.st.get("side.gap"), getattr(box, "flow", ())))
+    box = speakers_box(ctx, people) if people is not None else None  # read before the small print
+    story.append(BackMatter(colophon(ctx, small_print), box, ctx.side, ctx.st.get("side.gap"), getattr(box, "flow", ())))
     return story
 
 
 def outline(view: View, st: Styles) -> list[tuple[str, str, int]]:
     """(title, destination, level) in reading order; figures under the section that owns
     them, even when a figure floats past the next heading."""
-    doc = view.doc
-    out = [(view.label("summary"), "summary", 0), (view.label("key_messages"), "key-messages", 0)]
-    for s in doc.sections:
-        out.append((s.title, f"sec-{s.id}", 0))
-        if st.get("outline.figure_entries"):
-            out += [(f"{view.figure_label(f)}{view.figure_separator}{f.caption.plain}", f.anchor, 1) for f in s.figures]
-    if doc.recommendations:
-        out.append((view.label("recommendations"), "recommendations", 0))
-    if doc.references:
-        out.append((view.label("references"), "references", 0))
-    if doc.people:
-        out.append((view.about_label, "speakers", 0))
-    return out
+    return [(e.title, e.anchor, e.level) for e in view.plan.outline(view.figure_separator, bool(st.get("outline.figure_entries")))]
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -160,81 +165,55 @@ def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) 
     return SectionBreak(node["space_before"] + hh + node["space_after"] + extra + node["keep_lines"] * body["leading"])
 
 
-def _people_lines(view: View, fits=lambda line: True) -> list[str]:
-    """The title band's people: the contributors (named by their part when it is not simply
-    "speaker"), then those who lead the event ("Chair: ..."), everyone with their first title.
-
-    When a line of that full form does not fit on one line of the band (``fits``), the band
-    names everyone in the compact form -- the parts and the names, all the contributors on
-    one line and the hosts on the next; their titles are in the "about" box."""
-    def who(p, full: bool) -> str:
-        return f"<b>{esc(p.name)}</b>" + (f", {esc(p.titles[0])}" if full and p.titles else "")
-
-    groups = view.people_groups
-    contributors = [g for g in groups if not g.hosts]
-    hosts = [g for g in groups if g.hosts]
-    plain = all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
-    colon = esc(view.label("colon"))
-
-    def part(g, full: bool) -> str:
-        return esc(g.label) + colon + "; ".join(who(p, full) for p in g.people)
-
-    lines = []
-    if plain and contributors:
-        lines.append("; ".join(who(p, True) for g in contributors for p in g.people))
-    else:
-        lines += [part(g, True) for g in contributors]
-    if hosts:
-        lines.append(esc(view.separator).join(part(g, True) for g in hosts))
-    if all(fits(line) for line in lines):
-        return lines
-    sep = esc(view.separator)
-    compact = []
-    if contributors:
-        compact.append("; ".join(who(p, False) for g in contributors for p in g.people) if plain
-                       else sep.join(part(g, False) for g in contributors))
-    if hosts:
-        compact.append(sep.join(part(g, False) for g in hosts))
-    return compact
+def _people_lines(ctx: Context, lines: tuple[PeopleLine, ...], fits=lambda line: True) -> list[str]:
+    """The title band's people, as the plan words them: each part with everyone's description.
+    When a line of that full form does not fit on one line of the band (``fits``), the band names
+    everyone in the compact form -- the parts and the names, all the contributors on one line and
+    the hosts on the next; their titles are in the "about" box."""
+    full = [markup(line.full) for line in lines]
+    if all(fits(line) for line in full):
+        return full
+    sep = esc(ctx.view.separator)
+    contributors = [markup(line.short) for line in lines if not line.hosts]
+    hosts = [markup(line.short) for line in lines if line.hosts]
+    return [x for x in (sep.join(contributors), sep.join(hosts)) if x]
 
 
 # --- page 1 -------------------------------------------------------------------------
-def title_band(ctx: Context) -> TitleBand:
-    doc, st, view = ctx.doc, ctx.st, ctx.view
+def title_band(ctx: Context, part: TitlePart) -> TitleBand:
+    st, view = ctx.st, ctx.view
     tb = st.get("title_band")
-    ev = doc.event
     D = ctx.root
-    paras = [_tag(Paragraph(esc(doc.meta.series or ev.organiser), st.para("title_band.series")), D, "P"),
-             _tag(Paragraph(esc(ev.title), st.para("title_band.title")), D, "H1")]
-    if ev.subtitle:
-        paras.append(_tag(Paragraph(esc(ev.subtitle), st.para("title_band.subtitle")), D, "P"))
-    meta = esc(view.event_line)
-    if ev.url:
-        meta += esc(view.separator) + link(view.link_text(ev.url), ev.url, st.hex(tb["meta"]["colour"]))
+    paras = [_tag(Paragraph(esc(part.series), st.para("title_band.series")), D, "P"),
+             _tag(Paragraph(esc(part.title), st.para("title_band.title")), D, "H1")]
+    if part.subtitle:
+        paras.append(_tag(Paragraph(esc(part.subtitle), st.para("title_band.subtitle")), D, "P"))
+    meta = esc(part.event_line(under_series=True))
+    if part.url:
+        meta += esc(view.separator) + link(view.link_text(part.url), part.url, st.hex(tb["meta"]["colour"]))
     paras.append(_tag(Paragraph(meta, st.para("title_band.meta", spaceAfter=tb["meta"].get("space_after", 0) + 2)), D, "P"))
     style = st.para("title_band.speaker")
 
     def fits(line: str) -> bool:
         return len(Paragraph(line, style).breakLines([ctx.geo.text_width]).lines) <= 1
 
-    for line in _people_lines(view, fits):
+    for line in _people_lines(ctx, part.people, fits):
         paras.append(_tag(Paragraph(line, style), D, "P"))
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
                      space_after=tb["space_after_mm"] * mm)
 
 
-def key_messages_box(ctx: Context) -> Stack:
+def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
     st = ctx.st
     km = st.get("key_messages")
     item = st.para("key_messages", km, spaceAfter=km["item_space"], leftIndent=km["marker_width"],
                    bulletIndent=0, bulletFontName=ctx.st.fonts.family(km["font"]).bold,
                    bulletColor=st.colour(km["marker_colour"]))
-    title = ctx.view.label("key_messages")
     box = _add(ctx.root, "Div")
-    items: list[Flowable] = [_tag(Paragraph(esc(title), st.para("label")), box, "H2")]
+    items: list[Flowable] = [_tag(Paragraph(esc(part.label), st.para("label")), box, "H2")]
     lst = _add(box, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
-    for i, msg in enumerate(ctx.doc.key_messages, 1):
+    for i, msg in enumerate(part.items, 1):
         items.append(_list_item(lst, Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))
     return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
                  top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
@@ -250,19 +229,20 @@ def _list_item(lst: Optional[StructElem], p: Paragraph) -> Flowable:
     return Tagged(p, li.add("LBody"), label=lbl)
 
 
-def opening(ctx: Context) -> list[Flowable]:
-    doc, st = ctx.doc, ctx.st
+def opening(ctx: Context, part: OpeningPart, messages: Optional[KeyMessagesPart]) -> list[Flowable]:
+    st = ctx.st
     D = ctx.root
     out: list[Flowable] = []
-    preface = _tag(Paragraph(markup(doc.preface, _link_colour(ctx)), st.para("preface")), D, "P") if doc.preface else None
-    summary_label = _tag(Heading(esc(ctx.view.label("summary")), st.para("label", keepWithNext=1), key="summary"), D, "H2")
-    summary = _tag(Paragraph(markup(doc.summary, _link_colour(ctx)), st.para("lead")), D, "P")
-    box = key_messages_box(ctx)  # beside the opening; read after the summary
+    preface = _tag(Paragraph(markup(part.preface, _link_colour(ctx)), st.para("preface")), D, "P") if part.preface else None
+    summary_label = _tag(Heading(esc(part.label), st.para("label", keepWithNext=1), key="summary"), D, "H2")
+    summary = _tag(Paragraph(markup(part.summary, _link_colour(ctx)), st.para("lead")), D, "P")
+    # beside the opening; read after the summary
+    box = key_messages_box(ctx, messages) if messages is not None else None
     if ctx.geo.single:  # one column: the key messages under the summary
         out += [x for x in (preface, summary_label, summary) if x is not None]
-        return out + in_column(ctx, box, "key_messages")
+        return out + (in_column(ctx, box, "key_messages") if box is not None else [])
     first: Flowable = preface if preface is not None else summary_label
-    out.append(WithAside(first, [box], ctx.side))
+    out.append(WithAside(first, [box] if box is not None else [], ctx.side))
     if preface is not None:
         out.append(summary_label)
     out.append(summary)
@@ -280,33 +260,34 @@ def in_column(ctx: Context, f: Flowable, key: str) -> list[Flowable]:
 
 
 # --- sections -----------------------------------------------------------------------
-def pull_quote(ctx: Context, q: Quote, parent: Optional[StructElem] = None) -> Stack:
+def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) -> Stack:
     st = ctx.st
     pq = st.get("pull_quote")
     bq = _add(parent, "BlockQuote")
     items: list[Flowable] = [_tag(Paragraph(markup(q.text), st.para("pull_quote")), bq, "P")]
-    if q.speaker:
-        items.append(_tag(Paragraph("— " + esc(q.speaker.name), st.para("pull_quote.attribution")), bq, "P"))
+    if q.attribution:
+        items.append(_tag(Paragraph(esc(q.attribution), st.para("pull_quote.attribution")), bq, "P"))
     return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
 
 
-def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> list[Flowable]:
-    st, doc = ctx.st, ctx.doc
+def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
+    st = ctx.st
     sect = _add(ctx.root, "Sect")
-    h = heading(ctx, section.title, f"sec-{section.id}", parent=sect)
+    h = heading(ctx, section.title, section.anchor, parent=sect)
     byline = []
-    if section.speakers and len(doc.people) > 1:
-        byline.append(_tag(Paragraph(esc(", ".join(p.name for p in section.speakers)), st.para("byline")), sect, "P"))
+    if section.byline:
+        byline.append(_tag(Paragraph(esc(section.byline), st.para("byline")), sect, "P"))
     out: list[Flowable] = [keep_room(ctx, h, "h1", *byline)]
     body = st.para("body")
     paras = [_tag(BodyParagraph(markup(p, _link_colour(ctx)), body), sect, "P") for p in section.paragraphs]
-    figures = [(fig, figure(ctx, fig, sect)) for fig in section.figures]  # read after the text
+    figures = [(fp.figure, figure(ctx, fp, sect)) for fp in section.figures]  # read after the text
+    quotes = section.quotes
     # a quote sits beside the paragraph it comes from (else beside the first); read after
     # the section's text and figures
     aside = _add(sect, "Aside") if quotes else None
     notes: dict[int, list[Flowable]] = {}
     for q in quotes:
-        notes.setdefault(ctx.view.quote_paragraph(q, section), []).append(pull_quote(ctx, q, aside))
+        notes.setdefault(q.paragraph, []).append(pull_quote(ctx, q, aside))
     for i, p in enumerate(paras):
         if ctx.geo.single:  # one column: a pull quote follows the paragraph it comes from
             out.append(WithAside(p, [], ctx.side))
@@ -327,7 +308,7 @@ def section_flowables(ctx: Context, section: Section, quotes: list[Quote]) -> li
     return out
 
 
-def figure(ctx: Context, fig: Figure, parent: Optional[StructElem] = None) -> Flowable:
+def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) -> Flowable:
     """A main-column figure (note beside it), a wide one (note under it, in the side column),
     or a small one that sits in the side column itself.
 
@@ -335,22 +316,23 @@ def figure(ctx: Context, fig: Figure, parent: Optional[StructElem] = None) -> Fl
     (its own words -- axis labels, values -- are not read: the alt text says what matters),
     the source line and the note."""
     st, view = ctx.st, ctx.view
+    fig = fp.figure
     fs = st.get("figure")
     where = placement(ctx, fig)
-    label = view.figure_label(fig)
+    label = fp.label
     div = _add(parent, "Div")
     number = f'<font color="{st.hex(fs["number_colour"])}">{esc(label + view.figure_separator)}</font>'
-    caption = _tag(Paragraph(number + markup(fig.caption), st.para("figure.side_caption" if where == "side" else "figure.caption")),
+    caption = _tag(Paragraph(number + markup(fp.caption), st.para("figure.side_caption" if where == "side" else "figure.caption")),
                    div, "Caption")
     drawing = _tag(ctx.drawings[fig.id], div, "Figure", alt=fig.alt)
-    source = _tag(Paragraph(markup(view.source_line(fig), _link_colour(ctx)), st.para("figure.source")), div, "P")
+    source = _tag(Paragraph(markup(fp.source_line, _link_colour(ctx)), st.para("figure.source")), div, "P")
     note = None
-    if fig.note:
-        body = markup(fig.note, _link_colour(ctx))
+    if fp.note:
+        body = markup(fp.note, _link_colour(ctx))
         note_elem = _add(div, "Note")
-        note = _own(Paragraph(f"<b>{esc(view.brief_label('note'))}</b> {body}", st.para("figure.note")), note_elem)
+        note = _own(Paragraph(f"<b>{esc(view.term('brief', 'note'))}</b> {body}", st.para("figure.note")), note_elem)
         # the version used when the side column cannot set the note level with its figure
-        note.displaced = _own(Paragraph(f"<b>{esc(view.brief_label('note_to', figure=label))}</b> {body}",
+        note.displaced = _own(Paragraph(f"<b>{esc(view.term('brief', 'note_to', figure=label))}</b> {body}",
                                         st.para("figure.note")), note_elem)
     block = FigureBlock(caption, drawing, source, key=fig.anchor,
                         rule=(st.colour(fs["rule_colour"]), fs["rule_width"], fs["rule_gap"]),
@@ -405,26 +387,24 @@ def chart_size(ctx: Context, fig: Figure, charts=None) -> tuple[float, float]:
 
 
 # --- end matter ---------------------------------------------------------------------
-def recommendations(ctx: Context) -> list[Flowable]:
-    doc, st = ctx.doc, ctx.st
-    if not doc.recommendations:
-        return []
+def recommendations(ctx: Context, part: RecommendationsPart) -> list[Flowable]:
+    st = ctx.st
     rs = st.get("recommendations")
     num, lead, text = st.para("recommendations.number"), st.para("recommendations.lead"), st.para("recommendations.text")
     pad, gap = rs["padding"], rs["item_space"]
     widths = [rs["number_width"] + pad, ctx.geo.main_width - rs["number_width"] - pad]
     # one table per item, touching: they read as one box, and the heading need only keep the first
     sect = _add(ctx.root, "Sect")
-    h = heading(ctx, ctx.view.label("recommendations"), "recommendations", parent=sect)
+    h = heading(ctx, part.label, "recommendations", parent=sect)
     lst = _add(sect, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     items: list[Flowable] = []
-    n = len(doc.recommendations)
-    for i, r in enumerate(doc.recommendations, 1):
+    n = len(part.items)
+    for i, r in enumerate(part.items, 1):
         li = _add(lst, "LI")
         lbl = _add(li, "Lbl")
         body = _add(li, "LBody")
         cells = [_own(Paragraph(str(i), num), lbl),
-                 [_tag(Paragraph(esc(r.lead), lead), body, "P"), _tag(Paragraph(markup(r.text, _link_colour(ctx)), text), body, "P")]]
+                 [_tag(Paragraph(esc(r.recommendation.lead), lead), body, "P"), _tag(Paragraph(markup(r.text, _link_colour(ctx)), text), body, "P")]]
         t = Table([cells], colWidths=widths, hAlign="LEFT")
         t.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), lead.fontName, lead.fontSize),  # else the cell announces Helvetica
@@ -441,29 +421,24 @@ def recommendations(ctx: Context) -> list[Flowable]:
     return [SectionBreak(0), h] + items
 
 
-def speakers_box(ctx: Context) -> Optional[Stack]:
-    doc, st = ctx.doc, ctx.st
-    people = doc.people
-    if not people:
-        return None
+def speakers_box(ctx: Context, part: PeoplePart) -> Stack:
+    st = ctx.st
     sb = st.get("speaker_box")
-    title = ctx.view.about_label
     box = _add(ctx.root, "Aside")
-    items: list[Flowable] = [_tag(Paragraph(esc(title), st.para("label")), box, "H2")]
-    roles = not ctx.view.single_speaker_event  # everyone with their part in the event
-    for i, p in enumerate(people):
+    items: list[Flowable] = [_tag(Paragraph(esc(part.label), st.para("label")), box, "H2")]
+    for i, p in enumerate(part.entries):
         gap = sb["person_space"] if i else 0
         first = len(items)
-        if roles:
-            items.append(_tag(Paragraph(esc(ctx.view.role_label(p)), st.para("speaker_box.role", spaceBefore=gap)), box, "P"))
+        if p.role:  # everyone with their part in the event (not at a single speaker's)
+            items.append(_tag(Paragraph(esc(p.role), st.para("speaker_box.role", spaceBefore=gap)), box, "P"))
             gap = 0
         items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=gap)), box, "P"))
         items[first]._starts_person = True
         for t in p.titles:
             items.append(_tag(Paragraph(esc(t), st.para("speaker_box.titles", spaceBefore=sb["titles"].get("space_between", 0))),
                               box, "P"))
-        if p.affiliations:
-            items.append(_tag(Paragraph(esc(ctx.view.affiliation(p)), st.para("speaker_box.affiliation")), box, "P"))
+        if p.affiliation:
+            items.append(_tag(Paragraph(esc(p.affiliation), st.para("speaker_box.affiliation")), box, "P"))
         if p.bio:
             items.append(_tag(Paragraph(markup(p.bio, _link_colour(ctx)), st.para("speaker_box.bio")), box, "P"))
     box = Stack(items, top_rule=(st.colour(sb["top_rule_colour"]), sb["top_rule_width"]), top_gap=sb["padding_top"],
@@ -481,25 +456,22 @@ def speakers_box(ctx: Context) -> Optional[Stack]:
     return box
 
 
-def references(ctx: Context) -> list[Flowable]:
-    doc, st = ctx.doc, ctx.st
+def references(ctx: Context, part: ReferencesPart) -> list[Flowable]:
+    st = ctx.st
     rf = st.get("references")
     colour = st.hex(rf["link_colour"])
     out: list[Flowable] = []
-    if doc.references:
+    if part.items:  # the figures' sources are under each figure already
         sect = _add(ctx.root, "Sect")
-        h = heading(ctx, ctx.view.label("references"), "references", parent=sect)
+        h = heading(ctx, part.label, "references", parent=sect)
         lst = _add(sect, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
         out += [keep_room(ctx, h), h]
         style = st.para("references", rf, leftIndent=rf["number_width"], bulletIndent=0, spaceAfter=rf["item_space"],
                         bulletFontName=st.fonts.family(rf["font"]).regular)
         url_width = ctx.geo.main_width - rf["number_width"]
-        for i, r in enumerate(doc.references, 1):
-            parts = [f"<i>{link(r.title, r.url, colour)}</i>"]
-            who = ", ".join(x for x in (r.publisher, r.date_text) if x)
-            if who:
-                parts.append(esc(who))
-            text = ". ".join(parts) + "."
+        for i, r in enumerate(part.items, 1):
+            # the plan's cite, its title set in italics and linked
+            text = ". ".join([f"<i>{link(r.title.rstrip('.'), r.url, colour)}</i>"] + ([esc(r.who)] if r.who else [])) + "."
             if r.note:
                 text += " " + esc(r.note)
             if r.url:
@@ -508,15 +480,16 @@ def references(ctx: Context) -> list[Flowable]:
     return out
 
 
-def colophon(ctx: Context) -> Stack:
-    st, view = ctx.st, ctx.view
+def colophon(ctx: Context, part: ColophonPart) -> Stack:
+    st = ctx.st
     cs = st.get("colophon")
     style = st.para("colophon", cs, spaceAfter=2)
-    lines = [f"<b>{esc(view.brief_label('how_to_cite'))}</b> {markup(view.citation, _link_colour(ctx))}"]
-    tail = [esc(view.published)]
-    if view.licence:
-        tail.append(f"<b>{esc(view.brief_label('licence'))}</b> {esc(view.licence)}.")
-    tail.append(esc(view.brief_label("made_with", version=__version__)))
+    lines = [f"<b>{esc(part.cite_label)}</b> {markup(part.citation, _link_colour(ctx))}"]
+    tail = [esc(part.published)]
+    if part.licence:
+        tail.append(f"<b>{esc(part.licence_label)}</b> {esc(part.licence)}.")
+    if part.credit:
+        tail.append(esc(part.credit))
     lines.append(" ".join(tail))
     div = _add(ctx.root, "Div")
     return Stack([_tag(Paragraph(x, style), div, "P") for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),

@@ -17,8 +17,10 @@ from typing import Mapping, Optional, Sequence
 
 from ...charts.registry import KINDS
 from ...errors import Problem, UsageError
-from ...model import NOWHERE, Figure, Loc, Person, Span, Text
+from ...model import NOWHERE, Figure, Loc, Span, Text
 from ...present import View
+from ...present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeoplePart, PersonEntry, QuotePart,
+                                ReadingPlan, RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
 from .fit import Box, Measurer, Para
 
 Geometry = Mapping[str, Sequence[Mapping[str, Box]]]  # role -> variants (best first) -> slot -> box
@@ -305,25 +307,8 @@ def word_cuts(text: str) -> list[str]:
     return [" ".join(words[:n]).rstrip(",;:–—") + " …" for n in range(len(words) - 1, 1, -1)]
 
 
-def quoted(text: str) -> str:
-    t = text.strip()
-    return t if t[:1] in "“«\"" else f"“{t}”"
-
-
 def plain_paras(texts: Sequence[Text]) -> str:
     return "\n\n".join(t.plain.strip() for t in texts if t)
-
-
-def figure_source(ctx: "_Ctx", fig: Figure) -> str:
-    """"Figure 2. Source: ... (as of ...). Data licence: ...": the brief's source line, labelled."""
-    return f"{ctx.view.figure_label(fig)}. {ctx.view.source_line(fig).plain}"
-
-
-def join_list(items: Sequence[str], L: Mapping[str, str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + L["list_and"] + items[-1]
 
 
 # -- packing: split a list of paragraphs across as few slides as the box allows ----------------
@@ -457,36 +442,29 @@ def _bullet(ctx: _Ctx, spans: Sequence[Span]) -> PlanPara:
     return PlanPara(tuple(spans), bullet=True, space_before=ctx.space)
 
 
-def title_slide(ctx: _Ctx) -> SlidePlan:
+def title_slide(ctx: _Ctx, part: TitlePart, opening: Optional[OpeningPart]) -> SlidePlan:
     """The full title in the title box, the subtitle, people and event below it, on the first of the
     template's title layouts where it all fits; else with less on the slide (all of it in the notes)."""
-    doc, ev, view = ctx.doc, ctx.doc.event, ctx.view
+    doc, view = ctx.doc, ctx.view
     sizes = [ctx.title_slide - 4 * i for i in range(5)]  # 40 … 24: template title boxes can be small
-    people_full, people_short = [], []
-    for g in view.people_groups:
-        if g.hosts:
-            line = f"{g.label}{ctx.L['colon']}{', '.join(p.name for p in g.people)}"
-            people_full.append(PlanPara((Span(line),), bullet=False))
-            people_short.append(PlanPara((Span(line),), bullet=False))
-        else:
-            people_full += [PlanPara((Span(view.person_line(p), bold=True),), bullet=False) for p in g.people]
-            people_short.append(PlanPara((Span(", ".join(p.name for p in g.people), bold=True),), bullet=False))
-    event = PlanPara((Span(view.separator.join(x for x in (ev.organiser, ev.place, ev.date_text) if x)),), bullet=False)
-    subtitle = [PlanPara((Span(ev.subtitle),), bullet=False)] if ev.subtitle else []
+    people_full = [PlanPara(line.full.spans, bullet=False) for line in part.people]
+    people_short = [PlanPara(line.short.spans, bullet=False) for line in part.people]
+    event = PlanPara((Span(part.event_line(under_series=False)),), bullet=False)  # no series line on a slide
+    subtitle = [PlanPara((Span(part.subtitle),), bullet=False)] if part.subtitle else []
     short = doc.meta.short_title
     # what the slide may say, fullest first: everything; people by name only; the contributors alone;
     # without the subtitle; the title and the event line alone (the rest is in the notes then)
-    contributors = [p for p in people_short if p.spans[0].bold]
+    contributors = [PlanPara(line.short.spans, bullet=False) for line in part.people if not line.hosts]
     contents = [(subtitle, people_full), (subtitle, people_short), (subtitle, contributors), ([], people_short),
                 ([], contributors), (subtitle, []), ([], [])]
     plans = []  # (title rank + content rank, variant, title, fit, blocks, subtitle, people)
     for variant in range(ctx.variants("title")):
-        full = ctx.fit_title([ev.title], "title", sizes, variant)
-        titles = [(0, ev.title, full, [])] if full else []
-        if short and short != ev.title:
+        full = ctx.fit_title([part.title], "title", sizes, variant)
+        titles = [(0, part.title, full, [])] if full else []
+        if short and short != part.title:
             hit = ctx.fit_title([short], "title", sizes, variant)
             if hit:  # a one-line title box: the short title there, the full one leads the subtitle
-                titles.append((1, short, hit, [PlanPara((Span(ev.title, bold=True),), bullet=False)]))
+                titles.append((1, short, hit, [PlanPara((Span(part.title, bold=True),), bullet=False)]))
         for rank, title, hit, lead in titles:
             for k, (sub, people) in enumerate(contents):
                 blocks = _title_blocks(ctx, variant, lead + sub, people + [event], bool(lead))
@@ -494,26 +472,26 @@ def title_slide(ctx: _Ctx) -> SlidePlan:
                     plans.append((rank + k, variant, title, hit, blocks, sub, people))
                     break
     plans.sort(key=lambda p: p[:2])
-    notes = [t.plain for t in (doc.preface, doc.summary) if t]
-    if ev.url:
-        notes.append(ev.url)
+    notes = [t.plain for t in ((opening.preface, opening.summary) if opening else ()) if t]
+    if part.url:
+        notes.append(part.url)
     if not plans:  # no title layout holds even the title and the event line: title and event, split as need be
-        title, tsize, theight = ctx.title(ev.title, "title", sizes, ev.loc)
+        title, tsize, theight = ctx.title(part.title, "title", sizes, part.loc)
         box = ctx.box("title", "subtitle")
         size = ctx.largest_fit([event], [ctx.subtitle, ctx.floor], box) or ctx.floor
         blocks = (("subtitle", TextBlock((event,), size)),)
         ctx.warn("title slide: the template's title layout holds only the title and the event line — the subtitle "
-                 "and the people are in the notes", ev.loc)
+                 "and the people are in the notes", part.loc)
         return SlidePlan(role="title", kind="title", title=title, title_size=tsize, title_height=theight, blocks=blocks,
-                         notes="\n\n".join([view.full_title] + notes), loc=ev.loc, problems=ctx.take())
+                         notes="\n\n".join([part.full_title] + notes), loc=part.loc, problems=ctx.take())
     _, variant, title, (_, tsize, theight), blocks, sub, people = plans[0]
     left_out = []
-    if not sub and ev.subtitle:
-        left_out.append(ev.subtitle)
+    if not sub and part.subtitle:
+        left_out.append(part.subtitle)
     if [p.plain for p in people] != [p.plain for p in people_full]:
         left_out += [p.plain for p in people_full]
     return SlidePlan(role="title", kind="title", title=title, title_size=tsize, title_height=theight, variant=variant,
-                     blocks=blocks, notes="\n\n".join(left_out + notes), loc=ev.loc, problems=ctx.take())
+                     blocks=blocks, notes="\n\n".join(left_out + notes), loc=part.loc, problems=ctx.take())
 
 
 def _title_blocks(ctx: _Ctx, variant: int, sub: list[PlanPara], details: list[PlanPara],
@@ -542,35 +520,33 @@ def _title_blocks(ctx: _Ctx, variant: int, sub: list[PlanPara], details: list[Pl
     return tuple(blocks)
 
 
-def agenda_slides(ctx: _Ctx) -> list[SlidePlan]:
-    if len(ctx.doc.sections) < 2:
+def agenda_slides(ctx: _Ctx, sections: Sequence[SectionPart], opening: Optional[OpeningPart]) -> list[SlidePlan]:
+    if len(sections) < 2:
         return []
-    items = [_bullet(ctx, [Span(s.title)]) for s in ctx.doc.sections]
-    notes = f"{ctx.L['summary']}{ctx.L['colon']}{ctx.doc.summary.plain}"
+    items = [_bullet(ctx, [Span(s.title)]) for s in sections]
+    notes = f"{opening.label}{ctx.L['colon']}{opening.summary.plain}" if opening else ""
     return _bullets_slides(ctx, kind="agenda", role="content", title=ctx.L["agenda"], items=items, notes=notes,
-                           max_items=max(ctx.max_bullets, 8), loc=ctx.doc.sections[0].loc)
+                           max_items=max(ctx.max_bullets, 8), loc=sections[0].loc)
 
 
-def key_message_slides(ctx: _Ctx) -> list[SlidePlan]:
-    if not ctx.doc.key_messages:
-        return []
-    items = [_bullet(ctx, t.spans) for t in ctx.doc.key_messages]
-    notes = plain_paras(ctx.doc.key_messages) + "\n\n" + ctx.doc.summary.plain
-    return _bullets_slides(ctx, kind="key-messages", role="content", title=ctx.L["key_messages"],
-                           items=items, notes=notes, loc=ctx.doc.key_messages[0].loc)
+def key_message_slides(ctx: _Ctx, part: KeyMessagesPart, opening: Optional[OpeningPart]) -> list[SlidePlan]:
+    items = [_bullet(ctx, t.spans) for t in part.items]
+    notes = "\n\n".join(x for x in (plain_paras(part.items), opening.summary.plain if opening else "") if x)
+    return _bullets_slides(ctx, kind="key-messages", role="content", title=part.label,
+                           items=items, notes=notes, loc=part.loc)
 
 
-def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
+def section_slides(ctx: _Ctx, sp: SectionPart) -> list[SlidePlan]:
     """A section's slides: its bullets, figures and quotes, behind a divider when the section is a part a
     lecturer would lift (several slides) or names who speaks in it (panels, hearings)."""
-    sec = ctx.doc.sections[n - 1]
-    part = ctx.L["part"].format(n=n, total=total)
+    sec = sp.section
+    part = sp.part_label
     if sec.bullets:
         items = [_bullet(ctx, b.spans) for b in sec.bullets]
     else:
-        items = [_bullet(ctx, [Span(derive_bullet(p.plain, ctx.bullet_words))]) for p in sec.paragraphs if p]
-    prose = plain_paras(sec.paragraphs)
-    who = [ctx.view.label("person_role", name=p.name, role=ctx.view.role_label(p)) for p in sec.speakers]
+        items = [_bullet(ctx, [Span(derive_bullet(p.plain, ctx.bullet_words))]) for p in sp.paragraphs if p]
+    prose = plain_paras(sp.paragraphs)
+    who = list(sp.speakers)
     if who:
         prose = f"{'; '.join(who)}{ctx.L['colon'].rstrip()}\n\n{prose}"
     body: list[SlidePlan] = []
@@ -578,10 +554,10 @@ def section_slides(ctx: _Ctx, n: int, total: int) -> list[SlidePlan]:
         body += _bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
                                 items=items, notes=f"{part}{ctx.L['colon']}{sec.title}\n\n{prose}", section_id=sec.id,
                                 loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
-    for fig in sec.figures:
-        body += chart_slides(ctx, fig, sec.id)
-    for q in ctx.view.quotes_for(sec):
-        body += quote_slides(ctx, q)
+    for fp in sp.figures:
+        body += chart_slides(ctx, fp, sec.id)
+    for q in sp.quotes:
+        body += quote_slides(ctx, q, sp)
     if len(body) < ctx.divider_slides and not who and body:
         return body
     return [divider_slide(ctx, sec, part, who)] + body
@@ -609,12 +585,13 @@ def divider_slide(ctx: _Ctx, sec, part: str, who: Sequence[str]) -> SlidePlan:
                      blocks=blocks, variant=variant, notes=notes, section_id=sec.id, footer=ctx.footer, loc=sec.loc, problems=ctx.take())
 
 
-def chart_slides(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> list[SlidePlan]:
+def chart_slides(ctx: _Ctx, fp: FigurePart, section_id: Optional[str]) -> list[SlidePlan]:
     """The figure's chart slide; or, when its kind cannot draw it whole in the slide's chart box
     (a long timeline), one slide per part the chart service cuts it into, "(continued)", and a
     located warning for a part that still cannot be drawn whole."""
     before = list(ctx.pending)
-    whole = chart_slide(ctx, fig, section_id)
+    fig = fp.figure
+    whole = chart_slide(ctx, fp, fig, section_id)
     if ctx.charts is None or not hasattr(ctx.charts, "parts"):
         return [whole]
     box = whole.chart_box or ctx.box("chart", "chart") or ctx.box("chart", "body")
@@ -623,17 +600,17 @@ def chart_slides(ctx: _Ctx, fig: Figure, section_id: Optional[str]) -> list[Slid
     parts = ctx.charts.parts(fig, "slide", box.width, box.height)
     if len(parts) == 1 and parts[0].whole:
         return [whole]
-    label = ctx.view.figure_label(fig)
+    label = fp.label
     ctx.pending = before  # planned again, part by part
     out = []
     for i, part in enumerate(parts):
         if not part.whole:
             ctx.warn(f"{label}: {part.lost}", fig.loc, "deck.chart_fit")
-        out.append(chart_slide(ctx, replace(fig, chart=part.spec), section_id, part=i, parts=len(parts)))
+        out.append(chart_slide(ctx, fp, replace(fig, chart=part.spec), section_id, part=i, parts=len(parts)))
     return out
 
 
-def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0, parts: int = 1) -> SlidePlan:
+def chart_slide(ctx: _Ctx, fp: FigurePart, fig: Figure, section_id: Optional[str], part: int = 0, parts: int = 1) -> SlidePlan:
     # the heading: the figure's own title when it has one (the docs' promise), else the caption,
     # which states the finding; on a small title box a clause of either, else the section's title
     # (the full caption opens the notes either way); after the first part of a split figure,
@@ -653,14 +630,14 @@ def chart_slide(ctx: _Ctx, fig: Figure, section_id: Optional[str], part: int = 0
         title, tsize, theight = ctx.title(min(first, key=len), "chart", ctx.sizes["title"], fig.loc)
     else:
         title, tsize, theight = hit
-    label = continued(ctx.view.figure_label(fig), part, parts, ctx.L)
+    label = continued(fp.label, part, parts, ctx.L)
     alternatives = tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))
-    src = figure_source(ctx, fig)
+    src = fp.labelled_source
     prov = fig.provenance
     notes = [f"{label}. {caption}", fig.alt]
     if fig.note:
         notes.append(fig.note.plain)
-    notes.append(f"{ctx.L['notes_sources']}{ctx.L['colon']}{ctx.view.source_line(fig).plain}" + (f" {prov.url}" if prov.url else ""))
+    notes.append(f"{ctx.L['notes_sources']}{ctx.L['colon']}{fp.source_line.plain}" + (f" {prov.url}" if prov.url else ""))
     # the source line: in the layout's source placeholder, else in the footer, else (a small footer,
     # LibreOffice templates) under the chart, which gives up the room; never below the source floor
     para = [PlanPara((Span(src),), bullet=False)]
@@ -699,17 +676,12 @@ def _source_below(ctx: _Ctx, para: list[PlanPara]) -> tuple[Box, Box, float]:
     return chart_box, source_box, size
 
 
-def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
-    text = quoted(q.text.plain)
-    view = ctx.view
-    who = ""
-    if q.speaker:
-        p = q.speaker
-        part = p.role_label or (p.titles[0] if p.titles else "")
-        who = f"— {view.label('person_role', name=p.name, role=part) if part else p.name}"
-    sec = next((s for s in ctx.doc.sections if s.id == q.section_id), None)
+def quote_slides(ctx: _Ctx, qp: QuotePart, sp: Optional[SectionPart]) -> list[SlidePlan]:
+    q = qp.quote
+    text = qp.quoted
+    who = qp.attribution
     # a title of its own (its section, its speaker), so a screen reader's slide list tells quote slides apart
-    topic = sec.title if sec is not None else ctx.doc.event.title
+    topic = sp.title if sp is not None else ctx.doc.event.title
     title = ctx.L["quote_by"].format(topic=topic, name=q.speaker.name) if q.speaker else ctx.L["quote_on"].format(topic=topic)
     body = [PlanPara((Span(text, italic=True),), bullet=False)]
     attribution = [PlanPara((Span(who),), bullet=False)] if who else []
@@ -741,13 +713,11 @@ def quote_slides(ctx: _Ctx, q) -> list[SlidePlan]:
     return out
 
 
-def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
-    recs = ctx.doc.recommendations
-    if not recs:
-        return []
+def recommendation_slides(ctx: _Ctx, part: RecommendationsPart) -> list[SlidePlan]:
+    recs = [item.recommendation for item in part.items]
     # short recommendations go on the slide whole (bold lead, text); long ones by their lead alone
     # (a short imperative line), so no bullet runs to four lines; the notes carry the full text
-    full = [_bullet(ctx, ((Span(_lead(r.lead, ctx.L), bold=True),) if r.lead.strip() else ()) + r.text.spans)
+    full = [_bullet(ctx, ((Span(ctx.view.lead_in(r.lead), bold=True),) if r.lead.strip() else ()) + r.text.spans)
             for r in recs]
     short = all(len(p.plain.split()) <= 2 * ctx.bullet_words for p in full)
     if short and len(pack(_Ctx.quiet(ctx), full, ctx.box("content", "body"), ctx.sizes["body"], ctx.max_bullets, "")) == 1:
@@ -755,54 +725,42 @@ def recommendation_slides(ctx: _Ctx) -> list[SlidePlan]:
     else:
         items = [_bullet(ctx, [Span(r.lead.strip().rstrip(".:"))] if r.lead.strip()
                          else [Span(derive_bullet(r.text.plain, ctx.bullet_words))]) for r in recs]
-    notes = "\n\n".join(f"{_lead(r.lead, ctx.L)}{r.text.plain}" if r.lead.strip() else r.text.plain for r in recs)
-    return _bullets_slides(ctx, kind="recommendations", role="content", title=ctx.L["recommendations"],
+    notes = "\n\n".join(item.line for item in part.items)
+    return _bullets_slides(ctx, kind="recommendations", role="content", title=part.label,
                            items=items, notes=notes, loc=recs[0].loc)
 
 
-def _lead(lead: str, L: Mapping[str, str]) -> str:
-    return lead + (" " if lead.rstrip()[-1:] in ".:!?" else L["colon"])
-
-
-def _person_entry(ctx: _Ctx, p: Person, bio_words: int, first: bool) -> list[PlanPara]:
-    """One person on an "About" slide: name and part, first title, affiliation, a condensed bio."""
-    view = ctx.view
-    head = [Span(p.name, bold=True)]
-    if not view.single_speaker_event:
-        head.append(Span(f"{view.separator}{view.role_label(p)}"))
+def _person_entry(ctx: _Ctx, e: PersonEntry, bio_words: int, first: bool) -> list[PlanPara]:
+    """One person on an "About" slide: name and part, every title and the affiliation, a condensed bio."""
+    head = [Span(e.name, bold=True)]
+    if e.role:
+        head.append(Span(f"{ctx.view.separator}{e.role}"))
     paras = [PlanPara(tuple(head), bullet=False, space_before=0.0 if first else ctx.space * 1.6)]
-    lines = list(p.titles[:1])
-    aff = view.affiliation(p)
-    if aff and not any(a in " ".join(lines) for a in p.affiliations):
-        lines.append(p.affiliations[0])
-    if lines:
-        paras.append(PlanPara((Span(view.separator.join(lines)),), bullet=False))
-    bio = condensed(p.bio.plain, bio_words) if bio_words else ""
+    if e.description:
+        paras.append(PlanPara((Span(e.description),), bullet=False))
+    bio = condensed(e.bio.plain, bio_words) if bio_words else ""
     if bio:
         paras.append(PlanPara((Span(bio),), bullet=False, space_before=ctx.space / 2))
     return paras
 
 
-def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
-    """About the people in `people`: several to a slide, each with their part, first title, affiliation
-    and a condensed bio; every title and the whole bio are in the notes."""
-    view = ctx.view
-    people = ctx.doc.people
-    if not people:
-        return []
-    title = view.about_label
+def speaker_slides(ctx: _Ctx, part: PeoplePart) -> list[SlidePlan]:
+    """About the people in `people`: several to a slide, each with their part, titles, affiliation and
+    a condensed bio; the whole bio is in the notes."""
+    entries = part.entries
+    title = part.label
     role, variant = "content", 0
     box = ctx.box(role, "body", variant)
-    budget = ctx.bio_words * (2 if len(people) == 1 else 1)
+    budget = ctx.bio_words * (2 if len(entries) == 1 else 1)
     best = None
     for words in (budget, budget // 2, 15):  # fewer slides with shorter bios, when that is what it takes
         groups = []
-        for p in people:
+        for e in entries:
             for w in (words, 15, 0):  # an entry that does not fit a slide alone at the floor: a shorter bio
-                entry = _person_entry(ctx, p, w, False)
+                entry = _person_entry(ctx, e, w, False)
                 if box is None or ctx.fits(_first_no_space(entry), ctx.sizes["body"][-1], box):
                     break
-            groups.append((p, entry, w))
+            groups.append((e, entry, w))
         chunks = _pack_groups(ctx, [g[1] for g in groups], box, ctx.sizes["body"], ctx.people_per_slide)
         if best is None or len(chunks) < len(best[1]):
             best = (groups, chunks)
@@ -815,11 +773,10 @@ def speaker_slides(ctx: _Ctx) -> list[SlidePlan]:
         paras = tuple(_flat(chunk))
         t, tsize, theight = ctx.title(continued(title, i, len(chunks), ctx.L), role, ctx.sizes["title"], NOWHERE, variant)
         notes = "\n\n".join(
-            f"{view.person_line(p)}{' (' + view.role_label(p) + ')' if not view.single_speaker_event else ''}. "
-            f"{'; '.join(p.titles)}\n{p.bio.plain}".strip() for p, _, _ in members)
+            f"{e.name}{' (' + e.role + ')' if e.role else ''}. {e.description}\n{e.bio.plain}".strip() for e, _, _ in members)
         out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=tsize, title_height=theight, variant=variant,
                              blocks=(("body", TextBlock(paras, size)),), notes=notes, footer=ctx.footer,
-                             loc=members[0][0].loc, problems=ctx.take(), tag=members[0][0].name))
+                             loc=members[0][0].person.loc, problems=ctx.take(), tag=members[0][0].name))
     return out
 
 
@@ -839,34 +796,30 @@ def _flat(chunk: Sequence[list[PlanPara]]) -> list[PlanPara]:
     return [q for j, entry in enumerate(chunk) for q in (entry if j else _first_no_space(entry))]
 
 
-def sources_slides(ctx: _Ctx) -> list[SlidePlan]:
+def sources_slides(ctx: _Ctx, part: Optional[ReferencesPart], colophon: Optional[ColophonPart]) -> list[SlidePlan]:
+    if part is None:
+        return []
     items, notes = [], []
-    for r in ctx.doc.references:
-        head = ", ".join(x for x in (r.publisher, r.date_text) if x)
+    for r in part.items:
         # the title linked word by word, each with its space: LibreOffice lays a hyperlink out as one
         # unbreakable field, so a link in one piece breaks mid-word when it is longer than a line, and
         # words linked apart with plain spaces between them come out in two colours
-        words = r.title.split(" ")
+        words = r.title.rstrip(".").split(" ")
         spans = [Span(w + (" " if j < len(words) - 1 else ""), italic=True, href=r.url) for j, w in enumerate(words)]
-        if head:
-            spans.append(Span(f" — {head}"))
+        if r.who:
+            spans.append(Span(f". {r.who}."))
         items.append(PlanPara(tuple(spans), bullet=True, space_before=ctx.space / 2))
-        notes.append(" ".join(x for x in (r.title, head, r.url or "", r.note) if x))
-    groups: dict[str, list[Figure]] = {}
-    for fig in ctx.doc.figures:  # one line per distinct source, listing the figures it serves
-        groups.setdefault(ctx.view.source_line(fig).plain, []).append(fig)
-    for line, figs in groups.items():
-        labels = [str(f.number) for f in figs]
-        label = ctx.view.figure_label(figs[0]) if len(figs) == 1 else ctx.L["figures"].format(list=join_list(labels, ctx.L))
+        notes.append(r.line)
+    for label, line, figs in part.figure_sources:  # one line per distinct source, listing the figures it serves
         items.append(PlanPara((Span(f"{label}. {line}"),), bullet=True, space_before=ctx.space / 2))
         urls = " ".join(dict.fromkeys(f.provenance.url for f in figs if f.provenance.url))
         notes.append(" ".join(x for x in (f"{label}. {line}", urls) if x))
-    notes.append(ctx.view.citation.plain)
+    if colophon is not None:
+        notes.append(colophon.citation.plain)
     if not items:
         return []
-    loc = ctx.doc.references[0].loc if ctx.doc.references else ctx.doc.figures[0].loc
     return _bullets_slides(ctx, kind="sources", role="closing", title=ctx.L["sources"], items=items,
-                           notes="\n\n".join(notes), max_items=8, loc=loc)
+                           notes="\n\n".join(notes), max_items=8, loc=part.loc)
 
 
 def fit_footer(ctx: _Ctx, role: str, text: str, sizes: Sequence[float], variant: int = 0,
@@ -956,16 +909,24 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
     """``problems``: about the template itself (typefaces, contrast), reported with the deck's;
     ``charts``: the chart service, which splits a figure too long for one slide (else one slide each)."""
     ctx = _Ctx(view, theme, measurer, geometry, charts)
-    doc = view.doc
-    slides: list[SlidePlan] = [title_slide(ctx)]
-    slides += agenda_slides(ctx)
-    slides += key_message_slides(ctx)
-    total = len(doc.sections)
-    for n in range(1, total + 1):
-        slides += section_slides(ctx, n, total)
-    slides += recommendation_slides(ctx)
-    slides += speaker_slides(ctx)
-    slides += sources_slides(ctx)
+    plan: ReadingPlan = view.plan
+    opening = plan.find("opening")
+    # the reading plan's parts in order; the deck adds an agenda after the title, and closes on the
+    # sources (its closing layout) with the citation in their notes
+    slides: list[SlidePlan] = []
+    for part in plan:
+        if isinstance(part, TitlePart):
+            slides.append(title_slide(ctx, part, opening))
+            slides += agenda_slides(ctx, plan.sections, opening)
+        elif isinstance(part, KeyMessagesPart):
+            slides += key_message_slides(ctx, part, opening)
+        elif isinstance(part, SectionPart):
+            slides += section_slides(ctx, part)
+        elif isinstance(part, RecommendationsPart):
+            slides += recommendation_slides(ctx, part)
+        elif isinstance(part, PeoplePart):
+            slides += speaker_slides(ctx, part)
+    slides += sources_slides(ctx, plan.find("references"), plan.find("colophon"))
     slides, footer_problems = plan_footers(ctx, slides)
     slides = [replace(sp, notes=f"{ctx.cut_titles[sp.title]}\n\n{sp.notes}".strip()) if sp.title in ctx.cut_titles
               and ctx.cut_titles[sp.title] not in sp.notes else sp for sp in slides]

@@ -1,4 +1,4 @@
-"""What a reader sees, decided once for every output (as pandoc's Writers.Shared serves all writers).
+"""The words a reader sees, decided once for every output (as pandoc's Writers.Shared serves all writers).
 
 The renderers lay out and write; they do not decide wording. This layer turns the document
 model into the words both the brief and the deck print: the title as the language joins it,
@@ -6,7 +6,8 @@ who the authors are, the people grouped by their part, each figure's label and s
 the citation, the colophon's lines, the footer, and where each quote belongs. Its words come
 from the document's locale (``briefdeck/builtin/locales/``), its separators from the theme.
 
-Pure Python: no reportlab, no python-pptx. A third format (an HTML page) would use it too.
+Pure Python: no reportlab, no python-pptx. ``View.plan`` (outline.py) puts these words in
+reading order as the parts every output walks.
 """
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .locale import Locale
-from .model import Document, Figure, Person, Quote, Section, Span, Text
+from .. import __version__
+from ..locale import Locale
+from ..model import Document, Figure, Person, Quote, Section, Span, Text
+from ..textfmt import quote_marks
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,33 @@ class View:
         """A word both outputs share (``shared`` in the locale file)."""
         return self.locale.text(f"shared.{key}", **fields)
 
-    def brief_label(self, key: str, **fields) -> str:
-        return self.locale.text(f"brief.{key}", **fields)
+    def term(self, section: str, key: str, **fields) -> str:
+        """A word of one output's own (``section``: the locale section its renderer declares)."""
+        return self.locale.text(f"{section}.{key}", **fields)
 
-    def deck_label(self, key: str, **fields) -> str:
-        return self.locale.text(f"deck.{key}", **fields)
+    def join_list(self, items) -> str:
+        """"2, 4 and 5": a list as the language ends it."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + self.label("list_and") + items[-1]
+
+    def lead_in(self, lead: str) -> str:
+        """A bold lead as it runs into its text: "Decide what the mission is for: " (none after its own stop)."""
+        return lead + (" " if lead.rstrip()[-1:] in ".:!?" else self.label("colon"))
+
+    def quoted(self, text: str) -> str:
+        """Words in the language's quotation marks (“…” in English, « … » in French), unless they carry their own."""
+        t = text.strip()
+        opening, closing = quote_marks(self.doc.meta.language)[:2]
+        return t if t[:1] in "“«„\"" else f"{opening}{t}{closing}"
+
+    @cached_property
+    def plan(self):
+        """The reading plan: the parts of the document in order, with their lines composed."""
+        from .outline import reading_plan
+
+        return reading_plan(self)
 
     def date(self, d, style: str = "day") -> str:
         return self.locale.date(d, style)
@@ -94,24 +119,15 @@ class View:
         doc, ev = self.doc, self.doc.event
         return Metadata(
             title=self.full_title, author=self.author_line,
-            subject=self.brief_label("subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
+            subject=self.term("brief", "subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
             keywords=", ".join(doc.meta.keywords), language=doc.meta.language,
             series=doc.meta.series or ev.organiser,
         )
 
     @cached_property
     def footer(self) -> str:
-        """The running footer of slides (and the brief's page footer): short title and date."""
+        """The running footer of slides: short title and date."""
         return self.separator.join(x for x in (self.doc.meta.short_title, self.doc.event.date_text) if x)
-
-    @cached_property
-    def event_line(self) -> str:
-        """Organiser (when the series line does not already say it), date and place."""
-        ev = self.doc.event
-        parts = [ev.date_text, ev.place]
-        if ev.organiser.lower() not in (self.doc.meta.series or "").lower():
-            parts.insert(0, ev.organiser)
-        return self.separator.join(p for p in parts if p)
 
     # -- people ----------------------------------------------------------------------------
     def role_label(self, p: Person, plural: bool = False) -> str:
@@ -136,9 +152,23 @@ class View:
         """One contributor and nobody else: a talk whose speaker needs no role label."""
         return len(self.doc.people) == 1
 
+    def person_description(self, p: Person) -> str:
+        """Who a person is, in a few words: the first title, else the affiliation."""
+        return p.titles[0] if p.titles else self.affiliation(p)
+
     def person_line(self, p: Person) -> str:
-        """"Name, Affiliation" (the deck's about and title slides)."""
-        return ", ".join(x for x in (p.name, self.affiliation(p)) if x)
+        """"Name, first title" (else "Name, Affiliation"): how a person is introduced in one line."""
+        return ", ".join(x for x in (p.name, self.person_description(p)) if x)
+
+    def attribution(self, q: Quote) -> str:
+        """Who said it, under a quote: the name; when several people spoke, with a short title
+        ("Special Envoy to Sudan and South Sudan") or else the person's part ("Witness")."""
+        p = q.speaker
+        if p is None:
+            return ""
+        short = p.titles[0] if p.titles and len(p.titles[0].split()) <= 8 else self.role_label(p)
+        who = p.name if self.single_speaker_event else self.label("person_role", name=p.name, role=short)
+        return self.label("attribution", who=who)
 
     def affiliation(self, p: Person) -> str:
         return self.locale.text("shared.list_separator").join(p.affiliations)
@@ -198,7 +228,12 @@ class View:
     def published(self) -> str:
         """Who published this edition, and when (the edition date, not the event's place)."""
         ev = self.doc.event
-        return self.brief_label("published", organiser=ev.organiser, date=self.date(self.doc.meta.updated))
+        return self.term("brief", "published", organiser=ev.organiser, date=self.date(self.doc.meta.updated))
+
+    @cached_property
+    def credit(self) -> str:
+        """The tool's line in the colophon."""
+        return self.label("credit", version=__version__)
 
     @staticmethod
     def link_text(url: str) -> str:
@@ -225,8 +260,8 @@ def view_of(doc: Document, locale: Locale, theme=None) -> View:
 
 def default_view(doc: Document, theme=None) -> View:
     """The view of a document in its own language, with the theme's (or the built-in) locale files."""
-    from .assets import Assets
-    from .locale import load_locale
+    from ..assets import Assets
+    from ..locale import load_locale
 
     assets = theme.assets if theme is not None else Assets()
     return view_of(doc, load_locale(assets, doc.meta.language), theme)

@@ -1,0 +1,404 @@
+"""The reading plan: the document as every output reads it, in order, with its lines composed.
+
+Each output walks ``ReadingPlan.parts`` in order and decides only how a part looks in its
+medium (a page flow, slides, a web page): what comes in which order, and how each composed
+line reads -- the event line, who is listed and how, a quote's attribution, a reference, a
+figure's source line, the citation -- is decided here, once, in the document's language. Every
+part carries the ``loc`` of what produced it, so an output's problem points at the source.
+
+Pure Python, like the rest of the presentation layer: no reportlab, no python-pptx.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional, TYPE_CHECKING, Union
+
+from ..model import NOWHERE, Figure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .view import View
+
+
+@dataclass(frozen=True)
+class PeopleLine:
+    """One line of who took part: "Witnesses: Ann Lee, Professor; Bo Chen" (label empty for plain speakers)."""
+
+    label: str
+    people: tuple[Person, ...]
+    hosts: bool  # chairs, moderators, members: they lead the event
+    full: Text  # every name with the person's description
+    short: Text  # names only
+
+    @property
+    def plain(self) -> str:
+        return self.full.plain
+
+
+@dataclass(frozen=True)
+class TitlePart:
+    series: str  # the line above the title (the series, else the organiser)
+    title: str
+    subtitle: str
+    full_title: str  # title and subtitle as the language joins them
+    organiser: str
+    when_where: str  # date and place: "25 April 2018 · Ottawa"
+    separator: str
+    url: Optional[str]
+    people: tuple[PeopleLine, ...]
+    loc: Loc = NOWHERE
+    kind: str = "title"
+
+    def event_line(self, under_series: bool) -> str:
+        """Organiser, date and place; the organiser left out when it stands in the series line
+        set right above (``under_series``)."""
+        named = under_series and self.organiser.lower() in self.series.lower()
+        return self.separator.join(x for x in ("" if named else self.organiser, self.when_where) if x)
+
+
+@dataclass(frozen=True)
+class OpeningPart:
+    preface: Optional[Text]
+    label: str  # "Summary"
+    summary: Text
+    loc: Loc = NOWHERE
+    kind: str = "opening"
+
+
+@dataclass(frozen=True)
+class KeyMessagesPart:
+    label: str
+    items: tuple[Text, ...]
+    loc: Loc = NOWHERE
+    kind: str = "key_messages"
+
+
+@dataclass(frozen=True)
+class FigurePart:
+    figure: Figure
+    label: str  # "Figure 2"
+    caption: Text
+    source_line: Text  # "Source: … (as of …). Data licence: …."
+    note: Optional[Text]
+    loc: Loc = NOWHERE
+    kind: str = "figure"
+
+    @property
+    def anchor(self) -> str:
+        return self.figure.anchor
+
+    @property
+    def labelled_source(self) -> str:
+        """"Figure 2. Source: …": the source line where it stands apart from its figure (a deck's notes)."""
+        return f"{self.label}. {self.source_line.plain}"
+
+
+@dataclass(frozen=True)
+class QuotePart:
+    quote: Quote
+    text: Text  # the words, without quotation marks (an output that sets them as a quote adds the locale's)
+    quoted: str  # the words in the language's quotation marks
+    attribution: str  # "— Corey Levine", "— Peter White, Witness": one rule for every output
+    speaker: Optional[Person]
+    paragraph: int  # the index of the section paragraph the words come from
+    loc: Loc = NOWHERE
+    kind: str = "quote"
+
+
+@dataclass(frozen=True)
+class SectionPart:
+    section: Section
+    number: int  # 1-based, of ``total``
+    total: int
+    part_label: str  # "Part 2 of 7"
+    title: str
+    slide_title: str  # a short statement of the point, for a slide
+    byline: str  # who speaks in it, when the event has several people ("" otherwise)
+    speakers: tuple[str, ...]  # "Name, Role" for each of them
+    paragraphs: tuple[Text, ...]
+    figures: tuple[FigurePart, ...]
+    quotes: tuple[QuotePart, ...]
+    loc: Loc = NOWHERE
+    kind: str = "section"
+
+    @property
+    def id(self) -> str:
+        return self.section.id
+
+    @property
+    def anchor(self) -> str:
+        return f"sec-{self.section.id}"
+
+
+@dataclass(frozen=True)
+class RecommendationItem:
+    recommendation: Recommendation
+    lead: str  # a short imperative, "" when the author gave none
+    text: Text
+    line: str  # lead and text as one plain line ("Decide what the mission is for: …")
+
+
+@dataclass(frozen=True)
+class RecommendationsPart:
+    label: str
+    items: tuple[RecommendationItem, ...]
+    loc: Loc = NOWHERE
+    kind: str = "recommendations"
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    reference: Reference
+    title: str
+    url: Optional[str]
+    who: str  # "Publisher, date"
+    note: str
+    cite: str  # "Title. Publisher, date." the reference as every output prints it (its note and URL apart)
+    line: str  # the cite with its note and URL, for plain text (notes, alt text)
+
+
+@dataclass(frozen=True)
+class ReferencesPart:
+    label: str
+    items: tuple[ReferenceItem, ...]
+    figure_sources: tuple[tuple[str, str, tuple[Figure, ...]], ...]  # (label, source line, figures) per distinct source
+    loc: Loc = NOWHERE
+    kind: str = "references"
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    person: Person
+    role: str  # the person's part ("Witness"), "" at a single speaker's event
+    name: str
+    titles: tuple[str, ...]
+    affiliation: str
+    bio: Text
+    line: str  # "Name, Description": how the person is introduced in one line
+
+    @property
+    def description(self) -> str:
+        """Every title and the affiliation, as one line ("Chair, Transport Committee; House of Commons")."""
+        parts = list(self.titles)
+        if self.affiliation and self.affiliation not in " ".join(parts):
+            parts.append(self.affiliation)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PeoplePart:
+    label: str  # "About the speaker"
+    entries: tuple[PersonEntry, ...]
+    loc: Loc = NOWHERE
+    kind: str = "people"
+
+
+@dataclass(frozen=True)
+class ColophonPart:
+    cite_label: str
+    citation: Text
+    published: str
+    licence_label: str
+    licence: str
+    credit: str  # the tool's line, "" when the source or theme drops it
+    loc: Loc = NOWHERE
+    kind: str = "colophon"
+
+
+Part = Union[TitlePart, OpeningPart, KeyMessagesPart, SectionPart, RecommendationsPart, ReferencesPart, PeoplePart,
+             ColophonPart]
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark or table-of-contents line: (title, anchor, level)."""
+
+    title: str
+    anchor: str
+    level: int
+
+
+@dataclass(frozen=True)
+class RunningLines:
+    """The lines repeated on every page or slide."""
+
+    title: str  # the short title, else the title (a page's running head)
+    series: str  # the series, else the organiser
+    footer: str  # short title and date (a slide's footer)
+    edition: str  # organiser and date (a printed page's foot, beside its number)
+
+
+@dataclass(frozen=True)
+class ReadingPlan:
+    parts: tuple[Part, ...]
+    running: RunningLines
+
+    def __iter__(self) -> Iterator[Part]:
+        return iter(self.parts)
+
+    def find(self, kind: str) -> Optional[Part]:
+        return next((p for p in self.parts if p.kind == kind), None)
+
+    @property
+    def title(self) -> TitlePart:
+        return self.find("title")  # type: ignore[return-value]
+
+    @property
+    def sections(self) -> tuple[SectionPart, ...]:
+        return tuple(p for p in self.parts if isinstance(p, SectionPart))
+
+    @property
+    def figures(self) -> tuple[FigurePart, ...]:
+        return tuple(f for s in self.sections for f in s.figures)
+
+    def figure(self, fig: Figure) -> FigurePart:
+        return next(f for f in self.figures if f.figure.id == fig.id)
+
+    def outline(self, figure_separator: str, figures: bool = True) -> tuple[OutlineEntry, ...]:
+        """The document's outline in reading order: figures under the section that owns them."""
+        out = []
+        for p in self.parts:
+            if isinstance(p, OpeningPart):
+                out.append(OutlineEntry(p.label, "summary", 0))
+            elif isinstance(p, KeyMessagesPart):
+                out.append(OutlineEntry(p.label, "key-messages", 0))
+            elif isinstance(p, SectionPart):
+                out.append(OutlineEntry(p.title, p.anchor, 0))
+                if figures:
+                    out += [OutlineEntry(f"{f.label}{figure_separator}{f.caption.plain}", f.anchor, 1) for f in p.figures]
+            elif isinstance(p, RecommendationsPart):
+                out.append(OutlineEntry(p.label, "recommendations", 0))
+            elif isinstance(p, ReferencesPart) and p.items:
+                out.append(OutlineEntry(p.label, "references", 0))
+            elif isinstance(p, PeoplePart):
+                out.append(OutlineEntry(p.label, "speakers", 0))
+        return tuple(out)
+
+
+# -- composing the plan ---------------------------------------------------------------------------
+def reading_plan(view: "View") -> ReadingPlan:
+    doc = view.doc
+    parts: list[Part] = [_title(view), OpeningPart(doc.preface, view.label("summary"), doc.summary, doc.summary.loc)]
+    if doc.key_messages:
+        parts.append(KeyMessagesPart(view.label("key_messages"), doc.key_messages, doc.key_messages[0].loc))
+    total = len(doc.sections)
+    parts += [_section(view, s, n, total) for n, s in enumerate(doc.sections, 1)]
+    if doc.recommendations:
+        parts.append(RecommendationsPart(view.label("recommendations"), tuple(_recommendation(view, r) for r in doc.recommendations),
+                                         doc.recommendations[0].loc))
+    refs = tuple(_reference(view, r) for r in doc.references)
+    sources = _figure_sources(view)
+    if refs or sources:
+        loc = doc.references[0].loc if doc.references else doc.figures[0].loc
+        parts.append(ReferencesPart(view.label("references"), refs, sources, loc))
+    if doc.people:
+        parts.append(PeoplePart(view.about_label, tuple(_person(view, p) for p in doc.people), doc.people[0].loc))
+    parts.append(ColophonPart(view.term("brief", "how_to_cite"), view.citation, view.published, view.term("brief", "licence"),
+                              view.licence, view.credit, doc.meta.loc))
+    meta, ev = doc.meta, doc.event
+    running = RunningLines(meta.short_title or ev.title, meta.series or ev.organiser, view.footer,
+                           view.separator.join(x for x in (ev.organiser, ev.date_text) if x))
+    return ReadingPlan(tuple(parts), running)
+
+
+def _title(view: "View") -> TitlePart:
+    doc, ev = view.doc, view.doc.event
+    return TitlePart(series=doc.meta.series or ev.organiser, title=ev.title, subtitle=ev.subtitle, full_title=view.full_title,
+                     organiser=ev.organiser, when_where=view.separator.join(x for x in (ev.date_text, ev.place) if x),
+                     separator=view.separator, url=ev.url, people=_people_lines(view), loc=ev.loc)
+
+
+def _people_lines(view: "View") -> tuple[PeopleLine, ...]:
+    """Who took part, one line per part: the contributors (named by their part unless they are all
+    plain speakers: then one line of names), then those who lead the event on one line."""
+    groups = view.people_groups
+    contributors = [g for g in groups if not g.hosts]
+    hosts = [g for g in groups if g.hosts]
+    plain = all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
+    colon, listed = view.label("colon"), view.label("list_separator")
+
+    def names(people, full: bool) -> tuple[Span, ...]:
+        spans: list[Span] = []
+        for i, p in enumerate(people):
+            if i:
+                spans.append(Span(listed))
+            spans.append(Span(p.name, bold=True))
+            desc = view.person_description(p) if full else ""
+            if desc:
+                spans.append(Span(f", {desc}"))
+        return tuple(spans)
+
+    def line(label: str, people, is_host: bool, loc) -> PeopleLine:
+        head = (Span(label + colon),) if label else ()
+        return PeopleLine(label, tuple(people), is_host, Text(head + names(people, True), loc), Text(head + names(people, False), loc))
+
+    out = []
+    if contributors and plain:
+        everyone = [p for g in contributors for p in g.people]
+        out.append(line("", everyone, False, everyone[0].loc))
+    else:
+        out += [line(g.label, g.people, False, g.people[0].loc) for g in contributors]
+    if hosts:
+        spans_full: list[Span] = []
+        spans_short: list[Span] = []
+        for i, g in enumerate(hosts):
+            sep = (Span(view.separator),) if i else ()
+            spans_full += [*sep, Span(g.label + colon), *names(g.people, True)]
+            spans_short += [*sep, Span(g.label + colon), *names(g.people, False)]
+        people = tuple(p for g in hosts for p in g.people)
+        loc = people[0].loc
+        out.append(PeopleLine(view.separator.join(g.label for g in hosts), people, True, Text(tuple(spans_full), loc),
+                              Text(tuple(spans_short), loc)))
+    return tuple(out)
+
+
+def _section(view: "View", s: Section, n: int, total: int) -> SectionPart:
+    several = len(view.doc.people) > 1
+    byline = ", ".join(p.name for p in s.speakers) if (s.speakers and several) else ""
+    speakers = tuple(view.label("person_role", name=p.name, role=view.role_label(p)) for p in s.speakers)
+    figures = tuple(_figure(view, f) for f in s.figures)
+    quotes = tuple(_quote(view, q, s) for q in view.quotes_for(s))
+    return SectionPart(s, n, total, view.label("part", n=n, total=total), s.title, s.slide_title or s.title, byline,
+                       speakers, s.paragraphs, figures, quotes, s.loc)
+
+
+def _figure(view: "View", f: Figure) -> FigurePart:
+    return FigurePart(f, view.figure_label(f), f.caption, view.source_line(f), f.note, f.loc)
+
+
+def _quote(view: "View", q: Quote, s: Section) -> QuotePart:
+    return QuotePart(q, q.text, view.quoted(q.text.plain), view.attribution(q), q.speaker, view.quote_paragraph(q, s), q.loc)
+
+
+def _recommendation(view: "View", r: Recommendation) -> RecommendationItem:
+    lead = r.lead.strip()
+    line = f"{view.lead_in(lead)}{r.text.plain}" if lead else r.text.plain
+    return RecommendationItem(r, lead, r.text, line)
+
+
+def _reference(view: "View", r: Reference) -> ReferenceItem:
+    who = ", ".join(x for x in (r.publisher, r.date_text) if x)
+    cite = ". ".join(x for x in (r.title.rstrip("."), who) if x) + "."
+    line = " ".join(x for x in (cite, r.note, r.url or "") if x)
+    return ReferenceItem(r, r.title, r.url, who, r.note, cite, line)
+
+
+def _figure_sources(view: "View") -> tuple[tuple[str, str, tuple[Figure, ...]], ...]:
+    """One entry per distinct source line, with the figures it serves ("Figures 2 and 4")."""
+    groups: dict[str, list[Figure]] = {}
+    for fig in view.doc.figures:
+        groups.setdefault(view.source_line(fig).plain, []).append(fig)
+    out = []
+    for line, figs in groups.items():
+        label = view.figure_label(figs[0]) if len(figs) == 1 else view.label("figures", list=view.join_list([str(f.number) for f in figs]))
+        out.append((label, line, tuple(figs)))
+    return tuple(out)
+
+
+def _person(view: "View", p: Person) -> PersonEntry:
+    role = "" if view.single_speaker_event else view.role_label(p)
+    return PersonEntry(p, role, p.name, p.titles, view.affiliation(p), p.bio, view.person_line(p))
+
+
+__all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "SectionPart", "FigurePart",
+           "QuotePart", "RecommendationsPart", "RecommendationItem", "ReferencesPart", "ReferenceItem", "PeoplePart",
+           "PersonEntry", "ColophonPart", "PeopleLine", "OutlineEntry", "RunningLines"]
