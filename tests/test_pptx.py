@@ -14,7 +14,8 @@ from briefdeck.load import load_document
 from briefdeck.present import default_view
 from briefdeck.render.pptx import build_plan, check_template, render_pptx
 from briefdeck.render.pptx.fit import Box, Measurer, Para
-from briefdeck.render.pptx.plan import derive_bullet, plan_deck, select
+from briefdeck.render.pptx.plan import derive_bullet, plan_deck
+from briefdeck.render.pptx.select import select
 from briefdeck.theme import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent

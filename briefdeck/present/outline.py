@@ -313,7 +313,8 @@ def _people_lines(view: "View") -> tuple[PeopleLine, ...]:
     groups = view.people_groups
     contributors = [g for g in groups if not g.hosts]
     hosts = [g for g in groups if g.hosts]
-    plain = all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
+    # a talk by one person needs no label ("Foreign Minister: …" over the minister's own title)
+    plain = view.single_speaker_event or all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
     colon, listed = view.label("colon"), view.label("list_separator")
 
     def names(people, full: bool) -> tuple[Span, ...]:

@@ -13,7 +13,8 @@ from typing import Any, Optional
 from ...present import View, default_view
 from .. import RenderResult
 from .fit import Measurer
-from .plan import DeckPlan, plan_deck, select
+from .plan import DeckPlan, plan_deck
+from .select import select
 from . import hostile
 from .template import check_template, format_report, map_roles, open_clean_template
 

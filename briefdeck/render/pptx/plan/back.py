@@ -1,0 +1,122 @@
+"""The deck's back matter: recommendations, the people, and the sources it closes on."""
+from __future__ import annotations
+
+import math
+from typing import Optional, Sequence
+
+from ....model import NOWHERE, Span
+from ....present.outline import ColophonPart, PeoplePart, PersonEntry, RecommendationsPart, ReferencesPart
+from ..fit import Box
+from .condense import condensed, derive_bullet
+from .context import PlanContext
+from .fitting import bullet, bullets_slides, continued, first_no_space, pack
+from .types import PlanPara, SlidePlan, TextBlock
+
+
+def recommendation_slides(ctx: PlanContext, part: RecommendationsPart) -> list[SlidePlan]:
+    recs = [item.recommendation for item in part.items]
+    # short recommendations go on the slide whole (bold lead, text); long ones by their lead alone
+    # (a short imperative line), so no bullet runs to four lines; the notes carry the full text
+    full = [bullet(ctx, ((Span(ctx.view.lead_in(r.lead), bold=True),) if r.lead.strip() else ()) + r.text.spans)
+            for r in recs]
+    short = all(len(p.plain.split()) <= 2 * ctx.bullet_words for p in full)
+    if short and len(pack(PlanContext.quiet(ctx), full, ctx.box("content", "body"), ctx.sizes["body"], ctx.max_bullets, "")) == 1:
+        items = full
+    else:
+        items = [bullet(ctx, [Span(r.lead.strip().rstrip(".:"))] if r.lead.strip()
+                         else [Span(derive_bullet(r.text.plain, ctx.bullet_words, ctx.words))]) for r in recs]
+    notes = "\n\n".join(item.line for item in part.items)
+    return bullets_slides(ctx, kind="recommendations", role="content", title=part.label,
+                           items=items, notes=notes, loc=recs[0].loc)
+
+
+def _person_entry(ctx: PlanContext, e: PersonEntry, bio_words: int, first: bool) -> list[PlanPara]:
+    """One person on an "About" slide: name and part, every title and the affiliation, a condensed bio."""
+    head = [Span(e.name, bold=True)]
+    if e.role:
+        head.append(Span(f"{ctx.view.separator}{e.role}"))
+    paras = [PlanPara(tuple(head), bullet=False, space_before=0.0 if first else ctx.person_space)]
+    if e.description:
+        paras.append(PlanPara((Span(e.description),), bullet=False))
+    bio = condensed(e.bio.plain, bio_words, ctx.words) if bio_words else ""
+    if bio:
+        paras.append(PlanPara((Span(bio),), bullet=False, space_before=ctx.space / 2))
+    return paras
+
+
+def speaker_slides(ctx: PlanContext, part: PeoplePart) -> list[SlidePlan]:
+    """About the people in `people`: several to a slide, each with their part, titles, affiliation and
+    a condensed bio; the whole bio is in the notes."""
+    entries = part.entries
+    title = part.label
+    role, variant = "content", 0
+    box = ctx.box(role, "body", variant)
+    budget = ctx.bio_words * (2 if len(entries) == 1 else 1)
+    best = None
+    for words in (budget, budget // 2, ctx.bio_words_short):  # fewer slides with shorter bios, when that is what it takes
+        groups = []
+        for e in entries:
+            for w in (words, ctx.bio_words_short, 0):  # an entry that does not fit a slide alone at the floor: a shorter bio
+                entry = _person_entry(ctx, e, w, False)
+                if box is None or ctx.fits(first_no_space(entry), ctx.sizes["body"][-1], box):
+                    break
+            groups.append((e, entry, w))
+        chunks = _pack_groups(ctx, [g[1] for g in groups], box, ctx.sizes["body"], ctx.people_per_slide)
+        if best is None or len(chunks) < len(best[1]):
+            best = (groups, chunks)
+    groups, chunks = best
+    out = []
+    k = 0
+    for i, (chunk, size) in enumerate(chunks):
+        members = groups[k:k + len(chunk)]
+        k += len(chunk)
+        paras = tuple(_flat(chunk))
+        t, tsize, theight = ctx.title(continued(title, i, len(chunks), ctx.deck_words), role, ctx.sizes["title"], NOWHERE, variant)
+        notes = "\n\n".join(
+            f"{e.name}{' (' + e.role + ')' if e.role else ''}. {e.description}\n{e.bio.plain}".strip() for e, _, _ in members)
+        out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=tsize, title_height=theight, variant=variant,
+                             blocks=(("body", TextBlock(paras, size)),), notes=notes, footer=ctx.footer,
+                             loc=members[0][0].person.loc, problems=ctx.take(), tag=members[0][0].name))
+    return out
+
+
+def _pack_groups(ctx: PlanContext, groups: Sequence[list[PlanPara]], box: Optional[Box], sizes: Sequence[float],
+                 per_slide: int) -> list[tuple[list[list[PlanPara]], float]]:
+    """Groups of paragraphs (a person's entry), whole, over as few slides as fit, evenly."""
+    n = len(groups)
+    for k in range(math.ceil(n / per_slide), n + 1):
+        chunks = [list(groups[round(i * n / k): round((i + 1) * n / k)]) for i in range(k)]
+        found = [ctx.largest_fit(_flat(c), sizes, box) for c in chunks]
+        if all(f is not None for f in found):
+            return [(c, min(found)) for c in chunks]
+    return [([g], ctx.largest_fit(first_no_space(g), sizes, box) or sizes[-1]) for g in groups]
+
+
+def _flat(chunk: Sequence[list[PlanPara]]) -> list[PlanPara]:
+    return [q for j, entry in enumerate(chunk) for q in (entry if j else first_no_space(entry))]
+
+
+def sources_slides(ctx: PlanContext, part: Optional[ReferencesPart], colophon: Optional[ColophonPart]) -> list[SlidePlan]:
+    if part is None:
+        return []
+    items, notes = [], []
+    for r in part.items:
+        # the title linked word by word, each with its space: LibreOffice lays a hyperlink out as one
+        # unbreakable field, so a link in one piece breaks mid-word when it is longer than a line, and
+        # words linked apart with plain spaces between them come out in two colours
+        words = r.title.rstrip(".").split(" ")
+        spans = [Span(w + (" " if j < len(words) - 1 else ""), italic=True, href=r.url) for j, w in enumerate(words)]
+        if r.who:
+            spans.append(Span(f". {r.who}."))
+        items.append(PlanPara(tuple(spans), bullet=True, space_before=ctx.space / 2))
+        notes.append(r.line)
+    for label, line, figs in part.figure_sources:  # one line per distinct source, listing the figures it serves
+        items.append(PlanPara((Span(f"{label}. {line}"),), bullet=True, space_before=ctx.space / 2))
+        urls = " ".join(dict.fromkeys(f.provenance.url for f in figs if f.provenance.url))
+        notes.append(" ".join(x for x in (f"{label}. {line}", urls) if x))
+    if colophon is not None:
+        notes.append(colophon.citation.plain)
+    if not items:
+        return []
+    return bullets_slides(ctx, kind="sources", role="closing", title=ctx.word("sources"), items=items,
+                           notes="\n\n".join(notes), max_items=ctx.list_items, loc=part.loc)

@@ -1,0 +1,192 @@
+"""A section's slides: its bullets, its divider, its charts and its quotes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional, Sequence
+
+from ....charts.registry import KINDS
+from ....model import Figure, Span
+from ....present.outline import FigurePart, QuotePart, SectionPart
+from ..fit import Box
+from .condense import clause_cuts, derive_bullet, plain_paras, sentences
+from .context import PlanContext
+from .finish import fit_footer
+from .fitting import bullet, bullets_slides, continued, merge_prose, pack
+from .types import PlanPara, SlidePlan, TextBlock
+
+
+def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
+    """A section's slides: its bullets, figures and quotes, behind a divider when the section is a part a
+    lecturer would lift (several slides) or names who speaks in it (panels, hearings)."""
+    sec = sp.section
+    part = sp.part_label
+    if sec.bullets:
+        items = [bullet(ctx, b.spans) for b in sec.bullets]
+    else:
+        items = [bullet(ctx, [Span(derive_bullet(p.plain, ctx.bullet_words, ctx.words))]) for p in sp.paragraphs if p]
+    prose = plain_paras(sp.paragraphs)
+    who = list(sp.speakers)
+    if who:
+        prose = f"{'; '.join(who)}{ctx.word('colon').rstrip()}\n\n{prose}"
+    body: list[SlidePlan] = []
+    if items:
+        body += bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
+                                items=items, notes=f"{part}{ctx.word('colon')}{sec.title}\n\n{prose}", section_id=sec.id,
+                                loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
+    for fp in sp.figures:
+        body += chart_slides(ctx, fp, sec.id)
+    for q in sp.quotes:
+        body += quote_slides(ctx, q, sp)
+    if len(body) < ctx.divider_slides and not who and body:
+        return body
+    return [divider_slide(ctx, sec, part, who)] + body
+
+
+def divider_slide(ctx: PlanContext, sec, part: str, who: Sequence[str]) -> SlidePlan:
+    lines = [PlanPara((Span(part),), bullet=False)] + [PlanPara((Span(w),), bullet=False, space_before=ctx.space / 2) for w in who]
+    sizes = ctx.section_sizes
+    # the first of the template's section layouts that holds the whole title and the speakers
+    variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)
+                    and ctx.largest_fit(lines, ctx.sizes["body"], ctx.box("section", "body", v)) is not None), None)
+    if variant is None:
+        variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)), 0)
+    title, tsize, theight = ctx.title(sec.title, "section", sizes, sec.loc, variant)
+    box = ctx.box("section", "body", variant)
+    size = ctx.largest_fit(lines, ctx.sizes["body"], box)
+    while size is None and len(lines) > 1:  # the speakers' names with their roles are in the notes too
+        lines = lines[:-1]
+        size = ctx.largest_fit(lines, ctx.sizes["body"], box)
+    notes = f"{part}{ctx.word('colon')}{sec.title}. {sec.slide_title}".strip()
+    if who:
+        notes += "\n\n" + "; ".join(who)
+    blocks = (("body", TextBlock(tuple(lines), size)),) if size is not None else ()
+    return SlidePlan(role="section", kind="section", title=title, title_size=tsize, title_height=theight,
+                     blocks=blocks, variant=variant, notes=notes, section_id=sec.id, footer=ctx.footer, loc=sec.loc, problems=ctx.take())
+
+
+def chart_slides(ctx: PlanContext, fp: FigurePart, section_id: Optional[str]) -> list[SlidePlan]:
+    """The figure's chart slide; or, when its kind cannot draw it whole in the slide's chart box
+    (a long timeline), one slide per part the chart service cuts it into, "(continued)", and a
+    located warning for a part that still cannot be drawn whole."""
+    before = list(ctx.pending)
+    fig = fp.figure
+    whole = chart_slide(ctx, fp, fig, section_id)
+    if ctx.charts is None or not hasattr(ctx.charts, "parts"):
+        return [whole]
+    box = whole.chart_box or ctx.box("chart", "chart") or ctx.box("chart", "body")
+    if box is None:
+        return [whole]
+    parts = ctx.charts.parts(fig, "slide", box.width, box.height)
+    if len(parts) == 1 and parts[0].whole:
+        return [whole]
+    label = fp.label
+    ctx.pending = before  # planned again, part by part
+    out = []
+    for i, part in enumerate(parts):
+        if not part.whole:
+            ctx.warn(f"{label}: {part.lost}", fig.loc, "deck.chart_fit")
+        out.append(chart_slide(ctx, fp, replace(fig, chart=part.spec), section_id, part=i, parts=len(parts)))
+    return out
+
+
+def chart_slide(ctx: PlanContext, fp: FigurePart, fig: Figure, section_id: Optional[str], part: int = 0, parts: int = 1) -> SlidePlan:
+    # the heading: the figure's own title when it has one (the docs' promise), else the caption,
+    # which states the finding; on a small title box a clause of either, else the section's title
+    # (the full caption opens the notes either way); after the first part of a split figure,
+    # each with "(continued)"
+    caption = fig.caption.plain
+    sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
+    own = fig.chart.title
+
+    def cont(titles: list[str]) -> list[str]:
+        return [continued(t, part, parts, ctx.deck_words) for t in titles]
+
+    first = cont([own] + clause_cuts(own, ctx.words) if own else [caption] + clause_cuts(caption, ctx.words))
+    hit = ctx.fit_title(first, "chart", ctx.sizes["title"])
+    for others in (cont([caption] + clause_cuts(caption, ctx.words)) if own else [], cont([sec.title]) if sec else []):
+        hit = hit or (ctx.fit_title(others, "chart", ctx.sizes["title"]) if others else None)
+    if hit is None:
+        title, tsize, theight = ctx.title(min(first, key=len), "chart", ctx.sizes["title"], fig.loc)
+    else:
+        title, tsize, theight = hit
+    label = continued(fp.label, part, parts, ctx.deck_words)
+    alternatives = tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))
+    src = fp.labelled_source
+    prov = fig.provenance
+    notes = [f"{label}. {caption}", fig.alt]
+    if fig.note:
+        notes.append(fig.note.plain)
+    notes.append(f"{ctx.word('notes_sources')}{ctx.word('colon')}{fp.source_line.plain}" + (f" {prov.url}" if prov.url else ""))
+    # the source line: in the layout's source placeholder, else in the footer, else (a small footer,
+    # LibreOffice templates) under the chart, which gives up the room; never below the source floor
+    para = [PlanPara((Span(src),), bullet=False)]
+    footer, blocks, chart_box, source_box = ctx.footer, (), None, None
+    footer_size, footer_box = 0.0, None
+    size = ctx.largest_fit(para, ctx.source_sizes, ctx.box("chart", "source")) if ctx.box("chart", "source") else None
+    if size is not None:
+        blocks = (("source", TextBlock(tuple(para), size)),)
+    elif (fit := fit_footer(ctx, "chart", src, ctx.source_sizes)) is not None:
+        footer, (footer_size, footer_box) = src, fit
+    else:
+        chart_box, source_box, size = _source_below(ctx, para)
+        blocks = (("source_below", TextBlock(tuple(para), size)),)
+    kind = KINDS.get(fig.chart.kind)
+    native = kind.native_type(fig.chart) if (fig.editable and kind is not None) else None
+    if fig.editable and native is None:
+        ctx.warn(f"{label}: chart kind '{fig.chart.kind}' has no native PowerPoint chart; placed as a picture", fig.loc, "deck.native")
+    return SlidePlan(role="chart", kind="chart", title=title, title_size=tsize, title_height=theight,
+                     blocks=blocks, figure=fig, notes="\n\n".join(notes), section_id=section_id, footer=footer,
+                     loc=fig.loc, problems=ctx.take(), native=native, chart_box=chart_box, source_box=source_box,
+                     footer_size=footer_size, footer_box=footer_box, titles=alternatives, tag=label)
+
+
+def _source_below(ctx: PlanContext, para: list[PlanPara]) -> tuple[Box, Box, float]:
+    """(chart box, source box, size): the source line set under the chart, in the chart's own area,
+    at the largest source size whose lines leave the chart at least half its height."""
+    chart = ctx.box("chart", "chart")
+    probe = replace(chart, inset_l=0.05, inset_r=0.05, inset_t=0.02, inset_b=0.02)
+    gap = 0.08
+    for size in ctx.source_sizes:
+        height = ctx.height_in(para, size, probe) / ctx.safety + probe.inset_t + probe.inset_b
+        if chart.height - height - gap >= chart.height * 0.5 or size == ctx.source_sizes[-1]:
+            break
+    chart_box = replace(chart, height=max(chart.height - height - gap, chart.height * 0.5))
+    source_box = replace(probe, top=chart_box.top + chart_box.height + gap, height=height)
+    return chart_box, source_box, size
+
+
+def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> list[SlidePlan]:
+    q = qp.quote
+    text = qp.quoted
+    who = qp.attribution
+    # a title of its own (its section, its speaker), so a screen reader's slide list tells quote slides apart
+    topic = sp.title if sp is not None else ctx.doc.event.title
+    title = ctx.word("quote_by", topic=topic, name=q.speaker.name) if q.speaker else ctx.word("quote_on", topic=topic)
+    body = [PlanPara((Span(text, italic=True),), bullet=False)]
+    attribution = [PlanPara((Span(who),), bullet=False)] if who else []
+    if attribution and ctx.box("quote", "attribution") is None:  # one placeholder: a smaller last line
+        body, attribution = body + [PlanPara((Span(who),), bullet=False, space_before=ctx.space * 1.5,
+                                             size=ctx.attribution, align="r")], []
+    box = ctx.box("quote", "body")
+    size = ctx.largest_fit(body, ctx.sizes["quote"] + [s for s in ctx.sizes["body"] if s < ctx.sizes["quote"][-1]], box)
+    if size is None:  # too long for one slide: the quote in body type over as many slides as it needs
+        chunks = pack(ctx, [PlanPara((Span(s, italic=True),), bullet=False) for s in sentences(text, ctx.words)] + body[1:],
+                      box, ctx.sizes["body"], 99, "quote", q.loc)
+    else:
+        chunks = [(body, size, ())]
+    hit = ctx.fit_title([title, ctx.word('quote')], "quote", ctx.quote_title_sizes)
+    if hit is None:
+        title, tsize, theight = ctx.title(title, "quote", ctx.quote_title_sizes, q.loc)
+    else:
+        title, tsize, theight = hit
+    notes = f"{text} {who}".strip()
+    out = []
+    for i, (chunk, csize, problems) in enumerate(chunks):
+        blocks = [("body", TextBlock(merge_prose(chunk), csize))]
+        if attribution and i == len(chunks) - 1:
+            blocks.append(("attribution", TextBlock(tuple(attribution), ctx.attribution)))
+        out.append(SlidePlan(role="quote", kind="quote", title=continued(title, i, len(chunks), ctx.deck_words), title_size=tsize,
+                             title_height=theight, blocks=tuple(blocks), notes=notes, section_id=q.section_id,
+                             footer=ctx.footer, loc=q.loc, problems=ctx.take() + problems,
+                             tag=q.speaker.name if q.speaker else ""))
+    return out

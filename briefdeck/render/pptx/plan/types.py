@@ -1,0 +1,81 @@
+"""What the deck planner makes: slides on layout roles, their text blocks and notes (pure data)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+from ....errors import Problem
+from ....model import NOWHERE, Figure, Loc, Span
+from ..fit import Box, Para
+
+Geometry = Mapping[str, Sequence[Mapping[str, Box]]]  # role -> variants (best first) -> slot -> box
+ROLES = ("title", "section", "content", "two-content", "chart", "quote", "closing")
+
+
+@dataclass(frozen=True)
+class PlanPara:
+    spans: tuple[Span, ...]
+    bullet: bool = True
+    level: int = 0
+    space_before: float = 0.0
+    size: Optional[float] = None  # its own type size, when it differs from the block's (an attribution)
+    align: Optional[str] = None  # "r" to set right; None keeps the placeholder's alignment
+
+    @property
+    def plain(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    paras: tuple[PlanPara, ...]
+    size: float
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(p.plain for p in self.paras)
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    role: str  # layout role: one of ROLES
+    kind: str  # what the slide is: title, agenda, key-messages, section, content, chart, quote, ...
+    title: str
+    title_size: float
+    blocks: tuple[tuple[str, TextBlock], ...] = ()  # slot name -> text
+    title_height: Optional[float] = None  # inches: the title box grown down (small template title boxes)
+    figure: Optional[Figure] = None
+    notes: str = ""
+    section_id: Optional[str] = None
+    footer: Optional[str] = None  # None on slides without a footer (the title slide)
+    number: int = 0
+    loc: Loc = NOWHERE  # what in the source produced it (a section, a figure, a person...)
+    problems: tuple[Problem, ...] = ()  # warnings about this slide, located in the source
+    footer_size: float = 0.0  # planned to fit the template's footer placeholder
+    footer_box: Optional[Box] = None  # the footer widened over the unused date placeholder, when needed
+    native: Optional[str] = None  # a figure drawn as a native chart of this type (charts.registry.NATIVE_TYPES)
+    chart_box: Optional[Box] = None  # the chart's box when it is not its placeholder's (room left for its source)
+    source_box: Optional[Box] = None  # a text box under the chart for its source line, when no placeholder holds it
+    variant: int = 0  # which of the role's layouts (TemplateInfo.roles[role][variant])
+    titles: tuple[str, ...] = ()  # other titles that fit, shortest last (to tell two slides apart)
+    tag: str = ""  # what tells this slide from another of the same title ("Figure 2", a speaker's name)
+
+    def block(self, slot: str) -> Optional[TextBlock]:
+        return dict(self.blocks).get(slot)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.title] + [b.plain for _, b in self.blocks])
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    slides: tuple[SlidePlan, ...]
+    warnings: tuple[Problem, ...] = field(default=())  # every slide's problems, "slide N: ..." and located
+
+
+def measure_paras(paras: Sequence[PlanPara], indent: float) -> list[Para]:
+    """Paragraphs as the measurer takes them: a hyperlinked span is one unbreakable field (LibreOffice),
+    a bullet hangs by ``indent`` inches."""
+    return [Para(tuple((s.text, s.bold, bool(s.href), s.italic) for s in p.spans), indent if p.bullet else 0.0,
+                 p.space_before, p.size) for p in paras]
