@@ -70,6 +70,10 @@ class Meta:
     template: Optional[str]  # absolute path of a deck template, already checked
     theme: str
     loc: Loc = NOWHERE
+    authors: tuple[str, ...] = ()  # names, as declared (person and organisation ids resolved); empty: the rule in present
+    editors: tuple[str, ...] = ()
+    publisher: str = ""  # only when the source declares one
+    published: Optional[_dt.date] = None  # publication date, when declared
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,14 @@ ROLES: dict[str, bool] = {  # role -> is a host
 
 
 @dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    url: Optional[str] = None
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
 class Person:
     id: str
     name: str
@@ -103,10 +115,22 @@ class Person:
     bio: Text
     loc: Loc = NOWHERE
     role_label: str = ""  # the author's own name for the part ("Ranking Member"), shown instead of the role's
+    speaks_for: Optional[Organisation] = None
 
     @property
     def is_host(self) -> bool:
         return ROLES.get(self.role, False)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel or sitting of the event, with its people in the order they are introduced."""
+
+    id: str
+    title: str
+    time: str
+    people: tuple[Person, ...]
+    loc: Loc = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -207,6 +231,8 @@ class Section:
     speakers: tuple[Person, ...]  # who speaks in this section (panels, hearings)
     slide_title: str  # a short sentence stating the point, for the deck
     loc: Loc = NOWHERE
+    panel: Optional[Panel] = None  # the panel it reports
+    organisation: Optional[Organisation] = None  # whose written evidence it reports
 
 
 @dataclass(frozen=True)
@@ -244,6 +270,8 @@ class Document:
     loc: Loc = NOWHERE
     warnings: tuple[Any, ...] = field(default=())  # errors.Problem of severity "warning", located in the source
     inputs: tuple[str, ...] = field(default=())  # every file read to make it (data, maps, template)
+    organisations: tuple[Organisation, ...] = field(default=())
+    panels: tuple[Panel, ...] = field(default=())
 
     @property
     def figures(self) -> tuple[Figure, ...]:

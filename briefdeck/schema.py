@@ -36,6 +36,10 @@ class MetaSrc(Strict):
     how_to_cite: Optional[str] = Field(None, description="Suggested citation, printed in the colophon; generated when absent.")
     template: Optional[str] = Field(None, description="Deck template (.pptx), relative to the project folder. `--template` overrides it.")
     theme: str = Field("default", description="Theme name: a folder assets/themes/NAME/ (base.yaml, brief.yaml, deck.yaml, charts.yaml).")
+    authors: list[str] = Field(default_factory=list, description="Who wrote the brief: person ids, organisation ids or plain names, in order. Named in 'How to cite', the colophon and the files' Author. When absent: the speaker of a single-speaker talk or lecture, else the organiser (a committee's or a panel's brief is the organiser's, with the speakers named).")
+    editors: list[str] = Field(default_factory=list, description="Who edited the brief (person ids, organisation ids or names), named in the colophon and after the authors in 'How to cite'.")
+    publisher: Optional[str] = Field(None, description="Who publishes the brief (an organisation id or a name). Printed as 'Published by …' only when given: briefdeck never names a publisher the source did not declare.")
+    published: Optional[_dt.date] = Field(None, description="Publication date of the brief, when it differs from `updated` (the edition date stamped into the files).")
 
 
 class EventSrc(Strict):
@@ -50,6 +54,19 @@ class EventSrc(Strict):
 Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 
 
+class OrganisationSrc(Strict):
+    id: str = Field(..., pattern=ID_PATTERN, description="Short identifier, used by people (`speaks_for`), sections (`organisation`) and `meta.authors`/`publisher`.")
+    name: str = Field(..., min_length=1, description="Full name, e.g. 'Campaign for Better Transport'.")
+    url: Optional[str] = Field(None, description="The organisation's web page (http, https or mailto).")
+
+
+class PanelSrc(Strict):
+    id: str = Field(..., pattern=ID_PATTERN, description="Short identifier, used by sections (`panel`).")
+    title: str = Field(..., min_length=1, description="The panel's (or sitting's) name, e.g. 'First panel: transport specialists'.")
+    time: Optional[str] = Field(None, description="When it sat, as written ('10.30 am').")
+    people: list[str] = Field(..., min_length=1, description="Ids of the people on this panel, in the order they are introduced.")
+
+
 class PersonSrc(Strict):
     id: str = Field(..., pattern=ID_PATTERN, description="Short identifier used by sections and quotes to name this person.")
     name: str = Field(..., min_length=1, description="Full name.")
@@ -58,6 +75,7 @@ class PersonSrc(Strict):
     titles: list[str] = Field(default_factory=list, description="Positions held, one per line, e.g. 'Human rights and peacebuilding policy expert'.")
     affiliation: Optional[Union[str, list[str]]] = Field(None, description="Organisation the person belongs to, or a list of them.")
     bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker' in the brief and the deck.")
+    speaks_for: Optional[str] = Field(None, description="Id of the organisation (under `organisations`) this person speaks for, e.g. a witness giving a charity's evidence.")
 
 
 class SectionSrc(Strict):
@@ -65,6 +83,8 @@ class SectionSrc(Strict):
     title: str = Field(..., min_length=1, description="Heading in the brief.")
     slide_title: Optional[str] = Field(None, description="The point of the section as a short sentence, used as the slide title; defaults to `title`.")
     speaker: Optional[Union[str, list[str]]] = Field(None, description="Id of the person speaking in this section, or a list of ids when several speak (panels, hearings).")
+    panel: Optional[str] = Field(None, description="Id of the panel (under `panels`) this section reports.")
+    organisation: Optional[str] = Field(None, description="Id of an organisation whose written evidence this section reports (rather than a person's words).")
     paragraphs: list[str] = Field(..., min_length=1, description="The full text, one string per paragraph (inline markup allowed). All of it goes into the brief and into the slide notes.")
     bullets: list[str] = Field(default_factory=list, description="Short lines for the slides (at most about twelve words each). Derived from the paragraphs when absent.")
     figures: list[str] = Field(default_factory=list, description="Ids of figures shown after this section.")
@@ -153,6 +173,8 @@ class SourceFile(Strict):
     meta: MetaSrc = Field(default_factory=MetaSrc, description="Language, paper, edition date, theme and template.")
     event: EventSrc = Field(..., description="The event the content comes from.")
     people: list[PersonSrc] = Field(..., min_length=1, description="Speakers, panellists and the moderator.")
+    organisations: list[OrganisationSrc] = Field(default_factory=list, description="Organisations that people speak for, whose written evidence sections report, or that wrote or publish the brief.")
+    panels: list[PanelSrc] = Field(default_factory=list, description="Panels or sittings of the event, in order: people are listed by panel (the chair first), sections may belong to one.")
     preface: Optional[str] = Field(None, description="A note introducing the brief (whose contribution it records, where and when), printed under the title band and in the deck's notes.")
     summary: str = Field(..., min_length=1, description="One paragraph: the argument in brief.")
     key_messages: list[str] = Field(..., min_length=1, max_length=7, description="Three to five key messages, shown on page 1 and on their own slide.")

@@ -44,12 +44,14 @@ NAMES = {S.SourceFile: ("top level", "top-level"), S.MetaSrc: ("meta", "meta"), 
          S.PersonSrc: ("person", "people"), S.SectionSrc: ("section", "sections"), S.QuoteSrc: ("quote", "quotes"),
          S.RecommendationSrc: ("recommendation", "recommendations"), S.DatasetSrc: ("dataset", "datasets"),
          S.FactSrc: ("fact", "facts"), S.FigureSrc: ("figure", "figures"), S.RangeSrc: ("range", "range-from-to"),
-         S.ReferenceSrc: ("reference", "references")}
+         S.ReferenceSrc: ("reference", "references"), S.OrganisationSrc: ("organisation", "organisations"),
+         S.PanelSrc: ("panel", "panels")}
 HEAD = {S.SourceFile: "Top level", S.MetaSrc: "meta", S.EventSrc: "event", S.PersonSrc: "people[]",
         S.SectionSrc: "sections[]", S.QuoteSrc: "quotes[]", S.RecommendationSrc: "recommendations[]",
         S.DatasetSrc: "datasets.ID", S.FactSrc: "facts.ID", S.FigureSrc: "figures[]",
-        S.RangeSrc: "range {from, to}", S.ReferenceSrc: "references[]"}
-MODELS = [S.SourceFile, S.MetaSrc, S.EventSrc, S.PersonSrc, S.SectionSrc, S.QuoteSrc, S.RecommendationSrc,
+        S.RangeSrc: "range {from, to}", S.ReferenceSrc: "references[]", S.OrganisationSrc: "organisations[]",
+        S.PanelSrc: "panels[]"}
+MODELS = [S.SourceFile, S.MetaSrc, S.EventSrc, S.PersonSrc, S.OrganisationSrc, S.PanelSrc, S.SectionSrc, S.QuoteSrc, S.RecommendationSrc,
           S.DatasetSrc, S.FactSrc, S.FigureSrc, S.RangeSrc, S.ReferenceSrc]
 
 

@@ -69,19 +69,23 @@ def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Option
     assemble.unique(report, "sections", [x.id for x in src.sections])
     assemble.unique(report, "figures", [x.id for x in src.figures])
     assemble.unique(report, "people", [x.id for x in src.people])
+    assemble.unique(report, "organisations", [x.id for x in src.organisations])
+    assemble.unique(report, "panels", [x.id for x in src.panels])
     mentioned = {f.id for f in src.figures} | {fid for sec in src.sections for fid in sec.figures}
     text = InlineText(report, locale, facts=facts, declared_facts=set(src.facts), figure_numbers=numbers,
                       mentioned_figures=mentioned)
     for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
         text.url(ds.url, "datasets", name, "url")
     figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
-    cast = assemble.people(src, text)
-    sections = assemble.sections(src, figures, cast, text)
+    orgs = assemble.organisations(src, text)
+    cast = assemble.people(src, text, orgs)
+    panels = assemble.panels(src, cast, report)
+    sections = assemble.sections(src, figures, cast, text, panels, orgs)
     quotes = assemble.quotes(src, sections, cast, text)
     theme_ok = assemble.check_theme(src.meta.theme, assets, report)
     template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)
     doc = m.Document(
-        meta=assemble.meta(src, template, text), event=assemble.event(src, locale, text), people=tuple(cast.values()),
+        meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text), people=tuple(cast.values()),
         preface=text(src.preface, "preface") if src.preface else None,
         summary=text(src.summary, "summary"),
         key_messages=tuple(text(t, "key_messages", i) for i, t in enumerate(src.key_messages)),
@@ -90,6 +94,7 @@ def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Option
                               for i, r in enumerate(src.recommendations)),
         references=assemble.references(src, locale, text), source_path=display, loc=report.loc(),
         warnings=tuple(report.warnings), inputs=tuple(dict.fromkeys(files.inputs)),
+        organisations=tuple(orgs.values()), panels=tuple(panels.values()),
     )
     report.raise_if_any()
     return doc

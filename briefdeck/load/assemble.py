@@ -22,18 +22,54 @@ from .text import InlineText
 MAX_SECTIONS = 300
 
 
-def people(src: s.SourceFile, text: InlineText) -> dict[str, m.Person]:
+def organisations(src: s.SourceFile, text: InlineText) -> dict[str, m.Organisation]:
+    return {o.id: m.Organisation(o.id, o.name, text.url(o.url, "organisations", i, "url"), text.report.loc("organisations", i))
+            for i, o in enumerate(src.organisations)}
+
+
+def _organisation(ref: Optional[str], orgs: dict[str, m.Organisation], report: Report, *at) -> Optional[m.Organisation]:
+    if ref is None:
+        return None
+    if ref not in orgs:
+        hint = Report.suggest(ref, orgs) if orgs else "declare it under `organisations:` (id, name)"
+        report.problem(at, f"unknown organisation '{ref}' — {hint}", "ref.organisation")
+    return orgs.get(ref)
+
+
+def people(src: s.SourceFile, text: InlineText, orgs: dict[str, m.Organisation]) -> dict[str, m.Person]:
     out = {}
     for i, p in enumerate(src.people):
         aff = p.affiliation
         affiliations = tuple(a.strip() for a in ([aff] if isinstance(aff, str) else (aff or ())) if a and a.strip())
         out[p.id] = m.Person(p.id, p.name, p.role, tuple(p.titles), affiliations, text(p.bio, "people", i, "bio"),
-                             text.report.loc("people", i), role_label=p.role_label or "")
+                             text.report.loc("people", i), role_label=p.role_label or "",
+                             speaks_for=_organisation(p.speaks_for, orgs, text.report, "people", i, "speaks_for"))
     return out
 
 
-def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.Person], text: InlineText) -> tuple[m.Section, ...]:
+def panels(src: s.SourceFile, cast: dict[str, m.Person], report: Report) -> dict[str, m.Panel]:
+    """Panels with their people; a person sits on one panel at most."""
+    out: dict[str, m.Panel] = {}
+    seated: dict[str, str] = {}
+    for i, pn in enumerate(src.panels):
+        members = []
+        for j, ref in enumerate(pn.people):
+            if ref not in cast:
+                report.problem(("panels", i, "people", j), f"unknown person '{ref}' — {Report.suggest(ref, cast)}", "ref.person")
+            elif ref in seated:
+                report.problem(("panels", i, "people", j), f"'{ref}' already sits on panel '{seated[ref]}' — list each person "
+                               f"on one panel", "panel.twice")
+            else:
+                seated[ref] = pn.id
+                members.append(cast[ref])
+        out[pn.id] = m.Panel(pn.id, pn.title, pn.time or "", tuple(members), report.loc("panels", i))
+    return out
+
+
+def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.Person], text: InlineText,
+             panels: Optional[dict[str, m.Panel]] = None, orgs: Optional[dict[str, m.Organisation]] = None) -> tuple[m.Section, ...]:
     report = text.report
+    panels, orgs = panels or {}, orgs or {}
     if len(src.sections) > MAX_SECTIONS:
         report.problem(("sections",), f"{len(src.sections)} sections — more than {MAX_SECTIONS}; split the source", "limit.sections")
     out = []
@@ -47,12 +83,19 @@ def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.
                 report.problem(at, f"unknown person '{ref}' — {Report.suggest(ref, cast)}", "ref.person")
             elif cast[ref] not in speakers:
                 speakers.append(cast[ref])
+        panel = None
+        if sec.panel is not None:
+            if sec.panel not in panels:
+                hint = Report.suggest(sec.panel, panels) if panels else "declare it under `panels:` (id, title, people)"
+                report.problem(w + ("panel",), f"unknown panel '{sec.panel}' — {hint}", "ref.panel")
+            panel = panels.get(sec.panel)
         out.append(m.Section(
             id=sec.id, title=sec.title,
             paragraphs=tuple(text(t, *w, "paragraphs", j) for j, t in enumerate(sec.paragraphs)),
             bullets=tuple(text(t, *w, "bullets", j) for j, t in enumerate(sec.bullets)),
             figures=tuple(figures[f] for f in sec.figures if f in figures),
-            speakers=tuple(speakers), slide_title=sec.slide_title or sec.title, loc=report.loc(*w),
+            speakers=tuple(speakers), slide_title=sec.slide_title or sec.title, loc=report.loc(*w), panel=panel,
+            organisation=_organisation(sec.organisation, orgs, report, *w, "organisation"),
         ))
     return tuple(out)
 
@@ -175,13 +218,23 @@ def unique(report: Report, key: str, ids: list[str]) -> None:
         seen.setdefault(ident, i)
 
 
-def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText) -> m.Meta:
+def _names(refs: list[str], key: str, cast: dict[str, m.Person], orgs: dict[str, m.Organisation]) -> tuple[str, ...]:
+    """Authors, editors, a publisher: a person's or an organisation's id stands for its name; anything
+    else is a name as written."""
+    return tuple(cast[r].name if r in cast else orgs[r].name if r in orgs else r for r in refs)
+
+
+def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText, cast: Optional[dict[str, m.Person]] = None,
+         orgs: Optional[dict[str, m.Organisation]] = None) -> m.Meta:
     mt, ev = src.meta, src.event
+    cast, orgs = cast or {}, orgs or {}
     return m.Meta(
         language=mt.language, paper=mt.paper, updated=mt.updated or ev.date, short_title=mt.short_title or ev.title,
         series=mt.series or ev.organiser, keywords=tuple(mt.keywords), licence=mt.licence or "",
         how_to_cite=text(mt.how_to_cite, "meta", "how_to_cite") if mt.how_to_cite else None,
         template=template_path, theme=mt.theme, loc=text.report.loc("meta"),
+        authors=_names(mt.authors, "authors", cast, orgs), editors=_names(mt.editors, "editors", cast, orgs),
+        publisher=_names([mt.publisher], "publisher", cast, orgs)[0] if mt.publisher else "", published=mt.published,
     )
 
 

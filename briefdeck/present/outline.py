@@ -291,7 +291,8 @@ def reading_plan(view: "View") -> ReadingPlan:
         loc = doc.references[0].loc if doc.references else doc.figures[0].loc
         parts.append(ReferencesPart(view.label("references"), refs, sources, loc))
     if doc.people:
-        parts.append(PeoplePart(view.about_label, tuple(_person(view, p) for p in doc.people), doc.people[0].loc))
+        parts.append(PeoplePart(view.about_label, tuple(_person(view, p) for p in _in_order_of_introduction(view)),
+                                doc.people[0].loc))
     parts.append(ColophonPart(view.term("brief", "how_to_cite"), view.citation, view.published, view.term("brief", "licence"),
                               view.licence, view.credit, doc.meta.loc))
     meta, ev = doc.meta, doc.event
@@ -308,11 +309,14 @@ def _title(view: "View") -> TitlePart:
 
 
 def _people_lines(view: "View") -> tuple[PeopleLine, ...]:
-    """Who took part, one line per part: the contributors (named by their part unless they are all
-    plain speakers: then one line of names), then those who lead the event on one line."""
+    """Who took part, one line per part: those who lead the event on one line (the chair first),
+    then each panel in order, then the other contributors named by their part (or, when they are
+    all plain speakers, one line of names)."""
     groups = view.people_groups
+    seated = {p.id for pn in view.doc.panels for p in pn.people}
     contributors = [g for g in groups if not g.hosts]
     hosts = [g for g in groups if g.hosts]
+    panels = [(pn, [p for p in pn.people if not p.is_host]) for pn in view.doc.panels]
     # a talk by one person needs no label ("Foreign Minister: …" over the minister's own title)
     plain = view.single_speaker_event or all(g.role == "speaker" and not g.people[0].role_label for g in contributors)
     colon, listed = view.label("colon"), view.label("list_separator")
@@ -333,11 +337,6 @@ def _people_lines(view: "View") -> tuple[PeopleLine, ...]:
         return PeopleLine(label, tuple(people), is_host, Text(head + names(people, True), loc), Text(head + names(people, False), loc))
 
     out = []
-    if contributors and plain:
-        everyone = [p for g in contributors for p in g.people]
-        out.append(line("", everyone, False, everyone[0].loc))
-    else:
-        out += [line(g.label, g.people, False, g.people[0].loc) for g in contributors]
     if hosts:
         spans_full: list[Span] = []
         spans_short: list[Span] = []
@@ -346,15 +345,27 @@ def _people_lines(view: "View") -> tuple[PeopleLine, ...]:
             spans_full += [*sep, Span(g.label + colon), *names(g.people, True)]
             spans_short += [*sep, Span(g.label + colon), *names(g.people, False)]
         people = tuple(p for g in hosts for p in g.people)
-        loc = people[0].loc
-        out.append(PeopleLine(view.separator.join(g.label for g in hosts), people, True, Text(tuple(spans_full), loc),
-                              Text(tuple(spans_short), loc)))
+        out.append(PeopleLine(view.separator.join(g.label for g in hosts), people, True, Text(tuple(spans_full), people[0].loc),
+                              Text(tuple(spans_short), people[0].loc)))
+    out += [line(pn.title, members, False, pn.loc) for pn, members in panels if members]
+    rest = [(g, [p for p in g.people if p.id not in seated]) for g in contributors]
+    rest = [(g, people) for g, people in rest if people]
+    if rest and plain and not panels:
+        everyone = [p for _, people in rest for p in people]
+        out.append(line("", everyone, False, everyone[0].loc))
+    else:
+        out += [line(g.label if len(people) == len(g.people) else view.role_label(people[0], len(people) > 1),
+                     people, False, people[0].loc) for g, people in rest]
     return tuple(out)
 
 
 def _section(view: "View", s: Section, n: int, total: int) -> SectionPart:
     several = len(view.doc.people) > 1
     byline = ", ".join(p.name for p in s.speakers) if (s.speakers and several) else ""
+    if s.organisation is not None:  # an organisation's written evidence, not a person's words
+        byline = view.separator.join(x for x in (view.label("written_evidence", organisation=s.organisation.name), byline) if x)
+    if s.panel is not None:
+        byline = view.separator.join(x for x in (s.panel.title, byline) if x)
     speakers = tuple(view.label("person_role", name=p.name, role=view.role_label(p)) for p in s.speakers)
     figures = tuple(_figure(view, f) for f in s.figures)
     quotes = tuple(_quote(view, q, s) for q in view.quotes_for(s))
@@ -395,9 +406,22 @@ def _figure_sources(view: "View") -> tuple[tuple[str, str, tuple[Figure, ...]], 
     return tuple(out)
 
 
+def _in_order_of_introduction(view: "View") -> list[Person]:
+    """Everyone as the title lists them: those who lead the event, each panel, the others."""
+    order = [p for g in view.people_groups if g.hosts for p in g.people]
+    order += [p for pn in view.doc.panels for p in pn.people if p not in order]
+    return order + [p for p in view.doc.people if p not in order]
+
+
 def _person(view: "View", p: Person) -> PersonEntry:
     role = "" if view.single_speaker_event else view.role_label(p)
-    return PersonEntry(p, role, p.name, p.titles, view.affiliation(p), p.bio, view.person_line(p))
+    panel = next((pn for pn in view.doc.panels if p in pn.people), None)
+    if panel is not None and role:
+        role = f"{role}{view.separator}{panel.title}"
+    affiliation = view.affiliation(p)
+    if p.speaks_for is not None and p.speaks_for.name not in affiliation:
+        affiliation = view.label("list_separator").join(x for x in (affiliation, view.label("speaks_for", organisation=p.speaks_for.name)) if x)
+    return PersonEntry(p, role, p.name, p.titles, affiliation, p.bio, view.person_line(p))
 
 
 __all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "SectionPart", "FigurePart",

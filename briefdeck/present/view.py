@@ -105,14 +105,22 @@ class View:
         return self.label(key, title=ev.title.rstrip(), subtitle=ev.subtitle)
 
     @cached_property
-    def authors(self) -> tuple[Person, ...]:
-        """Whose words the brief records: everyone but those who only lead the event."""
-        return self.doc.speakers
+    def authors(self) -> tuple[str, ...]:
+        """Who wrote the brief: as the source declares (``meta.authors``); else the speaker of a talk
+        by one person (a lecture's summary can be the lecturer's); else the organiser -- a hearing's
+        or committee's brief is the committee's, a panel's the organiser's with the speakers named."""
+        declared = self.doc.meta.authors
+        if declared:
+            return declared
+        speakers = self.doc.speakers
+        if len(speakers) == 1 and not any(p.role == "witness" for p in speakers):
+            return (speakers[0].name,)
+        return (self.doc.event.organiser,)
 
     @cached_property
     def author_line(self) -> str:
-        """The authors' names, else the organiser (metadata, citation)."""
-        return "; ".join(p.name for p in self.authors) or self.doc.event.organiser
+        """The authors' names (metadata, citation)."""
+        return "; ".join(self.authors)
 
     @cached_property
     def metadata(self) -> Metadata:
@@ -135,17 +143,19 @@ class View:
 
     @cached_property
     def people_groups(self) -> tuple[PeopleGroup, ...]:
-        """Everyone in ``people``, grouped by part in order of first appearance; contributors
-        (speakers, witnesses, panellists...) before those who lead (chair, moderator...).
-        People with their own role label form their own group ("Ranking Member")."""
-        groups: dict[tuple[str, str], list[Person]] = {}
+        """Everyone in ``people``, grouped by part in order of first appearance; those who lead the
+        event first (the chair before the others), then the contributors (speakers, witnesses...).
+        A group is named by its members' own label when they share one ("Ranking Member"), else
+        by the part ("Witnesses"): a witness's own label does not make a group of one."""
+        groups: dict[str, list[Person]] = {}
         for p in self.doc.people:
-            groups.setdefault((p.role, p.role_label), []).append(p)
+            groups.setdefault(p.role, []).append(p)
         out = []
-        for (role, own), people in groups.items():
-            label = own or self.locale.role(role, plural=len(people) > 1)
+        for role, people in groups.items():
+            own = {p.role_label for p in people}
+            label = own.pop() if len(own) == 1 and "" not in own else self.locale.role(role, plural=len(people) > 1)
             out.append(PeopleGroup(role, label, tuple(people), hosts=people[0].is_host))
-        return tuple(sorted(out, key=lambda g: g.hosts))  # stable: appearance order within each kind
+        return tuple(sorted(out, key=lambda g: (not g.hosts, g.role != "chair")))  # stable: appearance order within each
 
     @cached_property
     def single_speaker_event(self) -> bool:
@@ -153,8 +163,12 @@ class View:
         return len(self.doc.people) == 1
 
     def person_description(self, p: Person) -> str:
-        """Who a person is, in a few words: the first title, else the affiliation."""
-        return p.titles[0] if p.titles else self.affiliation(p)
+        """Who a person is, in a few words: the first title, else the affiliation; and the
+        organisation the person speaks for."""
+        desc = p.titles[0] if p.titles else self.affiliation(p)
+        if p.speaks_for is not None and p.speaks_for.name not in desc:
+            desc = ", ".join(x for x in (desc, self.label("speaks_for", organisation=p.speaks_for.name)) if x)
+        return desc
 
     def person_line(self, p: Person) -> str:
         """"Name, first title" (else "Name, Affiliation"): how a person is introduced in one line."""
@@ -217,18 +231,32 @@ class View:
         doc = self.doc
         if doc.meta.how_to_cite:
             return doc.meta.how_to_cite
-        ev = doc.event
-        authors = ", ".join(p.name for p in self.authors) or ev.organiser
-        text = self.label("cite_generated", authors=authors, title=self.full_title,
-                          series=doc.meta.series or ev.organiser, organiser=ev.organiser,
-                          date=self.date(doc.meta.updated))
-        return Text((Span(text),), doc.meta.loc)
+        meta = doc.meta
+        authors = ", ".join(self.authors)
+        if meta.editors:
+            authors += ". " + self.label("edited_by", names=", ".join(meta.editors))
+        series = meta.series or doc.event.organiser
+        # the series, unless it only repeats the authors; the publisher only when declared
+        where = ". ".join(x for x in (series if series != authors else "", meta.publisher) if x)
+        text = self.label("cite_generated", authors=authors, title=self.full_title, where=where or series,
+                          date=self.date(self.edition_date))
+        return Text((Span(text),), meta.loc)
+
+    @cached_property
+    def edition_date(self):
+        """The brief's publication date as declared, else the edition's (``updated``)."""
+        return self.doc.meta.published or self.doc.meta.updated
 
     @cached_property
     def published(self) -> str:
-        """Who published this edition, and when (the edition date, not the event's place)."""
-        ev = self.doc.event
-        return self.term("brief", "published", organiser=ev.organiser, date=self.date(self.doc.meta.updated))
+        """Who published the brief and when -- the publisher only as the source declares it; without
+        one, the edition's date alone (never a publisher the source did not name)."""
+        meta, date = self.doc.meta, self.date(self.edition_date)
+        line = self.term("brief", "published", publisher=meta.publisher, date=date) if meta.publisher \
+            else self.term("brief", "edition", date=date)
+        if meta.editors:
+            line += " " + self.label("edited_by", names=self.join_list(meta.editors)) + "."
+        return line
 
     @cached_property
     def credit(self) -> str:

@@ -168,15 +168,15 @@ def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) 
 def _people_lines(ctx: Context, lines: tuple[PeopleLine, ...], fits=lambda line: True) -> list[str]:
     """The title band's people, as the plan words them: each part with everyone's description.
     When a line of that full form does not fit on one line of the band (``fits``), the band names
-    everyone in the compact form -- the parts and the names, all the contributors on one line and
-    the hosts on the next; their titles are in the "about" box."""
+    everyone in the compact form -- the parts and the names, the hosts on one line and all the
+    contributors on the next; their titles are in the "about" box."""
     full = [markup(line.full) for line in lines]
     if all(fits(line) for line in full):
         return full
     sep = esc(ctx.view.separator)
     contributors = [markup(line.short) for line in lines if not line.hosts]
     hosts = [markup(line.short) for line in lines if line.hosts]
-    return [x for x in (sep.join(contributors), sep.join(hosts)) if x]
+    return [x for x in (sep.join(hosts), sep.join(contributors)) if x]
 
 
 # --- page 1 -------------------------------------------------------------------------

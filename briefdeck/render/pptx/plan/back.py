@@ -72,8 +72,9 @@ def speaker_slides(ctx: PlanContext, part: PeoplePart) -> list[SlidePlan]:
         k += len(chunk)
         paras = tuple(_flat(chunk))
         t, tsize, theight = ctx.title(continued(title, i, len(chunks), ctx.deck_words), role, ctx.sizes["title"], NOWHERE, variant)
-        notes = "\n\n".join(
-            f"{e.name}{' (' + e.role + ')' if e.role else ''}. {e.description}\n{e.bio.plain}".strip() for e, _, _ in members)
+        notes = "\n\n".join("\n".join(x for x in (". ".join(y for y in (
+            ctx.view.label("person_role", name=e.name, role=e.role) if e.role else e.name, e.description) if y) + ".",
+            e.bio.plain) if x.strip(".")) for e, _, _ in members)
         out.append(SlidePlan(role=role, kind="speaker", title=t, title_size=tsize, title_height=theight, variant=variant,
                              blocks=(("body", TextBlock(paras, size)),), notes=notes, footer=ctx.footer,
                              loc=members[0][0].person.loc, problems=ctx.take(), tag=members[0][0].name))
