@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.quick  # a process per case: the loader as a user meets it
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "tests" / "broken").glob("*.yaml"))
 EXPECTED = ROOT / "tests" / "broken" / "expected.json"

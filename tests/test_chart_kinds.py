@@ -9,6 +9,8 @@ from briefdeck.charts import KINDS
 from briefdeck.errors import SourceError
 from briefdeck.load import load_document
 
+pytestmark = pytest.mark.quick
+
 SOURCE = """briefdeck: 1
 event: {{title: Test panel, organiser: Test organiser, date: 2018-04-25, place: Ottawa}}
 people: [{{id: ana, name: Ana Example}}]

@@ -171,6 +171,7 @@ def test_value_ticks_never_repeat_a_label(theme, scale, offset, kind):
     assert not any(re.match(r"-\d", s) for s in labels), labels  # the minus sign, never a hyphen
 
 
+@pytest.mark.quick
 def test_four_dates_in_two_months_are_labelled_by_day_with_the_year_once(theme):
     """The reported case: four dates in January-February were ticked 'Jan 2013, Jan 2013, Feb 2013...'."""
     xs = [dt.date(2013, 1, 7), dt.date(2013, 1, 21), dt.date(2013, 2, 4), dt.date(2013, 2, 18)]
@@ -296,6 +297,7 @@ def test_the_minus_sign_in_chart_svg_and_alt_text(service):
 
 # -- stacked bars: colours apart in colour and grey, light fills outlined only where they meet paper --
 @pytest.mark.parametrize("m", [5, 6])
+@pytest.mark.quick
 def test_five_or_six_stacked_series_differ_in_colour_and_neighbours_in_grey(theme, m):
     from briefdeck.charts.colour import difference, grey
     from briefdeck.charts.style import chart_style
@@ -309,12 +311,14 @@ def test_five_or_six_stacked_series_differ_in_colour_and_neighbours_in_grey(them
     assert not {orange, vermillion} <= set(colours)  # two oranges to a red-green blind reader
 
 
+@pytest.mark.quick
 def test_orange_and_vermillion_are_too_close_and_blue_and_yellow_far_apart():
     from briefdeck.charts.colour import difference
 
     assert difference("#E69F00", "#D55E00") < 20 < 100 < difference("#0072B2", "#F0E442")
 
 
+@pytest.mark.quick
 def test_a_light_segment_is_outlined_on_its_sides_but_not_across_the_stack(theme):
     from matplotlib.collections import LineCollection
 
@@ -348,6 +352,7 @@ def _grey(c: str) -> float:
 
 
 # -- alt text --------------------------------------------------------------------------------------------
+@pytest.mark.quick
 def test_alt_text_of_quarterly_data_says_quarters_and_the_unit():
     from briefdeck.charts import describe
 
@@ -362,6 +367,7 @@ def test_alt_text_of_quarterly_data_says_quarters_and_the_unit():
     assert "maximum 8 au 4e trimestre 2008" in fr and "unité\u00a0: pour cent" in fr and "T1 2008–T4 2008" in fr
 
 
+@pytest.mark.quick
 def test_alt_text_names_tied_categories_together():
     from briefdeck.charts import describe
 
@@ -370,6 +376,7 @@ def test_alt_text_names_tied_categories_together():
     assert "lowest 34 for MONUSCO and MONUC" in text
 
 
+@pytest.mark.quick
 def test_generated_alt_text_of_every_example_reads_as_its_language():
     from briefdeck.assets import Assets
     from briefdeck.charts import describe
@@ -510,6 +517,7 @@ def test_a_split_timeline_shows_every_event_once_whole_in_order(service, n, targ
             assert spec.table.rows[i][1].split(":")[0] + ":" in joined
 
 
+@pytest.mark.quick
 def test_parts_are_cached_beside_the_charts(theme, tmp_path):
     from briefdeck.charts import ChartService
 
@@ -529,6 +537,7 @@ def test_parts_are_cached_beside_the_charts(theme, tmp_path):
     assert out[-1] == "False" and "".join(out[:-1]) == str([len(p.rows) for p in first]).replace(" ", "")
 
 
+@pytest.mark.quick
 def test_an_event_too_long_for_the_box_is_a_part_that_says_so(service):
     rows = list(events(3).table.rows)
     rows[1] = (rows[1][0], "A very long event " + "with many words about the mission " * 40)
@@ -566,6 +575,7 @@ def _slides_text(path) -> list[str]:
     return [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in Presentation(str(path)).slides]
 
 
+@pytest.mark.requires("pdftotext")
 def test_a_long_timeline_becomes_continued_slides_holding_every_event(tmp_path):
     from briefdeck import api
     from pptx import Presentation

@@ -165,6 +165,7 @@ def run_py(code: str) -> str:
 # -- every kind, both targets --------------------------------------------------------------------
 @pytest.mark.parametrize("target", ["page", "slide"])
 @pytest.mark.parametrize("name", list(SPECS))
+@pytest.mark.quick
 def test_every_kind_renders_at_its_size_in_the_theme_font(service, name, target):
     import xml.etree.ElementTree as ET
 
@@ -200,6 +201,7 @@ def test_every_kind_renders_at_its_size_in_the_theme_font(service, name, target)
         ("timeline", ["2012", "2018", "France launches Operation Serval"]),
     ],
 )
+@pytest.mark.quick
 def test_svg_holds_the_real_labels_as_text(service, name, words):
     texts = [t for t, _ in svg_texts(service.render(figure(SPECS[name]()), "page", *size_for(name, "page")).svg)]
     joined = " ".join(texts)
@@ -207,6 +209,7 @@ def test_svg_holds_the_real_labels_as_text(service, name, words):
         assert word in texts or word in joined, f"{word!r} not drawn as text in {name}"
 
 
+@pytest.mark.quick
 def test_svglib_reads_the_svg_in_the_registered_fonts(service, theme):
     from reportlab.graphics.shapes import String
     from svglib import fonts as svgfonts
@@ -231,6 +234,7 @@ def test_svglib_reads_the_svg_in_the_registered_fonts(service, theme):
         assert "MINUSMA" in {s.text for s in found}
 
 
+@pytest.mark.quick
 def test_highlighted_bar_is_the_only_bar_in_the_highlight_colour(service, theme):
     svg = service.render(figure(total_by_year()), "page", *SIZES["page"]).svg.decode()
     accent = theme.colour("accent").lower()
@@ -238,6 +242,7 @@ def test_highlighted_bar_is_the_only_bar_in_the_highlight_colour(service, theme)
     assert [t for t, p in svg_texts(svg.encode()) if p.get("font-weight") == "bold"] == ["2017", "42"]
 
 
+@pytest.mark.quick
 def test_timeline_fits_the_page_whole_and_says_what_the_slide_leaves_out(service):
     events = [r["event"] for r in _csv("timeline.csv")]
     page = " ".join(t for t, _ in svg_texts(service.render(figure(timeline()), "page", 6.0, 7.2).svg))
@@ -251,6 +256,7 @@ def test_timeline_fits_the_page_whole_and_says_what_the_slide_leaves_out(service
     assert any("Canada announces helicopter" in t for t in slide)
 
 
+@pytest.mark.quick
 def test_numbers_follow_the_language(service):
     spec = total_by_year()
     rows = tuple((y, v * 100) for y, v in spec.table.rows)  # 4,200 needs a separator
@@ -281,6 +287,7 @@ def test_output_is_byte_identical_across_processes():
     assert first == second and len(first.splitlines()) == 8
 
 
+@pytest.mark.quick
 def test_importing_the_package_imports_no_matplotlib():
     out = run_py("import briefdeck.charts, briefdeck.charts.alt_text\n"
                  "from briefdeck.charts import describe\n"
@@ -290,6 +297,7 @@ def test_importing_the_package_imports_no_matplotlib():
     assert out.strip() == "[]"
 
 
+@pytest.mark.quick
 def test_cache_hit_reads_files_and_draws_nothing(theme, tmp_path):
     from briefdeck.charts import ChartService
 
@@ -312,6 +320,7 @@ def test_cache_hit_reads_files_and_draws_nothing(theme, tmp_path):
     assert out.split() == ["0", "False"]
 
 
+@pytest.mark.quick
 def test_cache_key_follows_data_target_and_size(theme):
     from briefdeck.charts import ChartService
 
@@ -335,6 +344,7 @@ def test_parallel_rendering_gives_the_same_results_in_order(theme):
 
 
 # -- alt text ----------------------------------------------------------------------------------
+@pytest.mark.quick
 def test_alt_text_names_the_chart_and_its_highest_value():
     from briefdeck.charts import describe
 
@@ -353,6 +363,7 @@ def test_alt_text_names_the_chart_and_its_highest_value():
 
 
 # -- extension point and errors ------------------------------------------------------------------
+@pytest.mark.quick
 def test_a_custom_kind_is_a_registered_function(service):
     from briefdeck.charts import KINDS, describe, register_kind
 
@@ -374,6 +385,7 @@ def test_a_custom_kind_is_a_registered_function(service):
         KINDS.pop("test_dots", None)
 
 
+@pytest.mark.quick
 def test_unknown_kind_target_or_column_is_a_render_error(service):
     from briefdeck.errors import RenderError
 
@@ -385,6 +397,7 @@ def test_unknown_kind_target_or_column_is_a_render_error(service):
         service.render(figure(ChartSpec(**{**total_by_year().__dict__, "series": ("deaths",)})), "page", 5, 3)
 
 
+@pytest.mark.quick
 def test_palette_neighbours_differ_in_grey(theme):
     from briefdeck.charts.style import chart_style
 
@@ -456,6 +469,7 @@ def with_options(spec: ChartSpec, **opts) -> ChartSpec:
     ("slide", 12.33, 4.18, "center"),
     ("slide", 5.0, 1.6, "center"),
 ])
+@pytest.mark.quick
 def test_big_number_fits_its_box(theme, target, w, h, align):
     spec = with_options(big_number(), align=align, unit="deaths" if w == 0.9 else None)
     fig, style = drawn(theme, spec, target, w, h)
@@ -479,6 +493,7 @@ def test_big_number_fits_its_box(theme, target, w, h, align):
         assert bx1 - bx0 <= w * 72 + 0.5, text
 
 
+@pytest.mark.quick
 def test_big_number_label_wraps_and_loses_lines_to_an_ellipsis_before_it_overflows(theme):
     long = with_options(big_number(), align="left", label="UN peacekeepers killed by malicious acts in MINUSMA " * 4)
     fig, _ = drawn(theme, long, "page", 1.93, 1.08)
@@ -490,6 +505,7 @@ def test_big_number_label_wraps_and_loses_lines_to_an_ellipsis_before_it_overflo
 
 # -- map: labels placed without collisions, with halos ---------------------------------------------
 @pytest.mark.parametrize("target, w, h", [("page", 4.65, 2.56), ("page", 6.0, 3.6), ("slide", 12.33, 4.18), ("slide", 12.0, 5.5)])
+@pytest.mark.quick
 def test_map_labels_never_overlap_and_stay_on_the_map(theme, target, w, h):
     from briefdeck.charts.kinds.common import HaloText
 
@@ -506,6 +522,7 @@ def test_map_labels_never_overlap_and_stay_on_the_map(theme, target, w, h):
     assert labels and all(isinstance(t, HaloText) and t.halo for t in labels)
 
 
+@pytest.mark.quick
 def test_map_country_names_sit_inside_their_country_or_get_a_leader(theme):
     from matplotlib.path import Path
 
@@ -526,6 +543,7 @@ def test_map_country_names_sit_inside_their_country_or_get_a_leader(theme):
 
 
 # -- typographic quotes -----------------------------------------------------------------------------
+@pytest.mark.quick
 def test_straight_quotes_become_typographic_in_the_charts_language():
     from briefdeck.charts.format import typographic
 
@@ -542,6 +560,7 @@ def test_straight_quotes_become_typographic_in_the_charts_language():
             assert typographic(once, lang) == once and "'" not in once and '"' not in once
 
 
+@pytest.mark.quick
 def test_drawn_labels_use_typographic_quotes(service):
     rows = ((dt.date(2012, 4, 6), 'MNLA declares northern Mali independent as "Azawad"'),
             (dt.date(2018, 4, 25), "Panel: \"Canada's Contribution to MINUSMA\""))
@@ -568,6 +587,7 @@ def five_causes() -> ChartSpec:
 
 
 @pytest.mark.parametrize("target", ["page", "slide"])
+@pytest.mark.quick
 def test_stacked_series_differ_in_grey_and_the_legend_follows_the_stack(service, theme, target):
     import xml.etree.ElementTree as ET
 
@@ -592,6 +612,7 @@ def test_stacked_series_differ_in_grey_and_the_legend_follows_the_stack(service,
     assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == list(reversed(used))
 
 
+@pytest.mark.quick
 def test_few_series_keep_the_palette_order(theme):
     from briefdeck.charts.style import chart_style
 
@@ -616,6 +637,7 @@ def personnel(zero_series: bool = True) -> ChartSpec:
 
 
 @pytest.mark.parametrize("target", ["page", "slide"])
+@pytest.mark.quick
 def test_area_end_labels_spread_with_leaders_and_skip_empty_series(service, theme, target):
     import xml.etree.ElementTree as ET
 
@@ -635,6 +657,7 @@ def test_area_end_labels_spread_with_leaders_and_skip_empty_series(service, them
     assert group.lead_pt > 0  # crowded at the top of the stack: spread, with leader lines
 
 
+@pytest.mark.quick
 def test_year_ticks_start_where_the_data_starts(theme):
     import matplotlib.dates as mdates
 
@@ -652,6 +675,7 @@ def test_year_ticks_start_where_the_data_starts(theme):
 
 
 # -- alt text in the document's language ---------------------------------------------------------
+@pytest.mark.quick
 def test_alt_text_follows_the_language():
     from briefdeck.charts import describe
 
@@ -672,6 +696,7 @@ def test_alt_text_follows_the_language():
     assert de.startswith("Bar chart:") and "highest 42 in 2017" in de
 
 
+@pytest.mark.quick
 def test_alt_text_of_a_grouped_bar_gives_each_series_never_their_sum():
     from briefdeck.charts import describe
 
@@ -687,6 +712,7 @@ def test_alt_text_of_a_grouped_bar_gives_each_series_never_their_sum():
     assert str(chad[1] + chad[2]) not in text
 
 
+@pytest.mark.quick
 def test_a_fill_too_light_for_white_paper_gets_an_outline_of_its_own_hue(theme):
     from briefdeck.charts.kinds.bar import _edge
     from briefdeck.charts.style import chart_style, grey
@@ -698,6 +724,7 @@ def test_a_fill_too_light_for_white_paper_gets_an_outline_of_its_own_hue(theme):
     assert _edge(style, "#0072B2") == style.colour("background")  # others keep the white seam
 
 
+@pytest.mark.quick
 def test_a_label_of_one_huge_word_is_cut_with_few_measurements(theme, monkeypatch):
     """A category name of 5,000 letters (pasted data, a fuzzer) is cut to three lines ending in '…'
     by a bounded number of measurements (binary search for each cut; nothing past the last line is

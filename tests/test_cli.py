@@ -19,11 +19,13 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
                           env={**os.environ, **(env or {})})
 
 
+@pytest.mark.quick
 def test_every_option_has_help_text():
     for action in make_parser()._actions:
         assert action.help, f"option {action.option_strings} has no help text"
 
 
+@pytest.mark.quick
 def test_schema_is_json_schema_of_the_source_format(capsys):
     assert main(["--schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
@@ -31,11 +33,13 @@ def test_schema_is_json_schema_of_the_source_format(capsys):
     assert {"event", "sections", "figures", "datasets", "facts"} <= set(schema["properties"])
 
 
+@pytest.mark.quick
 def test_check_validates_without_writing(tmp_path, capsys):
     assert main(["--check", str(DEFAULT_SOURCE), "--out", str(tmp_path)]) == 0
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.quick
 def test_unknown_option_is_a_usage_error_with_exit_2(capsys):
     assert main(["--no-such-option"]) == 2
     err = capsys.readouterr().err
@@ -98,6 +102,7 @@ def test_json_log_is_one_object_per_line(tmp_path):
 
 
 @pytest.mark.parametrize("missing", ["nope.yaml"])
+@pytest.mark.quick
 def test_missing_source_file_is_exit_2(tmp_path, missing):
     proc = run_cli(str(tmp_path / missing), "--out", str(tmp_path))
     assert proc.returncode == 2

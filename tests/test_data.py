@@ -9,6 +9,8 @@ import pytest
 from briefdeck.data import Query, QueryProblem, run_query
 from briefdeck.model import DataTable
 
+pytestmark = pytest.mark.quick
+
 MONTHS = DataTable(("month", "jobs"), tuple((dt.date(2005 + i // 12, i % 12 + 1, 1), 100 + i) for i in range(72)))
 DAYS = DataTable(("day", "n"), tuple((dt.date(2009, 10, 25) + dt.timedelta(days=i), i) for i in range(20)))
 

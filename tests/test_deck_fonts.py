@@ -18,6 +18,8 @@ from briefdeck.theme import load_theme
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.quick
+
 CORPUS = ROOT / "tests" / "fixtures" / "templates" / "corpus"
 FONTS = ROOT / "briefdeck" / "builtin" / "fonts"
 R_FONT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"

@@ -35,6 +35,7 @@ def _plan(doc, theme, template=None):
     return build_plan(doc, theme=theme, template=template)[0]
 
 
+@pytest.mark.quick
 def test_sentences_do_not_end_at_initials_or_abbreviations():
     assert sentences("Christopher H. Smith chaired it. The U.S. Representative spoke. Dr. Bass agreed.") == [
         "Christopher H. Smith chaired it.", "The U.S. Representative spoke.", "Dr. Bass agreed."]
@@ -65,6 +66,7 @@ def test_people_are_packed_several_to_a_slide_without_repeating_anyone(docs, the
             assert " ".join(p.bio.plain.split()) in notes  # the whole bio is in the notes
 
 
+@pytest.mark.quick
 def test_about_slides_are_titled_for_who_is_there(docs, theme):
     """Speakers only: "About the speaker(s)"; chairs or members among them: "About the participants"."""
     minusma = [sp.title for sp in _plan(docs["minusma"], theme).slides if sp.kind == "speaker"]
@@ -73,6 +75,7 @@ def test_about_slides_are_titled_for_who_is_there(docs, theme):
     assert sudan[0] == "About the participants"
 
 
+@pytest.mark.quick
 def test_sections_naming_speakers_get_a_divider_that_says_who_speaks(docs, theme):
     doc = docs["sudan"]
     plan = _plan(doc, theme)
@@ -84,12 +87,14 @@ def test_sections_naming_speakers_get_a_divider_that_says_who_speaks(docs, theme
                 assert p.name in divider.block("body").plain or p.name in divider.notes
 
 
+@pytest.mark.quick
 def test_short_bullet_lists_are_set_larger(docs, theme):
     plan = _plan(docs["minusma"], theme)
     short = [sp for sp in plan.slides if sp.kind == "content" and len(sp.block("body").paras) <= 3]
     assert short and all(sp.block("body").size >= theme.get("deck.type.body_short")[-1] for sp in short)
 
 
+@pytest.mark.quick
 def test_identical_source_lines_are_listed_once_with_the_figures_they_serve(docs, theme):
     doc = docs["sudan"]
     plan = _plan(doc, theme)
@@ -102,6 +107,7 @@ def test_identical_source_lines_are_listed_once_with_the_figures_they_serve(docs
     assert served == [f.number for f in doc.figures]
 
 
+@pytest.mark.quick
 def test_reference_titles_are_linked_word_by_word(docs, theme):
     """LibreOffice lays out a link as one field: a long title linked in one piece would break mid-word."""
     doc = docs["minusma"]
@@ -116,6 +122,7 @@ def test_reference_titles_are_linked_word_by_word(docs, theme):
         assert all(s.text.endswith(" ") for s in links[:-1]) and all(" " not in s.text.strip() for s in links)
 
 
+@pytest.mark.quick
 def test_quotes_are_attributed_by_role_not_by_affiliations(docs, theme):
     for doc in docs.values():
         for sp in _plan(doc, theme).slides:
@@ -125,6 +132,7 @@ def test_quotes_are_attributed_by_role_not_by_affiliations(docs, theme):
                 assert last.startswith("— ") and ";" not in last, last
 
 
+@pytest.mark.quick
 def test_chart_source_lines_are_never_under_12_pt_and_go_under_the_chart_when_the_footer_is_small(docs, theme):
     for template in (CORPUS / "tiny-footer.pptx", CORPUS / "Portfolio.pptx", CORPUS / "Midnightblue.pptx", None):
         for sp in _plan(docs["minusma"], theme, template).slides:
@@ -137,6 +145,7 @@ def test_chart_source_lines_are_never_under_12_pt_and_go_under_the_chart_when_th
     assert all(sp.block("source_below") is not None or sp.block("source") is not None for sp in chart)
 
 
+@pytest.mark.quick
 def test_a_tiny_footer_is_warned_about_once_not_on_every_slide(docs, theme):
     plan = _plan(docs["minusma"], theme, CORPUS / "tiny-footer.pptx")
     footer = [w for w in plan.warnings if w.code == "deck.footer"]
@@ -183,6 +192,7 @@ def test_content_goes_to_the_master_whose_body_area_is_clear(theme):
     assert grey["roles"]["content"]["master"] != 1
 
 
+@pytest.mark.quick
 def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
     from briefdeck.render.pptx.template import map_roles, open_clean_template
 
@@ -214,6 +224,7 @@ def test_text_areas_end_above_the_footer_row(theme):
                     assert not overlap or slot == "title", (name, rl.layout_name, slot)
 
 
+@pytest.mark.quick
 def test_colours_that_do_not_read_are_warned_about_at_the_template(theme):
     report = check_template(CORPUS / "Midnightblue.pptx", theme)
     assert any("contrast of 2.4:1" in w and "WCAG" in w for w in report["warnings"])
@@ -250,6 +261,7 @@ def test_every_plan_fits_on_every_corpus_template(docs, theme):
     ("4472C4", '<a:tint val="75000"/>', "93A5D4"),
     ("4472C4", '<a:shade val="50000"/>', "325490"),
 ])
+@pytest.mark.quick
 def test_tints_and_shades_are_the_colours_viewers_draw(base, mod, drawn):
     """Tint and shade mix in linear light: the colours are those LibreOffice 7.4 drew for these fills
     (sampled from its rendering), within one step of rounding. Contrast checks judge what a reader sees."""

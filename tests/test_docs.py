@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .conftest import ROOT
+
+pytestmark = pytest.mark.quick
 
 
 def _quick_start(subsection: str) -> list[str]:

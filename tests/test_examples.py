@@ -28,7 +28,7 @@ from .test_fidelity import in_brief, pdf_pages_text
 SOURCES = [DEFAULT_SOURCE] + sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*/*.yaml"))
 AUDIT = shutil.which("openxml-audit") or str(Path(sys.executable).parent / "openxml-audit")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.requires("pdftotext")]  # `built` reads every brief with pdftotext
 
 
 def squeeze(text: str) -> str:
@@ -98,6 +98,7 @@ def test_dates_follow_the_documents_language(built):
         assert day_first in raw or f"1er {month}" in raw
 
 
+@pytest.mark.requires("pdffonts")
 def test_every_font_is_embedded(built):
     fonts = subprocess.run(["pdffonts", str(built["pdf"])], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
@@ -108,6 +109,7 @@ def test_the_deck_opens_cleanly_in_powerpoint_per_openxml_audit(built):
     assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
+@pytest.mark.requires("soffice", "pdfinfo")
 def test_no_word_leaves_a_slide_in_libreoffice(built, tmp_path):
     pdf = libreoffice_to_pdf(built["pptx"], tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import textwrap
 
+import pytest
 from pptx import Presentation
 
 from briefdeck import api
@@ -46,6 +47,7 @@ def deck_text(path) -> str:
                      + [s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide])
 
 
+@pytest.mark.requires("pdftotext")
 def test_changing_a_data_value_changes_prose_chart_and_deck_together(tmp_path):
     src = make_project(tmp_path, 42)
     out = tmp_path / "out"

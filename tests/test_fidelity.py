@@ -9,6 +9,8 @@ from pptx import Presentation
 
 from .conftest import TALK
 
+pytestmark = pytest.mark.quick  # one build of the default source, shared with other tests
+
 
 def talk_sentences() -> list[str]:
     text = " ".join(TALK.read_text(encoding="utf-8").split())
@@ -48,6 +50,7 @@ def in_brief(sentence: str, pages: list[str]) -> bool:
 
 
 @pytest.mark.parametrize("sentence", talk_sentences())
+@pytest.mark.requires("pdftotext")
 def test_every_sentence_of_the_talk_is_in_the_brief(sentence, _brief_pages):
     assert in_brief(sentence, _brief_pages), sentence
 

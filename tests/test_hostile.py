@@ -73,6 +73,7 @@ def cells(xlsx: bytes) -> dict[str, tuple[str, str, bool]]:
 
 
 # -- the workbook writer ---------------------------------------------------------------------------
+@pytest.mark.quick
 def test_every_cell_is_typed_and_no_text_is_a_formula():
     data = TypedChartData()
     data.categories = PAYLOADS
@@ -91,6 +92,7 @@ def test_every_cell_is_typed_and_no_text_is_a_formula():
     assert not got["A12"][2]  # a URL-looking label is plain text, without a prefix
 
 
+@pytest.mark.quick
 def test_formula_starts_are_owasps_and_their_full_width_forms():
     for start in ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20"):
         assert start in FORMULA_STARTS
@@ -167,9 +169,11 @@ def test_embedded_workbooks_are_byte_stable(formulas_build, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.requires("calc")
 def test_libreoffice_calc_reads_the_payloads_as_text(formulas_build, tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    assert exe, "LibreOffice is installed by .ci/run (libreoffice-calc converts the workbooks)"
+    from .conftest import tool
+
+    exe = tool("calc")
     _, deck = formulas_build
     rows = csv_rows()
     for name, xlsx in embedded(deck).items():
@@ -286,6 +290,7 @@ TEMPLATE_CODES = {
 EXECUTABLE_PARTS = re.compile(r"vbaProject|embeddings/|activeX/|webextensions/|customXml/", re.I)
 
 
+@pytest.mark.quick
 def test_every_hostile_fixture_is_covered():
     assert sorted(p.name for p in HOSTILE.iterdir() if p.suffix in (".pptx", ".pptm")) == sorted(TEMPLATE_CODES)
 
@@ -347,6 +352,7 @@ def test_safe_hyperlinks_of_a_template_are_kept(hostile_decks):
 
 
 @pytest.mark.slow
+@pytest.mark.requires("soffice")
 def test_libreoffice_opens_decks_built_on_hostile_templates(hostile_decks, tmp_path):
     from .conftest import libreoffice_to_pdf
     from pypdf import PdfReader
@@ -386,6 +392,7 @@ def test_check_template_lists_what_reaches_out(tmp_path):
     assert report["hostile_warnings"] == 1 and report["ok"]  # the others: its footer colour (deck.contrast)
 
 
+@pytest.mark.quick
 def test_templates_without_hostile_content_are_used_as_they_are():
     from briefdeck.render.pptx import hostile
 
@@ -397,6 +404,7 @@ def test_templates_without_hostile_content_are_used_as_they_are():
         assert not result.changed and not result.findings and result.data == path.read_bytes(), path.name
 
 
+@pytest.mark.quick
 def test_inert_custom_xml_is_dropped_without_a_warning():
     from briefdeck.render.pptx import hostile
 

@@ -97,6 +97,7 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.requires("pdftoppm")
 def test_installed_tool_inits_builds_checks_and_rebuilds_from_a_bare_folder(installed, tmp_path):
     bare = tmp_path / "work"  # no repository here, nor above
     bare.mkdir()

@@ -86,6 +86,7 @@ def test_paper_defaults_to_the_source_setting(a4, default_doc):
 
 
 @pytest.mark.parametrize("which", ["a4", "letter"])
+@pytest.mark.requires("pdftotext")
 def test_no_text_leaves_the_printable_area(which, request):
     """Every word lies inside 15 mm side margins and 9 mm top/bottom (header and footer live there)."""
     path, _ = request.getfixturevalue(which)
@@ -123,6 +124,7 @@ def ink_boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
 
 
 @pytest.mark.parametrize("which", ["a4", "letter", "panel"])
+@pytest.mark.requires("pdftotext")
 def test_no_two_words_overlap(which, request, render, panel_doc):
     """Nothing is set on top of anything else: chart labels, side notes, captions."""
     path = render(panel_doc, None, "panel-overlap")[0] if which == "panel" else request.getfixturevalue(which)[0]
@@ -136,6 +138,7 @@ def test_no_two_words_overlap(which, request, render, panel_doc):
 
 
 @pytest.mark.parametrize("which", ["a4", "letter"])
+@pytest.mark.requires("pdftotext")
 def test_no_page_ends_in_a_hyphenated_word(which, request):
     """A word split across two pages is hard to read and hides from a search of either page."""
     path, _ = request.getfixturevalue(which)
@@ -152,6 +155,7 @@ def test_no_page_ends_in_a_hyphenated_word(which, request):
 
 
 # --- content and structure -------------------------------------------------------------
+@pytest.mark.requires("pdftotext")
 def test_key_messages_are_on_page_one(a4, default_doc):
     first = squeeze(pdftotext(a4[0], "-f", "1", "-l", "1"))
     assert squeeze("Key messages") in first
@@ -159,6 +163,7 @@ def test_key_messages_are_on_page_one(a4, default_doc):
         assert squeeze(message.plain) in first, message.plain
 
 
+@pytest.mark.requires("pdftotext")
 def test_page_one_has_title_band_summary_and_start_of_text(a4, default_doc):
     first = squeeze(pdftotext(a4[0], "-f", "1", "-l", "1"))
     ev = default_doc.event
@@ -179,6 +184,7 @@ def words(pdf: Path) -> list[list[tuple[float, float, str]]]:
     return out
 
 
+@pytest.mark.requires("pdftotext")
 def test_captions_are_numbered_in_order_and_each_has_a_source_line(a4, default_doc):
     text = " ".join(pdftotext(a4[0]).split())
     figures = default_doc.figures
@@ -197,6 +203,7 @@ def test_captions_are_numbered_in_order_and_each_has_a_source_line(a4, default_d
         assert below and below[0][1] == "Source:", f"Figure {f.number} has no source line under it"
 
 
+@pytest.mark.requires("pdftotext")
 def test_source_lines_name_the_source_and_its_date(a4, default_doc):
     text = squeeze(pdftotext(a4[0]))
     for f in default_doc.figures:
@@ -205,6 +212,7 @@ def test_source_lines_name_the_source_and_its_date(a4, default_doc):
         assert squeeze(line) in text, f.number
 
 
+@pytest.mark.requires("pdftotext")
 def test_every_figure_note_is_in_the_pdf(a4, default_doc):
     """(The alt text is each Figure element's /Alt: tests/test_pdf_tags.py.)"""
     text = squeeze(pdftotext(a4[0]))
@@ -213,12 +221,14 @@ def test_every_figure_note_is_in_the_pdf(a4, default_doc):
             assert squeeze(f.note.plain) in text, f.id
 
 
+@pytest.mark.requires("pdftotext")
 def test_chart_labels_are_real_text(a4):
     text = pdftotext(a4[0])
     for label in ("ONUC", "UNOSOM", "MINUSMA", "Malicious act", "Nouakchott"):
         assert label in text
 
 
+@pytest.mark.requires("pdftotext")
 def test_quotes_recommendations_speaker_and_references_are_present(a4, default_doc):
     text = squeeze(pdftotext(a4[0]))
     for q in default_doc.quotes:
@@ -232,12 +242,14 @@ def test_quotes_recommendations_speaker_and_references_are_present(a4, default_d
     assert squeeze("How to cite") in text
 
 
+@pytest.mark.requires("pdftotext")
 def test_recommendations_are_numbered(a4, default_doc):
     text = pdftotext(a4[0])
     for i, r in enumerate(default_doc.recommendations, 1):
         assert re.search(rf"^{i}\s*$", text, re.M) or f"{i} {r.lead}" in " ".join(text.split()), r.lead
 
 
+@pytest.mark.requires("pdftotext")
 def test_running_header_and_page_n_of_m_footer(a4, default_doc):
     path, result = a4
     pages = pdftotext(path).split("\f")[: result["pages"]]
@@ -250,6 +262,7 @@ def test_running_header_and_page_n_of_m_footer(a4, default_doc):
 
 # --- fonts, metadata, navigation ------------------------------------------------------
 @pytest.mark.parametrize("which", ["a4", "letter"])
+@pytest.mark.requires("pdffonts")
 def test_every_font_is_embedded_and_subset_and_none_is_helvetica(which, request):
     path, _ = request.getfixturevalue(which)
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -343,6 +356,7 @@ def _contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+@pytest.mark.quick
 def test_every_text_colour_of_the_theme_meets_wcag_aa():
     from briefdeck.theme import load_theme
 
@@ -370,6 +384,7 @@ def _find(pages, word: str) -> tuple[int, float, float]:
     return hits[0]
 
 
+@pytest.mark.requires("pdftotext")
 def test_about_the_speaker_opens_the_side_column_of_the_last_page(a4, letter):
     for path, result in (a4, letter):
         pages = words(path)
@@ -383,6 +398,7 @@ def test_about_the_speaker_opens_the_side_column_of_the_last_page(a4, letter):
             assert y < 23 * MM + 20
 
 
+@pytest.mark.requires("pdftotext")
 def test_title_and_subtitle_join_as_the_language_does(a4, render, panel_doc):
     assert PdfReader(a4[0]).metadata.title.endswith("(MINUSMA): From Risk Taking to Being a Responsible Global Player")
     path, _ = render(panel_doc, None, "panel-title")
@@ -391,6 +407,7 @@ def test_title_and_subtitle_join_as_the_language_does(a4, render, panel_doc):
     assert "?:" not in " ".join(pdftotext(path).split())
 
 
+@pytest.mark.quick
 def test_a_figure_note_pushed_away_from_its_figure_names_the_figure():
     """Two notes want the same place in the side column: the second, set lower, says whose it is."""
     from reportlab.pdfgen.canvas import Canvas
@@ -423,6 +440,7 @@ def test_a_figure_note_pushed_away_from_its_figure_names_the_figure():
     assert drawn == ["Note to Figure 2: second", "Note: third"]
 
 
+@pytest.mark.quick
 def test_a_side_column_big_number_is_set_flush_left_unless_the_author_says(default_doc):
     import dataclasses
 
@@ -452,6 +470,7 @@ def test_same_document_gives_the_same_bytes(render, default_doc, a4):
     assert again.read_bytes() == a4[0].read_bytes()
 
 
+@pytest.mark.requires("pdftotext")
 def test_a_french_panel_with_several_speakers_builds(render, panel_doc):
     path, result = render(panel_doc, None, "panel")
     assert result["pages"] >= 1
@@ -462,6 +481,7 @@ def test_a_french_panel_with_several_speakers_builds(render, panel_doc):
     assert PdfReader(path).trailer["/Root"]["/Lang"] == panel_doc.meta.language
 
 
+@pytest.mark.requires("pdftotext")
 def test_a_bare_document_without_optional_parts_builds(render, default_doc):
     import dataclasses
 

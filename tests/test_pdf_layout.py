@@ -166,6 +166,7 @@ def check_figures_and_headings(doc, view, prepared, path) -> None:
 
 
 @pytest.mark.parametrize("paper", [None, "letter"])
+@pytest.mark.requires("pdftotext")
 def test_figures_sit_between_sections_and_headings_keep_their_text(built, paper):
     check_figures_and_headings(*built(DEFAULT_SOURCE, paper))
 
@@ -173,6 +174,7 @@ def test_figures_sit_between_sections_and_headings_keep_their_text(built, paper)
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", [None, "letter"])
 @pytest.mark.parametrize("source", CORPUS[1:], ids=lambda p: p.stem)
+@pytest.mark.requires("pdftotext")
 def test_on_the_corpus_figures_sit_between_sections_and_headings_keep_their_text(built, source, paper):
     check_figures_and_headings(*built(source, paper))
 
@@ -189,6 +191,7 @@ def _hyphenator(language: str):
 
 
 @pytest.mark.parametrize("language", ["en-CA", "en-GB", "en-US", "fr-CA", "fr-FR"])
+@pytest.mark.quick
 def test_hyphenation_follows_the_word_list_and_spares_names(language):
     hy, exceptions = _hyphenator(language)
     listed = exceptions[language.split("-")[0]]
@@ -243,6 +246,7 @@ def check_line_end_breaks(doc, view, prepared, path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.requires("pdftotext")
 def test_on_the_corpus_line_end_breaks_are_allowed_ones(built, source):
     check_line_end_breaks(*built(source))
 
@@ -262,6 +266,7 @@ def _words(path: Path):
 
 
 @pytest.mark.parametrize("paper", [None, "letter"])
+@pytest.mark.requires("pdftotext")
 def test_a_text_only_event_is_set_in_one_wider_column(built, paper):
     """No figures, so no side column left mostly empty: one column of 60-75 characters a
     line at a larger size, the key messages and pull quotes in it."""
@@ -309,11 +314,13 @@ def check_last_page(doc, view, prepared, path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", [None, "letter"])
 @pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.requires("pdftotext")
 def test_on_the_corpus_the_last_page_is_not_back_matter_alone(built, source, paper):
     check_last_page(*built(source, paper))
 
 
 @pytest.mark.parametrize("source", [HEARING, PANEL_OF_SIX], ids=lambda p: p.stem)
+@pytest.mark.requires("pdftotext")
 def test_the_title_band_names_everyone_by_part_on_whole_lines(built, source):
     """A hearing and a panel of six: every person in the title band under their part,
     each part's line unbroken (the compact form when the full one would wrap); the about
@@ -344,6 +351,7 @@ def test_the_title_band_names_everyone_by_part_on_whole_lines(built, source):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.requires("pdftotext")
 def test_on_the_corpus_the_small_print_reads_cleanly(built, source):
     """No doubled full stop after a licence; the title band shows the event link's host,
     linked to the full address."""

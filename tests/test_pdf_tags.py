@@ -137,16 +137,19 @@ def check_brief(doc, path: Path) -> None:
     assert len(root.find("BlockQuote")) == len(doc.quotes)
 
 
+@pytest.mark.requires("pdfinfo", "pdftotext")
 def test_default_brief_is_tagged(build):
     check_brief(*build(DEFAULT_SOURCE))
 
 
+@pytest.mark.requires("pdfinfo", "pdftotext")
 def test_default_brief_on_letter_is_tagged(build):
     check_brief(*build(DEFAULT_SOURCE, "letter"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", CORPUS, ids=lambda p: p.stem)
+@pytest.mark.requires("pdfinfo", "pdftotext")
 def test_every_example_is_tagged(build, source):
     check_brief(*build(source))
 
@@ -210,6 +213,7 @@ def test_headings_set_in_capitals_read_as_written(build):
 
 
 @pytest.mark.parametrize("paper", [None, "letter"])
+@pytest.mark.requires("pdftoppm")
 def test_tagging_changes_nothing_on_the_page(tmp_path, build, paper):
     """The same brief untagged: the same number of pages, and every page the same pixels."""
     from PIL import Image, ImageChops
@@ -234,6 +238,7 @@ def test_tagging_changes_nothing_on_the_page(tmp_path, build, paper):
         assert ImageChops.difference(Image.open(a).convert("RGB"), Image.open(b).convert("RGB")).getbbox() is None, a.name
 
 
+@pytest.mark.quick
 def test_a_move_or_rise_after_a_link_mark_goes_before_the_mark():
     """A link that ends a line leaves its end mark last in the text object; the next line's indent
     (a move) or a superscript (a rise) must not trip reportlab, which reads the last entry as text

@@ -280,6 +280,7 @@ def test_bad_subset_is_a_usage_error(plan):
             select(plan, spec)
 
 
+@pytest.mark.quick
 def test_planner_splits_long_content_into_continued_slides_without_files(doc, theme):
     """Pure planning: a small body box forces splits; nothing goes below the 18 pt floor."""
     m = _measurer(theme)
@@ -297,6 +298,7 @@ def test_planner_splits_long_content_into_continued_slides_without_files(doc, th
                 assert m.height_pt(_paras(block), block.size, box) <= box.text_height_pt, (s.title, slot)
 
 
+@pytest.mark.quick
 def test_derived_bullets_are_short_and_come_from_the_paragraph():
     text = ("Tensions between the Arab north and the African south have resulted in a civil war, with armed groups, "
             "criminal gangs and fundamentalist movements all fighting. As well, there are gangs.")
@@ -305,6 +307,7 @@ def test_derived_bullets_are_short_and_come_from_the_paragraph():
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=[t.stem for t in TEMPLATES])
+@pytest.mark.quick
 def test_foreign_template_roles_are_reported(template):
     report = check_template(template)
     assert report["ok"], report["problems"]
@@ -356,6 +359,7 @@ def test_editable_figures_become_native_charts_with_data(doc, theme, charts, tmp
     assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
+@pytest.mark.quick
 def test_template_check_rejects_a_non_deck(tmp_path):
     bad = tmp_path / "bad.pptx"
     bad.write_bytes(b"not a zip")
@@ -369,11 +373,13 @@ def test_default_deck_opens_cleanly_per_openxml_audit(deck):
     assert res.returncode == 0 and "Errors: 0" in res.stdout, res.stdout[-2000:]
 
 
+@pytest.mark.requires("soffice", "pdfinfo", "pdftotext")
 def test_libreoffice_converts_the_deck_with_one_page_per_slide(deck, tmp_path):
-    assert shutil.which("libreoffice") and shutil.which("pdfinfo"), "LibreOffice and poppler are installed by .ci/run"
+    from .conftest import tool
+
     path, info = deck
     profile = tmp_path / "lo-profile"
-    subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+    subprocess.run([tool("soffice"), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180, check=True)
     pdf = tmp_path / "deck.pdf"
     pages = re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)
@@ -464,6 +470,7 @@ def test_chart_titles_on_small_title_boxes_keep_the_full_caption_in_the_notes(fo
             assert captions[labels[0]] in _notes(slide)
 
 
+@pytest.mark.quick
 def test_clause_cuts_stop_at_clauses_never_inside_a_list():
     from briefdeck.render.pptx.plan import clause_cuts
 

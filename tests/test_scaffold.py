@@ -29,6 +29,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.quick
 def test_init_writes_a_starter_project_that_validates_without_a_warning(tmp_path):
     project = tmp_path / "Peace Data 2025"
     written = scaffold.init(project)
@@ -50,6 +51,7 @@ def test_init_writes_a_starter_project_that_validates_without_a_warning(tmp_path
     assert res[0].ok and res[0].warnings == [], [w.format() for w in res[0].warnings]
 
 
+@pytest.mark.quick
 def test_the_starter_shows_every_part_of_a_source(tmp_path):
     scaffold.init(tmp_path / "demo")
     doc = load_document(tmp_path / "demo" / "source" / "demo.yaml")
@@ -77,6 +79,7 @@ def test_the_starter_builds_at_once_into_a_brief_and_a_deck(tmp_path, monkeypatc
     assert "Most deaths in MINUSMA came from attacks" in titles and "Recommendations" in titles
 
 
+@pytest.mark.quick
 def test_init_never_overwrites_a_file_and_writes_nothing_then(tmp_path, capsys):
     project = tmp_path / "demo"
     (project / "source").mkdir(parents=True)
@@ -88,6 +91,7 @@ def test_init_never_overwrites_a_file_and_writes_nothing_then(tmp_path, capsys):
     assert tree(project) == {"source/demo.yaml": b"my own work\n"}  # nothing else written either
 
 
+@pytest.mark.quick
 def test_init_in_the_current_folder_names_the_source_after_it(tmp_path, monkeypatch, capsys):
     project = tmp_path / "Ottawa_Panel"
     project.mkdir()
@@ -98,6 +102,7 @@ def test_init_in_the_current_folder_names_the_source_after_it(tmp_path, monkeypa
     assert main(["init"]) == 2  # again: every file exists now
 
 
+@pytest.mark.quick
 def test_a_bundled_example_becomes_a_project_that_validates(tmp_path, capsys):
     for name in BUNDLED:
         project = tmp_path / name
@@ -112,6 +117,7 @@ def test_a_bundled_example_becomes_a_project_that_validates(tmp_path, capsys):
     assert all(name in listing for name in BUNDLED)
 
 
+@pytest.mark.quick
 def test_an_unknown_example_is_a_usage_error_with_a_suggestion(tmp_path, capsys):
     assert main(["init", "--example", "canada-minusma-panel", str(tmp_path / "x")]) == 2
     assert "did you mean 'canada-minusma-panel-2018'?" in capsys.readouterr().err
@@ -119,6 +125,7 @@ def test_an_unknown_example_is_a_usage_error_with_a_suggestion(tmp_path, capsys)
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLED))
+@pytest.mark.quick
 def test_bundled_example_is_the_repository_source_with_the_data_it_uses(name):
     """The copy in the package never drifts from the repository: same source, same data files,
     and exactly the data files the source reads (plus their SOURCES.md)."""
@@ -134,6 +141,7 @@ def test_bundled_example_is_the_repository_source_with_the_data_it_uses(name):
         assert (bundle / rel).read_bytes() == (project / rel).read_bytes(), f"{rel} differs — {fix}"
 
 
+@pytest.mark.quick
 def test_help_shows_the_commands_examples_and_where_the_docs_are(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
@@ -145,6 +153,7 @@ def test_help_shows_the_commands_examples_and_where_the_docs_are(capsys):
     assert (Path(docs_dir) / "source-format.md").is_file()
 
 
+@pytest.mark.quick
 def test_docs_lists_the_topics_and_prints_one(capsys):
     assert main(["docs"]) == 0
     listing = capsys.readouterr().out
@@ -155,6 +164,7 @@ def test_docs_lists_the_topics_and_prints_one(capsys):
     assert "did you mean 'scheduling'?" in capsys.readouterr().err
 
 
+@pytest.mark.quick
 def test_a_source_path_still_builds_and_build_is_the_default_command(tmp_path, capsys):
     assert main(["--check", str(DEFAULT_SOURCE)]) == 0
     assert main(["build", "--check", str(DEFAULT_SOURCE)]) == 0
@@ -167,6 +177,7 @@ def test_a_source_path_still_builds_and_build_is_the_default_command(tmp_path, c
     assert f"{tmp_path / 'init'}: ok" in err and "made a briefdeck project" not in err
 
 
+@pytest.mark.quick
 def test_no_sources_outside_a_project_points_at_init(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main([]) == 2

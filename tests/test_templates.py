@@ -27,7 +27,7 @@ from briefdeck import api
 from briefdeck.load import load_document
 
 from . import clipped_words
-from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT
+from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT, tool
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ class Case:
 def _convert_and_check(case: Case) -> Case:
     with tempfile.TemporaryDirectory(prefix="lo-corpus-") as tmp:
         profile = Path(tmp) / "profile"
-        subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+        subprocess.run([tool("soffice"), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(case.deck.parent), str(case.deck)], capture_output=True, timeout=300, check=True)
     case.report = clipped_words.check(case.deck, case.deck.with_suffix(".pdf"))
     res = subprocess.run([AUDIT, "-f", "microsoft365", str(case.deck)], capture_output=True, text=True, timeout=300)
@@ -70,7 +70,6 @@ def _convert_and_check(case: Case) -> Case:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, Case]:
-    assert shutil.which("libreoffice") and shutil.which("pdftotext"), "LibreOffice and poppler are installed by .ci/run"
     cases = {}
     for (template, source), name in zip(CASES, IDS):
         out = tmp_path_factory.mktemp(name)
@@ -92,6 +91,7 @@ def _sentences(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_every_paragraph_is_in_the_slides_or_the_notes(corpus, name):
     case = corpus[name]
     doc = load_document(case.source)
@@ -109,6 +109,7 @@ def test_every_paragraph_is_in_the_slides_or_the_notes(corpus, name):
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_libreoffice_draws_no_word_outside_its_box_or_the_slide(corpus, name):
     report = corpus[name].report
     assert report["pages"] == report["slides"]
@@ -116,12 +117,14 @@ def test_libreoffice_draws_no_word_outside_its_box_or_the_slide(corpus, name):
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_the_deck_opens_cleanly_per_openxml_audit(corpus, name):
     audit = corpus[name].audit
     assert audit.startswith("exit 0") and "Errors: 0" in audit, audit[-2000:]
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_the_template_is_kept_and_its_sample_slides_are_gone(corpus, name):
     case = corpus[name]
     template, deck = Presentation(str(case.template)), Presentation(str(case.deck))
@@ -136,6 +139,7 @@ def test_the_template_is_kept_and_its_sample_slides_are_gone(corpus, name):
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_every_slide_has_its_own_title_first_in_reading_order(corpus, name):
     titles = []
     for n, slide in enumerate(Presentation(str(corpus[name].deck)).slides, 1):
@@ -148,6 +152,7 @@ def test_every_slide_has_its_own_title_first_in_reading_order(corpus, name):
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_no_text_was_left_to_overflow(corpus, name):
     """The planner never plans what does not fit: no fitting warning on any template; the deck-wide ones
     it may give are about the template (its typeface, its colours, its footer)."""
@@ -157,6 +162,7 @@ def test_no_text_was_left_to_overflow(corpus, name):
 
 
 @pytest.mark.parametrize("template", ["Vivid", "corporate-font", "classic-4x3"])
+@pytest.mark.requires("fc-list")
 def test_a_deck_is_byte_identical_on_a_machine_with_only_dejavu(template, tmp_path):
     """Nothing about the building machine's fonts reaches the deck: the same source and template built
     where fontconfig knows only DejaVu (FONTCONFIG_FILE with one <dir>) gives the same bytes."""
@@ -184,6 +190,7 @@ def test_a_deck_is_byte_identical_on_a_machine_with_only_dejavu(template, tmp_pa
 
 
 @pytest.mark.parametrize("name", IDS)
+@pytest.mark.requires("soffice", "pdftotext")
 def test_links_read_on_the_slides_they_are_on(corpus, name):
     """Viewers draw a link in its master's theme hyperlink colour, whatever the run says: on every slide
     with a link, that colour reaches 4.5:1 on what the layout draws under the link's text box (a dark

@@ -8,6 +8,8 @@ from briefdeck.assets import BUILTIN, Assets, project_root
 from briefdeck.errors import ThemeError
 from briefdeck.theme import load_theme, theme_names
 
+pytestmark = pytest.mark.quick
+
 
 @pytest.fixture
 def project(tmp_path):

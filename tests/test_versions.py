@@ -13,10 +13,12 @@ from .conftest import ROOT
 
 
 @pytest.mark.parametrize("lib", ["reportlab", "python-pptx", "matplotlib", "PyYAML", "markdown-it-py", "pydantic"])
+@pytest.mark.quick
 def test_versions_agree_with_importlib_metadata(lib):
     assert versions.version(lib) == metadata.version(lib)
 
 
+@pytest.mark.quick
 def test_the_first_on_the_path_wins_and_other_installs_are_asked_of_importlib(tmp_path, monkeypatch):
     first, second = tmp_path / "a", tmp_path / "b"
     (first / "Some_Lib-1.2.3.dist-info").mkdir(parents=True)
