@@ -76,6 +76,16 @@ def test_a_missing_tool_skips_with_its_reason_and_fails_when_tools_are_required(
         assert f"{reason}; {REQUIRE_TOOLS} is set, so a missing tool fails the test instead of skipping it" in refused.stdout
 
 
+@pytest.mark.parametrize("marks, says", [
+    ('@pytest.mark.requires("libreoffice")', ": requires ['libreoffice']: name tools of TOOLS in tests/conftest.py"),
+    ('@pytest.mark.quick\n@pytest.mark.requires("pdftotext", "soffice")', " is marked quick but requires ['soffice']"),
+], ids=["unknown-tool", "quick-starting-libreoffice"])
+def test_a_requirement_the_suite_cannot_keep_is_a_usage_error(tmp_path, marks, says):
+    (tmp_path / "test_needs.py").write_text(f"import pytest\n\n{marks}\ndef test_x():\n    pass\n", encoding="utf-8")
+    proc = _pytest(tmp_path, _machine(tmp_path))
+    assert proc.returncode == pytest.ExitCode.USAGE_ERROR and f"test_needs.py::test_x{says}" in proc.stderr, proc.stderr
+
+
 def test_ci_refuses_skips_for_missing_tools():
     lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert lines.index(f"export {REQUIRE_TOOLS}=1") < lines.index(_quick_start_commands()[1])
