@@ -13,7 +13,8 @@ from briefdeck.errors import TemplateError
 from briefdeck.render.pptx import prepare
 from briefdeck.render.pptx.fit import Family, Measurer, Para
 from briefdeck.render.pptx.fonts import build_measurer, embedded_fonts, font_from_fntdata
-from briefdeck.render.pptx.template import map_roles, open_clean_template
+from briefdeck.render.pptx.template.opening import open_clean_template
+from briefdeck.render.pptx.template.ranking import map_roles
 from briefdeck.theme import load_theme
 
 from .conftest import ROOT

@@ -194,7 +194,8 @@ def test_content_goes_to_the_master_whose_body_area_is_clear(theme):
 
 @pytest.mark.quick
 def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
-    from briefdeck.render.pptx.template import map_roles, open_clean_template
+    from briefdeck.render.pptx.template.opening import open_clean_template
+    from briefdeck.render.pptx.template.ranking import map_roles
 
     prs, path, _ = open_clean_template(CORPUS / "Midnightblue.pptx", theme)
     info = map_roles(prs, path, theme)
@@ -208,7 +209,8 @@ def test_libreoffice_two_content_columns_lie_in_the_masters_body_area(theme):
 
 
 def test_text_areas_end_above_the_footer_row(theme):
-    from briefdeck.render.pptx.template import map_roles, open_clean_template
+    from briefdeck.render.pptx.template.opening import open_clean_template
+    from briefdeck.render.pptx.template.ranking import map_roles
 
     for name in ("Vivid", "Progress", "Midnightblue"):
         prs, path, _ = open_clean_template(CORPUS / f"{name}.pptx", theme)

@@ -46,9 +46,9 @@ def test_a_rebuild_reads_what_was_derived_and_makes_the_same_deck(tmp_path, temp
     assert len(list((derived / "fonts").iterdir())) >= 4
     assert any("contrast" in m for m in said) and any("Frutiger" in m for m in said)
 
-    from briefdeck.render.pptx import template as tpl
+    from briefdeck.render.pptx.template import ranking
 
-    monkeypatch.setattr(tpl, "_look_at", lambda *a: pytest.fail("the template was looked at again"))
+    monkeypatch.setattr(ranking, "look_at", lambda *a: pytest.fail("the template was looked at again"))
     monkeypatch.setattr(fit._Metrics, "__init__", _widths_only(fit._Metrics.__init__))
     kept, said_again = _deck(out, template)
     assert kept == looked
@@ -76,7 +76,7 @@ def test_an_unreadable_kept_entry_is_derived_again(tmp_path, template):
 
 
 def test_the_kept_analysis_belongs_to_the_template_its_side_file_and_the_theme(tmp_path, template, theme):
-    from briefdeck.render.pptx.template import side_file
+    from briefdeck.render.pptx.template.opening import side_file
     from briefdeck.theme import load_theme
 
     copy = tmp_path / template.name
@@ -106,10 +106,11 @@ def test_force_derives_everything_anew(tmp_path):
 def test_the_kept_analysis_reads_back_as_found_in_order(template, theme, tmp_path):
     """Roles keep their order (the planner and the report walk them in it), variants theirs (best
     first), and every box, colour and warning is the one found."""
-    from briefdeck.render.pptx.template import _look_at, _read_side_file, open_clean_template
+    from briefdeck.render.pptx.template.opening import open_clean_template, read_side_file
+    from briefdeck.render.pptx.template.ranking import look_at
 
     prs, path, _ = open_clean_template(template, theme)
-    found = _look_at(prs, path, theme, _read_side_file(path)[0])
+    found = look_at(prs, path, theme, read_side_file(path)[0])
     layout_cache.keep("k", tmp_path, found)
     layout_cache._MEMO.clear()
     back = layout_cache.recall("k", tmp_path)

@@ -257,7 +257,7 @@ def _build(text: str, tmp_path: Path) -> api.SourceResult:
 
 
 def test_pptx_core_properties_longer_than_255_characters(tmp_path):
-    """Was a bug (render/pptx/writer.py _core_properties: python-pptx refuses core properties over
+    """Was a bug (render/pptx/package.py set_properties: python-pptx refuses core properties over
     255 characters, ValueError -- event title, subtitle, joined speaker names, keywords, series)."""
     assert _build(MINIMAL.replace("title: T,", "title: " + "x" * 256 + ",", 1), tmp_path).ok
 
@@ -301,6 +301,6 @@ def test_unbreakable_y_label_is_wrapped_and_shortened_not_collapsing_the_plot(tm
 
 
 def test_pptx_dates_after_2107(tmp_path):
-    """Was a bug (render/pptx/writer.py stable_zip(): ZIP (DOS) timestamps end in 2107; the stamp
+    """Was a bug (render/pptx/package.py stable_zip(): ZIP (DOS) timestamps end in 2107; the stamp
     was clamped below (1980) but not above, so an edition dated 2108 raised struct.error)."""
     assert _build(MINIMAL.replace("date: 2018-04-25", "date: 2108-01-01"), tmp_path).ok

@@ -499,7 +499,8 @@ def test_the_deck_is_zipped_from_what_python_pptx_would_save(doc, theme, charts)
     import zipfile
 
     from briefdeck.render.pptx import prepare
-    from briefdeck.render.pptx.writer import DeckWriter, package_entries
+    from briefdeck.render.pptx.package import package_entries
+    from briefdeck.render.pptx.writer import DeckWriter
 
     view = default_view(doc, theme)
     prepared = prepare(view, theme=theme, charts=charts)
@@ -522,7 +523,7 @@ def test_new_parts_get_the_names_python_pptx_would_give(doc, theme, charts, temp
 
     from briefdeck.render.pptx import writer as w
 
-    real = w._part_names
+    real = w.part_names
     asked: list[str] = []
 
     @contextmanager
@@ -540,7 +541,7 @@ def test_new_parts_get_the_names_python_pptx_would_give(doc, theme, charts, temp
             pkg.next_partname = both
             yield
 
-    monkeypatch.setattr(w, "_part_names", checked)
+    monkeypatch.setattr(w, "part_names", checked)
     path = ROOT / "tests" / "fixtures" / "templates" / "corpus" / f"{template}.pptx" if template else None
     render_pptx(doc, tmp_path / "deck.pptx", theme=theme, charts=charts, template=path)
     assert {"/ppt/notesSlides/notesSlide%d.xml", "/ppt/media/image%d.svg"} <= set(asked)

@@ -16,7 +16,9 @@ from .fit import Measurer
 from .plan import DeckPlan, plan_deck
 from .select import select
 from . import hostile
-from .template import check_template, format_report, map_roles, open_clean_template
+from .template.opening import open_clean_template
+from .template.ranking import map_roles
+from .template.report import check_template, format_report
 
 __all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan", "PreparedDeck"]
 
@@ -62,7 +64,8 @@ class PreparedDeck:
         return [Path(p) for p in self.info.inputs()]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
-        from .writer import DeckWriter, save
+        from .package import save
+        from .writer import DeckWriter
 
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
         writer.write(self.plan)

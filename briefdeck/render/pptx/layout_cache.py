@@ -20,6 +20,7 @@ from ...errors import Problem
 from ...publish import keep_file
 from ...versions import code_digest
 from .fit import Box
+from .template.info import Ph, RoleLayout
 
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("python-pptx", "numpy", "pillow", "lxml")  # they parse and draw what is looked at
@@ -28,9 +29,10 @@ _CODE: list[bytes] = []
 
 
 def _code_digest() -> bytes:
-    """The looking code itself: this package and the contrast it judges by (a change re-looks)."""
+    """The looking code itself: this package (its template analysis too) and the contrast it judges by
+    (a change re-looks)."""
     if not _CODE:
-        _CODE.append(code_digest(sorted(_PKG.glob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"], _LIBS))
+        _CODE.append(code_digest(sorted(_PKG.rglob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"], _LIBS))
     return _CODE[0]
 
 
@@ -81,8 +83,6 @@ def to_data(found: dict) -> dict:
 
 
 def from_data(d: dict) -> dict:
-    from .template import Ph, RoleLayout
-
     def ph(x: dict) -> Ph:
         return Ph(**{**x, "box": Box(**x["box"])})
 

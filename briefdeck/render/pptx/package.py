@@ -1,0 +1,254 @@
+"""The deck's package: what python-pptx leaves of the template cleaned up, and byte-stable zips.
+
+Properties come from the source only (core, app.xml; the template's custom properties and its
+thumbnail go), the template's sample slides go, a LibreOffice template gets the viewProps
+PowerPoint wants, each master's theme takes link colours that read; new parts are named as
+python-pptx names them without walking the package for each; the deck is zipped once with fixed
+entry times (the source's date), so the same deck has the same bytes on any machine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+VIEW_PROPS_CT = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml"
+VIEW_PROPS = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<p:viewPr xmlns:a="{A}" xmlns:r="{R}" xmlns:p="{P}">'
+    '<p:normalViewPr><p:restoredLeft sz="15620"/><p:restoredTop sz="94660"/></p:normalViewPr>'
+    '<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>'
+)
+
+
+def set_properties(prs, doc, meta) -> None:
+    """Every document property from the source (``meta``: the view's ``metadata``): nothing of
+    python-pptx's or the template's own is left (comments, author, last modified by, category,
+    revision; the template's app.xml: company, manager, its slide titles; its custom properties; the
+    thumbnail of its first slide)."""
+    cp = prs.core_properties
+    when = dt.datetime.combine(doc.meta.updated, dt.time(0, 0))
+    cp.title = _prop(meta.title)
+    cp.subject = _prop(doc.event.subtitle)
+    cp.author = _prop(meta.author)
+    cp.keywords = _prop(meta.keywords)
+    cp.comments = ""  # python-pptx's default template says "generated using python-pptx"
+    cp.content_status = ""
+    cp.identifier = ""
+    cp.version = ""
+    cp.last_modified_by = "briefdeck"
+    cp.created = when
+    cp.modified = when
+    cp.last_printed = when
+    cp.revision = 1
+    cp.language = doc.meta.language
+    cp.category = _prop(meta.series)
+    _replace_app_properties(prs)
+    _drop_custom_properties(prs)
+    _drop_thumbnail(prs)
+
+
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<Application>briefdeck</Application><Slides>{slides}</Slides><Notes>{notes}</Notes>'
+    '<PresentationFormat>{fmt}</PresentationFormat></Properties>')
+
+
+def _replace_app_properties(prs) -> None:
+    """docProps/app.xml names who made the file (Company, Manager, the template's slide titles): it is
+    written anew for the deck, or made when the template had none."""
+    rt_ext = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+    ct = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+    slides = len(prs.slides)
+    notes = sum(1 for s in prs.slides if s.has_notes_slide)
+    ratio = prs.slide_width / max(1, prs.slide_height)
+    fmt = "Widescreen" if abs(ratio - 16 / 9) < 0.02 else ("On-screen Show (4:3)" if abs(ratio - 4 / 3) < 0.02 else "Custom")
+    blob = APP_XML.format(slides=slides, notes=notes, fmt=fmt).encode()
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype == rt_ext and not rel.is_external:
+            if rel.target_part.content_type == ct:
+                rel.target_part.blob = blob
+                return
+            pkg.drop_rel(rid)
+    part = Part(PackURI("/docProps/app.xml"), ct, pkg, blob)
+    pkg.relate_to(part, rt_ext)
+
+
+def _drop_custom_properties(prs) -> None:
+    """The template's custom document properties describe the template (its author's labels), not the deck."""
+    rt_custom = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype == rt_custom:
+            pkg.drop_rel(rid)
+
+
+def set_link_colours(prs, fixes) -> None:
+    """The deck's copy of a master's theme takes link colours that read on its slides (see
+    template/contrast.py): PowerPoint and LibreOffice draw links in the theme's colours."""
+    for m, fixed in fixes:
+        part = prs.slide_masters[m].part.part_related_by(RT.THEME)
+        root = etree.fromstring(part.blob)
+        for key, rgb in fixed.items():
+            el = root.find(f".//{{{A}}}clrScheme/{{{A}}}{key}")
+            if el is not None:
+                el.clear()
+                etree.SubElement(el, f"{{{A}}}srgbClr", val=rgb)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _drop_thumbnail(prs) -> None:
+    """The package thumbnail pictures the template's (or python-pptx's) first slide, not this deck."""
+    pkg = prs.part.package
+    for rid, rel in list(pkg._rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg.drop_rel(rid)
+
+
+def drop_existing_slides(prs) -> None:
+    """A template's own sample slides are not part of the deck."""
+    sld_ids = prs.slides._sldIdLst
+    for sld in list(sld_ids):
+        prs.part.drop_rel(sld.rId)
+        sld_ids.remove(sld)
+
+
+def ensure_view_props(prs) -> None:
+    """PowerPoint repairs decks without viewProps (LibreOffice-saved templates lack it)."""
+    if any(r.reltype == RT.VIEW_PROPS for r in prs.part.rels.values()):
+        return
+    part = Part(PackURI("/ppt/viewProps.xml"), VIEW_PROPS_CT, prs.part.package, VIEW_PROPS.encode())
+    prs.part.relate_to(part, RT.VIEW_PROPS)
+
+
+@contextmanager
+def part_names(prs):
+    """python-pptx names a new part (notes slide, SVG, chart, workbook, theme) by walking every part of
+    the package (``OpcPackage.next_partname``): a deck of n slides cost O(n²), 7 of 16 s at 400 slides.
+    While slides are added, parts are only added, never dropped, and every new part hangs off the slide
+    being added: the package is walked once, then only what is new under the last slide. The name
+    chosen is python-pptx's, by its own rule (the count of names with the template's prefix, plus one,
+    then downward to the first free one); a test compares the two on every call."""
+    package = prs.part.package
+    seen: set[int] = set()
+    names: list[str] = []
+    by_prefix: dict[str, set[str]] = {}
+
+    def add(part) -> None:
+        seen.add(id(part))
+        name = str(part.partname)
+        names.append(name)
+        for prefix, found in by_prefix.items():
+            if name.startswith(prefix):
+                found.add(name)
+
+    def absorb(root) -> None:  # what is new under ``root``: parts not walked before
+        stack = [rel.target_part for rel in root.rels.values() if not rel.is_external]
+        if id(root) not in seen:
+            add(root)
+        while stack:
+            part = stack.pop()
+            if id(part) in seen:
+                continue
+            add(part)
+            stack.extend(rel.target_part for rel in part.rels.values() if not rel.is_external)
+
+    since = [0]  # the first slide that may have grown since the last call (the one being added then)
+
+    def next_partname(tmpl: str) -> PackURI:
+        if not seen:
+            for part in package.iter_parts():
+                add(part)
+        slides = prs.slides
+        for i in range(since[0], len(slides)):
+            absorb(slides[i].part)
+        since[0] = max(0, len(slides) - 1)
+        prefix = tmpl[: (tmpl % 42).find("42")]
+        if prefix not in by_prefix:
+            by_prefix[prefix] = {n for n in names if n.startswith(prefix)}
+        found = by_prefix[prefix]
+        for n in range(len(found) + 1, 0, -1):
+            if tmpl % n not in found:
+                return PackURI(tmpl % n)
+        raise RuntimeError(f"no free part name for {tmpl}")
+
+    package.next_partname = next_partname  # this package only; python-pptx calls it as a method
+    try:
+        yield
+    finally:
+        del package.next_partname
+
+
+
+def _prop(text: str) -> str:
+    """Core properties hold at most 255 characters (OOXML; python-pptx enforces it)."""
+    return text if len(text) <= 255 else text[:254].rstrip() + "…"
+
+
+def stable_zip(data: bytes, updated, core_date: bool = False) -> bytes:
+    """Same content, fixed entry times (the source date) and order: same deck, same bytes."""
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    return _zip_entries(((i.filename, zin.read(i.filename)) for i in zin.infolist()), updated, core_date)
+
+
+def _zip_entries(entries, updated, core_date: bool = False) -> bytes:
+    """(name, bytes) entries as a zip with fixed entry times (the source date), in the order given."""
+    # a zip entry can only say 1980-2107; the true date stays in the core properties
+    stamp = (min(max(updated.year, 1980), 2107), updated.month, updated.day, 0, 0, 0)
+    iso = f"{updated.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, blob in entries:
+            if core_date and name == "docProps/core.xml":
+                import re
+
+                blob = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, blob)
+            zi = zipfile.ZipInfo(name, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zout.writestr(zi, blob)
+    return out.getvalue()
+
+
+class _Entries:
+    """python-pptx's physical package writer, as a list: (member name, bytes) in the order written."""
+
+    def __init__(self):
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))
+
+
+def package_entries(prs) -> list[tuple[str, bytes]]:
+    """What ``prs.save`` writes, in its order, without zipping it: the deck is zipped once, with fixed
+    times, instead of saved, unzipped and zipped again (a third of saving). python-pptx's own writer
+    makes the entries (content types, package relationships, each part and its relationships);
+    tests/test_pptx.py checks this is ``prs.save`` entry for entry."""
+    from pptx.opc.serialized import PackageWriter
+
+    pkg = prs.part.package
+    writer = PackageWriter(io.BytesIO(), pkg._rels, tuple(pkg.iter_parts()))
+    entries = _Entries()
+    writer._write_content_types_stream(entries)
+    writer._write_pkg_rels(entries)
+    writer._write_parts(entries)
+    return entries.items
+
+
+def save(prs, out_path: Path, updated) -> int:
+    data = _zip_entries(package_entries(prs), updated)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(data)  # the build writes to a temp file and publishes it atomically

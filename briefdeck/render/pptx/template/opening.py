@@ -1,0 +1,100 @@
+"""A template opened on a clean copy, and what its side file says.
+
+The copy a build works on has nothing that reaches out of the file or runs code (``templatesafety``,
+which the loader's check shares: a template is scanned once per build). The side file
+(``NAME.layouts.yaml`` beside the template) maps roles to layout names and typefaces to font files.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from ....errors import TemplateError
+from ....safezip import check_pptx_zip
+from ....yamlsafe import load_settings
+from ..fonts import user_fonts
+from ..roles import ROLES
+from ..styles import TITLE_TYPES
+from .placeholders import P_NS
+
+
+def all_layouts(prs) -> list:
+    return [layout for master in prs.slide_masters for layout in master.slide_layouts]
+
+
+def default_template(theme) -> Path:
+    path = theme.default_template()
+    if path is None:
+        raise TemplateError(f"the theme's deck template templates/{theme.get('deck.template')} is missing — restore it or fix deck.template")
+    return path
+
+
+def check_zip(path: Path, theme) -> None:
+    """Refuse archives that are not a deck or would expand beyond reason (zip bombs)."""
+    check_pptx_zip(path, theme.get("deck.template_limits"))
+
+
+def open_clean_template(path: Optional[Path], theme):
+    """The template opened on a copy without what reaches out of the file or runs code (hostile.py),
+    and what was left out of it: (prs, path, findings)."""
+    import io
+
+    from pptx import Presentation
+
+    from .. import hostile
+
+    path = Path(path) if path else default_template(theme)
+    if not path.is_file():
+        raise TemplateError(f"{path}: template not found — give the path of a .pptx file")
+    check_zip(path, theme)
+    cleaned = hostile.clean(path)
+    try:
+        prs = Presentation(io.BytesIO(cleaned.data) if cleaned.changed else str(path))
+    except Exception as exc:  # python-pptx raises many kinds for a bad package
+        hint = " (a .potx must be saved as .pptx first)" if path.suffix.lower() == ".potx" else ""
+        raise TemplateError(f"{path}: cannot open the template: {exc}{hint}") from None
+    _unique_placeholder_idx(prs)
+    return prs, path, cleaned.findings
+
+
+def _unique_placeholder_idx(prs) -> None:
+    """Give every non-title layout placeholder its own idx (in memory only).
+
+    LibreOffice writes layout placeholders without idx, so subtitle, content and a second
+    content all read as idx 0 and a slide placeholder cannot say which one it inherits from.
+    """
+    for layout in all_layouts(prs):
+        phs = [el for el in layout._element.iter(f"{P_NS}ph")]
+        used = {int(el.get("idx")) for el in phs if el.get("idx") is not None}
+        nxt = 20
+        for el in phs:
+            if el.get("idx") is None and el.get("type", "obj") not in TITLE_TYPES:
+                while nxt in used:
+                    nxt += 1
+                el.set("idx", str(nxt))
+                used.add(nxt)
+
+
+def side_file(path: Path) -> Path:
+    return path.with_name(path.stem + ".layouts.yaml")
+
+
+def read_side_file(path: Path) -> tuple[dict[str, str], dict]:
+    f = side_file(path)
+    if not f.is_file():
+        return {}, {}
+    try:
+        data = load_settings(f.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"{f}: cannot read the layout mapping: {exc} — fix the YAML") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{f}: map roles ({', '.join(ROLES)}) to layout names, e.g. content: \"Titel und Inhalt\"")
+    fonts = data.pop("fonts", None)
+    unknown = sorted(set(data) - set(ROLES))
+    if unknown or not all(isinstance(v, str) for v in data.values()):
+        raise TemplateError(f"{f}: map roles ({', '.join(ROLES)}) to layout names, and `fonts` to font files; "
+                            f"unknown: {', '.join(unknown) or 'a non-text value'}")
+    return data, user_fonts(fonts, f)
+
