@@ -68,7 +68,7 @@ def _parser(language: str) -> MarkdownIt:
     # ones with a located error (markdown-it would silently print them as text)
     md.validateLink = lambda url: True
     # ... as the author wrote them (after backslash escapes and entities): the loader checks that,
-    # then writes the target normalised (load/links.normalise: percent-encoded, punycode hosts)
+    # then writes the target normalised (links.normalise: percent-encoded, punycode hosts)
     md.normalizeLink = lambda url: url
     return md.enable(["emphasis", "link", "escape", "replacements", "smartquotes", "newline", "entity"])
 

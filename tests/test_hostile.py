@@ -392,9 +392,37 @@ def test_check_template_lists_what_reaches_out(tmp_path):
     assert report["hostile_warnings"] == 1 and report["ok"]  # the others: its footer colour (deck.contrast)
 
 
+def test_a_build_scans_the_template_its_source_names_once(tmp_path, monkeypatch):
+    """The loader's scan of a source's template (its warnings) is the one the deck builds on; a
+    template changed since is scanned anew (a scan is kept by the template's bytes)."""
+    import shutil
+
+    from briefdeck import api, templatesafety
+
+    scanned: list = []
+    real = templatesafety.clean
+    monkeypatch.setattr(templatesafety, "clean", lambda data, shown=None: scanned.append(shown) or real(data, shown))
+    monkeypatch.setattr(templatesafety, "_KEPT", {})
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "source").mkdir()
+    shutil.copy(HOSTILE / "actions.pptx", tmp_path / "assets" / "corp.pptx")
+    src = tmp_path / "source" / "minimal.yaml"
+    src.write_text(MINIMAL.replace("meta: {updated: 2018-05-01}", "meta: {updated: 2018-05-01, template: assets/corp.pptx}"),
+                   encoding="utf-8")
+    opts = api.Options(out_dir=tmp_path / "out", formats=("pptx",), force=True)
+    [res] = api.build([src], opts)
+    assert res.ok, res.error
+    assert scanned == ["template 'assets/corp.pptx'"]
+    assert [w.code for w in res.warnings if w.code.startswith("template.")] == TEMPLATE_CODES["actions.pptx"]
+    shutil.copy(HOSTILE / "ole-embedded.pptx", tmp_path / "assets" / "corp.pptx")
+    [res] = api.build([src], opts)
+    assert res.ok and len(scanned) == 2
+    assert [w.code for w in res.warnings if w.code.startswith("template.")] == TEMPLATE_CODES["ole-embedded.pptx"]
+
+
 @pytest.mark.quick
 def test_templates_without_hostile_content_are_used_as_they_are():
-    from briefdeck.render.pptx import hostile
+    from briefdeck.templatesafety import hostile
 
     clean = sorted((ROOT / "tests" / "fixtures" / "templates").glob("*.pptx")) + sorted(
         (ROOT / "tests" / "fixtures" / "templates" / "corpus").glob("*.pptx"))
@@ -406,7 +434,7 @@ def test_templates_without_hostile_content_are_used_as_they_are():
 
 @pytest.mark.quick
 def test_inert_custom_xml_is_dropped_without_a_warning():
-    from briefdeck.render.pptx import hostile
+    from briefdeck.templatesafety import hostile
 
     result = hostile.clean(HOSTILE / "addin-customxml.pptx")
     assert [(f.code, f.severity) for f in result.findings] == [("template.addin", "warning"), ("template.inert", "note")]

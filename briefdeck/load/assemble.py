@@ -191,22 +191,18 @@ def template(rel: Optional[str], theme_ok: bool, theme_name: str, assets: Assets
         return None
     if theme_ok:
         from ..errors import BriefdeckError
-        from ..safezip import check_pptx_zip
+        from ..templatesafety import scan
+        from ..templatesafety.hostile import problems
         from ..theme import load_theme
 
-        try:
-            check_pptx_zip(tp, load_theme(theme_name, assets).get("deck.template_limits"), shown=f"template '{rel}'")
+        try:  # the deck builds on this scan (kept by the template's bytes): a build scans a template once
+            found = scan(tp, load_theme(theme_name, assets).get("deck.template_limits"), shown=f"template '{rel}'")
         except BriefdeckError as exc:
             files.report.problem(("meta", "template"), str(exc), "template.invalid")
             return str(tp)
         # what the template would carry into every deck (macros, linked pictures...): a warning each,
         # with the template as the file (the build leaves them out; --strict refuses)
-        from ..render.pptx.hostile import clean, problems
-
-        try:
-            files.report.warnings.extend(problems(clean(tp, f"template '{rel}'", write=False).findings, rel))
-        except BriefdeckError as exc:
-            files.report.problem(("meta", "template"), str(exc), "template.invalid")
+        files.report.warnings.extend(problems(found.findings, rel))
     return str(tp)
 
 

@@ -15,7 +15,7 @@ from markdown_it.helpers import parseLinkDestination
 from .. import model as m
 from ..locale import Locale
 from ..textfmt import escape_markdown, parse_inline
-from . import links
+from .. import links
 from .report import Report
 
 REF = re.compile(r"\{(fact|fig):([^}\s]*)\}")

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ...present import View, default_view
+from ...templatesafety import hostile
 from .. import RenderResult
 from .fit import Measurer
 from .plan import DeckPlan, plan_deck
 from .select import select
-from . import hostile
 from .template.opening import open_clean_template
 from .template.ranking import map_roles
 from .template.report import check_template, format_report

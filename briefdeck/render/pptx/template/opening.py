@@ -12,7 +12,7 @@ from typing import Optional
 import yaml
 
 from ....errors import TemplateError
-from ....safezip import check_pptx_zip
+from ....templatesafety import scan
 from ....yamlsafe import load_settings
 from ..fonts import user_fonts
 from ..roles import ROLES
@@ -31,27 +31,20 @@ def default_template(theme) -> Path:
     return path
 
 
-def check_zip(path: Path, theme) -> None:
-    """Refuse archives that are not a deck or would expand beyond reason (zip bombs)."""
-    check_pptx_zip(path, theme.get("deck.template_limits"))
-
-
 def open_clean_template(path: Optional[Path], theme):
-    """The template opened on a copy without what reaches out of the file or runs code (hostile.py),
-    and what was left out of it: (prs, path, findings)."""
+    """The template opened on a copy without what reaches out of the file or runs code, and what was
+    left out of it: (prs, path, findings). The scan is the loader's when it scanned the same bytes
+    (``templatesafety.scan``)."""
     import io
 
     from pptx import Presentation
 
-    from .. import hostile
-
     path = Path(path) if path else default_template(theme)
     if not path.is_file():
         raise TemplateError(f"{path}: template not found — give the path of a .pptx file")
-    check_zip(path, theme)
-    cleaned = hostile.clean(path)
+    cleaned = scan(path, theme.get("deck.template_limits"))
     try:
-        prs = Presentation(io.BytesIO(cleaned.data) if cleaned.changed else str(path))
+        prs = Presentation(io.BytesIO(cleaned.data))
     except Exception as exc:  # python-pptx raises many kinds for a bad package
         hint = " (a .potx must be saved as .pptx first)" if path.suffix.lower() == ".potx" else ""
         raise TemplateError(f"{path}: cannot open the template: {exc}{hint}") from None

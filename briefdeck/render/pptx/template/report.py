@@ -12,7 +12,7 @@ from .ranking import map_roles
 def check_template(path: Path, theme=None) -> dict:
     """What a template can serve, before a build: {"ok", "roles": {role: {...}}, "missing": [...], "problems"}."""
     from ....theme import load_theme
-    from ..hostile import problems as hostile_problems
+    from ....templatesafety.hostile import problems as hostile_problems
 
     theme = theme or load_theme("default")
     report = {"template": str(path), "ok": False, "layouts": [], "roles": {}, "missing": [], "problems": [],

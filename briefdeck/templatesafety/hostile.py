@@ -29,14 +29,14 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from lxml import etree
 
-from ...errors import Problem, TemplateError
-from ...load import links
+from .. import links
+from ..errors import Problem, TemplateError
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -89,13 +89,13 @@ class Finding:
         return "warning" if self.carried and self.code != "template.inert" else "note"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cleaned:
     """The template's zip as the build uses it, and what was left out of it."""
 
-    data: bytes
+    data: bytes  # the template's own bytes when nothing was left out
     changed: bool
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...] = ()
 
 
 class _Package:
@@ -197,20 +197,21 @@ def _xml_bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def read_members(path: Path, shown: str) -> dict[str, bytes]:
+def read_members(data: bytes, shown: str) -> dict[str, bytes]:
     """Every member of the (already size-checked) archive; a member that cannot be read is a TemplateError."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             return {i.filename: z.read(i) for i in z.infolist() if not i.is_dir()}
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise TemplateError(f"{shown}: a member of the template cannot be read ({exc}) — open and save the template in PowerPoint") from None
 
 
-def clean(path: Path, shown: Optional[str] = None, write: bool = True) -> Cleaned:
-    """The template with everything that reaches out of the file or runs code left out, and what that was
-    (``write=False``: only what, for a check; ``data`` is then empty)."""
-    shown = shown or str(path)
-    data = read_members(Path(path), shown)
+def clean(source, shown: Optional[str] = None) -> Cleaned:
+    """The template (``source``: its path, or its bytes) with everything that reaches out of the file or
+    runs code left out, and what that was."""
+    shown = shown or str(source)
+    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = read_members(raw, shown)
     if "[Content_Types].xml" not in data:
         raise TemplateError(f"{shown}: not a PowerPoint deck (no [Content_Types].xml) — save the template as .pptx")
     pkg = _Package(data, shown)
@@ -242,9 +243,7 @@ def clean(path: Path, shown: Optional[str] = None, write: bool = True) -> Cleane
                 if t is not None and t not in seen and (not carried or rel.get("Type") != RT + "slide"):
                     todo.append(t)
     changed = bool(findings) or bool(pkg.dirty)
-    if not write:
-        return Cleaned(b"", changed, findings)
-    return Cleaned(pkg.save() if changed else Path(path).read_bytes(), changed, findings)
+    return Cleaned(pkg.save() if changed else raw, changed, tuple(findings))
 
 
 def _part_names(pkg: _Package, reached: dict[str, str]) -> dict[str, str]:
@@ -454,7 +453,7 @@ def _short(text: str, n: int = 80) -> str:
 
 
 # -- reporting ----------------------------------------------------------------------------------------
-def problems(findings: list[Finding], shown: str) -> list[Problem]:
+def problems(findings, shown: str) -> list[Problem]:
     """One warning per kind of thing left out and the places that held it (the template is the file)."""
     places: dict[tuple[str, str], list[str]] = {}
     for f in findings:

@@ -1,4 +1,4 @@
-"""Opening .pptx files from elsewhere safely: a template is a zip archive, and a zip can be a bomb.
+"""A template is a zip archive, and a zip can be a bomb: the archive judged before anything is read from it.
 
 Judged on the archive's directory before anything is decompressed: how many members, how large
 they say they expand (in all, and each against its compressed size), and whether their names are
@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
-from .errors import TemplateError
+from ..errors import TemplateError
 
 _BAD_NAME = re.compile(r"(^|/)\.\.?(/|$)|^/|^[A-Za-z]:|\\|\x00")
 
 
-def check_pptx_zip(path: Path, limits: dict, shown: str | None = None) -> None:
-    """Refuse archives that are not a deck or would expand beyond reason (zip bombs).
+def check_pptx_zip(path, limits: dict, shown: str | None = None) -> None:
+    """Refuse archives that are not a deck or would expand beyond reason (zip bombs). ``path``: a file
+    name, or the archive's bytes as a file object (``io.BytesIO``).
 
     ``limits``: max_members, max_uncompressed_mb, max_ratio (from the theme's deck.yaml).
     """
