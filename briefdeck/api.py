@@ -26,7 +26,9 @@ from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageErro
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
 
-_LIBS = ("reportlab", "python-pptx", "matplotlib", "PyYAML", "svglib", "markdown-it-py", "babel", "pydantic")
+# what every build runs through (the charts, reading the source, dates and numbers); each renderer
+# names its own libraries in its registry entry
+_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ Log = Callable[[str, dict], None]
 def _versions() -> dict:
     from .versions import version
 
-    return {"briefdeck": __version__, "python": sys.version.split()[0], **{lib: version(lib) for lib in _LIBS}}
+    libs = dict.fromkeys(_SHARED_LIBS + tuple(lib for r in RENDERERS.values() for lib in r.libraries))
+    return {"briefdeck": __version__, "python": sys.version.split()[0], **{lib: version(lib) for lib in libs}}
 
 
 def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:
@@ -145,10 +148,6 @@ def check(sources: list[Path]) -> list[SourceResult]:
     return results
 
 
-def _render(fmt: str, prepared, out: Path, charts):
-    return prepared.render(out, charts)
-
-
 def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
     render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source)."""
@@ -157,7 +156,7 @@ def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
     charts.render_many(prepared.chart_requests())
     inputs = [str(p) for p in prepared.inputs()]
     try:
-        return _render(fmt, prepared, tmp, charts), inputs
+        return prepared.render(tmp, charts), inputs
     except OSError as exc:
         return OSError(exc.errno, exc.strerror), inputs
 

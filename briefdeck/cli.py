@@ -19,7 +19,7 @@ from typing import Optional
 
 from . import __version__
 from .errors import BriefdeckError, SourceError, UsageError
-from .render import RENDERERS
+from .render import RENDERERS, commands
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -57,6 +57,10 @@ documentation: shipped with briefdeck, in {BUILTIN / "docs"}
   briefdeck docs scheduling      unattended runs: exit codes, cron, systemd, CI"""
 
 
+def _dest(name: str) -> str:
+    return "command_" + name.replace("-", "_")
+
+
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=_prog(), usage="%(prog)s [build] [SOURCE ...] [options]\n       %(prog)s init [DIR] [--example NAME]\n"
                                      "       %(prog)s docs [TOPIC]",
@@ -71,7 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument(f"--{o.name}", choices=list(o.choices) if o.choices else None, type=Path if o.path else str,
                            metavar=o.metavar, help=f"{r.name}: {o.help}")
     p.add_argument("--check", action="store_true", help="validate the sources and write nothing")
-    p.add_argument("--check-template", type=Path, metavar="FILE", help="report which slide roles a .pptx template can serve, then exit")
+    for r, c in commands():  # what a renderer does instead of a build (--check-template), from the registry
+        p.add_argument(f"--{c.name}", dest=_dest(c.name), type=Path if c.path else str, metavar=c.metavar, help=f"{r.name}: {c.help}")
     p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
     p.add_argument("--force", action="store_true", help="rebuild everything, ignoring build records and the chart cache")
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
@@ -251,16 +256,12 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
 
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return EXIT_OK
-    if args.check_template:
-        from .render.pptx import check_template, format_report
-
-        report = check_template(args.check_template)
-        if args.log_format == "json":
-            print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-        else:
-            print(format_report(report))
-        hostile = any(f["severity"] == "warning" for f in report["hostile"])
-        return EXIT_OK if report["ok"] and not (args.strict and hostile) else EXIT_INVALID
+    for r, c in commands():
+        value = getattr(args, _dest(c.name))
+        if value is not None:
+            result = r.run(c.name, value, strict=args.strict)
+            print(json.dumps(result.data, indent=2, ensure_ascii=False, default=str) if args.log_format == "json" else result.text)
+            return EXIT_OK if result.ok else EXIT_INVALID
     if args.jobs is None:
         args.jobs = min(os.cpu_count() or 1, 4)
     if args.jobs < 1:

@@ -8,6 +8,9 @@ the brief without touching the deck or any Python:
 - ``deck.yaml``   the PowerPoint deck: slide size, type sizes, colours, layout role names
 - ``charts.yaml`` the chart service: fonts per target, palette, sizes per target
 
+Each renderer's file is the ``theme_part`` of its registry entry (``briefdeck.render``): a new
+output format brings its own file without a change here.
+
 Files missing from a theme are taken from the theme it extends. Keys are looked up with
 ``theme.get("brief.body.size")``; an unknown key is an error, never a silent default.
 Theme folders and font files are found through ``Assets`` (a project's ``assets/`` over the
@@ -23,9 +26,9 @@ import yaml
 
 from .assets import Assets
 from .errors import ThemeError
+from .render import theme_parts
 from .yamlsafe import load_settings
 
-PARTS = ("base", "brief", "deck", "charts")
 _MISSING = object()
 _FONT_MAGIC = {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # sfnt versions: TrueType, Apple TrueType, CFF
 
@@ -90,6 +93,11 @@ class Theme:
         return self.assets.find(f"templates/{name}") if name else None
 
 
+def parts() -> tuple[str, ...]:
+    """A theme's files, in the order they are merged: base, each registered renderer's, the charts'."""
+    return ("base",) + theme_parts() + ("charts",)
+
+
 def _deep_merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
@@ -109,12 +117,12 @@ def _read(path: Path) -> dict:
 
 def theme_names(assets: Assets) -> list[str]:
     return [n for n in assets.names("themes") if assets.find(f"themes/{n}/base.yaml") or any(
-        assets.find(f"themes/{n}/{part}.yaml") for part in PARTS)]
+        assets.find(f"themes/{n}/{part}.yaml") for part in parts())]
 
 
 def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tuple[str, ...] = ()) -> Theme:
     assets = assets or Assets()
-    found = {part: assets.find(f"themes/{name}/{part}.yaml") for part in PARTS}
+    found = {part: assets.find(f"themes/{name}/{part}.yaml") for part in parts()}
     if not any(found.values()):
         raise ThemeError(f"unknown theme '{name}' — use one of: {', '.join(theme_names(assets))} (themes are folders of assets/themes/)")
     if name in _seen:
@@ -126,7 +134,7 @@ def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tu
         data, files = parent.data, list(parent.files)
     else:
         data, files = {}, []
-    for part in PARTS:
+    for part in found:
         f = found[part]
         if f is None:
             continue

@@ -17,8 +17,14 @@ and the ``Prepared`` object it returns has::
     inputs() -> [Path, ...]                                          # files it reads besides the theme
     render(out_path, charts) -> RenderResult
 
-The command line takes its ``--format`` choices and each renderer's options from ``RENDERERS``;
-the manifest counts what each made in its ``unit``. Registering a name twice is an error.
+A registry entry says everything the rest of briefdeck needs to know about a format, so a new
+one is a package under ``render/`` plus an entry here: the command line takes its ``--format``
+choices, each renderer's options and its commands (``--check-template``) from ``RENDERERS``; the
+theme reads the renderer's file (``theme_part``: ``themes/NAME/brief.yaml``); the words it prints
+on its own are its ``locale_section`` of the locale files; the build key holds the versions of its
+``libraries``; the manifest counts what it made in its ``unit``. Registering a name twice is an
+error. This module imports nothing of briefdeck, so the theme and the presentation layer can read
+it without loading a renderer.
 """
 from __future__ import annotations
 
@@ -39,6 +45,26 @@ class RendererOption:
 
 
 @dataclass(frozen=True)
+class RendererCommand:
+    """Something a renderer does instead of a build, offered on the command line as ``--NAME VALUE``:
+    ``function`` (a name in the renderer's module) is called as ``function(value, strict=)`` and
+    returns a ``CommandResult``."""
+
+    name: str
+    help: str
+    function: str
+    path: bool = False  # the value is a file name (resolved against the working folder)
+    metavar: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    text: str  # what it prints (--log-format text)
+    data: dict  # the same as data (--log-format json)
+    ok: bool  # False: the command line exits 2
+
+
+@dataclass(frozen=True)
 class RenderResult:
     count: int  # pages, slides...: in the renderer's unit
     warnings: tuple = ()  # errors.Problem, located in the source
@@ -53,9 +79,18 @@ class Renderer:
     title: str  # what it makes, for help texts: "the PDF brief"
     module: str  # imported only when the format is built
     options: tuple[RendererOption, ...] = ()
+    theme_part: Optional[str] = None  # its settings: themes/NAME/<theme_part>.yaml, read as theme.get("<part>.…")
+    locale_section: Optional[str] = None  # the words only it prints: the <section>: of the locale files
+    libraries: tuple[str, ...] = ()  # distributions (as pip names them) whose version is part of the build key
+    commands: tuple[RendererCommand, ...] = ()
 
     def load(self):
         return importlib.import_module(self.module)
+
+    def run(self, command: str, value: Any, *, strict: bool = False) -> CommandResult:
+        """Run one of its ``commands`` by name."""
+        cmd = next(c for c in self.commands if c.name == command)
+        return getattr(self.load(), cmd.function)(value, strict=strict)
 
     def prepare(self, view, *, theme, options: dict[str, Any], charts=None, cache_dir=None):
         own = {o.name: options.get(o.name) for o in self.options}
@@ -72,11 +107,23 @@ def register(renderer: Renderer) -> Renderer:
     return renderer
 
 
+def theme_parts() -> tuple[str, ...]:
+    """The renderers' theme files, in the order they are registered."""
+    return tuple(r.theme_part for r in RENDERERS.values() if r.theme_part)
+
+
+def commands() -> list[tuple[Renderer, RendererCommand]]:
+    return [(r, c) for r in RENDERERS.values() for c in r.commands]
+
+
 register(Renderer("pdf", ".pdf", "pages", "the PDF brief", "briefdeck.render.pdf", (
     RendererOption("paper", "paper size of the brief (overrides the source's meta.paper)", choices=("a4", "letter")),
-)))
+), theme_part="brief", locale_section="brief", libraries=("reportlab", "svglib")))
 register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.render.pptx", (
     RendererOption("template", "deck template .pptx whose layouts, colours and fonts the deck uses (overrides meta.template)",
                    path=True, metavar="FILE"),
     RendererOption("slides", "build a subset deck: slide numbers of the full deck ('1-3,7') or a section id"),
+), theme_part="deck", locale_section="deck", libraries=("python-pptx",), commands=(
+    RendererCommand("check-template", "report which slide roles a .pptx template can serve, then exit", "check_template_command",
+                    path=True, metavar="FILE"),
 )))

@@ -18,9 +18,9 @@ from .plan import DeckPlan, plan_deck
 from .select import select
 from .template.opening import open_clean_template
 from .template.ranking import map_roles
-from .template.report import check_template, format_report
+from .template.report import check_template, check_template_command, format_report
 
-__all__ = ["render_pptx", "prepare", "check_template", "format_report", "build_plan", "PreparedDeck"]
+__all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 
 
 def _template(view: View, template: Optional[Path]) -> Optional[Path]:

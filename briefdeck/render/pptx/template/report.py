@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ....errors import TemplateError
+from ... import CommandResult
 from ..roles import ROLES
 from .opening import all_layouts, open_clean_template
 from .ranking import map_roles
@@ -75,3 +76,11 @@ def format_report(report: dict) -> str:
     if report["missing"]:
         lines.append(f"  no own layout for: {', '.join(report['missing'])} (served by another role's layout)")
     return "\n".join(lines)
+
+
+def check_template_command(path, *, strict: bool = False) -> CommandResult:
+    """``--check-template FILE`` (the deck's registry entry): the report; not ok when the template
+    cannot serve a deck, or, with ``strict``, would carry into it something a build leaves out."""
+    report = check_template(Path(path))
+    hostile = any(f["severity"] == "warning" for f in report["hostile"])
+    return CommandResult(format_report(report), report, report["ok"] and not (strict and hostile))
