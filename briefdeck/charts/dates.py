@@ -12,8 +12,6 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
-CADENCES = ("day", "week", "month", "quarter", "year")
-
 # The named date style (locale file ``dates:``) a single point of each cadence is said in,
 # and the short one an axis labels it with.
 POINT_STYLE = {"day": "day", "week": "day", "month": "month", "quarter": "quarter", "year": "year"}

@@ -52,7 +52,3 @@ def clip(ring, view) -> list:
         if not pts:
             break
     return pts
-
-
-def overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
