@@ -74,6 +74,7 @@ class Meta:
     editors: tuple[str, ...] = ()
     publisher: str = ""  # only when the source declares one
     published: Optional[_dt.date] = None  # publication date, when declared
+    credit: Optional[str] = None  # the colophon's tool credit: None the default, "" none, else these words
 
 
 @dataclass(frozen=True)

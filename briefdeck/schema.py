@@ -34,6 +34,7 @@ class MetaSrc(Strict):
     keywords: list[str] = Field(default_factory=list, description="Keywords for the PDF and PPTX metadata.")
     licence: Optional[str] = Field(None, description="Licence of the brief's text, printed in the colophon.")
     how_to_cite: Optional[str] = Field(None, description="Suggested citation, printed in the colophon; generated when absent.")
+    credit: Union[bool, str, None] = Field(None, description="The colophon's last words, naming the tool that set the brief ('Typeset with briefdeck 0.1.0.'): `false` drops them, a text replaces them; the theme's `brief.colophon.tool_credit` sets the default.")
     template: Optional[str] = Field(None, description="Deck template (.pptx), relative to the project folder. `--template` overrides it.")
     theme: str = Field("default", description="Theme name: a folder assets/themes/NAME/ (base.yaml, brief.yaml, deck.yaml, charts.yaml).")
     authors: list[str] = Field(default_factory=list, description="Who wrote the brief: person ids, organisation ids or plain names, in order. Named in 'How to cite', the colophon and the files' Author. When absent: the speaker of a single-speaker talk or lecture, else the organiser (a committee's or a panel's brief is the organiser's, with the speakers named).")

@@ -187,7 +187,7 @@ def _hyphenator(language: str):
 
     theme = load_theme("default")
     style = Styles(theme, load_fonts(theme), language).para("body")
-    return style.hyphenationLang, theme.get("brief.hyphen_exceptions")
+    return style.hyphenationLang.hyphenator, theme.get("brief.hyphen_exceptions")  # (under its gate: linebreak.Gate)
 
 
 @pytest.mark.parametrize("language", ["en-CA", "en-GB", "en-US", "fr-CA", "fr-FR"])

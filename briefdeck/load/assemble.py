@@ -231,6 +231,7 @@ def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText, cast
         template=template_path, theme=mt.theme, loc=text.report.loc("meta"),
         authors=_names(mt.authors, "authors", cast, orgs), editors=_names(mt.editors, "editors", cast, orgs),
         publisher=_names([mt.publisher], "publisher", cast, orgs)[0] if mt.publisher else "", published=mt.published,
+        credit=None if mt.credit is None or mt.credit is True else ("" if mt.credit is False else mt.credit),
     )
 
 

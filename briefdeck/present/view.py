@@ -260,7 +260,10 @@ class View:
 
     @cached_property
     def credit(self) -> str:
-        """The tool's line in the colophon."""
+        """The tool's line in the colophon: the source's ``meta.credit`` ("" when it is false),
+        else the locale's (the theme's ``brief.colophon.tool_credit`` may drop that one)."""
+        if self.doc.meta.credit is not None:
+            return self.doc.meta.credit
         return self.label("credit", version=__version__)
 
     @staticmethod

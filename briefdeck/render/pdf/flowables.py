@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ...errors import RenderError
 from .layout import Geometry
+from .linebreak import HyphenLedger, set_lines
 from .tagging import untagged
 
 
@@ -86,6 +87,8 @@ class SideColumn:
     pending: list = field(default_factory=list)
     mark: Optional[tuple] = None  # (page, y) of the first end-matter heading
     lonely_end: bool = False  # the back matter began a page of its own (BackMatter)
+    used: list = field(default_factory=list)  # (top, bottom) of the notes on ``page``
+    pulled: list = field(default_factory=list)  # (pull quote, y of its sentence) waiting for the page's end
 
     def top_of(self, page: int) -> float:
         return self.geo.frame_top(page == 1)
@@ -93,6 +96,42 @@ class SideColumn:
     def _turn_to(self, page: int) -> None:
         if page != self.page:
             self.page, self.floor = page, self.top_of(page) + self.gap
+            self.used = []
+
+    def pull(self, canv, note: Flowable, y_top: float, y_bottom: float) -> None:
+        """A pull quote whose sentence spans ``y_top``..``y_bottom`` on this page: set at the
+        page's end (settle)."""
+        self._turn_to(canv.getPageNumber())
+        self.pulled.append((note, y_top, y_bottom))
+
+    def settle(self, canv) -> None:
+        """At the end of a page: set its pull quotes in the side column where it is free, at least
+        ``note.pull_distance`` from their sentence (above or below it), as near to it as that
+        allows; where no such place is free, as far from it as the column allows; where the column
+        is full, at the top of the next page."""
+        self._turn_to(canv.getPageNumber())
+        waiting, self.pulled = self.pulled, []
+        top, bottom = self.top_of(self.page), self.geo.bottom
+        for note, y_top, y_bottom in waiting:
+            _, h = note.wrap(self.geo.side_width, 10_000)
+            far = getattr(note, "pull_distance", 0.0)
+            y = (y_top + y_bottom) / 2
+            tops = {top, bottom + h, y_bottom - far, y_top + far + h}
+            tops |= {b - self.gap for _, b in self.used} | {t + self.gap + h for t, _ in self.used}
+            free = [t for t in tops if t <= top + 0.01 and t - h >= bottom - 0.01
+                    and all(t - h >= ut + self.gap - 0.01 or t <= ub - self.gap + 0.01 for ut, ub in self.used)]
+            away = [t for t in free if t - h >= y_top + far - 0.01 or t <= y_bottom - far + 0.01]
+            if away:
+                t = min(away, key=lambda t: abs(t - h / 2 - y))
+            elif free:
+                t = max(free, key=lambda t: abs(t - h / 2 - y))
+            else:
+                self.pending.append(note)
+                continue
+            note.at_column_top = t >= top - 0.5
+            note.drawOn(canv, self.geo.side_x, t - h)
+            self.used.append((t, t - h))
+            self.floor = min(self.floor, t - h)
 
     def place(self, canv, top: float, note: Flowable, *, deferred: bool = False) -> None:
         """Draw ``note`` with its top at ``top`` or lower; defer it if the page is full.
@@ -117,6 +156,7 @@ class SideColumn:
                 return
         note.at_column_top = top >= self.top_of(self.page) - 0.5  # (FigureBlock drops its rule there)
         note.drawOn(canv, self.geo.side_x, top - h)
+        self.used.append((top, top - h))
         self.floor = top - h
 
     def claim(self, page: int, y: float) -> None:
@@ -175,7 +215,30 @@ class WithAside(Flowable):
         if self.mark:
             self.side.mark = (canvas.getPageNumber(), top)
         for note in self.notes:  # later notes stack under earlier ones (SideColumn.floor)
-            self.side.place(canvas, top, note)
+            if getattr(note, "pulled_from", None) is not None:  # a pull quote: away from its sentence
+                self.side.pull(canvas, note, *self._span(y + self.height, *note.pulled_from))
+            else:
+                self.side.place(canvas, top, note)
+
+
+    def _span(self, top: float, start: int, end: int) -> tuple[float, float]:
+        """The top and bottom (page y) of the lines holding characters ``start``..``end`` of the text."""
+        inner = untagged(self.main)
+        bl, lead = getattr(inner, "blPara", None), getattr(getattr(inner, "style", None), "leading", 0)
+        if bl is None or not lead:
+            return top, top - self.height
+        first = last = None
+        at = 0
+        for k, line in enumerate(bl.lines):
+            at += len(_line_text(line).strip()) + 1
+            if first is None and at > start:
+                first = k
+            if at > end:
+                last = k
+                break
+        first = len(bl.lines) if first is None else first  # on the next page: below this one
+        last = max(first, len(bl.lines) if last is None else last)
+        return top - first * lead, top - (last + 1) * lead
 
 
 class FlushAsides(Flowable):
@@ -204,14 +267,40 @@ def _line_text(line) -> str:
 class BodyParagraph(Paragraph):
     """A paragraph whose page break never falls inside a word: a page that would end in a
     hyphen ends one line sooner (a word split across pages is hard to read, and hides it
-    from a search of either page)."""
+    from a search of either page).
+
+    Its lines are broken with hyphenation by need and without runts (linebreak.py)."""
+
+    def breakLines(self, width):
+        kept = getattr(self, "_lines_kept", None)
+        if kept is not None:
+            return kept
+        canv, budget = getattr(self, "canv", None), None
+        setting = getattr(self.style, "line_setting", None)
+        if canv is not None and setting is not None:
+            budget = HyphenLedger.of(canv).budget(canv.getPageNumber(), setting.max_share)
+        return set_lines(self, width, super().breakLines, budget)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        HyphenLedger.of(canvas).drawn(canvas.getPageNumber(), self.blPara, self.width)
+        super().drawOn(canvas, x, y, _sW)
 
     def split(self, aW, aH):
         parts = super().split(aW, aH)
         while len(parts) == 2 and _line_text(parts[0].blPara.lines[-1]).rstrip().endswith(("-", "\u00ad", "\u2010")):
             aH -= self.style.leading
             parts = super().split(aW, aH) if aH > 0 else []
+        if len(parts) == 2:  # the head keeps the lines it was cut from (broken again alone, they would differ)
+            full = self.blPara
+            parts[0]._lines_kept = full.clone(lines=full.lines[:len(parts[0].blPara.lines)])
         return parts
+
+
+class Unbroken(Paragraph):
+    """A paragraph never split across pages: a reference keeps its URL."""
+
+    def split(self, aW, aH):
+        return []
 
 
 class KeepWithText(Flowable):

@@ -44,14 +44,18 @@ def link(label: str, url: Optional[str], colour: Optional[str] = None) -> str:
     return span_markup(Span(label, href=url), colour)
 
 
+URL_BREAKS = "/.-?&=_#"  # a URL breaks after one of these, with no hyphen added
+
+
 def url_lines(url: str, font: str, size: float, width: float, colour: Optional[str] = None) -> str:
-    """A live URL set on lines of at most ``width``, broken after slashes (never inside a word
-    unless a single segment is wider than the line), lines joined by ``<br/>``."""
+    """A live URL set on lines of at most ``width``, broken after a slash, dot, hyphen, question
+    mark (or ``&=_#``) and never inside a run of letters, unless one run is wider than a line;
+    lines joined by ``<br/>``. The most of the URL goes on each line (its first line fills)."""
     parts: list[str] = []
     i = url.find("//") + 2 if "//" in url else 0
     start = 0
-    for j in range(i, len(url)):
-        if url[j] in "/?&" and j + 1 < len(url):
+    for j in range(i, len(url) - 1):
+        if url[j] in URL_BREAKS and url[j + 1] not in URL_BREAKS:
             parts.append(url[start:j + 1])
             start = j + 1
     parts.append(url[start:])
@@ -60,7 +64,7 @@ def url_lines(url: str, font: str, size: float, width: float, colour: Optional[s
         if cur and stringWidth(cur + part, font, size) > width:
             lines.append(cur)
             cur = ""
-        while stringWidth(part, font, size) > width:  # a segment longer than a line
+        while stringWidth(part, font, size) > width:  # a run of letters longer than a line
             k = len(part)
             while k > 1 and stringWidth(part[:k], font, size) > width:
                 k -= 1

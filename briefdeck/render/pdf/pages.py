@@ -123,8 +123,8 @@ class BriefTemplate(BaseDocTemplate):
             return Frame(geo.left, geo.bottom, geo.main_width, top - geo.bottom, id="main" + ("1" if first else ""),
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
-            PageTemplate("first", [frame(True)], onPage=self._furnish, autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(False)], onPage=self._furnish),
+            PageTemplate("first", [frame(True)], onPage=self._furnish, onPageEnd=self._finish, autoNextPageTemplate="later"),
+            PageTemplate("later", [frame(False)], onPage=self._furnish, onPageEnd=self._finish),
         ])
 
     # --- page furniture -------------------------------------------------------------
@@ -154,6 +154,10 @@ class BriefTemplate(BaseDocTemplate):
             canv.drawRightStringOfTotal(g.width - g.right, y, lambda total: label.format(page=page, pages=total))
         canv.restoreState()
         self.side.flush(canv)
+
+    def _finish(self, canv: Canvas, doc) -> None:
+        """At the end of a page: its pull quotes, once everything else on it is set."""
+        self.side.settle(canv)
 
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)

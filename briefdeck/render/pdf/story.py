@@ -22,7 +22,7 @@ from ...model import Document, Figure
 from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
-from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack,
+from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack, Unbroken,
                          TitleBand, WithAside)
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
@@ -264,10 +264,45 @@ def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) 
     st = ctx.st
     pq = st.get("pull_quote")
     bq = _add(parent, "BlockQuote")
-    items: list[Flowable] = [_tag(Paragraph(markup(q.text), st.para("pull_quote")), bq, "P")]
+    text = markup(q.text)
+    if q.text.plain[:1].islower():  # taken from mid-sentence: say so ("…surely we can")
+        text = ctx.view.term("brief", "quote_fragment", text=text)
+    items: list[Flowable] = [_tag(Paragraph(text, st.para("pull_quote")), bq, "P")]
     if q.attribution:
         items.append(_tag(Paragraph(esc(q.attribution), st.para("pull_quote.attribution")), bq, "P"))
     return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
+
+
+def quote_position(q: QuotePart, section: SectionPart) -> tuple[int, tuple[int, int]]:
+    """The paragraph a quote comes from, and where in its text (first and last character)."""
+    i = q.paragraph
+    plain = " ".join(section.paragraphs[i].plain.split()) if section.paragraphs else ""
+    quote = " ".join(q.text.plain.split())
+    at = max(plain.lower().find(quote.lower()[:40]), 0)
+    return i, (at, at + len(quote))
+
+
+def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int]) -> Optional[int]:
+    """One column: the paragraph before which a quote from paragraph ``i`` (characters ``where``
+    of it) goes (``len(paragraphs)``: after the last) -- the nearest place at least
+    ``pull_quote.min_distance_lines`` lines from its sentence; None when the section has no
+    such place and a later section follows (the quote then opens that one's text)."""
+    need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
+    body = ctx.st.para("body")
+    paras = section.paragraphs
+    n = [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in paras]
+    length = max(len(" ".join(paras[i].plain.split())), 1)
+    before, after = n[i] * where[0] / length, n[i] * (1 - where[1] / length)
+    # lines between the sentence and a quote set before paragraph p (never above the first: it
+    # keeps its heading)
+    dist = {p: sum(n[p:i]) + before for p in range(1, i + 1)}
+    dist.update({p: after + sum(n[i + 1:p]) for p in range(i + 1, len(paras) + 1)})
+    far = [p for p, d in dist.items() if d >= need]
+    if far:
+        return min(far, key=lambda p: dist[p])
+    if section.number < section.total:
+        return None
+    return max(dist, key=lambda p: dist[p])
 
 
 def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
@@ -285,16 +320,36 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
     # a quote sits beside the paragraph it comes from (else beside the first); read after
     # the section's text and figures
     aside = _add(sect, "Aside") if quotes else None
+    # a pull quote stands away from the sentence it repeats (pull_quote.min_distance_lines):
+    # in the side column, on the same page (flowables.SideColumn.settle); in one column, before
+    # the paragraph that far from it (quote_slot)
     notes: dict[int, list[Flowable]] = {}
+    before: dict[int, list[Flowable]] = {}
+    carried = ctx.__dict__.pop("carried_quotes", [])  # from a section too short to set them away
+    if carried:
+        before.setdefault(min(1, len(paras)), []).extend(carried)
     for q in quotes:
-        notes.setdefault(q.paragraph, []).append(pull_quote(ctx, q, aside))
+        i, where = quote_position(q, section)
+        box = pull_quote(ctx, q, aside)
+        if ctx.geo.single:
+            slot = quote_slot(ctx, section, i, where)
+            if slot is None:
+                ctx.__dict__.setdefault("carried_quotes", []).append(box)
+            else:
+                before.setdefault(slot, []).append(box)
+        else:
+            box.pulled_from = where  # where in its paragraph's text the sentence is
+            box.pull_distance = st.get("pull_quote").get("min_distance_lines", 10) * st.get("body")["leading"]
+            notes.setdefault(i, []).append(box)
     for i, p in enumerate(paras):
-        if ctx.geo.single:  # one column: a pull quote follows the paragraph it comes from
-            out.append(WithAside(p, [], ctx.side))
-            for q in notes.get(i, []):
+        if ctx.geo.single:
+            for q in before.get(i, []):
                 out += in_column(ctx, q, "pull_quote")
+            out.append(WithAside(p, [], ctx.side))
         else:
             out.append(WithAside(p, notes.get(i, []), ctx.side))
+    for q in before.get(len(paras), []) if ctx.geo.single else ():
+        out += in_column(ctx, q, "pull_quote")
     for fig, f in figures:
         if placement(ctx, fig) == "side":
             # beside the flowable before it (a figure or the last paragraph), after that one's notes
@@ -476,7 +531,7 @@ def references(ctx: Context, part: ReferencesPart) -> list[Flowable]:
                 text += " " + esc(r.note)
             if r.url:
                 text += "<br/>" + url_lines(r.url, style.fontName, style.fontSize, url_width, colour)
-            out.append(_list_item(lst, Paragraph(text, style, bulletText=f"{i}.")))
+            out.append(_list_item(lst, Unbroken(text, style, bulletText=f"{i}.")))  # kept with its URL
     return out
 
 
@@ -488,7 +543,7 @@ def colophon(ctx: Context, part: ColophonPart) -> Stack:
     tail = [esc(part.published)]
     if part.licence:
         tail.append(f"<b>{esc(part.licence_label)}</b> {esc(part.licence)}.")
-    if part.credit:
+    if part.credit and (ctx.doc.meta.credit is not None or cs.get("tool_credit", True)):  # the source's words win
         tail.append(esc(part.credit))
     lines.append(" ".join(tail))
     div = _add(ctx.root, "Div")

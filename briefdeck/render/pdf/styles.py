@@ -10,6 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ...theme import Theme
 from .fonts import Fonts
+from .linebreak import Gate, LineSetting
 
 ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT}
 
@@ -38,7 +39,7 @@ class Hyphenator:
             if stems:
                 known = self.exceptions[max(stems, key=len)]
         if known is not None:
-            return [p for p in known if 2 <= p <= len(word) - 3]
+            return [p for p in known if 3 <= p <= len(word) - 3]
         return list(self.dic.positions(word))
 
     def __call__(self, word: str):
@@ -77,7 +78,16 @@ def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_
         return None
     listed = dict(exceptions)
     words = listed.get(language) or listed.get(language.split("-")[0]) or ()
-    return Hyphenator(pyphen.Pyphen(lang=lang, left=2, right=3), _exception_points(words), min_word)
+    return Hyphenator(pyphen.Pyphen(lang=lang, left=3, right=3), _exception_points(words), min_word)
+
+
+def line_setting(node: dict, justified: bool) -> LineSetting:
+    """How a style hyphenates (``hyphenation`` in its theme node; see linebreak.py)."""
+    h = node.get("hyphenation", {})
+    return LineSetting(justified=justified, loose_space=h.get("loose_space", 1.45), rag_short=h.get("rag_short", 0.14),
+                       max_share=h.get("max_share", 0.1), max_run=h.get("max_run", 2),
+                       runt_letters=h.get("runt_letters", 6), hyphen_penalty=h.get("penalty", 100.0),
+                       shrink=h.get("shrink", 0.2), total_fit=h.get("total_fit", True))
 
 
 def _merged(base: Any, over: Any) -> Any:
@@ -139,12 +149,13 @@ class Styles:
                             tuple((k, tuple(v)) for k, v in sorted(self.get("hyphen_exceptions").items())),
                             n.get("hyphen_min_word", 7))
             if hy:
-                attrs["hyphenationLang"] = hy
+                attrs["hyphenationLang"] = Gate(hy, line_setting(n, attrs["alignment"] == TA_JUSTIFY))
                 attrs["hyphenationMinWordLength"] = n.get("hyphen_min_word", 7)
             else:  # justified text without hyphenation opens rivers: set it ragged instead
                 attrs["alignment"] = TA_LEFT
         attrs.update(over)
         style = ParagraphStyle(key, **attrs)
+        style.line_setting = line_setting(n, style.alignment == TA_JUSTIFY)  # runts (linebreak.py)
         if node is None:
             self._cache[cache_key] = style
         return style

@@ -1,0 +1,255 @@
+"""The text setting of a brief, read back from the PDF (poppler's ``pdftotext -bbox-layout``),
+not from the layout engine: lines that end in a hyphen, runts, widows and orphans, and how far
+a main column ends above the footer.
+
+A *column* is the main column or the side column (``Geometry``); a line belongs to the column
+its left edge lies in. Running header and footer (outside the frame) are left out. A *prose
+line* is a line at least 40 % of its column wide, or one that ends in a hyphen: chart labels
+and short captions do not count towards a page's lines.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefdeck.load import load_document
+from briefdeck.render.pdf import single_column
+from briefdeck.render.pdf.layout import Geometry, geometry
+from briefdeck.theme import load_theme
+
+NS = "{http://www.w3.org/1999/xhtml}"
+HYPHENS = ("-", "\u2010", "\u00ad")
+
+
+@dataclass
+class Line:
+    page: int
+    x0: float
+    y0: float  # top, from the top of the page (pdftotext's coordinates)
+    x1: float
+    y1: float
+    words: list[str]
+    column: str = ""  # "main" | "side" | "wide"
+    gap_above: float = 0.0  # from the previous line of the same column (its top to this top)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def hyphenated(self) -> bool:
+        """Ends in a hyphen that breaks a word (a URL broken after its own hyphen does not)."""
+        w = self.words[-1]
+        return len(w) > 1 and w.endswith(HYPHENS) and w[-2].isalpha() and not re.search(r"[/.:_=?&#@]", w)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[Line] = field(default_factory=list)
+
+    def column(self, name: str) -> list[Line]:
+        return [ln for ln in self.lines if ln.column == name]
+
+
+def source_geometry(src: Path, paper: str | None = None) -> Geometry:
+    theme = load_theme("default")
+    doc = load_document(src)
+    return geometry(theme, (paper or doc.meta.paper).lower(), single_column(doc, theme))
+
+
+def read_pages(pdf: Path, geo: Geometry) -> list[Page]:
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    pages = []
+    for n, page in enumerate(root.iter(NS + "page"), 1):
+        pg = Page(n)
+        top = geo.height - geo.frame_top(n == 1)  # frame top, from the top of the page
+        bottom = geo.height - geo.bottom
+        for line in page.iter(NS + "line"):
+            words = [w.text or "" for w in line.iter(NS + "word")]
+            x0, y0, x1, y1 = (float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+            if not words or y1 < top - 2 or y0 > bottom + 2:
+                continue  # running header or footer
+            ln = Line(n, x0, y0, x1, y1, words)
+            if geo.single or x0 < geo.side_x - geo.gutter / 2:
+                ln.column = "wide" if x1 > geo.side_x + 1 else "main"
+            else:
+                ln.column = "side"
+            pg.lines.append(ln)
+        for name in ("main", "side"):
+            col = sorted(pg.column(name), key=lambda ln: ln.y0)
+            for a, b in zip(col, col[1:]):
+                b.gap_above = b.y0 - a.y0
+        pages.append(pg)
+    return pages
+
+
+def column_width(geo: Geometry, name: str) -> float:
+    return geo.side_width if name == "side" else geo.main_width
+
+
+def prose(pages: list[Page], geo: Geometry, name: str | None = None) -> list[Line]:
+    out = []
+    for pg in pages:
+        for ln in pg.lines:
+            if ln.column == "wide" or (name and ln.column != name):
+                continue
+            if ln.hyphenated or ln.x1 - ln.x0 >= 0.4 * column_width(geo, ln.column):
+                out.append(ln)
+    return out
+
+
+def hyphen_share(pages: list[Page], geo: Geometry) -> dict[int, tuple[int, int]]:
+    """page -> (prose lines ending in a hyphen, prose lines)."""
+    out = {}
+    for pg in pages:
+        lines = prose([pg], geo)
+        out[pg.number] = (sum(ln.hyphenated for ln in lines), len(lines))
+    return out
+
+
+def _runs(col: list[Line], leading_max: float):
+    """Lines of one column in reading order, cut into runs of successive lines (no larger gap)."""
+    run: list[Line] = []
+    for ln in sorted(col, key=lambda ln: ln.y0):
+        if run and ln.gap_above > leading_max:
+            yield run
+            run = []
+        run.append(ln)
+    if run:
+        yield run
+
+
+def hyphen_runs(pages: list[Page], geo: Geometry) -> list[list[Line]]:
+    """Runs of successive hyphenated lines in one column (a run of 3 breaks the rule)."""
+    out = []
+    for pg in pages:
+        for name in ("main", "side"):
+            streak: list[Line] = []
+            for run in _runs(prose([pg], geo, name), 16):
+                for ln in run:
+                    if ln.hyphenated:
+                        streak.append(ln)
+                    else:
+                        if streak:
+                            out.append(streak)
+                        streak = []
+                if streak:
+                    out.append(streak)
+                streak = []
+    return out
+
+
+def column_ends_hyphenated(pages: list[Page], geo: Geometry) -> list[Line]:
+    """The last prose line of a column that ends in a hyphen (a word split across columns or pages)."""
+    out = []
+    for pg in pages:
+        for name in ("main", "side"):
+            col = prose([pg], geo, name)
+            if col:
+                last = max(col, key=lambda ln: ln.y0)
+                if last.hyphenated:
+                    out.append(last)
+    return out
+
+
+def letters(word: str) -> str:
+    return re.sub(r"[^\w]", "", word)
+
+
+def body_paragraph_ends(pages: list[Page], geo: Geometry, leading: float) -> list[tuple[Line, Line | None]]:
+    """(last line, line before it) of each justified main-column paragraph: a line well short of
+    the column's right edge under a full-width line of body leading."""
+    out = []
+    for pg in pages:
+        col = sorted(pg.column("main"), key=lambda ln: ln.y0)
+        right = geo.left + geo.main_width
+        for prev, ln in zip(col, col[1:]):
+            full_prev = prev.x1 > right - 1.5 and abs(ln.gap_above - leading) < 0.6 and abs(prev.height - ln.height) < 0.5
+            if full_prev and ln.x1 < right - 3 and ln.x0 < prev.x0 + 1:
+                out.append((ln, prev))
+    return out
+
+
+def runts(pages: list[Page], geo: Geometry, leading: float) -> list[Line]:
+    """A paragraph's last line holding one word of fewer than 6 letters."""
+    return [ln for ln, _ in body_paragraph_ends(pages, geo, leading)
+            if len(ln.words) == 1 and len(letters(ln.words[0])) < 6]
+
+
+def last_word_hyphenated(pages: list[Page], geo: Geometry, leading: float) -> list[Line]:
+    """A paragraph whose last word is split over its last two lines."""
+    return [ln for ln, prev in body_paragraph_ends(pages, geo, leading) if prev.hyphenated and len(ln.words) == 1]
+
+
+def main_column_gaps(pages: list[Page], geo: Geometry) -> dict[int, float]:
+    """page -> the share of the text area left empty under the main column's last text line
+    (pages before the last)."""
+    out = {}
+    for pg in pages[:-1]:
+        col = pg.column("main") + pg.column("wide")
+        if not col:
+            continue
+        bottom = geo.height - geo.bottom
+        top = geo.height - geo.frame_top(pg.number == 1)
+        lowest = max(ln.y1 for ln in col)
+        out[pg.number] = (bottom - lowest) / (bottom - top)
+    return out
+
+
+def squeeze(word: str) -> str:
+    return re.sub(r"[\W_]", "", word.lower())
+
+
+def find_phrase(pages: list[Page], phrase: str, n: int = 4) -> list[tuple[Line, Line]]:
+    """Where the first ``n`` words of ``phrase`` stand, in one column: (first line, line of the
+    n-th word) per occurrence."""
+    want = [w for w in (squeeze(x) for x in phrase.split()) if w][:n]
+    out = []
+    for pg in pages:
+        for name in ("main", "side", "wide"):
+            seq: list = []
+            joined = False  # the last word of the line before ended in a hyphen: this one completes it
+            for ln in sorted(pg.column(name), key=lambda ln: ln.y0):
+                for k, w in enumerate(ln.words):
+                    if joined and k == 0 and seq:
+                        seq[-1] = (seq[-1][0] + squeeze(w), seq[-1][1])
+                    elif squeeze(w):
+                        seq.append((squeeze(w), ln))
+                joined = ln.hyphenated
+            for i in range(len(seq) - len(want) + 1):
+                if [w for w, _ in seq[i:i + len(want)]] == want:
+                    out.append((seq[i][1], seq[i + len(want) - 1][1]))
+    return out
+
+
+def quote_distances(pages: list[Page], quote: str, leading: float) -> list[float]:
+    """For each pull quote box showing ``quote`` (set larger than the text), its distance in body
+    lines from the nearest place its sentence stands in the text on the same page (inf: another
+    page)."""
+    spots = find_phrase(pages, quote)
+    boxes = [(a, b) for a, b in spots if a.height > body_height(pages) * 1.08]
+    texts = [(a, b) for a, b in spots if (a, b) not in boxes]
+    out = []
+    for a, b in boxes:
+        top, bottom = a.y0, b.y1
+        gaps = [max(s.y0 - bottom, top - e.y1, 0.0) / leading for s, e in texts if s.page == a.page]
+        out.append(min(gaps) if gaps else float("inf"))
+    return out
+
+
+def body_height(pages: list[Page]) -> float:
+    """The height of a body text line (the most common among the main column's lines)."""
+    lines = [ln for pg in pages for ln in pg.column("main")]
+    full = max(ln.x1 - ln.x0 for ln in lines)
+    heights = sorted(round(ln.height, 1) for ln in lines if ln.x1 - ln.x0 > 0.95 * full)  # justified text
+    return max(set(heights), key=heights.count)
