@@ -292,7 +292,7 @@ def _fit(tokens: list[_Token], widths: list[float], setting: LineSetting, runt_l
                 if j == n:  # the last line: the rest
                     if words and nat - tokens[n - 1].space <= W + 1e-6:
                         runt = words == 1 and n > 1 and len(_clean(tokens[n - 1].text)) < runt_letters
-                        dem = d0 + (1e12 if runt else 0.0)
+                        dem = d0 + (1e30 if runt else 0.0)
                         key = (n, -1, 0, 0)
                         if key not in best or dem < best[key][0]:
                             best[key] = (dem, state, line + 1)
@@ -321,7 +321,7 @@ def _fit(tokens: list[_Token], widths: list[float], setting: LineSetting, runt_l
                 if nat - t.space > W * 1.1:
                     break
     end = (n, -1, 0, 0)
-    if end not in best or best[end][0] >= 1e12:
+    if end not in best or best[end][0] >= 1e30:
         return None
     breaks = []
     s = best[end][1]
@@ -353,7 +353,7 @@ def _demerits(slack: float, spaces: int, tokens, e: int, setting: LineSetting, W
     else:
         ratio = max(slack, 0.0) / W / setting.rag_short
     bad = 100.0 * ratio ** 3
-    return (10.0 + min(bad, 10000.0)) ** 2
+    return (10.0 + bad) ** 2  # (uncapped: a line twice as loose must cost more, however loose)
 
 
 def fit_lines(para, width, base: Callable, gate: Optional[Gate], setting: LineSetting, max_hyphens: int):
