@@ -68,6 +68,14 @@ def test_no_runts_and_no_hyphen_in_a_paragraphs_last_word(brief):
     assert [ln.text for ln in ts.last_word_hyphenated(pages, geo, leading)] == []
 
 
+def test_justified_lines_do_not_gape(brief):
+    """Word spaces in a justified line at most about three times those of a well-set line (where
+    a name or a number cannot break, a line may need that), and gaping lines are few."""
+    ratios = ts.spacing(brief["pages"], brief["geo"])
+    assert [(round(r, 1), ln.text) for r, ln in ratios if r > 3.2] == []
+    assert sum(r > 2.2 for r, _ in ratios) <= max(2, 0.06 * len(ratios))
+
+
 def test_urls_break_only_after_their_own_punctuation(brief):
     """A URL set over several lines (references) breaks after / . - ? & = _ #, no hyphen added."""
     bad = []

@@ -25,7 +25,7 @@ HYPHENS = ("-", "\u2010", "\u00ad")
 
 
 @dataclass
-class Line:
+class Line:  # noqa: D101 (one line of text as pdftotext sees it)
     page: int
     x0: float
     y0: float  # top, from the top of the page (pdftotext's coordinates)
@@ -75,11 +75,13 @@ def read_pages(pdf: Path, geo: Geometry) -> list[Page]:
         top = geo.height - geo.frame_top(n == 1)  # frame top, from the top of the page
         bottom = geo.height - geo.bottom
         for line in page.iter(NS + "line"):
-            words = [w.text or "" for w in line.iter(NS + "word")]
+            boxes = list(line.iter(NS + "word"))
+            words = [w.text or "" for w in boxes]
             x0, y0, x1, y1 = (float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
             if not words or y1 < top - 2 or y0 > bottom + 2:
                 continue  # running header or footer
             ln = Line(n, x0, y0, x1, y1, words)
+            ln.gaps = [float(b.get("xMin")) - float(a.get("xMax")) for a, b in zip(boxes, boxes[1:])]
             if geo.single or x0 < geo.side_x - geo.gutter / 2:
                 ln.column = "wide" if x1 > geo.side_x + 1 else "main"
             else:
@@ -249,7 +251,17 @@ def quote_distances(pages: list[Page], quote: str, leading: float) -> list[float
 
 def body_height(pages: list[Page]) -> float:
     """The height of a body text line (the most common among the main column's lines)."""
-    lines = [ln for pg in pages for ln in pg.column("main")]
-    full = max(ln.x1 - ln.x0 for ln in lines)
-    heights = sorted(round(ln.height, 1) for ln in lines if ln.x1 - ln.x0 > 0.95 * full)  # justified text
+    heights = sorted(round(ln.height, 1) for pg in pages for ln in pg.column("main") if len(ln.words) >= 6)
     return max(set(heights), key=heights.count)
+
+
+def spacing(pages: list[Page], geo: Geometry) -> list[tuple[float, Line]]:
+    """(mean word space / the text's usual word space, line) for each justified main-column line
+    of body text (full width, body line height, three words or more)."""
+    h = body_height(pages)
+    right = geo.left + geo.main_width
+    lines = [ln for pg in pages for ln in pg.column("main")
+             if len(ln.words) >= 3 and abs(ln.height - h) < 0.3 and ln.x1 > right - 1.5]
+    means = sorted(sum(ln.gaps) / len(ln.gaps) for ln in lines)
+    usual = means[len(means) // 4] if means else 1.0  # most lines are set near their natural spacing
+    return [(sum(ln.gaps) / len(ln.gaps) / usual, ln) for ln in lines]

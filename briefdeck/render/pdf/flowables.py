@@ -278,7 +278,8 @@ class BodyParagraph(Paragraph):
         canv, budget = getattr(self, "canv", None), None
         setting = getattr(self.style, "line_setting", None)
         if canv is not None and setting is not None:
-            budget = HyphenLedger.of(canv).budget(canv.getPageNumber(), setting.max_share)
+            least = 0.4 * canv._pagesize[1] / self.style.leading  # half a column of text, about
+            budget = HyphenLedger.of(canv).budget(canv.getPageNumber(), setting.max_share, least)
         return set_lines(self, width, super().breakLines, budget)
 
     def drawOn(self, canvas, x, y, _sW=0):

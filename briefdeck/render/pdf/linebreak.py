@@ -429,11 +429,13 @@ class HyphenLedger:
             ledger = canv._hyphen_ledger = HyphenLedger()
         return ledger
 
-    def budget(self, page: int, share: float) -> Callable[[int], int]:
+    def budget(self, page: int, share: float, least: float = 0.0) -> Callable[[int], int]:
         """Hyphens a paragraph of ``n`` lines may take: the page's lines so far, with it, keep their
-        share (so the page as a whole does; it does not depend on where the paragraph is tried)."""
+        share (so the page as a whole does; it does not depend on where the paragraph is tried).
+        ``least``: the lines a page of text holds at the least (half a column), so that the first
+        paragraphs of a page may break a word too."""
         lines, hyphens = self.pages.get(page, (0, 0))
-        return lambda n: int((lines + n) * share) - hyphens
+        return lambda n: int(max(lines + n, least) * share) - hyphens
 
     def drawn(self, page: int, bl, width: float) -> None:
         lines = _lines(bl)
