@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Optional
 
@@ -90,6 +91,7 @@ class FigureResolver:
         table = query(f, where, needed, src=self.src, datasets=self.datasets, report=report, table=inline_table)
         if table is None or not self.check_data(kind, f, table, where):
             return None
+        self.check_after_event(kind, f, table, where)
         options = dict(f.options)
         for name, opt in kind.options.items():
             if opt.type == "geojson" and name in options:
@@ -171,6 +173,36 @@ class FigureResolver:
             self.report.problem(where, "inline data needs a `source` — say where the numbers come from", "figure.source")
         cols = tuple(f.data)
         return m.DataTable(cols, tuple(zip(*(f.data[c] for c in cols))))
+
+    def check_after_event(self, kind: Kind, f: s.FigureSrc, table: m.DataTable, where: Where) -> None:
+        """A warning when a chart runs past the event's date (a year after the event's, a date
+        after its day) and neither its caption nor its note names a later year: a reader takes
+        what the chart shows for what was known when the words were spoken."""
+        if not f.x or f.x not in table.columns:
+            return
+        event = self.src.event.date
+        xs = table.column(f.x)
+        # an x of dates, or of years (a time axis, or bars by year: whole numbers 1800-2100)
+        years = all(isinstance(v, int) and not isinstance(v, bool) and 1800 <= v <= 2100 for v in xs)
+        if kind.contract.x not in ("time", "date") and not years and not all(isinstance(v, _dt.date) for v in xs):
+            return
+        later = [v for v in xs
+                 if (isinstance(v, _dt.date) and v > event)
+                 or (isinstance(v, int) and not isinstance(v, bool) and v > event.year)]
+        if not later:
+            return
+        said = " ".join(x for x in (f.caption, f.note) if x)
+        if any(int(y) > event.year for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", said)):
+            return
+        last = max(later)
+        if isinstance(last, _dt.date):  # the same year: naming the last date's month says so ("September 7, 2016")
+            month = [w for w in re.findall(r"[^\W\d_]{3,}", self.locale.date(last))]
+            if month and all(w.lower() in said.lower() for w in month):
+                return
+        shown = last.isoformat() if isinstance(last, _dt.date) else str(last)
+        self.report.warning(where + ("x",), f"figure '{f.id}' shows data to {shown}, after the event ({event.isoformat()}), "
+                            f"and its caption and note do not say so — cut the data at the event's date (`where:`) "
+                            f"or say in the caption or note that it runs to {shown}", "figure.after_event")
 
     def check_data(self, kind: Kind, f: s.FigureSrc, table: m.DataTable, where: Where) -> bool:
         c, report = kind.contract, self.report
