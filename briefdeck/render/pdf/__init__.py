@@ -182,7 +182,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    def layout(end_break: Optional[str]) -> tuple[bytes, int, bool]:
+    def layout(end_break: Optional[str]) -> tuple[bytes, int, bool, float]:
         side = SideColumn(geo, st.get("side.gap"))
         tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"]) \
             if p.tagged else None
@@ -196,20 +196,22 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
                             displayDocTitle=1, **info)
         canvas = canvas_class(doc.meta.updated)
         tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
-        return buf.getvalue(), tpl.page, side.lonely_end
+        return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0)
 
     with _binary_streams():
-        data, pages, lonely = layout(None)
+        data, pages, lonely, gap = layout(None)
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
     # else the recommendations -- so the text before it and the end matter share two pages.
-    # (Only such briefs are laid out again.)
+    # (Only such briefs are laid out again.) Not when that leaves the page before the break
+    # emptier than brief.page.max_gap_share: a short last page beats half a page left blank.
+    most = max(st.get("page").get("max_gap_share", 1.0), gap)
     for where in ("references", "recommendations") if lonely else ():
         if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
             continue
         with _binary_streams():
-            again, n, still = layout(where)
-        if n <= pages and not still:
+            again, n, still, gap_again = layout(where)
+        if n <= pages and not still and gap_again <= most:
             data, pages = again, n
             break
     out_path.parent.mkdir(parents=True, exist_ok=True)

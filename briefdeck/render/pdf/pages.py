@@ -115,6 +115,7 @@ class BriefTemplate(BaseDocTemplate):
         self.float_min_gap = float_min_gap
         self.float_max_sections = float_max_sections
         self._waiting: list[Flowable] = []
+        self.gaps: dict[int, float] = {}
         self._waited = 0  # section boundaries the first waiting figure has been held past
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
@@ -156,8 +157,12 @@ class BriefTemplate(BaseDocTemplate):
         self.side.flush(canv)
 
     def _finish(self, canv: Canvas, doc) -> None:
-        """At the end of a page: its pull quotes, once everything else on it is set."""
+        """At the end of a page: its pull quotes, once everything else on it is set; and how much
+        of its main column stayed empty (``gaps``: share of the frame's height, by page)."""
         self.side.settle(canv)
+        frame = getattr(self, "frame", None)
+        if frame is not None and frame._y2 > frame._y1:
+            self.gaps[canv.getPageNumber()] = max(frame._y - frame._y1p, 0.0) / (frame._y2 - frame._y1)
 
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)
