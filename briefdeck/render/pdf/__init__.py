@@ -203,9 +203,11 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
     # else the recommendations -- so the text before it and the end matter share two pages.
-    # (Only such briefs are laid out again.) Not when that leaves the page before the break
-    # emptier than brief.page.max_gap_share: a short last page beats half a page left blank.
-    most = max(st.get("page").get("max_gap_share", 1.0), gap)
+    # (Only such briefs are laid out again.) When the page left over holds the people (in its
+    # main column), not when the break leaves the page before it emptier than
+    # brief.page.max_gap_share: a short last page beats half a page left blank. A colophon
+    # alone always moves.
+    most = max(st.get("page").get("max_gap_share", 1.0), gap) if lonely == "box" else float("inf")
     for where in ("references", "recommendations") if lonely else ():
         if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
             continue

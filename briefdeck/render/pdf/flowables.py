@@ -86,9 +86,11 @@ class SideColumn:
     floor: float = 0.0  # lowest y used so far on ``page``
     pending: list = field(default_factory=list)
     mark: Optional[tuple] = None  # (page, y) of the first end-matter heading
-    lonely_end: bool = False  # the back matter began a page of its own (BackMatter)
+    lonely_end: object = False  # the back matter began a page of its own (BackMatter): "box" (the people) or "colophon"
     used: list = field(default_factory=list)  # (top, bottom) of the notes on ``page``
     pulled: list = field(default_factory=list)  # (pull quote, y of its sentence) waiting for the page's end
+    carried: list = field(default_factory=list)  # pull quotes with no place on their page, for the next one's end
+    final: bool = False  # the back matter is on this page: nothing follows it
 
     def top_of(self, page: int) -> float:
         return self.geo.frame_top(page == 1)
@@ -107,26 +109,27 @@ class SideColumn:
     def settle(self, canv) -> None:
         """At the end of a page: set its pull quotes in the side column where it is free, at least
         ``note.pull_distance`` from their sentence (above or below it), as near to it as that
-        allows; where no such place is free, as far from it as the column allows; where the column
-        is full, at the top of the next page."""
+        allows; where no such place is free, at the top of the next page."""
         self._turn_to(canv.getPageNumber())
         waiting, self.pulled = self.pulled, []
         top, bottom = self.top_of(self.page), self.geo.bottom
+        if self.page == 1 and self.used:  # the title band spans both columns above the first note
+            top = min(top, max(t for t, _ in self.used))
         for note, y_top, y_bottom in waiting:
             _, h = note.wrap(self.geo.side_width, 10_000)
             far = getattr(note, "pull_distance", 0.0)
             y = (y_top + y_bottom) / 2
             tops = {top, bottom + h, y_bottom - far, y_top + far + h}
             tops |= {b - self.gap for _, b in self.used} | {t + self.gap + h for t, _ in self.used}
-            free = [t for t in tops if t <= top + 0.01 and t - h >= bottom - 0.01
+            free = [t for t in sorted(tops, reverse=True) if t <= top + 0.01 and t - h >= bottom - 0.01
                     and all(t - h >= ut + self.gap - 0.01 or t <= ub - self.gap + 0.01 for ut, ub in self.used)]
             away = [t for t in free if t - h >= y_top + far - 0.01 or t <= y_bottom - far + 0.01]
             if away:
                 t = min(away, key=lambda t: abs(t - h / 2 - y))
-            elif free:
+            elif free and self.final:  # the last page: as far from the words as it can stand
                 t = max(free, key=lambda t: abs(t - h / 2 - y))
-            else:
-                self.pending.append(note)
+            else:  # the next page, where it is free once that page is set, rather than beside the words
+                self.carried.append(note)
                 continue
             note.at_column_top = t >= top - 0.5
             note.drawOn(canv, self.geo.side_x, t - h)
@@ -163,6 +166,7 @@ class SideColumn:
         """Something spanning both columns reaches down to ``y``: notes go below it."""
         self._turn_to(page)
         self.floor = min(self.floor, y)
+        self.used.append((self.top_of(page), y))  # (pull quotes set at the page's end keep off it too)
 
     def flush(self, canv) -> None:
         """At the start of a page: draw notes that did not fit on the previous one."""
@@ -170,6 +174,9 @@ class SideColumn:
         waiting, self.pending = self.pending, []
         for note in waiting:
             self.place(canv, self.top_of(self.page), note, deferred=True)
+        for note in self.carried:  # its sentence is on the page before: any free place will do
+            self.pulled.append((note, float("inf"), float("inf")))
+        self.carried = []
 
 
 class WithAside(Flowable):
@@ -557,7 +564,8 @@ class BackMatter(Flowable):
         return []
 
     def drawOn(self, canvas, x, y, _sW=0):  # page coordinates: the side column is outside the frame
-        self.side.lonely_end = self._alone
+        self.side.lonely_end = self._alone and ("box" if self.box is not None else "colophon")  # what stands alone
+        self.side.final = True
         self.colophon.drawOn(canvas, x, y)
         if self.box is None:
             return

@@ -214,7 +214,7 @@ def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
     items: list[Flowable] = [_tag(Paragraph(esc(part.label), st.para("label")), box, "H2")]
     lst = _add(box, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     for i, msg in enumerate(part.items, 1):
-        items.append(_list_item(lst, Paragraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))
+        items.append(_list_item(lst, BodyParagraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))  # an even rag
     return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
                  top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
                  anchor="key-messages")
