@@ -404,8 +404,9 @@ def fit_lines(para, width, base: Callable, gate: Optional[Gate], setting: LineSe
         return None
     for i, ((e, k), ln) in enumerate(zip(breaks, got)):
         want = tokens[e].pieces[k][0] if k >= 0 else tokens[e].text
-        if not ln.words or ln.words[-1] != want.split()[-1]:
-            return None
+        ends = want.split()  # (a token may be blank: a zero-width space alone)
+        if not ln.words or not ends or ln.words[-1] != ends[-1]:
+            return None  # reportlab did not follow: greedy breaking instead
         delta = W[i] - forced[i]
         if bl.kind == 0:
             extra, words = bl.lines[i]
