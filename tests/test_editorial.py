@@ -10,6 +10,8 @@ from briefdeck.load import load_document
 
 from .conftest import DEFAULT_SOURCE
 
+pytestmark = pytest.mark.quick
+
 FIGURE = "fatalities-by-year"  # the default source's deaths by year, 2013-2023 (its caption says so)
 
 

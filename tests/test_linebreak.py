@@ -17,6 +17,8 @@ from briefdeck.render.pdf.linebreak import _lines
 from briefdeck.render.pdf.styles import Styles
 from briefdeck.render.pdf.fonts import load_fonts
 
+pytestmark = pytest.mark.quick
+
 TEXT = ("Peacekeeping operations in the Sahel have demonstrated that multidimensional stabilization "
         "mandates, international interoperability requirements and counterterrorism responsibilities "
         "cannot be reconciled without extraordinary administrative coordination between contributing "

@@ -16,7 +16,7 @@ from .conftest import DEFAULT_SOURCE, EXAMPLES
 
 SOURCES = [DEFAULT_SOURCE] + sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("*/*.yaml"))
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.requires("pdftotext")]  # a corpus of builds, read back by poppler
 
 
 @pytest.fixture(scope="module", params=SOURCES, ids=lambda p: p.stem)
