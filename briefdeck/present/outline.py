@@ -296,14 +296,14 @@ def reading_plan(view: "View") -> ReadingPlan:
     parts.append(ColophonPart(view.term("brief", "how_to_cite"), view.citation, view.published, view.term("brief", "licence"),
                               view.licence, view.credit, doc.meta.loc))
     meta, ev = doc.meta, doc.event
-    running = RunningLines(meta.short_title or ev.title, meta.series or ev.organiser, view.footer,
+    running = RunningLines(meta.short_title, meta.series, view.footer,
                            view.separator.join(x for x in (ev.organiser, ev.date_text) if x))
     return ReadingPlan(tuple(parts), running)
 
 
 def _title(view: "View") -> TitlePart:
     doc, ev = view.doc, view.doc.event
-    return TitlePart(series=doc.meta.series or ev.organiser, title=ev.title, subtitle=ev.subtitle, full_title=view.full_title,
+    return TitlePart(series=doc.meta.series, title=ev.title, subtitle=ev.subtitle, full_title=view.full_title,
                      organiser=ev.organiser, when_where=view.separator.join(x for x in (ev.date_text, ev.place) if x),
                      separator=view.separator, url=ev.url, people=_people_lines(view), loc=ev.loc)
 
@@ -369,7 +369,7 @@ def _section(view: "View", s: Section, n: int, total: int) -> SectionPart:
     speakers = tuple(view.label("person_role", name=p.name, role=view.role_label(p)) for p in s.speakers)
     figures = tuple(_figure(view, f) for f in s.figures)
     quotes = tuple(_quote(view, q, s) for q in view.quotes_for(s))
-    return SectionPart(s, n, total, view.label("part", n=n, total=total), s.title, s.slide_title or s.title, byline,
+    return SectionPart(s, n, total, view.label("part", n=n, total=total), s.title, s.slide_title, byline,
                        speakers, s.paragraphs, figures, quotes, s.loc)
 
 

@@ -129,7 +129,7 @@ class View:
             title=self.full_title, author=self.author_line,
             subject=self.term("brief", "subject", organiser=ev.organiser, date=ev.date_text, place=ev.place),
             keywords=", ".join(doc.meta.keywords), language=doc.meta.language,
-            series=doc.meta.series or ev.organiser,
+            series=doc.meta.series,
         )
 
     @cached_property
@@ -235,7 +235,7 @@ class View:
         authors = ", ".join(self.authors)
         if meta.editors:
             authors += ". " + self.label("edited_by", names=", ".join(meta.editors))
-        series = meta.series or doc.event.organiser
+        series = meta.series
         # the series, unless it only repeats the authors; the publisher only when declared
         where = ". ".join(x for x in (series if series != authors else "", meta.publisher) if x)
         text = self.label("cite_generated", authors=authors, title=self.full_title, where=where or series,

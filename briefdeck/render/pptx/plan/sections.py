@@ -30,7 +30,7 @@ def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
         prose = f"{'; '.join(who)}{ctx.word('colon').rstrip()}\n\n{prose}"
     body: list[SlidePlan] = []
     if items:
-        body += bullets_slides(ctx, kind="content", role="content", title=sec.slide_title or sec.title,
+        body += bullets_slides(ctx, kind="content", role="content", title=sec.slide_title,
                                 items=items, notes=f"{part}{ctx.word('colon')}{sec.title}\n\n{prose}", section_id=sec.id,
                                 loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
     for fp in sp.figures:

@@ -7,9 +7,9 @@ from typing import Mapping, Optional, Sequence
 from ....errors import Problem
 from ....model import NOWHERE, Figure, Loc, Span
 from ..fit import Box, Para
+from ..roles import ROLES  # noqa: F401  (re-exported: the planner's roles are the template analysis' roles)
 
 Geometry = Mapping[str, Sequence[Mapping[str, Box]]]  # role -> variants (best first) -> slot -> box
-ROLES = ("title", "section", "content", "two-content", "chart", "quote", "closing")
 
 
 @dataclass(frozen=True)
