@@ -27,10 +27,10 @@ from ..fit import Measurer
 from .back import recommendation_slides, sources_slides, speaker_slides
 from .condense import Words, clause_cuts, condensed, derive_bullet, sentences, word_cuts
 from .context import PlanContext
-from .finish import distinct_titles, numbered_warnings, plan_footers
+from .finish import distinct_titles, numbered_warnings, plan_footers, title_sizes_per_layout
 from .fitting import continued, pack
 from .front import agenda_slides, key_message_slides, title_slide
-from .sections import section_slides
+from .sections import divider_slide, divider_variant, section_slides, wants_dividers
 from .types import ROLES, DeckPlan, Geometry, PlanPara, SlidePlan, TextBlock, measure_paras
 
 __all__ = ["plan_deck", "DeckPlan", "SlidePlan", "TextBlock", "PlanPara", "Geometry", "ROLES", "measure_paras", "Words",
@@ -47,6 +47,11 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
     # the reading plan's parts in order; the deck adds an agenda after the title, and closes on the
     # sources (its closing layout) with the citation in their notes
     slides: list[SlidePlan] = []
+    # the sections' own slides first: whether every section gets a divider, and on which layout, is
+    # decided once for the deck from all of them
+    bodies = {sp.id: section_slides(ctx, sp) for sp in plan.sections}
+    divided = wants_dividers(ctx, plan.sections, list(bodies.values()))
+    variant = divider_variant(ctx, plan.sections) if divided else 0
     for part in plan:
         if isinstance(part, TitlePart):
             slides.append(title_slide(ctx, part, opening))
@@ -54,7 +59,9 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
         elif isinstance(part, KeyMessagesPart):
             slides += key_message_slides(ctx, part, opening)
         elif isinstance(part, SectionPart):
-            slides += section_slides(ctx, part)
+            if divided:
+                slides.append(divider_slide(ctx, part, variant))
+            slides += bodies[part.id]
         elif isinstance(part, RecommendationsPart):
             slides += recommendation_slides(ctx, part)
         elif isinstance(part, PeoplePart):
@@ -63,6 +70,6 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
     slides, footer_problems = plan_footers(ctx, slides)
     slides = [replace(sp, notes=f"{ctx.cut_titles[sp.title]}\n\n{sp.notes}".strip()) if sp.title in ctx.cut_titles
               and ctx.cut_titles[sp.title] not in sp.notes else sp for sp in slides]
-    slides = distinct_titles(ctx, slides)
+    slides = title_sizes_per_layout(ctx, distinct_titles(ctx, slides))
     numbered = tuple(replace(s, number=i) for i, s in enumerate(slides, 1))
     return DeckPlan(numbered, tuple(problems) + footer_problems + numbered_warnings(numbered))

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Optional, Sequence
 
 from ....model import NOWHERE, Span
 from ....present.outline import ColophonPart, PeoplePart, PersonEntry, RecommendationsPart, ReferencesPart
 from ..fit import Box
-from .condense import condensed, derive_bullet
+from .condense import derive_bullet
 from .context import PlanContext
 from .fitting import bullet, bullets_slides, continued, first_no_space, pack
-from .types import PlanPara, SlidePlan, TextBlock
+from .types import PlanPara, SlidePlan, TextBlock, count_words
 
 
 def recommendation_slides(ctx: PlanContext, part: RecommendationsPart) -> list[SlidePlan]:
@@ -31,40 +32,36 @@ def recommendation_slides(ctx: PlanContext, part: RecommendationsPart) -> list[S
 
 
 def _person_entry(ctx: PlanContext, e: PersonEntry, bio_words: int, first: bool) -> list[PlanPara]:
-    """One person on an "About" slide: name and part, every title and the affiliation, a condensed bio."""
+    """One person on an "About" slide: name and part, every title and the affiliation, and one line
+    of the bio (its first sentence, cut at a clause within ``bio_words``): the whole bio is in the notes."""
     head = [Span(e.name, bold=True)]
     if e.role:
         head.append(Span(f"{ctx.view.separator}{e.role}"))
     paras = [PlanPara(tuple(head), bullet=False, space_before=0.0 if first else ctx.person_space)]
     if e.description:
         paras.append(PlanPara((Span(e.description),), bullet=False))
-    bio = condensed(e.bio.plain, bio_words, ctx.words) if bio_words else ""
+    bio = derive_bullet(e.bio.plain, bio_words, ctx.words) if (bio_words and e.bio.plain.strip()) else ""
     if bio:
         paras.append(PlanPara((Span(bio),), bullet=False, space_before=ctx.space / 2))
     return paras
 
 
 def speaker_slides(ctx: PlanContext, part: PeoplePart) -> list[SlidePlan]:
-    """About the people in `people`: several to a slide, each with their part, titles, affiliation and
-    a condensed bio; the whole bio is in the notes."""
+    """About the people in `people`: several to a slide, each by name, part, titles and affiliation and
+    one line of their bio, within the slide's word budget; the whole bios are in the notes."""
     entries = part.entries
     title = part.label
     role, variant = "content", 0
     box = ctx.box(role, "body", variant)
-    budget = ctx.bio_words * (2 if len(entries) == 1 else 1)
-    best = None
-    for words in (budget, budget // 2, ctx.bio_words_short):  # fewer slides with shorter bios, when that is what it takes
-        groups = []
-        for e in entries:
-            for w in (words, ctx.bio_words_short, 0):  # an entry that does not fit a slide alone at the floor: a shorter bio
-                entry = _person_entry(ctx, e, w, False)
-                if box is None or ctx.fits(first_no_space(entry), ctx.sizes["body"][-1], box):
-                    break
-            groups.append((e, entry, w))
-        chunks = _pack_groups(ctx, [g[1] for g in groups], box, ctx.sizes["body"], ctx.people_per_slide)
-        if best is None or len(chunks) < len(best[1]):
-            best = (groups, chunks)
-    groups, chunks = best
+    room = ctx.room(title, 3)  # "(2 of 3)"
+    groups = []
+    for e in entries:
+        for w in (ctx.bio_line_words, ctx.bio_words_short // 2, 0):  # an entry too long for a slide alone: less bio
+            entry = _person_entry(ctx, e, w, False)
+            if (box is None or ctx.fits(first_no_space(entry), ctx.sizes["body"][-1], box)) and _words(entry) <= room:
+                break
+        groups.append((e, entry, w))
+    chunks = _pack_groups(ctx, [g[1] for g in groups], box, ctx.sizes["body"], ctx.people_per_slide, room)
     out = []
     k = 0
     for i, (chunk, size) in enumerate(chunks):
@@ -81,12 +78,19 @@ def speaker_slides(ctx: PlanContext, part: PeoplePart) -> list[SlidePlan]:
     return out
 
 
+def _words(paras: Sequence[PlanPara]) -> int:
+    return sum(count_words(p.plain) for p in paras)
+
+
 def _pack_groups(ctx: PlanContext, groups: Sequence[list[PlanPara]], box: Optional[Box], sizes: Sequence[float],
-                 per_slide: int) -> list[tuple[list[list[PlanPara]], float]]:
-    """Groups of paragraphs (a person's entry), whole, over as few slides as fit, evenly."""
+                 per_slide: int, max_words: int) -> list[tuple[list[list[PlanPara]], float]]:
+    """Groups of paragraphs (a person's entry), whole, over as few slides as fit, evenly, each slide
+    within ``max_words``."""
     n = len(groups)
     for k in range(math.ceil(n / per_slide), n + 1):
         chunks = [list(groups[round(i * n / k): round((i + 1) * n / k)]) for i in range(k)]
+        if any(_words(_flat(c)) > max_words for c in chunks):
+            continue
         found = [ctx.largest_fit(_flat(c), sizes, box) for c in chunks]
         if all(f is not None for f in found):
             return [(c, min(found)) for c in chunks]
@@ -98,26 +102,49 @@ def _flat(chunk: Sequence[list[PlanPara]]) -> list[PlanPara]:
 
 
 def sources_slides(ctx: PlanContext, part: Optional[ReferencesPart], colophon: Optional[ColophonPart]) -> list[SlidePlan]:
+    """The sources as short cites (title before its subtitle, linked; publisher and year), the figures'
+    by their publisher; the full references, notes and URLs are in the notes."""
     if part is None:
         return []
     items, notes = [], []
-    for r in part.items:
+    shorts = [short_title(r.title) for r in part.items]
+    for r, short in zip(part.items, shorts):
         # the title linked word by word, each with its space: LibreOffice lays a hyperlink out as one
         # unbreakable field, so a link in one piece breaks mid-word when it is longer than a line, and
         # words linked apart with plain spaces between them come out in two colours
-        words = r.title.rstrip(".").split(" ")
+        words = (short if shorts.count(short) == 1 else r.title.rstrip(".")).split(" ")  # two works never alike
         spans = [Span(w + (" " if j < len(words) - 1 else ""), italic=True, href=r.url) for j, w in enumerate(words)]
-        if r.who:
-            spans.append(Span(f". {r.who}."))
+        who = ", ".join(x for x in (r.reference.publisher, _year(r.reference.date_text)) if x)
+        if who:
+            spans.append(Span(f". {who}."))
         items.append(PlanPara(tuple(spans), bullet=True, space_before=ctx.space / 2))
         notes.append(r.line)
-    for label, line, figs in part.figure_sources:  # one line per distinct source, listing the figures it serves
-        items.append(PlanPara((Span(f"{label}. {line}"),), bullet=True, space_before=ctx.space / 2))
+    by_source: dict[str, list] = {}  # on the slide, one line per publisher (as-of dates and licences in the notes)
+    for label, line, figs in part.figure_sources:
+        by_source.setdefault(figs[0].provenance.source, []).extend(figs)
         urls = " ".join(dict.fromkeys(f.provenance.url for f in figs if f.provenance.url))
         notes.append(" ".join(x for x in (f"{label}. {line}", urls) if x))
+    view = ctx.view
+    for source, figs in by_source.items():
+        figs = sorted(figs, key=lambda f: f.number)
+        label = view.figure_label(figs[0]) if len(figs) == 1 else \
+            view.label("figures", list=view.join_list([str(f.number) for f in figs]))
+        items.append(PlanPara((Span(f"{label}{ctx.word('colon')}{source}"),), bullet=True, space_before=ctx.space / 2))
     if colophon is not None:
         notes.append(colophon.citation.plain)
     if not items:
         return []
     return bullets_slides(ctx, kind="sources", role="closing", title=ctx.word("sources"), items=items,
                            notes="\n\n".join(notes), max_items=ctx.list_items, loc=part.loc)
+
+
+def short_title(title: str) -> str:
+    """A work's title before its subtitle ("Mali: the long road" -> "Mali"), when that says enough
+    (two words or more)."""
+    head = re.split(r"\s*[:–—]\s+", title.rstrip("."), maxsplit=1)[0]
+    return head if len(head.split()) >= 2 else title.rstrip(".")
+
+
+def _year(date_text: str) -> str:
+    years = re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", date_text)
+    return years[-1] if years else date_text

@@ -4,11 +4,11 @@ clause or join a list come from the locale file (``deck.condense``), not from he
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from ....model import Text
+from ....model import Span, Text
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,28 @@ def clause_cuts(text: str, words: Optional[Words] = None) -> list[str]:
                 continue
         cuts.append(head)
     return sorted(set(cuts), key=len, reverse=True)
+
+
+def lead(text: str, words: Optional[Words] = None) -> str:
+    """A statement's lead: its first sentence, up to its first semicolon, colon or dash when what comes
+    before says something whole (four words or more). Never cut at a comma: "A standing UN service,
+    deployed after the coup, would have…" cut there says nothing."""
+    first = (sentences(text, words) or [text])[0]
+    m = re.search(r";\s+|:\s+|\s+[–—]\s+", first)
+    if m and len(first[:m.start()].split()) >= 4:
+        return first[:m.start()].rstrip(" ,;:–—")
+    return first
+
+
+def cut_spans(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
+    """The spans of a text that starts with ``text``, cut to its length (their bold and italics kept)."""
+    out, left = [], len(text)
+    for sp in spans:
+        if left <= 0:
+            break
+        out.append(replace(sp, text=sp.text[:left]))
+        left -= len(sp.text)
+    return tuple(x for x in out if x.text)
 
 
 def word_cuts(text: str) -> list[str]:

@@ -8,8 +8,9 @@ from ....errors import Problem
 from ....model import NOWHERE, Loc, Span
 from ....present import View
 from ..fit import Box, Measurer, Para
+from .breaks import TitleBreaks
 from .condense import Words, clause_cuts, short_text, word_cuts
-from .types import Geometry, PlanPara, measure_paras
+from .types import Geometry, PlanPara, count_words, measure_paras
 
 
 class PlanContext:
@@ -33,12 +34,15 @@ class PlanContext:
         self.space = g("deck.type.space_before")
         self.max_bullets = g("deck.limits.bullets_per_slide")
         self.bullet_words = g("deck.limits.bullet_words")
-        self.bio_words = g("deck.limits.bio_words")
         self.people_per_slide = g("deck.limits.people_per_slide")
         self.bio_words_short = g("deck.limits.bio_words_short")  # a bio cut this short before a person takes a slide alone
         self.list_items = g("deck.limits.list_items_per_slide")  # an agenda's or the sources' lines on one slide
         self.short_list = g("deck.limits.short_list")  # a list this short that fits one slide may be set larger
-        self.divider_slides = g("deck.limits.divider_min_slides")
+        self.divider_slides = g("deck.limits.divider_min_slides")  # auto dividers: slides a section averages
+        self.dividers = g("deck.structure.dividers")  # all | none | auto, for every section alike
+        self.dividers_min_sections = g("deck.structure.dividers_min_sections")
+        self.slide_words = g("deck.limits.slide_words")  # what a slide shows, at most; the rest is in its notes
+        self.bio_line_words = g("deck.limits.bio_line_words")
         self.safety = g("deck.limits.fit_safety")
         self.indent = g("deck.type.bullet_indent_in")  # the hanging indent the writer sets on bullets
         self.floor = g("deck.type.body")[-1]  # no body text below this
@@ -46,9 +50,14 @@ class PlanContext:
         self.source_sizes = g("deck.type.source_sizes")  # a chart's source line: never smaller than the last
         self.deck_words = view.locale.section("deck")  # the deck's own words ("Agenda", "(continued)")
         self.words = Words.of(view.locale)  # for cutting the language's sentences
+        self.breaks = TitleBreaks.of(view.locale)  # where the language's titles may not break
         self.footer = view.footer
         self.pending: list[Problem] = []  # warnings for the next slide planned
         self.cut_titles: dict[str, str] = {}  # a title cut to fit its box -> the whole title (into the notes)
+
+    def room(self, title: str, more: int = 0) -> int:
+        """Words left for a slide's text under ``title`` (and ``more`` words besides: "(2 of 3)")."""
+        return max(1, self.slide_words - count_words(title) - more)
 
     def word(self, key: str, **fields) -> str:
         """A word the deck prints: its own (``deck`` in the locale file), else one both outputs share."""
@@ -104,6 +113,7 @@ class PlanContext:
                   variant: int = 0) -> Optional[tuple[str, float, Optional[float]]]:
         """(text, size, grown height) of the first candidate (the fullest) that fits: in the template's own
         box at any of the sizes before a grown box (a one-line title stays on its band). None if none fits."""
+        candidates = [self.breaks.apply(t) for t in candidates]  # fitted as it will break
         box = self.box(role, "title", variant)
         if box is None:
             return candidates[0], sizes[0], None
@@ -137,7 +147,7 @@ class PlanContext:
         hit = self.fit_title(shorter, role, self.title_sizes(sizes), variant) if shorter else None
         if hit is None:
             grown = self.grown_title_box(role, variant)
-            hit = (shorter[-1] if shorter else title, self.title_sizes(sizes)[-1], (grown.height if grown else None))
+            hit = (self.breaks.apply(shorter[-1] if shorter else title), self.title_sizes(sizes)[-1], (grown.height if grown else None))
         self.cut_titles[hit[0]] = title
         self.warn(f"title ‘{short_text(title)}’ does not fit its placeholder even at {self.title_sizes(sizes)[-1]} pt: "
                   f"the slide shows ‘{short_text(hit[0])}’, the notes the whole title — shorten it", loc)

@@ -9,6 +9,7 @@ from ....model import Span
 from ..fit import Box
 from .condense import clause_cuts, word_cuts
 from .context import PlanContext
+from .fitting import continued
 from .types import PlanPara, SlidePlan
 
 
@@ -64,33 +65,76 @@ def plan_footers(ctx: PlanContext, slides: list[SlidePlan]) -> tuple[list[SlideP
 
 
 def distinct_titles(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan]:
-    """No two slides share a title (a screen reader's slide list must tell them apart): a repeat takes one
-    of its own other titles that fit ("… (Figure 2)"), else its number, "(2)", cut to fit."""
-    seen: dict[str, int] = {}
-    for sp in slides:
-        seen[sp.title] = seen.get(sp.title, 0) + 1
-    used: set[str] = set()
-    out = []
-    counts: dict[str, int] = {}
-    for sp in slides:
-        if seen[sp.title] == 1 or sp.title not in used:
-            used.add(sp.title)
-            out.append(sp)
+    """No two slides share a title (a screen reader's slide list must tell them apart). The first keeps
+    it; a repeat takes one of its own other titles that fit ("… (Figure 2)", its first bullet's lead);
+    those left are numbered together, "(1)", "(2)", never a "(2)" without a "(1)". After its part's
+    divider, a lone repeat is that part "(continued)"."""
+    groups: dict[str, list[int]] = {}
+    for i, sp in enumerate(slides):
+        groups.setdefault(sp.title, []).append(i)
+    used = set(groups)
+    out = list(slides)
+    for title, idx in groups.items():
+        if len(idx) == 1:
             continue
-        alt = next((t for t in sp.titles if t not in used and t not in seen), None)
-        if alt is None:
-            counts[sp.title] = counts.get(sp.title, 1) + 1
-            for base in [sp.title] + clause_cuts(sp.title, ctx.words) + word_cuts(sp.title):
-                t = f"{base} ({counts[sp.title]})"
-                if t not in used and ctx.fit_title([t], sp.role, ctx.title_sizes(ctx.sizes["title"]), sp.variant):
-                    alt = t
-                    break
-            alt = alt or f"{sp.title} ({counts[sp.title]})"
-        hit = ctx.fit_title([alt], sp.role, ctx.title_sizes([sp.title_size]), sp.variant) or \
-            ctx.fit_title([alt], sp.role, ctx.title_sizes(ctx.sizes["title"]), sp.variant)
-        used.add(alt)
-        out.append(replace(sp, title=alt, title_size=hit[1] if hit else sp.title_size,
-                           title_height=hit[2] if hit else sp.title_height))
+        left = []
+        for i in idx[1:]:
+            sp = slides[i]
+            alt = next((t for t in sp.titles if t not in used and _refit(ctx, sp, t)), None)
+            if alt is None:
+                left.append(i)
+            else:
+                used.add(alt)
+                out[i] = _refit(ctx, sp, alt)
+        if not left:
+            continue
+        numbered = left if slides[idx[0]].kind == "section" else [idx[0]] + left
+        if len(numbered) == 1:
+            names = [continued(title, 1, 2, ctx.deck_words)]
+        else:
+            names = []
+            for n, i in enumerate(numbered, 1):
+                sp = slides[i]
+                cands = [f"{base} ({n})" for base in [title] + clause_cuts(title, ctx.words) + word_cuts(title)]
+                names.append(next((t for t in cands if t not in used and _refit(ctx, sp, t)), cands[0]))
+        for i, name in zip(numbered, names):
+            used.add(name)
+            out[i] = _refit(ctx, slides[i], name) or replace(slides[i], title=name)
+    return out
+
+
+def _refit(ctx: PlanContext, sp: SlidePlan, title: str) -> Optional[SlidePlan]:
+    """``sp`` retitled, at its own title size where the new title fits it, else at the size it fits."""
+    hit = ctx.fit_title([title], sp.role, [sp.title_size], sp.variant) or \
+        ctx.fit_title([title], sp.role, ctx.title_sizes(ctx.sizes["title"]), sp.variant)
+    return replace(sp, title=title, title_size=hit[1], title_height=hit[2]) if hit else None
+
+
+def title_sizes_per_layout(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan]:
+    """At most two title sizes on the slides of one layout, so titles do not jump from slide to slide:
+    where a layout's titles came out in more, the size most of them have stays (a title set larger
+    comes down to it) and the titles that needed less all take the smallest of them. A smaller size
+    that a title fits at is always found: a title that fits a box at one size fits it at a smaller."""
+    groups: dict[tuple, list[int]] = {}
+    for i, sp in enumerate(slides):
+        groups.setdefault((sp.role, sp.variant), []).append(i)
+    out = list(slides)
+    for idx in groups.values():
+        sizes = [slides[i].title_size for i in idx]
+        if len(set(sizes)) <= 2:
+            continue
+        common = max(set(sizes), key=lambda z: (sizes.count(z), z))
+        low = min(sizes)
+        for i in idx:
+            sp = slides[i]
+            want = common if sp.title_size >= common else low
+            if want == sp.title_size:
+                continue
+            hit = ctx.fit_title([sp.title], sp.role, [want], sp.variant)
+            if hit is None and want == common:  # (a grown box at the larger size only): the smallest
+                want, hit = low, ctx.fit_title([sp.title], sp.role, [low], sp.variant)
+            if hit is not None:
+                out[i] = replace(sp, title=hit[0], title_size=hit[1], title_height=hit[2])
     return out
 
 

@@ -6,10 +6,10 @@ from typing import Optional, Sequence
 
 from ....present.outline import KeyMessagesPart, OpeningPart, SectionPart, TitlePart
 from ....model import Span
-from .condense import plain_paras
+from .condense import cut_spans, lead, plain_paras
 from .context import PlanContext
 from .fitting import bullet, bullets_slides
-from .types import PlanPara, SlidePlan, TextBlock
+from .types import PlanPara, SlidePlan, TextBlock, count_words
 
 
 def title_slide(ctx: PlanContext, part: TitlePart, opening: Optional[OpeningPart]) -> SlidePlan:
@@ -38,7 +38,7 @@ def title_slide(ctx: PlanContext, part: TitlePart, opening: Optional[OpeningPart
         for rank, title, hit, lead in titles:
             for k, (sub, people) in enumerate(contents):
                 blocks = _title_blocks(ctx, variant, lead + sub, people + [event], bool(lead))
-                if blocks is not None:
+                if blocks is not None and count_words(title) + sum(count_words(b.plain) for _, b in blocks) <= ctx.slide_words:
                     plans.append((rank + k, variant, title, hit, blocks, sub, people))
                     break
     plans.sort(key=lambda p: p[:2])
@@ -100,7 +100,19 @@ def agenda_slides(ctx: PlanContext, sections: Sequence[SectionPart], opening: Op
 
 
 def key_message_slides(ctx: PlanContext, part: KeyMessagesPart, opening: Optional[OpeningPart]) -> list[SlidePlan]:
-    items = [bullet(ctx, t.spans) for t in part.items]
+    """The key messages on one slide within the word budget: whole, else each by its lead (its first
+    clause, ``condense.lead``), else whole over as many slides as they need. The notes hold them all."""
     notes = "\n\n".join(x for x in (plain_paras(part.items), opening.summary.plain if opening else "") if x)
-    return bullets_slides(ctx, kind="key-messages", role="content", title=part.label,
-                           items=items, notes=notes, loc=part.loc)
+    whole = [bullet(ctx, t.spans) for t in part.items]
+    leads = [bullet(ctx, cut_spans(t.spans, lead(t.plain, ctx.words).rstrip(".")) if lead(t.plain, ctx.words) != t.plain.strip()
+                    else t.spans) for t in part.items]
+    room = ctx.room(part.label)
+    for items in (whole, leads):
+        if sum(count_words(p.plain) for p in items) > room:
+            continue
+        trial = bullets_slides(PlanContext.quiet(ctx), kind="key-messages", role="content", title=part.label,
+                               items=items, notes=notes, loc=part.loc)
+        if len(trial) == 1:
+            return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=items, notes=notes,
+                                  loc=part.loc)
+    return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=whole, notes=notes, loc=part.loc)

@@ -8,16 +8,16 @@ from ....charts.registry import KINDS
 from ....model import Figure, Span
 from ....present.outline import FigurePart, QuotePart, SectionPart
 from ..fit import Box
-from .condense import clause_cuts, derive_bullet, plain_paras, sentences
+from .condense import clause_cuts, derive_bullet, lead, plain_paras, sentences
 from .context import PlanContext
 from .finish import fit_footer
 from .fitting import bullet, bullets_slides, continued, merge_prose, pack
-from .types import PlanPara, SlidePlan, TextBlock
+from .types import PlanPara, SlidePlan, TextBlock, count_words
 
 
 def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
-    """A section's slides: its bullets, figures and quotes, behind a divider when the section is a part a
-    lecturer would lift (several slides) or names who speaks in it (panels, hearings)."""
+    """A section's slides: its bullets, figures and quotes (its divider is decided for the whole deck:
+    ``with_dividers``)."""
     sec = sp.section
     part = sp.part_label
     if sec.bullets:
@@ -32,27 +32,89 @@ def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
     if items:
         body += bullets_slides(ctx, kind="content", role="content", title=sec.slide_title,
                                 items=items, notes=f"{part}{ctx.word('colon')}{sec.title}\n\n{prose}", section_id=sec.id,
-                                loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
+                                loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None,
+                                alternatives=[t for t in (lead(items[0].plain, ctx.words).rstrip("."),)
+                                              if 4 <= count_words(t) <= ctx.bullet_words])
+    shown = {id(fp): drawn_in(fp, sp.figures) for fp in sp.figures}
     for fp in sp.figures:
-        body += chart_slides(ctx, fp, sec.id)
+        if shown[id(fp)] is not None:
+            continue  # one number, one slide: the chart that draws it carries its statement in its notes
+        also = [f"{o.label}. {o.caption.plain}" for o in sp.figures if shown[id(o)] is fp]
+        body += [replace(c, notes="\n\n".join([c.notes] + also)) for c in chart_slides(ctx, fp, sec.id)]
     for q in sp.quotes:
         body += quote_slides(ctx, q, sp)
-    if len(body) < ctx.divider_slides and not who and body:
-        return body
-    return [divider_slide(ctx, sec, part, who)] + body
+    return body
 
 
-def divider_slide(ctx: PlanContext, sec, part: str, who: Sequence[str]) -> SlidePlan:
-    lines = [PlanPara((Span(part),), bullet=False)] + [PlanPara((Span(w),), bullet=False, space_before=ctx.space / 2) for w in who]
+def drawn_in(fp: FigurePart, figures: Sequence[FigurePart]) -> Optional[FigurePart]:
+    """The chart of the same section that already draws a big number's value (one of its values, a
+    series' total or the total of all its series), or None. One number gets one slide: the big number
+    then has no slide of its own, and its statement goes in that chart's notes."""
+    spec = fp.figure.chart
+    kind = KINDS.get(spec.kind)
+    if kind is None or not kind.compact or not spec.series or not spec.table.rows:  # a kind of one value
+        return None
+    value = spec.table.column(spec.series[0])[0]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    for other in figures:
+        o = other.figure.chart
+        if other is fp or o.kind == spec.kind or not o.series:
+            continue
+        cols = [[v for v in o.table.column(c) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+                for c in o.series if c in o.table.columns]
+        numbers = {v for col in cols for v in col} | {sum(col) for col in cols} | {sum(sum(col) for col in cols)}
+        if any(abs(v - value) <= 1e-9 * max(1.0, abs(value)) for v in numbers):
+            return other
+    return None
+
+
+def wants_dividers(ctx: PlanContext, sections: Sequence[SectionPart], bodies: Sequence[Sequence[SlidePlan]]) -> bool:
+    """One decision for the deck (theme ``deck.structure.dividers``): every section gets a divider, or
+    none. ``auto``: all when the deck has a few sections and they name who speaks in them (panels,
+    hearings: the divider says who) or average ``divider_min_slides`` slides each; none in a short deck
+    of one-slide sections, where a divider before each slide would double the deck."""
+    mode = str(ctx.dividers).lower()
+    if mode in ("all", "none"):
+        return mode == "all"
+    if len(sections) < max(2, ctx.dividers_min_sections):
+        return False
+    if any(sp.speakers for sp in sections):
+        return True
+    return sum(len(b) for b in bodies) >= ctx.divider_slides * len(sections)
+
+
+def divider_variant(ctx: PlanContext, sections: Sequence[SectionPart]) -> int:
+    """The one section layout every divider takes: the first of the template's (its styled one) that
+    holds every section's title and "Part n of N" (who speaks is set as far as it fits: see
+    ``divider_slide``), else the first that holds every title, else the first."""
     sizes = ctx.section_sizes
-    # the first of the template's section layouts that holds the whole title and the speakers
-    variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)
-                    and ctx.largest_fit(lines, ctx.sizes["body"], ctx.box("section", "body", v)) is not None), None)
-    if variant is None:
-        variant = next((v for v in range(ctx.variants("section")) if ctx.fit_title([sec.title], "section", sizes, v)), 0)
+    variants = range(ctx.variants("section"))
+    for need_part in (True, False):
+        for v in variants:
+            if all(ctx.fit_title([sp.title], "section", sizes, v) and (not need_part or ctx.largest_fit(
+                    _divider_lines(ctx, sp.part_label, ()), ctx.sizes["body"], ctx.box("section", "body", v)) is not None)
+                   for sp in sections):
+                return v
+    return 0
+
+
+def _divider_lines(ctx: PlanContext, part: str, who: Sequence[str]) -> list[PlanPara]:
+    return [PlanPara((Span(part),), bullet=False)] + [PlanPara((Span(w),), bullet=False, space_before=ctx.space / 2) for w in who]
+
+
+def divider_slide(ctx: PlanContext, sp: SectionPart, variant: int) -> SlidePlan:
+    """The section's title, "Part n of N" and who speaks in it: each with their role, else their names
+    on one line, else as many as fit (all of them are in the notes)."""
+    sec, part, who = sp.section, sp.part_label, sp.speakers
+    sizes = ctx.section_sizes
     title, tsize, theight = ctx.title(sec.title, "section", sizes, sec.loc, variant)
     box = ctx.box("section", "body", variant)
-    size = ctx.largest_fit(lines, ctx.sizes["body"], box)
+    size, lines = None, []
+    for lines in [_divider_lines(ctx, part, who)] + ([_divider_lines(ctx, part, [sp.byline])] if sp.byline and len(who) > 1 else []):
+        size = ctx.largest_fit(lines, ctx.sizes["body"], box)
+        if size is not None:
+            break
     while size is None and len(lines) > 1:  # the speakers' names with their roles are in the notes too
         lines = lines[:-1]
         size = ctx.largest_fit(lines, ctx.sizes["body"], box)

@@ -67,6 +67,17 @@ class SlidePlan:
     def text(self) -> str:
         return "\n".join([self.title] + [b.plain for _, b in self.blocks])
 
+    @property
+    def words(self) -> int:
+        """The words the slide shows: its title and text blocks (a chart's source line included; the
+        footer, date and slide number not)."""
+        return count_words(self.text)
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: runs between spaces (no-break spaces too), a lone dash not one."""
+    return sum(1 for w in text.split() if any(c.isalnum() for c in w))
+
 
 @dataclass(frozen=True)
 class DeckPlan:
