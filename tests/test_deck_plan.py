@@ -129,13 +129,23 @@ def test_reference_titles_are_linked_word_by_word(docs, theme):
 
 
 @pytest.mark.quick
-def test_quotes_are_attributed_by_role_not_by_affiliations(docs, theme):
+def test_quotes_are_attributed_by_role_not_by_affiliations_right_under_the_words(docs, theme):
+    """The plan's attribution, as the last paragraph of the quote's own box (not a placeholder at the foot
+    of the slide), its name and role kept together; the heading names the speaker."""
+    from briefdeck.present import default_view
+
     for doc in docs.values():
-        for sp in _plan(doc, theme).slides:
-            if sp.kind == "quote":
-                who = sp.block("attribution") or sp.block("body")
-                last = who.paras[-1].plain
-                assert last.startswith("— ") and ";" not in last, last
+        attributions = {q.quote.loc: q.attribution for s in default_view(doc, theme).plan.sections for q in s.quotes}
+        for template in (None, CORPUS / "Vintage.pptx"):
+            for sp in _plan(doc, theme, template).slides:
+                if sp.kind == "quote":
+                    assert sp.block("attribution") is None
+                    last = sp.block("body").paras[-1]
+                    assert last.plain.replace("\u00a0", " ") == attributions[sp.loc] and ";" not in last.plain
+                    assert last.align == "r" and "," not in last.plain or ",\u00a0" in last.plain, last.plain
+                    who = sp.tag or next(p.name for p in doc.people if p.name in last.plain.replace("\u00a0", " "))
+                    assert who in sp.title.replace("\u00a0", " ") or who in last.plain.replace("\u00a0", " ")
+                    assert "speaker’s words" not in sp.title
 
 
 @pytest.mark.quick

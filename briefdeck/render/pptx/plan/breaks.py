@@ -42,7 +42,7 @@ class TitleBreaks:
         if self.after_dash:
             text = re.sub(r"([–—]) (?=\S)", lambda m: m.group(1) + NBSP, text)  # "2012 – February": no break after it
             text = re.sub(rf"(?<=\w)([–—])(?=\w)", lambda m: m.group(1) + JOINER, text)  # "2018–2019"
-        if self.last_words > 1:  # the last unbreakable run joined to the words before it, up to last_words
+        if self.last_words > 1 and len(text.split()) > 3:  # the last run joined to the words before it, up to last_words
             head, _, last = text.rpartition(" ")
             while head and len(last.split()) < self.last_words:
                 before, _, word = head.rpartition(" ")

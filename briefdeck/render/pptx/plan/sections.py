@@ -218,25 +218,27 @@ def _source_below(ctx: PlanContext, para: list[PlanPara]) -> tuple[Box, Box, flo
 
 
 def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> list[SlidePlan]:
+    """The words in the language's quotation marks, the plan's attribution set right under them (the
+    last paragraph of the quote's box, never a placeholder of its own at the foot of the slide), with
+    the name and role kept together; the heading names who speaks wherever the source says who."""
     q = qp.quote
     text = qp.quoted
     who = qp.attribution
-    # a title of its own (its section, its speaker), so a screen reader's slide list tells quote slides apart
     topic = sp.title if sp is not None else ctx.doc.event.title
-    title = ctx.word("quote_by", topic=topic, name=q.speaker.name) if q.speaker else ctx.word("quote_on", topic=topic)
-    body = [PlanPara((Span(text, italic=True),), bullet=False)]
-    attribution = [PlanPara((Span(who),), bullet=False)] if who else []
-    if attribution and ctx.box("quote", "attribution") is None:  # one placeholder: a smaller last line
-        body, attribution = body + [PlanPara((Span(who),), bullet=False, space_before=ctx.space * 1.5,
-                                             size=ctx.attribution, align="r")], []
+    title = _quote_title(ctx, qp, sp, topic)
     box = ctx.box("quote", "body")
-    size = ctx.largest_fit(body, ctx.sizes["quote"] + [s for s in ctx.sizes["body"] if s < ctx.sizes["quote"][-1]], box)
+    body = [PlanPara((Span(text, italic=True),), bullet=False)]
+    attribution = [PlanPara((Span(_kept_together(ctx, who, box)),), bullet=False, space_before=ctx.space,
+                            size=ctx.attribution, align="r")] if who else []
+    sizes = ctx.sizes["quote"] + [s for s in ctx.sizes["body"] if s < ctx.sizes["quote"][-1]]
+    room = ctx.room(title, 1)
+    size = ctx.largest_fit(body + attribution, sizes, box) if count_words(text + " " + who) <= room else None
     if size is None:  # too long for one slide: the quote in body type over as many slides as it needs
-        chunks = pack(ctx, [PlanPara((Span(s, italic=True),), bullet=False) for s in sentences(text, ctx.words)] + body[1:],
-                      box, ctx.sizes["body"], 99, "quote", q.loc)
+        chunks = pack(ctx, [PlanPara((Span(s, italic=True),), bullet=False) for s in sentences(text, ctx.words)] + attribution,
+                      box, ctx.sizes["body"], 99, "quote", q.loc, max_words=lambda k: room - 3)
     else:
-        chunks = [(body, size, ())]
-    hit = ctx.fit_title([title, ctx.word('quote')], "quote", ctx.quote_title_sizes)
+        chunks = [(body + attribution, size, ())]
+    hit = ctx.fit_title([title], "quote", ctx.quote_title_sizes)
     if hit is None:
         title, tsize, theight = ctx.title(title, "quote", ctx.quote_title_sizes, q.loc)
     else:
@@ -245,10 +247,34 @@ def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> 
     out = []
     for i, (chunk, csize, problems) in enumerate(chunks):
         blocks = [("body", TextBlock(merge_prose(chunk), csize))]
-        if attribution and i == len(chunks) - 1:
-            blocks.append(("attribution", TextBlock(tuple(attribution), ctx.attribution)))
         out.append(SlidePlan(role="quote", kind="quote", title=continued(title, i, len(chunks), ctx.deck_words), title_size=tsize,
                              title_height=theight, blocks=tuple(blocks), notes=notes, section_id=q.section_id,
                              footer=ctx.footer, loc=q.loc, problems=ctx.take() + problems,
                              tag=q.speaker.name if q.speaker else ""))
     return out
+
+
+def _quote_title(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart], topic: str) -> str:
+    """A quote slide's own title (a screen reader's slide list tells quote slides apart): the topic in the
+    speaker's words, the speaker being the quote's, else the one person who speaks in the section or at
+    the event; when nobody can be named, no "the speaker's" that could be anyone's."""
+    q = qp.quote
+    people = ctx.doc.people
+    named = q.speaker or (sp.section.speakers[0] if sp is not None and len(sp.section.speakers) == 1 else None) \
+        or (people[0] if len(people) == 1 else None)
+    if named is not None:
+        return ctx.word("quote_by", topic=topic, name=named.name)
+    return ctx.word("quote_unattributed", topic=topic)
+
+
+def _kept_together(ctx: PlanContext, who: str, box: Optional[Box]) -> str:
+    """The attribution with no-break spaces: all of it on one line where it fits one line of the box,
+    else its role kept whole and with the name ("Peter White,\u00a0Foreign\u00a0Secretary")."""
+    whole = who.replace(" ", "\u00a0")
+    if box is None or ctx.m.count_lines(ctx.measure_paras([PlanPara((Span(whole),), bullet=False)])[0].segments,
+                                        ctx.attribution, box.text_width_pt, box.face) == 1:
+        return whole
+    name, sep, role = who.rpartition(", ")
+    if not sep:
+        return who
+    return f"{name},\u00a0{role.replace(' ', chr(0xa0))}"
