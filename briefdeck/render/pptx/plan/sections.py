@@ -222,7 +222,7 @@ def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> 
     last paragraph of the quote's box, never a placeholder of its own at the foot of the slide), with
     the name and role kept together; the heading names who speaks wherever the source says who."""
     q = qp.quote
-    text = qp.quoted
+    text = ctx.breaks.apply(qp.quoted)  # no one-word last line, no break inside a date (as in titles)
     who = qp.attribution
     topic = sp.title if sp is not None else ctx.doc.event.title
     title = _quote_title(ctx, qp, sp, topic)
