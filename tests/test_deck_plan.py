@@ -290,3 +290,116 @@ def test_tints_and_shades_are_the_colours_viewers_draw(base, mod, drawn):
     el = etree.fromstring(f'<a:srgbClr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" val="{base}">{mod}</a:srgbClr>')
     rgb, _ = _apply_mods(base, el)
     assert all(abs(int(rgb[i:i + 2], 16) - int(drawn[i:i + 2], 16)) <= 1 for i in (0, 2, 4)), (rgb, drawn)
+
+
+ALL_SOURCES = [DEFAULT_SOURCE] + sorted(EXAMPLES.glob("*/*.yaml")) + [EXAMPLES / "two-speaker-panel.yaml"]
+
+
+def _structure_problems(plan, doc, budget, where) -> list[str]:
+    """What issue 22 asks of every deck: no slide over the word budget; a divider for every section or
+    none, Part 1..N in order, all on one layout; at most two title sizes per layout; no "(2)" without a "(1)"."""
+    out = []
+    for sp in plan.slides:
+        if sp.words > budget:
+            out.append(f"{where}: slide {sp.number} ({sp.kind}) shows {sp.words} words")
+    dividers = [sp for sp in plan.slides if sp.kind == "section"]
+    if dividers:
+        if [sp.section_id for sp in dividers] != [s.id for s in doc.sections]:
+            out.append(f"{where}: dividers for {[sp.section_id for sp in dividers]}, not every section")
+        if len({sp.variant for sp in dividers}) != 1:
+            out.append(f"{where}: dividers on several layouts")
+        numbers = [int(re.search(r"\d+", sp.block("body").paras[0].plain).group()) for sp in dividers if sp.block("body")]
+        if numbers != list(range(1, len(numbers) + 1)):
+            out.append(f"{where}: parts numbered {numbers}")
+    sizes: dict = {}
+    for sp in plan.slides:
+        sizes.setdefault((sp.role, sp.variant), set()).add(sp.title_size)
+    out += [f"{where}: {k} titles at {sorted(v)} pt" for k, v in sizes.items() if len(v) > 2]
+    titles = [sp.title for sp in plan.slides]
+    for t in titles:
+        m = re.fullmatch(r"(.*) \((\d+)\)", t)
+        if m and m.group(2) != "1" and f"{m.group(1)} (1)" not in titles:
+            out.append(f"{where}: ‘{t}’ without a (1)")
+    assert len(set(titles)) == len(titles), where
+    return out
+
+
+@pytest.mark.parametrize("source", ALL_SOURCES, ids=lambda p: p.stem)
+def test_one_structure_and_a_word_budget_on_every_example(source, theme):
+    doc = load_document(source)
+    budget = theme.get("deck.limits.slide_words")
+    problems = []
+    for template in (None, CORPUS / "Vintage.pptx", CORPUS / "Portfolio.pptx"):
+        plan = _plan(doc, theme, template)
+        problems += _structure_problems(plan, doc, budget, f"{source.stem} on {template.stem if template else 'default'}")
+    assert problems == []
+
+
+def test_what_the_word_budget_leaves_off_a_slide_is_in_its_notes(docs, theme):
+    """Key messages, bios and references are shortened on the slide, never lost: the notes have them whole."""
+    for doc in docs.values():
+        plan = _plan(doc, theme)
+        notes = " ".join(" ".join(sp.notes.split()) for sp in plan.slides)
+        for t in list(doc.key_messages) + [p.bio for p in doc.people]:
+            assert " ".join(t.plain.split()) in notes
+        for r in doc.references:
+            assert r.title in notes and (not r.url or r.url in notes)
+        about = [sp for sp in plan.slides if sp.kind == "speaker"]
+        for p in doc.people:  # name, title and one line: never the whole of a bio of several sentences
+            entry = next(sp for sp in about if p.name in sp.block("body").plain)
+            if len(sentences(p.bio.plain)) > 1:
+                assert " ".join(p.bio.plain.split()) not in " ".join(entry.block("body").plain.split())
+
+
+def test_the_word_budget_is_met_by_splitting_never_by_setting_text_smaller(docs, theme):
+    floor = theme.get("deck.type.body")[-1]
+    for doc in docs.values():
+        for sp in _plan(doc, theme).slides:
+            for slot, block in sp.blocks:
+                if slot in ("body", "details", "subtitle"):
+                    assert block.size >= floor, (sp.number, slot)
+
+
+def test_dividers_follow_the_themes_structure_setting(docs, theme):
+    """all | none | auto; auto leaves a short deck of one-slide sections without (the lecture in Lagos)."""
+    from dataclasses import replace
+
+    from briefdeck.theme import _deep_merge
+
+    doc = docs["minusma"]
+    for mode, expected in (("none", 0), ("all", len(doc.sections))):
+        t = replace(theme, data=_deep_merge(theme.data, {"deck": {"structure": {"dividers": mode}}}))
+        assert sum(sp.kind == "section" for sp in _plan(doc, t).slides) == expected
+    lagos = load_document(EXAMPLES / "uk-cleverly-lagos-2023" / "uk-cleverly-lagos-2023.yaml")
+    assert not any(sp.kind == "section" for sp in _plan(lagos, theme).slides)
+
+
+def test_a_big_number_a_chart_already_draws_gets_no_slide_of_its_own(docs, theme):
+    """One number, one slide: the hearing's 44 UNMISS deaths are the total of the personnel chart of the
+    same section; the big number's statement is in that chart's notes."""
+    doc = docs["sudan"]
+    plan = _plan(doc, theme)
+    figs = {sp.figure.id for sp in plan.slides if sp.figure is not None}
+    assert "unmiss-to-hearing" not in figs and "unmiss-personnel" in figs
+    chart = next(sp for sp in plan.slides if sp.figure is not None and sp.figure.id == "unmiss-personnel")
+    big = next(f for f in doc.figures if f.id == "unmiss-to-hearing")
+    assert " ".join(big.caption.plain.split()) in " ".join(chart.notes.split())
+    minusma = {sp.figure.id for sp in _plan(docs["minusma"], theme).slides if sp.figure is not None}
+    assert "deaths-to-march-2018" in minusma  # 164 is in no other chart of its section
+
+
+@pytest.mark.parametrize("title, language, expected", [
+    ("Deaths in UN missions, to 31 March 2018", "en-CA", "Deaths in UN missions, to 31\u00a0March\u00a02018"),
+    ("UNMISS deaths by category, to April 27, 2016", "en-US", "UNMISS deaths by category, to April\u00a027,\u00a02016"),
+    ("Canada’s helicopter mission in Mali, 2018–2019", "en-CA", "Canada’s helicopter mission in Mali,\u00a02018–\u20602019"),
+    ("Crisis from March 2012 – February 2013 and after", "en-CA", "Crisis from March\u00a02012 –\u00a0February\u00a02013 and\u00a0after"),
+    ("Décès de Canadiens du 17 juillet 1950 au 1er juillet 2016", "fr-CA", "Décès de Canadiens du 17\u00a0juillet\u00a01950 au 1er\u00a0juillet\u00a02016"),
+    ("Agenda", "en-CA", "Agenda"),
+])
+def test_titles_break_by_the_rules_of_their_language(title, language, expected):
+    from briefdeck.assets import Assets
+    from briefdeck.locale import load_locale
+    from briefdeck.render.pptx.plan.breaks import TitleBreaks, plain_title
+
+    rules = TitleBreaks.of(load_locale(Assets(), language))
+    assert rules.apply(title) == expected and rules.apply(expected) == expected and plain_title(expected) == title
