@@ -218,3 +218,48 @@ def test_links_read_on_the_slides_they_are_on(corpus, name):
     warned = [w.message for w in corpus[name].result.warnings if w.code == "deck.contrast" and w.message.startswith("link text")]
     if name.startswith(("Portfolio", "dark-corporate")):
         assert warned and "the deck sets links in #" in warned[0]
+
+
+_CHROME = {"ftr", "sldNum", "dt"}  # footer, slide number and date: not what a slide says
+
+
+def _shown_words(slide) -> int:
+    """The words a slide shows, read back: every text shape but the footer, date and slide number."""
+    from briefdeck.render.pptx.plan.types import count_words
+
+    n = 0
+    for shape in slide.shapes:
+        if not shape.has_text_frame:
+            continue
+        ph = shape._element.find(f".//{P}nvPr/{P}ph")
+        if ph is not None and ph.get("type") in _CHROME:
+            continue
+        n += count_words(shape.text_frame.text)
+    return n
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_one_structure_and_a_word_budget_read_back(corpus, name):
+    """No slide over 75 words; a divider for every section or none, "Part 1 of N" to "Part N of N", on one
+    layout; at most two title sizes on the slides of one layout (issue 22)."""
+    from briefdeck.theme import load_theme
+
+    budget = load_theme("default").get("deck.limits.slide_words")
+    prs = Presentation(str(corpus[name].deck))
+    over = [(n, _shown_words(s)) for n, s in enumerate(prs.slides, 1) if _shown_words(s) > budget]
+    assert over == []
+    doc = load_document(corpus[name].source)
+    parts, layouts, sizes = [], set(), {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame and (m := re.fullmatch(r"Part (\d+) of (\d+)", shape.text_frame.text.split("\n")[0].strip())):
+                parts.append((int(m.group(1)), int(m.group(2))))
+                layouts.add(slide.slide_layout.name)
+        title = slide.shapes.title
+        if title is not None and title.has_text_frame:
+            sz = {r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs if r.font.size is not None}
+            sizes.setdefault(slide.slide_layout.name, set()).update(sz)
+    total = len(doc.sections)
+    assert parts in ([], [(k, total) for k in range(1, total + 1)])
+    assert len(layouts) <= 1
+    assert {k: v for k, v in sizes.items() if len(v) > 2} == {}
