@@ -35,8 +35,9 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     prs, path, findings = open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
+    layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
     full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems,
-                     charts=charts)
+                     charts=charts, layouts=layouts)
     plan = select(full, slides)
     if template or not view.doc.meta.template:  # the source's own template was reported by the loader
         plan = replace(plan, warnings=tuple(hostile.problems(findings, str(path))) + plan.warnings)

@@ -18,7 +18,7 @@ condensed on the slide with the whole of it in the notes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Optional, Sequence
 
 from ....errors import Problem
 from ....present import View
@@ -38,9 +38,11 @@ __all__ = ["plan_deck", "DeckPlan", "SlidePlan", "TextBlock", "PlanPara", "Geome
 
 
 def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
-              problems: Sequence[Problem] = (), charts=None) -> DeckPlan:
+              problems: Sequence[Problem] = (), charts=None, layouts: Optional[Mapping[tuple[str, int], int]] = None) -> DeckPlan:
     """``problems``: about the template itself (typefaces, contrast), reported with the deck's;
-    ``charts``: the chart service, which splits a figure too long for one slide (else one slide each)."""
+    ``charts``: the chart service, which splits a figure too long for one slide (else one slide each);
+    ``layouts``: which of the template's layouts each (role, variant) is, where roles share one (content
+    and chart slides often do): title sizes are kept to two per layout."""
     ctx = PlanContext(view, theme, measurer, geometry, charts)
     plan: ReadingPlan = view.plan
     opening = plan.find("opening")
@@ -70,6 +72,6 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
     slides, footer_problems = plan_footers(ctx, slides)
     slides = [replace(sp, notes=f"{ctx.cut_titles[sp.title]}\n\n{sp.notes}".strip()) if sp.title in ctx.cut_titles
               and ctx.cut_titles[sp.title] not in sp.notes else sp for sp in slides]
-    slides = title_sizes_per_layout(ctx, distinct_titles(ctx, slides))
+    slides = title_sizes_per_layout(ctx, distinct_titles(ctx, slides), layouts or {})
     numbered = tuple(replace(s, number=i) for i, s in enumerate(slides, 1))
     return DeckPlan(numbered, tuple(problems) + footer_problems + numbered_warnings(numbered))

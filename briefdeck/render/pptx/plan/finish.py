@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ....errors import Problem
 from ....model import Span
@@ -110,14 +110,15 @@ def _refit(ctx: PlanContext, sp: SlidePlan, title: str) -> Optional[SlidePlan]:
     return replace(sp, title=title, title_size=hit[1], title_height=hit[2]) if hit else None
 
 
-def title_sizes_per_layout(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan]:
+def title_sizes_per_layout(ctx: PlanContext, slides: list[SlidePlan], layouts: Mapping[tuple[str, int], int]) -> list[SlidePlan]:
     """At most two title sizes on the slides of one layout, so titles do not jump from slide to slide:
     where a layout's titles came out in more, the size most of them have stays (a title set larger
     comes down to it) and the titles that needed less all take the smallest of them. A smaller size
     that a title fits at is always found: a title that fits a box at one size fits it at a smaller."""
     groups: dict[tuple, list[int]] = {}
     for i, sp in enumerate(slides):
-        groups.setdefault((sp.role, sp.variant), []).append(i)
+        key = (sp.role, sp.variant)
+        groups.setdefault(layouts.get(key, key), []).append(i)
     out = list(slides)
     for idx in groups.values():
         sizes = [slides[i].title_size for i in idx]
