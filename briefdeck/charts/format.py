@@ -208,5 +208,5 @@ def typographic_spec(spec):
         title=conv(spec.title),
         x_label=conv(spec.x_label),
         y_label=conv(spec.y_label),
-        options=tuple((k, conv(v)) for k, v in spec.options),
+        options=tuple((k, v if k == "template_look" else conv(v)) for k, v in spec.options),  # style.TEMPLATE_LOOK: paths, colours
     )

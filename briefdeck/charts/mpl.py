@@ -113,8 +113,8 @@ def rc_for(style) -> dict:
             "xtick.labelcolor": c["text"],
             "ytick.labelcolor": c["text"],
             "grid.color": c["grid"],
-            "figure.facecolor": c["background"],
-            "savefig.facecolor": c["background"],
+            "figure.facecolor": "none" if style.transparent else c["background"],
+            "savefig.facecolor": "none" if style.transparent else c["background"],
             "axes.prop_cycle": cycler(color=list(style.palette)),
             "figure.constrained_layout.h_pad": style.pad_in,
             "figure.constrained_layout.w_pad": style.pad_in,
@@ -161,7 +161,16 @@ def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, b
         # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
         fig.canvas.renderer = None
         fig.clear()
-    return _svg_for_svglib(svg.getvalue()), png
+    return _named_face(_svg_for_svglib(svg.getvalue()), style), png
+
+
+def _named_face(svg: bytes, style) -> bytes:
+    """The SVG names the template's typeface first, then the twin it was measured and drawn with: a
+    viewer that has the face draws in it (same widths), one that has not draws the twin."""
+    if not style.face or style.face == style.family:
+        return svg
+    return svg.replace(f"font-family: '{style.family}'".encode(), f"font-family: '{style.face}', '{style.family}'".encode()) \
+        .replace(f'font-family="{style.family}"'.encode(), f'font-family="{style.face}, {style.family}"'.encode())
 
 
 def _svg_for_svglib(svg: bytes) -> bytes:

@@ -19,6 +19,9 @@ from .colour import difference, grey
 TARGETS = ("page", "slide")
 
 
+TEMPLATE_LOOK = "template_look"  # a chart spec option the deck sets (never the source): see ChartStyle.with_look
+
+
 @dataclass(frozen=True)
 class ChartStyle:
     target: str  # "page" | "slide"
@@ -43,6 +46,8 @@ class ChartStyle:
     colour_step: float = 0.0  # ... and any two series this much in colour (CIELAB ΔE, colour-blind readers included)
     light_fill: float = 0.8  # fills at least this light in grey get an outline...
     light_fill_edge_shade: float = 0.6  # ...in their own colour darkened by this factor
+    transparent: bool = False  # no background of its own (a picture on a template's slide)
+    face: str = ""  # the typeface the SVG names, when it is not the measuring font's own (a template's face)
     _family: list = field(default_factory=list, compare=False, repr=False)  # memo, filled at draw time
 
     # -- values ---------------------------------------------------------------------
@@ -71,11 +76,30 @@ class ChartStyle:
         return fmt.category(value, self.language)
 
     def for_spec(self, spec) -> "ChartStyle":
-        """This style in the spec's language and date patterns."""
+        """This style in the spec's language and date patterns, and in the look of the slide it is drawn
+        for when the spec carries one (``TEMPLATE_LOOK``: a deck on someone else's template)."""
         dates = tuple(getattr(spec, "dates", ()) or ())
-        if spec.language == self.language and dates == self.dates:
+        look = spec.option(TEMPLATE_LOOK) if hasattr(spec, "option") else None
+        if spec.language == self.language and dates == self.dates and not look:
             return self
-        return replace(self, language=spec.language, dates=dates)
+        out = replace(self, language=spec.language, dates=dates)
+        return out.with_look(dict(look)) if look else out
+
+    def with_look(self, look: dict) -> "ChartStyle":
+        """The template's look: its body typeface (drawn and measured with the files given), its accent
+        colours for the data, its text colour, the colour under the picture (for seams and halos) and no
+        background of the chart's own."""
+        fonts = dict(zip(("regular", "bold", "italic", "bolditalic"), look["fonts"])) if look.get("fonts") else self.fonts
+        colours = dict(self.colours)
+        for role in ("text", "muted_text", "axis", "leader"):
+            if look.get("text"):
+                colours[role] = look["text"]
+        if look.get("background"):
+            colours["background"] = look["background"]
+        if look.get("palette"):  # what a chart is about, in the template's first accent
+            colours["highlight"] = look["palette"][0]
+        return replace(self, fonts=fonts, palette=tuple(look.get("palette") or self.palette), colours=colours,
+                       transparent=bool(look.get("transparent")), face=str(look.get("face") or ""), _family=[])
 
     # -- text metrics (draw time: these import matplotlib) ----------------------------
     @property

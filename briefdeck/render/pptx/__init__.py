@@ -19,6 +19,7 @@ from .select import select
 from .template.opening import open_clean_template
 from .template.ranking import map_roles
 from .template.report import check_template, check_template_command, format_report
+from .template_look import chart_look, substitution_warnings, with_chart_look
 
 __all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 
@@ -36,8 +37,12 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     prs, path, findings = open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
     layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
-    full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=info.problems,
+    own = _template(view, template) is not None  # someone else's template: its look, not ours
+    problems = info.problems + (substitution_warnings(info, str(path)) if own else ())
+    full = plan_deck(view, theme=theme, measurer=info.measurer, geometry=info.geometry(), problems=problems,
                      charts=charts, layouts=layouts)
+    if own:
+        full = with_chart_look(full, chart_look(theme, prs, info))
     plan = select(full, slides)
     if template or not view.doc.meta.template:  # the source's own template was reported by the loader
         plan = replace(plan, warnings=tuple(hostile.problems(findings, str(path))) + plan.warnings)

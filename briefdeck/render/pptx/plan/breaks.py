@@ -1,6 +1,7 @@
 """Where a slide title's lines may not break, by the rules of the document's language (locale
 ``deck.title_breaks``): never inside a date ("31 March 2018", "April 25, 2018"), never right after
-a dash ("2018– / 2019", "March 2012 – / February 2013"), never before a one-word last line. The
+a dash or a word's hyphen ("2018– / 2019", "March 2012 – / February 2013", "low- / risk"), never
+before a one-word last line. The
 title is given no-break spaces (U+00A0) and, after a dash between two words, a word joiner
 (U+2060) there; the measurer keeps such words together as the viewers do, so a title is fitted
 as it will break. An author's own no-break spaces stay."""
@@ -41,7 +42,8 @@ class TitleBreaks:
             text = self.dates.sub(lambda m: m.group(0).replace(" ", NBSP), text)
         if self.after_dash:
             text = re.sub(r"([–—]) (?=\S)", lambda m: m.group(1) + NBSP, text)  # "2012 – February": no break after it
-            text = re.sub(rf"(?<=\w)([–—])(?=\w)", lambda m: m.group(1) + JOINER, text)  # "2018–2019"
+            # "2018–2019", "low-risk": a title's word is not broken at its dash or hyphen either
+            text = re.sub(r"(?<=\w)([-–—])(?=\w)", lambda m: m.group(1) + JOINER, text)
         if self.last_words > 1 and len(text.split()) > 3:  # the last run joined to the words before it, up to last_words
             head, _, last = text.rpartition(" ")
             while head and len(last.split()) < self.last_words:
