@@ -78,6 +78,27 @@ class SampleStyle:
             return None
         return cls(fill, typeface, algn)
 
+    def themed(self, theme) -> "SampleStyle":
+        """The same look as references to the master's theme where it is the theme's (its major or minor
+        font, a scheme colour): a run then follows the theme when someone changes it, as text on a
+        PowerPoint template does. ``theme``: ``styles.Theme`` of the master."""
+        typeface = self.typeface
+        if typeface and not typeface.startswith("+"):
+            low = typeface.strip().lower()
+            if theme.minor and low == theme.minor.strip().lower():
+                typeface = "+mn-lt"
+            elif theme.major and low == theme.major.strip().lower():
+                typeface = "+mj-lt"
+        fill = self.fill
+        rgb = self.rgb
+        if rgb:
+            # the scheme's names as text refers to them (tx1, bg1...) through the master's colour map
+            names = {v: k for k, v in theme.clr_map.items() if k in ("tx1", "bg1", "tx2", "bg2")}
+            scheme = next((names.get(n, n) for n, v in theme.scheme.items() if v == rgb and n not in ("hlink", "folHlink")), None)
+            if scheme is not None:
+                fill = etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:schemeClr val="{scheme}"/></a:solidFill>')
+        return SampleStyle(fill, typeface, self.algn)
+
     def apply(self, rpr) -> None:
         """Colour and typeface on a run that has none of its own (in schema order)."""
         if self.fill is not None and not any(_local(c) in _FILLS for c in rpr):

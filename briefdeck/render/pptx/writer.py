@@ -27,6 +27,7 @@ from .native_charts import add_native_chart
 from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
+from .styles import theme_of
 from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
@@ -59,6 +60,8 @@ class DeckWriter:
                 kind = "title" if ph.type in ("title", "ctrTitle") else "body"
                 self._styles[key] = SampleStyle.read(master_placeholder(layout.slide_master, kind),
                                                      lph._element if lph is not None else None)
+                if self._styles[key] is not None:  # as theme references where the theme says the same
+                    self._styles[key] = self._styles[key].themed(theme_of(layout.slide_master))
             style = self._styles[key]
         if ph.ink:
             fill = etree.fromstring(f'<a:solidFill xmlns:a="{A}"><a:srgbClr val="{ph.ink}"/></a:solidFill>')
@@ -105,6 +108,10 @@ class DeckWriter:
                     ppr.insert(len([c for c in ppr if c.tag in (f"{{{A}}}lnSpc", f"{{{A}}}spcBef", f"{{{A}}}spcAft")]),
                                etree.SubElement(ppr, f"{{{A}}}buNone"))
             for span in para.spans:
+                # A run says only what the plan needs: its size (the planner measured the text at it),
+                # the source's bold and italics, its language, a link; colour and typeface only where a
+                # LibreOffice master passes none on (``style``: as theme references where it can) or the
+                # template's colour would not read (``Ph.ink``). The rest comes from the template.
                 r = p.add_run()
                 r.text = span.text
                 r.font.size = Pt(para.size or block.size)
