@@ -548,3 +548,58 @@ def test_new_parts_get_the_names_python_pptx_would_give(doc, theme, charts, temp
     assert {"/ppt/notesSlides/notesSlide%d.xml", "/ppt/media/image%d.svg"} <= set(asked)
     names = [i.filename for i in __import__("zipfile").ZipFile(tmp_path / "deck.pptx").infolist()]
     assert len(names) == len(set(names))
+
+
+def _retheme(src: Path, dst: Path, face: str, accents: list[str]) -> None:
+    """``src`` with its theme's major and minor fonts set to ``face`` and its accents to ``accents``."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if re.fullmatch(r"ppt/theme/theme\d+\.xml", item.filename):
+                xml = data.decode("utf-8")
+                xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*"', rf'\g<1>{face}"', xml)
+                for i, rgb in enumerate(accents, 1):
+                    xml = re.sub(rf'(<a:accent{i}><a:srgbClr val=")[0-9A-Fa-f]{{6}}"', rf'\g<1>{rgb}"', xml)
+                data = xml.encode("utf-8")
+            zout.writestr(item, data)
+
+
+def test_a_changed_template_theme_carries_through_to_the_decks_text_and_charts(doc, theme, charts, tmp_path):
+    """Issue 22: change a template's theme fonts and accent colours, and the deck follows: its text names no
+    typeface or colour of its own (it takes the theme's), its chart pictures name the new face and are drawn
+    in the new accents on a transparent background, and a face viewers may lack is warned about."""
+    from briefdeck.charts.colour import contrast
+
+    accents = ["7B2D26", "2E6B5E", "B5882C", "4A4E8C", "8C4A73", "3F6E9E"]
+    src = ROOT / "tests" / "fixtures" / "templates" / "corpus" / "office-16x9.pptx"
+    made = {}
+    for face, colours in (("Calibri", None), ("Georgia", accents)):
+        tpl = tmp_path / f"{face}.pptx"
+        _retheme(src, tpl, face, colours or [])
+        out = tmp_path / f"{face}-deck.pptx"
+        made[face] = (render_pptx(doc, out, theme=theme, charts=charts, template=tpl), out)
+    result, deck = made["Georgia"]
+    prs = Presentation(str(deck))
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            for rpr in shape._element.iter(f"{A_NS}rPr"):
+                latin = rpr.find(f"{A_NS}latin")
+                assert latin is None or latin.get("typeface", "").startswith("+"), latin.get("typeface")
+                rgb = rpr.find(f"{A_NS}solidFill/{A_NS}srgbClr")
+                if rgb is not None:  # only a colour the template's would not read in (darkened to 4.5:1 on white)
+                    assert contrast(rgb.get("val"), "FFFFFF") >= 4.5 and contrast(rgb.get("val"), "FFFFFF") < 21, shape.name
+    import zipfile
+
+    with zipfile.ZipFile(deck) as z:
+        svgs = [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".svg")]
+    assert svgs
+    for svg in svgs:
+        assert "font-family: 'Georgia'" in svg and "Carlito" not in svg
+        canvas = svg.split('id="patch_1"')[1].split("</g>")[0]  # the figure's own background
+        assert "fill: #" not in canvas  # transparent: the template's slide shows through
+    used = " ".join(svgs).upper()
+    assert sum(f"#{a}" in used for a in accents) >= 2  # the data in the template's accents
+    assert any("Georgia" in w and "viewers" in w for w in map(str, result["warnings"]))
+    assert not any("viewers" in str(w) for w in made["Calibri"][0]["warnings"])  # Calibri: every viewer has it or its twin
