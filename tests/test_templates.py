@@ -263,3 +263,20 @@ def test_one_structure_and_a_word_budget_read_back(corpus, name):
     assert parts in ([], [(k, total) for k in range(1, total + 1)])
     assert len(layouts) <= 1
     assert {k: v for k, v in sizes.items() if len(v) > 2} == {}
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_every_chart_picture_names_the_templates_typeface(corpus, name):
+    """On a template, a chart picture is drawn in the template's body face: its SVG names a face the
+    template itself names (first, before the twin it was drawn with), the same in every picture."""
+    import zipfile
+
+    with zipfile.ZipFile(corpus[name].deck) as z:
+        svgs = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("ppt/media/") and n.endswith(".svg")]
+    with zipfile.ZipFile(corpus[name].template) as z:
+        named = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                         if n.startswith(("ppt/theme/", "ppt/slideMasters/", "ppt/slideLayouts/")) and n.endswith(".xml"))
+    firsts = {m.group(1) for svg in svgs for m in re.finditer(r"font-family: '([^']+)'", svg)}
+    assert svgs and len(firsts) == 1, firsts
+    face = firsts.pop()
+    assert f'typeface="{face}"' in named, face

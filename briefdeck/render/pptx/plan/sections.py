@@ -10,7 +10,6 @@ from ....present.outline import FigurePart, QuotePart, SectionPart
 from ..fit import Box
 from .condense import clause_cuts, derive_bullet, lead, plain_paras, sentences
 from .context import PlanContext
-from .finish import fit_footer
 from .fitting import bullet, bullets_slides, continued, merge_prose, pack
 from .types import PlanPara, SlidePlan, TextBlock, count_words
 
@@ -179,16 +178,14 @@ def chart_slide(ctx: PlanContext, fp: FigurePart, fig: Figure, section_id: Optio
     if fig.note:
         notes.append(fig.note.plain)
     notes.append(f"{ctx.word('notes_sources')}{ctx.word('colon')}{fp.source_line.plain}" + (f" {prov.url}" if prov.url else ""))
-    # the source line: in the layout's source placeholder, else in the footer, else (a small footer,
-    # LibreOffice templates) under the chart, which gives up the room; never below the source floor
+    # the source line: in the layout's source placeholder, else under the chart, which gives up the room;
+    # never in the footer (the deck's running footer stays on every slide), never below the source floor
     para = [PlanPara((Span(src),), bullet=False)]
     footer, blocks, chart_box, source_box = ctx.footer, (), None, None
     footer_size, footer_box = 0.0, None
     size = ctx.largest_fit(para, ctx.source_sizes, ctx.box("chart", "source")) if ctx.box("chart", "source") else None
     if size is not None:
         blocks = (("source", TextBlock(tuple(para), size)),)
-    elif (fit := fit_footer(ctx, "chart", src, ctx.source_sizes)) is not None:
-        footer, (footer_size, footer_box) = src, fit
     else:
         chart_box, source_box, size = _source_below(ctx, para)
         blocks = (("source_below", TextBlock(tuple(para), size)),)
