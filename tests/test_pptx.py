@@ -426,11 +426,23 @@ def test_foreign_deck_has_no_fitting_warnings_and_every_text_fits_its_box_measur
 
 
 def test_libreoffice_template_text_takes_the_masters_colours(foreign_decks):
-    """Metropolis keeps its white text only in master samples: the deck's runs must carry it."""
+    """Metropolis keeps its white text only in master samples: the deck's runs must carry it, as a reference
+    to the theme's colour where the theme has it (so a changed theme carries through)."""
+    from briefdeck.render.pptx.styles import theme_of
+
     prs = Presentation(str(foreign_decks["Metropolis"][0]))
-    colours = {r._r.find(f"{A_NS}rPr/{A_NS}solidFill/{A_NS}srgbClr").get("val").upper()
-               for s in prs.slides for sh in s.placeholders if sh.has_text_frame and sh.placeholder_format.type != 15
-               for p in sh.text_frame.paragraphs for r in p.runs}
+    colours = set()
+    for s in prs.slides:
+        scheme = theme_of(s.slide_layout.slide_master)
+        for sh in s.placeholders:
+            if not sh.has_text_frame or sh.placeholder_format.type == 15:
+                continue
+            for p in sh.text_frame.paragraphs:
+                for r in p.runs:
+                    fill = r._r.find(f"{A_NS}rPr/{A_NS}solidFill")
+                    ref = fill.find(f"{A_NS}schemeClr")
+                    colours.add(scheme.scheme_rgb(ref.get("val")) if ref is not None else fill.find(f"{A_NS}srgbClr").get("val").upper())
+                    assert ref is not None, r.text
     assert colours == {"FFFFFF"}
 
 
