@@ -60,6 +60,9 @@ def _twin_files(theme, info, face: str) -> Optional[tuple[str, ...]]:
         return None
     family = src.detail.split(",")[0].strip()
     files = theme.get(f"deck.measure.families.{family}", None)
+    if files and files[0] == files[1]:  # a heavy weight measured with bold files ("source-sans-pro-heavy"): a chart
+        # needs a regular and a bold, which the family it is a weight of has
+        files = theme.get(f"deck.measure.families.{family.rsplit('-', 1)[0]}", None) or files
     paths = [theme.assets.find(f"fonts/{rel}") for rel in files or ()]
     return tuple(str(p) for p in paths) if paths and all(paths) else None
 

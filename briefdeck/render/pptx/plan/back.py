@@ -56,7 +56,7 @@ def speaker_slides(ctx: PlanContext, part: PeoplePart) -> list[SlidePlan]:
     room = ctx.room(title, 3)  # "(2 of 3)"
     groups = []
     for e in entries:
-        for w in (ctx.bio_line_words, ctx.bio_words_short // 2, 0):  # an entry too long for a slide alone: less bio
+        for w in (ctx.bio_line_words, ctx.bio_line_words // 2, 0):  # an entry too long for a slide alone: less bio
             entry = _person_entry(ctx, e, w, False)
             if (box is None or ctx.fits(first_no_space(entry), ctx.sizes["body"][-1], box)) and _words(entry) <= room:
                 break

@@ -35,7 +35,6 @@ class PlanContext:
         self.max_bullets = g("deck.limits.bullets_per_slide")
         self.bullet_words = g("deck.limits.bullet_words")
         self.people_per_slide = g("deck.limits.people_per_slide")
-        self.bio_words_short = g("deck.limits.bio_words_short")  # a bio cut this short before a person takes a slide alone
         self.list_items = g("deck.limits.list_items_per_slide")  # an agenda's or the sources' lines on one slide
         self.short_list = g("deck.limits.short_list")  # a list this short that fits one slide may be set larger
         self.divider_slides = g("deck.limits.divider_min_slides")  # auto dividers: slides a section averages
