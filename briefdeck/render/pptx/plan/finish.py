@@ -66,7 +66,7 @@ def plan_footers(ctx: PlanContext, slides: list[SlidePlan]) -> tuple[list[SlideP
 
 def distinct_titles(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan]:
     """No two slides share a title (a screen reader's slide list must tell them apart). The first keeps
-    it; a repeat takes one of its own other titles that fit ("… (Figure 2)", its first bullet's lead);
+    it; a repeat takes one of its own other titles that fit ("… (Figure 2)");
     those left are numbered together, "(1)", "(2)", never a "(2)" without a "(1)". After its part's
     divider, a lone repeat is that part "(continued)"."""
     groups: dict[str, list[int]] = {}
@@ -89,17 +89,13 @@ def distinct_titles(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan
         if not left:
             continue
         numbered = left if slides[idx[0]].kind == "section" else [idx[0]] + left
-        if len(numbered) == 1:
-            names = [continued(title, 1, 2, ctx.deck_words)]
-        else:
-            names = []
-            for n, i in enumerate(numbered, 1):
-                sp = slides[i]
-                cands = [f"{base} ({n})" for base in [title] + clause_cuts(title, ctx.words) + word_cuts(title)]
-                names.append(next((t for t in cands if t not in used and _refit(ctx, sp, t)), cands[0]))
-        for i, name in zip(numbered, names):
-            used.add(name)
-            out[i] = _refit(ctx, slides[i], name) or replace(slides[i], title=name)
+        for n, i in enumerate(numbered, 1):
+            sp = slides[i]
+            bases = [title] + clause_cuts(title, ctx.words) + word_cuts(title)  # cut to fit, never overflowing
+            cands = [continued(b, 1, 2, ctx.deck_words) if len(numbered) == 1 else f"{b} ({n})" for b in bases]
+            hit = next((r for t in cands if t not in used and (r := _refit(ctx, sp, t)) is not None), None)
+            out[i] = hit or replace(sp, title=cands[-1])
+            used.add(out[i].title)
     return out
 
 
@@ -107,7 +103,7 @@ def _refit(ctx: PlanContext, sp: SlidePlan, title: str) -> Optional[SlidePlan]:
     """``sp`` retitled, at its own title size where the new title fits it, else at the size it fits."""
     hit = ctx.fit_title([title], sp.role, [sp.title_size], sp.variant) or \
         ctx.fit_title([title], sp.role, ctx.title_sizes(ctx.sizes["title"]), sp.variant)
-    return replace(sp, title=title, title_size=hit[1], title_height=hit[2]) if hit else None
+    return replace(sp, title=hit[0], title_size=hit[1], title_height=hit[2]) if hit else None
 
 
 def title_sizes_per_layout(ctx: PlanContext, slides: list[SlidePlan], layouts: Mapping[tuple[str, int], int]) -> list[SlidePlan]:

@@ -31,9 +31,7 @@ def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
     if items:
         body += bullets_slides(ctx, kind="content", role="content", title=sec.slide_title,
                                 items=items, notes=f"{part}{ctx.word('colon')}{sec.title}\n\n{prose}", section_id=sec.id,
-                                loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None,
-                                alternatives=[t for t in (lead(items[0].plain, ctx.words).rstrip("."),)
-                                              if 4 <= count_words(t) <= ctx.bullet_words])
+                                loc=sec.loc, short_title=sec.title if sec.slide_title and sec.slide_title != sec.title else None)
     shown = {id(fp): drawn_in(fp, sp.figures) for fp in sp.figures}
     for fp in sp.figures:
         if shown[id(fp)] is not None:
