@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -23,8 +24,10 @@ from typing import Any, Callable, Optional
 from . import __version__
 from .assets import Assets
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
+from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
+from .shard import Shard, manifest_name
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
@@ -41,6 +44,9 @@ class Options:
     check_only: bool = False
     jobs: int = 1
     wait: float = 0.0
+    shard: Optional[Shard] = None  # --shard K/N: build only the sources of this shard (shard.py)
+    cache_dir: Optional[Path] = None  # --cache DIR: a cache shared by several projects or machines (cache.py)
+    cache_limit_mb: int = DEFAULT_LIMIT_MB  # a shared cache's charts are pruned, least recently used first, down to this
 
     def setting(self, name: str) -> Any:
         return dict(self.settings).get(name)
@@ -50,7 +56,7 @@ class Options:
 class Artefact:
     path: Path
     format: str
-    status: str  # "built" | "up-to-date" (reported as events; never written into the manifest)
+    status: str  # "built" (rewritten) | "unchanged" (rebuilt, same bytes: the file is left alone) | "up-to-date" (not rebuilt)
     size: int = 0
     sha256: str = ""
     count: int = 0  # in the renderer's unit (pages, slides)
@@ -150,20 +156,27 @@ def check(sources: list[Path]) -> list[SourceResult]:
 
 def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
-    render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source)."""
+    render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source,
+    the names of the cache entries it read or wrote: its record lists them, so pruning keeps them)."""
     prepared = RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts,
-                                      cache_dir=derived_dir(opts.out_dir))
+                                      cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
     charts.render_many(prepared.chart_requests())
     inputs = [str(p) for p in prepared.inputs()]
     try:
-        return prepared.render(tmp, charts), inputs
+        made = prepared.render(tmp, charts)
     except OSError as exc:
-        return OSError(exc.errno, exc.strerror), inputs
+        made = OSError(exc.errno, exc.strerror)
+    return made, inputs, take_used(charts.cache_dir)
 
 
-def derived_dir(out_dir: Path) -> Path:
+def derived_dir(out_dir: Path, cache_dir: Optional[Path] = None) -> Path:
     """Where renderers keep what they derived from their inputs (a template's analysis) as plain data."""
-    return out_dir / STATE_DIR / "derived"
+    return cache_root(out_dir, cache_dir) / "derived"
+
+
+def charts_dir(opts: Options) -> Path:
+    """Where the chart service keeps drawn charts: ``--cache DIR``/charts, or the output folder's."""
+    return cache_root(opts.out_dir, opts.cache_dir) / "charts"
 
 
 _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
@@ -181,6 +194,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     the view arrives by fork). Results by format: (RenderResult or OSError, input files)."""
     from .workers import pool, start_method
 
+    take_used()  # what each format uses is noted from here
     todo = list(zip(opts.formats, pending))
     if opts.jobs < 2 or len(todo) < 2 or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmp) for fmt, (tmp, _) in todo}
@@ -238,9 +252,9 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         raise strict_failure(list(doc.warnings))
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
-    charts = ChartService(theme, cache_dir=opts.out_dir / STATE_DIR / "charts", jobs=opts.jobs, refresh=opts.force)
-    if opts.force:  # derive everything anew; what is derived now is kept for the next build
-        shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)
+    charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
+    if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
+        shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
     if doc.figures and opts.jobs > 1 and len(opts.formats) > 1 and (opts.force or not charts.cache_dir.is_dir()):
         # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
         # format processes fork with it, instead of each importing it (0.45 s of CPU each)
@@ -259,7 +273,12 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         res.warnings.extend(own_warnings)
         if opts.strict and own_warnings:
             raise strict_failure(own_warnings)
-        commit(pending)  # both outputs of a source appear together, or neither
+        made = {final: (tmp.stat().st_size, sha256_file(tmp)) for tmp, final in pending}
+        # an output whose new bytes equal the file in place is left alone, time included (a
+        # deck-only edit does not touch the brief: rsync, a CMS or a CDN sees nothing new);
+        # the changed ones appear together, or none
+        changed = [(tmp, final) for tmp, final in pending if not _same_file(final, *made[final])]
+        commit(changed)
     finally:
         for tmp, _ in pending:
             if tmp.exists():
@@ -271,14 +290,25 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}
     old = read_record(opts.out_dir, src.stem) or {}
     record["outputs"] = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats}
+    rewritten = {final for _, final in changed}
     for fmt, (_, final) in zip(opts.formats, pending):
-        a = Artefact(final, fmt, "built", final.stat().st_size, sha256_file(final), counts[fmt])
+        status = "built" if final in rewritten else "unchanged"
+        a = Artefact(final, fmt, status, *made[final], counts[fmt])
         res.artefacts.append(a)
-        record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt)}
-        log("built", {"source": str(src), "path": str(final), "size": a.size})
+        record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt),
+                                  "cache": results[fmt][2]}
+        log(status, {"source": str(src), "path": str(final), "size": a.size})
     write_json(record_path(opts.out_dir, src.stem), record)
     res.inputs = record["inputs"]
     return res
+
+
+def _same_file(path: Path, size: int, sha256: str) -> bool:
+    """Whether the file at ``path`` holds exactly these bytes (False when it is missing)."""
+    try:
+        return path.stat().st_size == size and sha256_file(path) == sha256
+    except OSError:
+        return False
 
 
 def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
@@ -287,20 +317,48 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
     for fmt in opts.formats:
         if fmt not in RENDERERS:
             raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(RENDERERS)}")
+    if opts.shard is not None:
+        sources = in_shard(sources, opts.shard)
     if opts.check_only:
         return check(sources)
-    with output_lock(opts.out_dir, opts.wait):
+    part = opts.shard.manifest_name if opts.shard is not None else None
+    with output_lock(opts.out_dir, opts.wait, part=part):
         from .mplconfig import matplotlib_home
 
+        started = time.time()
         matplotlib_home(opts.out_dir / STATE_DIR)
-        for p in clean_temp_files(opts.out_dir):
+        # a shard cleans up only after itself: other shards may be writing in the folder
+        own = None if part is None else {f"{s.stem}{r.suffix}" for s in sources for r in RENDERERS.values()} | {part}
+        for p in clean_temp_files(opts.out_dir, own):
             log("cleaned", {"path": str(p)})
         if opts.jobs > 1 and len(sources) > 1:
             results = _build_parallel(sources, opts, log)
         else:
             results = [_build_guarded(src, opts, log) for src in sources]
-        _write_manifest(opts.out_dir, results)
+        _write_manifest(opts.out_dir, results, opts.shard)
+        _prune(opts, results, started, log)
     return results
+
+
+def in_shard(sources: list[Path], shard: Shard) -> list[Path]:
+    """The sources of ``shard``: by a hash of each source's path within its project (shard.py)."""
+    return [s for s in sources if shard.holds(Assets.for_source(s).key(s))]
+
+
+def _prune(opts: Options, results: list[SourceResult], started: float, log: Log) -> None:
+    """Bound the chart cache after a build (cache.py says how, for the default and a shared cache)."""
+    from . import cache
+
+    charts = charts_dir(opts)
+    if opts.cache_dir is None:
+        removed = cache.prune_unrecorded(opts.out_dir, charts, started=started, shared=opts.shard is not None)
+    else:
+        used = sorted({name for r in results if r.ok for out in (read_record(opts.out_dir, r.source.stem) or {}).get("outputs", {}).values()
+                       for name in out.get("cache", ())})
+        cache.mark_used(charts, used)
+        removed = cache.prune_to_limit(charts, opts.cache_limit_mb << 20, keep=used)
+    if removed:
+        log("pruned", {"path": str(charts), "removed": removed})
 
 
 def _build_guarded(src: Path, opts: Options, log: Log) -> SourceResult:
@@ -329,14 +387,19 @@ def _build_parallel(sources: list[Path], opts: Options, log: Log) -> list[Source
     return results
 
 
-def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
+def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[Shard] = None) -> None:
     """The manifest lists every artefact of the folder; written last, as the commit marker.
 
-    It holds only what identifies the outputs (paths relative to each source's project, sizes,
-    hashes, counts, inputs): a run that changed nothing leaves it byte for byte as it was."""
-    path = out_dir / "manifest.json"
-    # entries of earlier runs stay while their file does (another source's outputs in the same folder)
-    arts = {k: v for k, v in (_read_json(path) or {}).get("artefacts", {}).items() if (out_dir / k).is_file()}
+    It holds what identifies the outputs (paths relative to each source's project, sizes,
+    hashes, counts, inputs) and which of them the run that wrote it rewrote (``rewritten``): a
+    run that changed nothing leaves it byte for byte as it was. A shard writes its own
+    (``manifest.shard-K-of-N.json``) with its sources' artefacts only; ``shard.merge`` joins them."""
+    path = out_dir / manifest_name(shard)
+    old = _read_json(path) or {}
+    # entries of earlier runs stay while their file does (another source's outputs in the same folder),
+    # a shard's only for its own sources (other shards' outputs may share the folder)
+    arts = {k: v for k, v in old.get("artefacts", {}).items()
+            if (out_dir / k).is_file() and (shard is None or shard.holds(str(v.get("source", ""))))}
     for r in results:
         if not r.ok:
             continue
@@ -347,8 +410,13 @@ def _write_manifest(out_dir: Path, results: list[SourceResult]) -> None:
             entry["inputs"] = rec.get("inputs", {})
             arts[a.path.name] = entry
     manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
-    if not any(r.ok for r in results) or manifest == _read_json(path):
+    if shard is not None:
+        manifest["shard"] = {"index": shard.index, "count": shard.count}
+    unchanged = manifest == {k: v for k, v in old.items() if k != "rewritten"}
+    # (a shard with no sources still writes its manifest: the merge then knows it finished)
+    if (results and not any(r.ok for r in results)) or unchanged:
         return  # nothing new to commit: leave the file (and its mtime) alone
+    manifest["rewritten"] = sorted(a.path.name for r in results if r.ok for a in r.artefacts if a.status == "built")
     write_json(path, manifest)
 
 

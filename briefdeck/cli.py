@@ -24,7 +24,7 @@ from .render import RENDERERS, commands
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
 
 
-COMMANDS = ("build", "init", "docs")
+COMMANDS = ("build", "init", "docs", "merge-manifests")
 
 
 def _prog() -> str:
@@ -45,12 +45,14 @@ def _help_epilog() -> str:
   briefdeck init [DIR]             start a project in DIR (default: here) that builds at once;
                                    --example NAME copies a complete bundled event instead
   briefdeck docs [TOPIC]           list the documentation, or print one topic (Markdown)
+  briefdeck merge-manifests [--out DIR]   join the manifests of --shard runs into DIR/manifest.json
 
 examples:
   briefdeck init demo && cd demo && briefdeck      a new project, built into demo/output/
   briefdeck source/x.yaml --format pdf --paper letter
   briefdeck --check --strict                       validate only, warnings count as errors
   briefdeck --jobs 2 --wait 600 --log-format json  a scheduled rebuild (see: briefdeck docs scheduling)
+  briefdeck --shard 2/8 --cache /cache             the second of eight machines, one chart cache for all
 
 documentation: shipped with briefdeck, in {BUILTIN / "docs"}
   briefdeck docs source-format   every field of a source, chart kinds, data and facts
@@ -63,7 +65,7 @@ def _dest(name: str) -> str:
 
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=_prog(), usage="%(prog)s [build] [SOURCE ...] [options]\n       %(prog)s init [DIR] [--example NAME]\n"
-                                     "       %(prog)s docs [TOPIC]",
+                                     "       %(prog)s docs [TOPIC]\n       %(prog)s merge-manifests [MANIFEST ...] [--out DIR]",
                 description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.",
                 epilog=_help_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="source files (default: every source/*.yaml)")
@@ -82,12 +84,21 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
     p.add_argument("--jobs", type=int, default=None, help="worker processes: several sources at once; for one source, its brief and deck at once, and their charts (default: the number of CPUs, at most 4)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
+    p.add_argument("--shard", metavar="K/N", help="build only part K of N (1-based) of the sources, split by a hash of each "
+                   "source's path in its project; writes manifest.shard-K-of-N.json (join them: merge-manifests)")
+    p.add_argument("--cache", type=Path, metavar="DIR", help="keep drawn charts and derived data in DIR, which several projects "
+                   "and machines may share (default: OUTPUT/.briefdeck)")
+    p.add_argument("--cache-limit", type=int, metavar="MB", default=None, help="with --cache: remove the least recently "
+                   "used charts when DIR/charts holds more than this (default: 1024)")
     p.add_argument("--watch", action="store_true", help="keep running: rebuild whenever a source, its data, template or theme changes (Ctrl-C stops)")
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")
-    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.add_argument("--quiet", action="store_true", help="print only problems (a JSON log still records every output: built, unchanged, up-to-date)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     p.add_argument("--version", action="version", version=f"briefdeck {__version__}", help="print the version and exit")
     return p
+
+
+RESULTS = ("built", "unchanged", "up-to-date")  # what became of each output: a JSON log records them even with --quiet
 
 
 class _Reporter:
@@ -95,21 +106,24 @@ class _Reporter:
         self.fmt, self.quiet = fmt, quiet
 
     def emit(self, event: str, data: dict, *, always: bool = False) -> None:
-        if self.quiet and not always:
+        # --quiet quiets the terminal, never the log: a JSON log keeps every result
+        if self.quiet and not always and not (self.fmt == "json" and event in RESULTS):
             return
         if self.fmt == "json":
             print(json.dumps({"event": event, **data}, ensure_ascii=False, default=str), file=sys.stderr)
             return
-        if event in ("built", "up-to-date"):
+        if event in RESULTS:
             size = data["size"]
             human = f"{size / 1024:.0f} KB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MB"
-            verb = "wrote" if event == "built" else "up to date"
-            print(f"{verb} {data['path']} ({human})", file=sys.stderr)
+            if event == "unchanged":  # rebuilt to the same bytes: the file in place was left alone
+                print(f"unchanged {data['path']} ({human}; rebuilt to the same bytes, file left as it was)", file=sys.stderr)
+            else:
+                print(f"{'wrote' if event == 'built' else 'up to date'} {data['path']} ({human})", file=sys.stderr)
         elif event == "cleaned":
             print(f"removed leftover temporary file {data['path']}", file=sys.stderr)
         elif event in ("error", "warning"):
             print(data["message"], file=sys.stderr)
-        elif event == "ok":
+        elif event in ("ok", "merged"):
             print(data["message"], file=sys.stderr)
         elif event == "changed":
             print(f"changed: {', '.join(Path(f).name for f in data['files'])}; rebuilding", file=sys.stderr)
@@ -158,6 +172,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             return _init(argv[1:])
         if command == "docs":
             return _docs(argv[1:])
+        if command == "merge-manifests":
+            return _merge_manifests(argv[1:], rep)
         args = make_parser().parse_args(argv[1:] if argv[:1] == ["build"] else argv)
         rep = _Reporter(args.log_format, args.quiet)
         return _run(args, rep)
@@ -248,6 +264,36 @@ def _docs(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _merge_manifests(argv: list[str], rep: _Reporter) -> int:
+    from .publish import write_json
+    from .shard import MANIFEST, merge, shard_manifests
+
+    p = _Parser(prog=f"{_prog()} merge-manifests", description="Join the manifests that '--shard K/N' runs wrote "
+                "(manifest.shard-K-of-N.json) into the one manifest an unsharded build writes: every artefact, sorted, "
+                "byte for byte the same. Refuses a missing shard, unless --partial.")
+    p.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST", help="shard manifests (default: every OUT/manifest.shard-*.json)")
+    p.add_argument("--out", type=Path, default=Path("output"), help="the output folder holding the shards' outputs (default: output/); "
+                   "the merged manifest is written there as manifest.json")
+    p.add_argument("--partial", action="store_true", help="merge even when a shard's manifest is missing (its sources are then not listed)")
+    p.add_argument("--log-format", choices=["text", "json"], default="text", help="as for a build")
+    args = p.parse_args(argv)
+    merged = merge(args.manifests or shard_manifests(args.out), complete=not args.partial)
+    missing = sorted(name for name in merged["artefacts"] if not (args.out / name).is_file())
+    if missing:
+        raise UsageError(f"{args.out}: the shards' outputs {', '.join(missing)} are not in this folder — collect every shard's "
+                         f"outputs into it first")
+    path = args.out / MANIFEST
+    try:
+        same = json.loads(path.read_text(encoding="utf-8")) == merged
+    except (OSError, ValueError):
+        same = False
+    if not same:  # like a build: an unchanged manifest keeps its bytes and time
+        write_json(path, merged)
+    rep.emit("merged", {"path": str(path), "artefacts": len(merged["artefacts"]), "message": f"{'wrote' if not same else 'unchanged'} "
+                        f"{path} ({len(merged['artefacts'])} artefacts)"}, always=True)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace, rep: _Reporter) -> int:
     from . import api
 
@@ -268,9 +314,19 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
         raise UsageError("--jobs needs a number of at least 1")
     sources = args.sources or _default_sources()
     settings = tuple((o.name, getattr(args, o.name)) for r in RENDERERS.values() for o in r.options)
+    from .cache import DEFAULT_LIMIT_MB
+    from .shard import Shard
+
+    shard = Shard.parse(args.shard) if args.shard is not None else None
+    if shard is not None and args.watch:
+        raise UsageError("--shard is for scheduled runs; --watch builds the sources it is given — drop one of them")
+    if args.cache_limit is not None and (args.cache is None or args.cache_limit < 1):
+        raise UsageError("--cache-limit needs --cache DIR and a number of megabytes of at least 1 (the default cache, in the "
+                         "output folder, keeps exactly what its outputs use)")
     opts = api.Options(
         formats=tuple(dict.fromkeys(args.format or list(RENDERERS))), out_dir=args.out or Path("output"), settings=settings,
         force=args.force, strict=args.strict, check_only=args.check, jobs=args.jobs, wait=args.wait,
+        shard=shard, cache_dir=args.cache, cache_limit_mb=args.cache_limit or DEFAULT_LIMIT_MB,
     )
     if args.watch:
         from .watch import watch

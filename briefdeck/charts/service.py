@@ -11,6 +11,7 @@ from typing import Any, Iterable, Optional
 
 from .. import __version__
 from ..errors import RenderError
+from ..cache import note
 from ..publish import keep_file
 from .format import typographic_spec
 from .registry import KINDS, Look, Part
@@ -142,11 +143,14 @@ class ChartService:
         """A JSON-able answer about a chart (its parts, the height it needs), computed once and
         kept beside the charts in the cache folder."""
         if name in self._answers:
+            if self.cache_dir is not None:
+                note(self.cache_dir / f"{name}.json")
             return self._answers[name]
         path = self.cache_dir / f"{name}.json" if self.cache_dir is not None else None
         if path is not None and not self.refresh:
             try:
                 value = json.loads(path.read_text(encoding="utf-8"))
+                note(path)  # in use: pruning keeps it
                 self._answers[name] = value
                 return value
             except (OSError, ValueError):
@@ -205,6 +209,10 @@ class ChartService:
 
     def _read(self, key: str, target: str):
         if key in self._memo:
+            if self.cache_dir is not None:  # for this format too (each format's record lists what it uses)
+                for path, data in zip(self._paths(key), self._memo[key]):
+                    if data is not None:
+                        note(path)
             return self._memo[key]
         if self.cache_dir is None or self.refresh:
             return None
@@ -215,6 +223,9 @@ class ChartService:
             png = png_p.read_bytes() if wants_png else None
         except FileNotFoundError:
             return None
+        note(svg_p)  # in use: pruning keeps them
+        if png is not None:
+            note(png_p)
         return svg, png
 
     def _write(self, key: str, out: tuple[bytes, Optional[bytes]]) -> None:

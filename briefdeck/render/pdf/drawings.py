@@ -21,6 +21,7 @@ from typing import Any, Optional
 from reportlab.graphics import shapes
 from reportlab.lib import colors
 
+from ...cache import note
 from ...publish import keep_file
 
 FORMAT = 1  # bump when the JSON layout changes
@@ -173,7 +174,9 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
         path = Path(cache_dir) / f"{key}.rl.json"
         if not refresh:
             try:
-                return _load(path)
+                d = _load(path)
+                note(path)  # in use: pruning keeps it
+                return d
             except (OSError, ValueError, KeyError, TypeError):
                 pass  # missing, old or damaged: convert anew
     from svglib.svglib import svg2rlg
