@@ -27,7 +27,7 @@ from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageErro
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
-from .shard import Shard, manifest_name
+from .shard import Shard, manifest_name, rewritten
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
@@ -391,7 +391,8 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
     """The manifest lists every artefact of the folder; written last, as the commit marker.
 
     It holds what identifies the outputs (paths relative to each source's project, sizes,
-    hashes, counts, inputs) and which of them the run that wrote it rewrote (``rewritten``): a
+    hashes, counts, inputs) and which of them differ from what the manifest it replaces listed
+    (``rewritten``: ``shard.rewritten``): a
     run that changed nothing leaves it byte for byte as it was. A shard writes its own
     (``manifest.shard-K-of-N.json``) with its sources' artefacts only; ``shard.merge`` joins them."""
     path = out_dir / manifest_name(shard)
@@ -416,7 +417,7 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
     # (a shard with no sources still writes its manifest: the merge then knows it finished)
     if (results and not any(r.ok for r in results)) or unchanged:
         return  # nothing new to commit: leave the file (and its mtime) alone
-    manifest["rewritten"] = sorted(a.path.name for r in results if r.ok for a in r.artefacts if a.status == "built")
+    manifest["rewritten"] = rewritten(manifest["artefacts"], old)
     write_json(path, manifest)
 
 

@@ -277,16 +277,20 @@ def _merge_manifests(argv: list[str], rep: _Reporter) -> int:
     p.add_argument("--partial", action="store_true", help="merge even when a shard's manifest is missing (its sources are then not listed)")
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="as for a build")
     args = p.parse_args(argv)
-    merged = merge(args.manifests or shard_manifests(args.out), complete=not args.partial)
+    path = args.out / MANIFEST
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        previous = None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read the manifest it would replace ({exc}) — remove it and merge again") from None
+    merged = merge(args.manifests or shard_manifests(args.out), previous=previous, complete=not args.partial)
     missing = sorted(name for name in merged["artefacts"] if not (args.out / name).is_file())
     if missing:
         raise UsageError(f"{args.out}: the shards' outputs {', '.join(missing)} are not in this folder — collect every shard's "
                          f"outputs into it first")
-    path = args.out / MANIFEST
-    try:
-        same = json.loads(path.read_text(encoding="utf-8")) == merged
-    except (OSError, ValueError):
-        same = False
+    drop = lambda m: {k: v for k, v in (m or {}).items() if k != "rewritten"}  # noqa: E731
+    same = drop(previous) == drop(merged)
     if not same:  # like a build: an unchanged manifest keeps its bytes and time
         write_json(path, merged)
     rep.emit("merged", {"path": str(path), "artefacts": len(merged["artefacts"]), "message": f"{'wrote' if not same else 'unchanged'} "

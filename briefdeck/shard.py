@@ -67,16 +67,23 @@ def shard_manifests(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("manifest.shard-*-of-*.json") if _NAME.fullmatch(p.name))
 
 
-def merge(paths: Iterable[Path], *, complete: bool = True) -> dict:
+def rewritten(artefacts: dict, previous: Optional[dict]) -> list[str]:
+    """The artefacts whose bytes differ from what the ``previous`` manifest listed (or that it did
+    not list): what the run that writes the new manifest replaced. Defined by the manifests, not by
+    a run's events, so the merge of shards that did not all run tonight says the same as one build."""
+    before = (previous or {}).get("artefacts", {})
+    return sorted(k for k, v in artefacts.items() if before.get(k, {}).get("sha256") != v.get("sha256"))
+
+
+def merge(paths: Iterable[Path], *, previous: Optional[dict] = None, complete: bool = True) -> dict:
     """The manifest of the shards' manifests at ``paths``: every artefact, sorted by path, as one
-    unsharded build writes it. Refuses (exit 2) manifests of different shard counts or generators,
+    unsharded build writes it (``rewritten`` against ``previous``, the manifest it replaces). Refuses (exit 2) manifests of different shard counts or generators,
     the same artefact listed differently by two shards, and, with ``complete``, a missing shard."""
     paths = sorted(Path(p) for p in paths)
     if not paths:
         raise UsageError("no shard manifests (manifest.shard-K-of-N.json) to merge — run the shards first, or name the files")
     arts: dict[str, dict] = {}
     where: dict[str, Path] = {}
-    rewritten: set[str] = set()
     generators, counts, seen = set(), set(), set()
     for p in paths:
         try:
@@ -97,7 +104,6 @@ def merge(paths: Iterable[Path], *, complete: bool = True) -> dict:
                 raise UsageError(f"{p}: lists {name} differently from {where[name]} — two shards built the same output "
                                  f"(two sources with the same file name?); rename one source")
             arts[name], where[name] = entry, p
-        rewritten.update(m.get("rewritten", []))
     if len(counts) > 1:
         raise UsageError(f"shard manifests of different shard counts ({', '.join(map(str, sorted(counts)))}) — merge the "
                          f"manifests of one run; remove the others")
@@ -109,4 +115,5 @@ def merge(paths: Iterable[Path], *, complete: bool = True) -> dict:
     if complete and missing:
         raise UsageError(f"no manifest of shard {', '.join(f'{k}/{n}' for k in missing)} — that shard has not finished "
                          f"(run it again: its sources alone are built), or pass --partial to merge what there is")
-    return {"generator": generators.pop(), "artefacts": dict(sorted(arts.items())), "rewritten": sorted(rewritten)}
+    arts = dict(sorted(arts.items()))
+    return {"generator": generators.pop(), "artefacts": arts, "rewritten": rewritten(arts, previous)}

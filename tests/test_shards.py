@@ -154,6 +154,24 @@ def test_shards_in_separate_folders_collected_into_one_equal_the_unsharded_build
     assert published(collected) == full
 
 
+def test_after_an_edit_of_one_shard_the_merged_manifest_is_the_unsharded_one_byte_for_byte(tmp_path):
+    project = make_project(tmp_path / "p", ("bamako-2016", "paris-2017"))  # shards 1 and 2 of 3; shard 3 holds none
+    for out in ("full", "shared"):
+        for shard in ([None] if out == "full" else ["1/3", "2/3", "3/3"]):
+            assert cli("--out", out, "--jobs", "1", *(["--shard", shard] if shard else []), cwd=project).returncode == 0
+    assert cli("merge-manifests", "--out", "shared", cwd=project).returncode == 0
+    _bullet_edit(project / "source" / "bamako-2016.yaml")
+    assert cli("--out", "full", "--jobs", "1", cwd=project).returncode == 0
+    untouched = {k: (project / "shared" / f"manifest.shard-{k}-of-3.json").stat().st_mtime_ns for k in (2, 3)}
+    for shard in ("1/3", "2/3", "3/3"):  # every shard runs; only the first has something to do
+        assert cli("--out", "shared", "--jobs", "1", "--shard", shard, cwd=project).returncode == 0
+    assert {k: (project / "shared" / f"manifest.shard-{k}-of-3.json").stat().st_mtime_ns for k in (2, 3)} == untouched
+    assert cli("merge-manifests", "--out", "shared", cwd=project).returncode == 0
+    manifest = (project / "shared" / "manifest.json").read_bytes()
+    assert manifest == (project / "full" / "manifest.json").read_bytes()
+    assert json.loads(manifest)["rewritten"] == ["bamako-2016.pptx"]
+
+
 def test_merge_refuses_two_shards_listing_one_output_differently(tmp_path):
     for k in (1, 2):
         m = {"generator": "briefdeck 0.1.0", "shard": {"index": k, "count": 2},
