@@ -23,8 +23,8 @@ from typing import Any, Callable, Optional
 
 from . import __version__
 from .assets import Assets
-from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
+from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
 from .shard import Shard, manifest_name, rewritten
@@ -191,7 +191,7 @@ def _make_forked(fmt: str):
 def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     """Every format made to its temporary file: the first here, the others at the same time in
     forked processes when --jobs allows (a brief and a deck plan, draw and lay out independently;
-    the view arrives by fork). Results by format: (RenderResult or OSError, input files)."""
+    the view arrives by fork). Results by format: (RenderResult or OSError, input files, cache entries used)."""
     from .workers import pool, start_method
 
     take_used()  # what each format uses is noted from here
@@ -290,9 +290,9 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}
     old = read_record(opts.out_dir, src.stem) or {}
     record["outputs"] = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats}
-    rewritten = {final for _, final in changed}
+    replaced = {final for _, final in changed}
     for fmt, (_, final) in zip(opts.formats, pending):
-        status = "built" if final in rewritten else "unchanged"
+        status = "built" if final in replaced else "unchanged"
         a = Artefact(final, fmt, status, *made[final], counts[fmt])
         res.artefacts.append(a)
         record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt),
@@ -318,7 +318,10 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         if fmt not in RENDERERS:
             raise UsageError(f"unknown format '{fmt}' — use one of: {', '.join(RENDERERS)}")
     if opts.shard is not None:
-        sources = in_shard(sources, opts.shard)
+        mine = in_shard(sources, opts.shard)
+        log("shard", {"shard": str(opts.shard), "sources": len(mine), "of": len(sources),
+                      "message": f"shard {opts.shard}: {len(mine)} of {len(sources)} sources"})
+        sources = mine
     if opts.check_only:
         return check(sources)
     part = opts.shard.manifest_name if opts.shard is not None else None
@@ -392,9 +395,9 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
 
     It holds what identifies the outputs (paths relative to each source's project, sizes,
     hashes, counts, inputs) and which of them differ from what the manifest it replaces listed
-    (``rewritten``: ``shard.rewritten``): a
-    run that changed nothing leaves it byte for byte as it was. A shard writes its own
-    (``manifest.shard-K-of-N.json``) with its sources' artefacts only; ``shard.merge`` joins them."""
+    (``rewritten``, see ``shard.rewritten``): a run that changed nothing leaves it byte for byte
+    as it was. A shard writes its own (``manifest.shard-K-of-N.json``) with its sources'
+    artefacts only; ``shard.merge`` joins them."""
     path = out_dir / manifest_name(shard)
     old = _read_json(path) or {}
     # entries of earlier runs stay while their file does (another source's outputs in the same folder),

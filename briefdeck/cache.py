@@ -61,13 +61,12 @@ def _entries(folder: Path) -> Iterable[os.DirEntry]:
         return
 
 
-def _remove(entry: os.DirEntry) -> int:
+def _remove(entry: os.DirEntry) -> bool:
     try:
-        size = entry.stat(follow_symlinks=False).st_size
         os.unlink(entry.path)
-        return size
+        return True
     except FileNotFoundError:  # another run removed it first
-        return 0
+        return False
 
 
 def _tmp(name: str) -> bool:
@@ -99,9 +98,9 @@ def prune_unrecorded(out_dir: Path, charts: Path, *, started: float, shared: boo
             continue
         if _tmp(e.name):
             if mtime < time.time() - STALE_TMP_S:
-                removed += bool(_remove(e))
+                removed += _remove(e)
         elif e.name not in live and mtime < cutoff:
-            removed += bool(_remove(e))
+            removed += _remove(e)
     return removed
 
 

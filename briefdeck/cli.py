@@ -123,7 +123,7 @@ class _Reporter:
             print(f"removed leftover temporary file {data['path']}", file=sys.stderr)
         elif event in ("error", "warning"):
             print(data["message"], file=sys.stderr)
-        elif event in ("ok", "merged"):
+        elif event in ("ok", "merged", "shard"):
             print(data["message"], file=sys.stderr)
         elif event == "changed":
             print(f"changed: {', '.join(Path(f).name for f in data['files'])}; rebuilding", file=sys.stderr)

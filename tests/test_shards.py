@@ -109,7 +109,10 @@ def test_three_shards_in_one_folder_at_once_equal_one_unsharded_build(unsharded)
 
     # run again: every shard finds its sources up to date and writes nothing
     again = [cli("--shard", f"{k}/3", "--out", "shared", "--log-format", "json", cwd=project) for k in (1, 2, 3)]
-    assert all(json.loads(ln)["event"] == "up-to-date" for p in again for ln in p.stderr.splitlines())
+    events = [[json.loads(ln) for ln in p.stderr.splitlines()] for p in again]
+    assert [e[0] for e in events] == [{"event": "shard", "shard": f"{k}/3", "sources": len(by_shard[k]) // 2, "of": len(NAMES),
+                                        "message": f"shard {k}/3: {len(by_shard[k]) // 2} of {len(NAMES)} sources"} for k in (1, 2, 3)]
+    assert all(e["event"] == "up-to-date" for shard in events for e in shard[1:])
 
 
 def test_a_killed_shard_changes_nothing_of_the_others(unsharded, tmp_path):
