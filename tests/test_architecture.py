@@ -24,7 +24,8 @@ PKG = ROOT / "briefdeck"
 # "x" is that module only; "x.*" is x and everything in it. The exact name wins, then the longest.
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", (  # read by everything: errors, settings, the model, words and themes
-        "briefdeck", "briefdeck.errors", "briefdeck.yamlsafe", "briefdeck.versions", "briefdeck.publish",
+        "briefdeck", "briefdeck.errors", "briefdeck.yamlsafe", "briefdeck.versions", "briefdeck.publish", "briefdeck.cache",
+        "briefdeck.shard",
         "briefdeck.workers", "briefdeck.mplconfig", "briefdeck.model", "briefdeck.schema", "briefdeck.data",
         "briefdeck.links", "briefdeck.textfmt", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
         "briefdeck.templatesafety.*",
