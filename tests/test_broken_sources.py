@@ -72,5 +72,39 @@ def test_corpus_stays_within_memory_budget():
     assert peak_kb < 500 * 1024, f"a checker process peaked at {peak_kb // 1024} MB"
 
 
+def test_four_mistakes_of_four_kinds_are_reported_in_one_run():
+    """A bad date (a schema error) does not hide the later stages' problems: each is located."""
+    proc = run_check(ROOT / "tests" / "broken" / "four-mistakes.yaml")
+    lines = problem_lines(proc.stderr)
+    codes = [ln.rsplit("[", 1)[1].rstrip("]") for ln in lines]
+    assert codes == ["schema.date_from_datetime_parsing", "ref.person", "figure.kind", "ref.column"]
+    assert [ln.split(":")[1:3] for ln in lines] == [["5", "9"], ["16", "14"], ["22", "11"], ["39", "14"]]
+    assert "2011-01-25" in lines[0]
+
+
+def test_duplicate_id_shows_both_lines():
+    proc = run_check(ROOT / "tests" / "broken" / "duplicate-section-id.yaml")
+    assert "first at line 14, column 9" in proc.stderr
+    assert "    14 |   - id: intro" in proc.stderr and "    18 |   - id: intro" in proc.stderr
+
+
+def test_stand_ins_for_failing_values_are_not_reported_or_suggested(tmp_path):
+    """People given as one text are reported once; a section naming someone is told none is declared,
+    never offered the stand-in the loader used to carry on."""
+    src = (ROOT / "tests" / "broken" / "four-mistakes.yaml").read_text(encoding="utf-8")
+    src = src.replace("  - id: ana\n    name: Ana Example\n", "").replace("people:\n", "people: ana\n")
+    case = ROOT / "tests" / "broken" / "_generated_people_text.yaml.tmp"
+    try:
+        case.write_text(src, encoding="utf-8")
+        proc = run_check(case)
+    finally:
+        case.unlink()
+    lines = problem_lines(proc.stderr)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert any("people = 'ana': expected a list" in ln for ln in lines)
+    assert any("unknown person 'anna' — none is declared" in ln for ln in lines)
+    assert "stand-in" not in proc.stderr and len(lines) == 5
+
+
 if __name__ == "__main__" and "--update" in sys.argv:
     EXPECTED.write_text(json.dumps({c.stem: problem_lines(run_check(c).stderr) for c in CASES}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

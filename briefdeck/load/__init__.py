@@ -32,8 +32,10 @@ from .validate import validate
 __all__ = ["load_document", "project_root"]
 
 
-def read_source(path: Path, display: str) -> Located:
-    """Stage 1: the file's bytes as located YAML data, or SourceError."""
+def read_source(path: Path, display: str) -> tuple[Located, list[Problem]]:
+    """Stage 1: the file's bytes as located YAML data and the problems found in values that were
+    read all the same (a duplicate key, a tag, an impossible date: stood in for by None), or
+    SourceError when the file cannot be read as YAML at all."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -43,24 +45,50 @@ def read_source(path: Path, display: str) -> Located:
     except OSError as exc:
         raise SourceError([Problem(display, 0, 0, f"cannot read the file ({exc.strerror}) — check its permissions", "file.read")]) from None
     located, problems = load_yaml(raw, display)
-    if located is None or problems:
+    if located is None:
         raise SourceError(problems)
     if not isinstance(located.data, dict):
-        raise SourceError([Problem(display, 1, 1, "a source must be a mapping of keys (briefdeck:, event:, ...) — see docs/source-format.md",
-                                   "schema.type", excerpt=excerpt(located.lines, 1, 1))])
-    return located
+        raise SourceError(problems or [Problem(display, 1, 1, "a source must be a mapping of keys (briefdeck:, event:, ...) — see docs/source-format.md",
+                                               "schema.type", excerpt=excerpt(located.lines, 1, 1))])
+    return located, problems
 
 
 def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Optional[str] = None) -> m.Document:
     """Read and validate one source; raise SourceError listing every problem."""
     display = display or str(path)
-    located = read_source(Path(path), display)
-    src = validate(located, display)
+    located, read_problems = read_source(Path(path), display)
+    try:
+        checked = validate(located, display)
+    except SourceError as exc:
+        raise SourceError(_merged(read_problems, exc.problems)) from None
+    src = checked.src
+    report = Report(located, display, muted=checked.repaired, muted_at={(p.line, p.col) for p in read_problems})
+    report.extend(_merged(read_problems, checked.problems))
+    try:
+        return _resolve(src, path, allowed, display, report)
+    except SourceError:
+        raise
+    except Exception:
+        # a stage met a value the reader or the schema check already refused and stood in for: the
+        # problems so far are the answer (each still located); a valid source never gets here
+        if not report.problems:
+            raise
+        report.raise_if_any()
+        raise
+
+
+def _merged(first: list[Problem], then: list[Problem]) -> list[Problem]:
+    """The reader's problems, then the schema's that are not at the same place."""
+    places = {(p.line, p.col) for p in first}
+    return list(first) + [p for p in then if (p.line, p.col) not in places]
+
+
+def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: Report) -> m.Document:
+    """Stages 3-7 on the schema-checked source, every problem into ``report``."""
     root = project_root(Path(path))
     assets = Assets(root)
-    report = Report(located, display)
-    assemble.check_language(src.meta.language, report)
-    locale = load_locale(assets, src.meta.language)
+    language = src.meta.language if assemble.check_language(src.meta.language, report) else "en-CA"
+    locale = load_locale(assets, language)
     files = Files(root, allowed, report)
 
     datasets = read_datasets(src, files, report)

@@ -162,14 +162,17 @@ def references(src: s.SourceFile, locale: Locale, text: InlineText) -> tuple[m.R
     return tuple(out)
 
 
-def check_language(tag: str, report: Report) -> None:
+def check_language(tag: str, report: Report) -> bool:
+    """Whether babel knows the language (when not, it is reported and the load goes on in en-CA,
+    so the source's other problems are found in the same run)."""
     from babel import Locale as BabelLocale, UnknownLocaleError
 
     try:
         BabelLocale.parse(tag.replace("-", "_"))
+        return True
     except (UnknownLocaleError, ValueError):
         report.problem(("meta", "language"), f"unknown language '{tag}' — use a tag such as en-CA, en-US, en-GB or fr-CA", "meta.language")
-        report.raise_if_any()
+        return False
 
 
 def check_theme(name: str, assets: Assets, report: Report) -> bool:
@@ -210,7 +213,10 @@ def unique(report: Report, key: str, ids: list[str]) -> None:
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
-            report.problem((key, i, "id"), f"id '{ident}' is used twice in {key} (first at item {seen[ident] + 1}) — make ids unique", "id.duplicate")
+            first = (key, seen[ident], "id")
+            line, col = report.located.where(first)
+            report.problem((key, i, "id"), f"id '{ident}' is used twice in {key} (first at line {line}, column {col}) — "
+                           f"rename one of them", "id.duplicate", also=first)
         seen.setdefault(ident, i)
 
 

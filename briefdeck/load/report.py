@@ -18,10 +18,15 @@ Where = tuple  # a path into the source: keys and list indexes
 
 
 class Report:
-    def __init__(self, located: Located, display: str):
+    def __init__(self, located: Located, display: str, *, muted: Iterable[Where] = (),
+                 muted_at: Iterable[tuple[int, int]] = ()):
         self.located, self.display = located, display
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        # values already reported and stood in for (by the reader or the schema check): what a later
+        # stage says at or under them is about the stand-in, not the author's text, so it is not said
+        self.muted = tuple(tuple(p) for p in muted)
+        self.muted_at = frozenset(muted_at)
 
     # -- where -----------------------------------------------------------------------------
     def loc(self, *path: Any) -> m.Loc:
@@ -44,16 +49,27 @@ class Report:
         return line, col
 
     # -- what -------------------------------------------------------------------------------
-    def add(self, line: int, col: int, message: str, code: str, severity: str = "error") -> None:
-        p = Problem(self.display, line, col, message, code, severity, excerpt(self.located.lines, line, col))
+    def add(self, line: int, col: int, message: str, code: str, severity: str = "error",
+            also: Optional[tuple[int, int]] = None) -> None:
+        shown = excerpt(self.located.lines, line, col)
+        if also and shown:  # a problem between two places (a duplicate) shows both lines, in file order
+            shown = "\n".join(e for _, e in sorted([((line, col), shown), (also, excerpt(self.located.lines, *also))]) if e)
+        p = Problem(self.display, line, col, message, code, severity, shown)
         bucket = self.problems if severity == "error" else self.warnings
         if not any((q.line, q.col, q.message) == (line, col, message) for q in bucket):
             bucket.append(p)
 
     def problem(self, path: Where, message: str, code: str, *, key: bool = False, severity: str = "error",
-                token: Optional[str] = None, nth: int = 0) -> None:
-        line, col = self.token_at(path, token, nth) if token else self.located.where(tuple(path), key=key)
-        self.add(line, col, message, code, severity)
+                token: Optional[str] = None, nth: int = 0, also: Optional[Where] = None) -> None:
+        """Report at the value at ``path`` (``also``: a second place the problem involves, whose
+        line is shown too)."""
+        path = tuple(path)
+        if any(path[:len(m)] == m for m in self.muted):
+            return
+        line, col = self.token_at(path, token, nth) if token else self.located.where(path, key=key)
+        if (line, col) in self.muted_at:
+            return
+        self.add(line, col, message, code, severity, self.located.where(tuple(also)) if also is not None else None)
 
     def warning(self, path: Where, message: str, code: str, **kw) -> None:
         self.problem(path, message, code, severity="warning", **kw)
@@ -67,6 +83,9 @@ class Report:
 
     @staticmethod
     def suggest(name: str, options: Any, where: str = "") -> str:
+        from .validate import STAND_IN
+
+        options = [o for o in options if o != STAND_IN]  # a value the schema check stood in for
         guess = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.5)
         if guess:
             return f"did you mean '{guess[0]}'?"
