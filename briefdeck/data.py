@@ -63,8 +63,31 @@ def _is_nan_word(s: str) -> bool:
     return s.strip().lower() in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}
 
 
-def _to_number(s: str) -> float | int:
-    t = s.strip().replace(",", "") if s.count(",") and s.replace(",", "").replace(".", "").strip("-+").isdigit() else s.strip()
+# What spreadsheets and statistics portals write for "no value": each is reported with the advice to
+# leave the cell empty (an empty cell is a gap in a chart and is skipped by a fact's aggregate).
+_MISSING_WORDS = {"n/a", "na", "n.a.", "n.d.", "nd", "n/d", "s.o.", "-", "–", "—", "..", "...", "…", "?",
+                  "null", "none", "missing", "x", "."}
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "|": "|"}  # as a source declares them -> the character
+_SNIFFED = (",", ";", "\t")  # what a file is tried with when its source declares none
+_NAMES = {",": "a comma (,)", ";": "a semicolon (;)", "\t": "a tab", "|": "a vertical bar (|)"}
+_GROUP_SPACES = re.compile("(?<=\\d)[ \u00a0\u202f\u2009](?=\\d{3}(?!\\d))")  # 27 000, 27\u202f000
+_COMMA_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DOT_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
+
+def _to_number(s: str, decimal: str = ".") -> float | int:
+    """A cell as a number: ``decimal`` is the file's decimal mark; thousands may be grouped by
+    spaces (plain, no-break, narrow) or by the other mark ('1,234.5', or '1.234,5' with a decimal comma)."""
+    t = _GROUP_SPACES.sub("", s.strip())
+    if decimal == ",":
+        if _DOT_THOUSANDS.fullmatch(t):
+            t = t.replace(".", "")
+        elif "." in t:
+            raise ValueError("a point in a file with a decimal comma")
+        t = t.replace(",", ".")
+    elif _COMMA_THOUSANDS.fullmatch(t):
+        t = t.replace(",", "")
     if _is_nan_word(t):
         raise ValueError("not finite")
     v = float(t)
@@ -91,25 +114,75 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 _EXPECT = {"number": "a number", "date": "a date YYYY-MM-DD", "month": "a month YYYY-MM", "text": "text"}
 
 
-def _parses(kind: str, v: str) -> bool:
+def _converter(kind: str, decimal: str) -> Callable[[str], Any]:
+    return (lambda s: _to_number(s, decimal)) if kind == "number" else CONVERTERS[kind]
+
+
+def _parses(kind: str, v: str, decimal: str = ".") -> bool:
     try:
-        CONVERTERS[kind](v)
+        _converter(kind, decimal)(v)
         return True
     except ValueError:
-        return _is_nan_word(v) and kind == "number"
+        return (_is_nan_word(v) or v.strip().lower() in _MISSING_WORDS) and kind == "number"
 
 
-def _guess(values: list[str]) -> str:
+def _guess(values: list[str], decimal: str = ".") -> str:
     """Number or date when most cells read so: the odd cell out is then reported as a
     typo at its line, instead of silently turning the whole column into text."""
     filled = [v for v in values if v.strip()]
     if not filled:
         return "text"
     for kind in ("number", "date"):
-        good = sum(_parses(kind, v) for v in filled)
+        good = sum(_parses(kind, v, decimal) for v in filled)
         if good == len(filled) or (good >= 2 and good * 4 >= len(filled) * 3):
             return kind
     return "text"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator that splits the first lines into the same number of cells (more than one),
+    the most cells winning; failing that, the one that splits the header most; a comma when none does."""
+    head = "\n".join(_EOL.split(text, 60)[:60])
+    best, best_score = ",", (False, 1)
+    for d in _SNIFFED:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(head, newline=""), delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        body = rows[1:-1] if len(rows) > 2 else rows[1:]  # the last line may be cut short by the sample
+        score = (width > 1 and all(len(r) == width for r in body), width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def field_starts(record: str, delimiter: str) -> list[int]:
+    """Character offsets at which each cell of one CSV record starts (quotes as Python's csv reads
+    them), so a cell's problem is located at its column in characters, as source problems are."""
+    starts, i, n, quoted, at_start = [0], 0, len(record), False, True
+    while i < n:
+        ch = record[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and record[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch == '"' and at_start:
+            quoted = True
+        elif ch == delimiter:
+            starts.append(i + 1)
+            at_start = True
+            i += 1
+            continue
+        elif ch in "\r\n":
+            break
+        at_start = False
+        i += 1
+    return starts
 
 
 @dataclass(frozen=True)
@@ -125,22 +198,38 @@ class Dataset:
         return DataTable(self.columns, self.rows)
 
 
-def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
-    """Read a CSV with a header row; convert columns by declared or guessed type."""
+def _decode(raw: bytes, display: str) -> str:
+    """A CSV's text: UTF-8 (with or without the BOM spreadsheets write), or UTF-16 with its BOM
+    (Excel's "Unicode text")."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataProblem(display, 0, 0, "not valid UTF-16 although it starts like it — save the file as UTF-8 CSV", "data.encoding") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataProblem(display, line, 0, "not valid UTF-8 — save the file as UTF-8 CSV", "data.encoding") from None
+
+
+def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Optional[str] = None,
+             decimal: Optional[str] = None) -> Dataset:
+    """Read a CSV with a header row; convert columns by declared or guessed type.
+
+    ``delimiter`` is ',' ';' 'tab' or '|' as a source declares it, or None to find it from the first
+    lines; ``decimal`` is the decimal mark ('.' or ','), or None for a point (a file separated by
+    other than commas whose numbers hold a comma is then refused: the comma's meaning is asked for).
+    """
     try:
         size = os.path.getsize(path)
     except OSError:
         raise DataProblem(display, 0, 0, "file not found — check the path (relative to the project folder)", "data.missing") from None
     if size > MAX_CSV_BYTES:
         raise DataProblem(display, 0, 0, f"file is {size // 1048576} MB, over the {MAX_CSV_BYTES // 1048576} MB limit — reduce it to the rows the charts need", "data.size")
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataProblem(display, line, 0, "not valid UTF-8 — save the file as UTF-8 CSV", "data.encoding") from None
+    text = _decode(path.read_bytes(), display)
     if "\x00" in text:
         raise DataProblem(display, 0, 0, "this is not a text CSV file (it contains NUL bytes) — export it as CSV", "data.binary")
     bad = _CONTROL.search(text)
@@ -154,24 +243,48 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
         line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
         raise DataProblem(display, line, col, f"bidirectional control character U+{ord(bad.group()):04X} in the data — remove it; "
                           "it changes the order in which the text around it is shown (right-to-left text needs none)", "data.bidi")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    sep = DELIMITERS[delimiter] if delimiter else sniff_delimiter(text)
+    offsets = [0] + [mo.end() for mo in _EOL.finditer(text)]
+
+    def cell_at(first_line: int, last_line: int, index: int) -> tuple[int, int]:
+        """(line, column in characters) where cell ``index`` of the record on those lines starts."""
+        begin = offsets[first_line - 1] if first_line - 1 < len(offsets) else len(text)
+        end = offsets[last_line] if last_line < len(offsets) else len(text)
+        record = text[begin:end]
+        starts = field_starts(record, sep)
+        at = starts[min(index, len(starts) - 1)]
+        breaks = list(_EOL.finditer(record, 0, at))
+        return first_line + len(breaks), at - (breaks[-1].end() if breaks else 0) + 1
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise DataProblem(display, 1, 1, "the file is empty — it needs a header row and data rows", "data.empty") from None
     header = [h.strip() for h in header]
+    glued = [d for d in _SNIFFED + ("|",) if d != sep and len(header) == 1 and d in header[0]]
+    if glued:
+        declared = f"`delimiter: '{delimiter}'`" if delimiter else f"{_NAMES[sep]} as separator"
+        write = "tab" if glued[0] == "\t" else glued[0]
+        raise DataProblem(display, 1, header[0].index(glued[0]) + 1,
+                          f"the header reads as one column '{_clip(header[0])}', with {declared}: the file is separated by "
+                          f"{_NAMES[glued[0]]} — write `delimiter: '{write}'` under the dataset in the source", "data.delimiter")
     if len(set(header)) != len(header) or not all(header):
         raise DataProblem(display, 1, 1, "header names must be unique and non-empty — rename the columns", "data.header")
-    raw_rows: list[tuple[int, list[str]]] = []
+    raw_rows: list[tuple[int, int, list[str]]] = []  # first line, last line, cells
     try:
+        first = reader.line_num + 1
         for row in reader:
+            here, first = first, reader.line_num + 1
             if not any(c.strip() for c in row):
                 continue
             if len(raw_rows) >= MAX_ROWS:
                 raise DataProblem(display, reader.line_num, 0, f"more than {MAX_ROWS} rows — reduce the file to the rows the charts need", "data.rows")
             if len(row) != len(header):
-                raise DataProblem(display, reader.line_num, 1, f"row has {len(row)} cells but the header has {len(header)} — fix the row (quote cells that contain commas)", "data.shape")
-            raw_rows.append((reader.line_num, row))
+                line, col = cell_at(here, reader.line_num, len(header)) if len(row) > len(header) else (here, 1)
+                raise DataProblem(display, line, col, f"row has {len(row)} cells but the header has {len(header)} — fix the row "
+                                  f"(the separator is {_NAMES[sep]}: quote cells that contain one)", "data.shape")
+            raw_rows.append((here, reader.line_num, row))
     except csv.Error as exc:
         raise DataProblem(display, reader.line_num, 0, f"CSV syntax error: {exc} — fix the quoting", "data.syntax") from None
     if not raw_rows:
@@ -179,22 +292,45 @@ def read_csv(path: Path, display: str, types: dict[str, str]) -> Dataset:
     unknown = set(types) - set(header)
     if unknown:
         raise DataProblem(display, 1, 1, f"types given for missing column(s) {', '.join(sorted(unknown))} — columns are: {', '.join(header)}", "data.column")
-    kinds = {h: types.get(h) or _guess([r[i] for _, r in raw_rows]) for i, h in enumerate(header)}
+    if decimal is None and sep != ",":  # '1,5' in a semicolon file is 1.5 to its author and 15 to a point reader
+        for here, last, row in raw_rows:
+            for i, (h, cell) in enumerate(zip(header, row)):
+                if types.get(h) in (None, "number") and (_DECIMAL_COMMA.fullmatch(cell.strip()) or _COMMA_THOUSANDS.fullmatch(cell.strip())):
+                    line, col = cell_at(here, last, i)
+                    raise DataProblem(display, line, col, f"'{cell.strip()}' in column '{h}' holds a comma: write `decimal: ','` under the "
+                                      f"dataset in the source if it is a decimal comma (or `decimal: '.'` if it groups thousands)", "data.decimal")
+    mark = decimal or "."
+    kinds = {h: types.get(h) or _guess([r[i] for _, _, r in raw_rows], mark) for i, h in enumerate(header)}
+    convert = {h: _converter(k, mark) for h, k in kinds.items()}
     rows = []
-    for line, row in raw_rows:
+    for here, last, row in raw_rows:
         out = []
         for i, (h, cell) in enumerate(zip(header, row)):
             if not cell.strip():
                 out.append(None)
                 continue
             try:
-                out.append(CONVERTERS[kinds[h]](cell))
+                out.append(convert[h](cell))
             except (ValueError, TypeError):
+                line, col = cell_at(here, last, i)
+                shown = cell.strip()
                 if _is_nan_word(cell):
-                    raise DataProblem(display, line, i + 1, f"'{cell}' in column '{h}' is not a finite number — give the value, or leave the cell empty if it is missing", "data.nan") from None
-                raise DataProblem(display, line, i + 1, f"'{cell}' in column '{h}' is not {_EXPECT[kinds[h]]} — correct the cell or declare the column's type", "data.value") from None
+                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' is not a finite number — give the value, or leave the cell empty if it is missing", "data.nan") from None
+                if kinds[h] == "number" and shown.lower() in _MISSING_WORDS:
+                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' marks a missing value — leave the cell empty "
+                                      f"(a chart leaves a gap there and a fact skips it)", "data.missing-value") from None
+                if kinds[h] == "number" and mark == "," and "." in shown:
+                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' has a point, but the dataset declares `decimal: ','` — "
+                                      f"write the number with a decimal comma", "data.value") from None
+                hint = ("correct the cell (leave it empty if the value is missing), or declare the column's type if it is not a column "
+                        "of numbers" if kinds[h] == "number" else "correct the cell or declare the column's type")
+                raise DataProblem(display, line, col, f"'{shown}' in column '{h}' is not {_EXPECT[kinds[h]]} — {hint}", "data.value") from None
         rows.append(tuple(out))
     return Dataset(path, tuple(header), tuple(rows), kinds)
+
+
+def _clip(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 # ---- queries -----------------------------------------------------------------------------

@@ -109,6 +109,8 @@ class DatasetSrc(Strict):
     licence: Optional[str] = Field(None, description="Licence of the data, e.g. CC BY-IGO.")
     as_of: Optional[_dt.date] = Field(None, description="Date the data are current to; printed as 'as of'.")
     types: dict[str, Literal["number", "date", "text", "month"]] = Field(default_factory=dict, description="Column types where the guess (numbers, YYYY-MM-DD dates, text) is not wanted. 'month' reads YYYY-MM.")
+    delimiter: Optional[Literal[",", ";", "tab", "|"]] = Field(None, description="What separates the cells: ',', ';', 'tab' or '|'. Found from the first lines when absent (a comma, a semicolon or a tab).")
+    decimal: Optional[Literal[".", ","]] = Field(None, description="The numbers' decimal mark: '.' (1234.5) or ',' (1234,5, as French and German spreadsheets write it). Thousands may be grouped by spaces or by the other mark. A file separated by other than commas whose numbers hold a comma is refused until this says what the comma means.")
 
 
 Scalar = Union[float, int, str, _dt.date]

@@ -6,11 +6,16 @@ input of the build (its fingerprint decides when to rebuild).
 """
 from __future__ import annotations
 
-from pathlib import Path
+import difflib
+import os
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..data import PathProblem, resolve_in
 from .report import Report, Where
+
+
+MAX_FILES_SEARCHED = 5000  # for the nearest name of a missing file
 
 
 class Files:
@@ -27,11 +32,37 @@ class Files:
             self.report.problem(where, str(exc), "path.outside")
             return None
         if not p.is_file():
-            self.report.problem(where, f"file '{rel}' not found in the project folder — check the path (relative to "
-                                       f"the folder that holds assets/)", "path.missing")
+            near = self.nearest(rel)
+            hint = f"did you mean '{near}'?" if near else "check the path (relative to the folder that holds assets/)"
+            self.report.problem(where, f"file '{rel}' not found in the project folder — {hint}", "path.missing")
             return None
         self.inputs.append(str(p))
         return p
+
+    def nearest(self, rel: str) -> Optional[str]:
+        """The project's file most like ``rel``: the same name in another folder, or a name that
+        differs by a typo or its extension, beside where ``rel`` points first, then across the project."""
+        wanted = PurePosixPath(rel.replace("\\", "/"))
+        found: list[PurePosixPath] = []
+        for folder, dirs, names in os.walk(self.root):  # hidden folders (.git, .venv) left out
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
+            found.extend(here / n for n in sorted(names) if not n.startswith("."))
+            if len(found) > MAX_FILES_SEARCHED:  # bounded: a project is a few hundred files
+                break
+        same_name = sorted(f for f in found if f.name.lower() == wanted.name.lower())
+        if same_name:
+            return same_name[0].as_posix()
+        for pool in ([f for f in found if f.parent == wanted.parent], found):
+            stems = {}
+            for f in sorted(pool):
+                stems.setdefault(f.stem.lower(), f)
+            stem = wanted.stem.lower()
+            guess = [s for s in stems if len(stem) >= 3 and (s.startswith(stem) or stem.startswith(s))][:1] \
+                or difflib.get_close_matches(stem, list(stems), n=1, cutoff=0.75)  # 'canopy' -> 'canopy_2024'
+            if guess:
+                return stems[guess[0]].as_posix()
+        return None
 
     def shown(self, p: Path) -> str:
         return str(p.relative_to(self.root)) if self.root in p.parents else str(p)
