@@ -16,7 +16,7 @@ import decimal
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,56 @@ class Locale:
             return role.replace("_", " ").capitalize()
         return str(names[1] if plural and len(names) > 1 else names[0])
 
+    # -- typography (the ``typography`` section; presentation-neutral: the loader, charts and words use it)
+    @cached_property
+    def typography(self):
+        from .typography import Typography
+
+        try:
+            months = tuple(self.babel.months["format"]["wide"].values())
+        except Exception:  # a tag babel does not know is reported by the loader; its prose has no dates to hold
+            months = ()
+        return Typography.from_locale(self.data.get("typography"), months)
+
+    def typeset(self, text: str) -> str:
+        """``text`` with the language's spaces and marks (an author's own no-break spaces kept)."""
+        return self.typography.apply(text) if isinstance(text, str) else text
+
+    def quote(self, text: str) -> str:
+        """``text`` in the language's quotation marks: “…” (en), « … » (fr)."""
+        return self.typography.quote(text)
+
+    def role_in_text(self, label: str) -> str:
+        """A role word as it reads after a name and a comma: 'Christel Colin, témoin' in French
+        (``typography.role_in_text: lower``), as written in English. A label whose second letter
+        is a capital (an acronym: 'UN envoy' stays) is left alone."""
+        rule = str(self.data.get("typography", {}).get("role_in_text", "as_written"))
+        if rule == "lower" and label[:1].isupper() and not label[1:2].isupper():
+            return label[0].lower() + label[1:]
+        return label
+
+    def definite(self, name: str) -> str:
+        """An institution's name with its definite article where the language needs one
+        ('l’Assemblée nationale', 'le Sénat'), from ``typography.articles``; as written otherwise
+        (English; a name that already starts with an article; a person's name)."""
+        articles = self.data.get("typography", {}).get("articles") or {}
+        first = name.split(maxsplit=1)[0] if name.strip() else ""
+        article = articles.get(first) if isinstance(articles, dict) else None
+        return f"{article}{name}" if article else name
+
+    def join(self, items: list[str]) -> str:
+        """'a, b and c' / 'a, b et c': the list with the locale's ``shared.list_and``."""
+        items = [str(i) for i in items]
+        if len(items) < 2:
+            return "".join(items)
+        return ", ".join(items[:-1]) + self.text("shared.list_and") + items[-1]
+
+    def figure_refs(self, numbers: list[int]) -> str:
+        """Figures cited together as the language writes them: 'Figures 1 and 2' (en), 'figures 1 et 2' (fr)."""
+        if len(numbers) == 1:
+            return self.text("shared.figure_ref", n=numbers[0])
+        return self.text("shared.figures_ref", list=self.join([str(n) for n in numbers]))
+
     # -- dates and numbers -------------------------------------------------------------
     @property
     def babel(self):
@@ -99,17 +149,20 @@ class Locale:
         return str(self.data.get("dates", {}).get(style, style))
 
     def date(self, d: _dt.date, style: str = "day") -> str:
-        """``d`` in a named style of the locale's ``dates`` (day, day_short, month, month_short)."""
-        return format_date(d, self.pattern(style), self.tag, self.data.get("dates", {}).get("first_of_month") or "")
+        """``d`` in a named style of the locale's ``dates`` (day, day_short, month, month_short),
+        with the language's no-break spaces ('7 décembre 2023')."""
+        text = format_date(d, self.pattern(style), self.tag, self.data.get("dates", {}).get("first_of_month") or "")
+        space = self.typography.date_space
+        return text.replace(" ", space) if space else text
 
     def number(self, v: Any) -> str:
-        return format_number(v, self.tag)
+        return self.typography.apply(format_number(v, self.tag), keep_typed=False)
 
     def percent(self, v: float) -> str:
         from babel.numbers import format_percent
 
         with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
-            return typeset_sign(format_percent(v, locale=self.babel), self.babel)
+            return self.typography.apply(typeset_sign(format_percent(v, locale=self.babel), self.babel), keep_typed=False)
 
     def date_patterns(self) -> tuple[tuple[str, str], ...]:
         """The date patterns as sorted pairs (carried by chart specs, so charts need no files)."""

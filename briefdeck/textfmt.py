@@ -11,6 +11,7 @@ import datetime as _dt
 import decimal
 import re
 from functools import lru_cache
+from typing import Optional
 
 from babel import Locale
 from babel.dates import format_date
@@ -18,19 +19,22 @@ from babel.numbers import format_percent
 from markdown_it import MarkdownIt
 
 from .model import Loc, Span, Text
+from .typography import Typography
 
 # Day-month-year reads unambiguously in English and French alike (DESIGN.md: "25 April 2018").
 DATE_PATTERN = "d MMMM y"
-_QUOTES = {"fr": ("«\u202f", "\u202f»", "‹\u202f", "\u202f›"), "de": tuple("„“‚‘")}
-_DEFAULT_QUOTES = tuple("“”‘’")
+# Line breaks and the spaces a line may break at: folded into one space. No-break spaces (U+00A0,
+# U+202F) are not among them (str.split() would have taken them), so an author's are kept.
+_BREAKABLE_RUN = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
 _DECIMAL_DIGITS = 400  # every float (up to 1.8e308) with its decimals
 # A number followed by a unit stays on one line: "250 personnel" may break, "4,000 h" may not.
 _UNIT = re.compile(r"(?<=\d) (?=(?:km|kg|lb|m|mm|cm|h|%|per cent|USD|CAD|EUR|\$)\b)")
 
 
 def quote_marks(language: str) -> tuple[str, str, str, str]:
-    """(open double, close double, open single, close single) in the language's usage."""
-    return _QUOTES.get(language.split("-")[0], _DEFAULT_QUOTES)
+    """(open double, close double, open single, close single) in the language's usage: the
+    ``typography.quotes`` of its built-in locale files (one table for prose, charts and deck)."""
+    return builtin_typography(language).quotes
 
 
 def babel_locale(language: str) -> Locale:
@@ -61,8 +65,7 @@ def _wide_decimals():
 
 
 @lru_cache(maxsize=8)
-def _parser(language: str) -> MarkdownIt:
-    quotes = quote_marks(language)
+def _parser(quotes: tuple[str, str, str, str]) -> MarkdownIt:
     md = MarkdownIt("zero", {"typographer": True, "quotes": list(quotes), "linkify": False})
     # every link is parsed, whatever its target: the loader checks targets and refuses the unsafe
     # ones with a located error (markdown-it would silently print them as text)
@@ -73,9 +76,12 @@ def _parser(language: str) -> MarkdownIt:
     return md.enable(["emphasis", "link", "escape", "replacements", "smartquotes", "newline", "entity"])
 
 
-def parse_inline(source: str, language: str, loc: Loc) -> Text:
-    """Markdown inline text -> Text of spans (bold/italic/link), typographically set."""
-    tokens = _parser(language).parseInline(" ".join(source.split()))
+def parse_inline(source: str, language: str, loc: Loc, typography: Optional[Typography] = None) -> Text:
+    """Markdown inline text -> Text of spans (bold/italic/link), typographically set: the
+    language's quotation marks and no-break spaces (``typography``, from the locale file; the
+    author's own no-break spaces kept), a number held to its unit."""
+    rules = typography or builtin_typography(language)
+    tokens = _parser(rules.quotes).parseInline(_BREAKABLE_RUN.sub(" ", source).strip(" "))
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None
@@ -83,7 +89,8 @@ def parse_inline(source: str, language: str, loc: Loc) -> Text:
         t = tok.type
         if t == "text":
             if tok.content:
-                spans.append(Span(_UNIT.sub("\u00a0", tok.content), bold > 0, italic > 0, href))
+                before = spans[-1].text[-1:] if spans and spans[-1].text else ""
+                spans.append(Span(rules.apply(_UNIT.sub("\u00a0", tok.content), before), bold > 0, italic > 0, href))
         elif t in ("softbreak", "hardbreak"):
             spans.append(Span(" ", bold > 0, italic > 0, href))
         elif t == "strong_open":
@@ -101,6 +108,16 @@ def parse_inline(source: str, language: str, loc: Loc) -> Text:
         else:  # anything else is shown as written, never interpreted
             spans.append(Span(tok.content, bold > 0, italic > 0, href))
     return Text(tuple(_merge(spans)), loc)
+
+
+@lru_cache(maxsize=16)
+def builtin_typography(language: str) -> Typography:
+    """The typography of the built-in locale files for ``language`` (for text set without a
+    document's Locale at hand: chart labels, tests)."""
+    from .assets import Assets
+    from .locale import load_locale
+
+    return load_locale(Assets(None), language).typography
 
 
 def _merge(spans: list[Span]) -> list[Span]:

@@ -129,17 +129,9 @@ def words(text: str) -> list[str]:
     return [w for w in _BREAKABLE.split(text) if w]
 
 
-# -- typographic quotes -------------------------------------------------------------------
-# (open double, close double, open single, close single), as the prose uses (textfmt._QUOTES):
-# French guillemets hold their text at a narrow no-break space.
-_NNBSP = "\u202f"
-QUOTES = {
-    "fr": ("«" + _NNBSP, _NNBSP + "»", "‹" + _NNBSP, _NNBSP + "›"),
-    "de": ("„", "“", "‚", "‘"),
-}
-_DEFAULT_QUOTES = ("“", "”", "‘", "’")
-_re_open = re.compile("«[ \u00a0\u202f]*")
-_re_close = re.compile("[ \u00a0\u202f]*»")
+# -- typographic quotes and spaces -------------------------------------------------------
+# The language's marks and spaces come from its locale file (``typography``), as the prose's do:
+# one table, read through ``textfmt.builtin_typography``.
 _OPENS_AFTER = set(" \t\n\u00a0\u202f([{\u2014\u2013/-")  # a quote after these (or at the start) opens
 
 
@@ -149,9 +141,14 @@ def typographic(text: str, language: str) -> str:
 
     Idempotent, and a no-op on text without straight quotes (the common case).
     """
-    if not isinstance(text, str) or not any(q in text for q in "\"'«»"):
+    if not isinstance(text, str):
         return text
-    od, cd, os_, cs = QUOTES.get((language or "en").split("-")[0].split("_")[0].lower(), _DEFAULT_QUOTES)
+    from ..textfmt import builtin_typography
+
+    rules = builtin_typography(_tag(language))
+    if not any(q in text for q in "\"'«»"):
+        return rules.apply(text)
+    od, cd, os_, cs = rules.quotes
     out: list[str] = []
     closing: set[int] = set()  # single quotes already paired with an opening one
     n = len(text)
@@ -176,11 +173,12 @@ def typographic(text: str, language: str) -> str:
                 out.append("’")
         else:
             out.append("’")  # apostrophe: N’Djamena, Canada’s, ’90s
-    s = "".join(out)
-    if od.startswith("«"):  # guillemets typed with or without a space keep exactly one narrow no-break space
-        s = _re_open.sub("«" + _NNBSP, s)
-        s = _re_close.sub(_NNBSP + "»", s)
-    return s
+    return rules.apply("".join(out))  # guillemets typed with or without a space take the language's
+
+
+def _tag(language: str) -> str:
+    """A tag the locale files know: 'fr_CA' -> 'fr-CA'; none -> English."""
+    return (language or "en").replace("_", "-")
 
 
 def typographic_spec(spec):

@@ -107,7 +107,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
     orgs = assemble.organisations(src, text)
     cast = assemble.people(src, text, orgs)
-    panels = assemble.panels(src, cast, report)
+    panels = assemble.panels(src, cast, report, locale.typeset)
     sections = assemble.sections(src, figures, cast, text, panels, orgs)
     quotes = assemble.quotes(src, sections, cast, text)
     theme_ok = assemble.check_theme(src.meta.theme, assets, report)
@@ -118,7 +118,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
         summary=text(src.summary, "summary"),
         key_messages=tuple(text(t, "key_messages", i) for i, t in enumerate(src.key_messages)),
         sections=sections, quotes=quotes,
-        recommendations=tuple(m.Recommendation(r.lead, text(r.text, "recommendations", i, "text"), report.loc("recommendations", i))
+        recommendations=tuple(m.Recommendation(locale.typeset(r.lead), text(r.text, "recommendations", i, "text"), report.loc("recommendations", i))
                               for i, r in enumerate(src.recommendations)),
         references=assemble.references(src, locale, text), source_path=display, loc=report.loc(),
         warnings=tuple(report.warnings), inputs=tuple(dict.fromkeys(files.inputs)),

@@ -23,7 +23,7 @@ MAX_SECTIONS = 300
 
 
 def organisations(src: s.SourceFile, text: InlineText) -> dict[str, m.Organisation]:
-    return {o.id: m.Organisation(o.id, o.name, text.url(o.url, "organisations", i, "url"), text.report.loc("organisations", i))
+    return {o.id: m.Organisation(o.id, text.locale.typeset(o.name), text.url(o.url, "organisations", i, "url"), text.report.loc("organisations", i))
             for i, o in enumerate(src.organisations)}
 
 
@@ -41,13 +41,14 @@ def people(src: s.SourceFile, text: InlineText, orgs: dict[str, m.Organisation])
     for i, p in enumerate(src.people):
         aff = p.affiliation
         affiliations = tuple(a.strip() for a in ([aff] if isinstance(aff, str) else (aff or ())) if a and a.strip())
-        out[p.id] = m.Person(p.id, p.name, p.role, tuple(p.titles), affiliations, text(p.bio, "people", i, "bio"),
-                             text.report.loc("people", i), role_label=p.role_label or "",
+        tp = text.locale.typeset
+        out[p.id] = m.Person(p.id, tp(p.name), p.role, tuple(tp(x) for x in p.titles), tuple(tp(a) for a in affiliations),
+                             text(p.bio, "people", i, "bio"), text.report.loc("people", i), role_label=tp(p.role_label or ""),
                              speaks_for=_organisation(p.speaks_for, orgs, text.report, "people", i, "speaks_for"))
     return out
 
 
-def panels(src: s.SourceFile, cast: dict[str, m.Person], report: Report) -> dict[str, m.Panel]:
+def panels(src: s.SourceFile, cast: dict[str, m.Person], report: Report, typeset=lambda s: s) -> dict[str, m.Panel]:
     """Panels with their people; a person sits on one panel at most."""
     out: dict[str, m.Panel] = {}
     seated: dict[str, str] = {}
@@ -62,7 +63,7 @@ def panels(src: s.SourceFile, cast: dict[str, m.Person], report: Report) -> dict
             else:
                 seated[ref] = pn.id
                 members.append(cast[ref])
-        out[pn.id] = m.Panel(pn.id, pn.title, pn.time or "", tuple(members), report.loc("panels", i))
+        out[pn.id] = m.Panel(pn.id, typeset(pn.title), typeset(pn.time or ""), tuple(members), report.loc("panels", i))
     return out
 
 
@@ -90,11 +91,11 @@ def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.
                 report.problem(w + ("panel",), f"unknown panel '{sec.panel}' — {hint}", "ref.panel")
             panel = panels.get(sec.panel)
         out.append(m.Section(
-            id=sec.id, title=sec.title,
+            id=sec.id, title=text.locale.typeset(sec.title),
             paragraphs=tuple(text(t, *w, "paragraphs", j) for j, t in enumerate(sec.paragraphs)),
             bullets=tuple(text(t, *w, "bullets", j) for j, t in enumerate(sec.bullets)),
             figures=tuple(figures[f] for f in sec.figures if f in figures),
-            speakers=tuple(speakers), slide_title=sec.slide_title or sec.title, loc=report.loc(*w), panel=panel,
+            speakers=tuple(speakers), slide_title=text.locale.typeset(sec.slide_title or sec.title), loc=report.loc(*w), panel=panel,
             organisation=_organisation(sec.organisation, orgs, report, *w, "organisation"),
         ))
     return tuple(out)
@@ -157,7 +158,8 @@ def references(src: s.SourceFile, locale: Locale, text: InlineText) -> tuple[m.R
     out = []
     for i, r in enumerate(src.references):
         date = locale.date(r.date) if hasattr(r.date, "isoformat") else str(r.date or "")
-        out.append(m.Reference(r.title, text.url(r.url, "references", i, "url"), r.publisher or "", date, r.note or "",
+        tp = locale.typeset
+        out.append(m.Reference(tp(r.title), text.url(r.url, "references", i, "url"), tp(r.publisher or ""), date, tp(r.note or ""),
                                text.report.loc("references", i)))
     return tuple(out)
 
@@ -231,8 +233,8 @@ def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText, cast
     mt, ev = src.meta, src.event
     cast, orgs = cast or {}, orgs or {}
     return m.Meta(
-        language=mt.language, paper=mt.paper, updated=mt.updated or ev.date, short_title=mt.short_title or ev.title,
-        series=mt.series or ev.organiser, keywords=tuple(mt.keywords), licence=mt.licence or "",
+        language=mt.language, paper=mt.paper, updated=mt.updated or ev.date, short_title=text.locale.typeset(mt.short_title or ev.title),
+        series=text.locale.typeset(mt.series or ev.organiser), keywords=tuple(mt.keywords), licence=mt.licence or "",
         how_to_cite=text(mt.how_to_cite, "meta", "how_to_cite") if mt.how_to_cite else None,
         template=template_path, theme=mt.theme, loc=text.report.loc("meta"),
         authors=_names(mt.authors, "authors", cast, orgs), editors=_names(mt.editors, "editors", cast, orgs),
@@ -243,5 +245,6 @@ def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText, cast
 
 def event(src: s.SourceFile, locale: Locale, text: InlineText) -> m.Event:
     ev = src.event
-    return m.Event(ev.title, ev.subtitle or "", ev.organiser, ev.date, locale.date(ev.date), ev.place,
+    tp = locale.typeset
+    return m.Event(tp(ev.title), tp(ev.subtitle or ""), tp(ev.organiser), ev.date, locale.date(ev.date), tp(ev.place),
                    text.url(ev.url, "event", "url"), text.report.loc("event"))

@@ -104,7 +104,7 @@ class FigureResolver:
         source = f.source or (ds.source if ds else "")
         as_of = f.as_of or (ds.as_of if ds else None)
         url = self.text.url(f.url, *where, "url") if f.url else (self.text.url(ds.url, "datasets", f.dataset, "url") if ds and ds.url else None)
-        prov = m.Provenance(source, as_of, self.locale.date(as_of) if as_of else "", url, ds.licence if ds else None)
+        prov = m.Provenance(self.locale.typeset(source), as_of, self.locale.date(as_of) if as_of else "", url, ds.licence if ds else None)
         spec = m.ChartSpec(
             kind=f.kind, table=table, x=f.x, series=tuple(f.series), labels=tuple(sorted(f.labels.items())),
             title=f.title or "", x_label=f.x_label or "", y_label=f.y_label or "",

@@ -57,7 +57,7 @@ class InlineText:
             return match.group(0)
 
         resolved, moved = _substitute(text, sub)
-        parsed = parse_inline(resolved, self.locale.tag, loc)
+        parsed = parse_inline(resolved, self.locale.tag, loc, self.locale.typography)
         return self._checked_links(parsed, text, resolved, moved, where)
 
     def _checked_links(self, parsed: m.Text, text: str, resolved: str, moved: list, where: tuple) -> m.Text:
