@@ -33,6 +33,7 @@ class Typography:
 
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")  # open double, close double, open single, close single
     space_before: tuple[tuple[str, str], ...] = ()  # (mark, the space put before it)
+    hold_before: tuple[tuple[str, str], ...] = ()  # (mark, the no-break space a typed space before it becomes; none added)
     digit_group: str = ""  # the space that groups digits in prose ("27 000"), when the language groups with one
     date_space: str = ""  # the space between a date's day, month and year, when it must not break
     months: tuple[str, ...] = ()  # the language's month names, to find dates written in prose
@@ -43,10 +44,11 @@ class Typography:
         section = section if isinstance(section, dict) else {}
         q = section.get("quotes")
         quotes = tuple(str(x) for x in q) if isinstance(q, (list, tuple)) and len(q) == 4 else cls.quotes
-        before = section.get("space_before") or {}
+        before, hold = section.get("space_before") or {}, section.get("hold_before") or {}
         return cls(
             quotes=quotes,  # type: ignore[arg-type]
             space_before=tuple(sorted((str(k), str(v)) for k, v in before.items())) if isinstance(before, dict) else (),
+            hold_before=tuple(sorted((str(k), str(v)) for k, v in hold.items() if k not in before)) if isinstance(hold, dict) else (),
             digit_group=str(section.get("digit_group") or ""),
             date_space=str(section.get("date_space") or ""),
             months=tuple(months) if section.get("date_space") else (),
@@ -89,6 +91,8 @@ def _compiled(t: Typography, keep: bool = True):
             steps.append((re.compile(f"(?<=\\d)[{_SPACES}]*%"), _held(space, "%", keep=keep)))
         else:
             steps.append((re.compile(f"{_AFTER_WORD}[{_SPACES}]*{re.escape(mark)}{_MARK_ENDS}"), _held(space, mark, keep=keep)))
+    for mark, space in t.hold_before:  # a space typed before the mark may not break; none is added
+        steps.append((re.compile(f"{_AFTER_WORD}[{_SPACES}]+{re.escape(mark)}{_MARK_ENDS}"), _held(space, mark, keep=keep)))
     for opening, closing in ((t.quotes[0], t.quotes[1]), (t.quotes[2], t.quotes[3])):
         o, c = opening.strip(_SPACES), closing.strip(_SPACES)
         inner_o, inner_c = opening[len(o):], closing[: len(closing) - len(c)]

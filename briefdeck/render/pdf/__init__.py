@@ -33,10 +33,13 @@ from .. import RenderResult
 from .flowables import SideColumn, fit_drawing
 from .fonts import Fonts, load_fonts
 from .layout import geometry
+from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
 from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
 from .tagging import StructTree
+
+_keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 

@@ -23,6 +23,7 @@ from pptx.util import Emu, Pt
 
 from ...model import Figure
 from ...present import View
+from .language import language_everywhere
 from .native_charts import add_native_chart
 from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .plan import DeckPlan, SlidePlan, TextBlock
@@ -286,6 +287,7 @@ class DeckWriter:
             for pos, sp in enumerate(plan.slides, 1):
                 self.add_slide(sp, pos)
         set_properties(self.prs, self.doc, self.view.metadata)
+        language_everywhere(self.prs, self.lang)
         ensure_view_props(self.prs)
         set_link_colours(self.prs, self.info.link_colours)
 
