@@ -1,7 +1,7 @@
 """line and area: values over time (x = year, or a date column such as months).
 
 Lines are labelled directly at their right end (no legend); a single line is labelled
-with its last value. Options: ``stacked`` (area), ``end_values`` (default true: add the
+with its last value. Options: ``stacked`` (area only), ``end_values`` (default true: add the
 last value to each end label), ``y_min`` (default 0 when all values are >= 0).
 """
 from __future__ import annotations
@@ -187,14 +187,16 @@ def look_line(spec, style) -> Look:
 
 
 _LINE_OPTIONS = (
-    Option("stacked", "bool", "Area charts: stack the series (their sum is the top edge)."),
     Option("end_values", "bool", "Add each series' last value to its end label (default: true)."),
     Option("y_min", "number", "Lowest value on the axis (default: 0 when every value is at least 0)."),
 )
+# lines are never stacked (a stacked line reads as a total, not as its parts): only areas take it,
+# so `stacked` on a line is reported as an unknown option rather than silently ignored
+_AREA_OPTIONS = (Option("stacked", "bool", "Stack the series: each area sits on the one below, their sum is the top edge."),) + _LINE_OPTIONS
 declare("line", "briefdeck.charts.kinds.line:draw_line", contract=DataContract(x="time"), options=_LINE_OPTIONS,
         describe=describe_line, native=lambda spec: "line_markers", look=look_line,
         summary="Values over time (years or dates), each line labelled at its end.")
-declare("area", "briefdeck.charts.kinds.line:draw_area", contract=DataContract(x="time"), options=_LINE_OPTIONS,
+declare("area", "briefdeck.charts.kinds.line:draw_area", contract=DataContract(x="time"), options=_AREA_OPTIONS,
         describe=describe_line, native=lambda spec: "area_stacked" if spec.option("stacked") and len(spec.series) > 1 else "area",
         look=look_line,
         summary="Amounts over time; stacked, the parts of a whole.")
