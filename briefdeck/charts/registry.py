@@ -157,6 +157,7 @@ class Kind:
     builtin: bool = False
     open_options: bool = False  # a plugin registered without declaring options: any option is accepted
     summary: str = ""  # one line for the docs
+    axis_labels: tuple[str, ...] = ("x_label", "y_label")  # which of a figure's axis labels it draws (others: a warning)
 
     @property
     def draw(self) -> DrawFn:
@@ -181,18 +182,21 @@ def _options(options: Optional[Iterable[Option]]) -> dict[str, Option]:
 
 def declare(name: str, draw: Union[str, DrawFn], *, contract: DataContract, options: Iterable[Option] = (),
             describe: Optional[DescribeFn] = None, native: Optional[NativeFn] = None, look: Optional[LookFn] = None,
-            split: Optional[SplitFn] = None, compact: bool = False, summary: str = "", replace: bool = False) -> Kind:
+            split: Optional[SplitFn] = None, compact: bool = False, summary: str = "", replace: bool = False,
+            axis_labels: tuple[str, ...] = ("x_label", "y_label")) -> Kind:
     """Register a kind (built-in kinds call this from their own module).
 
     ``look(spec, style) -> Look`` says what the picture shows besides the data (order,
     highlight, value labels, colours): a native chart of the kind shows the same. ``split(spec,
     style, width_in, height_in) -> [Part]`` cuts a figure that cannot be drawn whole in a box
     into pieces that each can (a long timeline: one slide per piece); it may measure text.
+    ``axis_labels`` names the axis labels the kind draws (none for a kind without axes): a
+    figure giving another is warned that it is not drawn.
     """
     if name in KINDS and not replace:
         raise ValueError(f"chart kind '{name}' is already registered — pick another name or pass replace=True")
     kind = Kind(name, draw, contract, _options(options), describe, native, look, split, compact,
-                builtin=isinstance(draw, str), summary=summary)
+                builtin=isinstance(draw, str), summary=summary, axis_labels=tuple(axis_labels))
     KINDS[name] = kind
     return kind
 

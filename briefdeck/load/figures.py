@@ -82,6 +82,10 @@ class FigureResolver:
             return None
         if not self.check_options(kind, f, where):
             return None
+        for name in ("x_label", "y_label"):  # said, never silently dropped
+            if getattr(f, name) and name not in kind.axis_labels:
+                report.warning(where + (name,), f"`{name}` is not drawn on a {f.kind.replace('_', ' ')} chart, which has no "
+                               f"{'axes' if not kind.axis_labels else 'such axis'} — remove it, or say it in the caption", "figure.ignored")
         if not self.check_shape(kind, f, where):
             return None
         inline_table = self.inline_table(f, where)

@@ -126,6 +126,9 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
     series = list(spec.series)
     width = style.bars["width"]
     pos = list(range(n))
+    timed = None if horizontal else _time_positions(b.cats)
+    if timed is not None:  # uneven dates stand where they fall in time, the bars as wide as the nearest two allow
+        pos, width = timed[0], min(width, width * timed[1])
     if horizontal:
         pos = [n - 1 - i for i in pos]  # first category on top, as read
     bar = ax.barh if horizontal else ax.bar
@@ -177,6 +180,9 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
         ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="x", length=0)
         ax.set_ylim(-0.6, n - 0.4)
+    elif timed is not None:
+        _time_category_axis(ax, style, b, room, size, pos)
+        ax.set_xlim(-0.6, n - 0.4)
     else:
         _bar_category_axis(ax, style, b, room, size)
         ax.set_xlim(-0.6, n - 0.4)
@@ -222,8 +228,8 @@ def _draw(ax, spec, style, horizontal: bool) -> None:
             ax.set_xlim(left=0)
         else:
             ax.set_ylim(bottom=0)
-    if spec.y_label and not (show_values and m == 1):
-        if horizontal:  # the values run along x: label them there, wrapped to the chart's width
+    if spec.y_label:  # also when the value labels carry the numbers: "2.4" needs its unit
+        if horizontal and not (show_values and m == 1):  # the values run along x: label them there, wrapped to the chart's width
             avail = ax.figure.get_figwidth() * 72 - 2 * style.pad_in * 72
             ax.set_xlabel(c.wrap_label(style, spec.y_label, style.size("axis_label"), avail * 0.8, max_lines=2), loc="right")
         else:
@@ -262,13 +268,16 @@ class _Room:
                 self.top += leg * 1.6
         else:
             self.right = 0.0
+        # the values' name is drawn whether the axis or the value labels carry the numbers
         if horizontal:
             if axis_shown:
                 self.bottom += tick * 1.25 + self.tick_pad + (lab * 1.25 if spec.y_label else 0)
+            elif spec.y_label:  # no axis to name: the values' name sits above the plot, as on vertical bars
+                self.top += lab * 1.6
         else:
             if axis_shown:
                 self.left += max(style.text_width(style.number(v), tick) for v in (min(b.totals + (0,)), max(b.totals + (0,)))) + self.tick_pad
-                self.top += lab * 1.6 if spec.y_label else 0
+            self.top += lab * 1.6 if spec.y_label else 0
         if spec.x_label:
             if horizontal:
                 self.left += lab * 1.25
@@ -289,9 +298,9 @@ class _Room:
         return 0.97 * (self.plot_width() if self.horizontal else self.plot_height(self.label_lines))
 
     def hbar_labels(self, labels, cats) -> list[str]:
-        """Category names wrapped to the room a row has: more width before more lines, never
-        more lines than a row holds (the last ends in '…' then), every k-th when a row is
-        thinner than a line."""
+        """Category names wrapped to the room a row has: more width before more lines (up to over
+        half the chart's), never more lines than a row holds (the last ends in '…' only when even
+        that is not enough), every k-th when a row is thinner than a line."""
         style, size = self.style, self.style.size("tick")
         n = max(len(labels), 1)
         line = size * 1.2
@@ -303,9 +312,16 @@ class _Room:
             narrow = size * style.wrapping["category_chars"] * 0.55
             widest = max((style.text_width(s, size) for s in labels), default=0.0)
             wide = max(narrow, min(widest + 1, self.W * 0.42))
-            wrapped = [c.wrap_label(style, s, size, narrow) for s in labels]
-            if any(w.count("\n") + 1 > lines for w in wrapped):
-                wrapped = [c.wrap_label(style, s, size, wide, max_lines=lines) for s in labels]
+            wrapped = [c.wrap_label(style, s, size, narrow, max_lines=64) for s in labels]  # whole: cut only below
+            if any(w.count("\n") + 1 > min(lines, 3) for w in wrapped):
+                # wider before cut: the names take up to over half the chart's width before one
+                # ends in '…' ("Concessionary reimbursement reduction (DfT best…" read as a claim)
+                for width in (wide, self.W * 0.5, self.W * 0.58):
+                    width = max(width, wide)
+                    whole = [c.wrap_label(style, s, size, width, max_lines=64) for s in labels]
+                    if all(w.count("\n") + 1 <= lines for w in whole):
+                        break
+                wrapped = [c.wrap_label(style, s, size, width, max_lines=max(1, min(lines, 64))) for s in labels]
         if pitch < line * 1.02:  # thinner than a line: every k-th name
             k = math.ceil(line * 1.05 / max(pitch, 1e-6))
             wrapped = [s if i % k == 0 else "" for i, s in enumerate(wrapped)]
@@ -339,6 +355,42 @@ def _grouped_labels_collide(style, b: _Bars, label_sets, room: _Room, horizontal
             if (sa + sb) / 2 > across and a0 < b1 and b0 < a1:
                 return True
     return False
+
+
+def _time_positions(cats) -> "tuple[list[float], float] | None":
+    """Where bars on unevenly spaced dates stand, in the slots' units (0 to n-1, so the axis and
+    the room stay as for even ones), and the narrowest gap between two of them in those units;
+    None when the dates are evenly spaced (every day, week, month, quarter, year), out of order or
+    not dates: then each bar takes the next slot. Cumulative counts on 24 Jan, 27 Jan, 4 Feb and
+    13 Feb must not read as four equal steps."""
+    if len(cats) < 3 or not all(isinstance(v, _dt.date) for v in cats):
+        return None
+    if D.cadence(cats) not in ("day", "week"):
+        return None  # a month's, quarter's or year's data are dated by their period: even slots
+    days = [(d - cats[0]).days for d in cats]
+    steps = [b - a for a, b in zip(days, days[1:])]
+    if min(steps) <= 0 or len(set(steps)) == 1:
+        return None
+    scale = (len(cats) - 1) / days[-1]
+    return [d * scale for d in days], min(steps) * scale
+
+
+def _time_category_axis(ax, style, b: _Bars, room: _Room, size: float, pos: list[float]) -> None:
+    """Each bar on a proportional time axis labelled with its date, left to right, a label left out
+    where it would touch the one before (the first and last kept first)."""
+    per_unit = room.plot_width() / max(b.n, 1)
+    gap = size * 0.6
+    widths = [style.text_width(s, size) for s in b.labels]
+    keep = [False] * b.n
+    right_edge = -math.inf
+    last_left = pos[-1] * per_unit - widths[-1] / 2
+    for i, (p, w) in enumerate(zip(pos, widths)):
+        left, right = p * per_unit - w / 2, p * per_unit + w / 2
+        if left >= right_edge + gap and (i == b.n - 1 or right + gap <= last_left):
+            keep[i] = True
+            right_edge = right
+    keep[-1] = True
+    c.category_axis(ax, "x", pos, [s if k else "" for s, k in zip(b.labels, keep)])
 
 
 def _bar_category_axis(ax, style, b: _Bars, room: _Room, size: float) -> None:

@@ -116,4 +116,4 @@ declare("big_number", "briefdeck.charts.kinds.big_number:draw_big_number",
                  Option("unit", "text", "Set after the number, smaller ('%', 'km')."),
                  Option("align", "choice", "Where the number sits in its box.", choices=("center", "left"))),
         describe=describe_big_number, compact=True,
-        summary="One value, big, with a short label: the first row of the first series.")
+        summary="One value, big, with a short label: the first row of the first series.", axis_labels=())

@@ -400,4 +400,4 @@ declare("map", "briefdeck.charts.kinds.locator_map:draw_map",
                  Option("focus", "text", "ISO 3166 alpha-3 code of the country drawn darkest (e.g. MLI)."),
                  Option("label_capitals", "choice", "Which places (x = name, series = [lon, lat]) are named.", choices=("highlighted", "all", "none")),
                  Option("label_neighbours", "bool", "Name the neighbouring countries that show enough area (default: true).")),
-        describe=describe_map, summary="A locator map: highlighted countries among their neighbours, places as dots.")
+        describe=describe_map, summary="A locator map: highlighted countries among their neighbours, places as dots.", axis_labels=())

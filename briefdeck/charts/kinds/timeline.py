@@ -351,4 +351,4 @@ declare("timeline", "briefdeck.charts.kinds.timeline:draw_timeline",
         contract=DataContract(x="date", series_min=1, series_max=1, series_type="text"),
         options=(Option("highlight_contains", "texts", "Events whose text contains this (or any of these) are drawn bold in the highlight colour."),),
         describe=describe_timeline, split=split_timeline,
-        summary="Dated events as a list: year, day, a dot on a rule, the event beside it.")
+        summary="Dated events as a list: year, day, a dot on a rule, the event beside it.", axis_labels=())
