@@ -19,13 +19,10 @@ from babel.numbers import format_percent
 from markdown_it import MarkdownIt
 
 from .model import Loc, Span, Text
-from .typography import Typography
+from .typography import Typography, fold_spaces
 
 # Day-month-year reads unambiguously in English and French alike (DESIGN.md: "25 April 2018").
 DATE_PATTERN = "d MMMM y"
-# Line breaks and the spaces a line may break at: folded into one space. No-break spaces (U+00A0,
-# U+202F) are not among them (str.split() would have taken them), so an author's are kept.
-_BREAKABLE_RUN = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
 _DECIMAL_DIGITS = 400  # every float (up to 1.8e308) with its decimals
 # A number followed by a unit stays on one line: "250 personnel" may break, "4,000 h" may not.
 _UNIT = re.compile(r"(?<=\d) (?=(?:km|kg|lb|m|mm|cm|h|%|per cent|USD|CAD|EUR|\$)\b)")
@@ -81,7 +78,7 @@ def parse_inline(source: str, language: str, loc: Loc, typography: Optional[Typo
     language's quotation marks and no-break spaces (``typography``, from the locale file; the
     author's own no-break spaces kept), a number held to its unit."""
     rules = typography or builtin_typography(language)
-    tokens = _parser(rules.quotes).parseInline(_BREAKABLE_RUN.sub(" ", source).strip(" "))
+    tokens = _parser(rules.quotes).parseInline(fold_spaces(source))  # an author's no-break spaces kept
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None

@@ -27,6 +27,22 @@ _AFTER_WORD = "(?<=[^\\s\u00a0\u202f\u2009(\\[{«‹“‘\"'!?;:])"
 _MARK_ENDS = "(?=$|[\\s\u00a0\u202f)\\]}»›”’\"'.,;:!?…])"
 
 
+# Line breaks and the spaces a line may break at. No-break spaces (U+00A0, U+202F, U+2007) are not
+# among them: ``str.split()`` takes them too, and so undoes the typography.
+_BREAKABLE_RUN = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
+
+
+def fold_spaces(text: str) -> str:
+    """``" ".join(text.split())`` that keeps no-break spaces: runs of breakable white space
+    (line breaks included) become one space, trimmed at both ends."""
+    return _BREAKABLE_RUN.sub(" ", text).strip(" ")
+
+
+def words(text: str) -> list[str]:
+    """``text.split()`` that keeps no-break spaces inside the words ('27\u202f000' is one word)."""
+    return [w for w in _BREAKABLE_RUN.split(text) if w]
+
+
 @dataclass(frozen=True)
 class Typography:
     """One language's typographic rules (see the ``typography`` section of ``builtin/locales/en.yaml``)."""
