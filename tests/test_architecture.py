@@ -27,7 +27,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "briefdeck", "briefdeck.errors", "briefdeck.yamlsafe", "briefdeck.versions", "briefdeck.publish", "briefdeck.cache",
         "briefdeck.shard",
         "briefdeck.workers", "briefdeck.mplconfig", "briefdeck.model", "briefdeck.schema", "briefdeck.data",
-        "briefdeck.links", "briefdeck.textfmt", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
+        "briefdeck.links", "briefdeck.textfmt", "briefdeck.typography", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
         "briefdeck.templatesafety.*",
         "briefdeck.render",  # the registry only (no renderer): the theme reads the renderers' parts from it
     )),
