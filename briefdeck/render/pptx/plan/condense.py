@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from ....model import Span, Text
+from ....typography import fold_spaces, words as split_words
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def sentences(text: str, words: Optional[Words] = None) -> list[str]:
     """Sentences of a paragraph: split after . ! ? … before a capital or digit, but not after an initial
     ("Christopher H. Smith") or one of the language's abbreviations ("Dr.", "U.S.")."""
     abbreviations = (words or Words.builtin()).abbreviations
-    text = " ".join(text.split())
+    text = fold_spaces(text)  # keeps the language's no-break spaces
     out, start = [], 0
     for m in re.finditer(r"[.!?…][”’\"»)]*\s+(?=[«“‘\"(]?[A-Z0-9À-Ý])", text):
         head = text[start:m.start() + 1]
@@ -68,7 +69,7 @@ def derive_bullet(text: str, max_words: int, words: Optional[Words] = None) -> s
     The full paragraph is always in the notes, so shortening loses nothing from the deck.
     """
     first = (sentences(text, words) or [text])[0]
-    tokens = first.split()
+    tokens = split_words(first)
     if len(tokens) <= max_words:
         return first
     head = " ".join(tokens[:max_words])
@@ -102,9 +103,10 @@ def clause_cuts(text: str, words: Optional[Words] = None) -> list[str]:
     Burkina Faso, Niger and Chad"), so a shortened title still says something true.
     """
     words = words or Words.builtin()
-    text = " ".join(text.split())
+    text = fold_spaces(text)  # keeps the language's no-break spaces
     cuts = []
-    for m in re.finditer(r"(?<=[.!?…])\s+|;\s+|:\s+|\s+[–—]\s+|,\s+", text):
+    # at breakable spaces only: a no-break space holds a date or a number together ("September 7, 2016")
+    for m in re.finditer(r"(?<=[.!?…])[ \t\n]+|;[ \t\n]+|:[ \t\n]+|[ \t\n]+[–—][ \t\n]+|,[ \t\n]+", text):
         head, tail = text[:m.start()].rstrip(" ,;:–—"), text[m.end():]
         if len(head.split()) < 4:
             continue
@@ -140,7 +142,7 @@ def cut_spans(spans: Sequence[Span], text: str) -> tuple[Span, ...]:
 
 def word_cuts(text: str) -> list[str]:
     """The last resort for a title no box holds: cut at a word, marked with an ellipsis, longest first."""
-    tokens = text.split()
+    tokens = split_words(text)
     return [" ".join(tokens[:n]).rstrip(",;:–—") + " …" for n in range(len(tokens) - 1, 1, -1)]
 
 

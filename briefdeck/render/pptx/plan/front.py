@@ -35,9 +35,9 @@ def title_slide(ctx: PlanContext, part: TitlePart, opening: Optional[OpeningPart
             hit = ctx.fit_title([short], "title", sizes, variant)
             if hit:  # a one-line title box: the short title there, the full one leads the subtitle
                 titles.append((1, short, hit, [PlanPara((Span(part.title, bold=True),), bullet=False)]))
-        for rank, title, hit, lead in titles:
+        for rank, title, hit, moved in titles:
             for k, (sub, people) in enumerate(contents):
-                blocks = _title_blocks(ctx, variant, lead + sub, people + [event], bool(lead))
+                blocks = _title_blocks(ctx, variant, moved + sub, people + [event], bool(moved))
                 if blocks is not None and count_words(title) + sum(count_words(b.plain) for _, b in blocks) <= ctx.slide_words:
                     plans.append((rank + k, variant, title, hit, blocks, sub, people))
                     break

@@ -8,7 +8,7 @@ from ....charts.registry import KINDS
 from ....model import Figure, Span
 from ....present.outline import FigurePart, QuotePart, SectionPart
 from ..fit import Box
-from .condense import clause_cuts, derive_bullet, lead, plain_paras, sentences
+from .condense import clause_cuts, derive_bullet, plain_paras, sentences
 from .context import PlanContext
 from .fitting import bullet, bullets_slides, continued, merge_prose, pack
 from .types import PlanPara, SlidePlan, TextBlock, count_words
@@ -175,7 +175,7 @@ def chart_slide(ctx: PlanContext, fp: FigurePart, fig: Figure, section_id: Optio
     notes = [f"{label}. {caption}", fig.alt]
     if fig.note:
         notes.append(fig.note.plain)
-    notes.append(f"{ctx.word('notes_sources')}{ctx.word('colon')}{fp.source_line.plain}" + (f" {prov.url}" if prov.url else ""))
+    notes.append(fp.labelled_source + (f" {prov.url}" if prov.url else ""))  # "Figure 2. Source: …", never "Source: Source:"
     # the source line: in the layout's source placeholder, else under the chart, which gives up the room;
     # never in the footer (the deck's running footer stays on every slide), never below the source floor
     para = [PlanPara((Span(src),), bullet=False)]
@@ -220,7 +220,8 @@ def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> 
     text = ctx.breaks.apply(qp.quoted)  # no one-word last line, no break inside a date (as in titles)
     who = qp.attribution
     topic = sp.title if sp is not None else ctx.doc.event.title
-    title = _quote_title(ctx, qp, sp, topic)
+    titles = _quote_titles(ctx, qp, sp, topic)
+    title = titles[0]
     box = ctx.box("quote", "body")
     body = [PlanPara((Span(text, italic=True),), bullet=False)]
     attribution = [PlanPara((Span(_kept_together(ctx, who, box)),), bullet=False, space_before=ctx.space,
@@ -233,7 +234,7 @@ def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> 
                       box, ctx.sizes["body"], 99, "quote", q.loc, max_words=lambda k: room - 3)
     else:
         chunks = [(body + attribution, size, ())]
-    hit = ctx.fit_title([title], "quote", ctx.quote_title_sizes)
+    hit = ctx.fit_title(titles, "quote", ctx.quote_title_sizes)
     if hit is None:
         title, tsize, theight = ctx.title(title, "quote", ctx.quote_title_sizes, q.loc)
     else:
@@ -249,17 +250,19 @@ def quote_slides(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart]) -> 
     return out
 
 
-def _quote_title(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart], topic: str) -> str:
-    """A quote slide's own title (a screen reader's slide list tells quote slides apart): the topic in the
-    speaker's words, the speaker being the quote's, else the one person who speaks in the section or at
-    the event; when nobody can be named, no "the speaker's" that could be anyone's."""
+def _quote_titles(ctx: PlanContext, qp: QuotePart, sp: Optional[SectionPart], topic: str) -> list[str]:
+    """A quote slide's own titles, fullest first (a screen reader's slide list tells quote slides apart):
+    the topic in the speaker's words, the speaker being the quote's, else the one person who speaks in
+    the section or at the event; when nobody can be named, no "the speaker's" that could be anyone's.
+    Shorter forms cut the topic where a clause ends, then name the speaker alone."""
     q = qp.quote
     people = ctx.doc.people
     named = q.speaker or (sp.section.speakers[0] if sp is not None and len(sp.section.speakers) == 1 else None) \
         or (people[0] if len(people) == 1 else None)
+    topics = [topic] + clause_cuts(topic, ctx.words)
     if named is not None:
-        return ctx.word("quote_by", topic=topic, name=named.name)
-    return ctx.word("quote_unattributed", topic=topic)
+        return [ctx.word("quote_by", topic=t, name=named.name) for t in topics] + [ctx.word("quote_by_name", name=named.name)]
+    return [ctx.word("quote_unattributed", topic=t) for t in topics]
 
 
 def _kept_together(ctx: PlanContext, who: str, box: Optional[Box]) -> str:
