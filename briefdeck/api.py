@@ -36,7 +36,7 @@ _SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic")
 
 @dataclass(frozen=True)
 class Options:
-    formats: tuple[str, ...] = ("pdf", "pptx")
+    formats: tuple[str, ...] = ("pdf", "pptx", "html")
     out_dir: Path = Path("output")
     settings: tuple[tuple[str, Any], ...] = ()  # renderer options by name (paper, template, slides...)
     force: bool = False

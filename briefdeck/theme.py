@@ -7,6 +7,7 @@ the brief without touching the deck or any Python:
 - ``brief.yaml``  the PDF brief: page, type sizes, spacing, box styles
 - ``deck.yaml``   the PowerPoint deck: slide size, type sizes, colours, layout role names
 - ``charts.yaml`` the chart service: fonts per target, palette, sizes per target
+- ``html.yaml``   the HTML edition: font stacks, measure, type scale, spacing, chart size
 
 Each renderer's file is the ``theme_part`` of its registry entry (``briefdeck.render``): a new
 output format brings its own file without a change here.

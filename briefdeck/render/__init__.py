@@ -127,3 +127,5 @@ register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.r
     RendererCommand("check-template", "report which slide roles a .pptx template can serve, then exit", "check_template_command",
                     path=True, metavar="FILE"),
 )))
+register(Renderer("html", ".html", "figures", "the accessible web page (HTML edition)", "briefdeck.render.html",
+                  theme_part="html", locale_section="html", libraries=("fonttools",)))

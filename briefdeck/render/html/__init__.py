@@ -1,0 +1,65 @@
+"""The HTML edition: the brief as one accessible, self-contained web page.
+
+``prepare(view, theme=, options=)`` then ``.render(out, charts)`` (the renderer protocol, see
+``briefdeck.render``). It walks the same reading plan as the brief and the deck, so it says what
+they say in the same order and words. One file that works offline, by email or uploaded
+anywhere: the style sheet inline (from the theme's ``html.yaml``), no script, no web font, no
+request leaving the file; charts inline as SVG (named by their alt text) with their data as a
+table. Bytes depend only on the document and the theme.
+
+Modules: ``document`` (the page and its head), ``parts`` (each part of the plan), ``inline``
+(text runs, links), ``charts`` (sizes, inline SVG, data tables: ``svg``, ``table``),
+``stylesheet`` (the CSS).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from ...present import View
+from ...theme import Theme
+from .. import RenderResult
+from .charts import body_of, chart_request, figure_bodies
+from .document import page
+from .stylesheet import fonts, stylesheet
+
+__all__ = ["prepare", "PreparedPage", "render_html"]
+
+
+class PreparedPage:
+    def __init__(self, view: View, theme: Theme, charts: Any = None):
+        self.view, self.theme = view, theme
+        self.charts = charts  # sizes a chart that would run over (a long timeline) to fit
+
+    def chart_requests(self) -> list[tuple]:
+        return [chart_request(self.theme, f, self.charts) for f in self.view.doc.figures]
+
+    def inputs(self) -> list[Path]:
+        return []
+
+    def html(self, charts: Any) -> str:
+        f = fonts(self.theme)
+        bodies = figure_bodies(self.view, self.theme, f, charts, self.charts)
+        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper), body_of(bodies))
+
+    def render(self, out_path: Path, charts: Any) -> RenderResult:
+        data = self.html(charts).encode("utf-8")
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_bytes(data)
+        return RenderResult(len(self.view.doc.figures), (), {"bytes": len(data)})
+
+
+def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedPage:
+    """No options of its own. ``charts``: the chart service, which sizes a chart that would run over
+    its box to fit; ``cache_dir``: unused (charts are kept by the chart service)."""
+    return PreparedPage(view, theme, charts)
+
+
+def render_html(doc_or_view, out_path: Path, *, theme: Theme, charts: Any) -> dict:
+    """Write the page to ``out_path`` (a convenience for tests and scripts); ``{"bytes": N}``."""
+    from ...present import default_view
+
+    view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
+    result = prepare(view, theme=theme, charts=charts).render(Path(out_path), charts)
+    return dict(result.details)

@@ -1,0 +1,57 @@
+"""The page's charts: which size each is asked for, and each as inline SVG with its data table.
+
+Charts are asked of the chart service like the brief's ("page" target: print sizes of type,
+text as text): at the theme's ``html.figure`` size, which is the brief's main column, so a build
+of both formats draws a chart once. The page scales the drawing to its column; the data stays
+readable at any size in the table under it.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...model import Figure
+from ...present import View
+from ...present.outline import FigurePart
+from ...theme import Theme
+from .inline import esc
+from .metrics import measure_for
+from .stylesheet import Fonts
+from .svg import inline_svg
+from .table import data_table
+
+TARGET = "page"
+_MM = 1 / 25.4  # inches
+
+
+def chart_request(theme: Theme, fig: Figure, charts: Any = None) -> tuple[Figure, str, float, float]:
+    node = theme.get("html.figure")
+    w = node["width_mm"] * _MM
+    h = min(w * node["aspect_by_kind"].get(fig.chart.kind, node["aspect"]), node["max_height_mm"] * _MM)
+    if charts is not None and hasattr(charts, "fit_height"):  # a long timeline: as tall as it needs
+        h = charts.fit_height(fig, TARGET, w, h, max(node["tall_max_height_mm"] * _MM, h))
+    return fig, TARGET, w, h
+
+
+def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: Any = None) -> dict[str, tuple[str, str]]:
+    """Figure id -> (the chart as inline SVG, its data table in a ``<details>``)."""
+    figs = view.doc.figures
+    requests = [chart_request(theme, f, sizing) for f in figs]
+    rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
+    out = {}
+    measure = measure_for(theme) if figs else None
+    for f, r in zip(figs, rendered):
+        fp = view.plan.figure(f)
+        svg = inline_svg(r.svg, prefix=f.anchor, title=f.alt, desc=f"{fp.label}{view.figure_separator}{fp.caption.plain}",
+                         fonts=fonts.by_family, default_font=fonts.headings, measure=measure)
+        table = data_table(f.chart, f.chart.title or fp.caption.plain,
+                           region_label=view.term("html", "data_region", figure=fp.label))
+        out[f.id] = (f'<div class="chart-img">{svg}</div>',
+                     f'<details><summary>{esc(view.term("html", "data", figure=fp.label))}</summary>{table}</details>')
+    return out
+
+
+def body_of(bodies: dict[str, tuple[str, str]]):
+    def body(fp: FigurePart) -> tuple[str, str]:
+        return bodies[fp.figure.id]
+
+    return body
