@@ -103,28 +103,43 @@ def _options_key(opts: Options, fmt: str) -> dict:
     return {"format": fmt, **own, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
 
 
-def _up_to_date(src: Path, opts: Options) -> Optional[list[Artefact]]:
-    """The artefacts, if the build record shows nothing changed and the outputs are intact."""
+def _up_to_date(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
+    """The artefacts the build record shows up to date -- none of the inputs that format read has
+    changed, and the file is intact -- and the formats to build. Each format keeps the hashes of
+    its own inputs: a change to one format's theme part (``html.yaml``) rebuilds only that format."""
     rec = read_record(opts.out_dir, src.stem)
+    every = list(opts.formats)
     if not rec or opts.force or rec.get("versions") != _versions():
-        return None
+        return [], every
     assets = Assets.for_source(src)
     root = assets.project
-    if rec.get("source") != assets.key(src, root) or _fingerprint(list(rec.get("inputs", {})), assets, root) != rec["inputs"]:
-        return None
-    arts = []
-    for fmt in opts.formats:
-        entry = rec.get("outputs", {}).get(fmt)
-        if not entry or entry.get("options") != _options_key(opts, fmt):
-            return None
+    if rec.get("source") != assets.key(src, root):
+        return [], every
+    entries = {fmt: rec.get("outputs", {}).get(fmt) or {} for fmt in opts.formats}
+    current = _fingerprint(sorted({k for e in entries.values() for k in e.get("inputs", {})}), assets, root)
+    fresh, stale = [], []
+    for fmt, entry in entries.items():
+        own = entry.get("inputs")
+        if not own or entry.get("options") != _options_key(opts, fmt) or any(current.get(k) != v for k, v in own.items()):
+            stale.append(fmt)
+            continue
         path = opts.out_dir / entry["path"]
         try:
-            if path.stat().st_size != entry["size"] or sha256_file(path) != entry["sha256"]:
-                return None
+            intact = path.stat().st_size == entry["size"] and sha256_file(path) == entry["sha256"]
         except OSError:
-            return None
-        arts.append(Artefact(path, fmt, "up-to-date", entry["size"], entry["sha256"], entry.get("count", 0)))
-    return arts
+            intact = False
+        if not intact:
+            stale.append(fmt)
+            continue
+        fresh.append(Artefact(path, fmt, "up-to-date", entry["size"], entry["sha256"], entry.get("count", 0)))
+    return fresh, stale
+
+
+def _own_files(fmt: str, files: list[Path], theme) -> list[Path]:
+    """The inputs of one format: every input, less the theme parts only other formats read."""
+    theirs = {r.theme_part for name, r in RENDERERS.items() if name != fmt and r.theme_part} - {RENDERERS[fmt].theme_part}
+    parts = {Path(p) for p in theme.files if Path(p).stem in theirs}
+    return [p for p in files if p not in parts]
 
 
 def _epoch_date(doc):
@@ -233,12 +248,14 @@ def strict_failure(warnings: list[Problem]) -> SourceError:
 
 def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     res = SourceResult(src)
-    fresh = _up_to_date(src, opts)
-    if fresh is not None:
+    fresh, stale = _up_to_date(src, opts)
+    for a in fresh:
+        log("up-to-date", {"source": str(src), "path": str(a.path), "size": a.size})
+    if not stale:
         res.artefacts = fresh
-        for a in fresh:
-            log("up-to-date", {"source": str(src), "path": str(a.path), "size": a.size})
         return res
+    order = list(opts.formats)
+    opts = dataclasses.replace(opts, formats=tuple(stale))  # only what is out of date is made again
     from .charts import ChartService
     from .load import load_document
     from .locale import load_locale
@@ -284,21 +301,27 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
             if tmp.exists():
                 tmp.unlink()
     root = assets.project
-    extra = [Path(p) for fmt in opts.formats for p in results[fmt][1]]
-    files = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language, extra=extra)
-    keys = list(dict.fromkeys(assets.key(p, root) for p in files))
-    record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": {}}
+    common = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language)
+    own = {fmt: list(dict.fromkeys(assets.key(p, root) for p in _own_files(fmt, common, theme) + [Path(x) for x in results[fmt][1]]))
+           for fmt in opts.formats}
     old = read_record(opts.out_dir, src.stem) or {}
-    record["outputs"] = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats}
+    # a format built now by another version of briefdeck (or for another source) is not kept
+    kept = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats and "inputs" in v
+            and old.get("versions") == _versions() and old.get("source") == assets.key(src, root)}
+    keys = list(dict.fromkeys([k for fmt in opts.formats for k in own[fmt]] + [k for v in kept.values() for k in v["inputs"]]))
+    record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": kept}
     replaced = {final for _, final in changed}
+    built = []
     for fmt, (_, final) in zip(opts.formats, pending):
         status = "built" if final in replaced else "unchanged"
         a = Artefact(final, fmt, status, *made[final], counts[fmt])
-        res.artefacts.append(a)
+        built.append(a)
         record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt),
-                                  "cache": results[fmt][2]}
+                                  "cache": results[fmt][2], "inputs": {k: record["inputs"][k] for k in own[fmt]}}
         log(status, {"source": str(src), "path": str(final), "size": a.size})
+    record["outputs"] = dict(sorted(record["outputs"].items()))
     write_json(record_path(opts.out_dir, src.stem), record)
+    res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
     return res
 
@@ -411,7 +434,7 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
         for a in r.artefacts:
             entry = a.as_json()
             entry["source"] = rec.get("source", r.source.name)
-            entry["inputs"] = rec.get("inputs", {})
+            entry["inputs"] = rec.get("outputs", {}).get(a.format, {}).get("inputs") or rec.get("inputs", {})
             arts[a.path.name] = entry
     manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
     if shard is not None:

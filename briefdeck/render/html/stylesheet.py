@@ -90,7 +90,8 @@ a:focus-visible,summary:focus-visible,[tabindex]:focus-visible{{outline:3px soli
 .people strong{{color:{c['masthead_text']}}}
 nav{{margin-top:1.5rem;font-size:{t['small']['size']}rem;line-height:{t['small']['line_height']}}}
 nav h2{{font-size:{t['caption']['size']}rem;margin:0 0 .25rem;color:{c['text']}}}
-nav ol{{margin:0;padding-left:1.5rem}}
+nav ol{{margin:0 0 1.5rem;padding-left:1.5rem}}
+nav li{{padding:.2rem 0}}
 main{{display:block}}
 main:focus{{outline:none}}
 .preface{{font-style:italic}}

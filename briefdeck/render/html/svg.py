@@ -66,6 +66,7 @@ class _Cleaner:
     def __init__(self, prefix: str, fonts: Mapping[str, str], default_font: str, used: set[str], measure: Optional[Callable]):
         self.prefix, self.fonts, self.default_font, self.used = prefix, fonts, default_font, used
         self.measure = measure
+        self.names: dict[str, str] = {}
 
     def text_length(self, el: ET.Element) -> list[tuple[str, str]]:
         """The width a line of text has in the font the chart was laid out in, for the browser to
@@ -86,7 +87,11 @@ class _Cleaner:
         return [("textLength", f"{width:.2f}"), ("lengthAdjust", "spacingAndGlyphs")]
 
     def ref(self, ident: str) -> str:
-        return f"{self.prefix}-{ident}"
+        """An id as the page knows it: the figure's anchor and a number in order of first use
+        (matplotlib names clip paths and markers by a salted hash, which differs between runs)."""
+        if ident not in self.names:
+            self.names[ident] = f"{self.prefix}-{len(self.names) + 1}"
+        return self.names[ident]
 
     def value(self, v: str) -> Optional[str]:
         """An attribute value with its url(#id) references renamed; None when it points outside."""
@@ -151,8 +156,8 @@ class _Cleaner:
                 cleaned = self.value(v)
             if cleaned is not None:
                 out.append((k, cleaned))
-        if name == "image" and not any(k == "href" for k, _ in out):
-            return []
+        if name in ("image", "use") and not any(k == "href" for k, _ in out):
+            return []  # a picture or a copy of something outside the drawing: left out
         if name == "text":
             out += self.text_length(el)
         return out
@@ -167,7 +172,7 @@ class _Cleaner:
         if name not in _ELEMENTS:
             return
         attrs = self.attrs(name, el)
-        if name == "image" and not attrs:
+        if name in ("image", "use") and not attrs:
             return
         out.append(f"<{name}" + "".join(f' {k}="{esc(v)}"' for k, v in attrs) + ">")
         if name in _TEXTUAL and el.text:
@@ -196,6 +201,9 @@ def inline_svg(svg: bytes, *, prefix: str, title: str, desc: str, fonts: Mapping
     if _local(root.tag) != "svg":
         raise RenderError("the chart service returned something other than an SVG")
     cleaner = _Cleaner(prefix, fonts, default_font, _ids_used(root), measure)
+    for el in root.iter():  # numbered in the order they are defined
+        if el.get("id") in cleaner.used:
+            cleaner.ref(el.get("id"))
     view_box = cleaner.value(root.get("viewBox", "")) or ""
     if not re.fullmatch(r"[-0-9.eE ,]+", view_box):
         raise RenderError("the chart service returned an SVG without a viewBox")
