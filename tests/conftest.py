@@ -101,9 +101,10 @@ TOOLS = {
     "systemd-analyze": Tool("systemd-analyze", ("systemd-analyze",), "systemd"),
     "fc-list": Tool("fontconfig's fc-list", ("fc-list",), "fontconfig"),
     "chromium": Tool("a headless Chromium", ("chromium-headless-shell", "chromium"), "chromium-headless-shell"),
+    "node": Tool("Node.js", ("node", "nodejs"), "nodejs"),  # runs tests/browser/check.js (npm ci --prefix tests/browser)
 }
 # what the quick loop never starts (tests marked quick may not require them)
-NOT_QUICK = {"soffice", "calc", "chromium"}
+NOT_QUICK = {"soffice", "calc", "chromium", "node"}
 
 
 def _program(name: str) -> str | None:

@@ -64,15 +64,17 @@ def test_invalid_source_exits_2_with_located_message_and_keeps_outputs(tmp_path,
     assert {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()} == before
 
 
-def test_build_writes_both_formats_and_reports_each_artefact(tmp_path):
+def test_build_writes_every_format_and_reports_each_artefact(tmp_path):
     proc = run_cli(str(DEFAULT_SOURCE), "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     stem = DEFAULT_SOURCE.stem
     assert (tmp_path / f"{stem}.pdf").read_bytes()[:5] == b"%PDF-"
     assert (tmp_path / f"{stem}.pptx").read_bytes()[:2] == b"PK"
+    assert (tmp_path / f"{stem}.html").read_bytes()[:15] == b"<!DOCTYPE html>"
     assert f"wrote {tmp_path / stem}.pdf (" in proc.stderr and f"wrote {tmp_path / stem}.pptx (" in proc.stderr
+    assert f"wrote {tmp_path / stem}.html (" in proc.stderr
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert set(manifest["artefacts"]) == {f"{stem}.pdf", f"{stem}.pptx"}
+    assert set(manifest["artefacts"]) == {f"{stem}.pdf", f"{stem}.pptx", f"{stem}.html"}
     # nothing changed: nothing is rewritten
     mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob(f"{stem}.*")}
     again = run_cli(str(DEFAULT_SOURCE), "--out", str(tmp_path))

@@ -58,7 +58,7 @@ def test_changing_a_data_value_changes_prose_chart_and_deck_together(tmp_path):
 
     make_project(tmp_path, 1440)  # the data file is revised
     res = api.build([src], api.Options(out_dir=out))[0]
-    assert [a.status for a in res.artefacts] == ["built", "built"]
+    assert [a.status for a in res.artefacts] == ["built", "built", "built"]
     text = " ".join(pdf_text(out / "brief.pdf").split())
     assert "counted 1,440 deaths" in text and "counted 42 deaths" not in text
     assert "1,440 deaths in 2017" in " ".join(deck_text(out / "brief.pptx").split())
@@ -73,7 +73,7 @@ def test_a_second_build_with_nothing_changed_draws_no_chart(tmp_path):
     cache = out / ".briefdeck" / "charts"
     stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     res = api.build([src], api.Options(out_dir=out))[0]
-    assert [a.status for a in res.artefacts] == ["up-to-date", "up-to-date"]
+    assert [a.status for a in res.artefacts] == ["up-to-date", "up-to-date", "up-to-date"]
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stamps
 
 
@@ -88,5 +88,5 @@ def test_a_prose_edit_rebuilds_without_redrawing_charts(tmp_path, monkeypatch):
     real = service.ChartService._draw_all
     monkeypatch.setattr(service.ChartService, "_draw_all", lambda self, jobs: drawn.extend(jobs) or real(self, jobs))
     res = api.build([src], api.Options(out_dir=out))[0]
-    assert [a.status for a in res.artefacts] == ["built", "built"]
+    assert [a.status for a in res.artefacts] == ["built", "built", "built"]
     assert drawn == []

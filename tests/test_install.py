@@ -117,12 +117,12 @@ def test_installed_tool_inits_builds_checks_and_rebuilds_from_a_bare_folder(inst
     run(start, bare)  # README, verbatim: briefdeck init demo && cd demo && briefdeck
     demo = bare / "demo"
     out = demo / "output"
-    assert (out / "demo.pdf").is_file() and (out / "demo.pptx").is_file()
+    assert (out / "demo.pdf").is_file() and (out / "demo.pptx").is_file() and (out / "demo.html").is_file()
     run("briefdeck --check --strict", demo)
     manifest = out / "manifest.json"
     kept = (manifest.read_bytes(), manifest.stat().st_mtime_ns)
     again = run("briefdeck --log-format json", demo)
-    assert [json.loads(ln)["event"] for ln in again.stderr.splitlines()] == ["up-to-date", "up-to-date"]
+    assert [json.loads(ln)["event"] for ln in again.stderr.splitlines()] == ["up-to-date", "up-to-date", "up-to-date"]
     assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == kept
 
     # the outputs open in real clients and look like a brief and a deck

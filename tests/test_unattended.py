@@ -49,7 +49,7 @@ def test_a_repeat_build_leaves_the_manifest_bytes_and_mtime_alone(tmp_path):
     time.sleep(0.05)  # a rewrite would show as a new mtime even on coarse-clock file systems
     again = cli("--log-format", "json", cwd=project)
     assert again.returncode == 0, again.stderr
-    assert [e["event"] for e in json_events(again.stderr)] == ["up-to-date", "up-to-date"]
+    assert [e["event"] for e in json_events(again.stderr)] == ["up-to-date", "up-to-date", "up-to-date"]
     assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == before
     assert {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir() if p.is_file()} == outputs
 
@@ -77,7 +77,7 @@ def test_a_removed_output_leaves_the_manifest(tmp_path):
     assert cli(cwd=project).returncode == 0
     (project / "output" / "demo.pptx").unlink()
     assert cli("--format", "pdf", cwd=project).returncode == 0
-    assert set(json.loads((project / "output" / "manifest.json").read_text())["artefacts"]) == {"demo.pdf"}
+    assert set(json.loads((project / "output" / "manifest.json").read_text())["artefacts"]) == {"demo.pdf", "demo.html"}
 
 
 def test_the_lock_error_is_a_json_event_with_code_file_line_col_and_message(tmp_path):
@@ -135,7 +135,7 @@ def test_json_log_stays_json_when_the_home_folder_is_not_writable(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--log-format", "json"], cwd=project, capture_output=True,
                           text=True, timeout=300, env={k: v for k, v in {**os.environ, **env}.items() if k != "MPLCONFIGDIR"})
     assert proc.returncode == 0, proc.stderr
-    assert [e["event"] for e in json_events(proc.stderr)] == ["built", "built"]
+    assert [e["event"] for e in json_events(proc.stderr)] == ["built", "built", "built"]
 
 
 # --- worker processes never outlive their build --------------------------------------------------

@@ -3,9 +3,9 @@
 //   node check.js CHROMIUM USER_DATA_DIR PAGE.html [PAGE.html ...]
 // For each page: axe-core's violations under WCAG 2.0/2.1/2.2 A and AA and best practice (at
 // 1280 px and at 360 px), the document's width at a 360 px wide viewport (sideways scrolling),
-// every request the page tried to make (anything but file:, data: and about: is refused and
-// listed), console errors, and the page's text and a few facts about its structure, for the
-// Python tests (tests/test_html_browser.py) to assert on.
+// the same at 320 px (WCAG's reflow), every request the page tried to make (anything but file:,
+// data: and about: is refused and listed), console errors, dialogs (a script that ran), and the
+// page's text and a few facts about its structure, for tests/test_html_browser.py to assert on.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -20,6 +20,8 @@ async function check(browser, file) {
   const requests = [];
   const refused = [];
   const errors = [];
+  const dialogs = [];
+  page.on("dialog", async (d) => { dialogs.push(d.message().slice(0, 200)); await d.dismiss(); });  // a script ran
   await page.setRequestInterception(true);
   page.on("request", (req) => {
     const url = req.url();
@@ -29,7 +31,7 @@ async function check(browser, file) {
   });
   page.on("console", (msg) => { if (msg.type() === "error") errors.push(msg.text().slice(0, 300)); });
   page.on("pageerror", (err) => errors.push(String(err).slice(0, 300)));
-  const out = { file, requests, refused, errors };
+  const out = { file, requests, refused, errors, dialogs };
 
   await page.setViewport({ width: 1280, height: 900 });
   await page.goto("file://" + path.resolve(file), { waitUntil: "load" });
@@ -71,6 +73,10 @@ async function check(browser, file) {
       .slice(0, 5).map((e) => e.tagName + "." + (e.getAttribute("class") || "")),
   }));
   out.narrowViolations = await axeRun();
+  // WCAG 1.4.10 reflow: 320 CSS px (1280 px at 400 % zoom) without scrolling sideways
+  await page.setViewport({ width: 320, height: 640 });
+  out.reflow = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth }));
   await page.close();
   return out;
 }

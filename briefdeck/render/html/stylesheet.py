@@ -144,7 +144,8 @@ h1{{font-size:{t['narrow_h1']['size']}rem}}
 }}
 @media print{{
 @page{{size:{size};margin:{m['top']}mm {m['right']}mm {m['bottom']}mm {m['left']}mm}}
-body{{font-size:{pr['body_size_pt']}pt;line-height:{pr['line_height']}}}
+html{{font-size:{round(pr['body_size_pt'] / t['body']['size'], 3)}pt}}
+body{{line-height:{pr['line_height']}}}
 .wrap{{max-width:none;padding:0}}
 .skip,nav,details{{display:none}}
 .masthead{{background:none;color:{c['text']};padding:0 0 1rem;border-bottom:2px solid {c['accent']}}}
@@ -152,6 +153,7 @@ body{{font-size:{pr['body_size_pt']}pt;line-height:{pr['line_height']}}}
 .series,.event,.people{{color:{c['muted']}}}
 h2,h3,.part,figcaption{{break-after:avoid}}
 .chart,.pull-quote,.recommendations li,.person{{break-inside:avoid}}
+.chart-img svg{{max-width:{theme.get('html.figure.width_mm')}mm}}
 p{{orphans:3;widows:3}}
 main p a[href^="http"]::after{{content:" (" attr(href) ")";font-size:.85em;overflow-wrap:anywhere}}
 .key-messages,.recommendations li{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
