@@ -75,6 +75,7 @@ class Meta:
     publisher: str = ""  # only when the source declares one
     published: Optional[_dt.date] = None  # publication date, when declared
     credit: Optional[str] = None  # the colophon's tool credit: None the default, "" none, else these words
+    url: Optional[str] = None  # where the brief's web edition is published (http or https)
 
 
 @dataclass(frozen=True)

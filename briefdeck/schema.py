@@ -36,11 +36,12 @@ class MetaSrc(Strict):
     how_to_cite: Optional[str] = Field(None, description="Suggested citation, printed in the colophon; generated when absent.")
     credit: Union[bool, str, None] = Field(None, description="The colophon's last words, naming the tool that set the brief ('Typeset with briefdeck 0.1.0.'): `false` drops them, a text replaces them; the theme's `brief.colophon.tool_credit` sets the default.")
     template: Optional[str] = Field(None, description="Deck template (.pptx), relative to the project folder. `--template` overrides it.")
-    theme: str = Field("default", description="Theme name: a folder assets/themes/NAME/ (base.yaml, brief.yaml, deck.yaml, charts.yaml).")
+    theme: str = Field("default", description="Theme name: a folder assets/themes/NAME/ (base.yaml, brief.yaml, deck.yaml, charts.yaml, html.yaml).")
     authors: list[str] = Field(default_factory=list, description="Who wrote the brief: person ids, organisation ids or plain names, in order. Named in 'How to cite', the colophon and the files' Author. When absent: the speaker of a single-speaker talk or lecture, else the organiser (a committee's or a panel's brief is the organiser's, with the speakers named).")
     editors: list[str] = Field(default_factory=list, description="Who edited the brief (person ids, organisation ids or names), named in the colophon and after the authors in 'How to cite'.")
     publisher: Optional[str] = Field(None, description="Who publishes the brief (an organisation id or a name). Printed as 'Published by …' only when given: briefdeck never names a publisher the source did not declare.")
     published: Optional[_dt.date] = Field(None, description="Publication date of the brief, when it differs from `updated` (the edition date stamped into the files).")
+    url: Optional[str] = Field(None, description="The brief's own address on the web, where its HTML edition is published (http or https). The web page names it as its canonical address; the PDF's last page carries it as a link and a QR code, so a printed copy leads to the accessible edition.")
 
 
 class EventSrc(Strict):

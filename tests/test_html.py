@@ -124,8 +124,9 @@ def french_page(tmp_path_factory):
 def test_one_self_contained_page_with_nothing_to_fetch_or_run(default_page):
     _, text, dom = default_page
     assert text.startswith("<!DOCTYPE html>\n")
-    for tag in ("script", "link", "img", "iframe", "object", "embed", "base", "form", "audio", "video", "source"):
+    for tag in ("script", "img", "iframe", "object", "embed", "base", "form", "audio", "video", "source"):
         assert not dom.all(tag), tag
+    assert [n.attrs.get("rel") for n in dom.all("link")] in ([], ["canonical"])  # a name for the page, never fetched
     assert not [n for n in dom.iter() if "src" in n.attrs or "srcset" in n.attrs or any(k.startswith("on") for k in n.attrs)]
     csp = dom.one("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
     assert "default-src 'none'" in csp and "script-src" not in csp
@@ -139,7 +140,7 @@ def test_one_self_contained_page_with_nothing_to_fetch_or_run(default_page):
         if href.startswith("#"):
             assert href[1:] in ids, href  # every in-page link lands somewhere (figure references, contents)
         else:
-            assert n.tag == "a" and re.match(r"(https?://|mailto:)", href), (n.tag, href)
+            assert n.tag in ("a", "link") and re.match(r"(https?://|mailto:)", href), (n.tag, href)
     # ids are unique even with several charts inline (each chart's are prefixed)
     all_ids = [n.attrs["id"] for n in dom.iter() if "id" in n.attrs]
     assert len(all_ids) == len(set(all_ids))
@@ -401,3 +402,64 @@ def test_a_change_to_the_html_theme_rebuilds_only_the_html(tmp_path):
     brief_yaml.write_text(brief_yaml.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     [res] = api.build([src], opts)
     assert [a.status for a in res.artefacts] == ["built", "up-to-date"]
+
+
+# -- where the web edition lives (meta.url) -----------------------------------------------------------
+WEB = "https://example.org/briefs/canada-minusma-panel-2018.html"
+
+
+def _with_url(tmp_path: Path, url: str) -> Path:
+    shutil.copytree(ROOT / "assets", tmp_path / "assets")
+    text = DEFAULT_SOURCE.read_text(encoding="utf-8")
+    src = tmp_path / "source" / "web.yaml"
+    src.parent.mkdir()
+    src.write_text(text.replace("  paper: a4\n", f"  paper: a4\n  url: {url}\n", 1), encoding="utf-8")
+    return src
+
+
+def test_the_web_address_is_the_pages_canonical_and_on_the_briefs_last_page(tmp_path):
+    from pypdf import PdfReader
+
+    src = _with_url(tmp_path, WEB)
+    [res] = api.build([src], api.Options(formats=("pdf", "html"), out_dir=tmp_path / "out", jobs=1))
+    assert res.ok, res.error
+    dom = parse((tmp_path / "out" / "web.html").read_text(encoding="utf-8"))
+    (canonical,) = dom.one("head").all("link")
+    assert canonical.attrs == {"rel": "canonical", "href": WEB}
+    assert f"Online edition: {WEB}" in squeeze(dom.one("footer").text)
+    last = PdfReader(tmp_path / "out" / "web.pdf").pages[-1]
+    assert f"Online edition: {WEB}" in squeeze(last.extract_text())
+    uris = [a.get_object()["/A"].get("/URI") for a in last.get("/Annots", []) if a.get_object().get("/A")]
+    assert WEB in uris
+    # the QR code is drawn on that page: many small dark squares, as a vector drawing, marked an
+    # artifact (the address is read from the line above it); the brief stays a clean tagged PDF
+    assert last.get_contents().get_data().count(b" re") > 100
+    from .test_pdf_tags import check_brief
+
+    check_brief(load_document(src), tmp_path / "out" / "web.pdf")
+
+
+def test_the_web_address_must_be_a_web_page(tmp_path):
+    from briefdeck.errors import SourceError
+
+    src = _with_url(tmp_path, "mailto:brief@example.org")
+    with pytest.raises(SourceError) as err:
+        load_document(src)
+    assert "meta.url 'mailto:brief@example.org' is not a web address" in str(err.value)
+
+
+def test_the_qr_drawing_draws_every_dark_module_where_the_symbol_has_it():
+    import segno
+
+    from briefdeck.render.pdf.qr import qr_drawing
+
+    size = 100.0
+    d = qr_drawing(WEB, size, "#000000")
+    rows = [list(r) for r in segno.make(WEB, error="m", micro=False).matrix]
+    m = size / (len(rows) + 8)  # 4 modules of quiet zone on each side
+    drawn = [[0] * len(rows) for _ in rows]
+    for rect in d.contents:
+        y = round((size - rect.y) / m) - 4 - 1
+        for x in range(round(rect.x / m) - 4, round((rect.x + rect.width) / m) - 4):
+            drawn[y][x] = 1
+    assert drawn == [[1 if v else 0 for v in r] for r in rows]

@@ -236,11 +236,22 @@ def meta(src: s.SourceFile, template_path: Optional[str], text: InlineText, cast
         language=mt.language, paper=mt.paper, updated=mt.updated or ev.date, short_title=text.locale.typeset(mt.short_title or ev.title),
         series=text.locale.typeset(mt.series or ev.organiser), keywords=tuple(mt.keywords), licence=mt.licence or "",
         how_to_cite=text(mt.how_to_cite, "meta", "how_to_cite") if mt.how_to_cite else None,
-        template=template_path, theme=mt.theme, loc=text.report.loc("meta"),
+        template=template_path, theme=mt.theme, loc=text.report.loc("meta"), url=_web_address(mt.url, text),
         authors=_names(mt.authors, "authors", cast, orgs), editors=_names(mt.editors, "editors", cast, orgs),
         publisher=_names([mt.publisher], "publisher", cast, orgs)[0] if mt.publisher else "", published=mt.published,
         credit=None if mt.credit is None or mt.credit is True else ("" if mt.credit is False else mt.credit),
     )
+
+
+def _web_address(url: Optional[str], text: InlineText) -> Optional[str]:
+    """meta.url: a link like any other, and one a browser opens as a page (http or https)."""
+    if url is None:
+        return None
+    if not url.strip().lower().startswith(("http://", "https://")):
+        text.report.problem(("meta", "url"), f"meta.url '{url}' is not a web address — give the page's http or https address",
+                            "meta.url")
+        return None
+    return text.url(url, "meta", "url")
 
 
 def event(src: s.SourceFile, locale: Locale, text: InlineText) -> m.Event:

@@ -202,6 +202,8 @@ class ColophonPart:
     credit: str  # the tool's line, "" when the source or theme drops it
     loc: Loc = NOWHERE
     kind: str = "colophon"
+    url: Optional[str] = None  # where the brief is published on the web (meta.url)
+    url_label: str = ""  # "Online edition:"
 
 
 Part = Union[TitlePart, OpeningPart, KeyMessagesPart, SectionPart, RecommendationsPart, ReferencesPart, PeoplePart,
@@ -294,7 +296,7 @@ def reading_plan(view: "View") -> ReadingPlan:
         parts.append(PeoplePart(view.about_label, tuple(_person(view, p) for p in _in_order_of_introduction(view)),
                                 doc.people[0].loc))
     parts.append(ColophonPart(view.term("brief", "how_to_cite"), view.citation, view.published, view.term("brief", "licence"),
-                              view.licence, view.credit, doc.meta.loc))
+                              view.licence, view.credit, doc.meta.loc, url=doc.meta.url, url_label=view.label("online")))
     meta, ev = doc.meta, doc.event
     running = RunningLines(meta.short_title, meta.series, view.footer,
                            view.separator.join(x for x in (ev.organiser, ev.date_text) if x))

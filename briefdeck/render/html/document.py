@@ -12,7 +12,7 @@ from ...present import View
 from ...present.outline import (ColophonPart, KeyMessagesPart, OpeningPart, PeoplePart, RecommendationsPart, ReferencesPart,
                                 SectionPart, TitlePart)
 from . import parts
-from .inline import esc
+from .inline import esc, safe_href
 
 # no request of any kind; styles only from the page itself; embedded images only as data
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -27,12 +27,16 @@ def head(view: View, css: str) -> str:
         f"<title>{esc(meta.title)}</title>",
         f'<meta name="description" content="{esc(" ".join(doc.summary.plain.split()))}">',
         f'<meta name="author" content="{esc(meta.author)}">',
-        f'<meta name="dcterms.publisher" content="{esc(doc.event.organiser)}">',
-        f'<meta name="dcterms.date" content="{doc.meta.updated.isoformat()}">',
+        f'<meta name="dcterms.date" content="{view.edition_date.isoformat()}">',
         f'<meta name="dcterms.subject" content="{esc(meta.subject)}">',
     ]
+    if doc.meta.publisher:  # only the publisher the source declares (never one made up)
+        tags.append(f'<meta name="dcterms.publisher" content="{esc(doc.meta.publisher)}">')
     if meta.keywords:
         tags.append(f'<meta name="keywords" content="{esc(meta.keywords)}">')
+    safe = safe_href(doc.meta.url)
+    if safe and not safe.startswith("#"):  # where the page is published: named, never fetched
+        tags.append(f'<link rel="canonical" href="{esc(safe)}">')
     tags += [f'<meta name="generator" content="briefdeck {esc(__version__)}">', '<meta name="referrer" content="no-referrer">',
              f"<style>{css}</style>"]
     return "<head>\n" + "\n".join(tags) + "\n</head>"

@@ -151,5 +151,6 @@ def colophon(part: ColophonPart) -> str:
         tail.append(f"<strong>{esc(part.licence_label)}</strong> {esc(part.licence)}.")
     if part.credit:
         tail.append(esc(part.credit))
+    online = f'<p><strong>{esc(part.url_label)}</strong> <span class="url">{link(esc(part.url), part.url)}</span></p>' if part.url else ""
     return (f'<footer class="colophon"><div class="wrap"><p><strong>{esc(part.cite_label)}</strong> {text_html(part.citation)}</p>'
-            f'<p>{" ".join(tail)}</p></div></footer>')
+            f'<p>{" ".join(tail)}</p>{online}</div></footer>')

@@ -546,6 +546,13 @@ def colophon(ctx: Context, part: ColophonPart) -> Stack:
     if part.credit and (ctx.doc.meta.credit is not None or cs.get("tool_credit", True)):  # the source's words win
         tail.append(esc(part.credit))
     lines.append(" ".join(tail))
+    if part.url:  # the web edition: its address as a link, and a QR code a phone can follow
+        lines.append(f"<b>{esc(part.url_label)}</b> {link(part.url, part.url, _link_colour(ctx))}")
     div = _add(ctx.root, "Div")
-    return Stack([_tag(Paragraph(x, style), div, "P") for x in lines], top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]),
-                 top_gap=cs["rule_gap"])
+    items: list[Flowable] = [_tag(Paragraph(x, style), div, "P") for x in lines]
+    if part.url:
+        from .qr import qr_drawing
+
+        # an artifact: it says what the line above it says, which is read
+        items.append(qr_drawing(part.url, cs["qr_size_mm"] * mm, st.colour(cs["qr_colour"])))
+    return Stack(items, top_rule=(st.colour(cs["rule_colour"]), cs["rule_width"]), top_gap=cs["rule_gap"])
