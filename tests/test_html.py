@@ -437,6 +437,14 @@ def test_the_web_address_is_the_pages_canonical_and_on_the_briefs_last_page(tmp_
     from .test_pdf_tags import check_brief
 
     check_brief(load_document(src), tmp_path / "out" / "web.pdf")
+    # the deck closes on its sources with the same address, linked
+    from pptx import Presentation
+
+    api.build([src], api.Options(formats=("pptx",), out_dir=tmp_path / "out", jobs=1))
+    last = Presentation(str(tmp_path / "out" / "web.pptx")).slides[-1]
+    runs = [r for sh in last.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs for r in p.runs]
+    assert [r.hyperlink.address for r in runs if r.text == WEB] == [WEB]
+    assert f"Online edition: {WEB}" in last.notes_slide.notes_text_frame.text
 
 
 def test_the_web_address_must_be_a_web_page(tmp_path):
