@@ -87,7 +87,7 @@ def test_a_registered_format_builds_with_its_theme_file_and_libraries_in_the_bui
     assert res.artefacts[0].count == 3
     assert "assets/themes/default/outline.yaml" in res.inputs  # a change to it rebuilds
     assert "toy-library" in json.loads(record_path(out, "event").read_text(encoding="utf-8"))["versions"]
-    assert theme_mod.parts() == ("base", "brief", "deck", "outline", "charts")
+    assert theme_mod.parts() == ("base", "brief", "deck", "html", "outline", "charts")
     [again] = api.build([toy], api.Options(formats=("outline",), out_dir=out, jobs=1))
     assert [a.status for a in again.artefacts] == ["up-to-date"]
 
@@ -104,12 +104,13 @@ def test_the_command_line_offers_a_registered_formats_options_and_commands(toy, 
     assert (tmp_path / "o" / "event.txt").read_text(encoding="utf-8").startswith("OUTLINE: REGISTRY TEST")
 
 
-def test_the_registry_names_the_theme_files_and_libraries_of_the_two_formats():
-    assert theme_mod.parts() == ("base", "brief", "deck", "charts")
+def test_the_registry_names_the_theme_files_and_libraries_of_the_three_formats():
+    assert theme_mod.parts() == ("base", "brief", "deck", "html", "charts")
     assert (RENDERERS["pdf"].theme_part, RENDERERS["pdf"].locale_section) == ("brief", "brief")
     assert (RENDERERS["pptx"].theme_part, RENDERERS["pptx"].locale_section) == ("deck", "deck")
+    assert (RENDERERS["html"].theme_part, RENDERERS["html"].locale_section) == ("html", "html")
     versions = api._versions()
-    assert {"reportlab", "svglib", "python-pptx", "matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic"} <= set(versions)
+    assert {"reportlab", "svglib", "segno", "python-pptx", "fonttools", "matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic"} <= set(versions)
     assert [c.name for c in RENDERERS["pptx"].commands] == ["check-template"]
 
 

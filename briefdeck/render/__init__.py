@@ -118,7 +118,7 @@ def commands() -> list[tuple[Renderer, RendererCommand]]:
 
 register(Renderer("pdf", ".pdf", "pages", "the PDF brief", "briefdeck.render.pdf", (
     RendererOption("paper", "paper size of the brief (overrides the source's meta.paper)", choices=("a4", "letter")),
-), theme_part="brief", locale_section="brief", libraries=("reportlab", "svglib")))
+), theme_part="brief", locale_section="brief", libraries=("reportlab", "svglib", "segno")))
 register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.render.pptx", (
     RendererOption("template", "deck template .pptx whose layouts, colours and fonts the deck uses (overrides meta.template)",
                    path=True, metavar="FILE"),
