@@ -27,9 +27,10 @@ __all__ = ["prepare", "PreparedPage", "render_html"]
 
 
 class PreparedPage:
-    def __init__(self, view: View, theme: Theme, charts: Any = None):
+    def __init__(self, view: View, theme: Theme, charts: Any = None, cache_dir: Any = None):
         self.view, self.theme = view, theme
         self.charts = charts  # sizes a chart that would run over (a long timeline) to fit
+        self.cache_dir = cache_dir  # where the fonts' names and widths are kept (metrics)
 
     def chart_requests(self) -> list[tuple]:
         return [chart_request(self.theme, f, self.charts) for f in self.view.doc.figures]
@@ -38,9 +39,9 @@ class PreparedPage:
         return []
 
     def html(self, charts: Any) -> str:
-        f = fonts(self.theme)
-        bodies = figure_bodies(self.view, self.theme, f, charts, self.charts)
-        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper), body_of(bodies))
+        f = fonts(self.theme, self.cache_dir)
+        bodies = figure_bodies(self.view, self.theme, f, charts, self.charts, self.cache_dir)
+        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir), body_of(bodies))
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         data = self.html(charts).encode("utf-8")
@@ -52,8 +53,8 @@ class PreparedPage:
 
 def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedPage:
     """No options of its own. ``charts``: the chart service, which sizes a chart that would run over
-    its box to fit; ``cache_dir``: unused (charts are kept by the chart service)."""
-    return PreparedPage(view, theme, charts)
+    its box to fit; ``cache_dir``: where the fonts' family names and widths are kept as JSON."""
+    return PreparedPage(view, theme, charts, cache_dir)
 
 
 def render_html(doc_or_view, out_path: Path, *, theme: Theme, charts: Any) -> dict:

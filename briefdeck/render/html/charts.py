@@ -32,13 +32,14 @@ def chart_request(theme: Theme, fig: Figure, charts: Any = None) -> tuple[Figure
     return fig, TARGET, w, h
 
 
-def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: Any = None) -> dict[str, tuple[str, str]]:
+def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: Any = None,
+                  cache_dir: Any = None) -> dict[str, tuple[str, str]]:
     """Figure id -> (the chart as inline SVG, its data table in a ``<details>``)."""
     figs = view.doc.figures
     requests = [chart_request(theme, f, sizing) for f in figs]
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     out = {}
-    measure = measure_for(theme) if figs else None
+    measure = measure_for(theme, cache_dir) if figs else None
     for f, r in zip(figs, rendered):
         fp = view.plan.figure(f)
         svg = inline_svg(r.svg, prefix=f.anchor, title=f.alt, desc=f"{fp.label}{view.figure_separator}{fp.caption.plain}",

@@ -1,48 +1,95 @@
-"""How wide a chart's text is in the theme's own font, so the page can hold it to that width.
+"""What the page needs to know of the theme's font files: each one's family name (the font
+stacks name it first) and how wide a chart's text is in it, so the page can hold the text to
+that width.
 
 A chart is laid out for the theme's font (Noto Sans), but a reader's browser sets its text in
 whatever face of the stack it has: a wider one would run labels into each other and past the
 drawing's edge. Each ``<text>`` therefore carries the width it has in the theme's font
 (``textLength``): the browser fits its own face to it. Widths come from the font files' advance
-widths (fontTools; no matplotlib), which is what the chart service lays out with, less kerning.
+widths (what the chart service lays out with, less kerning). fontTools reads a font once; what it
+read is kept in the build's cache folder as JSON by the font's hash, so a build after a prose edit
+decodes no font (tests/test_warm_builds.py).
 """
 from __future__ import annotations
 
-from functools import lru_cache
+import hashlib
+import json
 from pathlib import Path
 from typing import Callable, Optional
 
 from ...errors import ThemeError
+from ...publish import keep_file
 from ...theme import Theme
-from .stylesheet import family_name
 
 Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, bold, italic, text, size) -> width
+_LOADED: dict[str, dict] = {}  # by the font's sha256: read once per process
+_READER: list[bytes] = []
 
 
-@lru_cache(maxsize=16)
-def _advances(path: Path) -> tuple[dict[int, int], int, int]:
-    """(code point -> advance width, the advance of the font's missing glyph, units per em)."""
+def _reader_digest() -> bytes:
+    """This module and fontTools' version: what turns a font into what is kept."""
+    if not _READER:
+        from ...versions import code_digest
+
+        _READER.append(code_digest([Path(__file__)], ("fonttools",)))
+    return _READER[0]
+
+
+def _read(data: bytes) -> dict:
+    import io
+
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(path), lazy=True) as font:
-        cmap = font.getBestCmap() or {}
+    with TTFont(io.BytesIO(data), lazy=True) as font:
         hmtx = font["hmtx"]
-        widths = {cp: hmtx[name][0] for cp, name in cmap.items()}
-        return widths, hmtx[font.getGlyphOrder()[0]][0], font["head"].unitsPerEm
+        return {"family": font["name"].getBestFamilyName() or "", "upem": font["head"].unitsPerEm,
+                "missing": hmtx[font.getGlyphOrder()[0]][0],
+                "widths": {str(cp): hmtx[name][0] for cp, name in sorted((font.getBestCmap() or {}).items())}}
 
 
-def text_width(path: Path, text: str, size: float) -> float:
-    widths, missing, upem = _advances(path)
-    return sum(widths.get(ord(ch), missing) for ch in text) * size / upem
+def font_facts(path: Path, cache_dir: Optional[Path] = None) -> dict:
+    """{family, upem, missing, widths: {code point: advance}} of a font file; with ``cache_dir``,
+    kept there (``html-fonts/``) as JSON by the font's hash."""
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _LOADED:
+        return _LOADED[digest]
+    kept = None
+    if cache_dir is not None:
+        kept = Path(cache_dir) / "html-fonts" / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json"
+    found = None
+    if kept is not None:
+        try:
+            found = json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None  # absent or unreadable: read the font
+    if not isinstance(found, dict) or not {"family", "upem", "missing", "widths"} <= set(found):
+        found = _read(data)
+        if kept is not None:
+            keep_file(kept, json.dumps(found, sort_keys=True).encode("utf-8"))
+    found["family"] = found["family"] or Path(path).stem.split("-")[0]
+    _LOADED[digest] = found
+    return found
 
 
-def measure_for(theme: Theme) -> Measure:
+def family_name(path: Path, cache_dir: Optional[Path] = None) -> str:
+    """The family a font file names itself ("Noto Serif")."""
+    return font_facts(path, cache_dir)["family"]
+
+
+def text_width(path: Path, text: str, size: float, cache_dir: Optional[Path] = None) -> float:
+    facts = font_facts(path, cache_dir)
+    widths, missing = facts["widths"], facts["missing"]
+    return sum(widths.get(str(ord(ch)), missing) for ch in text) * size / facts["upem"]
+
+
+def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
     """Widths in the theme's fonts, by the family name an SVG gives (None for a family the theme
     does not have)."""
     families: dict[str, str] = {}
     for key, node in theme.get("fonts").items():
         if isinstance(node, dict) and "regular" in node:
-            families.setdefault(family_name(theme.font_file(key)), key)
+            families.setdefault(family_name(theme.font_file(key), cache_dir), key)
 
     def measure(family: str, bold: bool, italic: bool, text: str, size: float) -> Optional[float]:
         key = families.get(family)
@@ -53,6 +100,6 @@ def measure_for(theme: Theme) -> Measure:
             path = theme.font_file(key, style)
         except ThemeError:  # the theme names no such style: the regular face's widths are near
             path = theme.font_file(key)
-        return text_width(path, text, size)
+        return text_width(path, text, size, cache_dir)
 
     return measure

@@ -9,21 +9,13 @@ it), then faces readers' systems have.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from ...theme import Theme
+from .metrics import family_name
 
 _PAPER = {"a4": "A4", "letter": "letter"}
-
-
-@lru_cache(maxsize=32)
-def family_name(path: Path) -> str:
-    """The family a font file names itself ("Noto Serif")."""
-    from fontTools.ttLib import TTFont
-
-    with TTFont(str(path), lazy=True) as font:
-        return font["name"].getBestFamilyName() or path.stem.split("-")[0]
 
 
 def _stack(names) -> str:
@@ -37,12 +29,12 @@ class Fonts:
     by_family: dict  # a font's family name (as an SVG names it) -> the stack it is set in here
 
 
-def fonts(theme: Theme) -> Fonts:
+def fonts(theme: Theme, cache_dir: Optional[Path] = None) -> Fonts:
     stacks = {}
     by_family = {}
     for role in ("text", "headings"):
         node = theme.get(f"html.fonts.{role}")
-        name = family_name(theme.font_file(node["family"]))
+        name = family_name(theme.font_file(node["family"]), cache_dir)
         stacks[role] = _stack([name, *node["fallback"]])
         by_family.setdefault(name, stacks[role])
     return Fonts(stacks["text"], stacks["headings"], by_family)
@@ -52,9 +44,9 @@ def colours(theme: Theme) -> dict[str, str]:
     return {k: theme.colour(v).upper() for k, v in theme.get("html.colours").items()}
 
 
-def stylesheet(theme: Theme, paper: str) -> str:
+def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None) -> str:
     c = colours(theme)
-    f = fonts(theme)
+    f = fonts(theme, cache_dir)
     t = theme.get("html.type")
     sp = theme.get("html.spacing")
     page = theme.get("html.page")
