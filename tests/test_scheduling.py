@@ -56,10 +56,10 @@ def test_crontab_line_has_five_time_fields_and_its_command_runs_in_a_project(tmp
     command = command.replace("/srv/briefdeck", str(project)).replace("/var/log/briefdeck.jsonl", str(log))
     proc = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, (proc.stderr, log.read_text())
-    assert (project / "output" / "srv.pdf").is_file() and (project / "output" / "srv.pptx").is_file()
+    assert all((project / "output" / f"srv.{x}").is_file() for x in ("pdf", "pptx", "html"))
     # --quiet quiets the terminal, never the log: no problems here, and every output recorded
     events = [json.loads(ln)["event"] for ln in log.read_text(encoding="utf-8").splitlines()]
-    assert events == ["built", "built"]
+    assert events == ["built", "built", "built"]
 
 
 def test_strict_check_fails_on_warnings_like_the_workflow_expects(tmp_path):

@@ -87,7 +87,7 @@ def test_three_shards_in_one_folder_at_once_equal_one_unsharded_build(unsharded)
     logs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [e for _, e in logs]
     built = [sorted(Path(json.loads(ln)["path"]).name for ln in err.splitlines() if json.loads(ln)["event"] == "built") for _, err in logs]
-    by_shard = {k: sorted(f"{n}{s}" for n in NAMES if of(f"source/{n}.yaml", 3) == k for s in (".pdf", ".pptx")) for k in (1, 2, 3)}
+    by_shard = {k: sorted(f"{n}{s}" for n in NAMES if of(f"source/{n}.yaml", 3) == k for s in (".pdf", ".pptx", ".html")) for k in (1, 2, 3)}
     assert built == [by_shard[1], by_shard[2], by_shard[3]]  # disjoint, each its own part
     out = project / "shared"
     shard_manifests = sorted(p.name for p in out.glob("manifest.shard-*"))
@@ -110,8 +110,8 @@ def test_three_shards_in_one_folder_at_once_equal_one_unsharded_build(unsharded)
     # run again: every shard finds its sources up to date and writes nothing
     again = [cli("--shard", f"{k}/3", "--out", "shared", "--log-format", "json", cwd=project) for k in (1, 2, 3)]
     events = [[json.loads(ln) for ln in p.stderr.splitlines()] for p in again]
-    assert [e[0] for e in events] == [{"event": "shard", "shard": f"{k}/3", "sources": len(by_shard[k]) // 2, "of": len(NAMES),
-                                        "message": f"shard {k}/3: {len(by_shard[k]) // 2} of {len(NAMES)} sources"} for k in (1, 2, 3)]
+    assert [e[0] for e in events] == [{"event": "shard", "shard": f"{k}/3", "sources": len(by_shard[k]) // 3, "of": len(NAMES),
+                                        "message": f"shard {k}/3: {len(by_shard[k]) // 3} of {len(NAMES)} sources"} for k in (1, 2, 3)]
     assert all(e["event"] == "up-to-date" for shard in events for e in shard[1:])
 
 
@@ -199,15 +199,16 @@ def test_a_deck_only_edit_leaves_the_pdf_untouched_and_the_manifest_says_what_wa
     src = project / "source" / f"{NAMES[0]}.yaml"
     out = project / "output"
     assert cli("--jobs", "1", "--quiet", cwd=project).returncode == 0
-    pdf, pptx = out / f"{NAMES[0]}.pdf", out / f"{NAMES[0]}.pptx"
-    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (pdf, pptx)}
-    assert json.loads((out / "manifest.json").read_text())["rewritten"] == [pdf.name, pptx.name]
+    pdf, pptx, page = out / f"{NAMES[0]}.pdf", out / f"{NAMES[0]}.pptx", out / f"{NAMES[0]}.html"
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (pdf, pptx, page)}
+    assert json.loads((out / "manifest.json").read_text())["rewritten"] == sorted([pdf.name, pptx.name, page.name])
     _bullet_edit(src)
     proc = cli("--jobs", "2", "--log-format", "json", cwd=project)
     assert proc.returncode == 0, proc.stderr
     events = {Path(e["path"]).name: e["event"] for e in map(json.loads, proc.stderr.splitlines()) if "path" in e}
-    assert events == {pdf.name: "unchanged", pptx.name: "built"}
+    assert events == {pdf.name: "unchanged", pptx.name: "built", page.name: "unchanged"}  # the page has no slide bullets
     assert (pdf.read_bytes(), pdf.stat().st_mtime_ns) == before[pdf]  # bytes and time
+    assert (page.read_bytes(), page.stat().st_mtime_ns) == before[page]
     assert pptx.read_bytes() != before[pptx][0]
     from pptx import Presentation
 
@@ -228,9 +229,9 @@ def test_quiet_silences_the_terminal_but_never_the_json_log(tmp_path):
     _bullet_edit(src)
     log = cli("--quiet", "--log-format", "json", "--jobs", "1", cwd=project)
     assert log.stdout == ""  # stdout carries only what a command prints as its answer (--schema, docs)
-    assert [(e["event"], Path(e["path"]).suffix) for e in map(json.loads, log.stderr.splitlines())] == [("unchanged", ".pdf"), ("built", ".pptx")]
+    assert [(e["event"], Path(e["path"]).suffix) for e in map(json.loads, log.stderr.splitlines())] == [("unchanged", ".pdf"), ("built", ".pptx"), ("unchanged", ".html")]
     again = cli("--quiet", "--log-format", "json", cwd=project)
-    assert [e["event"] for e in map(json.loads, again.stderr.splitlines())] == ["up-to-date", "up-to-date"]
+    assert [e["event"] for e in map(json.loads, again.stderr.splitlines())] == ["up-to-date", "up-to-date", "up-to-date"]
 
 
 # -- the chart cache ---------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_after_twelve_data_edits_the_cache_holds_no_more_than_twice_a_clean_buil
         rows[2] = f"{year},{int(malicious) + 1 + i},{rest}"
         data.write_text("\n".join(rows) + "\n", encoding="utf-8")
         results = api.build(sources, opts)
-        assert all(r.ok and [a.status for a in r.artefacts] == ["built", "built"] for r in results)
+        assert all(r.ok and [a.status for a in r.artefacts] == ["built", "built", "built"] for r in results)
         held = _entries(charts)
         assert len(held) <= 2 * len(clean), (i, len(held), len(clean))
     # what is held is what the current outputs use: a forced clean build draws the same entries
