@@ -20,10 +20,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import ThemeError
-from .yamlsafe import load_settings
+from .yamlsafe import read_settings
 
 _DECIMAL_DIGITS = 400  # babel rounds through decimal.Decimal, whose default 28 digits fail above ~1e25
 
@@ -52,14 +51,8 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _read(path: Path, stamp: tuple) -> dict:
-    try:
-        data = load_settings(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ThemeError(f"{path}: cannot read the locale file: {exc} — fix the YAML") from None
-    if not isinstance(data, dict):
-        raise ThemeError(f"{path}: a locale file must be a mapping of sections (dates, roles, shared, brief, deck, alt)")
-    return data
+def _read(path: Path, stamp: tuple, shown: str) -> dict:
+    return read_settings(path, shown, "locale file", ThemeError)
 
 
 @dataclass(frozen=True)
@@ -230,5 +223,5 @@ def load_locale(assets, tag: str) -> Locale:
     data: dict = {}
     for f in files:
         st = f.stat()
-        data = _merge(data, _read(f, (st.st_mtime_ns, st.st_size)))
+        data = _merge(data, _read(f, (st.st_mtime_ns, st.st_size), assets.shown(f) if hasattr(assets, "shown") else str(f)))
     return Locale(tag, data, tuple(files))

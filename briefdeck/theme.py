@@ -23,12 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
 from .assets import Assets
 from .errors import ThemeError
 from .render import theme_parts
-from .yamlsafe import load_settings
+from .yamlsafe import read_settings
 
 _MISSING = object()
 _FONT_MAGIC = {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # sfnt versions: TrueType, Apple TrueType, CFF
@@ -106,14 +104,8 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _read(path: Path) -> dict:
-    try:
-        data = load_settings(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ThemeError(f"{path}: cannot read theme file: {exc} — fix the YAML") from None
-    if not isinstance(data, dict):
-        raise ThemeError(f"{path}: a theme file must be a mapping of settings")
-    return data
+def _read(path: Path, assets: Assets) -> dict:
+    return read_settings(path, assets.shown(path), "theme file", ThemeError)
 
 
 def theme_names(assets: Assets) -> list[str]:
@@ -128,7 +120,7 @@ def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tu
         raise ThemeError(f"unknown theme '{name}' — use one of: {', '.join(theme_names(assets))} (themes are folders of assets/themes/)")
     if name in _seen:
         raise ThemeError(f"theme '{name}' extends itself through {' -> '.join(_seen)}")
-    base = _read(found["base"]) if found["base"] else {}
+    base = _read(found["base"], assets) if found["base"] else {}
     parent_name = base.pop("extends", None)
     if parent_name:
         parent = load_theme(parent_name, assets, _seen + (name,))
@@ -139,7 +131,7 @@ def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tu
         f = found[part]
         if f is None:
             continue
-        content = base if part == "base" else {part: _read(f)}
+        content = base if part == "base" else {part: _read(f, assets)}
         data = _deep_merge(data, content)
         files.append(f)
     return Theme(name=name, data=data, files=tuple(files), assets=assets)

@@ -28,8 +28,8 @@ except AttributeError:  # pragma: no cover - PyYAML without libyaml
 
 
 def load_settings(text: str) -> Any:
-    """A settings file (theme, locale, a template's side file) as plain values, with the C parser
-    when there is one: these are read on every build, and the pure-Python parser costs ~50 ms."""
+    """Plain values of a bundled, trusted YAML text (the scaffold's own files), with the C parser.
+    Any file a user can change is read with ``read_settings`` instead, under the source's limits."""
     return yaml.load(text, Loader=_Loader)
 
 
@@ -222,10 +222,12 @@ def _missing_colon(lines: list[str], line: int, exc) -> tuple[int, int] | None:
     return None
 
 
-def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
-    """Parse ``raw`` into located plain data; return every problem found."""
+def load_yaml(raw: bytes, file: str, *, settings: bool = False) -> tuple[Located | None, list[Problem]]:
+    """Parse ``raw`` into located plain data; return every problem found. ``settings``: a theme,
+    locale or side file, which may be empty (its data is then None) and is named so in messages."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(file, 0, 0, f"file is {len(raw) // 1024} KB, more than the {MAX_BYTES // 1024} KB a source may be — split it or remove embedded data", "file.size")]
+        what = "a settings file" if settings else "a source"
+        return None, [Problem(file, 0, 0, f"file is {len(raw) // 1024} KB, more than the {MAX_BYTES // 1024} KB {what} may be — split it or remove embedded data", "file.size")]
     text, problems = decode(raw, file)
     if text is None:
         return None, problems
@@ -233,6 +235,8 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
     if len(lines) > 1 and not lines[-1]:
         lines.pop()  # the final line break ends the last line, as in str.splitlines()
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in lines):
+        if settings:
+            return Located(None, lines=lines), []
         return None, [Problem(file, 1, 1, "the file is empty — start it with 'briefdeck: 1' and the event (see docs/source-format.md)", "file.empty")]
     for n, ln in enumerate(lines, 1):
         indent = ln[: len(ln) - len(ln.lstrip(" \t"))]
@@ -264,6 +268,8 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         return None, [Problem(file, 0, 0, f"YAML error: {exc} — remove control characters", "yaml.syntax")]
     if node is None:
+        if settings:
+            return Located(None, lines=lines), []
         return None, [Problem(file, 1, 1, "the file is empty — start it with 'briefdeck: 1'", "file.empty")]
     b = _Builder(file, lines)
     try:
@@ -274,3 +280,35 @@ def load_yaml(raw: bytes, file: str) -> tuple[Located | None, list[Problem]]:
         return None, [Problem(file, 1, 1, "the document nests too deeply or refers to itself — remove recursive aliases", "yaml.depth")]
     b.out.data = data
     return b.out, b.problems
+
+
+def read_settings(path, shown: str, what: str, error: type) -> dict:
+    """A settings file a user can edit (a theme part, a locale, a template's side file) as a mapping,
+    read as a source is: a regular file only, at most MAX_BYTES, aliases and nesting bounded, no
+    tags, every value printable. ``error`` (ThemeError, TemplateError) carries the first problems,
+    located at their line, and exits 2; ``what`` names the file in messages ("theme file")."""
+    from .safeio import NotRegular, TooLarge, read_regular
+
+    try:
+        raw = read_regular(path, max_bytes=MAX_BYTES)
+    except TooLarge as exc:
+        raise _settings_error(error, [Problem(shown, 0, 0, f"the {what} is {exc.size // 1024} KB, more than the {MAX_BYTES // 1024} KB a settings file may be — remove what it need not hold", "file.size")]) from None
+    except NotRegular as exc:
+        raise _settings_error(error, [Problem(shown, 0, 0, f"the {what} is {exc.kind}, not a regular file — replace it with a YAML file", "file.kind")]) from None
+    except OSError as exc:
+        raise _settings_error(error, [Problem(shown, 0, 0, f"cannot read the {what} ({exc.strerror or exc}) — check that it exists and can be read", "file.read")]) from None
+    located, problems = load_yaml(raw, shown, settings=True)
+    if problems or located is None:
+        raise _settings_error(error, problems)
+    data = {} if located.data is None else located.data
+    if not isinstance(data, dict):
+        raise _settings_error(error, [Problem(shown, 1, 1, f"a {what} must be a mapping of settings (key: value) — see the bundled one", "schema.type")])
+    return data
+
+
+def _settings_error(error: type, problems: list[Problem]):
+    """``error`` with every problem on its own line (file:line:col: message [code]), and its file."""
+    shown = [p.format().replace(": error: ", ": ", 1) for p in problems[:20]]
+    exc = error("\n".join(shown) + (f"\n... and {len(problems) - 20} more problems" if len(problems) > 20 else ""))
+    exc.file = problems[0].file if problems else ""
+    return exc

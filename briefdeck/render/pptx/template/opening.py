@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import yaml
 
 from ....errors import TemplateError
 from ....templatesafety import scan
-from ....yamlsafe import load_settings
+from ....yamlsafe import read_settings
 from ..fonts import user_fonts
 from ..roles import ROLES
 from ..styles import TITLE_TYPES
@@ -78,10 +77,7 @@ def read_side_file(path: Path) -> tuple[dict[str, str], dict]:
     f = side_file(path)
     if not f.is_file():
         return {}, {}
-    try:
-        data = load_settings(f.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise TemplateError(f"{f}: cannot read the layout mapping: {exc} — fix the YAML") from None
+    data = dict(read_settings(f, str(f), "layout mapping", TemplateError))
     if not isinstance(data, dict):
         raise TemplateError(f"{f}: map roles ({', '.join(ROLES)}) to layout names, e.g. content: \"Titel und Inhalt\"")
     fonts = data.pop("fonts", None)

@@ -1,0 +1,95 @@
+"""Reading a file only when it is a regular file, in bounded time and memory.
+
+``Path.read_bytes`` on a FIFO blocks until a writer comes (a scheduled build hangs for ever), on a
+device it reads without end. Every input briefdeck reads (sources, data, templates, fonts, maps,
+settings) goes through ``read_regular``: the file is opened without blocking, its kind checked on
+the open descriptor (no race between a check and the open), and at most ``max_bytes`` are read.
+Cache entries are opened with ``follow=False`` too: a symbolic link planted in the cache folder is
+never read through.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import Optional
+
+
+class NotRegular(OSError):
+    """The path exists but is not a regular file (a FIFO, a device, a socket, a folder, a link)."""
+
+    def __init__(self, path: Path, kind: str):
+        super().__init__(f"{path} is {kind}, not a regular file")
+        self.path, self.kind = path, kind
+
+
+class TooLarge(OSError):
+    def __init__(self, path: Path, size: int, limit: int):
+        super().__init__(f"{path} is {size} bytes, more than {limit}")
+        self.path, self.size, self.limit = path, size, limit
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular one is, in words a message can use."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` (followed through links) is a regular file; never blocks."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def not_regular(path: Path) -> Optional[str]:
+    """None when ``path`` is a regular file (or does not exist); else what it is, e.g. 'a device'."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return None if stat.S_ISREG(mode) else kind_of(mode)
+
+
+def read_regular(path: Path, *, follow: bool = True, max_bytes: Optional[int] = None) -> bytes:
+    """The bytes of ``path``, which must be a regular file (``follow=False``: and not a symbolic
+    link). Raises FileNotFoundError, NotRegular, TooLarge (over ``max_bytes``) or another OSError."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow and exc.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a link (EMLINK on FreeBSD)
+            raise NotRegular(Path(path), "a symbolic link") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(Path(path), kind_of(st.st_mode))
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise TooLarge(Path(path), st.st_size, max_bytes)
+        os.set_blocking(fd, True)
+        chunks, total = [], 0
+        while True:
+            block = os.read(fd, 1 << 20)
+            if not block:
+                break
+            total += len(block)
+            if max_bytes is not None and total > max_bytes:  # a file that grows while read
+                raise TooLarge(Path(path), total, max_bytes)
+            chunks.append(block)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
