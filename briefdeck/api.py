@@ -10,6 +10,7 @@ or matplotlib.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import json
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__
+from . import __version__, publish
 from .assets import Assets
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
@@ -336,6 +337,7 @@ def _same_file(path: Path, size: int, sha256: str) -> bool:
 
 def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
     """Build every source; a failing source does not stop the others."""
+    heard = log is not None
     log = log or (lambda event, data: None)
     for fmt in opts.formats:
         if fmt not in RENDERERS:
@@ -348,7 +350,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
     if opts.check_only:
         return check(sources)
     part = opts.shard.manifest_name if opts.shard is not None else None
-    with output_lock(opts.out_dir, opts.wait, part=part):
+    with output_lock(opts.out_dir, opts.wait, part=part), _cache_problems_to(log if heard else None):
         from .mplconfig import matplotlib_home
 
         started = time.time()
@@ -385,6 +387,21 @@ def _prune(opts: Options, results: list[SourceResult], started: float, log: Log)
         removed = cache.prune_to_limit(charts, opts.cache_limit_mb << 20, keep=used)
     if removed:
         log("pruned", {"path": str(charts), "removed": removed})
+
+
+@contextlib.contextmanager
+def _cache_problems_to(log: Optional[Log]):
+    """A cache entry that does not verify is said in the build's log, as a located warning (it
+    never counts under --strict: the build does not use it, and its outputs are the same)."""
+    if log is None:
+        yield
+        return
+    before = publish.cache_problem
+    publish.cache_problem = lambda path, what: log("problem", {"problem": Problem(str(path), 0, 0, what, "cache.corrupt", "warning")})
+    try:
+        yield
+    finally:
+        publish.cache_problem = before
 
 
 def _build_guarded(src: Path, opts: Options, log: Log) -> SourceResult:

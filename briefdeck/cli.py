@@ -106,6 +106,9 @@ class _Reporter:
         self.fmt, self.quiet = fmt, quiet
 
     def emit(self, event: str, data: dict, *, always: bool = False) -> None:
+        if event == "problem":  # a located problem heard during a build (a cache entry not used)
+            self.located(data["problem"])
+            return
         # --quiet quiets the terminal, never the log: a JSON log keeps every result
         if self.quiet and not always and not (self.fmt == "json" and event in RESULTS):
             return

@@ -16,7 +16,7 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from . import cache
 from .errors import LockedError
@@ -70,19 +70,89 @@ def commit(pairs: list[tuple[Path, Path]]) -> None:
         fsync_dir(pairs[0][1].parent)
 
 
+# -- the cache: entries written whole, read back only when they verify ------------------------------
+# An entry is a header naming the SHA-256 of its file name and its payload, then the payload. A
+# reader checks both before using a byte: a truncated, emptied, swapped (another entry's file under
+# this name) or planted file does not verify, and what it held is derived again. Anyone who can
+# write the output folder can still forge an entry with its digest; what this stops is damage and
+# mix-ups (a restored CI cache, a shared drive, a disk that filled), and links leading out.
+CACHE_MAGIC = b"briefdeck-cache 1 "
+MAX_ENTRY_BYTES = 256 * 1024 * 1024  # the largest PNG of a slide-sized chart is a few MB
+_HEADER = len(CACHE_MAGIC) + 64 + 1
+
+
+def _entry_digest(name: str, payload: bytes) -> bytes:
+    return hashlib.sha256(name.encode("utf-8") + b"\0" + payload).hexdigest().encode("ascii")
+
+
+def _say_cache_problem(path: Path, what: str) -> None:
+    import sys
+
+    print(f"{path}: warning: {what} [cache.corrupt]", file=sys.stderr)
+
+
+# Who hears that an entry did not verify: the build's log (api.build sets it), else stderr. A module
+# setting, as the cache is read deep inside renderers and in forked processes (which inherit it).
+cache_problem: Callable[[Path, str], None] = _say_cache_problem
+
+
+def distrust(path: Path, why: str) -> None:
+    """Say that the cache entry ``path`` was not used (``why``), and that it is derived again."""
+    cache_problem(Path(path), f"cache entry {why} — not used; derived again")
+
+
 def keep_file(path: Path, data: bytes) -> None:
     """A cache entry, written whole and renamed into place (a reader sees the old file or the new,
-    never half of one), in its folder, made if need be; not synced: losing it costs a recompute."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    never half of one), in its folder, made if need be; not synced: losing it costs a recompute.
+    Its header names the digest ``read_kept`` checks. A cache that cannot be written (a full disk,
+    a read-only folder) costs the next build a recompute, and never fails this one."""
+    path = Path(path)
     # unique across machines sharing the folder (--cache on a shared volume): pids repeat there
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()  # never write through a link planted under this name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(CACHE_MAGIC + _entry_digest(path.name, data) + b"\n")
+            f.write(data)
+        os.replace(tmp, path)
+        cache.note(path)  # written by this build: in use
+    except OSError as exc:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-    cache.note(path)  # written by this build: in use
+        cache_problem(path, f"cannot keep this cache entry ({exc.strerror or exc}) — the next build derives it again")
+
+
+def read_kept(path: Path) -> Optional[bytes]:
+    """The payload of the cache entry ``path`` when it verifies; None when it is absent, or is not a
+    regular file (a symbolic link is never followed), or its digest does not match its name and
+    payload (said, through ``cache_problem``). The one way every cache entry is read."""
+    from .safeio import NotRegular, TooLarge, read_regular
+
+    path = Path(path)
+    try:
+        raw = read_regular(path, follow=False, max_bytes=MAX_ENTRY_BYTES)
+    except FileNotFoundError:
+        return None
+    except NotRegular as exc:
+        distrust(path, f"is {exc.kind}")
+        return None
+    except TooLarge:
+        distrust(path, "is larger than any entry briefdeck writes")
+        return None
+    except OSError as exc:
+        distrust(path, f"cannot be read ({exc.strerror or exc})")
+        return None
+    if not raw.startswith(CACHE_MAGIC) or raw[_HEADER - 1:_HEADER] != b"\n":
+        distrust(path, "has no digest (emptied, or not written by briefdeck)")
+        return None
+    payload = raw[_HEADER:]
+    if raw[len(CACHE_MAGIC):_HEADER - 1] != _entry_digest(path.name, payload):
+        distrust(path, "does not match its digest (truncated, changed or swapped)")
+        return None
+    return payload
 
 
 def write_atomic(path: Path, data: bytes) -> None:

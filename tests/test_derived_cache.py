@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from briefdeck import api
+from briefdeck.publish import read_kept
 from briefdeck.render.pptx import fit, layout_cache
 
 from .conftest import DEFAULT_SOURCE, ROOT
@@ -72,7 +73,7 @@ def test_an_unreadable_kept_entry_is_derived_again(tmp_path, template):
     again, said_again = _deck(out, template)
     assert (again, said_again) == (first, said)
     for f in files:
-        json.loads(f.read_text(encoding="utf-8"))  # written anew
+        json.loads(read_kept(f))  # written anew, with its digest
 
 
 def test_the_kept_analysis_belongs_to_the_template_its_side_file_and_the_theme(tmp_path, template, theme):

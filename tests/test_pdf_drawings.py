@@ -8,6 +8,7 @@ import json
 import pytest
 from reportlab.graphics import renderPDF
 
+from briefdeck.publish import keep_file, read_kept
 from briefdeck.render.pdf import drawings
 
 
@@ -68,13 +69,13 @@ def test_a_tampered_cache_is_refused_and_rebuilt_never_executed(charts, tmp_path
     r, fonts = charts[0]
     drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
     [kept] = tmp_path.glob("*.rl.json")
-    data = json.loads(kept.read_bytes())
+    data = json.loads(read_kept(kept))
     data["drawing"]["$"] = "os.system"
-    kept.write_text(json.dumps(data))
+    keep_file(kept, json.dumps(data).encode())  # forged with a good digest: the format still refuses it
     with pytest.raises(drawings.CacheFormatError):
-        drawings.loads(kept.read_bytes())
+        drawings.loads(read_kept(kept))
     again = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)  # refused, converted anew
-    assert again is not None and json.loads(kept.read_bytes())["drawing"]["$"] == "Drawing"
+    assert again is not None and json.loads(read_kept(kept))["drawing"]["$"] == "Drawing"
 
 
 def test_a_process_that_builds_again_decodes_a_kept_drawing_once(charts, tmp_path, monkeypatch):
@@ -90,6 +91,6 @@ def test_a_process_that_builds_again_decodes_a_kept_drawing_once(charts, tmp_pat
     assert len(second.contents) == len(first.contents)
     monkeypatch.setattr(drawings.json, "loads", real)
     [kept] = tmp_path.glob("*.rl.json")
-    kept.write_text("{}")
+    keep_file(kept, b"{}")
     assert drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path) is not None  # refused, converted anew
-    assert json.loads(kept.read_bytes())["format"] == drawings.FORMAT
+    assert json.loads(read_kept(kept))["format"] == drawings.FORMAT

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 from .. import __version__
 from ..errors import RenderError
 from ..cache import note
-from ..publish import keep_file
+from ..publish import distrust, keep_file, read_kept
 from .format import typographic_spec
 from .registry import KINDS, Look, Part
 from .style import TARGETS, ChartStyle, chart_style, style_inputs
@@ -104,9 +104,16 @@ class ChartService:
         every = tuple(range(len(spec.table.rows)))
         if kind.split is None or not every:
             return [Part(every, spec=spec)]
+        n = len(every)
+
+        def valid(found) -> bool:  # every row once, in order: anything else is not this chart's answer
+            return isinstance(found, list) and all(isinstance(p, dict) and isinstance(p.get("rows"), list) and isinstance(p.get("whole"), bool)
+                                                  and isinstance(p.get("lost"), str) for p in found) \
+                and [i for p in found for i in p["rows"]] == list(range(n))
+
         found = self._answer(f"{self.key(spec, target, w, h)}.parts", lambda: [
             {"rows": list(p.rows), "whole": p.whole, "lost": p.lost}
-            for p in kind.split(typographic_spec(spec), self.style(target).for_spec(spec), w, h)])
+            for p in kind.split(typographic_spec(spec), self.style(target).for_spec(spec), w, h)], valid)
         return [Part(tuple(int(i) for i in p["rows"]), bool(p["whole"]), str(p["lost"]), _subset(spec, p["rows"]))
                 for p in found]
 
@@ -137,24 +144,29 @@ class ChartService:
                 lo, hi = (lo, mid) if whole(mid) else (mid, hi)
             return min(top, math.ceil(hi * 50) / 50)  # a round size: the same key next time
 
-        return float(self._answer(f"{self.key(spec, target, w, top)}.height-{h:.4f}", search))
+        return float(self._answer(f"{self.key(spec, target, w, top)}.height-{h:.4f}", search,
+                                  lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and h <= v <= top))
 
-    def _answer(self, name: str, compute):
+    def _answer(self, name: str, compute, valid):
         """A JSON-able answer about a chart (its parts, the height it needs), computed once and
-        kept beside the charts in the cache folder."""
+        kept beside the charts in the cache folder; a kept one is used only if it verifies and
+        ``valid`` accepts it."""
         if name in self._answers:
             if self.cache_dir is not None:
                 note(self.cache_dir / f"{name}.json")
             return self._answers[name]
         path = self.cache_dir / f"{name}.json" if self.cache_dir is not None else None
-        if path is not None and not self.refresh:
+        raw = read_kept(path) if path is not None and not self.refresh else None
+        if raw is not None:
             try:
-                value = json.loads(path.read_text(encoding="utf-8"))
+                value = json.loads(raw)
+            except ValueError:
+                value = None
+            if valid(value):
                 note(path)  # in use: pruning keeps it
                 self._answers[name] = value
                 return value
-            except (OSError, ValueError):
-                pass  # absent or unreadable: compute it again
+            distrust(path, "holds no answer for this chart")
         value = compute()
         self._answers[name] = value
         if path is not None:
@@ -218,10 +230,12 @@ class ChartService:
             return None
         svg_p, png_p = self._paths(key)
         wants_png = bool(self.style(target).png_dpi)
-        try:
-            svg = svg_p.read_bytes()
-            png = png_p.read_bytes() if wants_png else None
-        except FileNotFoundError:
+        svg = read_kept(svg_p)
+        png = read_kept(png_p) if wants_png else None  # both read: each bad one is named
+        if svg is None or (wants_png and png is None):
+            return None  # absent, or did not verify: drawn again, both
+        if not svg.lstrip().startswith((b"<?xml", b"<svg")) or (png is not None and not png.startswith(b"\x89PNG\r\n\x1a\n")):
+            distrust(svg_p, "is not an SVG and PNG pair")
             return None
         note(svg_p)  # in use: pruning keeps them
         if png is not None:

@@ -22,7 +22,7 @@ from reportlab.graphics import shapes
 from reportlab.lib import colors
 
 from ...cache import note
-from ...publish import keep_file
+from ...publish import distrust, keep_file, read_kept
 
 FORMAT = 1  # bump when the JSON layout changes
 _CLASSES = {
@@ -143,22 +143,28 @@ def _from_data(data: dict) -> shapes.Drawing:
     return d
 
 
-# decoded cache files, by path, with the size and time they had: a process that builds again
-# (--watch) builds the shapes anew (drawing changes them) but reads and decodes no file it read
-_READ: dict[Path, tuple[tuple[int, int], dict]] = {}
+# decoded cache files, by their verified bytes' digest: a process that builds again (--watch) builds
+# the shapes anew (drawing changes them) but decodes no file it decoded
+_READ: dict[bytes, dict] = {}
 
 
-def _load(path: Path) -> shapes.Drawing:
-    st = path.stat()
-    stamp = (st.st_size, st.st_mtime_ns)
-    known = _READ.get(path)
-    if known is not None and known[0] == stamp:
-        return _from_data(known[1])
-    data = json.loads(path.read_bytes())
-    d = _from_data(data)
+def _load(path: Path) -> Optional[shapes.Drawing]:
+    """The kept drawing at ``path`` when it verifies and decodes; None (said, if it was there) else."""
+    raw = read_kept(path)
+    if raw is None:
+        return None
+    stamp = hashlib.sha256(raw).digest()
+    try:
+        if stamp in _READ:
+            return _from_data(_READ[stamp])
+        data = json.loads(raw)
+        d = _from_data(data)
+    except Exception:  # noqa: BLE001 - whatever a damaged entry holds, it is converted anew
+        distrust(path, "is not a drawing briefdeck kept")
+        return None
     if len(_READ) > 256:
         _READ.clear()
-    _READ[path] = (stamp, data)  # kept once it proved readable
+    _READ[stamp] = data  # kept once it proved readable
     return d
 
 
@@ -173,12 +179,10 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
         key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
         path = Path(cache_dir) / f"{key}.rl.json"
         if not refresh:
-            try:
-                d = _load(path)
+            kept = _load(path)
+            if kept is not None:
                 note(path)  # in use: pruning keeps it
-                return d
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # missing, old or damaged: convert anew
+                return kept  # else missing or damaged: convert anew
     from svglib.svglib import svg2rlg
 
     d = svg2rlg(io.BytesIO(svg), font_map=font_map)

@@ -17,12 +17,13 @@ import hashlib
 import io
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
-from ...publish import keep_file
+from ...publish import distrust, keep_file, read_kept
 
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # Carlito's old head date
 
@@ -119,10 +120,15 @@ def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics
     kept = Path(cache_dir) / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json" if cache_dir is not None else None
     found = None
     if kept is not None:
-        try:  # in the order the font lists them, as the sum of the fallback width was taken
-            found = _Metrics(widths={int(cp): float(w) for cp, w in json.loads(kept.read_text(encoding="utf-8"))})
-        except (OSError, ValueError, TypeError):
-            found = None  # absent or unreadable: read the font
+        raw = read_kept(kept)
+        if raw is not None:
+            try:  # in the order the font lists them, as the sum of the fallback width was taken
+                found = _Metrics(widths={int(cp): float(w) for cp, w in json.loads(raw)})
+                if not all(math.isfinite(w) and w >= 0 for w in found.widths.values()):
+                    raise ValueError("no widths")
+            except Exception:  # noqa: BLE001 - absent or unreadable: read the font
+                distrust(kept, "holds no font widths")
+                found = None
     if found is None:
         found = _Metrics(data)
         if kept is not None:

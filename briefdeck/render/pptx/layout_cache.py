@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ...errors import Problem
-from ...publish import keep_file
+from ...publish import distrust, keep_file, read_kept
 from ...versions import code_digest
 from .fit import Box
 from .template.info import Ph, RoleLayout
@@ -51,10 +51,14 @@ def recall(k: str, cache_dir: Optional[Path]) -> Optional[dict]:
         return _MEMO[k]
     if cache_dir is None:
         return None
+    path = Path(cache_dir) / f"{k}.json"
+    raw = read_kept(path)
+    if raw is None:
+        return None
     try:
-        data = json.loads((Path(cache_dir) / f"{k}.json").read_text(encoding="utf-8"))
-        found = from_data(data)
-    except (OSError, ValueError, KeyError, TypeError):
+        found = from_data(json.loads(raw))
+    except Exception:  # noqa: BLE001 - whatever a damaged entry holds, the template is looked at again
+        distrust(path, "is not a template analysis briefdeck kept")
         return None
     _MEMO[k] = found
     return found
