@@ -25,6 +25,7 @@ from . import assemble
 from .datasets import read_datasets, resolve_facts
 from .figures import FigureResolver, number_figures
 from .files import Files
+from .limits import check_text, check_totals
 from .report import Report
 from .text import InlineText
 from .validate import validate
@@ -64,6 +65,11 @@ def load_document(path: Path, *, allowed: tuple[Path, ...] = (), display: Option
     src = checked.src
     report = Report(located, display, muted=checked.repaired, muted_at={(p.line, p.col) for p in read_problems})
     report.extend(_merged(read_problems, checked.problems))
+    if located.data is not None:
+        check_text(located.data, report)
+        check_totals(located.data, report)
+        if any(p.code == "limit.text" for p in report.problems):
+            report.raise_if_any()  # before any stage sets or parses text that no box can hold
     try:
         return _resolve(src, path, allowed, display, report)
     except SourceError:

@@ -172,6 +172,45 @@ def _binary_streams():
         rl_config.useA85 = a85
 
 
+@contextlib.contextmanager
+def _located(doc):
+    """A text no page or column can hold is the author's to shorten: an exit-2 error at its line."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from ..located import layout_problem, where_text
+    from .flowables import NoteTooLarge, TitleBand, texts_of
+    from .tagging import untagged
+
+    def first_located(texts):
+        for t in texts:
+            loc = where_text(doc, t)
+            if loc is not None:
+                return loc, t
+        return None, (texts[0] if texts else "")
+
+    try:
+        yield
+    except NoteTooLarge as exc:
+        loc, words = first_located(texts_of(exc.note))
+        raise layout_problem(doc, f"this text makes a side-column note {exc.times:.1f} times the height of a page "
+                                  f"(it begins “{_short(words)}”) — shorten it", loc=loc) from None
+    except LayoutError as exc:
+        f = untagged(getattr(exc, "flowable", None)) if getattr(exc, "flowable", None) is not None else None
+        if isinstance(f, TitleBand) or "TitleBand" in str(exc):
+            raise layout_problem(doc, "the title band (series, title, subtitle, organiser, place and date) is taller than "
+                                      "the first page — shorten the title or the subtitle (meta.short_title sets the running "
+                                      "header)", loc=doc.event.loc) from None
+        loc, words = first_located(texts_of(f) if f is not None else [])
+        what = f"the text beginning “{_short(words)}”" if words else "a block of the brief"
+        raise layout_problem(doc, f"{what} is too large to be set on a page — shorten it or split it", loc=loc) from None
+
+
+def _short(text: str, n: int = 8) -> str:
+    words = text.split()
+    s = " ".join(words[:n])
+    return (s[:60] + "…") if len(s) > 60 else (s + ("…" if len(words) > n else ""))
+
+
 def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
     view, doc = p.view, p.doc
@@ -201,7 +240,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
         return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0)
 
-    with _binary_streams():
+    with _binary_streams(), _located(doc):
         data, pages, lonely, gap = layout(None)
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
@@ -214,7 +253,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     for where in ("references", "recommendations") if lonely else ():
         if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
             continue
-        with _binary_streams():
+        with _binary_streams(), _located(doc):
             again, n, still, gap_again = layout(where)
         if n <= pages and not still and gap_again <= most:
             data, pages = again, n

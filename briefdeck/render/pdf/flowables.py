@@ -30,6 +30,28 @@ def _first_words(f: Flowable, n: int = 8) -> str:
     return "…"
 
 
+def texts_of(f) -> list[str]:
+    """The plain texts a flowable sets, in order (a Stack's items, a table's cells, a band's lines)."""
+    if isinstance(f, str):
+        return [f] if f.strip() else []
+    if isinstance(f, (list, tuple)):
+        return [t for x in f for t in texts_of(x)]
+    f = untagged(f)
+    text = getattr(f, "text", None)
+    out = [re.sub(r"<[^>]+>", "", text)] if isinstance(text, str) and text.strip() else []
+    for attr in ("main", "items", "paras", "_cellvalues", "notes"):
+        out += texts_of(getattr(f, attr, None) or [])
+    return out
+
+
+class NoteTooLarge(RenderError):
+    """A side-column note taller than the column (``note``: what it sets; ``times``: how much)."""
+
+    def __init__(self, note: Flowable, times: float):
+        super().__init__(f"a side-column note is {times:.1f} times the height of a page (it begins “{_first_words(note)}”) — shorten it")
+        self.note, self.times = note, times
+
+
 class Stack(Flowable):
     """Flowables drawn one under another at a fixed width, never split (a side note)."""
 
@@ -149,8 +171,7 @@ class SideColumn:
         _, h = note.wrap(self.geo.side_width, 10_000)
         column = self.geo.frame_top(False) - self.geo.bottom
         if h > column:
-            raise RenderError(f"a side-column note is {h / column:.1f} times the height of a page "
-                              f"(it begins “{_first_words(note)}”) — shorten it")
+            raise NoteTooLarge(note, h / column)
         top = min(top, self.floor - self.gap)
         if top - h < self.geo.bottom:
             top = self.geo.bottom + h

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Spacer
 
 from .flowables import KeepWithText, SideColumn, WithAside
@@ -107,6 +108,14 @@ def _resolve(stream: str, made: dict[str, str]) -> str:
     return re.sub(re.escape(DEFERRED) + r"\d+\n", lambda m: made[m.group(0)[:-1]] + "\n", stream)
 
 
+class TooLarge(LayoutError):
+    """A flowable that no page can hold (``flowable``: what it is, for the located message)."""
+
+    def __init__(self, flowable):
+        super().__init__(f"{flowable.__class__.__name__} does not fit on a page")
+        self.flowable = flowable
+
+
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
                  float_min_gap: float, float_max_sections: int, outline: list, **kw):
@@ -117,6 +126,7 @@ class BriefTemplate(BaseDocTemplate):
         self._waiting: list[Flowable] = []
         self.gaps: dict[int, float] = {}
         self._waited = 0  # section boundaries the first waiting figure has been held past
+        self._tries = (None, 0, 0)  # (flowable, page, times handled): a flowable that never fits ends the layout
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
         def frame(first: bool) -> Frame:
@@ -184,9 +194,17 @@ class BriefTemplate(BaseDocTemplate):
         flowables[0:0], self._waiting = self._waiting + [Spacer(0, 0)], []
         self._waited = 0
 
+    MAX_TRIES = 40  # times one flowable may be handled on one page before it is judged too large
+
     def handle_flowable(self, flowables):
         frame = getattr(self, "frame", None)
         f = flowables[0]
+        if not isinstance(f, (Spacer,)) and f.__class__.__name__ not in ("NullActionFlowable", "_FrameBreak"):
+            last, page, n = self._tries
+            n = n + 1 if (last is f and page == self.page) else 1
+            self._tries = (f, self.page, n)
+            if n > self.MAX_TRIES:  # reportlab would turn pages (or frames) for ever: say what does not fit
+                raise TooLarge(f)
         if self._waiting and isinstance(f, FloatBarrier):
             self._release(flowables)
         elif self._waiting and isinstance(f, SectionBreak) and frame is not None:

@@ -23,7 +23,10 @@ class Hyphenator:
     only where the list says (the patterns are wrong on many compounds of this field:
     "coun-tert-er-ror-ism"); a word with a capital letter (a proper name, an acronym, the
     first word of a sentence) or a digit never breaks; nor does a word shorter than
-    ``min_word``."""
+    ``min_word``, nor one longer than ``MAX_WORD`` (not a word: a run of characters, which
+    reportlab breaks anywhere; trying each of its thousands of points costs time squared)."""
+
+    MAX_WORD = 64
 
     def __init__(self, dic, exceptions: dict[str, tuple[int, ...]], min_word: int):
         self.dic = dic
@@ -31,7 +34,7 @@ class Hyphenator:
         self.min_word = min_word
 
     def points(self, word: str) -> list[int]:
-        if len(word) < self.min_word or not word.isalpha() or not word.islower():
+        if not self.min_word <= len(word) <= self.MAX_WORD or not word.isalpha() or not word.islower():
             return []
         known = self.exceptions.get(word)
         if known is None:  # an inflected form of a listed word ("ceasefires"): its breaks only
