@@ -20,6 +20,7 @@ from .model import DataTable
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 500  # a chart draws a few; a wider file is an export to trim, or a hostile one
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Bidi embeddings, overrides and isolates reorder what a reader sees ("Trojan Source"): a label
 # 'UNAMID<U+202E>fdp.exe' shows as 'UNAMIDexe.pdf'. Right-to-left text needs none of them.
@@ -261,6 +262,9 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
         header = next(reader)
     except (StopIteration, csv.Error):
         raise DataProblem(display, 1, 1, "the file is empty — it needs a header row and data rows", "data.empty") from None
+    if len(header) > MAX_COLUMNS:
+        raise DataProblem(display, 1, 1, f"the header has {len(header):,} columns, more than the {MAX_COLUMNS} a data file may have — "
+                          "keep the columns the charts and facts need", "data.columns")
     header = [h.strip() for h in header]
     glued = [d for d in _SNIFFED + ("|",) if d != sep and len(header) == 1 and d in header[0]]
     if glued:

@@ -42,6 +42,8 @@ class DataContract:
     series_max: Optional[int] = None
     series_type: str = "number"  # one of SERIES_TYPES
     first_value: bool = False  # the first row of series[0] must hold a value (one big number)
+    max_rows: Optional[int] = None  # the most rows (categories, events) it can show readably, in bounded time
+    rows_are: str = "rows"  # what a row is, for the message ("categories", "events")
 
     def __post_init__(self) -> None:
         if self.x not in X_TYPES or self.series_type not in SERIES_TYPES:

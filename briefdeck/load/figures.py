@@ -213,6 +213,10 @@ class FigureResolver:
         if len(table.rows) * max(len(table.columns), 1) > MAX_POINTS:
             report.problem(where, f"the chart has {len(table.rows)} rows — more than a chart can show ({MAX_POINTS} values); filter or group the data", "figure.size")
             return False
+        if c.max_rows is not None and len(table.rows) > c.max_rows:
+            report.problem(where, f"the chart has {len(table.rows):,} {c.rows_are} — a {f.kind} chart shows at most {c.max_rows}; "
+                                  f"filter or group the data (where, group_by, limit), or split the figure", "figure.size")
+            return False
         if not table.rows:
             report.problem(where, "the chart's query selects no rows — check `where`", "figure.empty")
             return False

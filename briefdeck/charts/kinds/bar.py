@@ -25,6 +25,8 @@ from .. import format as fmt
 from .. import table as T
 from ..colour import grey
 
+MAX_CATEGORIES = 200  # bars a page or slide can still label; 200 build in ~6 s (benchmarks/results.md)
+
 c = lazy("briefdeck.charts.kinds.common")
 mpatches = lazy("matplotlib.patches")
 
@@ -553,9 +555,9 @@ def _native(horizontal: bool):
     return native
 
 
-declare("bar", "briefdeck.charts.kinds.bar:draw_bar", contract=DataContract(x="category"), options=_BAR_OPTIONS,
+declare("bar", "briefdeck.charts.kinds.bar:draw_bar", contract=DataContract(x="category", max_rows=MAX_CATEGORIES, rows_are="categories"), options=_BAR_OPTIONS,
         describe=describe_bar, native=_native(False), look=look_bar,
         summary="Vertical bars: a value (or a stack or group of values) per category or year.")
-declare("hbar", "briefdeck.charts.kinds.bar:draw_hbar", contract=DataContract(x="category"), options=_BAR_OPTIONS,
+declare("hbar", "briefdeck.charts.kinds.bar:draw_hbar", contract=DataContract(x="category", max_rows=MAX_CATEGORIES, rows_are="categories"), options=_BAR_OPTIONS,
         describe=describe_bar, native=_native(True), look=look_bar,
         summary="Horizontal bars: rankings and long category names, first category on top.")

@@ -29,6 +29,7 @@ c = lazy("briefdeck.charts.kinds.common")
 
 LINE = 1.28  # line height, as a multiple of the event type size
 NOTE = "{shown} of {total} events shown"
+MAX_EVENTS = 100  # more is a chronology, not a chart; 100 events build in ~15 s (benchmarks/results.md)
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,7 @@ def describe_timeline(spec, say) -> str:
 
 
 declare("timeline", "briefdeck.charts.kinds.timeline:draw_timeline",
-        contract=DataContract(x="date", series_min=1, series_max=1, series_type="text"),
+        contract=DataContract(x="date", series_min=1, series_max=1, series_type="text", max_rows=MAX_EVENTS, rows_are="events"),
         options=(Option("highlight_contains", "texts", "Events whose text contains this (or any of these) are drawn bold in the highlight colour."),),
         describe=describe_timeline, split=split_timeline,
         summary="Dated events as a list: year, day, a dot on a rule, the event beside it.", axis_labels=())
