@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import datetime as _dt
 import json
 import os
@@ -277,7 +278,9 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
         # format processes fork with it, instead of each importing it (0.45 s of CPU each)
         from .charts import mpl  # noqa: F401
-    pending = [(temp_path(f), f) for f in (opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats)]
+    pending = [(temp_path(f), f) for f in _outputs_of(src, opts)]
+    read = [Path(p) for p in doc.inputs] + [Path(p) for p in (doc.meta.template, opts.setting("template")) if p] + list(theme.files)
+    _refuse_overwriting_inputs([f for _, f in pending], read)
     counts = {}
     own_warnings: list[Problem] = []
     try:
@@ -335,6 +338,45 @@ def _same_file(path: Path, size: int, sha256: str) -> bool:
         return False
 
 
+def _outputs_of(src: Path, opts: Options) -> list[Path]:
+    return [opts.out_dir / f"{src.stem}{RENDERERS[fmt].suffix}" for fmt in opts.formats]
+
+
+def _is_same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+
+
+def check_outputs(sources: list[Path], opts: Options) -> None:
+    """Refuse, before anything is written, a build whose outputs would overwrite one of its sources
+    or each other (two sources with the same name in different folders)."""
+    by_output: dict[Path, Path] = {}
+    for src in sources:
+        for out in _outputs_of(src, opts):
+            key = Path(os.path.abspath(out))
+            other = by_output.get(key)
+            if other is not None and not _is_same_file(other, src):
+                raise UsageError(f"{other} and {src} would both be written to {out} — rename one of them, or build them "
+                                 f"into different folders with --out; nothing was written")
+            by_output[key] = src
+            for s in sources:
+                if _is_same_file(out, s) if out.exists() else Path(os.path.abspath(out)) == Path(os.path.abspath(s)):
+                    raise UsageError(f"the output {out} would overwrite the source {s} — choose another --out folder; nothing was written")
+
+
+def _refuse_overwriting_inputs(finals: list[Path], inputs: list[Path]) -> None:
+    """An output must not replace a file the build reads (a data file, a template, a font)."""
+    for out in finals:
+        if not out.exists():
+            continue
+        for p in inputs:
+            if _is_same_file(out, p):
+                raise UsageError(f"the output {out} would overwrite {p}, which this build reads — choose another --out "
+                                 f"folder; nothing was written")
+
+
 def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list[SourceResult]:
     """Build every source; a failing source does not stop the others."""
     heard = log is not None
@@ -349,6 +391,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         sources = mine
     if opts.check_only:
         return check(sources)
+    check_outputs(sources, opts)
     part = opts.shard.manifest_name if opts.shard is not None else None
     with output_lock(opts.out_dir, opts.wait, part=part), _cache_problems_to(log if heard else None):
         from .mplconfig import matplotlib_home
@@ -359,10 +402,14 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         own = None if part is None else {f"{s.stem}{r.suffix}" for s in sources for r in RENDERERS.values()} | {part}
         for p in clean_temp_files(opts.out_dir, own):
             log("cleaned", {"path": str(p)})
-        if opts.jobs > 1 and len(sources) > 1:
-            results = _build_parallel(sources, opts, log)
-        else:
-            results = [_build_guarded(src, opts, log) for src in sources]
+        try:
+            if opts.jobs > 1 and len(sources) > 1:
+                results = _build_parallel(sources, opts, log)
+            else:
+                results = [_build_guarded(src, opts, log) for src in sources]
+        except BaseException:  # stopped (SIGTERM, Ctrl-C) or failed: no temporary file outlives the run
+            clean_temp_files(opts.out_dir, own)
+            raise
         _write_manifest(opts.out_dir, results, opts.shard)
         _prune(opts, results, started, log)
     return results
@@ -404,11 +451,25 @@ def _cache_problems_to(log: Optional[Log]):
         publish.cache_problem = before
 
 
+def os_error(exc: OSError) -> RenderError:
+    """An operating system's refusal as a plain message naming the file and what to check."""
+    what = exc.strerror or str(exc)
+    where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+    hint = {errno.ENOSPC: "free some space", errno.EROFS: "the file system is read-only: choose another --out folder",
+            errno.EACCES: "check the permissions", errno.EPERM: "check the permissions",
+            errno.EDQUOT: "free some space (the disk quota is full)"}.get(exc.errno, "check the folder, free space and permissions")
+    err = RenderError(f"{where}{what} — {hint}; the previous outputs are unchanged")
+    err.file = str(exc.filename or "")
+    return err
+
+
 def _build_guarded(src: Path, opts: Options, log: Log) -> SourceResult:
     try:
         return build_one(src, opts, log)
     except BriefdeckError as exc:
         return SourceResult(src, error=exc)
+    except OSError as exc:  # the file system's fault (read-only, full, permissions): said plainly, exit 1
+        return SourceResult(src, error=os_error(exc))
 
 
 def _build_in_worker(src: Path, opts: Options) -> tuple[SourceResult, list]:

@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -164,8 +165,37 @@ def _default_sources() -> list[Path]:
     return found
 
 
+class Stopped(BaseException):
+    """SIGTERM (or SIGHUP): unwinds like Ctrl-C, so every ``finally`` removes its temporary files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum, self.name = signum, signal.Signals(signum).name
+
+
+def _stop(signum, frame) -> None:
+    if os.getpid() == _MAIN_PID:  # a worker process dies with its parent (workers.py)
+        raise Stopped(signum)
+    os._exit(128 + signum)
+
+
+_MAIN_PID = os.getpid()
+
+
+def _on_signals() -> None:
+    """SIGTERM (a scheduler's stop) and SIGHUP end a build as Ctrl-C does: cleaned up and said."""
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, _stop)
+        except (ValueError, OSError):  # not the main thread (an embedding program): leave its handlers
+            pass
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _on_signals()
     debug = "--debug" in argv
     log_json = "--log-format=json" in argv or ("--log-format" in argv and argv[argv.index("--log-format") + 1:][:1] == ["json"])
     rep = _Reporter("json" if log_json else "text", quiet=False)
@@ -183,8 +213,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     except BriefdeckError as exc:
         rep.problem(exc)
         return exc.exit_code
+    except Stopped as exc:
+        rep.error("interrupted", f"stopped by {exc.name}; temporary files removed; the previous outputs are unchanged")
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        rep.error("interrupted", "interrupted; the previous outputs are unchanged")
+        rep.error("interrupted", "stopped by SIGINT; temporary files removed; the previous outputs are unchanged")
+        return 128 + signal.SIGINT
+    except OSError as exc:  # the operating system's refusal (read-only, full disk, permissions): not a bug
+        from .api import os_error
+
+        rep.error("os", str(os_error(exc)), file=str(getattr(exc, "filename", "") or ""))
         return EXIT_FAILED
     except Exception as exc:  # the boundary: a bug must still leave a readable message
         if debug:

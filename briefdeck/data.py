@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
+from .safeio import NotRegular, TooLarge, read_regular
 from .model import DataTable
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -230,7 +231,15 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
         raise DataProblem(display, 0, 0, "file not found — check the path (relative to the project folder)", "data.missing") from None
     if size > MAX_CSV_BYTES:
         raise DataProblem(display, 0, 0, f"file is {size // 1048576} MB, over the {MAX_CSV_BYTES // 1048576} MB limit — reduce it to the rows the charts need", "data.size")
-    text = _decode(path.read_bytes(), display)
+    try:
+        raw = read_regular(path, max_bytes=MAX_CSV_BYTES)
+    except NotRegular as exc:
+        raise DataProblem(display, 0, 0, f"this is {exc.kind}, not a regular file — name a CSV file", "data.kind") from None
+    except TooLarge:
+        raise DataProblem(display, 0, 0, f"file is over the {MAX_CSV_BYTES // 1048576} MB limit — reduce it to the rows the charts need", "data.size") from None
+    except OSError as exc:
+        raise DataProblem(display, 0, 0, f"cannot read the file ({exc.strerror or exc}) — check its permissions", "data.read") from None
+    text = _decode(raw, display)
     if "\x00" in text:
         raise DataProblem(display, 0, 0, "this is not a text CSV file (it contains NUL bytes) — export it as CSV", "data.binary")
     bad = _CONTROL.search(text)

@@ -37,8 +37,17 @@ def read_source(path: Path, display: str) -> tuple[Located, list[Problem]]:
     """Stage 1: the file's bytes as located YAML data and the problems found in values that were
     read all the same (a duplicate key, a tag, an impossible date: stood in for by None), or
     SourceError when the file cannot be read as YAML at all."""
+    from ..safeio import NotRegular, TooLarge, read_regular
+    from ..yamlsafe import MAX_BYTES
+
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(Path(path), max_bytes=MAX_BYTES)
+    except TooLarge as exc:
+        raise SourceError([Problem(display, 0, 0, f"file is {exc.size // 1024} KB, more than the {MAX_BYTES // 1024} KB a source may be — split it or remove embedded data", "file.size")]) from None
+    except NotRegular as exc:
+        if exc.kind == "a folder":
+            raise SourceError([Problem(display, 0, 0, "this is a folder, not a source file — name a .yaml file", "file.missing")]) from None
+        raise SourceError([Problem(display, 0, 0, f"this is {exc.kind}, not a regular file — sources are read from files only; remove it or name a .yaml file", "file.kind")]) from None
     except FileNotFoundError:
         raise SourceError([Problem(display, 0, 0, "file not found — check the path", "file.missing")]) from None
     except IsADirectoryError:

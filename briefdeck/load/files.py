@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..data import PathProblem, resolve_in
+from ..safeio import not_regular
 from .report import Report, Where
 
 
@@ -30,6 +31,10 @@ class Files:
             p = resolve_in(self.root, rel, self.allowed)
         except PathProblem as exc:
             self.report.problem(where, str(exc), "path.outside")
+            return None
+        kind = not_regular(p)
+        if kind is not None:
+            self.report.problem(where, f"'{rel}' is {kind}, not a regular file — name a file", "path.kind")
             return None
         if not p.is_file():
             near = self.nearest(rel)
