@@ -26,6 +26,7 @@ from typing import Any, Callable, Optional
 from . import __version__, publish
 from .assets import Assets
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
+from .hidden import UNPRINTABLE, escaped
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
@@ -354,16 +355,19 @@ def check_outputs(sources: list[Path], opts: Options) -> None:
     or each other (two sources with the same name in different folders)."""
     by_output: dict[Path, Path] = {}
     for src in sources:
+        if UNPRINTABLE.search(src.name):  # the output's name would read otherwise than it is (U+202E) or break a log line
+            raise UsageError(f"the file name {escaped(str(src))} holds a control, bidirectional or invisible character — "
+                             f"rename the file; nothing was written")
         for out in _outputs_of(src, opts):
             key = Path(os.path.abspath(out))
             other = by_output.get(key)
             if other is not None and not _is_same_file(other, src):
-                raise UsageError(f"{other} and {src} would both be written to {out} — rename one of them, or build them "
+                raise UsageError(f"{escaped(str(other))} and {escaped(str(src))} would both be written to {escaped(str(out))} — rename one of them, or build them "
                                  f"into different folders with --out; nothing was written")
             by_output[key] = src
             for s in sources:
                 if _is_same_file(out, s) if out.exists() else Path(os.path.abspath(out)) == Path(os.path.abspath(s)):
-                    raise UsageError(f"the output {out} would overwrite the source {s} — choose another --out folder; nothing was written")
+                    raise UsageError(f"the output {escaped(str(out))} would overwrite the source {escaped(str(s))} — choose another --out folder; nothing was written")
 
 
 def _refuse_overwriting_inputs(finals: list[Path], inputs: list[Path]) -> None:
@@ -373,7 +377,7 @@ def _refuse_overwriting_inputs(finals: list[Path], inputs: list[Path]) -> None:
             continue
         for p in inputs:
             if _is_same_file(out, p):
-                raise UsageError(f"the output {out} would overwrite {p}, which this build reads — choose another --out "
+                raise UsageError(f"the output {escaped(str(out))} would overwrite {escaped(str(p))}, which this build reads — choose another --out "
                                  f"folder; nothing was written")
 
 

@@ -20,6 +20,7 @@ from typing import Optional
 
 from . import __version__
 from .errors import BriefdeckError, SourceError, UsageError
+from .hidden import UNPRINTABLE, escaped
 from .render import RENDERERS, commands
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
@@ -102,6 +103,12 @@ def make_parser() -> argparse.ArgumentParser:
 RESULTS = ("built", "unchanged", "up-to-date")  # what became of each output: a JSON log records them even with --quiet
 
 
+def _json_line(obj: dict) -> str:
+    """One JSON event; JSON escapes control characters itself, and here bidi and invisible ones too
+    (a file name with U+202E must not reorder a log line in a terminal)."""
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False, default=str))
+
+
 class _Reporter:
     def __init__(self, fmt: str, quiet: bool):
         self.fmt, self.quiet = fmt, quiet
@@ -114,23 +121,23 @@ class _Reporter:
         if self.quiet and not always and not (self.fmt == "json" and event in RESULTS):
             return
         if self.fmt == "json":
-            print(json.dumps({"event": event, **data}, ensure_ascii=False, default=str), file=sys.stderr)
+            print(_json_line({"event": event, **data}), file=sys.stderr)
             return
         if event in RESULTS:
             size = data["size"]
             human = f"{size / 1024:.0f} KB" if size < 1 << 20 else f"{size / (1 << 20):.1f} MB"
             if event == "unchanged":  # rebuilt to the same bytes: the file in place was left alone
-                print(f"unchanged {data['path']} ({human}; rebuilt to the same bytes, file left as it was)", file=sys.stderr)
+                print(f"unchanged {escaped(str(data['path']))} ({human}; rebuilt to the same bytes, file left as it was)", file=sys.stderr)
             else:
-                print(f"{'wrote' if event == 'built' else 'up to date'} {data['path']} ({human})", file=sys.stderr)
+                print(f"{'wrote' if event == 'built' else 'up to date'} {escaped(str(data['path']))} ({human})", file=sys.stderr)
         elif event == "cleaned":
-            print(f"removed leftover temporary file {data['path']}", file=sys.stderr)
+            print(f"removed leftover temporary file {escaped(str(data['path']))}", file=sys.stderr)
         elif event in ("error", "warning"):
             print(data["message"], file=sys.stderr)
         elif event in ("ok", "merged", "shard"):
             print(data["message"], file=sys.stderr)
         elif event == "changed":
-            print(f"changed: {', '.join(Path(f).name for f in data['files'])}; rebuilding", file=sys.stderr)
+            print(f"changed: {', '.join(escaped(Path(f).name) for f in data['files'])}; rebuilding", file=sys.stderr)
 
     def located(self, p) -> None:
         """One located problem (an error, or a warning): a line of text, or a JSON event."""

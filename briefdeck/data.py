@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
+from .hidden import HIDDEN, hidden_problem
 from .safeio import NotRegular, TooLarge, read_regular
 from .model import DataTable
 
@@ -23,9 +24,6 @@ MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500  # a chart draws a few; a wider file is an export to trim, or a hostile one
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Bidi embeddings, overrides and isolates reorder what a reader sees ("Trojan Source"): a label
-# 'UNAMID<U+202E>fdp.exe' shows as 'UNAMIDexe.pdf'. Right-to-left text needs none of them.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _EOL = re.compile("\r\n|\r|\n")
 
 
@@ -247,12 +245,12 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
         breaks = list(_EOL.finditer(text, 0, bad.start()))
         line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
         raise DataProblem(display, line, col, f"control character U+{ord(bad.group()):04X} in the data — remove it; documents cannot contain control characters", "data.control")
-    bad = _BIDI.search(text)
-    if bad:
+    bad = HIDDEN.search(text)
+    if bad:  # refused as in a source's text (hidden.py)
         breaks = list(_EOL.finditer(text, 0, bad.start()))
         line, col = len(breaks) + 1, bad.start() - (breaks[-1].end() if breaks else 0) + 1
-        raise DataProblem(display, line, col, f"bidirectional control character U+{ord(bad.group()):04X} in the data — remove it; "
-                          "it changes the order in which the text around it is shown (right-to-left text needs none)", "data.bidi")
+        message, kind = hidden_problem(bad.group(), "in the data")
+        raise DataProblem(display, line, col, message, f"data.{kind}")
     sep = DELIMITERS[delimiter] if delimiter else sniff_delimiter(text)
     offsets = [0] + [mo.end() for mo in _EOL.finditer(text)]
 

@@ -1,13 +1,14 @@
 """One small hierarchy of errors; the CLI turns them into messages and exit codes."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .hidden import UNPRINTABLE, escaped
+
 # Quoted input (a column named "a\nb", a cell holding an escape sequence) must not break the
-# one-line format or drive the terminal: line breaks, control and bidi-override characters are escaped.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# one-line format or drive the terminal: line breaks, control, bidi and invisible characters are escaped.
+_UNPRINTABLE = UNPRINTABLE
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Problem:
             object.__setattr__(self, "message", _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], self.message))
 
     def format(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        where = f"{escaped(self.file)}:{self.line}:{self.col}" if self.line else escaped(self.file)
         head = f"{where}: {self.severity}: {self.message} [{self.code}]"
         return head + ("\n" + self.excerpt if self.excerpt else "")
 

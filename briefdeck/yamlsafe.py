@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .hidden import HIDDEN, hidden_problem
 
 try:  # the C loader keeps marks too and is far faster on large sources
     _Loader = yaml.CSafeLoader
@@ -76,7 +77,7 @@ def excerpt(lines: list[str], line: int, col: int) -> str | None:
     """The offending line with a caret under the column, as compilers print it."""
     if not (1 <= line <= len(lines)):
         return None
-    text = _YAML_UNPRINTABLE.sub("\ufffd", lines[line - 1]).expandtabs(1)  # never echo raw control characters to a terminal
+    text = HIDDEN.sub("\ufffd", _YAML_UNPRINTABLE.sub("\ufffd", lines[line - 1])).expandtabs(1)  # never echo raw control characters to a terminal
     at = max(col - 1, 0)
     if len(text) > EXCERPT_WIDTH:  # a minified or hostile line: show the part around the column
         start = max(0, min(at - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
@@ -161,7 +162,13 @@ class _Builder:
         bad = _XML_INVALID.search(text)
         if bad:
             self.problem(line, col, f"the text holds control character U+{ord(bad.group()):04X} (written as an escape) — remove it; documents cannot contain control characters", "yaml.control")
-        return bad is None
+            return False
+        hidden = HIDDEN.search(text)
+        if hidden:  # written as an escape ("\u202e"): the raw lines were checked already
+            message, kind = hidden_problem(hidden.group(), "in the text (written as an escape)")
+            self.problem(line, col, message, f"text.{kind}")
+            return False
+        return True
 
 
 def _clip(s: str, n: int = 24) -> str:
@@ -246,6 +253,11 @@ def load_yaml(raw: bytes, file: str, *, settings: bool = False) -> tuple[Located
         bad = _YAML_UNPRINTABLE.search(ln)
         if bad:
             problems.append(Problem(file, n, bad.start() + 1, f"control character U+{ord(bad.group()):04X} in the text — remove it (sources hold printable text only)", "yaml.control", excerpt=excerpt(lines, n, bad.start() + 1)))
+            continue
+        hidden = HIDDEN.search(ln)
+        if hidden:  # refused anywhere in the file, comments too, as in a data file (hidden.py)
+            message, kind = hidden_problem(hidden.group(), "in the text")
+            problems.append(Problem(file, n, hidden.start() + 1, message, f"text.{kind}", excerpt=excerpt(lines, n, hidden.start() + 1)))
     if problems:
         return None, problems
     try:
