@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -440,3 +444,201 @@ def test_inert_custom_xml_is_dropped_without_a_warning():
     assert [(f.code, f.severity) for f in result.findings] == [("template.addin", "warning"), ("template.inert", "note")]
     with zipfile.ZipFile(io.BytesIO(result.data)) as z:
         assert not [n for n in z.namelist() if n.startswith(("customXml/", "ppt/webextensions/"))]
+
+
+# -- issue 27: settings files, the file system, signals, layout failures, limits ------------------------
+BROKEN_CASE = ROOT / "tests" / "broken" / "csv-header-only.yaml"
+BOMB = (ROOT / "tests" / "broken" / "billion-laughs.yaml").read_text(encoding="utf-8")
+
+
+def small_project(tmp_path: Path) -> Path:
+    """A project of one small valid source (no chart), in ``tmp_path``; the source's path."""
+    (tmp_path / "assets").mkdir(exist_ok=True)
+    (tmp_path / "source").mkdir(exist_ok=True)
+    src = tmp_path / "source" / "talk.yaml"
+    src.write_text("briefdeck: 1\nevent:\n  title: Test panel\n  organiser: Test organiser\n  date: 2018-04-25\n  place: Ottawa\n"
+                   "people:\n  - id: ana\n    name: Ana Example\nsummary: A summary.\nkey_messages:\n  - One message.\n"
+                   "sections:\n  - id: intro\n    title: Introduction\n    paragraphs:\n      - A paragraph.\n", encoding="utf-8")
+    return src
+
+
+def cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "briefdeck", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("where", ["assets/themes/default/charts.yaml", "assets/locales/en.yaml"])
+def test_a_settings_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path, where):
+    small_project(tmp_path)
+    f = tmp_path / where
+    f.parent.mkdir(parents=True)
+    f.write_text(BOMB, encoding="utf-8")
+    start = time.monotonic()
+    proc = cli("source/talk.yaml", "--format", "pdf", cwd=tmp_path)
+    assert time.monotonic() - start < 30
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines()[0] == (f"error: {where}:1:1: the document expands to more than 200000 values (aliases repeated?) "
+                                           "— remove the repeated aliases [yaml.too-many-nodes]")
+    assert not (tmp_path / "output" / "talk.pdf").exists()
+
+
+def test_a_template_side_file_is_read_under_the_same_limits(tmp_path):
+    from briefdeck.errors import TemplateError
+    from briefdeck.render.pptx.template import _read_side_file
+
+    deck = tmp_path / "corp.pptx"
+    (tmp_path / "corp.layouts.yaml").write_text("content: !!python/object:os.system x\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as err:
+        _read_side_file(deck)
+    assert str(err.value).startswith(f"{tmp_path / 'corp.layouts.yaml'}:1:10: tag !!python/object:os.system is not allowed")
+    assert err.value.exit_code == 2
+
+
+def test_a_fifo_is_refused_at_once_as_a_source_and_as_data(tmp_path):
+    src = small_project(tmp_path)
+    fifo = tmp_path / "source" / "zz.yaml"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    proc = cli("--check", cwd=tmp_path, timeout=30)  # every source/*.yaml: the FIFO among them
+    assert time.monotonic() - start < 20
+    assert proc.returncode == 2
+    assert ("source/zz.yaml: error: this is a named pipe (FIFO), not a regular file — sources are read from files only; "
+            "remove it or name a .yaml file [file.kind]") in proc.stderr.splitlines()
+    fifo.unlink()
+    os.mkfifo(tmp_path / "assets" / "pipe.csv")
+    src.write_text(src.read_text(encoding="utf-8") + "datasets:\n  d:\n    file: assets/pipe.csv\n    source: UN\n", encoding="utf-8")
+    proc = cli("--check", "source/talk.yaml", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 2
+    assert "source/talk.yaml:20:11: error: 'assets/pipe.csv' is a named pipe (FIFO), not a regular file — name a file [path.kind]" in proc.stderr
+
+
+def test_outputs_that_collide_or_overwrite_a_source_are_refused_before_anything_is_written(tmp_path):
+    src = small_project(tmp_path)
+    (tmp_path / "other").mkdir()
+    twin = tmp_path / "other" / "talk.yaml"
+    shutil.copy(src, twin)
+    proc = cli("source/talk.yaml", "other/talk.yaml", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: source/talk.yaml and other/talk.yaml would both be written to output/talk.pdf — rename "
+                                   "one of them, or build them into different folders with --out; nothing was written")
+    assert not (tmp_path / "output").exists()
+    named_pdf = tmp_path / "source" / "brief.pdf"
+    shutil.copy(src, named_pdf)
+    before = named_pdf.read_bytes()
+    proc = cli("source/brief.pdf", "--out", "source", "--format", "pdf", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: the output source/brief.pdf would overwrite the source source/brief.pdf — choose another --out folder; nothing was written"
+    assert named_pdf.read_bytes() == before
+
+
+def test_a_file_name_with_a_bidi_override_is_refused_and_printed_escaped(tmp_path):
+    src = small_project(tmp_path)
+    odd = src.with_name("report\u202efdp.yaml")
+    src.rename(odd)
+    proc = cli(f"source/{odd.name}", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "\u202e" not in proc.stderr
+    assert proc.stderr.strip() == ("error: the file name source/report\\u202efdp.yaml holds a control, bidirectional or invisible "
+                                   "character — rename the file; nothing was written")
+    proc = cli(f"source/{odd.name}", "--log-format", "json", cwd=tmp_path)
+    assert "\u202e" not in proc.stderr and "report\\\\u202efdp.yaml" in proc.stderr
+    assert json.loads(proc.stderr)["code"] == "usage"
+
+
+@pytest.mark.parametrize("errno_, said", [(30, "Read-only file system — the file system is read-only: choose another --out folder"),
+                                          (28, "No space left on device — free some space"),
+                                          (13, "Permission denied — check the permissions")])
+def test_os_errors_are_said_plainly_with_exit_1(tmp_path, monkeypatch, capsys, errno_, said):
+    from briefdeck import api, cli as cli_module, publish
+
+    src = small_project(tmp_path)
+
+    def refuse(pairs):
+        raise OSError(errno_, os.strerror(errno_), str(pairs[0][1]))
+
+    monkeypatch.setattr(api, "commit", refuse)
+    monkeypatch.chdir(tmp_path)
+    code = cli_module.main([str(src.relative_to(tmp_path)), "--format", "pdf", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "bug" not in err
+    assert err.strip() == f"error: output/talk.pdf: {said}; the previous outputs are unchanged"
+    assert not [p for p in (tmp_path / "output").iterdir() if p.name.startswith(publish.TMP_MARK)]
+    monkeypatch.setattr(api, "output_lock", lambda *a, **k: (_ for _ in ()).throw(OSError(errno_, os.strerror(errno_), "output")))
+    code = cli_module.main([str(src.relative_to(tmp_path)), "--format", "pdf", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 1 and "bug" not in err and err.startswith(f"error: output: {os.strerror(errno_)} — ")
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_build_cleans_its_temporary_files_and_says_so(tmp_path, sig, code):
+    import sys
+
+    src = small_project(tmp_path)
+    # a build long enough to be stopped in the middle: a timeline of 100 events, drawn
+    (tmp_path / "assets" / "data").mkdir()
+    (tmp_path / "assets" / "data" / "events.csv").write_text("date,event\n" + "".join(
+        f"{1950 + i // 12}-{i % 12 + 1:02d}-01,Event {i} happened and is described in a dozen words or so here\n" for i in range(100)),
+        encoding="utf-8")
+    text = src.read_text(encoding="utf-8").replace("      - A paragraph.\n", "      - A paragraph.\n    figures: [t]\n")
+    src.write_text(text + "datasets:\n  d:\n    file: assets/data/events.csv\n    source: UN\nfigures:\n  - id: t\n    kind: timeline\n"
+                          "    caption: Events\n    dataset: d\n    x: date\n    series: [event]\n    alt: A timeline.\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "briefdeck", "source/talk.yaml", "--jobs", "1"], cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True)
+    out = tmp_path / "output"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / ".briefdeck" / "charts").is_dir():
+        time.sleep(0.05)  # drawing has begun
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert err.strip().endswith(f"error: stopped by {sig.name}; temporary files removed; the previous outputs are unchanged")
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-briefdeck-")]
+    assert not (out / "talk.pdf").exists()
+
+
+def test_a_text_no_page_can_hold_is_an_error_at_its_line_never_a_bug(tmp_path, monkeypatch):
+    """Below the limits everything is set; were a limit too generous, the layout's own refusal is
+    located: the limits are lifted here to reach it."""
+    from briefdeck import api
+    from briefdeck.errors import SourceError
+    from briefdeck.load import limits
+
+    src = small_project(tmp_path)
+    text = src.read_text(encoding="utf-8")
+    monkeypatch.setattr(limits, "LINES", {})
+    monkeypatch.setattr(limits, "MAX_TEXT", 10 ** 9)
+    monkeypatch.setattr(limits, "MAX_KEY_MESSAGES", 10 ** 9)
+    cases = {
+        "title": (text.replace("title: Test panel", "title: " + " ".join(["word"] * 400)), 3,
+                  "the title band (series, title, subtitle, organiser, place and date) is taller than the first page — shorten "
+                  "the title or the subtitle (meta.short_title sets the running header) [layout.too-large]"),
+        "key message": (text.replace("  - One message.", "  - " + "k" * 10_000), 12,
+                        "the text beginning “kkkkkkkk"),
+    }
+    for name, (changed, line, said) in cases.items():
+        src.write_text(changed, encoding="utf-8")
+        start = time.monotonic()
+        [res] = api.build([src], api.Options(formats=("pdf",), out_dir=tmp_path / "out", jobs=1))
+        assert time.monotonic() - start < 60, name
+        assert isinstance(res.error, SourceError), (name, res.error)
+        [p] = res.error.problems
+        assert (p.line, p.code) == (line, "layout.too-large"), name
+        assert said in p.format() and "bug" not in p.format(), p.format()
+
+
+def test_the_largest_legal_sources_build_in_bounded_time(tmp_path):
+    """benchmarks/largest_legal.py: every field at its limit (as words, and as one unbroken word),
+    the most columns a CSV may have; each builds, brief and deck (the timeline is in benchmarks/)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("largest_legal", ROOT / "benchmarks" / "largest_legal.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    made = {p.stem: p for p in mod.make(tmp_path)}
+    for name in ("largest-one-word", "largest-csv"):
+        start = time.monotonic()
+        proc = cli(str(made[name]), "--out", str(tmp_path / "out"), "--jobs", "1", cwd=tmp_path, timeout=180)
+        assert proc.returncode == 0, proc.stderr
+        assert time.monotonic() - start < 120, name
+    assert (tmp_path / "out" / "largest-one-word.pdf").stat().st_size > 10_000

@@ -17,15 +17,18 @@ from ..model import NOWHERE, Loc
 _WORDS = re.compile(r"\w+")
 
 
-def _key(text: str, n: int = 6) -> tuple[str, ...]:
-    return tuple(_WORDS.findall(text.lower())[:n])
+def _norm(text: str, n: int = 60) -> str:
+    """The first ``n`` characters of ``text``'s words, lower case, one space apart (soft hyphens,
+    markup entities and quote marks the renderer added are not words)."""
+    text = re.sub(r"&[a-z]+;|&#\d+;", " ", text.replace("\xad", "").replace("\u200b", ""))
+    return " ".join(_WORDS.findall(text.lower()))[:n]
 
 
 def where_text(doc: Any, words: str) -> Optional[Loc]:
     """The location of the first text of ``doc`` that begins with ``words`` (markup, quote marks
     and spacing aside), or None. Walks the model: every node and every Text carry their ``loc``."""
-    want = _key(words)
-    if not want:
+    want = _norm(words)
+    if len(want) < 3:
         return None
     found: list[Loc] = []
 
@@ -33,7 +36,7 @@ def where_text(doc: Any, words: str) -> Optional[Loc]:
         if found or depth > 12:
             return
         if isinstance(node, str):
-            if _key(node, len(want)) == want:
+            if _norm(node, len(want)) == want:
                 found.append(loc)
             return
         if isinstance(node, (tuple, list)):

@@ -227,7 +227,12 @@ class BriefTemplate(BaseDocTemplate):
             if h > room and room > self.float_min_gap and self._text_follows(flowables[1:], room):
                 self._waiting.append(flowables.pop(0))
                 return
-        super().handle_flowable(flowables)
+        try:
+            super().handle_flowable(flowables)
+        except TooLarge:
+            raise
+        except LayoutError as exc:  # reportlab's own "too large": keep what did not fit, to locate it
+            raise TooLarge(f) from exc
 
     def _section_starts_here(self, flowables, frame) -> bool:
         """Would the section at ``flowables[0]`` (a SectionBreak) begin on this page: its
