@@ -107,6 +107,14 @@ def _options_key(opts: Options, fmt: str) -> dict:
 
 
 def _up_to_date(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
+    """``_recorded``, or nothing up to date when the record has another shape (damaged, edited)."""
+    try:
+        return _recorded(src, opts)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        return [], list(opts.formats)
+
+
+def _recorded(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
     """The artefacts the build record shows up to date -- none of the inputs that format read has
     changed, and the file is intact -- and the formats to build. Each format keeps the hashes of
     its own inputs: a change to one format's theme part (``html.yaml``) rebuilds only that format."""
@@ -311,7 +319,9 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
            for fmt in opts.formats}
     old = read_record(opts.out_dir, src.stem) or {}
     # a format built now by another version of briefdeck (or for another source) is not kept
-    kept = {k: v for k, v in old.get("outputs", {}).items() if k not in opts.formats and "inputs" in v
+    outputs = old.get("outputs")
+    kept = {k: v for k, v in (outputs if isinstance(outputs, dict) else {}).items()
+            if k in RENDERERS and k not in opts.formats and isinstance(v, dict) and isinstance(v.get("inputs"), dict)
             and old.get("versions") == _versions() and old.get("source") == assets.key(src, root)}
     keys = list(dict.fromkeys([k for fmt in opts.formats for k in own[fmt]] + [k for v in kept.values() for k in v["inputs"]]))
     record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": kept}
@@ -507,8 +517,10 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
     old = _read_json(path) or {}
     # entries of earlier runs stay while their file does (another source's outputs in the same folder),
     # a shard's only for its own sources (other shards' outputs may share the folder)
-    arts = {k: v for k, v in old.get("artefacts", {}).items()
-            if (out_dir / k).is_file() and (shard is None or shard.holds(str(v.get("source", ""))))}
+    known = old.get("artefacts")
+    arts = {k: v for k, v in (known if isinstance(known, dict) else {}).items()
+            if isinstance(k, str) and isinstance(v, dict) and (out_dir / k).is_file()
+            and (shard is None or shard.holds(str(v.get("source", ""))))}
     for r in results:
         if not r.ok:
             continue
@@ -530,7 +542,4 @@ def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[
 
 
 def _read_json(path: Path) -> Optional[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return publish.read_json_state(path)

@@ -201,11 +201,20 @@ def record_path(out_dir: Path, stem: str) -> Path:
     return out_dir / STATE_DIR / f"{stem}.record.json"
 
 
-def read_record(out_dir: Path, stem: str) -> Optional[dict]:
+def read_json_state(path: Path) -> Optional[dict]:
+    """A build record or the manifest, as a mapping; None when absent, not a regular file (never
+    followed through a link, never waited on), too large or not a JSON object: built again."""
+    from .safeio import read_regular
+
     try:
-        return json.loads(record_path(out_dir, stem).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, follow=False, max_bytes=64 * 1024 * 1024))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def read_record(out_dir: Path, stem: str) -> Optional[dict]:
+    return read_json_state(record_path(out_dir, stem))
 
 
 def write_json(path: Path, data: dict) -> None:
