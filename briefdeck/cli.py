@@ -160,8 +160,8 @@ class _Reporter:
         """An error that is not at a line of a source (a locked folder, bad usage, a bug)."""
         if self.fmt == "json":
             self.emit("error", {"code": code, "file": file, "line": 0, "col": 0, "message": message}, always=True)
-        else:
-            print(f"error: {message}", file=sys.stderr)
+        else:  # a file name in it may hold control or bidi characters: escaped, line by line
+            print("error: " + "\n".join(escaped(line) for line in message.split("\n")), file=sys.stderr)
 
 
 def _default_sources() -> list[Path]:
