@@ -48,6 +48,12 @@ LINES: dict[tuple, tuple[int, str]] = {
     ("figures", "*", "x_label"): (120, "an axis label"),
     ("figures", "*", "y_label"): (120, "an axis label"),
     ("references", "*", "title"): (500, "a reference's title"),
+    ("organisations", "*", "name"): (200, "an organisation's name"),
+    ("panels", "*", "title"): (200, "a panel's title"),
+    ("panels", "*", "time"): (120, "a panel's time"),
+    ("meta", "authors", "*"): (200, "an author"),
+    ("meta", "editors", "*"): (200, "an editor"),
+    ("meta", "publisher"): (200, "the publisher"),
 }
 
 
