@@ -168,12 +168,15 @@ def _epoch_date(doc):
 def check(sources: list[Path]) -> list[SourceResult]:
     """Validate sources without writing anything."""
     from .load import load_document
+    from .theme import load_theme
 
     results = []
     for src in sources:
         res = SourceResult(src)
         try:
-            res.warnings.extend(load_document(src).warnings)
+            doc = load_document(src)
+            res.warnings.extend(doc.warnings)
+            load_theme(doc.meta.theme, Assets.for_source(src))  # its files are read as a build reads them
         except BriefdeckError as exc:
             res.error = exc
         results.append(res)

@@ -481,6 +481,8 @@ def test_a_settings_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path, wher
     assert proc.stderr.splitlines()[0] == (f"error: {where}:1:1: the document expands to more than 200000 values (aliases repeated?) "
                                            "— remove the repeated aliases [yaml.too-many-nodes]")
     assert not (tmp_path / "output" / "talk.pdf").exists()
+    checked = cli("--check", "source/talk.yaml", cwd=tmp_path)  # --check reads the theme and locale as a build does
+    assert checked.returncode == 2 and checked.stderr.splitlines()[0] == proc.stderr.splitlines()[0]
 
 
 def test_a_template_side_file_is_read_under_the_same_limits(tmp_path):
