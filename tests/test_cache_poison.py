@@ -135,6 +135,7 @@ def test_bad_entries_are_written_anew_and_read_back_without_a_word(poisoned):
     assert _outputs(out) == clean
 
 
+@pytest.mark.quick
 def test_read_kept_refuses_links_and_mismatches(tmp_path, capsys):
     entry = tmp_path / "abc.svg"
     publish.keep_file(entry, b"<svg/>")
@@ -151,6 +152,7 @@ def test_read_kept_refuses_links_and_mismatches(tmp_path, capsys):
                    f"{link}: warning: cache entry is a symbolic link — not used; derived again [cache.corrupt]"]
 
 
+@pytest.mark.quick
 def test_a_cache_that_cannot_be_written_does_not_fail(tmp_path, capsys, monkeypatch):
     def full(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -447,7 +447,6 @@ def test_inert_custom_xml_is_dropped_without_a_warning():
 
 
 # -- issue 27: settings files, the file system, signals, layout failures, limits ------------------------
-BROKEN_CASE = ROOT / "tests" / "broken" / "csv-header-only.yaml"
 BOMB = (ROOT / "tests" / "broken" / "billion-laughs.yaml").read_text(encoding="utf-8")
 
 
@@ -468,6 +467,7 @@ def cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProc
     return subprocess.run([sys.executable, "-m", "briefdeck", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("where", ["assets/themes/default/charts.yaml", "assets/locales/en.yaml"])
 def test_a_settings_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path, where):
     small_project(tmp_path)
@@ -485,6 +485,7 @@ def test_a_settings_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path, wher
     assert checked.returncode == 2 and checked.stderr.splitlines()[0] == proc.stderr.splitlines()[0]
 
 
+@pytest.mark.quick
 def test_a_template_side_file_is_read_under_the_same_limits(tmp_path):
     from briefdeck.errors import TemplateError
     from briefdeck.render.pptx.template import _read_side_file
@@ -497,6 +498,7 @@ def test_a_template_side_file_is_read_under_the_same_limits(tmp_path):
     assert err.value.exit_code == 2
 
 
+@pytest.mark.quick
 def test_a_fifo_is_refused_at_once_as_a_source_and_as_data(tmp_path):
     src = small_project(tmp_path)
     fifo = tmp_path / "source" / "zz.yaml"
@@ -515,6 +517,7 @@ def test_a_fifo_is_refused_at_once_as_a_source_and_as_data(tmp_path):
     assert "source/talk.yaml:20:11: error: 'assets/pipe.csv' is a named pipe (FIFO), not a regular file — name a file [path.kind]" in proc.stderr
 
 
+@pytest.mark.quick
 def test_outputs_that_collide_or_overwrite_a_source_are_refused_before_anything_is_written(tmp_path):
     src = small_project(tmp_path)
     (tmp_path / "other").mkdir()
@@ -534,6 +537,7 @@ def test_outputs_that_collide_or_overwrite_a_source_are_refused_before_anything_
     assert named_pdf.read_bytes() == before
 
 
+@pytest.mark.quick
 def test_a_file_name_with_a_bidi_override_is_refused_and_printed_escaped(tmp_path):
     src = small_project(tmp_path)
     odd = src.with_name("report\u202efdp.yaml")
