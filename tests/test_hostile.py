@@ -488,12 +488,12 @@ def test_a_settings_file_that_is_an_alias_bomb_is_refused_at_once(tmp_path, wher
 @pytest.mark.quick
 def test_a_template_side_file_is_read_under_the_same_limits(tmp_path):
     from briefdeck.errors import TemplateError
-    from briefdeck.render.pptx.template import _read_side_file
+    from briefdeck.render.pptx.template.opening import read_side_file
 
     deck = tmp_path / "corp.pptx"
     (tmp_path / "corp.layouts.yaml").write_text("content: !!python/object:os.system x\n", encoding="utf-8")
     with pytest.raises(TemplateError) as err:
-        _read_side_file(deck)
+        read_side_file(deck)
     assert str(err.value).startswith(f"{tmp_path / 'corp.layouts.yaml'}:1:10: tag !!python/object:os.system is not allowed")
     assert err.value.exit_code == 2
 
