@@ -97,6 +97,7 @@ def _even_words(items: Sequence[PlanPara], k: int) -> list[list[PlanPara]]:
 def _within_words(item: PlanPara, max_words: int, ctx: PlanContext) -> list[PlanPara]:
     """``item`` as it is when it has at most ``max_words`` words, else its sentences grouped within the
     budget (a sentence longer than that cut at its words)."""
+    max_words = max(1, max_words)  # a budget of 0 (a crowded slide) would cut nothing, for ever
     if count_words(item.plain) <= max_words:
         return [item]
     pieces: list[str] = []
