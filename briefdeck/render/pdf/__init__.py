@@ -177,7 +177,7 @@ def _located(doc):
     """A text no page or column can hold is the author's to shorten: an exit-2 error at its line."""
     from reportlab.platypus.doctemplate import LayoutError
 
-    from ..located import layout_problem, where_text
+    from ...present.located import layout_problem, where_text
     from .flowables import NoteTooLarge, TitleBand, texts_of
     from .tagging import untagged
 
