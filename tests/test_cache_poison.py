@@ -30,13 +30,13 @@ def _build(out: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".pdf", ".pptx")}
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".pdf", ".pptx", ".html")}
 
 
 def _forget_outputs(out: Path) -> None:
     """The next build makes the outputs again (from what the cache holds)."""
     for p in out.iterdir():
-        if p.suffix in (".pdf", ".pptx"):
+        if p.suffix in (".pdf", ".pptx", ".html"):
             p.unlink()
     (out / ".briefdeck" / f"{DEFAULT_SOURCE.stem}.record.json").unlink()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ...errors import ThemeError
-from ...publish import keep_file
+from ...publish import distrust, keep_file, read_kept
 from ...theme import Theme
 
 Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, bold, italic, text, size) -> width
@@ -58,12 +58,17 @@ def font_facts(path: Path, cache_dir: Optional[Path] = None) -> dict:
     if cache_dir is not None:
         kept = Path(cache_dir) / "html-fonts" / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json"
     found = None
-    if kept is not None:
+    raw = read_kept(kept) if kept is not None else None  # verified, never through a link (publish.py)
+    if raw is not None:
         try:
-            found = json.loads(kept.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            found = None  # absent or unreadable: read the font
-    if not isinstance(found, dict) or not {"family", "upem", "missing", "widths"} <= set(found):
+            found = json.loads(raw)
+        except ValueError:
+            found = None
+        if not (isinstance(found, dict) and {"family", "upem", "missing", "widths"} <= set(found)
+                and isinstance(found["widths"], dict)):
+            distrust(kept, "holds no font facts")
+            found = None
+    if found is None:
         found = _read(data)
         if kept is not None:
             keep_file(kept, json.dumps(found, sort_keys=True).encode("utf-8"))
