@@ -55,8 +55,10 @@ class PlanContext:
         self.cut_titles: dict[str, str] = {}  # a title cut to fit its box -> the whole title (into the notes)
 
     def room(self, title: str, more: int = 0) -> int:
-        """Words left for a slide's text under ``title`` (and ``more`` words besides: "(2 of 3)")."""
-        return max(1, self.slide_words - count_words(title) - more)
+        """Words left for a slide's text under ``title`` (and ``more`` words besides: "(2 of 3)"). A title
+        longer than a third of the budget is cut to fit its box (the whole of it in the notes), so it
+        counts for a third at most: a long title never leaves its text a word or two per slide."""
+        return max(1, self.slide_words - min(count_words(title), self.slide_words // 3) - more)
 
     def word(self, key: str, **fields) -> str:
         """A word the deck prints: its own (``deck`` in the locale file), else one both outputs share."""

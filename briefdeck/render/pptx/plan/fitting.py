@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Callable, Mapping, Optional, Sequence
 
 from ....model import NOWHERE, Loc, Span
+from ....typography import words as split_words
 from ..fit import Box
 from .condense import sentences
 from .context import PlanContext
@@ -102,7 +103,7 @@ def _within_words(item: PlanPara, max_words: int, ctx: PlanContext) -> list[Plan
         return [item]
     pieces: list[str] = []
     for s in sentences(item.plain, ctx.words):
-        tokens = s.split()
+        tokens = split_words(s)  # at breakable spaces: a date or a number stays whole
         while len(tokens) > max_words:
             pieces.append(" ".join(tokens[:max_words]))
             tokens = tokens[max_words:]
