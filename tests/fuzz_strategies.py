@@ -26,7 +26,9 @@ RTL = ["حفظ السلام في مالي", "السلام", "שמירת שלום
 COMBINING = ["e\u0301", "n\u0303o", "a\u0308\u0304", "Z\u0335\u0327a\u0336l\u0334g\u0337o\u0338", "\u0915\u094d\u0937\u093f", "\u0e01\u0e33", "Ṩ\u0323\u0307"]
 CJK = ["维和行动", "平和維持活動", "평화유지활동", "中文テキスト", "《联合国》"]
 EMOJI = ["🕊️", "👩🏽\u200d⚕️", "🇲🇱", "🇨🇦", "🏳️\u200d🌈", "😀", "1️⃣"]
-TYPO = ['"quoted"', "it's", "--", "...", "(c)", "50 %", "100 km", "«\u202fguillemets\u202f»", "a\u00a0b", "x\u200by"]
+# valid typography only: invisible characters such as U+200B are refused by the loader (hidden.py),
+# and belong to the invalid sources below
+TYPO = ['"quoted"', "it's", "--", "...", "(c)", "50 %", "100 km", "«\u202fguillemets\u202f»", "a\u00a0b", "x\u200dy"]
 XMLISH = ["<b>", "a & b", "&amp;", "<br/>", "</para>", "<font color=red>", "&#0;", "&bogus;", "]]>", "<![CDATA[x"]
 LONG_ALPHABETS = [string.ascii_letters, "абвгдежзийклмн", "سلامعليكم", "漢字仮名交じり文", "🙂🕊️", "e\u0301"]
 
@@ -54,16 +56,17 @@ PIECE = st.one_of(_PLAIN_PIECE, _PLAIN_PIECE, long_word(), _emph(st.sampled_from
 
 
 @st.composite
-def text(draw, max_pieces: int = 6) -> str:
-    """Non-blank inline text (the format strips whitespace and refuses empty strings)."""
+def text(draw, max_pieces: int = 6, max_len: int = 190) -> str:
+    """Non-blank inline text (the format strips whitespace and refuses empty strings), within the
+    length a field may hold (load/limits.py: 200 characters for a title, a name or a key message)."""
     pieces = draw(st.lists(PIECE, min_size=1, max_size=max_pieces))
-    s = " ".join(pieces)
+    s = " ".join(pieces)[:max_len].rstrip()
     if not s.strip():
         s += " text"
     return s.replace("{", "(")  # {fact:..}/{fig:..} references are added on purpose only
 
 
-short_text = text(max_pieces=3)
+short_text = text(max_pieces=3, max_len=110)  # short titles and names hold 120
 ID = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}", fullmatch=True)
 DATES = st.one_of(st.dates(_dt.date(1990, 1, 1), _dt.date(2035, 12, 31)), st.sampled_from([_dt.date(1, 1, 1), _dt.date(1900, 1, 1), _dt.date(2000, 2, 29), _dt.date(9999, 12, 31)]))
 
@@ -142,7 +145,7 @@ def figure(draw, fid: str) -> dict:
         if draw(st.booleans()):
             options["value_labels"] = draw(st.booleans())
     elif kind in ("line", "area"):
-        if draw(st.booleans()):
+        if kind == "area" and draw(st.booleans()):  # a line chart has no stacked form (an area chart has)
             options["stacked"] = draw(st.booleans())
         if draw(st.booleans()):
             options["end_values"] = draw(st.booleans())
@@ -203,15 +206,15 @@ def valid_sources(draw, max_figures: int = 3) -> dict:
         people.append(p)
     src["people"] = people
     _put(src, "preface", draw(optional(text(), empty="")))
-    src["summary"] = draw(text(max_pieces=12))
-    src["key_messages"] = draw(st.lists(text(), min_size=1, max_size=7))
+    src["summary"] = draw(text(max_pieces=12, max_len=1_900))
+    src["key_messages"] = draw(st.lists(text(max_len=140), min_size=1, max_size=7))  # 1,000 characters in all
 
     section_ids = draw(st.lists(ID, min_size=1, max_size=6, unique=True))
     fig_ids = draw(st.lists(ID, min_size=0, max_size=max_figures, unique=True))
     placement = {f: draw(st.sampled_from(section_ids)) for f in fig_ids}
     sections = []
     for sid in section_ids:
-        sec: dict = {"id": sid, "title": draw(short_text), "paragraphs": draw(st.lists(text(max_pieces=20), min_size=1, max_size=4))}
+        sec: dict = {"id": sid, "title": draw(short_text), "paragraphs": draw(st.lists(text(max_pieces=20, max_len=9_000), min_size=1, max_size=4))}
         _put(sec, "slide_title", draw(optional(short_text)))
         _put(sec, "speaker", draw(optional(st.one_of(st.sampled_from(people_ids),
                                                       st.lists(st.sampled_from(people_ids), min_size=1, max_size=3, unique=True)))))
