@@ -88,7 +88,7 @@ def test_sdist_and_the_wheel_built_from_it_carry_every_module_and_built_in_file(
     # and the sdist is the whole project, so its test suite runs from it (MANIFEST.in)
     project = {str(p.relative_to(ROOT)) for top in ("tests", "source", "assets", "docs", ".ci", "benchmarks")
                for p in (ROOT / top).rglob("*") if p.is_file() and not NOT_SHIPPED(str(p.parent), [p.name])
-               and not set(p.relative_to(ROOT).parts) & {"__pycache__", ".work", ".hypothesis"}}
+               and not set(p.relative_to(ROOT).parts) & {"__pycache__", ".work", ".hypothesis", "node_modules"}}
     assert project | {"build.py", "pyproject.toml", "README.md"} <= in_sdist, sorted(project - in_sdist)
     assert in_wheel == wanted, (sorted(wanted - in_wheel), sorted(in_wheel - wanted))
 
