@@ -158,7 +158,8 @@ def test_no_text_was_left_to_overflow(corpus, name):
     it may give are about the template (its typeface, its colours, its footer)."""
     warnings = [w for w in corpus[name].result.warnings if w.code.startswith("deck.")]
     assert [w.format() for w in warnings if w.code == "deck.fit"] == []
-    assert all(w.code in ("deck.font", "deck.contrast", "deck.footer", "deck.native") for w in warnings)
+    assert all(w.code in ("deck.font", "deck.font_substitution", "deck.contrast", "deck.footer", "deck.native")
+               for w in warnings), [w.format() for w in warnings]
 
 
 @pytest.mark.parametrize("template", ["Vivid", "corporate-font", "classic-4x3"])

@@ -17,6 +17,7 @@ from .report import Report, Where
 
 
 MAX_FILES_SEARCHED = 5000  # for the nearest name of a missing file
+_NOT_INPUTS = {"node_modules", "__pycache__", "output", "venv", "dist", "build"}  # never where a source's files live
 
 
 class Files:
@@ -49,10 +50,12 @@ class Files:
         differs by a typo or its extension, beside where ``rel`` points first, then across the project."""
         wanted = PurePosixPath(rel.replace("\\", "/"))
         found: list[PurePosixPath] = []
-        for folder, dirs, names in os.walk(self.root):  # hidden folders (.git, .venv) left out
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for folder, dirs, names in os.walk(self.root):  # hidden folders (.git, .venv) and tools' trees left out
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_INPUTS)
             here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
-            found.extend(here / n for n in sorted(names) if not n.startswith("."))
+            # a file of the same kind: a CSV is never offered a script in its place
+            found.extend(here / n for n in sorted(names) if not n.startswith(".")
+                         and (not wanted.suffix or PurePosixPath(n).suffix.lower() == wanted.suffix.lower()))
             if len(found) > MAX_FILES_SEARCHED:  # bounded: a project is a few hundred files
                 break
         same_name = sorted(f for f in found if f.name.lower() == wanted.name.lower())
