@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import errno
 import datetime as _dt
-import json
 import os
 import shutil
 import sys

@@ -236,10 +236,8 @@ def _tokens(para, bl, width: float, gate: Optional[Gate]):
         font = (style.fontName, style.fontSize) if not para.frags else (para.frags[0].fontName, para.frags[0].fontSize)
         space = stringWidth(" ", *font)
         words = [w for _, ws in bl.lines for w in ws]
-        hyw = stringWidth("-", *font)
         for i, w in enumerate(words):
             t = _Token(str(w), stringWidth(w, *font), space if i < len(words) - 1 else 0.0)
-            core = _clean(t.text)
             if gate is not None and i < len(words) - 1:
                 t.pieces = _pieces(t.text, gate, font)
             out.append(t)
@@ -372,7 +370,7 @@ def fit_lines(para, width, base: Callable, gate: Optional[Gate], setting: LineSe
         breaks = _fit(tokens, widths, setting, setting.runt_letters, max_hyphens)
         if breaks is None:
             return None
-        forced, natural, starts = [], [], []
+        forced, natural = [], []
         start_tail = None
         pos = 0
         for (e, k) in breaks:
