@@ -403,7 +403,7 @@ def _figure_sources(view: "View") -> tuple[tuple[str, str, tuple[Figure, ...]], 
         groups.setdefault(view.source_line(fig).plain, []).append(fig)
     out = []
     for line, figs in groups.items():
-        label = view.figure_label(figs[0]) if len(figs) == 1 else view.label("figures", list=view.join_list([str(f.number) for f in figs]))
+        label = view.figures_label(figs)
         out.append((label, line, tuple(figs)))
     return tuple(out)
 

@@ -67,11 +67,14 @@ class View:
         return self.locale.text(f"{section}.{key}", **fields)
 
     def join_list(self, items) -> str:
-        """"2, 4 and 5": a list as the language ends it."""
-        items = list(items)
-        if len(items) <= 1:
-            return "".join(items)
-        return ", ".join(items[:-1]) + self.label("list_and") + items[-1]
+        """"2, 4 and 5": a list as the language ends it (the locale's one rule)."""
+        return self.locale.join(list(items))
+
+    def figures_label(self, figs) -> str:
+        """"Figure 2", or "Figures 2, 4 and 5" for a line that serves several figures."""
+        figs = list(figs)
+        return self.figure_label(figs[0]) if len(figs) == 1 else \
+            self.label("figures", list=self.join_list([str(f.number) for f in figs]))
 
     def lead_in(self, lead: str) -> str:
         """A bold lead as it runs into its text: "Decide what the mission is for: " (none after its own stop)."""

@@ -127,8 +127,7 @@ def sources_slides(ctx: PlanContext, part: Optional[ReferencesPart], colophon: O
     view = ctx.view
     for source, figs in by_source.items():
         figs = sorted(figs, key=lambda f: f.number)
-        label = view.figure_label(figs[0]) if len(figs) == 1 else \
-            view.label("figures", list=view.join_list([str(f.number) for f in figs]))
+        label = view.figures_label(figs)
         items.append(PlanPara((Span(f"{label}{ctx.word('colon')}{source}"),), bullet=True, space_before=ctx.space / 2))
     if colophon is not None and colophon.url:  # where the brief is published: the accessible edition
         items.append(PlanPara((Span(f"{colophon.url_label} "), Span(colophon.url, href=colophon.url)), bullet=True,
