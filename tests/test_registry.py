@@ -120,3 +120,30 @@ def test_check_template_is_the_decks_command():
     result = RENDERERS["pptx"].run("check-template", ROOT / "tests" / "fixtures" / "templates" / "corpus" / "Vivid.pptx")
     assert result.ok and result.data["roles"]["content"]["layout"] == "Title, Content"
     assert result.text.splitlines()[0].endswith("Vivid.pptx: 36 layouts in 3 masters")
+
+
+@pytest.mark.quick
+def test_every_library_the_package_imports_is_in_the_build_key():
+    """A library whose version can change the bytes (pyphen's patterns, XlsxWriter's workbook) must
+    be in the build key, or upgrading it leaves outputs 'up to date' that would now differ."""
+    import ast
+    import importlib.metadata as md
+    import sys
+
+    from .conftest import ROOT
+
+    dists = md.packages_distributions()
+    imported = set()
+    for path in (ROOT / "briefdeck").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "briefdeck"}
+    # they cannot change a byte: watchfiles only starts builds; pydantic-core moves with pydantic,
+    # cycler with matplotlib (and every colour is the theme's)
+    exempt = {"watchfiles", "pydantic_core", "cycler"}
+    needed = {d for m in third_party - exempt for d in dists.get(m, ())}
+    keyed = {k.lower() for k in api._versions()}
+    assert not {d for d in needed if d.lower() not in keyed}, "add these to a renderer's libraries or api._SHARED_LIBS"

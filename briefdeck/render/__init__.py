@@ -118,12 +118,12 @@ def commands() -> list[tuple[Renderer, RendererCommand]]:
 
 register(Renderer("pdf", ".pdf", "pages", "the PDF brief", "briefdeck.render.pdf", (
     RendererOption("paper", "paper size of the brief (overrides the source's meta.paper)", choices=("a4", "letter")),
-), theme_part="brief", locale_section="brief", libraries=("reportlab", "svglib", "segno")))
+), theme_part="brief", locale_section="brief", libraries=("reportlab", "svglib", "segno", "pyphen")))
 register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.render.pptx", (
     RendererOption("template", "deck template .pptx whose layouts, colours and fonts the deck uses (overrides meta.template)",
                    path=True, metavar="FILE"),
     RendererOption("slides", "build a subset deck: slide numbers of the full deck ('1-3,7') or a section id"),
-), theme_part="deck", locale_section="deck", libraries=("python-pptx",), commands=(
+), theme_part="deck", locale_section="deck", libraries=("python-pptx", "XlsxWriter", "lxml", "Pillow", "numpy"), commands=(
     RendererCommand("check-template", "report which slide roles a .pptx template can serve, then exit", "check_template_command",
                     path=True, metavar="FILE"),
 )))
