@@ -194,6 +194,10 @@ def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
         made = prepared.render(tmp, charts)
     except OSError as exc:
         made = OSError(exc.errno, exc.strerror)
+    from . import cache
+
+    derived = derived_dir(opts.out_dir, opts.cache_dir)
+    cache.touch(cache.take_used_under(derived))  # here: a forked format's notes die with it
     return made, inputs, take_used(charts.cache_dir)
 
 
@@ -450,6 +454,9 @@ def _prune(opts: Options, results: list[SourceResult], started: float, log: Log)
         removed = cache.prune_to_limit(charts, opts.cache_limit_mb << 20, keep=used)
     if removed:
         log("pruned", {"path": str(charts), "removed": removed})
+    derived = derived_dir(opts.out_dir, opts.cache_dir)
+    if removed := cache.prune_derived(derived, cache.DERIVED_LIMIT_MB << 20, since=started):
+        log("pruned", {"path": str(derived), "removed": removed})
 
 
 @contextlib.contextmanager

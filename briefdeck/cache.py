@@ -15,7 +15,10 @@ Bounded, two ways (documented in docs/scheduling.md):
   use: a build marks what it used (its modification time), and when ``charts/`` exceeds
   ``--cache-limit`` MB, the least recently used entries are removed down to it, never one the
   running build used.
-``derived/`` holds one entry per template and font, and is not pruned.
+``derived/`` (one entry per template and font a build read, a few KB each) is bounded by use in
+both caches: each format marks the entries it read or wrote (their modification time), and when
+the folder exceeds ``DERIVED_LIMIT_MB`` the least recently used go, never one the running build
+used. Records do not list them: a format made in a forked process notes what it read there.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ _USED: set[str] = set()  # cache files this process read or wrote since the last
 STALE_TMP_S = 3600  # a temporary file this old is a writer's that died
 SHARED_GRACE_S = 3600  # with shards in one folder, entries younger than this may be another shard's, not yet recorded
 DEFAULT_LIMIT_MB = 1024
+DERIVED_LIMIT_MB = 64  # a template's analysis is ~50 KB: hundreds of templates and edits of one
 
 
 def root(out_dir: Path, cache_dir: Optional[Path]) -> Path:
@@ -45,12 +49,12 @@ def note(path: Path) -> None:
 
 
 def take_used(within: Optional[Path] = None) -> list[str]:
-    """The names of the files noted since the last call (only those in the folder ``within``,
-    when given), sorted; forgets every note."""
+    """The names of the files noted since they were last taken (only those in the folder
+    ``within``, when given), sorted; forgets the notes it returns."""
     folder = os.path.normpath(within) if within is not None else None
-    out = sorted({os.path.basename(p) for p in _USED if folder is None or os.path.dirname(p) == folder})
-    _USED.clear()
-    return out
+    taken = {p for p in _USED if folder is None or os.path.dirname(p) == folder}
+    _USED.difference_update(taken)
+    return sorted({os.path.basename(p) for p in taken})
 
 
 def _entries(folder: Path) -> Iterable[os.DirEntry]:
@@ -59,6 +63,14 @@ def _entries(folder: Path) -> Iterable[os.DirEntry]:
             yield from [e for e in it if e.is_file(follow_symlinks=False)]
     except FileNotFoundError:
         return
+
+
+def _dirs(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as it:
+            return [e for e in it if e.is_dir(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
 
 
 def _remove(entry: os.DirEntry) -> bool:
@@ -101,6 +113,52 @@ def prune_unrecorded(out_dir: Path, charts: Path, *, started: float, shared: boo
                 removed += _remove(e)
         elif e.name not in live and mtime < cutoff:
             removed += _remove(e)
+    return removed
+
+
+def take_used_under(folder: Path) -> list[str]:
+    """The paths noted since they were last taken anywhere under ``folder`` (``derived/`` keeps a
+    subfolder per kind: templates, fonts...), sorted; forgets the notes it returns."""
+    top = os.path.normpath(folder) + os.sep
+    taken = {p for p in _USED if p.startswith(top)}
+    _USED.difference_update(taken)
+    return sorted(taken)
+
+
+def touch(paths: Iterable[str]) -> None:
+    """Mark files as just used (their modification time), for pruning by use."""
+    now = time.time()
+    for p in paths:
+        with contextlib.suppress(OSError):
+            os.utime(p, (now, now))
+
+
+def prune_derived(folder: Path, limit_bytes: int, since: float) -> int:
+    """Remove the least recently used files under ``folder`` and its subfolders until they hold at
+    most ``limit_bytes``, never one used at or after ``since`` (the running build's). Returns the
+    number removed."""
+    removed = 0
+    entries, total = [], 0
+    for sub in [folder, *(Path(e.path) for e in _dirs(folder))]:
+        for e in _entries(sub):
+            try:
+                st = e.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if _tmp(e.name):
+                if st.st_mtime < time.time() - STALE_TMP_S:
+                    removed += _remove(e)
+                continue
+            total += st.st_size
+            entries.append((st.st_mtime, e.path, st.st_size, e))
+    for mtime, _, size, e in sorted(entries, key=lambda t: (t[0], t[1])):
+        if total <= limit_bytes:
+            break
+        if mtime >= since:
+            continue
+        if _remove(e):
+            total -= size
+            removed += 1
     return removed
 
 

@@ -152,6 +152,7 @@ def read_kept(path: Path) -> Optional[bytes]:
     if raw[len(CACHE_MAGIC):_HEADER - 1] != _entry_digest(path.name, payload):
         distrust(path, "does not match its digest (truncated, changed or swapped)")
         return None
+    cache.note(path)  # read by this build: in use
     return payload
 
 

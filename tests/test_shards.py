@@ -311,3 +311,26 @@ def test_a_shared_cache_over_its_limit_drops_the_least_recently_used_first(tmp_p
 def test_cache_limit_without_a_shared_cache_is_a_usage_error(tmp_path):
     proc = cli("--cache-limit", "10", cwd=make_project(tmp_path / "p", NAMES[:1]))
     assert proc.returncode == 2 and "--cache-limit needs --cache" in proc.stderr
+
+
+def test_derived_entries_are_bounded_by_use_and_a_build_keeps_what_it_read(tmp_path, monkeypatch):
+    """derived/ (a template's analysis, fonts' widths) grew by one entry per template edit, for ever."""
+    project = make_project(tmp_path / "p", NAMES[:1])
+    sources = sorted((project / "source").glob("*.yaml"))
+    out = project / "output"
+    template = (("template", ROOT / "tests" / "fixtures" / "templates" / "corpus" / "Vivid.pptx"),)
+    assert all(r.ok for r in api.build(sources, api.Options(out_dir=out, jobs=2, settings=template)))
+    derived = out / ".briefdeck" / "derived"
+    used = {p.relative_to(derived) for p in derived.rglob("*.json")}
+    assert {p.parts[0] for p in used} >= {"templates", "fonts"}  # a foreign template's analysis, its fonts' widths
+    old = time.time() - 86_400
+    for i in range(8):  # what eight earlier templates left, 10 KB each, a day old
+        p = derived / "templates" / f"{i:064x}.json"
+        p.write_bytes(b"x" * 10_000)
+        os.utime(p, (old + i, old + i))
+    for rel in used:  # the entries this source needs are older still
+        os.utime(derived / rel, (old - 1, old - 1))
+    monkeypatch.setattr(cache, "DERIVED_LIMIT_MB", 0)  # every entry this build does not use goes
+    sources[0].write_text(sources[0].read_text(encoding="utf-8").replace(TITLE, TITLE + ", revised"), encoding="utf-8")
+    assert all(r.ok for r in api.build(sources, api.Options(out_dir=out, jobs=2, settings=template)))
+    assert {p.relative_to(derived) for p in derived.rglob("*.json")} == used  # read in forked format processes, and kept
