@@ -633,6 +633,30 @@ def test_a_text_no_page_can_hold_is_an_error_at_its_line_never_a_bug(tmp_path, m
         assert said in p.format() and "bug" not in p.format(), p.format()
 
 
+def overlapping_words(pdf: Path) -> list[tuple[int, str, str]]:
+    """Pairs of words whose boxes overlap (poppler's word boxes): text set over text, on page 1
+    and in every page's running header and footer (a chart's rotated labels elsewhere have boxes
+    poppler cannot tell from horizontal ones)."""
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for page_no, page in enumerate(re.findall(r"<page .*?</page>", xhtml, re.S), 1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)
+            if page_no == 1 or float(d) < 0.08 * height or float(b) > 0.92 * height]
+        words.sort(key=lambda t: t[1])
+        for i, (x0, y0, x1, y1, w) in enumerate(words):
+            for (u0, v0, u1, v1, o) in words[i + 1:]:
+                if v0 >= y1 - 0.5:
+                    break  # sorted by top: no later word reaches up into this one
+                # a box spans the font's ascent and descent: lines set solid overlap by a few
+                # points; text set over text overlaps by more than a third of a line
+                if min(x1, u1) - max(x0, u0) > 0.5 and min(y1, v1) - max(y0, v0) > min(y1 - y0, v1 - v0) / 3:
+                    found.append((page_no, w, o))
+    return found
+
+
+@pytest.mark.requires("pdftotext")
 def test_the_largest_legal_sources_build_in_bounded_time(tmp_path):
     """benchmarks/largest_legal.py: every field at its limit (as words, and as one unbroken word),
     the most columns a CSV may have; each builds, brief and deck (the timeline is in benchmarks/)."""
@@ -648,3 +672,6 @@ def test_the_largest_legal_sources_build_in_bounded_time(tmp_path):
         assert proc.returncode == 0, proc.stderr
         assert time.monotonic() - start < 120, name
     assert (tmp_path / "out" / "largest-one-word.pdf").stat().st_size > 10_000
+    # and none of it is set over other text: the key messages stayed off the tall title band (they
+    # go to page 2), the running header's two lines and the footer's line and page number are cut
+    assert overlapping_words(tmp_path / "out" / "largest-one-word.pdf") == []

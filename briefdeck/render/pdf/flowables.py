@@ -397,8 +397,9 @@ class TitleBand(Flowable):
     """Page 1: series, title, subtitle, event line and speaker on a solid band bled off the top."""
 
     def __init__(self, paragraphs: Sequence[Paragraph], geo: Geometry, *, background, bleed: bool,
-                 pad_top: float, pad_bottom: float, space_after: float):
+                 pad_top: float, pad_bottom: float, space_after: float, side: Optional[SideColumn] = None):
         super().__init__()
+        self.side = side
         self.paras = list(paragraphs)
         self.geo = geo
         self.background = background
@@ -420,6 +421,13 @@ class TitleBand(Flowable):
 
     def getSpaceAfter(self):
         return self.space_after
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # the band spans both columns: a side note too tall for the room below it (five long
+        # key messages) goes to the next page, never up over the title
+        if self.side is not None:
+            self.side.claim(canvas.getPageNumber(), y - self.space_after + self.side.gap)
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self):
         c = self.canv

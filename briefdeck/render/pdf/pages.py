@@ -29,6 +29,22 @@ from .layout import Geometry
 from .tagging import DEFERRED, artifact
 
 
+def fit_line(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut at a word to fit ``width`` on one line, with an ellipsis: a running line
+    never runs into the one beside it (a title at its 200-character limit)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    words = text.split()
+    while words and stringWidth(" ".join(words) + "\u2026", font, size) > width:
+        words.pop()
+    if words:
+        return " ".join(words).rstrip(",;:.\u2013\u2014-") + "\u2026"
+    cut = text  # one unbroken word: cut it by characters
+    while cut and stringWidth(cut + "\u2026", font, size) > width:
+        cut = cut[:-1]
+    return cut + "\u2026" if cut else ""
+
+
 @dataclass(frozen=True)
 class Furniture:
     """What the header and footer print (already formatted)."""
@@ -150,8 +166,11 @@ class BriefTemplate(BaseDocTemplate):
                 y = g.height - h["baseline_mm"] * mm
                 canv.setFont(h["fontName"], h["size"])
                 canv.setFillColor(h["colour"])
-                canv.drawString(g.left, y, f.header_left)
-                canv.drawRightString(g.width - g.right, y, f.header_right)
+                font = (h["fontName"], h["size"])
+                room = g.width - g.left - g.right - h["size"] * 2  # two ems between the two
+                right = fit_line(f.header_right, *font, room * 0.45)
+                canv.drawString(g.left, y, fit_line(f.header_left, *font, room - stringWidth(right, *font)))
+                canv.drawRightString(g.width - g.right, y, right)
                 canv.setStrokeColor(h["rule_colour"])
                 canv.setLineWidth(h["rule_width"])
                 canv.line(g.left, y - h["rule_gap"], g.width - g.right, y - h["rule_gap"])
@@ -160,8 +179,10 @@ class BriefTemplate(BaseDocTemplate):
             y = ft["baseline_mm"] * mm
             canv.setFont(ft["fontName"], ft["size"])
             canv.setFillColor(ft["colour"])
-            canv.drawString(g.left, y, f.footer_left)
             label = f.page_label
+            widest = stringWidth(label.format(page=9999, pages=9999), ft["fontName"], ft["size"])
+            room = g.width - g.left - g.right - widest - ft["size"] * 2
+            canv.drawString(g.left, y, fit_line(f.footer_left, ft["fontName"], ft["size"], room))
             canv.drawRightStringOfTotal(g.width - g.right, y, lambda total: label.format(page=page, pages=total))
         canv.restoreState()
         self.side.flush(canv)

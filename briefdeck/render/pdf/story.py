@@ -201,7 +201,7 @@ def title_band(ctx: Context, part: TitlePart) -> TitleBand:
         paras.append(_tag(Paragraph(line, style), D, "P"))
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
-                     space_after=tb["space_after_mm"] * mm)
+                     space_after=tb["space_after_mm"] * mm, side=ctx.side)
 
 
 def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
