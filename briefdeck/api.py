@@ -49,6 +49,7 @@ class Options:
     shard: Optional[Shard] = None  # --shard K/N: build only the sources of this shard (shard.py)
     cache_dir: Optional[Path] = None  # --cache DIR: a cache shared by several projects or machines (cache.py)
     cache_limit_mb: int = DEFAULT_LIMIT_MB  # a shared cache's charts are pruned, least recently used first, down to this
+    requested: tuple[str, ...] = ()  # every format asked for, when ``formats`` holds only those out of date
 
     def setting(self, name: str) -> Any:
         return dict(self.settings).get(name)
@@ -102,7 +103,15 @@ def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:
 
 def _options_key(opts: Options, fmt: str) -> dict:
     own = {o.name: (str(v) if isinstance(v := opts.setting(o.name), Path) else v) for o in RENDERERS[fmt].options}
+    if RENDERERS[fmt].links_editions:  # it links to the others: which were asked for is an input
+        own["editions"] = [f for f in opts.requested or opts.formats if f != fmt]
     return {"format": fmt, **own, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
+
+
+def _editions(src: str, opts: Options, fmt: str) -> tuple[tuple[str, str], ...]:
+    """The other formats built beside ``fmt`` from one source, with their file names."""
+    stem = Path(src).stem
+    return tuple((f, f"{stem}{RENDERERS[f].suffix}") for f in opts.requested or opts.formats if f != fmt)
 
 
 def _up_to_date(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
@@ -186,7 +195,7 @@ def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
     render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source,
     the names of the cache entries it read or wrote: its record lists them, so pruning keeps them)."""
-    prepared = RENDERERS[fmt].prepare(view, theme=theme, options=dict(opts.settings), charts=charts,
+    prepared = RENDERERS[fmt].prepare(view, theme=theme, options={**dict(opts.settings), "editions": _editions(view.doc.source_path, opts, fmt)}, charts=charts,
                                       cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
     charts.render_many(prepared.chart_requests())
     inputs = [str(p) for p in prepared.inputs()]
@@ -272,7 +281,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         res.artefacts = fresh
         return res
     order = list(opts.formats)
-    opts = dataclasses.replace(opts, formats=tuple(stale))  # only what is out of date is made again
+    opts = dataclasses.replace(opts, formats=tuple(stale), requested=opts.requested or tuple(order))  # only what is out of date is made again
     from .charts import ChartService
     from .load import load_document
     from .locale import load_locale

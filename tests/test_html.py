@@ -407,6 +407,33 @@ def test_a_change_to_the_html_theme_rebuilds_only_the_html(tmp_path):
     assert [a.status for a in res.artefacts] == ["unchanged", "up-to-date"]
 
 
+def test_the_masthead_links_the_brief_and_deck_built_beside_it(tmp_path):
+    """A reader of the web edition finds the printable brief and the slides; a page built alone
+    links to nothing that is not there, and asking for other formats makes the page again."""
+    out = tmp_path / "out"
+    [res] = api.build([DEFAULT_SOURCE], api.Options(out_dir=out, jobs=1))
+    assert res.ok, res.error
+    page = out / f"{DEFAULT_SOURCE.stem}.html"
+    dom = parse(page.read_text(encoding="utf-8"))
+    line = dom.one("p", class_="editions")
+    links = [(a.attrs["href"], squeeze(a.text)) for a in line.all("a")]
+    assert links == [(f"{DEFAULT_SOURCE.stem}.pdf", "The brief (PDF)"), (f"{DEFAULT_SOURCE.stem}.pptx", "The slides (PowerPoint)")]
+    assert all((out / href).is_file() for href, _ in links)
+    alone = build_html(DEFAULT_SOURCE, tmp_path / "alone")
+    assert 'class="editions"' not in alone.read_text(encoding="utf-8")
+    [res] = api.build([DEFAULT_SOURCE], api.Options(formats=("pdf", "html"), out_dir=tmp_path / "alone", jobs=1))
+    assert [a.status for a in res.artefacts] == ["built", "built"]  # the page now links the brief
+    text = alone.read_text(encoding="utf-8")
+    assert f'href="{DEFAULT_SOURCE.stem}.pdf"' in text and ".pptx" not in text
+
+
+def test_the_french_page_words_its_links_in_french(tmp_path):
+    [res] = api.build([FRENCH], api.Options(formats=("pdf", "html"), out_dir=tmp_path, jobs=1))
+    assert res.ok, res.error
+    text = (tmp_path / f"{FRENCH.stem}.html").read_text(encoding="utf-8")
+    assert "Télécharger\u00a0:" in text and "La note (PDF)" in text
+
+
 # -- where the web edition lives (meta.url) -----------------------------------------------------------
 WEB = "https://example.org/briefs/canada-minusma-panel-2018.html"
 

@@ -83,6 +83,7 @@ class Renderer:
     locale_section: Optional[str] = None  # the words only it prints: the <section>: of the locale files
     libraries: tuple[str, ...] = ()  # distributions (as pip names them) whose version is part of the build key
     commands: tuple[RendererCommand, ...] = ()
+    links_editions: bool = False  # it links to the other formats built beside it: they reach it as options["editions"]
 
     def load(self):
         return importlib.import_module(self.module)
@@ -94,6 +95,8 @@ class Renderer:
 
     def prepare(self, view, *, theme, options: dict[str, Any], charts=None, cache_dir=None):
         own = {o.name: options.get(o.name) for o in self.options}
+        if self.links_editions:
+            own["editions"] = tuple(options.get("editions", ()))  # ((format, file name), ...)
         return self.load().prepare(view, theme=theme, options=own, charts=charts, cache_dir=cache_dir)
 
 
@@ -128,4 +131,4 @@ register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.r
                     path=True, metavar="FILE"),
 )))
 register(Renderer("html", ".html", "figures", "the accessible web page (HTML edition)", "briefdeck.render.html",
-                  theme_part="html", locale_section="html", libraries=("fonttools",)))
+                  theme_part="html", locale_section="html", libraries=("fonttools",), links_editions=True))

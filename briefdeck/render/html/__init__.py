@@ -27,8 +27,9 @@ __all__ = ["prepare", "PreparedPage", "render_html"]
 
 
 class PreparedPage:
-    def __init__(self, view: View, theme: Theme, charts: Any = None, cache_dir: Any = None):
+    def __init__(self, view: View, theme: Theme, charts: Any = None, cache_dir: Any = None, editions=()):
         self.view, self.theme = view, theme
+        self.editions = tuple(editions)  # ((format, file name), ...) built beside it: linked from the masthead
         self.charts = charts  # sizes a chart that would run over (a long timeline) to fit
         self.cache_dir = cache_dir  # where the fonts' names and widths are kept (metrics)
 
@@ -41,7 +42,7 @@ class PreparedPage:
     def html(self, charts: Any) -> str:
         f = fonts(self.theme, self.cache_dir)
         bodies = figure_bodies(self.view, self.theme, f, charts, self.charts, self.cache_dir)
-        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir), body_of(bodies))
+        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir), body_of(bodies), self.editions)
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         data = self.html(charts).encode("utf-8")
@@ -52,9 +53,10 @@ class PreparedPage:
 
 
 def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedPage:
-    """No options of its own. ``charts``: the chart service, which sizes a chart that would run over
-    its box to fit; ``cache_dir``: where the fonts' family names and widths are kept as JSON."""
-    return PreparedPage(view, theme, charts, cache_dir)
+    """No options of its own but ``editions``, the other formats built beside it (linked from the
+    masthead). ``charts``: the chart service, which sizes a chart that would run over its box to
+    fit; ``cache_dir``: where the fonts' family names and widths are kept as JSON."""
+    return PreparedPage(view, theme, charts, cache_dir, (options or {}).get("editions", ()))
 
 
 def render_html(doc_or_view, out_path: Path, *, theme: Theme, charts: Any) -> dict:

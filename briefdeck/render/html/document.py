@@ -42,13 +42,13 @@ def head(view: View, css: str) -> str:
     return "<head>\n" + "\n".join(tags) + "\n</head>"
 
 
-def page(view: View, css: str, body: parts.FigureBody) -> str:
+def page(view: View, css: str, body: parts.FigureBody, editions=()) -> str:
     """The whole page, as text (UTF-8 when written)."""
     plan = view.plan
     top, main, bottom = [], [], []
     for part in plan:
         if isinstance(part, TitlePart):
-            top.append(parts.masthead(view, part))
+            top.append(parts.masthead(view, part, editions))
         elif isinstance(part, OpeningPart):
             main.append(parts.opening(part))
         elif isinstance(part, KeyMessagesPart):

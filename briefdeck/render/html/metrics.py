@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from pathlib import Path
 from typing import Callable, Optional
 
 from ...errors import ThemeError
 from ...publish import distrust, keep_file, read_kept
 from ...theme import Theme
+
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # a font's old head date: not a reader's concern
 
 Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, bold, italic, text, size) -> width
 _LOADED: dict[str, dict] = {}  # by the font's sha256: read once per process

@@ -20,7 +20,7 @@ from .inline import esc, link, text_html
 FigureBody = Callable[[FigurePart], tuple[str, str]]
 
 
-def masthead(view: View, part: TitlePart) -> str:
+def masthead(view: View, part: TitlePart, editions=()) -> str:
     out = ['<header class="masthead"><div class="wrap">']
     if part.series:
         out.append(f'<p class="series">{esc(part.series)}</p>')
@@ -32,8 +32,22 @@ def masthead(view: View, part: TitlePart) -> str:
         event += esc(view.separator) + link(esc(view.link_text(part.url)), part.url)
     out.append(f'<p class="event">{event}</p>')
     out += [f'<p class="people">{text_html(line.full)}</p>' for line in part.people]
+    out.append(editions_line(view, editions))
     out.append("</div></header>")
     return "".join(out)
+
+
+def editions_line(view: View, editions) -> str:
+    """Links to the brief and deck built beside the page (same folder, so the links hold wherever
+    the three are published together); a format the language has no words for is left out."""
+    links = []
+    for fmt, name in editions:
+        words = view.locale.section("html").get(f"edition_{fmt}")
+        if words:
+            links.append(f'<a href="{esc(name)}" download>{esc(words)}</a>')
+    if not links:
+        return ""
+    return f'<p class="editions">{esc(view.term("html", "editions"))} {esc(view.separator).join(links)}</p>'
 
 
 def contents(view: View) -> str:

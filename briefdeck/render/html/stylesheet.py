@@ -61,7 +61,7 @@ def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None) -> st
 html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
 body{{margin:0;background:{c['background']};color:{c['text']};font-family:{f.text};font-size:{t['body']['size']}rem;line-height:{t['body']['line_height']};overflow-wrap:break-word}}
 .wrap{{max-width:{page['measure_rem'] + 2 * page['padding_rem']}rem;margin:0 auto;padding:0 {page['padding_rem']}rem}}
-h1,h2,h3,.series,.event,.people,.part,.byline,figcaption,.source,.note,details,nav,.skip,.key-messages,.lead-in,.person,.colophon,table{{font-family:{f.headings}}}
+h1,h2,h3,.series,.event,.people,.editions,.part,.byline,figcaption,.source,.note,details,nav,.skip,.key-messages,.lead-in,.person,.colophon,table{{font-family:{f.headings}}}
 h1{{font-size:{t['h1']['size']}rem;line-height:{t['h1']['line_height']};margin:.35rem 0 .5rem}}
 h2{{font-size:{t['h2']['size']}rem;line-height:{t['h2']['line_height']};margin:{sp['section']}rem 0 .75rem;color:{c['accent']}}}
 h3{{font-size:{t['h3']['size']}rem;line-height:{t['h3']['line_height']};margin:0}}
@@ -78,8 +78,10 @@ a:focus-visible,summary:focus-visible,[tabindex]:focus-visible{{outline:3px soli
 .series,.part,.role{{font-size:{lab['size']}rem;letter-spacing:{lab['letter_spacing_em']}em;text-transform:uppercase;font-weight:700}}
 .series{{color:{c['series']};margin:0}}
 .subtitle{{font-family:{f.headings};font-size:{t['subtitle']['size']}rem;line-height:{t['subtitle']['line_height']};margin:0 0 .75rem}}
-.event,.people{{font-size:{t['caption']['size']}rem;line-height:{t['caption']['line_height']};margin:0 0 .25rem;color:{c['masthead_muted']}}}
+.event,.people,.editions{{font-size:{t['caption']['size']}rem;line-height:{t['caption']['line_height']};margin:0 0 .25rem;color:{c['masthead_muted']}}}
 .people strong{{color:{c['masthead_text']}}}
+.editions{{margin-top:.75rem}}
+.editions a{{font-weight:700;white-space:nowrap}}
 nav{{margin-top:1.5rem;font-size:{t['small']['size']}rem;line-height:{t['small']['line_height']}}}
 nav h2{{font-size:{t['caption']['size']}rem;margin:0 0 .25rem;color:{c['text']}}}
 nav ol{{margin:0 0 1.5rem;padding-left:1.5rem}}
@@ -142,7 +144,7 @@ body{{line-height:{pr['line_height']}}}
 .skip,nav,details{{display:none}}
 .masthead{{background:none;color:{c['text']};padding:0 0 1rem;border-bottom:2px solid {c['accent']}}}
 .masthead a,.people strong{{color:{c['text']}}}
-.series,.event,.people{{color:{c['muted']}}}
+.series,.event,.people,.editions{{color:{c['muted']}}}
 h2,h3,.part,figcaption{{break-after:avoid}}
 .chart,.pull-quote,.recommendations li,.person{{break-inside:avoid}}
 .chart-img svg{{max-width:{theme.get('html.figure.width_mm')}mm}}
