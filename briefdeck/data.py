@@ -33,6 +33,37 @@ class DataProblem(Exception):
     def __init__(self, file: str, line: int, col: int, message: str, code: str = "data"):
         super().__init__(message)
         self.file, self.line, self.col, self.message, self.code = file, line, col, message, code
+        self.more: tuple["DataProblem", ...] = ()  # the file's other problems of the same pass
+
+    @property
+    def problems(self) -> tuple["DataProblem", ...]:
+        return (self, *self.more)
+
+
+MAX_CELL_PROBLEMS = 20  # a file with a wrong column reports this many, then how many more
+
+
+class _Found:
+    """A pass over the rows collects each problem in its cell (an author fixes them all in one
+    go, not one per build), up to ``MAX_CELL_PROBLEMS``; ``check`` raises them together."""
+
+    def __init__(self, display: str):
+        self.display, self.items, self.extra = display, [], 0
+
+    def add(self, line: int, col: int, message: str, code: str) -> None:
+        if len(self.items) < MAX_CELL_PROBLEMS:
+            self.items.append(DataProblem(self.display, line, col, message, code))
+        else:
+            self.extra += 1
+
+    def check(self) -> None:
+        if not self.items:
+            return
+        if self.extra:
+            last = self.items[-1]
+            last.message += f" (and {self.extra} more problem{'s' if self.extra > 1 else ''} like these in the file)"
+        first, first.more = self.items[0], tuple(self.items[1:])
+        raise first
 
 
 class PathProblem(ValueError):
@@ -283,6 +314,7 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
     if len(set(header)) != len(header) or not all(header):
         raise DataProblem(display, 1, 1, "header names must be unique and non-empty — rename the columns", "data.header")
     raw_rows: list[tuple[int, int, list[str]]] = []  # first line, last line, cells
+    found = _Found(display)
     try:
         first = reader.line_num + 1
         for row in reader:
@@ -293,11 +325,12 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
                 raise DataProblem(display, reader.line_num, 0, f"more than {MAX_ROWS} rows — reduce the file to the rows the charts need", "data.rows")
             if len(row) != len(header):
                 line, col = cell_at(here, reader.line_num, len(header)) if len(row) > len(header) else (here, 1)
-                raise DataProblem(display, line, col, f"row has {len(row)} cells but the header has {len(header)} — fix the row "
-                                  f"(the separator is {_NAMES[sep]}: quote cells that contain one)", "data.shape")
+                found.add(line, col, f"row has {len(row)} cells but the header has {len(header)} — fix the row "
+                          f"(the separator is {_NAMES[sep]}: quote cells that contain one)", "data.shape")
             raw_rows.append((here, reader.line_num, row))
     except csv.Error as exc:
         raise DataProblem(display, reader.line_num, 0, f"CSV syntax error: {exc} — fix the quoting", "data.syntax") from None
+    found.check()
     if not raw_rows:
         raise DataProblem(display, 1, 1, "the file has a header but no data rows — add the data", "data.empty")
     unknown = set(types) - set(header)
@@ -308,8 +341,9 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
             for i, (h, cell) in enumerate(zip(header, row)):
                 if types.get(h) in (None, "number") and (_DECIMAL_COMMA.fullmatch(cell.strip()) or _COMMA_THOUSANDS.fullmatch(cell.strip())):
                     line, col = cell_at(here, last, i)
-                    raise DataProblem(display, line, col, f"'{cell.strip()}' in column '{h}' holds a comma: write `decimal: ','` under the "
-                                      f"dataset in the source if it is a decimal comma (or `decimal: '.'` if it groups thousands)", "data.decimal")
+                    found.add(line, col, f"'{cell.strip()}' in column '{h}' holds a comma: write `decimal: ','` under the "
+                              f"dataset in the source if it is a decimal comma (or `decimal: '.'` if it groups thousands)", "data.decimal")
+        found.check()
     mark = decimal or "."
     kinds = {h: types.get(h) or _guess([r[i] for _, _, r in raw_rows], mark) for i, h in enumerate(header)}
     convert = {h: _converter(k, mark) for h, k in kinds.items()}
@@ -326,17 +360,20 @@ def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Opti
                 line, col = cell_at(here, last, i)
                 shown = cell.strip()
                 if _is_nan_word(cell):
-                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' is not a finite number — give the value, or leave the cell empty if it is missing", "data.nan") from None
-                if kinds[h] == "number" and shown.lower() in _MISSING_WORDS:
-                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' marks a missing value — leave the cell empty "
-                                      f"(a chart leaves a gap there and a fact skips it)", "data.missing-value") from None
-                if kinds[h] == "number" and mark == "," and "." in shown:
-                    raise DataProblem(display, line, col, f"'{shown}' in column '{h}' has a point, but the dataset declares `decimal: ','` — "
-                                      f"write the number with a decimal comma", "data.value") from None
-                hint = ("correct the cell (leave it empty if the value is missing), or declare the column's type if it is not a column "
-                        "of numbers" if kinds[h] == "number" else "correct the cell or declare the column's type")
-                raise DataProblem(display, line, col, f"'{shown}' in column '{h}' is not {_EXPECT[kinds[h]]} — {hint}", "data.value") from None
+                    found.add(line, col, f"'{shown}' in column '{h}' is not a finite number — give the value, or leave the cell empty if it is missing", "data.nan")
+                elif kinds[h] == "number" and shown.lower() in _MISSING_WORDS:
+                    found.add(line, col, f"'{shown}' in column '{h}' marks a missing value — leave the cell empty "
+                              f"(a chart leaves a gap there and a fact skips it)", "data.missing-value")
+                elif kinds[h] == "number" and mark == "," and "." in shown:
+                    found.add(line, col, f"'{shown}' in column '{h}' has a point, but the dataset declares `decimal: ','` — "
+                              f"write the number with a decimal comma", "data.value")
+                else:
+                    hint = ("correct the cell (leave it empty if the value is missing), or declare the column's type if it is not a "
+                            "column of numbers" if kinds[h] == "number" else "correct the cell or declare the column's type")
+                    found.add(line, col, f"'{shown}' in column '{h}' is not {_EXPECT[kinds[h]]} — {hint}", "data.value")
+                out.append(None)
         rows.append(tuple(out))
+    found.check()
     return Dataset(path, tuple(header), tuple(rows), kinds)
 
 

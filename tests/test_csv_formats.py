@@ -134,3 +134,26 @@ def test_the_json_schema_documents_delimiter_and_decimal():
 
     props = json_schema()["$defs"]["DatasetSrc"]["properties"]
     assert "delimiter" in props and "decimal" in props
+
+
+@pytest.mark.quick
+def test_every_bad_cell_of_a_file_is_reported_in_one_build(tmp_path):
+    """An export with a wrong column: the author fixes every cell from one report, not one per build."""
+    data = "année;canopée_pct;jours_chaleur\n2019;12,5;3\n2020;n/a;4\n2021;treize;7\n2022;14;huit\n"
+    src = project(tmp_path, "{file: assets/data/canopy.csv, source: Métropole, decimal: ','}", "canopy.csv", data)
+    with pytest.raises(SourceError) as exc:
+        load_document(src)
+    problems = exc.value.problems
+    cells = [(p.line, p.col, p.code) for p in problems if p.file.endswith("canopy.csv")]
+    assert cells == [(3, 6, "data.missing-value"), (4, 6, "data.value"), (5, 9, "data.value")]
+    assert [p.code for p in problems if p.file == str(src)] == ["data.unusable"]  # and where the dataset is declared
+
+
+@pytest.mark.quick
+def test_a_file_wrong_in_every_row_reports_twenty_cells_and_counts_the_rest(tmp_path):
+    rows = "".join(f"{2000 + i},x{i}\n" for i in range(50))
+    with pytest.raises(DataProblem) as exc:
+        read_csv(write(tmp_path, "d.csv", "year,deaths\n" + rows), "d.csv", {"deaths": "number"})
+    found = exc.value.problems
+    assert [p.line for p in found] == list(range(2, 22))
+    assert found[-1].message.endswith("(and 30 more problems like these in the file)")

@@ -31,7 +31,7 @@ def read_datasets(src: s.SourceFile, files: Files, report: Report) -> dict[str, 
         try:
             out[name] = read_csv(p, files.shown(p), dict(ds.types), delimiter=ds.delimiter, decimal=ds.decimal)
         except DataProblem as exc:
-            report.extend([Problem(exc.file, exc.line, exc.col, exc.message, exc.code)])
+            report.extend([Problem(e.file, e.line, e.col, e.message, e.code) for e in exc.problems])
             report.problem(where, f"dataset '{name}' cannot be used: {exc.file} has an error (reported with it) — fix the data file", "data.unusable")
     return out
 
