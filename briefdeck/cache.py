@@ -125,7 +125,7 @@ def take_used_under(folder: Path) -> list[str]:
     return sorted(taken)
 
 
-def touch(paths: Iterable[str]) -> None:
+def touch(paths: Iterable) -> None:
     """Mark files as just used (their modification time), for pruning by use."""
     now = time.time()
     for p in paths:
@@ -133,64 +133,46 @@ def touch(paths: Iterable[str]) -> None:
             os.utime(p, (now, now))
 
 
-def prune_derived(folder: Path, limit_bytes: int, since: float) -> int:
-    """Remove the least recently used files under ``folder`` and its subfolders until they hold at
-    most ``limit_bytes``, never one used at or after ``since`` (the running build's). Returns the
-    number removed."""
-    removed = 0
-    entries, total = [], 0
-    for sub in [folder, *(Path(e.path) for e in _dirs(folder))]:
-        for e in _entries(sub):
-            try:
-                st = e.stat(follow_symlinks=False)
-            except FileNotFoundError:
-                continue
-            if _tmp(e.name):
-                if st.st_mtime < time.time() - STALE_TMP_S:
-                    removed += _remove(e)
-                continue
-            total += st.st_size
-            entries.append((st.st_mtime, e.path, st.st_size, e))
-    for mtime, _, size, e in sorted(entries, key=lambda t: (t[0], t[1])):
-        if total <= limit_bytes:
-            break
-        if mtime >= since:
-            continue
-        if _remove(e):
-            total -= size
-            removed += 1
-    return removed
-
-
 def mark_used(charts: Path, names: Iterable[str]) -> None:
-    """Mark entries as just used (their modification time), for pruning by use."""
-    now = time.time()
-    for name in names:
-        with contextlib.suppress(OSError):
-            os.utime(charts / name, (now, now))
+    """Mark the entries ``names`` of ``charts`` as just used."""
+    touch(charts / name for name in names)
 
 
 def prune_to_limit(charts: Path, limit_bytes: int, keep: Iterable[str] = ()) -> int:
     """Remove the least recently used entries of ``charts`` until it holds at most ``limit_bytes``,
     never one named in ``keep`` (the running build's). Returns the number removed."""
     keep = set(keep)
+    return _prune_lru([charts], limit_bytes, lambda name, mtime: name in keep)
+
+
+def prune_derived(folder: Path, limit_bytes: int, since: float) -> int:
+    """Remove the least recently used files under ``folder`` and its subfolders until they hold at
+    most ``limit_bytes``, never one used at or after ``since`` (the running build's). Returns the
+    number removed."""
+    return _prune_lru([folder, *(Path(e.path) for e in _dirs(folder))], limit_bytes, lambda name, mtime: mtime >= since)
+
+
+def _prune_lru(folders: list[Path], limit_bytes: int, spare) -> int:
+    """Remove the least recently used files of ``folders`` until they hold at most ``limit_bytes``,
+    never one for which ``spare(name, mtime)`` holds; a dead writer's temporary file goes too."""
     entries, total = [], 0
-    for e in _entries(charts):
-        try:
-            st = e.stat(follow_symlinks=False)
-        except FileNotFoundError:
-            continue
-        if _tmp(e.name):
-            if st.st_mtime < time.time() - STALE_TMP_S:
-                _remove(e)
-            continue
-        total += st.st_size
-        entries.append((st.st_mtime, e.name, st.st_size, e))
+    for folder in folders:
+        for e in _entries(folder):
+            try:
+                st = e.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if _tmp(e.name):
+                if st.st_mtime < time.time() - STALE_TMP_S:
+                    _remove(e)
+                continue
+            total += st.st_size
+            entries.append((st.st_mtime, e.path, st.st_size, e))
     removed = 0
-    for _, name, size, e in sorted(entries, key=lambda t: (t[0], t[1])):
+    for mtime, _, size, e in sorted(entries, key=lambda t: (t[0], t[1])):
         if total <= limit_bytes:
             break
-        if name in keep:
+        if spare(e.name, mtime):
             continue
         if _remove(e):
             total -= size
