@@ -224,7 +224,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    def layout(end_break: Optional[str]) -> tuple[bytes, int, bool, float]:
+    def layout(end_break: Optional[str], stretch: Optional[dict] = None) -> tuple[bytes, int, bool, float, Any]:
         side = SideColumn(geo, st.get("side.gap"))
         tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"]) \
             if p.tagged else None
@@ -233,15 +233,16 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
                             float_min_gap=st.get("figure.float_min_gap_mm") * mm,
                             float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
-                            invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            stretch=stretch, invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                             displayDocTitle=1, **info)
         canvas = canvas_class(doc.meta.updated)
         tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
-        return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0)
+        return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
     with _binary_streams(), _located(doc):
-        data, pages, lonely, gap = layout(None)
+        data, pages, lonely, gap, tpl = layout(None)
+    end_break = None
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
     # else the recommendations -- so the text before it and the end matter share two pages.
@@ -254,13 +255,35 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
             continue
         with _binary_streams(), _located(doc):
-            again, n, still, gap_again = layout(where)
+            again, n, still, gap_again, tpl_again = layout(where)
         if n <= pages and not still and gap_again <= most:
-            data, pages = again, n
+            data, pages, tpl, end_break = again, n, tpl_again, where
             break
+    stretch = flush_bottom(tpl, geo, st)
+    if stretch:
+        with _binary_streams(), _located(doc):
+            again, n, _, _, justified = layout(end_break, stretch)
+        if n == pages and justified.trace == tpl.trace and justified.side.drawn == tpl.side.drawn:
+            data = again  # the same pages, their columns ending at the foot
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages
+
+
+def flush_bottom(tpl: BriefTemplate, geo, st: Styles) -> dict[int, float]:
+    """Vertical justification (brief.page.flush_bottom): for each page before the last whose
+    main column ends more than ``over_lines`` body lines above the foot, the space left shared
+    among the breaks inside that column, at most ``max_per_break`` points each. call -> points."""
+    rule = st.get("page").get("flush_bottom") or {}
+    if not rule:
+        return {}
+    over = rule["over_lines"] * st.get("body")["leading"]
+    out: dict[int, float] = {}
+    for page, calls in tpl.stretchable().items():
+        left = tpl.ends.get(page, geo.bottom) - geo.bottom - 1.0  # (a point's margin: the last line must still fit)
+        if page < tpl.page and left > over:
+            out.update(dict.fromkeys(calls, min(rule["max_per_break"], left / len(calls))))
+    return out
 
 
 def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:

@@ -113,6 +113,7 @@ class SideColumn:
     pulled: list = field(default_factory=list)  # (pull quote, y of its sentence) waiting for the page's end
     carried: list = field(default_factory=list)  # pull quotes with no place on their page, for the next one's end
     final: bool = False  # the back matter is on this page: nothing follows it
+    drawn: list = field(default_factory=list)  # the page of each note drawn, in order (two layouts compared)
 
     def top_of(self, page: int) -> float:
         return self.geo.frame_top(page == 1)
@@ -155,6 +156,7 @@ class SideColumn:
                 continue
             note.at_column_top = t >= top - 0.5
             note.drawOn(canv, self.geo.side_x, t - h)
+            self.drawn.append(self.page)
             self.used.append((t, t - h))
             self.floor = min(self.floor, t - h)
 
@@ -180,6 +182,7 @@ class SideColumn:
                 return
         note.at_column_top = top >= self.top_of(self.page) - 0.5  # (FigureBlock drops its rule there)
         note.drawOn(canv, self.geo.side_x, top - h)
+        self.drawn.append(self.page)
         self.used.append((top, top - h))
         self.floor = top - h
 

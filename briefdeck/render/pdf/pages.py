@@ -10,6 +10,12 @@ top of the next page, before the next heading). When the next section cannot beg
 page either, the figure opens the next page, right before that section's heading. It waits
 past at most ``float_max_sections`` sections; after that it comes out at the next boundary
 whatever the gap.
+
+A column that still ends far above the foot (the next section, figure or end-matter box did
+not fit) is *vertically justified*, as TeX's ``\\flushbottom`` does: a second layout gives the
+space left to the breaks between its blocks (before a section, around a figure), a bounded
+amount each (``stretch``; see ``flush_bottom`` in pdf/__init__.py). It only moves blocks down
+on their own page: a layout whose pages would change is not used.
 """
 from __future__ import annotations
 
@@ -134,7 +140,7 @@ class TooLarge(LayoutError):
 
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
-                 float_min_gap: float, float_max_sections: int, outline: list, **kw):
+                 float_min_gap: float, float_max_sections: int, outline: list, stretch: dict | None = None, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
         self.float_min_gap = float_min_gap
@@ -143,6 +149,11 @@ class BriefTemplate(BaseDocTemplate):
         self.gaps: dict[int, float] = {}
         self._waited = 0  # section boundaries the first waiting figure has been held past
         self._tries = (None, 0, 0)  # (flowable, page, times handled): a flowable that never fits ends the layout
+        self.stretch = stretch or {}  # call -> extra space before the break handled then (vertical justification)
+        self.breaks: list[tuple[int, int, float]] = []  # (call, page, y) of each break between blocks, not at a column top
+        self.ends: dict[int, float] = {}  # page -> y where its main column ended
+        self.trace: list[int] = []  # the page of every call: two layouts with the same trace set the same pages
+        self._given = (0, 0.0)  # (page, stretch given on it so far): a figure waits or not as it would unstretched
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
         def frame(first: bool) -> Frame:
@@ -194,6 +205,7 @@ class BriefTemplate(BaseDocTemplate):
         frame = getattr(self, "frame", None)
         if frame is not None and frame._y2 > frame._y1:
             self.gaps[canv.getPageNumber()] = max(frame._y - frame._y1p, 0.0) / (frame._y2 - frame._y1)
+            self.ends[canv.getPageNumber()] = frame._y
 
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)
@@ -220,6 +232,13 @@ class BriefTemplate(BaseDocTemplate):
     def handle_flowable(self, flowables):
         frame = getattr(self, "frame", None)
         f = flowables[0]
+        call = len(self.trace)
+        self.trace.append(self.page)
+        if frame is not None and not frame._atTop and (isinstance(f, SectionBreak) or getattr(f, "is_float", False)):
+            extra = self.stretch.get(call, 0.0)  # (vertical justification: a second layout)
+            frame._y -= extra
+            self._given = (self.page, (self._given[1] if self._given[0] == self.page else 0.0) + extra)
+            self.breaks.append((call, self.page, frame._y))
         if not isinstance(f, (Spacer,)) and f.__class__.__name__ not in ("NullActionFlowable", "_FrameBreak"):
             last, page, n = self._tries
             n = n + 1 if (last is f and page == self.page) else 1
@@ -245,7 +264,8 @@ class BriefTemplate(BaseDocTemplate):
                 return
             room = self._room(frame, f)
             _, h = f.wrap(frame._getAvailableWidth(), room)
-            if h > room and room > self.float_min_gap and self._text_follows(flowables[1:], room):
+            given = self._given[1] if self._given[0] == self.page else 0.0
+            if h > room and room + given > self.float_min_gap and self._text_follows(flowables[1:], room):
                 self._waiting.append(flowables.pop(0))
                 return
         try:
@@ -254,6 +274,17 @@ class BriefTemplate(BaseDocTemplate):
             raise
         except LayoutError as exc:  # reportlab's own "too large": keep what did not fit, to locate it
             raise TooLarge(f) from exc
+
+    def stretchable(self) -> dict[int, list[int]]:
+        """page -> the breaks inside its main column (something of the page set after them), one
+        per place: the calls a second layout may give extra space before."""
+        out: dict[int, list[int]] = {}
+        seen: set[tuple[int, float]] = set()
+        for call, page, y in self.breaks:
+            if y - self.ends.get(page, y) > 0.5 and (page, round(y, 2)) not in seen:
+                seen.add((page, round(y, 2)))
+                out.setdefault(page, []).append(call)
+        return out
 
     def _section_starts_here(self, flowables, frame) -> bool:
         """Would the section at ``flowables[0]`` (a SectionBreak) begin on this page: its
