@@ -255,6 +255,17 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A declared fact with a label, lifted out of the prose: the value as printed, what it
+    counts, and where it comes from (the speaker, a report, a dataset's source)."""
+
+    value: str
+    label: Text
+    source: str
+    loc: Loc = NOWHERE
+
+
+@dataclass(frozen=True)
 class Document:
     """One event's content, validated and resolved: the only input of every renderer."""
 
@@ -274,6 +285,7 @@ class Document:
     inputs: tuple[str, ...] = field(default=())  # every file read to make it (data, maps, template)
     organisations: tuple[Organisation, ...] = field(default=())
     panels: tuple[Panel, ...] = field(default=())
+    key_figures: tuple[KeyFigure, ...] = field(default=())  # facts with a label, in the order declared
 
     @property
     def figures(self) -> tuple[Figure, ...]:

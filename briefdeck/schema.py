@@ -138,8 +138,11 @@ class QuerySrc(Strict):
 
 
 class FactSrc(QuerySrc):
-    value: str = Field(..., description="Column whose (aggregated) value is the fact; 'count' counts rows.")
+    value: Optional[str] = Field(None, description="Column whose (aggregated) value is the fact; 'count' counts rows. Use this (with `dataset`) or `text`.")
     format: Literal["number", "date", "text", "percent"] = Field("number", description="How the value is written in prose.")
+    text: Optional[str] = Field(None, min_length=1, max_length=40, description="The value as given when no dataset holds it, e.g. '200 million' or '$1.2 billion' (the speaker's own figure); needs `source`.")
+    source: Optional[str] = Field(None, min_length=1, max_length=200, description="Where the value comes from: 'the speaker', a report. Required with `text`; defaults to the dataset's source.")
+    label: Optional[str] = Field(None, min_length=1, max_length=120, description="What the value counts, e.g. 'people displaced by 2050'. A fact with a label is lifted out of the prose as a key figure (the brief's key-figures box, a slide, the web page).")
 
 
 class FigureSrc(QuerySrc):

@@ -127,6 +127,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     quotes = assemble.quotes(src, sections, cast, text)
     theme_ok = assemble.check_theme(src.meta.theme, assets, report)
     template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)
+    key_figures = assemble.key_figures(src, facts, locale, text)  # (before the warnings are collected)
     doc = m.Document(
         meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text), people=tuple(cast.values()),
         preface=text(src.preface, "preface") if src.preface else None,
@@ -138,6 +139,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
         references=assemble.references(src, locale, text), source_path=display, loc=report.loc(),
         warnings=tuple(report.warnings), inputs=tuple(dict.fromkeys(files.inputs)),
         organisations=tuple(orgs.values()), panels=tuple(panels.values()),
+        key_figures=key_figures,
     )
     report.raise_if_any()
     return doc

@@ -164,6 +164,18 @@ def references(src: s.SourceFile, locale: Locale, text: InlineText) -> tuple[m.R
     return tuple(out)
 
 
+def key_figures(src: s.SourceFile, facts: dict[str, str], locale: Locale, text: InlineText) -> tuple[m.KeyFigure, ...]:
+    """The facts given a `label`, in the order declared: the numbers a reader should take away."""
+    out = []
+    for name, f in src.facts.items():
+        if f.label and name in facts:
+            ds = src.datasets.get(f.dataset) if f.dataset else None
+            source = f.source or (ds.source if ds is not None else "")
+            out.append(m.KeyFigure(facts[name], text(f.label, "facts", name, "label"), locale.typeset(source),
+                                   text.report.loc("facts", name)))
+    return tuple(out)
+
+
 def check_language(tag: str, report: Report) -> bool:
     """Whether babel knows the language (when not, it is reported and the load goes on in en-CA,
     so the source's other problems are found in the same run)."""

@@ -81,6 +81,14 @@ def resolve_facts(src: s.SourceFile, datasets: dict[str, Dataset], locale: Local
     facts: dict[str, str] = {}
     for name, f in src.facts.items():
         where = ("facts", name)
+        if f.text is not None or (f.value is None and f.dataset is None):
+            text = literal_fact(f, where, report)
+            if text is not None:
+                facts[name] = locale.typeset(text)
+            continue
+        if f.value is None:
+            report.problem(where, "no `value` — name the column whose value is the fact (or `count`)", "fact.value")
+            continue
         table = query(f, where, [(f.value, ("value",))], src=src, datasets=datasets, report=report)
         if table is None:
             continue
@@ -104,6 +112,23 @@ def resolve_facts(src: s.SourceFile, datasets: dict[str, Dataset], locale: Local
         if text is not None:
             facts[name] = text
     return facts
+
+
+def literal_fact(f: s.FactSrc, where: Where, report: Report) -> Optional[str]:
+    """A fact given as written ('200 million'), when no dataset holds it: it says where it comes from."""
+    if f.text is None:
+        report.problem(where, "no value — give `text` (the value as the speaker gave it, with its `source`) or a "
+                              "`dataset` and the column in `value`", "fact.value")
+        return None
+    if f.dataset is not None or f.value is not None or f.where:
+        report.problem(where + ("text",), "a fact is either `text` (a value as given) or a query of a `dataset` — "
+                                          "remove `text` or the query", "fact.value")
+        return None
+    if f.source is None:
+        report.problem(where + ("text",), f"the value '{f.text}' has no `source` — say where it comes from "
+                                          "(source: the speaker, or the report that gives it)", "fact.source")
+        return None
+    return f.text
 
 
 def format_value(value: Any, fmt: str, where: Where, locale: Locale, report: Report) -> Optional[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, TYPE_CHECKING, Union
 
-from ..model import NOWHERE, Figure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Text
+from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .view import View
@@ -70,6 +70,25 @@ class KeyMessagesPart:
     items: tuple[Text, ...]
     loc: Loc = NOWHERE
     kind: str = "key_messages"
+
+
+@dataclass(frozen=True)
+class KeyFigureItem:
+    key_figure: KeyFigure
+    value: str  # "200 million"
+    label: Text  # what it counts
+    source: str  # "Source: the speaker"
+    line: str  # value, label and source as one plain line (notes, alt text)
+
+
+@dataclass(frozen=True)
+class KeyFiguresPart:
+    """The numbers a reader should take away (facts with a label), lifted out of the prose."""
+
+    label: str  # "Key figures"
+    items: tuple[KeyFigureItem, ...]
+    loc: Loc = NOWHERE
+    kind: str = "key_figures"
 
 
 @dataclass(frozen=True)
@@ -206,7 +225,7 @@ class ColophonPart:
     url_label: str = ""  # "Online edition:"
 
 
-Part = Union[TitlePart, OpeningPart, KeyMessagesPart, SectionPart, RecommendationsPart, ReferencesPart, PeoplePart,
+Part = Union[TitlePart, OpeningPart, KeyMessagesPart, KeyFiguresPart, SectionPart, RecommendationsPart, ReferencesPart, PeoplePart,
              ColophonPart]
 
 
@@ -263,6 +282,8 @@ class ReadingPlan:
                 out.append(OutlineEntry(p.label, "summary", 0))
             elif isinstance(p, KeyMessagesPart):
                 out.append(OutlineEntry(p.label, "key-messages", 0))
+            elif isinstance(p, KeyFiguresPart):
+                out.append(OutlineEntry(p.label, "key-figures", 0))
             elif isinstance(p, SectionPart):
                 out.append(OutlineEntry(p.title, p.anchor, 0))
                 if figures:
@@ -282,6 +303,9 @@ def reading_plan(view: "View") -> ReadingPlan:
     parts: list[Part] = [_title(view), OpeningPart(doc.preface, view.label("summary"), doc.summary, doc.summary.loc)]
     if doc.key_messages:
         parts.append(KeyMessagesPart(view.label("key_messages"), doc.key_messages, doc.key_messages[0].loc))
+    if doc.key_figures:
+        parts.append(KeyFiguresPart(view.label("key_figures"), tuple(_key_figure(view, k) for k in doc.key_figures),
+                                    doc.key_figures[0].loc))
     total = len(doc.sections)
     parts += [_section(view, s, n, total) for n, s in enumerate(doc.sections, 1)]
     if doc.recommendations:
@@ -383,6 +407,12 @@ def _quote(view: "View", q: Quote, s: Section) -> QuotePart:
     return QuotePart(q, q.text, view.quoted(q.text.plain), view.attribution(q), q.speaker, view.quote_paragraph(q, s), q.loc)
 
 
+def _key_figure(view: "View", k: KeyFigure) -> KeyFigureItem:
+    source = view.label("figure_source", source=k.source) if k.source else ""
+    line = " ".join(x for x in (f"{k.value} {k.label.plain}", f"({source})" if source else "") if x)
+    return KeyFigureItem(k, k.value, k.label, source, line)
+
+
 def _recommendation(view: "View", r: Recommendation) -> RecommendationItem:
     lead = r.lead.strip()
     line = f"{view.lead_in(lead)}{r.text.plain}" if lead else r.text.plain
@@ -426,6 +456,6 @@ def _person(view: "View", p: Person) -> PersonEntry:
     return PersonEntry(p, role, p.name, p.titles, affiliation, p.bio, view.person_line(p))
 
 
-__all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "SectionPart", "FigurePart",
+__all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "KeyFiguresPart", "KeyFigureItem", "SectionPart", "FigurePart",
            "QuotePart", "RecommendationsPart", "RecommendationItem", "ReferencesPart", "ReferenceItem", "PeoplePart",
            "PersonEntry", "ColophonPart", "PeopleLine", "OutlineEntry", "RunningLines"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from reportlab.graphics.shapes import Drawing
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ...errors import RenderError
@@ -39,7 +40,7 @@ def texts_of(f) -> list[str]:
     f = untagged(f)
     text = getattr(f, "text", None)
     out = [re.sub(r"<[^>]+>", "", text)] if isinstance(text, str) and text.strip() else []
-    for attr in ("main", "items", "paras", "_cellvalues", "notes"):
+    for attr in ("main", "inner", "items", "paras", "_cellvalues", "notes"):
         out += texts_of(getattr(f, attr, None) or [])
     return out
 
@@ -96,6 +97,23 @@ class Stack(Flowable):
             y -= before + h_
             f.drawOn(c, self.padding, y)
             y -= after
+
+
+class Framed(Flowable):
+    """A block with space above and below that is kept where it stands (at a page's top or
+    foot too, unlike platypus' space before and after), inset from both sides by ``inset``."""
+
+    def __init__(self, inner: Flowable, before: float, after: float, inset: float = 0.0):
+        super().__init__()
+        self.inner, self.before, self.after, self.inset = inner, before, after, inset
+
+    def wrap(self, aW, aH):
+        _, h = self.inner.wrap(aW - 2 * self.inset, aH)
+        self.width, self.height = aW, self.before + h + self.after
+        return self.width, self.height
+
+    def draw(self):
+        self.inner.drawOn(self.canv, self.inset, self.after)
 
 
 @dataclass
@@ -376,18 +394,26 @@ class KeepWithText(Flowable):
 class Heading(Paragraph):
     """A heading that is also a PDF destination (its outline entry: pages.BriefTemplate)."""
 
-    def __init__(self, text, style, *, key: str, rule: Optional[tuple] = None):
+    def __init__(self, text, style, *, key: str, rule: Optional[tuple] = None, kicker: Optional[tuple] = None):
         super().__init__(text, style)
         self.key = key
         self.rule = rule  # (colour, width, length, gap): short rule above the heading
+        self.kicker = kicker  # (text, font, size, colour): a section opener where the rule starts ("01 ——")
 
     def draw(self):
         if self.rule:
             colour, width, length, gap = self.rule
             self.canv.saveState()
+            x = 0.0
+            if self.kicker:  # in the space above the heading, the rule continuing after it
+                text, font, size, ink = self.kicker
+                self.canv.setFont(font, size)
+                self.canv.setFillColor(ink)
+                self.canv.drawString(0, self.height + gap - 0.35 * size, text)
+                x = stringWidth(text, font, size) + 0.5 * size
             self.canv.setStrokeColor(colour)
             self.canv.setLineWidth(width)
-            self.canv.line(0, self.height + gap, length, self.height + gap)
+            self.canv.line(x, self.height + gap, x + length, self.height + gap)
             self.canv.restoreState()
         self.canv.bookmarkHorizontal(self.key, 0, self.height + (self.rule[3] + 4 if self.rule else 4))
         super().draw()

@@ -9,26 +9,28 @@ references; on the last page the colophon at the foot and "about the speaker" in
 from __future__ import annotations
 
 import re
+from copy import copy
 from xml.sax.saxutils import unescape
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ...charts.registry import KINDS
 from ...model import Document, Figure
 from ...present import View
-from ...present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
+from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
-from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Heading, KeepWithText, SideColumn, Stack, Unbroken,
+from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsides, Framed, Heading, KeepWithText, SideColumn, Stack, Unbroken,
                          TitleBand, WithAside)
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
 from .styles import Styles
-from .tagging import StructElem, StructTree, Tagged
+from .tagging import Decoration, StructElem, StructTree, Tagged
 
 
 @dataclass
@@ -95,6 +97,8 @@ def build_story(ctx: Context) -> list[Flowable]:
             story.append(title_band(ctx, part))
         elif isinstance(part, OpeningPart):
             story += opening(ctx, part, plan.find("key_messages"))
+        elif isinstance(part, KeyFiguresPart) and ctx.st.get("key_figures").get("show", True):
+            story += key_figures(ctx, part)
         elif isinstance(part, SectionPart):
             story += section_flowables(ctx, part)
         elif isinstance(part, RecommendationsPart):
@@ -141,13 +145,15 @@ def _link_colour(ctx: Context) -> str:
 
 
 def heading(ctx: Context, title: str, key: str, level: str = "h1", parent: Optional[StructElem] = None,
-            role: str = "H2") -> Heading:
+            role: str = "H2", kicker: Optional[tuple] = None) -> Heading:
     st = ctx.st
     node = st.get(level)
     rule = None
     if node.get("rule_colour"):
         rule = (st.colour(node["rule_colour"]), node["rule_width"], node["rule_length_mm"] * mm, node["rule_gap"])
-    return _tag(Heading(esc(title), st.para(level), key=key, rule=rule), parent, role)
+    h = Heading(esc(title), st.para(level), key=key, rule=rule, kicker=kicker)
+    # a heading with an opener is read as its title alone (the number is drawn, not read)
+    return _tag(h, parent, role, **({"actual_text": title} if kicker and parent is not None else {}))
 
 
 def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) -> SectionBreak:
@@ -259,6 +265,50 @@ def in_column(ctx: Context, f: Flowable, key: str) -> list[Flowable]:
     return out + [Spacer(0, node.get("space_after", 0))]
 
 
+def key_figures(ctx: Context, part: KeyFiguresPart) -> list[Flowable]:
+    """The key figures: a band of big values, each over what it counts, ``per_row`` a row, and
+    where they come from (one line when they share a source). Tagged as a Div: H2, then each
+    value and label as a paragraph, then the source."""
+    st = ctx.st
+    kf = st.get("key_figures")
+    div = _add(ctx.root, "Div")
+    label = _tag(Paragraph(esc(part.label), st.para("label")), div, "H2")
+    sources = list(dict.fromkeys(it.source for it in part.items if it.source))
+    shared = len(sources) == 1 and all(it.source for it in part.items)
+    per_row = max(1, min(kf["per_row"], len(part.items)))
+    cells: list[list] = []
+    for it in part.items:
+        cell = [_tag(Paragraph(esc(it.value), st.para("key_figures.value")), div, "P"),
+                _tag(Paragraph(markup(it.label, _link_colour(ctx)), st.para("key_figures.label")), div, "P")]
+        if it.source and not shared:
+            cell.append(_tag(Paragraph(esc(it.source), st.para("key_figures.source", spaceBefore=2)), div, "P"))
+        cells.append(cell)
+    width = ctx.geo.main_width
+    gap = kf["cell_gap"]
+    if len(cells) == 1:  # one figure: its value beside what it counts
+        vs = st.para("key_figures.value")
+        w = min(stringWidth(part.items[0].value, vs.fontName, vs.fontSize) + gap, width / 2)
+        rows, widths = [[cells[0][0], cells[0][1:]]], [w, width - w + gap]
+    else:
+        rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+        rows[-1] += [""] * (per_row - len(rows[-1]))
+        widths = [(width + gap) / per_row] * per_row
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), gap), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), kf["row_space"]),
+                               ("BOTTOMPADDING", (0, -1), (-1, -1), 0)]))
+    items: list[Flowable] = [label, table]
+    if shared:
+        items.append(_tag(Paragraph(esc(sources[0]), st.para("key_figures.source")), div, "P"))
+    box = Stack(items, top_rule=(st.colour(kf["top_rule_colour"]), kf["top_rule_width"]), top_gap=kf["rule_gap"],
+                anchor="key-figures")
+    # a float, like a figure: when it does not fit under the opening, the text goes on and the
+    # box comes out at the next section's start (pages.BriefTemplate)
+    inset = kf.get("inset_mm", 0) * mm if ctx.geo.single else 0
+    return [WithAside(Framed(box, kf["space_before"], kf["space_after"], inset), [], ctx.side, is_float=True)]
+
+
 # --- sections -----------------------------------------------------------------------
 def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) -> Stack:
     st = ctx.st
@@ -308,7 +358,7 @@ def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int
 def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
     st = ctx.st
     sect = _add(ctx.root, "Sect")
-    h = heading(ctx, section.title, section.anchor, parent=sect)
+    h = heading(ctx, section.title, section.anchor, parent=sect, kicker=opener(ctx, section))
     byline = []
     if section.byline:
         byline.append(_tag(Paragraph(esc(section.byline), st.para("byline")), sect, "P"))
@@ -361,6 +411,17 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
     else:
         out[1:1] = [h, *byline]
     return out
+
+
+def opener(ctx: Context, section: SectionPart) -> Optional[tuple]:
+    """The section's opener (``h1.kicker``: its number, "01"), set where the short rule over
+    the heading starts, the rule after it: (text, font, size, colour) or None."""
+    node = ctx.st.get("h1")
+    if not node.get("kicker"):
+        return None
+    style = ctx.st.para("h1.kicker_style")
+    return (node["kicker"].format(number=section.number, total=section.total), style.fontName, style.fontSize,
+            style.textColor)
 
 
 def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) -> Flowable:
