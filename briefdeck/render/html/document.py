@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ... import __version__
 from ...present import View
-from ...present.outline import (ColophonPart, KeyMessagesPart, OpeningPart, PeoplePart, RecommendationsPart, ReferencesPart,
+from ...present.outline import (ColophonPart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeoplePart, RecommendationsPart, ReferencesPart,
                                 SectionPart, TitlePart)
 from . import parts
 from .inline import esc, safe_href
@@ -53,6 +53,8 @@ def page(view: View, css: str, body: parts.FigureBody, editions=()) -> str:
             main.append(parts.opening(part))
         elif isinstance(part, KeyMessagesPart):
             main.append(parts.key_messages(part))
+        elif isinstance(part, KeyFiguresPart):
+            main.append(parts.key_figures(part))
         elif isinstance(part, SectionPart):
             main.append(parts.section(view, part, body))
         elif isinstance(part, RecommendationsPart):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ...present import View
-from ...present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeoplePart, QuotePart,
+from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
 from .inline import esc, link, text_html
 
@@ -73,6 +73,20 @@ def key_messages(part: KeyMessagesPart) -> str:
     items = "".join(f"<li>{text_html(m)}</li>" for m in part.items)
     return (f'<section id="key-messages" class="key-messages" aria-labelledby="key-messages-h">'
             f'<h2 id="key-messages-h">{esc(part.label)}</h2><ol>{items}</ol></section>')
+
+
+def key_figures(part: KeyFiguresPart) -> str:
+    """Each value over what it counts (a description list), and where they come from."""
+    sources = list(dict.fromkeys(it.source for it in part.items if it.source))
+    shared = len(sources) == 1 and all(it.source for it in part.items)
+
+    def own_source(it) -> str:
+        return "" if shared or not it.source else f'<br><span class="source">{esc(it.source)}</span>'
+
+    items = "".join(f"<div><dt>{esc(it.value)}</dt><dd>{text_html(it.label)}{own_source(it)}</dd></div>" for it in part.items)
+    source = f'<p class="source">{esc(sources[0])}</p>' if shared else ""
+    return (f'<section id="key-figures" class="key-figures" aria-labelledby="key-figures-h">'
+            f'<h2 id="key-figures-h">{esc(part.label)}</h2><dl>{items}</dl>{source}</section>')
 
 
 def pull_quote(q: QuotePart) -> str:

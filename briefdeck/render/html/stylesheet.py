@@ -61,7 +61,7 @@ def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None) -> st
 html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
 body{{margin:0;background:{c['background']};color:{c['text']};font-family:{f.text};font-size:{t['body']['size']}rem;line-height:{t['body']['line_height']};overflow-wrap:break-word}}
 .wrap{{max-width:{page['measure_rem'] + 2 * page['padding_rem']}rem;margin:0 auto;padding:0 {page['padding_rem']}rem}}
-h1,h2,h3,.series,.event,.people,.editions,.part,.byline,figcaption,.source,.note,details,nav,.skip,.key-messages,.lead-in,.person,.colophon,table{{font-family:{f.headings}}}
+h1,h2,h3,.series,.event,.people,.editions,.part,.byline,figcaption,.source,.note,details,nav,.skip,.key-messages,.key-figures,.lead-in,.person,.colophon,table{{font-family:{f.headings}}}
 h1{{font-size:{t['h1']['size']}rem;line-height:{t['h1']['line_height']};margin:.35rem 0 .5rem}}
 h2{{font-size:{t['h2']['size']}rem;line-height:{t['h2']['line_height']};margin:{sp['section']}rem 0 .75rem;color:{c['accent']}}}
 h3{{font-size:{t['h3']['size']}rem;line-height:{t['h3']['line_height']};margin:0}}
@@ -94,6 +94,12 @@ main:focus{{outline:none}}
 .key-messages h2{{margin-top:0;font-size:{t['h3']['size']}rem}}
 .key-messages ol{{margin:0;padding-left:1.4rem}}
 .key-messages li{{margin:0 0 .5rem;line-height:{t['caption']['line_height'] + .1}}}
+.key-figures{{border-top:{rule}px solid {c['accent']};margin:1.5rem 0;padding-top:.5rem}}
+.key-figures h2{{margin-top:0;font-size:{t['h3']['size']}rem}}
+.key-figures dl{{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:1rem;margin:0}}
+.key-figures dt{{font-size:{t['key_figure']['size']}rem;line-height:{t['key_figure']['line_height']};font-weight:bold;color:{c['accent']}}}
+.key-figures dd{{margin:.2rem 0 0}}
+.key-figures .source{{color:{c['muted']};font-size:{t['small']['size']}rem}}
 .part{{color:{c['muted']};margin:{sp['section']}rem 0 0}}
 .part+h2{{margin-top:.2rem}}
 .byline{{color:{c['muted']};font-size:{t['small']['size']}rem}}

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from ...errors import RenderError
 from .layout import Geometry
 from .linebreak import HyphenLedger, set_lines
-from .tagging import untagged
+from .tagging import artifact, untagged
 
 
 def _first_words(f: Flowable, n: int = 8) -> str:
@@ -404,16 +404,16 @@ class Heading(Paragraph):
         if self.rule:
             colour, width, length, gap = self.rule
             self.canv.saveState()
-            x = 0.0
-            if self.kicker:  # in the space above the heading, the rule continuing after it
-                text, font, size, ink = self.kicker
-                self.canv.setFont(font, size)
-                self.canv.setFillColor(ink)
-                self.canv.drawString(0, self.height + gap - 0.35 * size, text)
-                x = stringWidth(text, font, size) + 0.5 * size
+            x = stringWidth(self.kicker[0], self.kicker[1], self.kicker[2]) + 0.5 * self.kicker[2] if self.kicker else 0.0
             self.canv.setStrokeColor(colour)
             self.canv.setLineWidth(width)
             self.canv.line(x, self.height + gap, x + length, self.height + gap)
+            if self.kicker:  # in the space above the heading, the rule continuing after it: decoration,
+                text, font, size, ink = self.kicker  # as the rule is (the title is what is read)
+                with artifact(self.canv, "Layout"):
+                    self.canv.setFont(font, size)
+                    self.canv.setFillColor(ink)
+                    self.canv.drawString(0, self.height + gap - 0.35 * size, text)
             self.canv.restoreState()
         self.canv.bookmarkHorizontal(self.key, 0, self.height + (self.rule[3] + 4 if self.rule else 4))
         super().draw()

@@ -151,9 +151,7 @@ def heading(ctx: Context, title: str, key: str, level: str = "h1", parent: Optio
     rule = None
     if node.get("rule_colour"):
         rule = (st.colour(node["rule_colour"]), node["rule_width"], node["rule_length_mm"] * mm, node["rule_gap"])
-    h = Heading(esc(title), st.para(level), key=key, rule=rule, kicker=kicker)
-    # a heading with an opener is read as its title alone (the number is drawn, not read)
-    return _tag(h, parent, role, **({"actual_text": title} if kicker and parent is not None else {}))
+    return _tag(Heading(esc(title), st.para(level), key=key, rule=rule, kicker=kicker), parent, role)
 
 
 def keep_room(ctx: Context, h: Flowable, level: str = "h1", *between: Flowable) -> SectionBreak:

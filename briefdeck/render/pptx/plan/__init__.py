@@ -22,14 +22,14 @@ from typing import Mapping, Optional, Sequence
 
 from ....errors import Problem
 from ....present import View
-from ....present.outline import KeyMessagesPart, PeoplePart, ReadingPlan, RecommendationsPart, SectionPart, TitlePart
+from ....present.outline import KeyFiguresPart, KeyMessagesPart, PeoplePart, ReadingPlan, RecommendationsPart, SectionPart, TitlePart
 from ..fit import Measurer
 from .back import recommendation_slides, sources_slides, speaker_slides
 from .condense import Words, clause_cuts, condensed, derive_bullet, sentences, word_cuts
 from .context import PlanContext
 from .finish import distinct_titles, numbered_warnings, plan_footers, title_sizes_per_layout
 from .fitting import continued, pack
-from .front import agenda_slides, key_message_slides, title_slide
+from .front import agenda_slides, key_figure_slides, key_message_slides, title_slide
 from .sections import divider_slide, divider_variant, section_slides, wants_dividers
 from .types import ROLES, DeckPlan, Geometry, PlanPara, SlidePlan, TextBlock, measure_paras
 
@@ -60,6 +60,8 @@ def plan_deck(view: View, *, theme, measurer: Measurer, geometry: Geometry,
             slides += agenda_slides(ctx, plan.sections, opening)
         elif isinstance(part, KeyMessagesPart):
             slides += key_message_slides(ctx, part, opening)
+        elif isinstance(part, KeyFiguresPart):
+            slides += key_figure_slides(ctx, part)
         elif isinstance(part, SectionPart):
             if divided:
                 slides.append(divider_slide(ctx, part, variant))

@@ -1,10 +1,10 @@
-"""The deck's front matter: the title slide, the agenda and the key messages."""
+"""The deck's front matter: the title slide, the agenda, the key messages and the key figures."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Optional, Sequence
 
-from ....present.outline import KeyMessagesPart, OpeningPart, SectionPart, TitlePart
+from ....present.outline import KeyFiguresPart, KeyMessagesPart, OpeningPart, SectionPart, TitlePart
 from ....model import Span
 from .condense import cut_spans, lead, plain_paras
 from .context import PlanContext
@@ -116,3 +116,22 @@ def key_message_slides(ctx: PlanContext, part: KeyMessagesPart, opening: Optiona
             return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=items, notes=notes,
                                   loc=part.loc)
     return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=whole, notes=notes, loc=part.loc)
+
+
+def key_figure_slides(ctx: PlanContext, part: KeyFiguresPart) -> list[SlidePlan]:
+    """The key figures on one slide within the word budget: each value in bold with what it counts,
+    else each value with its label cut to its lead; the notes hold them all with their sources."""
+    notes = "\n\n".join(it.line for it in part.items)
+    whole = [bullet(ctx, (Span(it.value, bold=True), Span(" "), *it.label.spans)) for it in part.items]
+    leads = [bullet(ctx, (Span(it.value, bold=True), Span(" "), *cut_spans(it.label.spans, lead(it.label.plain, ctx.words))))
+             for it in part.items]
+    room = ctx.room(part.label)
+    for items in (whole, leads):
+        if sum(count_words(p.plain) for p in items) > room:
+            continue
+        trial = bullets_slides(PlanContext.quiet(ctx), kind="key-figures", role="content", title=part.label,
+                               items=items, notes=notes, loc=part.loc)
+        if len(trial) == 1:
+            return bullets_slides(ctx, kind="key-figures", role="content", title=part.label, items=items, notes=notes,
+                                  loc=part.loc)
+    return bullets_slides(ctx, kind="key-figures", role="content", title=part.label, items=whole, notes=notes, loc=part.loc)
