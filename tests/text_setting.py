@@ -2,7 +2,8 @@
 not from the layout engine: lines that end in a hyphen, runts, widows and orphans, and how far
 a main column ends above the footer.
 
-A *column* is the main column or the side column (``Geometry``); a line belongs to the column
+A *column* is the main column or the side column (``Geometry``: from the source and the theme,
+or, for any brief, read off the PDF itself: ``infer_geometry``); a line belongs to the column
 its left edge lies in. Running header and footer (outside the frame) are left out. A *prose
 line* is a line at least 40 % of its column wide, or one that ends in a hyphen: chart labels
 and short captions do not count towards a page's lines.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefdeck.load import load_document
@@ -65,10 +66,36 @@ def source_geometry(src: Path, paper: str | None = None) -> Geometry:
     return geometry(theme, (paper or doc.meta.paper).lower(), single_column(doc, theme))
 
 
-def read_pages(pdf: Path, geo: Geometry) -> list[Page]:
+def _bbox_xml(pdf: Path) -> ET.Element:
     xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
-    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+    return ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml))
+
+
+def infer_geometry(pdf: Path, theme_name: str = "default") -> Geometry:
+    """The brief's page geometry read off the PDF alone (a brief of a source, or in a house style,
+    this test does not know): the paper from the page size; the text column from where most lines
+    start and where justified lines end; one column when that column stands well inside the
+    theme's left margin (the single column is centred). Margins top and bottom are the theme's."""
+    root = _bbox_xml(pdf)
+    page = next(root.iter(NS + "page"))
+    w = float(page.get("width"))
+    paper = "letter" if abs(w - 612) < 2 else "a4"
+    theme = load_theme(theme_name)
+    lines = [(float(ln.get("xMin")), float(ln.get("xMax"))) for ln in root.iter(NS + "line")]
+    lefts = [round(x0) for x0, _ in lines]
+    left = max(set(lefts), key=lefts.count)
+    rights = [round(x1) for x0, x1 in lines if abs(x0 - left) < 1.5]
+    right = max(set(rights), key=rights.count)
+    two = geometry(theme, paper, False)
+    if left > two.left + 10 * 2.835:  # centred: one column
+        one = geometry(theme, paper, True)
+        return replace(one, left=float(left), right=w - right, main_width=float(right - left))
+    return replace(two, main_width=float(right - left))
+
+
+def read_pages(pdf: Path, geo: Geometry) -> list[Page]:
+    root = _bbox_xml(pdf)
     pages = []
     for n, page in enumerate(root.iter(NS + "page"), 1):
         pg = Page(n)
@@ -265,3 +292,63 @@ def spacing(pages: list[Page], geo: Geometry) -> list[tuple[float, Line]]:
     means = sorted(sum(ln.gaps) / len(ln.gaps) for ln in lines)
     usual = means[len(means) // 4] if means else 1.0  # most lines are set near their natural spacing
     return [(sum(ln.gaps) / len(ln.gaps) / usual, ln) for ln in lines]
+
+
+def report(pdf: Path, geo: Geometry | None = None) -> dict:
+    """Every measure of issue 23 that needs no source, for any brief: per page the hyphenated share
+    of its text lines, runs of hyphenated lines, words split across a column or page, runts, a
+    paragraph ending in a hyphenated word, and (pages before the last) how far the main column
+    ends above the foot. ``worst_hyphen_share``, ``longest_hyphen_run`` and ``worst_gap`` sum it up."""
+    geo = geo or infer_geometry(pdf)
+    pages = read_pages(pdf, geo)
+    leading = round(_body_leading(pages), 1)
+    shares = hyphen_share(pages, geo)
+    gaps = main_column_gaps(pages, geo)
+    runs = hyphen_runs(pages, geo)
+    return {
+        "pages": len(pages),
+        "worst_hyphen_share": max((h / n for h, n in shares.values() if n), default=0.0),
+        "hyphens": {p: f"{h}/{n}" for p, (h, n) in shares.items()},
+        "longest_hyphen_run": max((len(r) for r in runs), default=0),
+        "split_across_columns": [ln.text for ln in column_ends_hyphenated(pages, geo)],
+        "runts": [ln.text for ln in runts(pages, geo, leading)],
+        "last_word_hyphenated": [ln.text for ln in last_word_hyphenated(pages, geo, leading)],
+        "worst_gap": max(gaps.values(), default=0.0),
+        "gaps": {p: round(g, 3) for p, g in gaps.items()},
+    }
+
+
+def _body_leading(pages: list[Page]) -> float:
+    """The body text's leading: the most common distance between successive main-column lines."""
+    steps = [round(ln.gap_above, 1) for pg in pages for ln in pg.column("main") if 8 < ln.gap_above < 24]
+    return max(set(steps), key=steps.count) if steps else 14.0
+
+
+def check(measures: dict, max_share: float = 0.10, max_gap: float = 0.12) -> list[str]:
+    """What breaks the rules of issue 23 in ``report``'s measures (empty: none)."""
+    out = []
+    if measures["worst_hyphen_share"] > max_share:
+        out.append(f"hyphenated lines over {max_share:.0%} of a page: {measures['hyphens']}")
+    if measures["longest_hyphen_run"] > 2:
+        out.append(f"{measures['longest_hyphen_run']} hyphenated lines in a row")
+    for key in ("split_across_columns", "runts", "last_word_hyphenated"):
+        if measures[key]:
+            out.append(f"{key.replace('_', ' ')}: {measures[key]}")
+    if measures["worst_gap"] > max_gap:
+        out.append(f"a main column ends more than {max_gap:.0%} above the foot: {measures['gaps']}")
+    return out
+
+
+if __name__ == "__main__":  # python -m tests.text_setting BRIEF.pdf...: the measures of any brief
+    import json
+    import sys
+
+    bad = 0
+    for arg in sys.argv[1:]:
+        m = report(Path(arg))
+        problems = check(m)
+        bad += bool(problems)
+        print(json.dumps({"pdf": arg, "ok": not problems, "problems": problems,
+                          **{k: m[k] for k in ("pages", "worst_hyphen_share", "longest_hyphen_run", "worst_gap")}},
+                         ensure_ascii=False))
+    sys.exit(1 if bad else 0)
