@@ -37,7 +37,7 @@ def project_copy(src: Path, out: Path, theme: bool) -> Path:
     folder = out / "projects" / f"{src.stem}{'-house' if theme else ''}"
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(src.parent.parent / "assets" if src.parent.name == "source" else src.parent / "assets", folder / "assets")
+    shutil.copytree(src.parent / "assets" if (src.parent / "assets").is_dir() else ROOT / "assets", folder / "assets")
     text = src.read_text(encoding="utf-8")
     if theme:
         house = folder / "assets" / "themes" / "house"

@@ -179,14 +179,15 @@ def hyphen_runs(pages: list[Page], geo: Geometry) -> list[list[Line]]:
 
 
 def column_ends_hyphenated(pages: list[Page], geo: Geometry) -> list[Line]:
-    """The last prose line of a column that ends in a hyphen (a word split across columns or pages)."""
+    """The last line of a column, when it is a prose line that ends in a hyphen (a word split across
+    columns or pages; a short line under it -- the word's tail -- means it is not the last)."""
     out = []
     for pg in pages:
         for name in ("main", "side"):
-            col = prose([pg], geo, name)
+            col = pg.column(name)
             if col:
                 last = max(col, key=lambda ln: ln.y0)
-                if last.hyphenated:
+                if last.hyphenated and last in prose([pg], geo, name):
                     out.append(last)
     return out
 

@@ -233,15 +233,27 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
                             float_min_gap=st.get("figure.float_min_gap_mm") * mm,
                             float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
-                            stretch=stretch, invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            stretch=stretch, page_lines=known, invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                             displayDocTitle=1, **info)
         canvas = canvas_class(doc.meta.updated)
         tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
         return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
+    known: dict[int, int] = {}
     with _binary_streams(), _located(doc):
         data, pages, lonely, gap, tpl = layout(None)
+    # Hyphens: a paragraph's page budget assumes a page of at least half a column of text; a page
+    # that turned out shorter (figures filled it) and so took more than its share is laid out
+    # again with its own count of lines (twice at most: the pages after it may move).
+    share = st.para("body").line_setting.max_share
+    for _ in range(2):
+        tight = over_hyphenated(tpl, share, known)
+        if not tight:
+            break
+        known.update(tight)
+        with _binary_streams(), _located(doc):
+            data, pages, lonely, gap, tpl = layout(None)
     end_break = None
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
@@ -263,26 +275,42 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     if stretch:
         with _binary_streams(), _located(doc):
             again, n, _, _, justified = layout(end_break, stretch)
-        if n == pages and justified.trace == tpl.trace and justified.side.drawn == tpl.side.drawn:
+        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
             data = again  # the same pages, their columns ending at the foot
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages
 
 
+def over_hyphenated(tpl: BriefTemplate, share: float, known: dict[int, int]) -> dict[int, int]:
+    """page -> its lines of text, for the pages whose hyphenated lines (the layout's own count)
+    exceed ``share`` of them, not already laid out with that count."""
+    ledger = getattr(tpl.canv, "_hyphen_ledger", None)
+    out = {}
+    for page, (lines, hyphens) in (ledger.pages.items() if ledger is not None else ()):
+        if hyphens > int(lines * share) and known.get(page, float("inf")) > lines:
+            out[page] = lines
+    return out
+
+
 def flush_bottom(tpl: BriefTemplate, geo, st: Styles) -> dict[int, float]:
     """Vertical justification (brief.page.flush_bottom): for each page before the last whose
     main column ends more than ``over_lines`` body lines above the foot, the space left shared
-    among the breaks inside that column, at most ``max_per_break`` points each. call -> points."""
+    among the breaks inside that column in proportion to what each may take: ``max_per_break``
+    points before a section or a figure, ``max_per_paragraph`` between two paragraphs (TeX's
+    stretchable glue). call -> points."""
     rule = st.get("page").get("flush_bottom") or {}
     if not rule:
         return {}
     over = rule["over_lines"] * st.get("body")["leading"]
+    most = {"block": rule["max_per_break"], "paragraph": rule.get("max_per_paragraph", 0)}
     out: dict[int, float] = {}
-    for page, calls in tpl.stretchable().items():
+    for page, breaks in tpl.stretchable().items():
         left = tpl.ends.get(page, geo.bottom) - geo.bottom - 1.0  # (a point's margin: the last line must still fit)
-        if page < tpl.page and left > over:
-            out.update(dict.fromkeys(calls, min(rule["max_per_break"], left / len(calls))))
+        room = sum(most[kind] for _, kind in breaks)
+        if page < tpl.page and left > over and room > 0:
+            share = min(1.0, left / room)
+            out.update({call: most[kind] * share for call, kind in breaks if most[kind]})
     return out
 
 

@@ -328,6 +328,9 @@ class BodyParagraph(Paragraph):
         setting = getattr(self.style, "line_setting", None)
         if canv is not None and setting is not None:
             least = 0.4 * canv._pagesize[1] / self.style.leading  # half a column of text, about
+            known = getattr(getattr(canv, "_doctemplate", None), "page_lines", {}).get(canv.getPageNumber())
+            if known is not None:  # a layout before found this page shorter: its own count of lines
+                least = min(least, known)
             budget = HyphenLedger.of(canv).budget(canv.getPageNumber(), setting.max_share, least)
         return set_lines(self, width, super().breakLines, budget)
 

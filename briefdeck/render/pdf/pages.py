@@ -13,8 +13,8 @@ whatever the gap.
 
 A column that still ends far above the foot (the next section, figure or end-matter box did
 not fit) is *vertically justified*, as TeX's ``\\flushbottom`` does: a second layout gives the
-space left to the breaks between its blocks (before a section, around a figure), a bounded
-amount each (``stretch``; see ``flush_bottom`` in pdf/__init__.py). It only moves blocks down
+space left to the breaks between its blocks (before a section, around a figure) and, a little,
+between its paragraphs, a bounded amount each (``stretch``; see ``flush_bottom`` in pdf/__init__.py). It only moves blocks down
 on their own page: a layout whose pages would change is not used.
 """
 from __future__ import annotations
@@ -27,12 +27,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Spacer
 
-from .flowables import KeepWithText, SideColumn, WithAside
+from .flowables import BodyParagraph, KeepWithText, SideColumn, WithAside
 from .layout import Geometry
-from .tagging import DEFERRED, artifact
+from .tagging import DEFERRED, artifact, untagged
 
 
 def fit_line(text: str, font: str, size: float, width: float) -> str:
@@ -140,7 +140,8 @@ class TooLarge(LayoutError):
 
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
-                 float_min_gap: float, float_max_sections: int, outline: list, stretch: dict | None = None, **kw):
+                 float_min_gap: float, float_max_sections: int, outline: list, stretch: dict | None = None,
+                 page_lines: dict | None = None, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
         self.float_min_gap = float_min_gap
@@ -150,9 +151,12 @@ class BriefTemplate(BaseDocTemplate):
         self._waited = 0  # section boundaries the first waiting figure has been held past
         self._tries = (None, 0, 0)  # (flowable, page, times handled): a flowable that never fits ends the layout
         self.stretch = stretch or {}  # call -> extra space before the break handled then (vertical justification)
-        self.breaks: list[tuple[int, int, float]] = []  # (call, page, y) of each break between blocks, not at a column top
+        self.page_lines = page_lines or {}  # page -> its lines of text, where a layout before found it short (hyphens)
+        self.breaks: list[tuple[int, int, float, str]] = []  # (call, page, y, "block"|"paragraph"), not at a column top
+        self._last = None  # the flowable handled before
         self.ends: dict[int, float] = {}  # page -> y where its main column ended
-        self.trace: list[int] = []  # the page of every call: two layouts with the same trace set the same pages
+        self.trace: list[int] = []  # the page of every call (breaks are known by their call)
+        self.placed: list[tuple[int, str]] = []  # (page, kind) of everything set: two layouts alike set the same pages
         self._given = (0, 0.0)  # (page, stretch given on it so far): a figure waits or not as it would unstretched
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
@@ -207,6 +211,11 @@ class BriefTemplate(BaseDocTemplate):
             self.gaps[canv.getPageNumber()] = max(frame._y - frame._y1p, 0.0) / (frame._y2 - frame._y1)
             self.ends[canv.getPageNumber()] = frame._y
 
+    def afterFlowable(self, flowable):
+        if not isinstance(flowable, ActionFlowable):
+            self.placed.append((self.page, type(untagged(flowable)).__name__))
+        super().afterFlowable(flowable)
+
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)
         canv = self.canv
@@ -234,11 +243,13 @@ class BriefTemplate(BaseDocTemplate):
         f = flowables[0]
         call = len(self.trace)
         self.trace.append(self.page)
-        if frame is not None and not frame._atTop and (isinstance(f, SectionBreak) or getattr(f, "is_float", False)):
+        kind = self._break_kind(f)
+        self._last = f
+        if frame is not None and not frame._atTop and kind:
             extra = self.stretch.get(call, 0.0)  # (vertical justification: a second layout)
             frame._y -= extra
             self._given = (self.page, (self._given[1] if self._given[0] == self.page else 0.0) + extra)
-            self.breaks.append((call, self.page, frame._y))
+            self.breaks.append((call, self.page, frame._y, kind))
         if not isinstance(f, (Spacer,)) and f.__class__.__name__ not in ("NullActionFlowable", "_FrameBreak"):
             last, page, n = self._tries
             n = n + 1 if (last is f and page == self.page) else 1
@@ -275,15 +286,26 @@ class BriefTemplate(BaseDocTemplate):
         except LayoutError as exc:  # reportlab's own "too large": keep what did not fit, to locate it
             raise TooLarge(f) from exc
 
-    def stretchable(self) -> dict[int, list[int]]:
+    def _break_kind(self, f) -> str:
+        """"block": before a section or a figure; "paragraph": between two paragraphs of text
+        (not between a heading and its text); "": no place to give space."""
+        if isinstance(f, SectionBreak) or getattr(f, "is_float", False):
+            return "block"
+
+        def paragraph(x) -> bool:
+            return isinstance(untagged(getattr(x, "main", None)), BodyParagraph)
+
+        return "paragraph" if paragraph(f) and self._last is not None and paragraph(self._last) else ""
+
+    def stretchable(self) -> dict[int, list[tuple[int, str]]]:
         """page -> the breaks inside its main column (something of the page set after them), one
-        per place: the calls a second layout may give extra space before."""
-        out: dict[int, list[int]] = {}
+        per place: (call, kind), the calls a second layout may give extra space before."""
+        out: dict[int, list[tuple[int, str]]] = {}
         seen: set[tuple[int, float]] = set()
-        for call, page, y in self.breaks:
+        for call, page, y, kind in self.breaks:
             if y - self.ends.get(page, y) > 0.5 and (page, round(y, 2)) not in seen:
                 seen.add((page, round(y, 2)))
-                out.setdefault(page, []).append(call)
+                out.setdefault(page, []).append((call, kind))
         return out
 
     def _section_starts_here(self, flowables, frame) -> bool:
