@@ -1,7 +1,8 @@
 """Is the text setting robust, or tuned to the corpus? Build the default source and every bundled
 example again with what a user may change -- the other paper size, a house style with larger
 body type and a narrower column, a two-speaker panel, a long synthetic event -- and measure each
-brief from its PDF alone (tests/text_setting.py ``report``: hyphens, runs, runts, column gaps).
+brief from its PDF (tests/text_setting.py ``report``: hyphens, runs, runts, column gaps; and how
+far each pull quote stands from its sentence).
 
 Usage: python benchmarks/setting_variations.py OUT_DIR [--synthetic N]   (prints one JSON line a brief)
 """
@@ -58,7 +59,7 @@ def measure(src: Path, out: Path, variant: str, paper: str | None = None) -> dic
     if not res.ok:
         return {"source": src.stem, "variant": variant, "error": str(res.error)}
     pdf = dest / f"{src.stem}.pdf"
-    m = ts.report(pdf)
+    m = ts.report(pdf, quotes=tuple(q.text.plain for q in ts.load_document(src).quotes))
     return {"source": src.stem, "variant": variant, "ok": not ts.check(m), "problems": ts.check(m), "pages": m["pages"],
             "worst_hyphen_share": round(m["worst_hyphen_share"], 3), "longest_hyphen_run": m["longest_hyphen_run"],
             "worst_gap": round(m["worst_gap"], 3)}

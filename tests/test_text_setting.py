@@ -141,3 +141,15 @@ def test_no_main_column_ends_far_above_the_footer_before_the_last_page(brief):
     fit is justified vertically (brief.page.flush_bottom)."""
     gaps = {p: round(g, 3) for p, g in ts.main_column_gaps(brief["pages"], brief["geo"]).items() if g > 0.12}
     assert gaps == {}
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
+def test_the_rules_hold_on_the_other_paper_measured_from_the_pdf_alone(src, tmp_path):
+    """Not tuned to the corpus: each brief on the other paper size (other lines, other pages) keeps
+    every rule, measured with the geometry read off the PDF (as for a brief of any source)."""
+    other = "a4" if ts.load_document(src).meta.paper == "letter" else "letter"
+    [res] = api.build([src], api.Options(out_dir=tmp_path, formats=("pdf",), force=True, settings=(("paper", other),)))
+    assert res.ok, res.error
+    pdf = tmp_path / f"{src.stem}.pdf"
+    assert ts.infer_geometry(pdf).paper == other
+    assert ts.check(ts.report(pdf)) == []

@@ -295,11 +295,12 @@ def spacing(pages: list[Page], geo: Geometry) -> list[tuple[float, Line]]:
     return [(sum(ln.gaps) / len(ln.gaps) / usual, ln) for ln in lines]
 
 
-def report(pdf: Path, geo: Geometry | None = None) -> dict:
+def report(pdf: Path, geo: Geometry | None = None, quotes: tuple[str, ...] = ()) -> dict:
     """Every measure of issue 23 that needs no source, for any brief: per page the hyphenated share
     of its text lines, runs of hyphenated lines, words split across a column or page, runts, a
     paragraph ending in a hyphenated word, and (pages before the last) how far the main column
-    ends above the foot. ``worst_hyphen_share``, ``longest_hyphen_run`` and ``worst_gap`` sum it up."""
+    ends above the foot; with the pull quotes' words (``quotes``), each one's distance in body lines
+    from its sentence. ``worst_hyphen_share``, ``longest_hyphen_run`` and ``worst_gap`` sum it up."""
     geo = geo or infer_geometry(pdf)
     pages = read_pages(pdf, geo)
     leading = round(_body_leading(pages), 1)
@@ -316,6 +317,7 @@ def report(pdf: Path, geo: Geometry | None = None) -> dict:
         "last_word_hyphenated": [ln.text for ln in last_word_hyphenated(pages, geo, leading)],
         "worst_gap": max(gaps.values(), default=0.0),
         "gaps": {p: round(g, 3) for p, g in gaps.items()},
+        "quote_distances": {q[:40]: round(min(quote_distances(pages, q, leading), default=float("nan")), 1) for q in quotes},
     }
 
 
@@ -335,6 +337,9 @@ def check(measures: dict, max_share: float = 0.10, max_gap: float = 0.12) -> lis
     for key in ("split_across_columns", "runts", "last_word_hyphenated"):
         if measures[key]:
             out.append(f"{key.replace('_', ' ')}: {measures[key]}")
+    near = {q: d for q, d in measures.get("quote_distances", {}).items() if not d >= 9.5}  # (nan: not found)
+    if near:
+        out.append(f"pull quotes within ten lines of their sentence (or not found): {near}")
     if measures["worst_gap"] > max_gap:
         out.append(f"a main column ends more than {max_gap:.0%} above the foot: {measures['gaps']}")
     return out
