@@ -9,7 +9,6 @@ references; on the last page the colophon at the foot and "about the speaker" in
 from __future__ import annotations
 
 import re
-from copy import copy
 from xml.sax.saxutils import unescape
 from dataclasses import dataclass, replace
 from typing import Optional
@@ -30,7 +29,7 @@ from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
 from .styles import Styles
-from .tagging import Decoration, StructElem, StructTree, Tagged
+from .tagging import StructElem, StructTree, Tagged
 
 
 @dataclass
