@@ -291,7 +291,9 @@ def key_figures(ctx: Context, part: KeyFiguresPart) -> list[Flowable]:
         rows[-1] += [""] * (per_row - len(rows[-1]))
         widths = [(width + gap) / per_row] * per_row
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    lab = st.para("key_figures.label")
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), lab.fontName, lab.fontSize),  # else the cell announces Helvetica
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), gap), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), kf["row_space"]),
                                ("BOTTOMPADDING", (0, -1), (-1, -1), 0)]))
