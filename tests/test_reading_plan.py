@@ -95,6 +95,18 @@ def test_quotation_marks_follow_the_document_language(views):
     assert french and all(q.quoted.startswith("«\u202f") and q.quoted.endswith("\u202f»") for q in french)
 
 
+def test_a_quote_taken_from_mid_sentence_opens_with_the_languages_ellipsis_in_the_plan(views):
+    """The plan marks it once, so the brief, the deck and the web page cannot differ."""
+    parts = [q for v in views.values() for s in v.plan.sections for q in s.quotes]
+    cut = [q for q in parts if q.quote.text.plain.lstrip()[:1].islower()]
+    whole = [q for q in parts if q not in cut]
+    assert cut and whole
+    for q in cut:
+        mark = "[…] " if q.speaker is not None and q.quoted.startswith("«") else "…"
+        assert q.text.plain == mark + q.quote.text.plain and mark + q.quote.text.plain.strip() in q.quoted
+    assert all(q.text == q.quote.text for q in whole)
+
+
 def test_references_read_the_same_in_every_output(views):
     refs = views[HEARING.stem].plan.find("references")
     first = refs.items[0]

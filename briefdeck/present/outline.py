@@ -404,7 +404,8 @@ def _figure(view: "View", f: Figure) -> FigurePart:
 
 
 def _quote(view: "View", q: Quote, s: Section) -> QuotePart:
-    return QuotePart(q, q.text, view.quoted(q.text.plain), view.attribution(q), q.speaker, view.quote_paragraph(q, s), q.loc)
+    text = view.fragment(q.text)
+    return QuotePart(q, text, view.quoted(text.plain), view.attribution(q), q.speaker, view.quote_paragraph(q, s), q.loc)
 
 
 def _key_figure(view: "View", k: KeyFigure) -> KeyFigureItem:

@@ -80,6 +80,15 @@ class View:
         """A bold lead as it runs into its text: "Decide what the mission is for: " (none after its own stop)."""
         return lead + (" " if lead.rstrip()[-1:] in ".:!?" else self.label("colon"))
 
+    def fragment(self, text: Text) -> Text:
+        """A quote taken from mid-sentence (it starts in lower case) opens as the language marks
+        it ("…surely we can", "[…] surtout"), in every output alike."""
+        if not text.plain.lstrip()[:1].islower():
+            return text
+        before, _, after = self.label("quote_fragment", text="\0").partition("\0")
+        spans = ((Span(before),) if before else ()) + text.spans + ((Span(after),) if after else ())
+        return Text(spans, text.loc)
+
     def quoted(self, text: str) -> str:
         """Words in the language's quotation marks (“…” in English, « … » in French), unless they carry their own."""
         t = text.strip()

@@ -183,7 +183,9 @@ class BriefTemplate(BaseDocTemplate):
                 canv.setFillColor(h["colour"])
                 font = (h["fontName"], h["size"])
                 room = g.width - g.left - g.right - h["size"] * 2  # two ems between the two
-                right = fit_line(f.header_right, *font, room * 0.45)
+                # both whole when they fit; else the right one keeps what the left leaves, at least 45%
+                left_w = stringWidth(f.header_left, *font)
+                right = fit_line(f.header_right, *font, max(room - left_w, room * 0.45))
                 canv.drawString(g.left, y, fit_line(f.header_left, *font, room - stringWidth(right, *font)))
                 canv.drawRightString(g.width - g.right, y, right)
                 canv.setStrokeColor(h["rule_colour"])

@@ -313,9 +313,7 @@ def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) 
     st = ctx.st
     pq = st.get("pull_quote")
     bq = _add(parent, "BlockQuote")
-    text = markup(q.text)
-    if q.text.plain[:1].islower():  # taken from mid-sentence: say so ("…surely we can")
-        text = ctx.view.term("brief", "quote_fragment", text=text)
+    text = markup(q.text)  # (a quote taken from mid-sentence already opens with the plan's ellipsis)
     items: list[Flowable] = [_tag(Paragraph(text, st.para("pull_quote")), bq, "P")]
     if q.attribution:
         items.append(_tag(Paragraph(esc(q.attribution), st.para("pull_quote.attribution")), bq, "P"))
@@ -326,7 +324,7 @@ def quote_position(q: QuotePart, section: SectionPart) -> tuple[int, tuple[int, 
     """The paragraph a quote comes from, and where in its text (first and last character)."""
     i = q.paragraph
     plain = " ".join(section.paragraphs[i].plain.split()) if section.paragraphs else ""
-    quote = " ".join(q.text.plain.split())
+    quote = " ".join(q.quote.text.plain.split())  # the words as said, without an ellipsis
     at = max(plain.lower().find(quote.lower()[:40]), 0)
     return i, (at, at + len(quote))
 
