@@ -615,3 +615,28 @@ def test_a_changed_template_theme_carries_through_to_the_decks_text_and_charts(d
     assert sum(f"#{a}" in used for a in accents) >= 2  # the data in the template's accents
     assert any("Georgia" in w and "viewers" in w for w in map(str, result["warnings"]))
     assert not any("viewers" in str(w) for w in made["Calibri"][0]["warnings"])  # Calibri: every viewer has it or its twin
+
+
+def test_every_link_ends_in_an_invisible_linked_joiner_and_a_title_link_holds_its_full_stop(deck, doc):
+    """LibreOffice sets a link in the colour of the run after it and may break a line between a link
+    and what follows: the last word of every linked source title came out black, and a line could
+    start with its full stop. Each link closes with a word joiner linked to the same address."""
+    prs = Presentation(str(deck[0]))
+    links = 0
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            if not sh.has_text_frame:
+                continue
+            for p in sh.text_frame.paragraphs:
+                runs = p.runs
+                for j, r in enumerate(runs):
+                    address = r.hyperlink.address
+                    if not address or (j + 1 < len(runs) and runs[j + 1].hyperlink.address == address):
+                        continue
+                    links += 1
+                    assert r.text == "\u2060", (p.text, r.text)
+                    before = runs[j - 1]
+                    assert before.hyperlink.address == address and before.text.strip()
+                    if j + 1 < len(runs) and runs[j + 1].text.startswith(" "):  # a source: title, then publisher
+                        assert before.text.endswith("."), before.text
+    assert links >= len([r for r in doc.references if r.url])

@@ -108,7 +108,7 @@ class DeckWriter:
                 if ppr.find(f"{{{A}}}buNone") is None:
                     ppr.insert(len([c for c in ppr if c.tag in (f"{{{A}}}lnSpc", f"{{{A}}}spcBef", f"{{{A}}}spcAft")]),
                                etree.SubElement(ppr, f"{{{A}}}buNone"))
-            for span in para.spans:
+            for j, span in enumerate(para.spans):
                 # A run says only what the plan needs: its size (the planner measured the text at it),
                 # the source's bold and italics, its language, a link; colour and typeface only where a
                 # LibreOffice master passes none on (``style``: as theme references where it can) or the
@@ -125,8 +125,24 @@ class DeckWriter:
                     style.apply(r._r.get_or_add_rPr())
                 if span.href and not span.href.startswith("#"):
                     r.hyperlink.address = span.href
+                    after = para.spans[j + 1] if j + 1 < len(para.spans) else None
+                    if after is None or after.href != span.href:
+                        self._link_end(p, Pt(para.size or block.size), span.href, style)
         end = p._p.get_or_add_endParaRPr()
         end.set("lang", self.lang)
+
+    def _link_end(self, p, size, href: str, style) -> None:
+        """LibreOffice sets a hyperlink in the colour of the run that follows it (the last word of a
+        linked title came out black, the colour of the plain text after it): every link ends in a
+        word joiner (invisible, no break on either side) linked to the same address, so the last
+        visible word is followed by a link."""
+        r = p.add_run()
+        r.text = "\u2060"
+        r.font.size = size
+        self._run_lang(r)
+        if style is not None:
+            style.apply(r._r.get_or_add_rPr())
+        r.hyperlink.address = href
 
     def set_title(self, shape, text: str, size: float, style=None) -> None:
         self.fill_text(shape, TextBlock((_para(text),), size), style)

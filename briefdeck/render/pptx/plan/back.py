@@ -113,10 +113,12 @@ def sources_slides(ctx: PlanContext, part: Optional[ReferencesPart], colophon: O
         # unbreakable field, so a link in one piece breaks mid-word when it is longer than a line, and
         # words linked apart with plain spaces between them come out in two colours
         words = (short if shorts.count(short) == 1 else r.title.rstrip(".")).split(" ")  # two works never alike
-        spans = [Span(w + (" " if j < len(words) - 1 else ""), italic=True, href=r.url) for j, w in enumerate(words)]
         who = ", ".join(x for x in (r.reference.publisher, _year(r.reference.date_text)) if x)
+        if who:  # the full stop in the link's last field: LibreOffice may break between a field and what follows
+            words[-1] += "."
+        spans = [Span(w + (" " if j < len(words) - 1 else ""), italic=True, href=r.url) for j, w in enumerate(words)]
         if who:
-            spans.append(Span(f". {who}."))
+            spans.append(Span(f" {who}."))
         items.append(PlanPara(tuple(spans), bullet=True, space_before=ctx.space / 2))
         notes.append(r.line)
     by_source: dict[str, list] = {}  # on the slide, one line per publisher (as-of dates and licences in the notes)
