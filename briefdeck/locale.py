@@ -148,14 +148,23 @@ class Locale:
         space = self.typography.date_space
         return text.replace(" ", space) if space else text
 
-    def number(self, v: Any) -> str:
-        return self.typography.apply(format_number(v, self.tag), keep_typed=False)
-
-    def percent(self, v: float) -> str:
-        from babel.numbers import format_percent
+    def number(self, v: Any, decimals: Any = None) -> str:
+        """'1,440' (en), '1 440' (fr); with ``decimals``, rounded to that many digits, all shown ('2.50')."""
+        if decimals is None:
+            return self.typography.apply(format_number(v, self.tag), keep_typed=False)
+        from babel.numbers import format_decimal
 
         with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
-            return self.typography.apply(typeset_sign(format_percent(v, locale=self.babel), self.babel), keep_typed=False)
+            text = format_decimal(v, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=self.babel)
+        return self.typography.apply(typeset_sign(text, self.babel), keep_typed=False)
+
+    def percent(self, v: float, decimals: Any = None) -> str:
+        from babel.numbers import format_percent
+
+        fmt = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+        with decimal.localcontext(decimal.Context(prec=_DECIMAL_DIGITS)):
+            text = format_percent(v, locale=self.babel) if fmt is None else format_percent(v, format=fmt, locale=self.babel)
+            return self.typography.apply(typeset_sign(text, self.babel), keep_typed=False)
 
     def date_patterns(self) -> tuple[tuple[str, str], ...]:
         """The date patterns as sorted pairs (carried by chart specs, so charts need no files)."""

@@ -210,6 +210,34 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class TableColumn:
+    name: str  # the data's column
+    heading: str
+    align: str  # "right" for numbers, "left" for text and dates
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    """A numbered table: headed columns, rows of cells already written in the document's language,
+    and the sums row the loader computed (never typed by the author)."""
+
+    id: str
+    number: int
+    columns: tuple[TableColumn, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: Optional[tuple[str, ...]]  # the label in the first cell, the number columns' sums, "" elsewhere
+    caption: Text
+    provenance: Provenance
+    note: Optional[Text]
+    loc: Loc = NOWHERE
+
+    @property
+    def anchor(self) -> str:
+        return f"tab-{self.id}"
+
+
+@dataclass(frozen=True)
 class Quote:
     text: Text
     speaker: Optional[Person]
@@ -235,6 +263,7 @@ class Section:
     loc: Loc = NOWHERE
     panel: Optional[Panel] = None  # the panel it reports
     organisation: Optional[Organisation] = None  # whose written evidence it reports
+    tables: tuple[Table, ...] = ()  # shown after its figures
 
 
 @dataclass(frozen=True)
@@ -291,6 +320,11 @@ class Document:
     def figures(self) -> tuple[Figure, ...]:
         """All figures in reading order (their numbers follow this order)."""
         return tuple(f for s in self.sections for f in s.figures)
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        """All tables in reading order (their numbers follow this order)."""
+        return tuple(t for s in self.sections for t in s.tables)
 
     @property
     def speakers(self) -> tuple[Person, ...]:

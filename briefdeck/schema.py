@@ -4,7 +4,7 @@ These pydantic models validate the YAML (after ``yamlsafe`` has kept each node's
 column) and generate the JSON Schema (``python build.py --schema``) and the field tables in
 ``docs/source-format.md``. They hold the source as written; ``resolve`` turns them into the
 document model. Inline strings accept Markdown emphasis and links, plus ``{fact:ID}`` (a value
-computed from a data set) and ``{fig:ID}`` (becomes "Figure N", linked).
+computed from a data set), ``{fig:ID}`` (becomes "Figure N", linked) and ``{tab:ID}`` ("Table N").
 """
 from __future__ import annotations
 
@@ -90,6 +90,7 @@ class SectionSrc(Strict):
     paragraphs: list[str] = Field(..., min_length=1, description="The full text, one string per paragraph (inline markup allowed). All of it goes into the brief and into the slide notes.")
     bullets: list[str] = Field(default_factory=list, description="Short lines for the slides (at most about twelve words each). Derived from the paragraphs when absent.")
     figures: list[str] = Field(default_factory=list, description="Ids of figures shown after this section.")
+    tables: list[str] = Field(default_factory=list, description="Ids of tables shown after this section's figures.")
 
 
 class QuoteSrc(Strict):
@@ -165,6 +166,30 @@ class FigureSrc(QuerySrc):
     editable: bool = Field(False, description="In the deck, make a native PowerPoint chart with its data embedded instead of a picture.")
 
 
+class TableColumnSrc(Strict):
+    heading: Optional[str] = Field(None, description="The column's heading; defaults to the column's name, spaced and capitalised.")
+    format: Optional[Literal["number", "percent", "date", "month", "year", "text"]] = Field(None, description="How the cells are written in the document's language: number (1,440), percent (0.25 -> 25%), date (25 April 2018), month (April 2018), year (2018, never 2,018), text. Found from the values when absent.")
+    decimals: Optional[int] = Field(None, ge=0, le=6, description="Digits after the decimal mark for numbers and percentages (the values are rounded); as the data has them when absent.")
+    unit: Optional[str] = Field(None, description="A unit written after each number with a no-break space ('km', 'M$'); say it in the heading instead when it is long.")
+
+
+class TableTotalSrc(Strict):
+    label: Optional[str] = Field(None, description="The total row's label, in the first column; 'Total' in the document's language when absent.")
+    columns: Optional[list[str]] = Field(None, description="The columns summed (they must hold numbers); every column formatted as a number when absent.")
+
+
+class TableSrc(QuerySrc):
+    id: str = Field(..., pattern=ID_PATTERN, description="Identifier; sections list it in `tables`, prose cites it as {tab:ID}.")
+    caption: str = Field(..., min_length=1, description="States the finding, e.g. 'Three of the deadliest missions were still active in 2018'.")
+    columns: dict[str, Union[str, TableColumnSrc]] = Field(..., min_length=1, description="The columns shown, in order: data column -> its heading, or -> {heading, format, decimals, unit}. Numbers are set right, text left.")
+    rows: Optional[list[list[Optional[Scalar]]]] = Field(None, description="Inline rows, each a list of cells in the order of `columns`. Use this or `dataset`.")
+    total: Union[bool, str, TableTotalSrc, None] = Field(None, description="A last row of sums, computed from the rows shown (never typed): `true` sums every number column under the label 'Total' in the document's language; a text is the label; {label, columns} names the columns summed. The label stands in the first column, which must not be summed.")
+    source: Optional[str] = Field(None, description="Source line; defaults to the dataset's source. Required for inline rows.")
+    url: Optional[str] = Field(None, description="Link to the source; defaults to the dataset's.")
+    as_of: Optional[_dt.date] = Field(None, description="'As of' date; defaults to the dataset's.")
+    note: Optional[str] = Field(None, description="A note printed under the source line.")
+
+
 class ReferenceSrc(Strict):
     title: str = Field(..., min_length=1, description="Title of the work.")
     url: Optional[str] = Field(None, description="Link, written as a live link; never fetched.")
@@ -191,6 +216,7 @@ class SourceFile(Strict):
     datasets: dict[str, DatasetSrc] = Field(default_factory=dict, description="Data files used by facts and figures, keyed by id.")
     facts: dict[str, FactSrc] = Field(default_factory=dict, description="Values computed from datasets, cited in prose as {fact:ID}.")
     figures: list[FigureSrc] = Field(default_factory=list, description="Charts, each placed by the section that lists it.")
+    tables: list[TableSrc] = Field(default_factory=list, description="Tables of values, from a dataset or inline rows, each placed by the section that lists it.")
     references: list[ReferenceSrc] = Field(default_factory=list, description="Sources and further reading.")
 
     @field_validator("briefdeck", mode="before")

@@ -4,8 +4,9 @@
 2. validate  plain data -> the schema's ``SourceFile`` (``validate``: pydantic, errors mapped to lines)
 3. files     the paths a source names, confined to its project (``files``)
 4. data      datasets, queries and facts (``datasets``)
-5. figures   numbered, queried, checked against their kind's declaration (``figures``)
-6. text      inline markup, {fact:}/{fig:} references and links (``text``)
+5. figures   numbered, queried, checked against their kind's declaration (``figures``); tables
+             numbered, queried, their cells written in the language, their totals computed (``tables``)
+6. text      inline markup, {fact:}/{fig:}/{tab:} references and links (``text``)
 7. assemble  people, sections, quotes (checked verbatim), references, meta (``assemble``)
 
 Each stage reports into one ``Report``, so every problem of a source is listed at once, each at
@@ -26,6 +27,7 @@ from .datasets import read_datasets, resolve_facts
 from .figures import FigureResolver, number_figures
 from .files import Files
 from .limits import check_text, check_totals
+from .tables import TableResolver, number_tables
 from .report import Report
 from .text import InlineText
 from .validate import validate
@@ -111,19 +113,23 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     numbers = number_figures(src, report)
     assemble.unique(report, "sections", [x.id for x in src.sections])
     assemble.unique(report, "figures", [x.id for x in src.figures])
+    assemble.unique(report, "tables", [x.id for x in src.tables])
+    table_numbers = number_tables(src, report)
     assemble.unique(report, "people", [x.id for x in src.people])
     assemble.unique(report, "organisations", [x.id for x in src.organisations])
     assemble.unique(report, "panels", [x.id for x in src.panels])
     mentioned = {f.id for f in src.figures} | {fid for sec in src.sections for fid in sec.figures}
     text = InlineText(report, locale, facts=facts, declared_facts=set(src.facts), figure_numbers=numbers,
-                      mentioned_figures=mentioned)
+                      mentioned_figures=mentioned, table_numbers=table_numbers,
+                      mentioned_tables=frozenset({t.id for t in src.tables} | {tid for sec in src.sections for tid in sec.tables}))
     for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
         text.url(ds.url, "datasets", name, "url")
     figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
+    tables = TableResolver(src, datasets=datasets, locale=locale, numbers=table_numbers, text=text, report=report).all()
     orgs = assemble.organisations(src, text)
     cast = assemble.people(src, text, orgs)
     panels = assemble.panels(src, cast, report, locale.typeset)
-    sections = assemble.sections(src, figures, cast, text, panels, orgs)
+    sections = assemble.sections(src, figures, cast, text, panels, orgs, tables)
     quotes = assemble.quotes(src, sections, cast, text)
     theme_ok = assemble.check_theme(src.meta.theme, assets, report)
     template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)

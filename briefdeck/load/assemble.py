@@ -68,9 +68,10 @@ def panels(src: s.SourceFile, cast: dict[str, m.Person], report: Report, typeset
 
 
 def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.Person], text: InlineText,
-             panels: Optional[dict[str, m.Panel]] = None, orgs: Optional[dict[str, m.Organisation]] = None) -> tuple[m.Section, ...]:
+             panels: Optional[dict[str, m.Panel]] = None, orgs: Optional[dict[str, m.Organisation]] = None,
+             tables: Optional[dict[str, m.Table]] = None) -> tuple[m.Section, ...]:
     report = text.report
-    panels, orgs = panels or {}, orgs or {}
+    panels, orgs, tables = panels or {}, orgs or {}, tables or {}
     if len(src.sections) > MAX_SECTIONS:
         report.problem(("sections",), f"{len(src.sections)} sections — more than {MAX_SECTIONS}; split the source", "limit.sections")
     out = []
@@ -97,6 +98,7 @@ def sections(src: s.SourceFile, figures: dict[str, m.Figure], cast: dict[str, m.
             figures=tuple(figures[f] for f in sec.figures if f in figures),
             speakers=tuple(speakers), slide_title=text.locale.typeset(sec.slide_title or sec.title), loc=report.loc(*w), panel=panel,
             organisation=_organisation(sec.organisation, orgs, report, *w, "organisation"),
+            tables=tuple(tables[t] for t in sec.tables if t in tables),
         ))
     return tuple(out)
 

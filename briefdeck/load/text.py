@@ -1,4 +1,4 @@
-"""Stage: inline text -> ``Text`` spans, with ``{fact:ID}`` and ``{fig:ID}`` resolved and links checked.
+"""Stage: inline text -> ``Text`` spans, with ``{fact:ID}``, ``{fig:ID}`` and ``{tab:ID}`` resolved and links checked.
 
 One mistake gets one message, at its own line: a ``{fig:ID}`` whose figure is declared (or
 listed by a section) is never reported again because that figure has a problem of its own,
@@ -18,18 +18,20 @@ from ..textfmt import escape_markdown, parse_inline
 from .. import links
 from .report import Report
 
-REF = re.compile(r"\{(fact|fig):([^}\s]*)\}")
+REF = re.compile(r"\{(fact|fig|tab):([^}\s]*)\}")
 
 
 class InlineText:
     """Turns the author's inline strings into Text; reports unknown references and refused links."""
 
     def __init__(self, report: Report, locale: Locale, *, facts: dict[str, str], declared_facts: set[str],
-                 figure_numbers: dict[str, int], mentioned_figures: set[str]):
+                 figure_numbers: dict[str, int], mentioned_figures: set[str],
+                 table_numbers: Optional[dict[str, int]] = None, mentioned_tables: frozenset = frozenset()):
         self.report, self.locale = report, locale
         self.facts, self.declared_facts = facts, declared_facts
         self.figure_numbers, self.mentioned_figures = figure_numbers, mentioned_figures
-        self.anchors = frozenset(f"fig-{i}" for i in figure_numbers)
+        self.table_numbers, self.mentioned_tables = table_numbers or {}, set(mentioned_tables)
+        self.anchors = frozenset([f"fig-{i}" for i in figure_numbers] + [f"tab-{i}" for i in self.table_numbers])
 
     def __call__(self, text: Optional[str], *path: Any) -> m.Text:
         loc = self.report.loc(*path)
@@ -45,6 +47,16 @@ class InlineText:
                 if ident not in self.declared_facts:  # declared but not computable: reported there
                     self.report.problem(where, f"unknown fact '{ident}' in {{fact:{ident}}} — "
                                                f"{Report.suggest(ident, self.declared_facts, 'facts')}", "ref.fact",
+                                        token=match.group(0))
+                return match.group(0)
+            if kind == "tab":
+                if ident in self.table_numbers:
+                    label = self.locale.text("shared.table", n=self.table_numbers[ident])
+                    return f"[{escape_markdown(label)}](#tab-{ident})"
+                if ident not in self.mentioned_tables:  # a table declared or listed elsewhere has its own message
+                    known = self.table_numbers or self.mentioned_tables
+                    hint = Report.suggest(ident, known, "tables") if known else "declare it under `tables:` and list it under a section's `tables:`"
+                    self.report.problem(where, f"unknown table '{ident}' in {{tab:{ident}}} — {hint}", "ref.table",
                                         token=match.group(0))
                 return match.group(0)
             if ident in self.figure_numbers:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, TYPE_CHECKING, Union
 
-from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Text
+from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Table, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .view import View
@@ -112,6 +112,40 @@ class FigurePart:
 
 
 @dataclass(frozen=True)
+class TablePart:
+    """A table as every output sets it: a chart-like block placed after its section's figures."""
+
+    table: Table
+    label: str  # "Table 1"
+    caption: Text
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: Optional[tuple[str, ...]]  # the computed sums row, set apart under the rows
+    aligns: tuple[str, ...]  # "left" | "right" per column: numbers right, text left
+    source_line: Text
+    note: Optional[Text]
+    loc: Loc = NOWHERE
+    kind: str = "table"
+
+    @property
+    def anchor(self) -> str:
+        return self.table.anchor
+
+    @property
+    def labelled_source(self) -> str:
+        return f"{self.label}. {self.source_line.plain}"
+
+    @property
+    def body(self) -> tuple[tuple[str, ...], ...]:
+        """The rows and the total row, as a reader meets them under the headings."""
+        return self.rows + ((self.total,) if self.total else ())
+
+    def plain(self, separator: str = "\t") -> str:
+        """The table as plain lines, headings first (a deck's notes, a text reading)."""
+        return "\n".join(separator.join(c for c in row) for row in (self.headings,) + self.body)
+
+
+@dataclass(frozen=True)
 class QuotePart:
     quote: Quote
     text: Text  # the words, without quotation marks (an output that sets them as a quote adds the locale's)
@@ -138,6 +172,7 @@ class SectionPart:
     quotes: tuple[QuotePart, ...]
     loc: Loc = NOWHERE
     kind: str = "section"
+    tables: tuple[TablePart, ...] = ()  # after the figures
 
     @property
     def id(self) -> str:
@@ -271,6 +306,10 @@ class ReadingPlan:
     def figures(self) -> tuple[FigurePart, ...]:
         return tuple(f for s in self.sections for f in s.figures)
 
+    @property
+    def tables(self) -> tuple[TablePart, ...]:
+        return tuple(t for s in self.sections for t in s.tables)
+
     def figure(self, fig: Figure) -> FigurePart:
         return next(f for f in self.figures if f.figure.id == fig.id)
 
@@ -288,6 +327,7 @@ class ReadingPlan:
                 out.append(OutlineEntry(p.title, p.anchor, 0))
                 if figures:
                     out += [OutlineEntry(f"{f.label}{figure_separator}{f.caption.plain}", f.anchor, 1) for f in p.figures]
+                    out += [OutlineEntry(f"{t.label}{figure_separator}{t.caption.plain}", t.anchor, 1) for t in p.tables]
             elif isinstance(p, RecommendationsPart):
                 out.append(OutlineEntry(p.label, "recommendations", 0))
             elif isinstance(p, ReferencesPart) and p.items:
@@ -396,11 +436,16 @@ def _section(view: "View", s: Section, n: int, total: int) -> SectionPart:
     figures = tuple(_figure(view, f) for f in s.figures)
     quotes = tuple(_quote(view, q, s) for q in view.quotes_for(s))
     return SectionPart(s, n, total, view.label("part", n=n, total=total), s.title, s.slide_title, byline,
-                       speakers, s.paragraphs, figures, quotes, s.loc)
+                       speakers, s.paragraphs, figures, quotes, s.loc, tables=tuple(_table(view, t) for t in s.tables))
 
 
 def _figure(view: "View", f: Figure) -> FigurePart:
     return FigurePart(f, view.figure_label(f), f.caption, view.source_line(f), f.note, f.loc)
+
+
+def _table(view: "View", t: Table) -> TablePart:
+    return TablePart(t, view.table_label(t), t.caption, tuple(c.heading for c in t.columns), t.rows, t.total,
+                     tuple(c.align for c in t.columns), view.source_line(t), t.note, t.loc)
 
 
 def _quote(view: "View", q: Quote, s: Section) -> QuotePart:
@@ -457,6 +502,6 @@ def _person(view: "View", p: Person) -> PersonEntry:
     return PersonEntry(p, role, p.name, p.titles, affiliation, p.bio, view.person_line(p))
 
 
-__all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "KeyFiguresPart", "KeyFigureItem", "SectionPart", "FigurePart",
+__all__ = ["ReadingPlan", "reading_plan", "Part", "TitlePart", "OpeningPart", "KeyMessagesPart", "KeyFiguresPart", "KeyFigureItem", "SectionPart", "FigurePart", "TablePart",
            "QuotePart", "RecommendationsPart", "RecommendationItem", "ReferencesPart", "ReferenceItem", "PeoplePart",
            "PersonEntry", "ColophonPart", "PeopleLine", "OutlineEntry", "RunningLines"]

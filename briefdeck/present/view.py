@@ -212,9 +212,12 @@ class View:
     def figure_label(self, fig: Figure) -> str:
         return self.label("figure", n=fig.number)
 
+    def table_label(self, table) -> str:
+        return self.label("table", n=table.number)
+
     def source_line(self, fig: Figure) -> Text:
         """"Source: <publisher, linked> (as of 4 April 2025). Data licence: CC BY-IGO." — the line
-        under every chart, in the brief and on the slide."""
+        under every chart and table, in the brief and on the slide."""
         pv = fig.provenance
         head, _, tail = self.label("figure_source", source="\x00").partition("\x00")
         spans = [Span(head), Span(pv.source, href=pv.url)]
