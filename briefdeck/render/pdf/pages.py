@@ -271,6 +271,9 @@ class BriefTemplate(BaseDocTemplate):
                 self._release(flowables)
             else:
                 self._waited += 1
+        elif self._waiting and getattr(f, "follows_floats", False):
+            self._waiting.append(flowables.pop(0))  # a table after waiting figures waits with them: reading order kept
+            return
         elif isinstance(f, WithAside) and f.is_float and frame is not None and not frame._atTop:
             if self._waiting:  # figures keep their order: one waits, the ones after it wait too
                 self._waiting.append(flowables.pop(0))
@@ -329,7 +332,7 @@ class BriefTemplate(BaseDocTemplate):
         for f in rest:
             if isinstance(f, FloatBarrier):
                 return False
-            if getattr(f, "is_float", False):
+            if getattr(f, "is_float", False) or getattr(f, "follows_floats", False):
                 continue  # it will wait as well
             if f.wrap(width, 10_000)[1] > 0:
                 return True

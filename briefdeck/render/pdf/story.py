@@ -29,6 +29,7 @@ from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
 from .styles import Styles
+from .tables import table_flowables
 from .tagging import StructElem, StructTree, Tagged
 
 
@@ -60,6 +61,7 @@ class Context:
 #     P preface · H2 "Summary" · P summary
 #     Div key messages: H2 · L > LI > (Lbl, LBody)
 #     Sect per section: H2 · P byline · P ... · Div per figure: Caption · Figure (/Alt) · P source · Note
+#                       · Div per table: Table (Caption · TR > TH /Scope /Column · TR > TD ...) · P source · Note
 #                       · Aside (pull quotes: BlockQuote > P quote, P attribution)
 #     Sect recommendations: H2 · L > LI > (Lbl, LBody > P lead, P text)
 #     Sect references: H2 · L > LI > (Lbl, LBody with Link)
@@ -403,6 +405,8 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
             out[-1].notes.append(f)
         else:
             out.append(f)
+    for tp in section.tables:  # in the main column's flow, after the figures: a long one breaks across pages
+        out += table_flowables(ctx, tp, sect, _link_colour(ctx))
     if paras:  # the heading never ends a page: it keeps the first lines of the text
         out[1] = KeepWithText([h, *byline], out[1])
     else:
