@@ -231,6 +231,7 @@ class Table:
     provenance: Provenance
     note: Optional[Text]
     loc: Loc = NOWHERE
+    title: str = ""  # the slides' short title, when the author gives one
 
     @property
     def anchor(self) -> str:

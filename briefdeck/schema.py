@@ -182,6 +182,7 @@ class TableSrc(QuerySrc):
     id: str = Field(..., pattern=ID_PATTERN, description="Identifier; sections list it in `tables`, prose cites it as {tab:ID}.")
     caption: str = Field(..., min_length=1, description="States the finding, e.g. 'Three of the deadliest missions were still active in 2018'.")
     columns: dict[str, Union[str, TableColumnSrc]] = Field(..., min_length=1, description="The columns shown, in order: data column -> its heading, or -> {heading, format, decimals, unit}. Numbers are set right, text left.")
+    title: Optional[str] = Field(None, description="Title of the table's slides, short (their words count in the slide's word budget with the cells'); defaults to the caption.")
     rows: Optional[list[list[Optional[Scalar]]]] = Field(None, description="Inline rows, each a list of cells in the order of `columns`. Use this or `dataset`.")
     total: Union[bool, str, TableTotalSrc, None] = Field(None, description="A last row of sums, computed from the rows shown (never typed): `true` sums every number column under the label 'Total' in the document's language; a text is the label; {label, columns} names the columns summed. The label stands in the first column, which must not be summed.")
     source: Optional[str] = Field(None, description="Source line; defaults to the dataset's source. Required for inline rows.")

@@ -104,7 +104,8 @@ class TableResolver:
         prov = m.Provenance(self.locale.typeset(source), as_of, self.locale.date(as_of) if as_of else "", url, ds.licence if ds else None)
         return m.Table(id=t.id, number=self.numbers.get(t.id, 0), columns=columns, rows=rows, total=total,
                        caption=self.text(t.caption, *where, "caption"), provenance=prov,
-                       note=self.text(t.note, *where, "note") if t.note else None, loc=report.loc(*where))
+                       note=self.text(t.note, *where, "note") if t.note else None, loc=report.loc(*where),
+                       title=self.locale.typeset(t.title or ""))
 
     # -- inline rows ----------------------------------------------------------------------------
     def inline(self, t: s.TableSrc, where: Where) -> Optional[m.DataTable]:

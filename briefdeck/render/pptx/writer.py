@@ -25,6 +25,7 @@ from ...model import Figure
 from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
+from .native_tables import add_table, template_table_style
 from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
@@ -46,6 +47,7 @@ class DeckWriter:
         self.indent = int(theme.get("deck.type.bullet_indent_in") * 914400)
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
+        self.table_style = template_table_style(prs)  # native tables take the template's default table style
 
     def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
         """How the deck's text in a placeholder is coloured and set: on a LibreOffice master, its sample
@@ -254,6 +256,12 @@ class DeckWriter:
             used.add(ph.idx)
             below = sp.block("source_below")
             if below is not None and sp.source_box is not None:
+                self._source_below(slide, below, sp.source_box, self.style_for(layout, ph))
+        if sp.table is not None:  # a native table where the chart would stand; its source line as a chart's
+            add_table(slide, sp.table, self.table_style, self.lang)
+            below = sp.block("source_below")
+            if below is not None and sp.source_box is not None:
+                ph = rl.slot("chart") or rl.slot("body")
                 self._source_below(slide, below, sp.source_box, self.style_for(layout, ph))
         for idx, ph in by_idx.items():  # empty placeholders would show their prompt text when editing
             if idx not in used:

@@ -46,7 +46,8 @@ class PlanContext:
         self.indent = g("deck.type.bullet_indent_in")  # the hanging indent the writer sets on bullets
         self.floor = g("deck.type.body")[-1]  # no body text below this
         self.footer_sizes = g("deck.type.footer_sizes")
-        self.source_sizes = g("deck.type.source_sizes")  # a chart's source line: never smaller than the last
+        self.source_sizes = g("deck.type.source_sizes")
+        self.table = g("deck.table")  # a native table's sizes, cell margins and split rules  # a chart's source line: never smaller than the last
         self.deck_words = view.locale.section("deck")  # the deck's own words ("Agenda", "(continued)")
         self.words = Words.of(view.locale)  # for cutting the language's sentences
         self.breaks = TitleBreaks.of(view.locale)  # where the language's titles may not break

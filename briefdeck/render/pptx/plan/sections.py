@@ -1,4 +1,4 @@
-"""A section's slides: its bullets, its divider, its charts and its quotes."""
+"""A section's slides: its bullets, its divider, its charts, its tables and its quotes."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,6 +11,7 @@ from ..fit import Box
 from .condense import clause_cuts, derive_bullet, plain_paras, sentences
 from .context import PlanContext
 from .fitting import bullet, bullets_slides, continued, merge_prose, pack
+from .tables import table_slides
 from .types import PlanPara, SlidePlan, TextBlock, count_words
 
 
@@ -38,6 +39,8 @@ def section_slides(ctx: PlanContext, sp: SectionPart) -> list[SlidePlan]:
             continue  # one number, one slide: the chart that draws it carries its statement in its notes
         also = [f"{o.label}. {o.caption.plain}" for o in sp.figures if shown[id(o)] is fp]
         body += [replace(c, notes="\n\n".join([c.notes] + also)) for c in chart_slides(ctx, fp, sec.id)]
+    for tp in sp.tables:
+        body += table_slides(ctx, tp, sec.id, _source_below)
     for q in sp.quotes:
         body += quote_slides(ctx, q, sp)
     return body

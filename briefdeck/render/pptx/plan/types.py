@@ -37,6 +37,25 @@ class TextBlock:
 
 
 @dataclass(frozen=True)
+class TableSlice:
+    """The rows of a table one slide shows, under its repeated headings, at a measured size."""
+
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    aligns: tuple[str, ...]  # "left" | "right" per column
+    total: bool  # the last row is the table's computed total
+    size: float
+    widths: tuple[float, ...]  # inches
+    heights: tuple[float, ...]  # inches, the headings' row first
+    box: Box  # where the table stands (its width is the widths' sum)
+    name: str = ""  # "Table 1", the frame's name
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(" ".join(r) for r in (self.headings,) + self.rows)
+
+
+@dataclass(frozen=True)
 class SlidePlan:
     role: str  # layout role: one of ROLES
     kind: str  # what the slide is: title, agenda, key-messages, section, content, chart, quote, ...
@@ -59,6 +78,7 @@ class SlidePlan:
     variant: int = 0  # which of the role's layouts (TemplateInfo.roles[role][variant])
     titles: tuple[str, ...] = ()  # other titles that fit, shortest last (to tell two slides apart)
     tag: str = ""  # what tells this slide from another of the same title ("Figure 2", a speaker's name)
+    table: Optional[TableSlice] = None  # a native table in the chart's area
 
     def block(self, slot: str) -> Optional[TextBlock]:
         return dict(self.blocks).get(slot)
@@ -69,9 +89,9 @@ class SlidePlan:
 
     @property
     def words(self) -> int:
-        """The words the slide shows: its title and text blocks (a chart's source line included; the
-        footer, date and slide number not)."""
-        return count_words(self.text)
+        """The words the slide shows: its title, text blocks and table cells (a chart's source line
+        included; the footer, date and slide number not)."""
+        return count_words(self.text) + (count_words(self.table.plain) if self.table else 0)
 
 
 def count_words(text: str) -> int:

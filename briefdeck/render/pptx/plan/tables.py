@@ -1,0 +1,139 @@
+"""A table's slides: a native table in the chart's area, its rows over as many slides as the area's
+height and the slide's word budget need, the headings repeated on each and "(continued)" in the
+title after the first; when no size sets it in the area, the whole table in the notes."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable, Optional
+
+from ....model import Span
+from ....present.outline import TablePart
+from ..fit import Box
+from .condense import clause_cuts
+from .context import PlanContext
+from .fitting import continued
+from .types import PlanPara, SlidePlan, TableSlice, TextBlock, count_words
+
+
+class _Setting:
+    """A table measured at one type size in one box: column widths and row heights, in inches."""
+
+    def __init__(self, ctx: PlanContext, tp: TablePart, size: float, box: Box, conf: dict):
+        self.ctx, self.tp, self.size, self.box = ctx, tp, size, box
+        mg = conf["cell_margin_in"]
+        self.pad_w, self.pad_h = mg["left"] + mg["right"], mg["top"] + mg["bottom"]
+        self.widths = self._widths(int(conf["heading_lines"]))
+        if self.widths is not None:
+            self.head_h = self._height(tp.headings, True)
+            self.heights = [self._height(r, tp.total is not None and i == len(tp.body) - 1) for i, r in enumerate(tp.body)]
+
+    def _w(self, text: str, bold: bool) -> float:
+        return self.ctx.m.width_pt(text, self.size, bold, False, self.box.face) / 72
+
+    def _widths(self, lines: int) -> Optional[tuple[float, ...]]:
+        """Each column as wide as its widest cell and its heading on at most ``lines`` lines, stretched to
+        the box; past it only text columns wrap (never a number). None when even that is too wide."""
+        tp, want, least = self.tp, [], []
+        for i, heading in enumerate(tp.headings):
+            cells = [self._w(r[i], tp.total is not None and k == len(tp.body) - 1) for k, r in enumerate(tp.body)]
+            words = [self._w(w, True) for w in heading.split()] + [self._w(w, False) for r in tp.body for w in r[i].split()]
+            widest = max(cells + [0.0])
+            want.append(max(widest, max(words + [0.0]), self._w(heading, True) / lines) + self.pad_w)
+            least.append((widest if tp.aligns[i] == "right" else max(words + [0.0])) + self.pad_w)
+        room = self.box.width
+        if sum(want) <= room:
+            return tuple(w * room / sum(want) for w in want)
+        if sum(least) > room:
+            return None
+        fixed = sum(w for w, a in zip(want, tp.aligns) if a == "right")
+        flexible = [i for i, a in enumerate(tp.aligns) if a != "right"]
+        share = sum(want[i] for i in flexible) or 1.0
+        out = list(want)
+        for i in flexible:
+            out[i] = max(least[i], (room - fixed) * want[i] / share)
+        scale = room / sum(out)
+        return tuple(w * scale for w in out)
+
+    def _height(self, row, bold: bool) -> float:
+        m = self.ctx.m
+        lines = max(m.count_lines([(c, bold)], self.size, max(w - self.pad_w, 0.01) * 72, self.box.face)
+                    for c, w in zip(row, self.widths))
+        return lines * m.line_height_pt(self.size) / 72 + self.pad_h
+
+    def chunks(self, room_words: int, min_rows: int) -> Optional[list[list[int]]]:
+        """The rows' indices slide by slide, or None when a row cannot stand under the headings."""
+        height = self.box.height * self.ctx.safety - self.head_h
+        words = room_words - count_words(" ".join(self.tp.headings))
+        out: list[list[int]] = [[]]
+        used_h = used_w = 0.0
+        for i, (row, h) in enumerate(zip(self.tp.body, self.heights)):
+            w = count_words(" ".join(row))
+            if out[-1] and (used_h + h > height or used_w + w > words):
+                out.append([])
+                used_h = used_w = 0.0
+            if h > height:
+                return None
+            out[-1].append(i)
+            used_h += h
+            used_w += w
+        if len(out) > 1 and len(out[-1]) < min_rows:  # no slide of a lone row (or a lone total)
+            move = min(min_rows - len(out[-1]), len(out[-2]) - min_rows)
+            if move > 0:
+                out[-1][0:0], out[-2] = out[-2][-move:], out[-2][:-move]
+        return out
+
+
+def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
+                 source_below: Callable[[PlanContext, list[PlanPara]], tuple[Box, Box, float]]) -> list[SlidePlan]:
+    conf = ctx.table
+    table = tp.table
+    caption = tp.caption.plain
+    sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
+    own = table.title  # the slides' short title, else the caption (the full caption opens the notes either way)
+    first = [own] + clause_cuts(own, ctx.words) if own else [caption] + clause_cuts(caption, ctx.words)
+    hit = ctx.fit_title(first, "chart", ctx.sizes["title"]) or (ctx.fit_title([sec.title], "chart", ctx.sizes["title"]) if sec else None)
+    title, tsize, theight = hit if hit is not None else ctx.title(own or caption, "chart", ctx.sizes["title"], table.loc)
+    src = tp.labelled_source
+    para = [PlanPara((Span(src),), bullet=False)]
+    blocks: tuple = ()
+    source_box = None
+    area = ctx.box("chart", "chart") or ctx.box("chart", "body")
+    size = ctx.largest_fit(para, ctx.source_sizes, ctx.box("chart", "source")) if ctx.box("chart", "source") else None
+    if size is not None:
+        blocks = (("source", TextBlock(tuple(para), size)),)
+    elif area is not None:
+        area, source_box, size = source_below(ctx, para)
+        blocks = (("source_below", TextBlock(tuple(para), size)),)
+    notes_head = [f"{tp.label}. {caption}"]
+    notes_tail = ([tp.note.plain] if tp.note else []) + [src + (f" {table.provenance.url}" if table.provenance.url else "")]
+    room = ctx.room(title, count_words(src) + 2)  # "(continued)" or "(2 of 3)"
+    best = None
+    for s in conf["sizes"]:
+        setting = _Setting(ctx, tp, s, area, conf) if area is not None else None
+        parts = setting.chunks(room, int(conf["min_rows"])) if setting is not None and setting.widths is not None else None
+        if parts is not None and (best is None or len(parts) < len(best[1])):
+            best = (setting, parts)
+    if best is None:  # no size sets it in the area: the whole table in the notes, said on the slide
+        ctx.warn(f"{tp.label} does not fit a slide's table area even at {conf['sizes'][-1]} pt: the slide says so and its "
+                 f"notes hold the table — show fewer columns or shorter headings", table.loc, "deck.table_fit")
+        body = PlanPara((Span(ctx.word("table_in_notes", table=tp.label)),), bullet=False)
+        fit = ctx.largest_fit([body], ctx.sizes["body"], ctx.box("content", "body")) or ctx.sizes["body"][-1]
+        return [SlidePlan(role="content", kind="table", title=title, title_size=tsize, title_height=theight,
+                          blocks=(("body", TextBlock((body,), fit)),), notes="\n\n".join(notes_head + [tp.plain()] + notes_tail),
+                          section_id=section_id, footer=ctx.footer, loc=table.loc, problems=ctx.take(), tag=tp.label)]
+    setting, parts = best
+    out = []
+    for i, rows in enumerate(parts):
+        label = continued(tp.label, i, len(parts), ctx.deck_words)
+        shown = tuple(tp.body[k] for k in rows)
+        heights = (setting.head_h,) + tuple(setting.heights[k] for k in rows)
+        box = replace(area, height=min(area.height, sum(heights)))
+        piece = TableSlice(tp.headings, shown, tp.aligns, tp.total is not None and rows[-1] == len(tp.body) - 1, setting.size,
+                           setting.widths, heights, box, name=tp.label)
+        plain = "\n".join("\t".join(r) for r in (tp.headings,) + shown)
+        out.append(SlidePlan(role="chart", kind="table", title=continued(title, i, len(parts), ctx.deck_words), title_size=tsize,
+                             title_height=theight, blocks=blocks, notes="\n\n".join(notes_head + [plain] + notes_tail),
+                             section_id=section_id, footer=ctx.footer, loc=table.loc, problems=ctx.take(),
+                             source_box=source_box, table=piece, tag=label,
+                             titles=tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))))
+    return out
