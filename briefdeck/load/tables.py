@@ -167,10 +167,8 @@ class TableResolver:
             text = self.locale.percent(v, decimals)
         elif fmt == "year":
             text = str(int(v))
-        elif fmt == "date":
-            text = self.locale.date(v)
-        elif fmt == "month":
-            text = self.locale.date(v, "month")
+        elif fmt in ("date", "month"):  # a date never breaks inside a cell
+            text = self.locale.date(v, "day" if fmt == "date" else "month").replace(" ", "\u00a0")
         else:
             text = self.locale.typeset(v.isoformat() if isinstance(v, _dt.date) else str(v))
         return f"{text}\u00a0{self.locale.typeset(unit)}" if unit and fmt in _NUMBER_FORMATS else text

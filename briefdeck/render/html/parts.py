@@ -15,6 +15,7 @@ from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
 from .inline import esc, link, text_html
+from .table import source_table
 
 # figure -> (its chart as inline SVG, its data table) (charts.py), given by the renderer
 FigureBody = Callable[[FigurePart], tuple[str, str]]
@@ -124,6 +125,7 @@ def section(view: View, part: SectionPart, body: FigureBody) -> str:
     if not part.paragraphs:
         out += [pull_quote(q) for qs in quotes.values() for q in qs]
     out += [figure(view, fp, body) for fp in part.figures]
+    out += [source_table(view, tp) for tp in part.tables]
     out.append("</section>")
     return "".join(out)
 

@@ -122,6 +122,11 @@ th,td{{padding:.3rem .75rem .3rem 0;border-bottom:1px solid {c['rule']};text-ali
 thead th{{border-bottom:2px solid {c['text']}}}
 tbody th{{font-weight:400}}
 .num{{text-align:right;padding-left:.75rem;white-space:nowrap}}
+.source-table{{margin:{sp['figure']}rem 0;padding-top:.75rem;border-top:1px solid {c['rule']}}}
+.source-table table{{width:100%}}
+.source-table caption{{font-size:{t['caption']['size']}rem;line-height:{t['caption']['line_height']}}}
+.source-table thead th{{vertical-align:bottom;white-space:normal}}
+.source-table tfoot th,.source-table tfoot td{{font-weight:700;border-top:2px solid {c['text']};border-bottom:0}}
 .recommendations{{list-style:none;margin:0;padding:0;counter-reset:rec}}
 .recommendations li{{position:relative;counter-increment:rec;background:{c['box']};border-left:{rule}px solid {c['accent']};padding:.9rem 1rem .9rem 3.1rem;margin:0 0 .4rem}}
 .recommendations li::before{{content:counter(rec);position:absolute;left:1rem;top:.75rem;font:700 1.5rem/1.1 {f.headings};color:{c['accent']}}}

@@ -80,3 +80,34 @@ def data_table(spec, caption: str, *, region_label: str) -> str:
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def source_table(view, tp) -> str:
+    """A table of the source (``TablePart``): its caption in ``<caption>``, the headings as column
+    headers, each row's first cell its row header, the computed total in ``<tfoot>``, numbers set
+    right; then its source line and note, as under a figure."""
+    num = ' class="num"'
+
+    def row(cells) -> str:
+        out = []
+        for i, c in enumerate(cells):
+            cls = num if tp.aligns[i] == "right" else ""
+            out.append(f'<th scope="row"{cls}>{esc(c)}</th>' if i == 0 and len(cells) > 1 else f"<td{cls}>{esc(c)}</td>")
+        return "<tr>" + "".join(out) + "</tr>"
+
+    from .inline import text_html
+
+    cap = f"{tp.anchor}-c"
+    label = f'<span class="label">{esc(tp.label + view.figure_separator)}</span>'
+    heads = "".join(f'<th scope="col"{num if a == "right" else ""}>{esc(h)}</th>' for h, a in zip(tp.headings, tp.aligns))
+    out = [f'<div id="{esc(tp.anchor)}" class="source-table">',
+           f'<div class="table-wrap" role="region" tabindex="0" aria-labelledby="{esc(cap)}">',
+           f'<table><caption id="{esc(cap)}">{label}{text_html(tp.caption)}</caption>',
+           f"<thead><tr>{heads}</tr></thead><tbody>", *(row(r) for r in tp.rows), "</tbody>"]
+    if tp.total:
+        out.append(f'<tfoot>{row(tp.total)}</tfoot>')
+    out += ["</table></div>", f'<p class="source">{text_html(tp.source_line)}</p>']
+    if tp.note:
+        out.append(f'<p class="note"><strong>{esc(view.term("html", "note"))}</strong> {text_html(tp.note)}</p>')
+    out.append("</div>")
+    return "".join(out)

@@ -44,7 +44,8 @@ def _widths(part: TablePart, st, avail: float) -> list[float]:
         cells = [stringWidth(r[i], cell.fontName, cell.fontSize) for r in part.rows]
         if part.total:
             cells.append(stringWidth(part.total[i], total.fontName, total.fontSize))
-        words = [stringWidth(w, head.fontName, head.fontSize) for w in heading.split()] or [0.0]
+        words = [stringWidth(w, head.fontName, head.fontSize) for w in heading.split(" ")] \
+            + [stringWidth(w, cell.fontName, cell.fontSize) for r in part.body for w in r[i].split(" ")]
         whole = stringWidth(heading, head.fontName, head.fontSize)
         widest = max(cells + [0.0])
         want.append(max(widest, max(words), whole / lines) + pad)

@@ -36,7 +36,7 @@ class _Setting:
         tp, want, least = self.tp, [], []
         for i, heading in enumerate(tp.headings):
             cells = [self._w(r[i], tp.total is not None and k == len(tp.body) - 1) for k, r in enumerate(tp.body)]
-            words = [self._w(w, True) for w in heading.split()] + [self._w(w, False) for r in tp.body for w in r[i].split()]
+            words = [self._w(w, True) for w in heading.split(" ")] + [self._w(w, False) for r in tp.body for w in r[i].split(" ")]
             widest = max(cells + [0.0])
             want.append(max(widest, max(words + [0.0]), self._w(heading, True) / lines) + self.pad_w)
             least.append((widest if tp.aligns[i] == "right" else max(words + [0.0])) + self.pad_w)
@@ -90,9 +90,17 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
     caption = tp.caption.plain
     sec = next((s for s in ctx.doc.sections if s.id == section_id), None)
     own = table.title  # the slides' short title, else the caption (the full caption opens the notes either way)
-    first = [own] + clause_cuts(own, ctx.words) if own else [caption] + clause_cuts(caption, ctx.words)
-    hit = ctx.fit_title(first, "chart", ctx.sizes["title"]) or (ctx.fit_title([sec.title], "chart", ctx.sizes["title"]) if sec else None)
-    title, tsize, theight = hit if hit is not None else ctx.title(own or caption, "chart", ctx.sizes["title"], table.loc)
+
+    def heading(c: PlanContext, i: int, n: int) -> tuple[str, float, Optional[float]]:
+        """The i-th of n slides' title: the fullest that fits with "(continued)", else the section's."""
+        def cont(titles: list[str]) -> list[str]:
+            return [continued(t, i, n, ctx.deck_words) for t in titles]
+
+        first = cont([own] + clause_cuts(own, ctx.words) if own else [caption] + clause_cuts(caption, ctx.words))
+        hit = c.fit_title(first, "chart", c.sizes["title"]) or (c.fit_title(cont([sec.title]), "chart", c.sizes["title"]) if sec else None)
+        return hit if hit is not None else c.title(min(first, key=len), "chart", c.sizes["title"], table.loc)
+
+    title, tsize, theight = heading(PlanContext.quiet(ctx), 0, 1)  # for the word budget; each slide's is set below
     src = tp.labelled_source
     para = [PlanPara((Span(src),), bullet=False)]
     blocks: tuple = ()
@@ -116,6 +124,7 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
     if best is None:  # no size sets it in the area: the whole table in the notes, said on the slide
         ctx.warn(f"{tp.label} does not fit a slide's table area even at {conf['sizes'][-1]} pt: the slide says so and its "
                  f"notes hold the table — show fewer columns or shorter headings", table.loc, "deck.table_fit")
+        title, tsize, theight = heading(ctx, 0, 1)
         body = PlanPara((Span(ctx.word("table_in_notes", table=tp.label)),), bullet=False)
         fit = ctx.largest_fit([body], ctx.sizes["body"], ctx.box("content", "body")) or ctx.sizes["body"][-1]
         return [SlidePlan(role="content", kind="table", title=title, title_size=tsize, title_height=theight,
@@ -131,9 +140,9 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
         piece = TableSlice(tp.headings, shown, tp.aligns, tp.total is not None and rows[-1] == len(tp.body) - 1, setting.size,
                            setting.widths, heights, box, name=tp.label)
         plain = "\n".join("\t".join(r) for r in (tp.headings,) + shown)
-        out.append(SlidePlan(role="chart", kind="table", title=continued(title, i, len(parts), ctx.deck_words), title_size=tsize,
-                             title_height=theight, blocks=blocks, notes="\n\n".join(notes_head + [plain] + notes_tail),
+        ttext, tsize, theight = heading(ctx, i, len(parts))
+        out.append(SlidePlan(role="chart", kind="table", title=ttext, title_size=tsize, title_height=theight, blocks=blocks, notes="\n\n".join(notes_head + [plain] + notes_tail),
                              section_id=section_id, footer=ctx.footer, loc=table.loc, problems=ctx.take(),
                              source_box=source_box, table=piece, tag=label,
-                             titles=tuple(t for t in [f"{title} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))))
+                             titles=tuple(t for t in [f"{ttext} ({label})", label] if ctx.fit_title([t], "chart", ctx.title_sizes(ctx.sizes["title"])))))
     return out
