@@ -39,7 +39,7 @@ def _widths(part: TablePart, st, avail: float) -> list[float]:
     pad = 2 * ts["padding"]["sides"]
     cell, head, total = (st.para(f"table.{k}") for k in ("cell", "head", "total"))
     lines = max(1, ts["heading_lines"])
-    want, least = [], []
+    want, least, flat = [], [], []
     for i, heading in enumerate(part.headings):
         cells = [stringWidth(r[i], cell.fontName, cell.fontSize) for r in part.rows]
         if part.total:
@@ -49,10 +49,11 @@ def _widths(part: TablePart, st, avail: float) -> list[float]:
         whole = stringWidth(heading, head.fontName, head.fontSize)
         widest = max(cells + [0.0])
         want.append(max(widest, max(words), whole / lines) + pad)
+        flat.append(max(widest, whole) + pad)  # the heading on one line
         least.append((widest if part.aligns[i] == "right" else max(words)) + pad)
-    if sum(want) <= avail:
-        scale = avail / sum(want)
-        return [w * scale for w in want]
+    if sum(want) <= avail:  # room to spare: headings on one line where all of them fit so
+        base = flat if sum(flat) <= avail else want
+        return [w * avail / sum(base) for w in base]
     # too wide: numbers keep their width, the text columns share what is left (at least a word each)
     fixed = sum(w for w, a in zip(want, part.aligns) if a == "right")
     flexible = [i for i, a in enumerate(part.aligns) if a != "right"]

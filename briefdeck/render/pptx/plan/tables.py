@@ -33,16 +33,18 @@ class _Setting:
     def _widths(self, lines: int) -> Optional[tuple[float, ...]]:
         """Each column as wide as its widest cell and its heading on at most ``lines`` lines, stretched to
         the box; past it only text columns wrap (never a number). None when even that is too wide."""
-        tp, want, least = self.tp, [], []
+        tp, want, least, flat = self.tp, [], [], []
         for i, heading in enumerate(tp.headings):
             cells = [self._w(r[i], tp.total is not None and k == len(tp.body) - 1) for k, r in enumerate(tp.body)]
             words = [self._w(w, True) for w in heading.split(" ")] + [self._w(w, False) for r in tp.body for w in r[i].split(" ")]
             widest = max(cells + [0.0])
             want.append(max(widest, max(words + [0.0]), self._w(heading, True) / lines) + self.pad_w)
+            flat.append(max(widest, self._w(heading, True)) + self.pad_w)  # the heading on one line
             least.append((widest if tp.aligns[i] == "right" else max(words + [0.0])) + self.pad_w)
         room = self.box.width
-        if sum(want) <= room:
-            return tuple(w * room / sum(want) for w in want)
+        if sum(want) <= room:  # room to spare: headings on one line where all of them fit so
+            base = flat if sum(flat) <= room else want
+            return tuple(w * room / sum(base) for w in base)
         if sum(least) > room:
             return None
         fixed = sum(w for w, a in zip(want, tp.aligns) if a == "right")
