@@ -67,6 +67,8 @@ class TableResolver:
     def table(self, i: int, t: s.TableSrc) -> Optional[m.Table]:
         where: Where = ("tables", i)
         report = self.report
+        if any(m[:len(where)] == where for m in report.muted):
+            return None  # a value of it was refused and stood in for: what would follow is about the stand-in
         if len(t.columns) > MAX_TABLE_COLUMNS:
             report.problem(where + ("columns",), f"the table has {len(t.columns)} columns — more than {MAX_TABLE_COLUMNS} "
                            f"fit a page or a slide; split it into two tables", "table.size")
