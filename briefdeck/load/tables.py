@@ -195,6 +195,8 @@ class TableResolver:
                     self.report.problem(at + ("columns", j), f"column '{c}' holds {formats[c]} ({bad!r}), which cannot be "
                                         f"added up — total only columns of numbers", "table.total")
                     ok = False
+                else:
+                    summed.append(c)
             if not ok:
                 return False
         else:

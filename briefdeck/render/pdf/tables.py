@@ -28,8 +28,16 @@ class DataTable(Table):
         if len(parts) == 2 and self.repeatRows:
             rest = parts[1]
             for r in range(self.repeatRows):
-                rest._cellvalues[r] = [Decoration(untagged(c)) for c in rest._cellvalues[r]]
+                rest._cellvalues[r] = [_repeat(c) for c in rest._cellvalues[r]]
         return parts
+
+
+def _repeat(cell):
+    """A cell drawn again on a new page: the same flowables, as page furniture (reportlab keeps a
+    cell's flowables in a tuple of its own type)."""
+    if isinstance(cell, (list, tuple)):
+        return type(cell)(Decoration(untagged(c)) for c in cell)
+    return Decoration(untagged(cell)) if isinstance(cell, Flowable) else cell
 
 
 def _widths(part: TablePart, st, avail: float) -> list[float]:
