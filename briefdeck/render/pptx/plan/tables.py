@@ -141,7 +141,8 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
         box = replace(area, height=min(area.height, sum(heights)))
         piece = TableSlice(tp.headings, shown, tp.aligns, tp.total is not None and rows[-1] == len(tp.body) - 1, setting.size,
                            setting.widths, heights, box, name=tp.label)
-        plain = "\n".join("\t".join(r) for r in (tp.headings,) + shown)
+        # each slide's notes hold its rows; the first of several the whole table, to read or copy at once
+        plain = tp.plain() if i == 0 and len(parts) > 1 else "\n".join("\t".join(r) for r in (tp.headings,) + shown)
         ttext, tsize, theight = heading(ctx, i, len(parts))
         out.append(SlidePlan(role="chart", kind="table", title=ttext, title_size=tsize, title_height=theight, blocks=blocks, notes="\n\n".join(notes_head + [plain] + notes_tail),
                              section_id=section_id, footer=ctx.footer, loc=table.loc, problems=ctx.take(),
