@@ -373,3 +373,20 @@ def test_libreoffice_draws_no_table_word_outside_its_cell(long_build, tmp_path):
     report = clipped_words.check(out / "long.pptx")
     assert sum(clipped_words.counts(report).values()) == 0, clipped_words.summarise(report)
     assert report["matched"] >= 61 * 4  # the cells' words were matched to their cells, not passed over
+
+
+@pytest.mark.quick
+def test_a_native_table_takes_the_templates_own_default_style():
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from briefdeck.render.pptx.native_tables import BUILT_IN_STYLE, template_table_style
+
+    prs = Presentation(str(ROOT / "briefdeck" / "builtin" / "templates" / "default.pptx"))
+    assert template_table_style(prs) == BUILT_IN_STYLE  # the default template names PowerPoint's built-in style
+    part = prs.part.part_related_by(RT.TABLE_STYLES)
+    own = "{11111111-2222-3333-4444-555555555555}"
+    part._blob = (f'<a:tblStyleLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" def="{own}">'
+                  f'<a:tblStyle styleId="{own}" styleName="House"/></a:tblStyleLst>').encode()
+    assert template_table_style(prs) == own
+    part._blob = b'<a:tblStyleLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" def="{0}"/>'
+    assert template_table_style(prs) == BUILT_IN_STYLE  # a default it does not define: the built-in one

@@ -3,7 +3,8 @@
 The table takes the style the template names as its default (``ppt/tableStyles.xml``, ``def``), else
 PowerPoint's built-in "Medium Style 2 - Accent 1", which takes the template's colours; its first row
 is marked the header row (``firstRow``), its rows banded. The writer sets only what the plan measured
-(column widths, type size, alignment: numbers right) and the language; the look is the template's.
+(column widths, type size and the typeface it measured with, the template's body face; alignment:
+numbers right) and the language; the look is the template's.
 """
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str):
     for i, h in enumerate(piece.heights):
         table.rows[i].height = emu(h)
     last = len(piece.rows)
+    # set in the typeface the plan measured: the template's body face (a table style's own text font
+    # differs between PowerPoint and LibreOffice, and would break words the plan kept whole)
+    face = piece.box.face.split("+")[0]
     for i, row in enumerate((piece.headings,) + piece.rows):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
@@ -61,6 +65,8 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str):
             run = p.add_run()
             run.text = text
             run.font.size = Pt(piece.size)
+            if face:
+                run.font.name = face
             if i == 0 or (piece.total and i == last):
                 run.font.bold = True  # the header as the style sets it; the total as a total
             run._r.get_or_add_rPr().set("lang", lang)

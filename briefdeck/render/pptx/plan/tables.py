@@ -28,7 +28,9 @@ class _Setting:
             self.heights = [self._height(r, tp.total is not None and i == len(tp.body) - 1) for i, r in enumerate(tp.body)]
 
     def _w(self, text: str, bold: bool) -> float:
-        return self.ctx.m.width_pt(text, self.size, bold, False, self.box.face) / 72
+        """Inches, with the measurer's width safety (renderers round glyph positions)."""
+        m = self.ctx.m
+        return m.width_pt(text, self.size, bold, False, self.box.face) / 72 / getattr(m, "width_safety", 1.0)
 
     def _widths(self, lines: int) -> Optional[tuple[float, ...]]:
         """Each column as wide as its widest cell and its heading on at most ``lines`` lines, stretched to
@@ -53,8 +55,9 @@ class _Setting:
         out = list(want)
         for i in flexible:
             out[i] = max(least[i], (room - fixed) * want[i] / share)
-        scale = room / sum(out)
-        return tuple(w * scale for w in out)
+        if sum(out) > room:  # the numbers and the longest words do not fit side by side at this size
+            return None
+        return tuple(w * room / sum(out) for w in out)
 
     def _height(self, row, bold: bool) -> float:
         m = self.ctx.m
