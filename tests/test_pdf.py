@@ -290,7 +290,7 @@ def test_document_info_and_language(a4, default_doc):
     assert reader.trailer["/Root"]["/Lang"] == default_doc.meta.language
 
 
-def test_outline_lists_every_section_and_figure_under_its_section(a4, default_doc):
+def test_outline_lists_every_section_and_its_figures_and_tables_under_it(a4, default_doc):
     reader = PdfReader(a4[0])
 
     def flatten(items, depth=0):
@@ -310,7 +310,8 @@ def test_outline_lists_every_section_and_figure_under_its_section(a4, default_do
             if d == 0:
                 break
             children.append(t)
-        assert children == [f"Figure {f.number} — {f.caption.plain}" for f in s.figures]
+        assert children == [f"Figure {f.number} — {f.caption.plain}" for f in s.figures] + \
+            [f"Table {t.number} — {t.caption.plain}" for t in s.tables]
     assert "Key messages" in top and "Recommendations" in top and "References" in top
 
 

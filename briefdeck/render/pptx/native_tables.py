@@ -33,13 +33,15 @@ def template_table_style(prs) -> str:
     return default if default and (default in ids or default == BUILT_IN_STYLE) else BUILT_IN_STYLE
 
 
-def add_table(slide, piece: TableSlice, style_id: str, lang: str):
-    """The slice as a graphicFrame at its planned box: the headings' row first, marked as the header."""
+def add_table(slide, piece: TableSlice, style_id: str, lang: str, typeface: str = ""):
+    """The slice as a graphicFrame at its planned box: the headings' row first, marked as the header.
+    ``typeface``: the face the plan measured, as the writer names it (a theme font's reference, +mn-lt)."""
     b = piece.box
     rows, cols = 1 + len(piece.rows), len(piece.headings)
     emu = lambda v: Emu(int(round(v * 914400)))  # noqa: E731
     frame = slide.shapes.add_table(rows, cols, emu(b.left), emu(b.top), emu(sum(piece.widths)), emu(sum(piece.heights)))
     frame.name = piece.name
+    frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{piece.name}. {piece.caption}" if piece.caption else piece.name)
     table = frame.table
     tbl_pr = table._tbl.tblPr
     tbl_pr.set("firstRow", "1")
@@ -55,7 +57,7 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str):
     last = len(piece.rows)
     # set in the typeface the plan measured: the template's body face (a table style's own text font
     # differs between PowerPoint and LibreOffice, and would break words the plan kept whole)
-    face = piece.box.face.split("+")[0]
+    face = typeface
     for i, row in enumerate((piece.headings,) + piece.rows):
         for j, text in enumerate(row):
             cell = table.cell(i, j)

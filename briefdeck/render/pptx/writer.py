@@ -258,7 +258,10 @@ class DeckWriter:
             if below is not None and sp.source_box is not None:
                 self._source_below(slide, below, sp.source_box, self.style_for(layout, ph))
         if sp.table is not None:  # a native table where the chart would stand; its source line as a chart's
-            add_table(slide, sp.table, self.table_style, self.lang)
+            face = sp.table.box.face.split("+caps")[0]
+            theme = theme_of(layout.slide_master)  # a theme font as its reference: a changed theme carries through
+            face = {theme.major: "+mj-lt", theme.minor: "+mn-lt"}.get(face, face) if face else ""
+            add_table(slide, sp.table, self.table_style, self.lang, face)
             below = sp.block("source_below")
             if below is not None and sp.source_box is not None:
                 ph = rl.slot("chart") or rl.slot("body")

@@ -143,7 +143,7 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
         heights = (setting.head_h,) + tuple(setting.heights[k] for k in rows)
         box = replace(area, height=min(area.height, sum(heights)))
         piece = TableSlice(tp.headings, shown, tp.aligns, tp.total is not None and rows[-1] == len(tp.body) - 1, setting.size,
-                           setting.widths, heights, box, name=tp.label)
+                           setting.widths, heights, box, name=tp.label, caption=caption)
         # each slide's notes hold its rows; the first of several the whole table, to read or copy at once
         plain = tp.plain() if i == 0 and len(parts) > 1 else "\n".join("\t".join(r) for r in (tp.headings,) + shown)
         ttext, tsize, theight = heading(ctx, i, len(parts))

@@ -49,6 +49,7 @@ class TableSlice:
     heights: tuple[float, ...]  # inches, the headings' row first
     box: Box  # where the table stands (its width is the widths' sum)
     name: str = ""  # "Table 1", the frame's name
+    caption: str = ""  # its description (alt text) with the name
 
     @property
     def plain(self) -> str:
