@@ -128,6 +128,13 @@ def _blocks(doc, view, prepared, path):
         for i in range(start, end + 1):
             kinds[i] = "figure"
         figures.append((fig, start, end))
+    for tp in view.plan.tables:  # a table is a block like a figure: from its caption to its source line and note
+        label = squeeze(tp.label + view.figure_separator)
+        start = next(i for i, t in enumerate(texts) if t.startswith(label))
+        tail = squeeze(tp.source_line.plain) + (squeeze(view.term("brief", "note")) + squeeze(tp.note.plain) if tp.note else "")
+        end = next(j for j in range(start, len(texts)) if texts[j] and tail.endswith(texts[j]) and len(texts[j]) > 8)
+        for i in range(start, end + 1):
+            kinds[i] = "figure"
     return lines, kinds, figures
 
 
