@@ -390,3 +390,49 @@ def test_a_native_table_takes_the_templates_own_default_style():
     assert template_table_style(prs) == own
     part._blob = b'<a:tblStyleLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" def="{0}"/>'
     assert template_table_style(prs) == BUILT_IN_STYLE  # a default it does not define: the built-in one
+
+
+WIDE = """
+sections:
+  - id: s
+    title: Contributors
+    paragraphs: ["The missions and their losses, as the UN records them ({tab:m}), beside a chart of five of them."]
+    figures: [f]
+    tables: [m]
+datasets:
+  missions: {file: assets/data/deadliest_missions_malicious_acts.csv, source: United Nations, as_of: 2025-04-04}
+figures:
+  - {id: f, kind: hbar, dataset: missions, x: mission, series: [all_fatalities_to_2025_02], caption: UNIFIL lost the most people,
+     alt: Bars of deaths by mission., limit: 5, sort_by: all_fatalities_to_2025_02, descending: true}
+tables:
+  - id: m
+    dataset: missions
+    columns:
+      mission: Mission
+      malicious_act_fatalities_to_2018_03_31: Malicious acts, to 31 March 2018
+      malicious_act_fatalities_to_2025_02: Malicious acts, to February 2025
+      all_fatalities_to_2025_02: All causes, to February 2025
+      first_fatality_date: {heading: First recorded death, format: date}
+      last_fatality_date: {heading: Last recorded death, format: date}
+    caption: Twelve missions, and when their first and last deaths were recorded
+"""
+
+
+@pytest.mark.requires("pdftotext")
+def test_a_table_wider_than_the_main_column_spans_the_page_as_a_wide_figure_does(tmp_path):
+    from briefdeck import api
+    from briefdeck.render.pdf.layout import geometry
+    from briefdeck.theme import load_theme
+    from .test_pdf_tags import pdfua_check
+
+    src = project(tmp_path, WIDE, name="wide")
+    [res] = api.build([src], api.Options(out_dir=tmp_path / "out", formats=("pdf",)))
+    assert res.ok, res.error
+    pdf = tmp_path / "out" / "wide.pdf"
+    geo = geometry(load_theme("default"), "a4")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(x1), w) for x0, x1, w in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', html)]
+    dates = [x1 for _, x1, w in words if w == "1993"]  # UNTAC's last death, in the last column
+    assert dates and max(dates) > geo.side_x  # across the side column
+    assert max(x1 for x1, *_ in [(x1, w) for _, x1, w in words]) <= geo.width - geo.right + 1  # within the page's text width
+    pdfua_check(pdf)

@@ -1,4 +1,5 @@
-"""A table of the reading plan as the brief sets it: a tagged, ruled table in the main column.
+"""A table of the reading plan as the brief sets it: a tagged, ruled table in the main column, or
+across both columns when its columns need more room (as a wide figure).
 
 Tagged as ``Div``: a ``Table`` (its ``Caption``, a ``TR`` of ``TH`` with ``/Scope /Column``, a ``TR``
 of ``TD`` per row, the total row last), then the source line (``P``) and the note (``Note``). When
@@ -40,9 +41,43 @@ def _repeat(cell):
     return Decoration(untagged(cell)) if isinstance(cell, Flowable) else cell
 
 
-def _widths(part: TablePart, st, avail: float) -> list[float]:
-    """Column widths filling ``avail``: each column as wide as its widest cell and its heading set on
-    at most ``heading_lines`` lines; past the width, only text columns wrap (never a number)."""
+class WideTable(Flowable):
+    """A table wider than the main column, set across both columns as a wide figure is: it starts
+    below the side notes already on its page, and claims the side column down to its foot so that
+    notes placed after it go below it. Each page's part of a long one does the same."""
+
+    def __init__(self, table: Flowable, side, width: float):
+        super().__init__()
+        self.table, self.side, self.full = table, side, width
+
+    def _clearance(self) -> float:
+        frame, canv, side = getattr(self, "_frame", None), getattr(self, "canv", None), self.side
+        if frame is None or canv is None or side.page != canv.getPageNumber():
+            return 0.0
+        return max(0.0, frame._y - (side.floor - side.gap))
+
+    def wrap(self, aW, aH):
+        self._top = self._clearance()
+        _, h = self.table.wrap(self.full, max(aH - self._top, 0))
+        self.width, self.height = aW, self._top + h
+        return aW, self.height
+
+    def split(self, aW, aH):
+        top = self._clearance()
+        parts = self.table.split(self.full, max(aH - top, 0))
+        return [WideTable(p, self.side, self.full) for p in parts]
+
+    def draw(self):
+        self.table.drawOn(self.canv, 0, 0)
+        self.side.claim(self.canv.getPageNumber(), self.canv.absolutePosition(0, 0)[1])
+
+
+def _wants(part: TablePart, st) -> float:
+    """The width the table would take with every heading on at most ``heading_lines`` lines."""
+    return sum(_columns(part, st)[0])
+
+
+def _columns(part: TablePart, st):
     ts = st.get("table")
     pad = 2 * ts["padding"]["sides"]
     cell, head, total = (st.para(f"table.{k}") for k in ("cell", "head", "total"))
@@ -59,6 +94,13 @@ def _widths(part: TablePart, st, avail: float) -> list[float]:
         want.append(max(widest, max(words), whole / lines) + pad)
         flat.append(max(widest, whole) + pad)  # the heading on one line
         least.append((widest if part.aligns[i] == "right" else max(words)) + pad)
+    return want, least, flat
+
+
+def _widths(part: TablePart, st, avail: float) -> list[float]:
+    """Column widths filling ``avail``: each column as wide as its widest cell and its heading set on
+    at most ``heading_lines`` lines; past the width, only text columns wrap (never a number)."""
+    want, least, flat = _columns(part, st)
     if sum(want) <= avail:  # room to spare: headings on one line where all of them fit so
         base = flat if sum(flat) <= avail else want
         return [w * avail / sum(base) for w in base]
@@ -95,7 +137,9 @@ def table_flowables(ctx, part: TablePart, parent: Optional[StructElem], link_col
     for kind, row in [("cell", r) for r in part.rows] + ([("total", part.total)] if part.total else []):
         tr = tab.add("TR") if tab is not None else None
         rows.append([tag(Paragraph(esc(c), styles[kind][a]), tr, "TD") for c, a in zip(row, part.aligns)])
-    widths = _widths(part, st, ctx.geo.main_width)
+    # wider than the main column: across both columns, as a wide figure is (never in one column)
+    wide = not ctx.geo.single and _wants(part, st) > ctx.geo.main_width
+    widths = _widths(part, st, ctx.geo.text_width if wide else ctx.geo.main_width)
     pad = ts["padding"]
     n = len(rows)
     cmds = [
@@ -116,7 +160,8 @@ def table_flowables(ctx, part: TablePart, parent: Optional[StructElem], link_col
         cmds.append(("LINEABOVE", (0, -1), (-1, -1), ts["total_rule"]["width"], st.colour(ts["total_rule"]["colour"])))
     grid = DataTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=0)
     grid.setStyle(TableStyle(cmds))
-    body: Flowable = Tagged(grid, tab, "group") if tab is not None else grid
+    placed: Flowable = WideTable(grid, ctx.side, ctx.geo.text_width) if wide else grid
+    body: Flowable = Tagged(placed, tab, "group") if tab is not None else placed
     last = {"spaceAfter": ts["space_after"]}
     source = tag(Paragraph(markup(part.source_line, link_colour), st.para("table.source", **({} if part.note else last))), div, "P")
     out: list[Flowable] = [KeepWithText([Anchor(part.anchor), caption], body), source]
