@@ -436,3 +436,30 @@ def test_a_table_wider_than_the_main_column_spans_the_page_as_a_wide_figure_does
     assert dates and max(dates) > geo.side_x  # across the side column
     assert max(x1 for x1, *_ in [(x1, w) for _, x1, w in words]) <= geo.width - geo.right + 1  # within the page's text width
     pdfua_check(pdf)
+
+
+@pytest.mark.quick
+def test_a_table_no_slide_can_hold_is_whole_in_the_notes_with_a_located_warning(tmp_path):
+    from briefdeck.render.pptx import build_plan
+    from briefdeck.theme import load_theme
+
+    cols = "\n".join(f"      c{i}: Column {i}" for i in range(10))
+    body = f"""
+sections:
+  - {{id: s, title: Budget, paragraphs: [A paragraph.], tables: [t]}}
+tables:
+  - id: t
+    caption: Ten columns of large sums
+    source: Estimates
+    columns:
+{cols}
+    rows:
+      - [{", ".join(str(1234567890 + i) for i in range(10))}]
+      - [{", ".join(str(9876543210 - i) for i in range(10))}]
+"""
+    doc = load_document(project(tmp_path, body))
+    plan = build_plan(doc, theme=load_theme("default"))[0]
+    (slide,) = [s for s in plan.slides if s.kind == "table"]
+    assert slide.table is None and "the full table is in the notes" in slide.text
+    assert all(c in slide.notes for row in default_view(doc).plan.tables[0].body for c in row)
+    assert any(p.code == "deck.table_fit" and p.line == 11 for p in plan.warnings)  # at the table
