@@ -26,6 +26,7 @@ from .datasets import read_datasets, resolve_facts
 from .figures import FigureResolver, number_figures
 from .files import Files
 from .limits import check_text, check_totals
+from .pictures import Pictures
 from .report import Report
 from .text import InlineText
 from .validate import validate
@@ -120,8 +121,9 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
         text.url(ds.url, "datasets", name, "url")
     figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
-    orgs = assemble.organisations(src, text)
-    cast = assemble.people(src, text, orgs)
+    pictures = Pictures(files, locale.typeset)
+    orgs = assemble.organisations(src, text, pictures)
+    cast = assemble.people(src, text, orgs, pictures)
     panels = assemble.panels(src, cast, report, locale.typeset)
     sections = assemble.sections(src, figures, cast, text, panels, orgs)
     quotes = assemble.quotes(src, sections, cast, text)
@@ -129,7 +131,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)
     key_figures = assemble.key_figures(src, facts, locale, text)  # (before the warnings are collected)
     doc = m.Document(
-        meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text), people=tuple(cast.values()),
+        meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text, pictures), people=tuple(cast.values()),
         preface=text(src.preface, "preface") if src.preface else None,
         summary=text(src.summary, "summary"),
         key_messages=tuple(text(t, "key_messages", i) for i, t in enumerate(src.key_messages)),
