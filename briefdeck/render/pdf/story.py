@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ...charts.registry import KINDS
-from ...model import Document, Figure
+from ...model import Document, Figure, Picture
 from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
@@ -28,6 +28,7 @@ from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsi
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
+from .pictures import Row, sized
 from .styles import Styles
 from .tagging import StructElem, StructTree, Tagged
 
@@ -202,9 +203,28 @@ def title_band(ctx: Context, part: TitlePart) -> TitleBand:
 
     for line in _people_lines(ctx, part.people, fits):
         paras.append(_tag(Paragraph(line, style), D, "P"))
+    logo, lt = None, tb.get("logo", {})
+    if part.logo is not None:
+        logo = picture(part.logo, lt, D, first=True)
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
-                     space_after=tb["space_after_mm"] * mm, side=ctx.side)
+                     space_after=tb["space_after_mm"] * mm, side=ctx.side, logo=logo,
+                     logo_plate=st.colour(lt["plate"]) if logo is not None and lt.get("plate") else None,
+                     logo_pad=lt.get("padding_mm", 0) * mm, logo_gap=lt.get("gap_mm", 0) * mm)
+
+
+def picture(pic: Picture, box: dict, parent: Optional[StructElem], first: bool = False) -> Flowable:
+    """A picture in a theme's box, tagged as a ``Figure`` whose ``/Alt`` is its alt text; a
+    decorative one is drawn as an artifact (outside any element)."""
+    f = sized(pic, box)
+    if pic.decorative or parent is None:
+        return f
+    elem = StructElem(parent.tree, "Figure", parent, alt=pic.alt)
+    if first:  # the logo is read first: it names who holds the event
+        parent.kids.insert(0, elem)
+    else:
+        parent.kids.append(elem)
+    return Tagged(f, elem)
 
 
 def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
@@ -607,7 +627,11 @@ def colophon(ctx: Context, part: ColophonPart) -> Stack:
     if part.url:  # the web edition: its address as a link, and a QR code a phone can follow
         lines.append(f"<b>{esc(part.url_label)}</b> {link(part.url, part.url, _link_colour(ctx))}")
     div = _add(ctx.root, "Div")
-    items: list[Flowable] = [_tag(Paragraph(x, style), div, "P") for x in lines]
+    items: list[Flowable] = []
+    if part.logos:  # the organiser's and the partners' logos, each a Figure named by its alt text
+        lg = cs["logos"]
+        items.append(Row([picture(p, lg, div) for p in part.logos], gap=lg["gap_mm"] * mm, space_after=lg["space_after"]))
+    items += [_tag(Paragraph(x, style), div, "P") for x in lines]
     if part.url:
         from .qr import qr_drawing
 

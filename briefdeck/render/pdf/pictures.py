@@ -1,0 +1,65 @@
+"""Pictures in the brief: an SVG drawn as vectors (svglib), a raster embedded as checked.
+
+The loader has made every picture safe and stable (``images``): a raster is re-encoded without
+metadata, an SVG is self-contained. Sizes come from the theme; a picture keeps its shape,
+within a box of the theme's height and greatest width.
+"""
+from __future__ import annotations
+
+import io
+
+from reportlab.graphics.shapes import Drawing, Group
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Image
+
+from ...model import Picture
+
+
+def fit(pic: Picture, height: float, max_width: float) -> tuple[float, float]:
+    """Width and height in points: ``height`` tall, narrower when the picture would be wider than ``max_width``."""
+    w = height * pic.width / pic.height
+    if w > max_width:
+        return max_width, max_width * pic.height / pic.width
+    return w, height
+
+
+def flowable(pic: Picture, width: float, height: float) -> Flowable:
+    """The picture at ``width`` × ``height`` points: vectors from its SVG, else its raster."""
+    if pic.svg is not None:
+        from svglib.svglib import svg2rlg
+
+        d = svg2rlg(io.BytesIO(pic.svg))
+        if d is not None and d.width and d.height:
+            g = Group(*d.contents)
+            g.scale(width / d.width, height / d.height)
+            out = Drawing(width, height)
+            out.add(g)
+            return out
+    return Image(io.BytesIO(pic.raster), width=width, height=height)
+
+
+def sized(pic: Picture, box: dict) -> Flowable:
+    """The picture in a theme's box ({height_mm, max_width_mm})."""
+    w, h = fit(pic, box["height_mm"] * mm, box["max_width_mm"] * mm)
+    f = flowable(pic, w, h)
+    return f
+
+
+class Row(Flowable):
+    """Pictures side by side, bottom-aligned, left to right (the back page's logos)."""
+
+    def __init__(self, items: list[Flowable], *, gap: float, space_after: float = 0):
+        super().__init__()
+        self.items, self.gap, self.spaceAfter = items, gap, space_after
+
+    def wrap(self, aW, aH):
+        self._sizes = [f.wrap(aW, aH) for f in self.items]
+        self.width = sum(w for w, _ in self._sizes) + self.gap * max(0, len(self.items) - 1)
+        self.height = max((h for _, h in self._sizes), default=0)
+        return self.width, self.height
+
+    def draw(self):
+        x = 0.0
+        for f, (w, _) in zip(self.items, self._sizes):
+            f.drawOn(self.canv, x, 0)
+            x += w + self.gap
