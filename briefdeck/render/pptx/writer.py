@@ -15,8 +15,6 @@ from dataclasses import replace
 from typing import Optional
 
 from lxml import etree
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import Part
 from pptx.oxml import parse_xml
 from pptx.shapes.placeholder import PicturePlaceholder
 from pptx.util import Emu, Pt
@@ -26,14 +24,13 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
+from .pictures import add_svg, place_row
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
 from .styles import theme_of
 from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
-SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
-ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
 
 
@@ -166,17 +163,7 @@ class DeckWriter:
         return pic
 
     def _add_svg(self, slide, pic, svg: bytes) -> None:
-        package = slide.part.package
-        part = Part(package.next_partname("/ppt/media/image%d.svg"), "image/svg+xml", package, svg)
-        rid = slide.part.relate_to(part, RT.IMAGE)
-        blip = pic._element.find(f".//{{{A}}}blip")
-        ext_lst = blip.find(f"{{{A}}}extLst")
-        if ext_lst is None:
-            ext_lst = etree.SubElement(blip, f"{{{A}}}extLst")
-        ext = etree.SubElement(ext_lst, f"{{{A}}}ext", uri=SVG_EXT_URI)
-        svg_blip = etree.SubElement(ext, f"{{{ASVG}}}svgBlip", nsmap={"asvg": ASVG})
-        svg_blip.set(f"{{{R}}}embed", rid)
-
+        add_svg(slide, pic, svg)
 
     # -- chrome -------------------------------------------------------------------------------------
     def add_chrome(self, slide, layout, rl: RoleLayout, sp: SlidePlan, number: int) -> None:
@@ -259,9 +246,32 @@ class DeckWriter:
             if idx not in used:
                 ph._element.getparent().remove(ph._element)
         self.add_chrome(slide, layout, rl, sp, position)
+        self._add_logos(slide, rl, sp, used)
         _title_first(slide)
         if sp.notes:
             self._notes(slide, sp.notes)
+
+    def _add_logos(self, slide, rl: RoleLayout, sp: SlidePlan, used: set) -> None:
+        """The organiser's logo on the title slide; its and the partners' on the closing slide (the
+        plan's title and colophon parts), in a corner clear of the slide's text."""
+        plan = self.view.plan
+        if sp.kind == "title":
+            part = plan.find("title")
+            pics = (part.logo,) if part is not None and part.logo is not None else ()
+        elif sp.role == "closing":
+            part = plan.find("colophon")
+            pics = part.logos if part is not None else ()
+        else:
+            return
+        if not pics:
+            return
+        taken = [ph.box if not (name == "title" and sp.title_height) else replace(ph.box, height=sp.title_height)
+                 for name, ph in rl.slots if ph.idx in used]
+        taken += [ph.box for ph in rl.chrome]
+        spec = self.theme.get("deck.pictures.logo")
+        names = [p.alt or p.path.rsplit("/", 1)[-1] for p in pics]  # the selection pane's names
+        plate = self.theme.colour(spec["plate"]) if spec.get("plate") else None
+        place_row(slide, pics, self.info.size, taken, spec, names, plate)
 
     def _add_placeholder(self, slide, ph: Ph) -> None:
         """A placeholder the layout lacks, of the master's title or body type, where the plan measured it."""
