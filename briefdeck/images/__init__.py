@@ -16,37 +16,19 @@ that declares the picture.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from ..safeio import NotRegular, TooLarge, read_regular
+from . import raster, svg
+from .base import MAX_FILE_BYTES, MAX_PIXELS, MAX_SVG_BYTES, Intake, Refused
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a photograph straight off a camera is 5-15 MB
-MAX_SVG_BYTES = 2 * 1024 * 1024  # a logo is a few KB; a 2 MB SVG is a drawing exported badly
-MAX_PIXELS = 40_000_000  # 40 megapixels: more than any camera a brief's photographer uses; bombs are far beyond
+__all__ = ["intake", "sniff", "Intake", "Refused", "MAX_FILE_BYTES", "MAX_PIXELS", "MAX_SVG_BYTES"]
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 EXTENSIONS = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
 NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
-
-
-class Refused(ValueError):
-    """A picture briefdeck will not embed: the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Intake:
-    format: str  # "png" | "jpeg" | "svg": what the file holds
-    width: int  # pixels (an SVG: its own size in CSS pixels)
-    height: int
-    raster: bytes = field(repr=False)  # PNG or JPEG to embed: upright, sRGB, no metadata (an SVG: drawn as PNG)
-    svg: Optional[bytes] = field(default=None, repr=False)  # the checked SVG, for outputs that draw vectors
-
-    @property
-    def raster_format(self) -> str:
-        return "jpeg" if self.format == "jpeg" else "png"
 
 
 def sniff(head: bytes) -> Optional[str]:
@@ -63,8 +45,6 @@ def sniff(head: bytes) -> Optional[str]:
 
 def intake(path: Path, shown: str) -> Intake:
     """The picture at ``path`` (``shown``: its name as the source writes it), ready to embed."""
-    from . import raster, svg
-
     wanted = EXTENSIONS.get(Path(path).suffix.lower())
     if wanted is None:
         raise Refused(f"'{shown}' is not a picture briefdeck embeds — use a PNG, JPEG or SVG file (.png, .jpg, .svg)")

@@ -7,9 +7,10 @@ stays a JPEG (a photograph as PNG is five times the size); anything else becomes
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
-from . import MAX_PIXELS, Intake, Refused
+from .base import MAX_PIXELS, Intake, Refused
 
 JPEG_QUALITY = 90  # re-encoding a photograph at 90 is not visible in print; the size is about the original's
 MAX_SIDE = 3000  # pixels: larger pictures are scaled down (a full-page photograph at 300 dpi is 2,500 wide)
@@ -32,8 +33,11 @@ def intake(data: bytes, fmt: str, shown: str) -> Intake:
             im.load()
     except Refused:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise Refused(f"'{shown}' decodes to more pixels than a picture may have (a decompression bomb) — export it again, smaller") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Pillow's own guard, at open
+        n = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(n.group(1)):,} pixels" if n else "more pixels than Pillow will decode"
+        raise Refused(f"'{shown}' is {size}, more than the {MAX_PIXELS // 1_000_000} megapixels a picture may have (a "
+                      f"decompression bomb looks like this) — scale it down, 3,000 pixels on its longest side is plenty") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         why = "it is cut short (truncated)" if "truncat" in str(exc).lower() or isinstance(exc, EOFError) else f"it cannot be decoded ({exc})"
         raise Refused(f"'{shown}' is a damaged {fmt.upper()} file: {why} — export or download it again") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from . import Intake, Refused
+from .base import Intake, Refused
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
