@@ -91,7 +91,7 @@ class PersonSrc(Strict):
     affiliation: Optional[Union[str, list[str]]] = Field(None, description="Organisation the person belongs to, or a list of them.")
     bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker' in the brief and the deck.")
     speaks_for: Optional[str] = Field(None, description="Id of the organisation (under `organisations`) this person speaks for, e.g. a witness giving a charity's evidence.")
-    photo: Optional[PictureSrc] = Field(None, description="A photo of the person (PNG or JPEG) for the 'about' box and slide, with its alt text (or `decorative: true`), credit and licence.")
+    photo: Optional[PictureSrc] = Field(None, description="A photo of the person (PNG, JPEG or SVG), above their name in the brief's 'about' box and the web page's, with its alt text (or `decorative: true`), credit and licence.")
 
 
 class SectionSrc(Strict):

@@ -45,14 +45,14 @@ NAMES = {S.SourceFile: ("top level", "top-level"), S.MetaSrc: ("meta", "meta"), 
          S.RecommendationSrc: ("recommendation", "recommendations"), S.DatasetSrc: ("dataset", "datasets"),
          S.FactSrc: ("fact", "facts"), S.FigureSrc: ("figure", "figures"), S.RangeSrc: ("range", "range-from-to"),
          S.ReferenceSrc: ("reference", "references"), S.OrganisationSrc: ("organisation", "organisations"),
-         S.PanelSrc: ("panel", "panels")}
+         S.PanelSrc: ("panel", "panels"), S.PictureSrc: ("picture", "pictures")}
 HEAD = {S.SourceFile: "Top level", S.MetaSrc: "meta", S.EventSrc: "event", S.PersonSrc: "people[]",
         S.SectionSrc: "sections[]", S.QuoteSrc: "quotes[]", S.RecommendationSrc: "recommendations[]",
         S.DatasetSrc: "datasets.ID", S.FactSrc: "facts.ID", S.FigureSrc: "figures[]",
         S.RangeSrc: "range {from, to}", S.ReferenceSrc: "references[]", S.OrganisationSrc: "organisations[]",
-        S.PanelSrc: "panels[]"}
+        S.PanelSrc: "panels[]", S.PictureSrc: "picture (logo, photo)"}
 MODELS = [S.SourceFile, S.MetaSrc, S.EventSrc, S.PersonSrc, S.OrganisationSrc, S.PanelSrc, S.SectionSrc, S.QuoteSrc, S.RecommendationSrc,
-          S.DatasetSrc, S.FactSrc, S.FigureSrc, S.RangeSrc, S.ReferenceSrc]
+          S.DatasetSrc, S.FactSrc, S.FigureSrc, S.RangeSrc, S.ReferenceSrc, S.PictureSrc]
 
 
 def field_tables() -> str:

@@ -251,3 +251,27 @@ def test_decorative_logo_is_an_artifact_and_marked_decorative(tmp_path):
     assert xml.get("descr") is None
     assert xml.find(".//{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative").get("val") == "1"
     assert 'alt=""' in (tmp_path / "out" / "event.html").read_text(encoding="utf-8")
+
+
+def test_speaker_photo_is_upright_without_metadata_in_the_brief_and_the_web_page(tmp_path):
+    """A photo with an orientation tag and a GPS position: the brief's about box holds it as a Figure
+    with its alt text, embedded upright (taller than wide) as a JPEG with no EXIF; the web page too."""
+    import pikepdf
+
+    from briefdeck import api
+
+    from .pdf_tags import read
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "p.jpg").write_bytes(_photo(orientation=6))
+    src = _project(tmp_path, "", "    photo: {file: assets/p.jpg, alt: Ana Example speaking, credit: Test}")
+    assert api.build([src], api.Options(out_dir=tmp_path / "out"))[0].ok
+    pdf = tmp_path / "out" / "event.pdf"
+    assert [e.alt for e in read(pdf).root.walk() if e.std == "Figure"] == ["Ana Example speaking"]
+    with pikepdf.open(pdf) as p:
+        images = [img for page in p.pages for _, img in page.get_images().items()]
+        assert len(images) == 1 and (images[0].Width, images[0].Height) == (20, 40)
+        data = images[0].read_raw_bytes()
+    assert data.startswith(b"\xff\xd8") and b"Exif" not in data and b"SpyCam" not in data
+    html = (tmp_path / "out" / "event.html").read_text(encoding="utf-8")
+    assert '<img class="photo" src="data:image/jpeg;base64,' in html and 'alt="Ana Example speaking"' in html

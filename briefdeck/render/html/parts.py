@@ -172,6 +172,8 @@ def people(part: PeoplePart) -> str:
     out = [f'<section id="speakers" aria-labelledby="speakers-h"><h2 id="speakers-h">{esc(part.label)}</h2>']
     for e in part.entries:
         out.append('<div class="person">')
+        if e.person.photo is not None:
+            out.append(picture(e.person.photo, "photo"))
         if e.role:
             out.append(f'<p class="role">{esc(e.role)}</p>')
         out.append(f"<h3>{esc(e.name)}</h3>")

@@ -141,6 +141,7 @@ tbody th{{font-weight:400}}
 .logo{{display:block;height:auto;width:auto;max-height:{lg['height_rem']}rem;max-width:{lg['max_width_rem']}rem}}
 .brand{{float:right;margin:0 0 .5rem 1rem}}
 .masthead .logo{{padding:{lg['plate_padding_rem']}rem;background:{c['logo_plate']};border-radius:.3rem}}
+.photo{{display:block;height:auto;width:auto;max-height:{lg['photo_height_rem']}rem;max-width:{lg['photo_height_rem']}rem;margin:0 0 .5rem}}
 .logos{{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-end}}
 @media (max-width:{page['narrow_below_em']}em){{
 body{{font-size:{t['narrow_body']['size']}rem}}

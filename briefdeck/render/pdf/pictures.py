@@ -10,7 +10,7 @@ import io
 
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image
+from reportlab.platypus import Flowable
 
 from ...model import Picture
 
@@ -35,7 +35,23 @@ def flowable(pic: Picture, width: float, height: float) -> Flowable:
             out = Drawing(width, height)
             out.add(g)
             return out
-    return Image(io.BytesIO(pic.raster), width=width, height=height)
+    return Raster(pic.raster, width, height)
+
+
+class Raster(Flowable):
+    """A PNG or JPEG at a fixed size (reportlab embeds a JPEG's bytes as they are)."""
+
+    def __init__(self, data: bytes, width: float, height: float):
+        super().__init__()
+        self.data, self.width, self.height = data, width, height
+
+    def wrap(self, aW, aH):
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.lib.utils import ImageReader
+
+        self.canv.drawImage(ImageReader(io.BytesIO(self.data)), 0, 0, self.width, self.height, mask="auto")
 
 
 def sized(pic: Picture, box: dict) -> Flowable:

@@ -565,6 +565,12 @@ def speakers_box(ctx: Context, part: PeoplePart) -> Stack:
         if p.role:  # everyone with their part in the event (not at a single speaker's)
             items.append(_tag(Paragraph(esc(p.role), st.para("speaker_box.role", spaceBefore=gap)), box, "P"))
             gap = 0
+        photo = p.person.photo
+        if photo is not None:  # above the name, the theme's size; a Figure named by its alt text
+            f = picture(photo, sb["photo"], box)
+            f.spaceBefore, f.spaceAfter = gap, sb["photo"]["space_after"]
+            items.append(f)
+            gap = 0
         items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=gap)), box, "P"))
         items[first]._starts_person = True
         for t in p.titles:
