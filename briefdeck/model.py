@@ -230,6 +230,7 @@ class Figure:
     note: Optional[Text]  # e.g. why the chart's total differs from the speaker's figure
     editable: bool  # deck: native PowerPoint chart with embedded data
     loc: Loc = NOWHERE
+    picture: Optional["Picture"] = None  # a photograph shown instead of a chart (its chart is an empty "picture" spec)
 
     @property
     def anchor(self) -> str:
@@ -318,6 +319,11 @@ class Document:
     def figures(self) -> tuple[Figure, ...]:
         """All figures in reading order (their numbers follow this order)."""
         return tuple(f for s in self.sections for f in s.figures)
+
+    @property
+    def charted_figures(self) -> tuple[Figure, ...]:
+        """The figures the chart service draws (a photograph is no chart)."""
+        return tuple(f for f in self.figures if f.picture is None)
 
     @property
     def speakers(self) -> tuple[Person, ...]:

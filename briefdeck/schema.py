@@ -161,7 +161,8 @@ class FactSrc(QuerySrc):
 
 class FigureSrc(QuerySrc):
     id: str = Field(..., pattern=ID_PATTERN, description="Identifier; sections list it in `figures`, prose cites it as {fig:ID}.")
-    kind: str = Field(..., description="Chart kind: bar, hbar, line, area, timeline, big_number, map, or a kind registered by a plugin.")
+    kind: Optional[str] = Field(None, description="Chart kind: bar, hbar, line, area, timeline, big_number, map, or a kind registered by a plugin. Required unless the figure is a `picture`.")
+    picture: Optional[PictureSrc] = Field(None, description="A photograph shown as the figure instead of a chart (PNG, JPEG or SVG), numbered with the figures; its `alt` is required, its `credit` and `licence` are printed under it as a chart's source is.")
     caption: str = Field(..., min_length=1, description="States the finding, e.g. 'Most MINUSMA deaths came from attacks'.")
     data: Optional[dict[str, list[Optional[Scalar]]]] = Field(None, description="Inline data: column name -> list of values (all of equal length). Use this or `dataset`.")
     x: Optional[str] = Field(None, description="Category, time or date column.")

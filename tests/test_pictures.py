@@ -275,3 +275,63 @@ def test_speaker_photo_is_upright_without_metadata_in_the_brief_and_the_web_page
     assert data.startswith(b"\xff\xd8") and b"Exif" not in data and b"SpyCam" not in data
     html = (tmp_path / "out" / "event.html").read_text(encoding="utf-8")
     assert '<img class="photo" src="data:image/jpeg;base64,' in html and 'alt="Ana Example speaking"' in html
+
+
+PHOTO_LECTURE = ROOT / "tests" / "examples" / "photo-lecture.yaml"
+HOPPER_ALT = "Portrait photograph of Commodore Grace M. Hopper in her US Navy uniform, 1984."
+
+
+@pytest.fixture(scope="module")
+def photo_build(tmp_path_factory):
+    from briefdeck import api
+
+    out = tmp_path_factory.mktemp("photo-lecture")
+    results = api.build([PHOTO_LECTURE], api.Options(out_dir=out))
+    assert results[0].ok, results[0].error
+    return out
+
+
+@pytest.mark.quick
+def test_a_photograph_is_a_numbered_figure_with_credit_and_licence():
+    from briefdeck.load import load_document
+    from briefdeck.present import default_view
+    from briefdeck.theme import load_theme
+
+    doc = load_document(PHOTO_LECTURE)
+    (fig,) = doc.figures
+    assert fig.number == 1 and fig.picture is not None and fig.alt == HOPPER_ALT and doc.charted_figures == ()
+    assert (fig.picture.width, fig.picture.height) == (512, 600) and fig.picture.format == "jpeg"
+    view = default_view(doc, load_theme("default"))
+    assert view.source_line(fig).plain == "Photo: James S. Davis, United States Navy. Licence: public domain."
+    assert "Figure 1" in doc.sections[0].paragraphs[0].plain
+
+
+def test_photograph_figure_in_every_output(photo_build):
+    """The brief: a Figure with the alt text after its caption, the credit line under it, the JPEG
+    embedded as re-encoded (no EXIF); the deck: the picture on its figure slide with its description,
+    in its own shape; the web page: an <img> with the alt text."""
+    import pikepdf
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from .pdf_tags import read
+    from .test_pdf_tags import pdfua_check
+
+    pdf = photo_build / "photo-lecture.pdf"
+    pdfua_check(pdf)
+    figs = [e for e in read(pdf).root.walk() if e.std == "Figure"]
+    assert [e.alt for e in figs] == ["Example Data Seminar", HOPPER_ALT, "Example Data Seminar"]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Photo: James S. Davis, United States Navy. Licence: public domain." in " ".join(text.split())
+    with pikepdf.open(pdf) as p:
+        (img,) = [i for page in p.pages for _, i in page.get_images().items()]
+        assert (img.Width, img.Height) == (512, 600) and b"Exif" not in img.read_raw_bytes()
+    prs = Presentation(photo_build / "photo-lecture.pptx")
+    pics = [(i, s) for i, slide in enumerate(prs.slides) for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
+            and s._element.nvPicPr.cNvPr.get("descr") == HOPPER_ALT]
+    assert len(pics) == 1
+    i, pic = pics[0]
+    assert abs(pic.width / pic.height - 512 / 600) < 0.01  # its own shape, not stretched to the box
+    assert "Grace Hopper in 1984" in prs.slides[i].shapes.title.text_frame.text.replace("\xa0", " ")
+    html = (photo_build / "photo-lecture.html").read_text(encoding="utf-8")
+    assert f'<img class="photograph" src="data:image/jpeg;base64,' in html and f'alt="{HOPPER_ALT}"' in html

@@ -120,8 +120,9 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
                       mentioned_figures=mentioned)
     for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
         text.url(ds.url, "datasets", name, "url")
-    figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
     pictures = Pictures(files, locale.typeset)
+    figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report,
+                             pictures=pictures).all()
     orgs = assemble.organisations(src, text, pictures)
     cast = assemble.people(src, text, orgs, pictures)
     panels = assemble.panels(src, cast, report, locale.typeset)

@@ -34,7 +34,7 @@ class PreparedPage:
         self.cache_dir = cache_dir  # where the fonts' names and widths are kept (metrics)
 
     def chart_requests(self) -> list[tuple]:
-        return [chart_request(self.theme, f, self.charts) for f in self.view.doc.figures]
+        return [chart_request(self.theme, f, self.charts) for f in self.view.doc.charted_figures]
 
     def inputs(self) -> list[Path]:
         return []
@@ -69,4 +69,5 @@ def render_html(doc_or_view, out_path: Path, *, theme: Theme, charts: Any) -> di
 
 
 def _has_pictures(doc) -> bool:
-    return doc.event.logo is not None or any(o.logo for o in doc.organisations) or any(p.photo for p in doc.people)
+    return (doc.event.logo is not None or any(o.logo for o in doc.organisations) or any(p.photo for p in doc.people)
+            or any(f.picture for f in doc.figures))

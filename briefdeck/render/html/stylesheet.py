@@ -58,6 +58,7 @@ def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None, pictu
 .masthead .logo{{padding:{lg['plate_padding_rem']}rem;background:{c['logo_plate']};border-radius:.3rem}}
 .photo{{display:block;height:auto;width:auto;max-height:{lg['photo_height_rem']}rem;max-width:{lg['photo_height_rem']}rem;margin:0 0 .5rem}}
 .logos{{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-end}}
+.photograph{{display:block;max-width:100%;height:auto}}
 """ if pictures else ""  # only in pages that show a picture: the others' bytes stay as they were
     m = pr["margin_mm"]
     rule = sp["rule_px"]

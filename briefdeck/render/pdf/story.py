@@ -457,7 +457,7 @@ def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) ->
     number = f'<font color="{st.hex(fs["number_colour"])}">{esc(label + view.figure_separator)}</font>'
     caption = _tag(Paragraph(number + markup(fp.caption), st.para("figure.side_caption" if where == "side" else "figure.caption")),
                    div, "Caption")
-    drawing = _tag(ctx.drawings[fig.id], div, "Figure", alt=fig.alt)
+    drawing = _tag(ctx.drawings[fig.id] if fig.picture is None else photograph(ctx, fig, where), div, "Figure", alt=fig.alt)
     source = _tag(Paragraph(markup(fp.source_line, _link_colour(ctx)), st.para("figure.source")), div, "P")
     note = None
     if fp.note:
@@ -474,6 +474,14 @@ def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) ->
     if where == "side":
         return block
     return WithAside(block, [note] if (note and where == "main") else [], ctx.side, is_float=True)
+
+
+def photograph(ctx: Context, fig: Figure, where: str) -> Flowable:
+    """A photograph as a figure: the column's width (the theme's ``figure.photo``), its own shape,
+    no taller than the theme allows."""
+    fs = ctx.st.get("figure")
+    w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
+    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm})
 
 
 def placement(ctx: Context, fig: Figure) -> str:

@@ -24,7 +24,8 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
-from .pictures import add_svg, place_row
+from .pictures import add_picture, add_svg, place_row
+from .pictures import fit as fit_picture
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
 from .styles import theme_of
@@ -146,6 +147,13 @@ class DeckWriter:
 
     # -- pictures and charts -----------------------------------------------------------------------
     def add_figure(self, slide, ph, fig: Figure, box, native: Optional[str]) -> None:
+        if fig.picture is not None:  # a photograph: its own shape, centred in the chart's box
+            if ph is not None:
+                ph._element.getparent().remove(ph._element)
+            w, h = fit_picture(fig.picture, box.height, box.width)
+            add_picture(slide, fig.picture, replace(box, width=w, height=h, left=box.left + (box.width - w) / 2,
+                                                    top=box.top + (box.height - h) / 2), self.view.figure_label(fig))
+            return None
         if native is not None:
             return add_native_chart(slide, ph, fig, native, box, charts=self.charts, theme=self.theme,
                                     name=self.view.figure_label(fig), updated=self.doc.meta.updated)
@@ -236,7 +244,7 @@ class DeckWriter:
             if shape is not None and (ph.placed or sp.chart_box):
                 self._place(shape, box)
             frame = self.add_figure(slide, shape, sp.figure, box, sp.native)
-            if shape is not None and (ph.placed or sp.chart_box):
+            if frame is not None and shape is not None and (ph.placed or sp.chart_box):
                 self._place(frame, box)
             used.add(ph.idx)
             below = sp.block("source_below")
@@ -355,7 +363,7 @@ def picture_requests(plan: DeckPlan, info) -> list[tuple]:
     requests = []
     for sp in plan.slides:
         fig = sp.figure
-        if fig is None or sp.native is not None:
+        if fig is None or sp.native is not None or fig.picture is not None:
             continue
         rl = info.role(sp.role, sp.variant)
         box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box
