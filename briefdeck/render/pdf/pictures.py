@@ -23,17 +23,20 @@ def fit(pic: Picture, height: float, max_width: float) -> tuple[float, float]:
     return w, height
 
 
-def flowable(pic: Picture, width: float, height: float) -> Flowable:
-    """The picture at ``width`` × ``height`` points: vectors from its SVG, else its raster."""
+def flowable(pic: Picture, width: float, height: float, font_map=None) -> Flowable:
+    """The picture at ``width`` × ``height`` points: vectors from its SVG (its text in the theme's
+    fonts, ``font_map``: never an unembedded Helvetica), else its raster."""
     if pic.svg is not None:
         from svglib.svglib import svg2rlg
 
-        d = svg2rlg(io.BytesIO(pic.svg))
+        d = svg2rlg(io.BytesIO(pic.svg), **({"font_map": font_map} if font_map is not None else {}))
         if d is not None and d.width and d.height:
             g = Group(*d.contents)
             g.scale(width / d.width, height / d.height)
             out = Drawing(width, height)
             out.add(g)
+            if font_map is not None:
+                out.initialFontName = font_map.default_font  # renderPDF would start from Helvetica
             return out
     return Raster(pic.raster, width, height)
 
@@ -54,10 +57,10 @@ class Raster(Flowable):
         self.canv.drawImage(ImageReader(io.BytesIO(self.data)), 0, 0, self.width, self.height, mask="auto")
 
 
-def sized(pic: Picture, box: dict) -> Flowable:
+def sized(pic: Picture, box: dict, font_map=None) -> Flowable:
     """The picture in a theme's box ({height_mm, max_width_mm})."""
     w, h = fit(pic, box["height_mm"] * mm, box["max_width_mm"] * mm)
-    f = flowable(pic, w, h)
+    f = flowable(pic, w, h, font_map)
     return f
 
 

@@ -205,7 +205,7 @@ def title_band(ctx: Context, part: TitlePart) -> TitleBand:
         paras.append(_tag(Paragraph(line, style), D, "P"))
     logo, lt = None, tb.get("logo", {})
     if part.logo is not None:
-        logo = picture(part.logo, lt, D, first=True)
+        logo = picture(ctx, part.logo, lt, D, first=True)
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
                      space_after=tb["space_after_mm"] * mm, side=ctx.side, logo=logo,
@@ -213,10 +213,10 @@ def title_band(ctx: Context, part: TitlePart) -> TitleBand:
                      logo_pad=lt.get("padding_mm", 0) * mm, logo_gap=lt.get("gap_mm", 0) * mm)
 
 
-def picture(pic: Picture, box: dict, parent: Optional[StructElem], first: bool = False) -> Flowable:
+def picture(ctx: Context, pic: Picture, box: dict, parent: Optional[StructElem], first: bool = False) -> Flowable:
     """A picture in a theme's box, tagged as a ``Figure`` whose ``/Alt`` is its alt text; a
     decorative one is drawn as an artifact (outside any element)."""
-    f = sized(pic, box)
+    f = sized(pic, box, ctx.st.fonts.chart_map)
     if pic.decorative or parent is None:
         return f
     elem = StructElem(parent.tree, "Figure", parent, alt=pic.alt)
@@ -481,7 +481,7 @@ def photograph(ctx: Context, fig: Figure, where: str) -> Flowable:
     no taller than the theme allows."""
     fs = ctx.st.get("figure")
     w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
-    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm})
+    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm}, ctx.st.fonts.chart_map)
 
 
 def placement(ctx: Context, fig: Figure) -> str:
@@ -575,7 +575,7 @@ def speakers_box(ctx: Context, part: PeoplePart) -> Stack:
             gap = 0
         photo = p.person.photo
         if photo is not None:  # above the name, the theme's size; a Figure named by its alt text
-            f = picture(photo, sb["photo"], box)
+            f = picture(ctx, photo, sb["photo"], box)
             f.spaceBefore, f.spaceAfter = gap, sb["photo"]["space_after"]
             items.append(f)
             gap = 0
@@ -644,7 +644,7 @@ def colophon(ctx: Context, part: ColophonPart) -> Stack:
     items: list[Flowable] = []
     if part.logos:  # the organiser's and the partners' logos, each a Figure named by its alt text
         lg = cs["logos"]
-        items.append(Row([picture(p, lg, div) for p in part.logos], gap=lg["gap_mm"] * mm, space_after=lg["space_after"]))
+        items.append(Row([picture(ctx, p, lg, div) for p in part.logos], gap=lg["gap_mm"] * mm, space_after=lg["space_after"]))
     items += [_tag(Paragraph(x, style), div, "P") for x in lines]
     if part.url:
         from .qr import qr_drawing
