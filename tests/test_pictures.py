@@ -335,3 +335,28 @@ def test_photograph_figure_in_every_output(photo_build):
     assert "Grace Hopper in 1984" in prs.slides[i].shapes.title.text_frame.text.replace("\xa0", " ")
     html = (photo_build / "photo-lecture.html").read_text(encoding="utf-8")
     assert f'<img class="photograph" src="data:image/jpeg;base64,' in html and f'alt="{HOPPER_ALT}"' in html
+
+
+@pytest.mark.parametrize("template", ["Midnightblue", "classic-4x3", "dark-corporate", "Vintage"])
+def test_logo_on_foreign_templates_is_clear_of_text_and_the_deck_audits_clean(tmp_path, template):
+    """On a template of someone else's the title slide's logo still lands in a corner clear of every
+    placeholder the slide fills, and the deck (logo with its SVG, the photograph) passes openxml-audit."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from briefdeck import api
+
+    tpl = ROOT / "tests" / "fixtures" / "templates" / "corpus" / f"{template}.pptx"
+    opts = api.Options(formats=("pptx",), out_dir=tmp_path, settings=(("template", tpl),))
+    [res] = api.build([PHOTO_LECTURE], opts)
+    assert res.ok, res.error
+    deck = tmp_path / "photo-lecture.pptx"
+    first = Presentation(deck).slides[0]
+    (logo,) = [s for s in first.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert logo._element.nvPicPr.cNvPr.get("descr") == "Example Data Seminar"
+    for s in first.placeholders:
+        assert (logo.left >= s.left + s.width or s.left >= logo.left + logo.width
+                or logo.top >= s.top + s.height or s.top >= logo.top + logo.height), s.name
+    audit = shutil.which("openxml-audit") or str(Path(sys.executable).parent / "openxml-audit")
+    run = subprocess.run([audit, "-f", "microsoft365", str(deck)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
