@@ -542,6 +542,9 @@ class FigureBlock(Flowable):
         self._full = full
         foot = self._sh + self._gap_n + self._nh
         self.height = self._top + self.rule[2] + self._ch + self._gap_c + self.drawing.height + self._gap_s + foot
+        shrink = getattr(self.drawing, "shrink_to", None)  # a photograph may be set smaller to stay on this page
+        if shrink is not None and self.height > aH and shrink(self.drawing.height - (self.height - aH)):
+            self.height = self._top + self.rule[2] + self._ch + self._gap_c + self.drawing.height + self._gap_s + foot
         self.aside_offset = self._top + self.rule[2] + self._ch + self._gap_c  # side notes start level with the chart
         return aW, self.height
 

@@ -23,7 +23,7 @@ def fit(pic: Picture, height: float, max_width: float) -> tuple[float, float]:
     return w, height
 
 
-def flowable(pic: Picture, width: float, height: float, font_map=None) -> Flowable:
+def flowable(pic: Picture, width: float, height: float, font_map=None, min_height: float = 0.0) -> Flowable:
     """The picture at ``width`` × ``height`` points: vectors from its SVG (its text in the theme's
     fonts, ``font_map``: never an unembedded Helvetica), else its raster."""
     if pic.svg is not None:
@@ -38,15 +38,22 @@ def flowable(pic: Picture, width: float, height: float, font_map=None) -> Flowab
             if font_map is not None:
                 out.initialFontName = font_map.default_font  # renderPDF would start from Helvetica
             return out
-    return Raster(pic.raster, width, height)
+    return Raster(pic.raster, width, height, min_height)
 
 
 class Raster(Flowable):
-    """A PNG or JPEG at a fixed size (reportlab embeds a JPEG's bytes as they are)."""
+    """A PNG or JPEG at a given size (reportlab embeds a JPEG's bytes as they are). With
+    ``min_height`` it may be set smaller, keeping its shape, where a page has less room."""
 
-    def __init__(self, data: bytes, width: float, height: float):
+    def __init__(self, data: bytes, width: float, height: float, min_height: float = 0.0):
         super().__init__()
-        self.data, self.width, self.height = data, width, height
+        self.data, self.width, self.height, self.min_height = data, width, height, min_height
+
+    def shrink_to(self, height: float) -> bool:
+        if not self.min_height or height < self.min_height or height >= self.height:
+            return False
+        self.width, self.height = self.width * height / self.height, height
+        return True
 
     def wrap(self, aW, aH):
         return self.width, self.height
@@ -58,9 +65,10 @@ class Raster(Flowable):
 
 
 def sized(pic: Picture, box: dict, font_map=None) -> Flowable:
-    """The picture in a theme's box ({height_mm, max_width_mm})."""
+    """The picture in a theme's box ({height_mm, max_width_mm}; ``min_height_mm``: a raster may be
+    set smaller, down to this, where a page has less room)."""
     w, h = fit(pic, box["height_mm"] * mm, box["max_width_mm"] * mm)
-    f = flowable(pic, w, h, font_map)
+    f = flowable(pic, w, h, font_map, min(h, box.get("min_height_mm", 0) * mm))
     return f
 
 

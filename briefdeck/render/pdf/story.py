@@ -481,7 +481,8 @@ def photograph(ctx: Context, fig: Figure, where: str) -> Flowable:
     no taller than the theme allows."""
     fs = ctx.st.get("figure")
     w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
-    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm}, ctx.st.fonts.chart_map)
+    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm,
+                               "min_height_mm": fs["photo"].get("min_height_mm", 0)}, ctx.st.fonts.chart_map)
 
 
 def placement(ctx: Context, fig: Figure) -> str:
