@@ -23,7 +23,7 @@ from ...model import Figure
 from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
-from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
+from .package import A, P, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
 from .plan import DeckPlan, SlidePlan, TextBlock
