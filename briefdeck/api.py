@@ -33,7 +33,8 @@ from .shard import Shard, manifest_name, rewritten
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
-_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic")
+_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic",
+               "Pillow", "resvg_py", "defusedxml")  # the last three make the pictures every output embeds
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
     if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
         shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
-    if doc.figures and opts.jobs > 1 and len(opts.formats) > 1 and (opts.force or not charts.cache_dir.is_dir()):
+    if doc.charted_figures and opts.jobs > 1 and len(opts.formats) > 1 and (opts.force or not charts.cache_dir.is_dir()):
         # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
         # format processes fork with it, instead of each importing it (0.45 s of CPU each)
         from .charts import mpl  # noqa: F401

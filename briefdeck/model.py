@@ -88,6 +88,7 @@ class Event:
     place: str
     url: Optional[str]
     loc: Loc = NOWHERE
+    logo: Optional[Picture] = None  # the organiser's: title band and back page, title and closing slides
 
 
 # A person's part in the event. Hosts lead the event (chair it, moderate it, ask the questions);
@@ -100,11 +101,36 @@ ROLES: dict[str, bool] = {  # role -> is a host
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture a source names (a logo, a photo, a photograph as a figure), checked and ready to
+    embed: ``raster`` is PNG or JPEG (upright, sRGB, no metadata; an SVG's PNG drawing), ``svg`` the
+    checked SVG for outputs that draw vectors. ``alt`` is "" exactly when it is ``decorative``."""
+
+    path: str  # as the source names it
+    alt: str
+    decorative: bool
+    width: int  # pixels (an SVG: its own size in CSS pixels)
+    height: int
+    format: str  # what the file holds: "png" | "jpeg" | "svg"
+    raster: bytes = field(repr=False, compare=False)
+    svg: Optional[bytes] = field(default=None, repr=False, compare=False)
+    credit: str = ""  # who made it, printed as a figure's source is
+    licence: str = ""
+    digest: str = ""  # sha256 of what is embedded: equal pictures compare equal, cheaply
+    loc: Loc = NOWHERE
+
+    @property
+    def raster_format(self) -> str:
+        return "jpeg" if self.format == "jpeg" else "png"
+
+
+@dataclass(frozen=True)
 class Organisation:
     id: str
     name: str
     url: Optional[str] = None
     loc: Loc = NOWHERE
+    logo: Optional[Picture] = None  # alt text: the organisation's name unless the source gives one
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,7 @@ class Person:
     loc: Loc = NOWHERE
     role_label: str = ""  # the author's own name for the part ("Ranking Member"), shown instead of the role's
     speaks_for: Optional[Organisation] = None
+    photo: Optional[Picture] = None  # the about box and the about slide
 
     @property
     def is_host(self) -> bool:
@@ -203,6 +230,7 @@ class Figure:
     note: Optional[Text]  # e.g. why the chart's total differs from the speaker's figure
     editable: bool  # deck: native PowerPoint chart with embedded data
     loc: Loc = NOWHERE
+    picture: Optional["Picture"] = None  # a photograph shown instead of a chart (its chart is an empty "picture" spec)
 
     @property
     def anchor(self) -> str:
@@ -326,6 +354,11 @@ class Document:
     def tables(self) -> tuple[Table, ...]:
         """All tables in reading order (their numbers follow this order)."""
         return tuple(t for s in self.sections for t in s.tables)
+
+    @property
+    def charted_figures(self) -> tuple[Figure, ...]:
+        """The figures the chart service draws (a photograph is no chart)."""
+        return tuple(f for f in self.figures if f.picture is None)
 
     @property
     def speakers(self) -> tuple[Person, ...]:

@@ -44,6 +44,17 @@ class MetaSrc(Strict):
     url: Optional[str] = Field(None, description="The brief's own address on the web, where its HTML edition is published (http or https). The web page names it as its canonical address; the PDF's last page carries it as a link and a QR code, so a printed copy leads to the accessible edition.")
 
 
+class PictureSrc(Strict):
+    file: str = Field(..., description="A PNG, JPEG or SVG file in the project, e.g. assets/pictures/logo.svg. Checked when the source is read: at most 20 MB (an SVG 2 MB) and 40 megapixels, whole, of the kind its extension says; an SVG without scripts, event handlers, foreignObject, entities or references outside itself. Turned upright by its EXIF orientation, converted to sRGB and embedded without its metadata (EXIF, GPS, camera).")
+    alt: Optional[str] = Field(None, min_length=1, description="What the picture shows, for readers who cannot see it. Required unless `decorative`; a logo's defaults to its organisation's name.")
+    decorative: bool = Field(False, description="The picture adds nothing a reader needs (an ornament): no alt text, an artifact in the PDF, marked decorative in the deck, alt=\"\" on the web page.")
+    credit: Optional[str] = Field(None, description="Who made it (photographer, agency), printed with a photograph as a figure's source is.")
+    licence: Optional[str] = Field(None, description="Its licence, e.g. 'public domain' or 'CC BY 4.0', printed with the credit.")
+
+
+Pic = Union[str, PictureSrc]  # a file name alone, or the file with its alt text, credit and licence
+
+
 class EventSrc(Strict):
     title: str = Field(..., min_length=1, description="The event's title, used as the brief's title.")
     subtitle: Optional[str] = Field(None, description="Subtitle, shown under the title.")
@@ -51,6 +62,7 @@ class EventSrc(Strict):
     date: _dt.date = Field(..., description="Date of the event, as YYYY-MM-DD; printed in the document's language ('25 April 2018').")
     place: str = Field(..., min_length=1, description="Where it was held, e.g. 'Ottawa'.")
     url: Optional[str] = Field(None, description="The event's web page, written as a link (http, https or mailto).")
+    logo: Optional[Pic] = Field(None, description="The organiser's logo (PNG, JPEG or SVG): in the brief's title band and on its back page, on the deck's title and closing slides, in the web page's header. Its alt text is the organiser's name unless given.")
 
 
 Role = Literal[tuple(ROLES)]  # type: ignore[valid-type]
@@ -60,6 +72,7 @@ class OrganisationSrc(Strict):
     id: str = Field(..., pattern=ID_PATTERN, description="Short identifier, used by people (`speaks_for`), sections (`organisation`) and `meta.authors`/`publisher`.")
     name: str = Field(..., min_length=1, description="Full name, e.g. 'Campaign for Better Transport'.")
     url: Optional[str] = Field(None, description="The organisation's web page (http, https or mailto).")
+    logo: Optional[Pic] = Field(None, description="The organisation's logo (PNG, JPEG or SVG). Partners' logos (organisations with one) follow the organiser's on the brief's back page and the deck's closing slide; alt text is the organisation's name unless given.")
 
 
 class PanelSrc(Strict):
@@ -78,6 +91,7 @@ class PersonSrc(Strict):
     affiliation: Optional[Union[str, list[str]]] = Field(None, description="Organisation the person belongs to, or a list of them.")
     bio: Optional[str] = Field(None, description="A short biography (inline markup allowed), for 'About the speaker' in the brief and the deck.")
     speaks_for: Optional[str] = Field(None, description="Id of the organisation (under `organisations`) this person speaks for, e.g. a witness giving a charity's evidence.")
+    photo: Optional[PictureSrc] = Field(None, description="A photo of the person (PNG, JPEG or SVG), above their name in the brief's 'about' box and the web page's, with its alt text (or `decorative: true`), credit and licence.")
 
 
 class SectionSrc(Strict):
@@ -148,7 +162,8 @@ class FactSrc(QuerySrc):
 
 class FigureSrc(QuerySrc):
     id: str = Field(..., pattern=ID_PATTERN, description="Identifier; sections list it in `figures`, prose cites it as {fig:ID}.")
-    kind: str = Field(..., description="Chart kind: bar, hbar, line, area, timeline, big_number, map, or a kind registered by a plugin.")
+    kind: Optional[str] = Field(None, description="Chart kind: bar, hbar, line, area, timeline, big_number, map, or a kind registered by a plugin. Required unless the figure is a `picture`.")
+    picture: Optional[PictureSrc] = Field(None, description="A photograph shown as the figure instead of a chart (PNG, JPEG or SVG), numbered with the figures; its `alt` is required, its `credit` and `licence` are printed under it as a chart's source is.")
     caption: str = Field(..., min_length=1, description="States the finding, e.g. 'Most MINUSMA deaths came from attacks'.")
     data: Optional[dict[str, list[Optional[Scalar]]]] = Field(None, description="Inline data: column name -> list of values (all of equal length). Use this or `dataset`.")
     x: Optional[str] = Field(None, description="Category, time or date column.")

@@ -46,15 +46,15 @@ NAMES = {S.SourceFile: ("top level", "top-level"), S.MetaSrc: ("meta", "meta"), 
          S.FactSrc: ("fact", "facts"), S.FigureSrc: ("figure", "figures"), S.RangeSrc: ("range", "range-from-to"),
          S.ReferenceSrc: ("reference", "references"), S.OrganisationSrc: ("organisation", "organisations"),
          S.PanelSrc: ("panel", "panels"), S.TableSrc: ("table", "tables"), S.TableColumnSrc: ("table column", "table-column"),
-         S.TableTotalSrc: ("table total", "table-total")}
+         S.TableTotalSrc: ("table total", "table-total"), S.PictureSrc: ("picture", "pictures")}
 HEAD = {S.SourceFile: "Top level", S.MetaSrc: "meta", S.EventSrc: "event", S.PersonSrc: "people[]",
         S.SectionSrc: "sections[]", S.QuoteSrc: "quotes[]", S.RecommendationSrc: "recommendations[]",
         S.DatasetSrc: "datasets.ID", S.FactSrc: "facts.ID", S.FigureSrc: "figures[]",
         S.RangeSrc: "range {from, to}", S.ReferenceSrc: "references[]", S.OrganisationSrc: "organisations[]",
         S.PanelSrc: "panels[]", S.TableSrc: "tables[]", S.TableColumnSrc: "tables[].columns.NAME",
-        S.TableTotalSrc: "tables[].total"}
+        S.TableTotalSrc: "tables[].total", S.PictureSrc: "picture (logo, photo)"}
 MODELS = [S.SourceFile, S.MetaSrc, S.EventSrc, S.PersonSrc, S.OrganisationSrc, S.PanelSrc, S.SectionSrc, S.QuoteSrc, S.RecommendationSrc,
-          S.DatasetSrc, S.FactSrc, S.FigureSrc, S.TableSrc, S.TableColumnSrc, S.TableTotalSrc, S.RangeSrc, S.ReferenceSrc]
+          S.DatasetSrc, S.FactSrc, S.FigureSrc, S.TableSrc, S.TableColumnSrc, S.TableTotalSrc, S.RangeSrc, S.ReferenceSrc, S.PictureSrc]
 
 
 def field_tables() -> str:

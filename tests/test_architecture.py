@@ -29,6 +29,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "briefdeck.workers", "briefdeck.mplconfig", "briefdeck.model", "briefdeck.schema", "briefdeck.data",
         "briefdeck.links", "briefdeck.textfmt", "briefdeck.typography", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
         "briefdeck.templatesafety.*",
+        "briefdeck.images.*",  # pictures a source names, checked and made safe to embed (the loader takes them in)
         "briefdeck.render",  # the registry only (no renderer): the theme reads the renderers' parts from it
     )),
     ("charts", ("briefdeck.charts.*",)),  # one chart service; the loader checks figures against its kinds
@@ -46,6 +47,9 @@ LIBRARIES = {
     "pptx": ("briefdeck.render.pptx.*",
              "briefdeck.builtin.templates.make_default"),  # the script that makes the bundled template
     "matplotlib": ("briefdeck.charts.*",),
+    "PIL": ("briefdeck.images.*", "briefdeck.render.pptx.backdrop"),  # pictures decoded where they are checked; the deck reads a template's backgrounds
+    "resvg_py": ("briefdeck.images.*",),
+    "defusedxml": ("briefdeck.images.*",),
 }
 MAX_LINES = 700
 LONG = {"briefdeck/render/pdf/tagging.py": "the PDF tagging layer: one structure tree, kept whole"}

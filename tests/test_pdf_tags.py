@@ -115,11 +115,14 @@ def check_brief(doc, path: Path) -> None:
             assert li.std == "LI" and [k.std for k in li.kids if hasattr(k, "std")][:2] == ["Lbl", "LBody"]
 
     # figures: alt text, a caption beside them, the chart's own words not read out as text
+    # (and the logos: the organiser's first in the title band, then with the partners' on the back page)
     figs = root.find("Figure")
-    assert [f.alt for f in figs] == [f.alt for f in doc.figures]
-    for fig_elem, fig in zip(figs, doc.figures):
+    logos = [p for p in (doc.event.logo, *(o.logo for o in doc.organisations)) if p is not None and not p.decorative]
+    first = [doc.event.logo.alt] if doc.event.logo is not None and not doc.event.logo.decorative else []
+    assert [f.alt for f in figs] == first + [f.alt for f in doc.figures] + [p.alt for p in logos]
+    for fig_elem in figs:
         assert fig_elem.attrs.get("/O") == "/Layout" and len(fig_elem.attrs["/BBox"]) == 4
-    for div in [e for e in root.walk() if any(getattr(k, "std", None) == "Figure" for k in e.kids)]:
+    for div in [e for e in root.walk() if any(getattr(k, "std", None) == "Caption" for k in e.kids)]:
         assert [k.std for k in div.kids if hasattr(k, "std")][:2] == ["Caption", "Figure"]
     drawn = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
     for f in doc.figures:  # the alt text is in /Alt, not also drawn as invisible words (read twice)

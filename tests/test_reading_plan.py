@@ -12,8 +12,7 @@ import pytest
 from briefdeck.load import load_document
 from briefdeck.model import Person, Quote
 from briefdeck.present import default_view
-from briefdeck.present.outline import (ColophonPart, FigurePart, KeyMessagesPart, OpeningPart, PeoplePart, QuotePart,
-                                       RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
+from briefdeck.present.outline import (ColophonPart, KeyMessagesPart, OpeningPart, PeoplePart, RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "source" / "canada-minusma-panel-2018.yaml"

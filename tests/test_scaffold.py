@@ -36,7 +36,7 @@ def test_init_writes_a_starter_project_that_validates_without_a_warning(tmp_path
     files = tree(project)
     assert sorted(files) == sorted(p.relative_to(project).as_posix() for p in written) == [
         ".gitignore", "README.md", "assets/data/SOURCES.md", "assets/data/minusma_fatalities_by_year_incident_type.csv",
-        "briefdeck.schema.json", "source/peace-data-2025.yaml"]
+        "assets/pictures/SOURCES.md", "assets/pictures/logo.svg", "briefdeck.schema.json", "source/peace-data-2025.yaml"]
     source = files["source/peace-data-2025.yaml"].decode("utf-8")
     assert source.startswith(MODELINE)  # editors find the schema beside the project, offline
     assert json.loads(files["briefdeck.schema.json"]) == json_schema()

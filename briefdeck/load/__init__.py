@@ -28,6 +28,7 @@ from .figures import FigureResolver, number_figures
 from .files import Files
 from .limits import check_text, check_totals
 from .tables import TableResolver, number_tables
+from .pictures import Pictures
 from .report import Report
 from .text import InlineText
 from .validate import validate
@@ -124,10 +125,12 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
                       mentioned_tables=frozenset({t.id for t in src.tables} | {tid for sec in src.sections for tid in sec.tables}))
     for name, ds in src.datasets.items():  # every URL field is checked, whether a figure shows it or not
         text.url(ds.url, "datasets", name, "url")
-    figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report).all()
+    pictures = Pictures(files, locale.typeset)
+    figures = FigureResolver(src, datasets=datasets, files=files, locale=locale, numbers=numbers, text=text, report=report,
+                             pictures=pictures).all()
     tables = TableResolver(src, datasets=datasets, locale=locale, numbers=table_numbers, text=text, report=report).all()
-    orgs = assemble.organisations(src, text)
-    cast = assemble.people(src, text, orgs)
+    orgs = assemble.organisations(src, text, pictures)
+    cast = assemble.people(src, text, orgs, pictures)
     panels = assemble.panels(src, cast, report, locale.typeset)
     sections = assemble.sections(src, figures, cast, text, panels, orgs, tables)
     quotes = assemble.quotes(src, sections, cast, text)
@@ -135,7 +138,7 @@ def _resolve(src, path: Path, allowed: tuple[Path, ...], display: str, report: R
     template = assemble.template(src.meta.template, theme_ok, src.meta.theme, assets, files)
     key_figures = assemble.key_figures(src, facts, locale, text)  # (before the warnings are collected)
     doc = m.Document(
-        meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text), people=tuple(cast.values()),
+        meta=assemble.meta(src, template, text, cast, orgs), event=assemble.event(src, locale, text, pictures), people=tuple(cast.values()),
         preface=text(src.preface, "preface") if src.preface else None,
         summary=text(src.summary, "summary"),
         key_messages=tuple(text(t, "key_messages", i) for i, t in enumerate(src.key_messages)),

@@ -22,8 +22,10 @@ from .text import InlineText
 MAX_SECTIONS = 300
 
 
-def organisations(src: s.SourceFile, text: InlineText) -> dict[str, m.Organisation]:
-    return {o.id: m.Organisation(o.id, text.locale.typeset(o.name), text.url(o.url, "organisations", i, "url"), text.report.loc("organisations", i))
+def organisations(src: s.SourceFile, text: InlineText, pictures=None) -> dict[str, m.Organisation]:
+    pic = pictures or (lambda *a, **k: None)
+    return {o.id: m.Organisation(o.id, text.locale.typeset(o.name), text.url(o.url, "organisations", i, "url"), text.report.loc("organisations", i),
+                                 logo=pic(o.logo, "organisations", i, "logo", alt=o.name, what="logo"))
             for i, o in enumerate(src.organisations)}
 
 
@@ -36,7 +38,8 @@ def _organisation(ref: Optional[str], orgs: dict[str, m.Organisation], report: R
     return orgs.get(ref)
 
 
-def people(src: s.SourceFile, text: InlineText, orgs: dict[str, m.Organisation]) -> dict[str, m.Person]:
+def people(src: s.SourceFile, text: InlineText, orgs: dict[str, m.Organisation], pictures=None) -> dict[str, m.Person]:
+    pic = pictures or (lambda *a, **k: None)
     out = {}
     for i, p in enumerate(src.people):
         aff = p.affiliation
@@ -44,7 +47,8 @@ def people(src: s.SourceFile, text: InlineText, orgs: dict[str, m.Organisation])
         tp = text.locale.typeset
         out[p.id] = m.Person(p.id, tp(p.name), p.role, tuple(tp(x) for x in p.titles), tuple(tp(a) for a in affiliations),
                              text(p.bio, "people", i, "bio"), text.report.loc("people", i), role_label=tp(p.role_label or ""),
-                             speaks_for=_organisation(p.speaks_for, orgs, text.report, "people", i, "speaks_for"))
+                             speaks_for=_organisation(p.speaks_for, orgs, text.report, "people", i, "speaks_for"),
+                             photo=pic(p.photo, "people", i, "photo", what="photo"))
     return out
 
 
@@ -268,8 +272,9 @@ def _web_address(url: Optional[str], text: InlineText) -> Optional[str]:
     return text.url(url, "meta", "url")
 
 
-def event(src: s.SourceFile, locale: Locale, text: InlineText) -> m.Event:
+def event(src: s.SourceFile, locale: Locale, text: InlineText, pictures=None) -> m.Event:
     ev = src.event
     tp = locale.typeset
+    logo = pictures(ev.logo, "event", "logo", alt=ev.organiser, what="logo") if pictures else None
     return m.Event(tp(ev.title), tp(ev.subtitle or ""), tp(ev.organiser), ev.date, locale.date(ev.date), tp(ev.place),
-                   text.url(ev.url, "event", "url"), text.report.loc("event"))
+                   text.url(ev.url, "event", "url"), text.report.loc("event"), logo=logo)

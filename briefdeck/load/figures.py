@@ -56,9 +56,10 @@ class FigureResolver:
     """Turns each declared figure into a model Figure (or reports why it cannot be drawn)."""
 
     def __init__(self, src: s.SourceFile, *, datasets: dict[str, Dataset], files: Files, locale: Locale,
-                 numbers: dict[str, int], text, report: Report):
+                 numbers: dict[str, int], text, report: Report, pictures=None):
         self.src, self.datasets, self.files, self.locale = src, datasets, files, locale
         self.numbers, self.text, self.report = numbers, text, report
+        self.pictures = pictures  # load.pictures.Pictures: a figure may be a photograph
 
     def all(self) -> dict[str, m.Figure]:
         if len(self.src.figures) > MAX_FIGURES:
@@ -76,6 +77,8 @@ class FigureResolver:
 
         where: Where = ("figures", i)
         report = self.report
+        if f.picture is not None or f.kind is None:
+            return self.photograph(f, where)
         kind = KINDS.get(f.kind)
         if kind is None:
             report.problem(where + ("kind",), f"unknown chart kind '{f.kind}' — {Report.suggest(f.kind, KINDS)}", "figure.kind")
@@ -122,6 +125,30 @@ class FigureResolver:
             id=f.id, number=self.numbers.get(f.id, 0), chart=spec, caption=self.text(f.caption, *where, "caption"),
             provenance=prov, alt=alt, note=self.text(f.note, *where, "note") if f.note else None, editable=f.editable,
             loc=report.loc(*where),
+        )
+
+    def photograph(self, f: s.FigureSrc, where: Where) -> Optional[m.Figure]:
+        """A figure that shows a picture: numbered like the charts, its credit and licence as its source."""
+        report = self.report
+        if f.picture is None or f.kind is not None:
+            report.problem(where + (("kind",) if f.kind is not None else ("id",)),
+                           f"figure '{f.id}' " + ("has both `kind` and `picture`" if f.kind is not None else "has neither `kind` nor `picture`")
+                           + " — give a chart `kind` (with its data) or a `picture` (a photograph), not both", "figure.kind")
+            return None
+        if f.picture.decorative:
+            report.problem(where + ("picture", "decorative"), f"figure '{f.id}' is a picture marked decorative — a figure "
+                           f"is content: give it alt text, or show the picture elsewhere", "picture.alt")
+            return None
+        pic = self.pictures(f.picture, *where, "picture", alt=f.alt, what="figure's picture") if self.pictures else None
+        if pic is None:
+            return None
+        url = self.text.url(f.url, *where, "url") if f.url else None
+        prov = m.Provenance(pic.credit, None, "", url, pic.licence or None)
+        spec = m.ChartSpec(kind="picture", table=m.DataTable((), ()), x=None, series=(), title=f.title or "", language=self.locale.tag)
+        return m.Figure(
+            id=f.id, number=self.numbers.get(f.id, 0), chart=spec, caption=self.text(f.caption, *where, "caption"),
+            provenance=prov, alt=pic.alt, note=self.text(f.note, *where, "note") if f.note else None, editable=False,
+            loc=report.loc(*where), picture=pic,
         )
 
     # -- checks against the kind's declaration ------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, TYPE_CHECKING, Union
 
-from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Quote, Recommendation, Reference, Section, Span, Table, Text
+from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Picture, Quote, Recommendation, Reference, Section, Span, Table, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .view import View
@@ -47,6 +47,7 @@ class TitlePart:
     people: tuple[PeopleLine, ...]
     loc: Loc = NOWHERE
     kind: str = "title"
+    logo: Optional[Picture] = None  # the organiser's, its alt text the organiser's name
 
     def event_line(self, under_series: bool) -> str:
         """Organiser, date and place; the organiser left out when it stands in the series line
@@ -258,6 +259,7 @@ class ColophonPart:
     kind: str = "colophon"
     url: Optional[str] = None  # where the brief is published on the web (meta.url)
     url_label: str = ""  # "Online edition:"
+    logos: tuple[Picture, ...] = ()  # the organiser's, then the partners' (organisations with a logo), on the back page
 
 
 Part = Union[TitlePart, OpeningPart, KeyMessagesPart, KeyFiguresPart, SectionPart, RecommendationsPart, ReferencesPart, PeoplePart,
@@ -360,7 +362,8 @@ def reading_plan(view: "View") -> ReadingPlan:
         parts.append(PeoplePart(view.about_label, tuple(_person(view, p) for p in _in_order_of_introduction(view)),
                                 doc.people[0].loc))
     parts.append(ColophonPart(view.term("brief", "how_to_cite"), view.citation, view.published, view.term("brief", "licence"),
-                              view.licence, view.credit, doc.meta.loc, url=doc.meta.url, url_label=view.label("online")))
+                              view.licence, view.credit, doc.meta.loc, url=doc.meta.url, url_label=view.label("online"),
+                              logos=tuple(x for x in (doc.event.logo, *(o.logo for o in doc.organisations)) if x is not None)))
     meta, ev = doc.meta, doc.event
     running = RunningLines(meta.short_title, meta.series, view.footer,
                            view.separator.join(x for x in (ev.organiser, ev.date_text) if x))
@@ -371,7 +374,7 @@ def _title(view: "View") -> TitlePart:
     doc, ev = view.doc, view.doc.event
     return TitlePart(series=doc.meta.series, title=ev.title, subtitle=ev.subtitle, full_title=view.full_title,
                      organiser=ev.organiser, when_where=view.separator.join(x for x in (ev.date_text, ev.place) if x),
-                     separator=view.separator, url=ev.url, people=_people_lines(view), loc=ev.loc)
+                     separator=view.separator, url=ev.url, people=_people_lines(view), loc=ev.loc, logo=ev.logo)
 
 
 def _people_lines(view: "View") -> tuple[PeopleLine, ...]:

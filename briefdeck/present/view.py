@@ -219,6 +219,12 @@ class View:
         """"Source: <publisher, linked> (as of 4 April 2025). Data licence: CC BY-IGO." — the line
         under every chart and table, in the brief and on the slide."""
         pv = fig.provenance
+        if fig.picture is not None:  # a photograph: "Photo: its credit. Licence: its licence."
+            head, _, tail = self.label("photo_credit", credit="\x00").partition("\x00")
+            rest = tail + "." + (" " + self.label("picture_licence", licence=_clean_end(pv.licence)) if pv.licence else "")
+            spans = [Span(head), Span(pv.source, href=pv.url), Span(rest)] if pv.source else \
+                ([Span(self.label("picture_licence", licence=_clean_end(pv.licence)))] if pv.licence else [])
+            return Text(tuple(s for s in spans if s.text), fig.loc)
         head, _, tail = self.label("figure_source", source="\x00").partition("\x00")
         spans = [Span(head), Span(pv.source, href=pv.url)]
         rest = tail

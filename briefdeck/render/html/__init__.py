@@ -34,7 +34,7 @@ class PreparedPage:
         self.cache_dir = cache_dir  # where the fonts' names and widths are kept (metrics)
 
     def chart_requests(self) -> list[tuple]:
-        return [chart_request(self.theme, f, self.charts) for f in self.view.doc.figures]
+        return [chart_request(self.theme, f, self.charts) for f in self.view.doc.charted_figures]
 
     def inputs(self) -> list[Path]:
         return []
@@ -42,7 +42,7 @@ class PreparedPage:
     def html(self, charts: Any) -> str:
         f = fonts(self.theme, self.cache_dir)
         bodies = figure_bodies(self.view, self.theme, f, charts, self.charts, self.cache_dir)
-        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir), body_of(bodies), self.editions)
+        return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir, pictures=_has_pictures(self.view.doc)), body_of(bodies), self.editions)
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         data = self.html(charts).encode("utf-8")
@@ -66,3 +66,8 @@ def render_html(doc_or_view, out_path: Path, *, theme: Theme, charts: Any) -> di
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     result = prepare(view, theme=theme, charts=charts).render(Path(out_path), charts)
     return dict(result.details)
+
+
+def _has_pictures(doc) -> bool:
+    return (doc.event.logo is not None or any(o.logo for o in doc.organisations) or any(p.photo for p in doc.people)
+            or any(f.picture for f in doc.figures))

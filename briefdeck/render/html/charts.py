@@ -15,6 +15,7 @@ from ...present.outline import FigurePart
 from ...theme import Theme
 from .inline import esc
 from .metrics import measure_for
+from .parts import picture
 from .stylesheet import Fonts
 from .svg import inline_svg
 from .table import data_table
@@ -35,7 +36,7 @@ def chart_request(theme: Theme, fig: Figure, charts: Any = None) -> tuple[Figure
 def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: Any = None,
                   cache_dir: Any = None) -> dict[str, tuple[str, str]]:
     """Figure id -> (the chart as inline SVG, its data table in a ``<details>``)."""
-    figs = view.doc.figures
+    figs = view.doc.charted_figures
     requests = [chart_request(theme, f, sizing) for f in figs]
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     out = {}
@@ -48,6 +49,9 @@ def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: A
                            region_label=view.term("html", "data_region", figure=fp.label))
         out[f.id] = (f'<div class="chart-img">{svg}</div>',
                      f'<details><summary>{esc(view.term("html", "data", figure=fp.label))}</summary>{table}</details>')
+    for f in view.doc.figures:  # a photograph: the picture, embedded; no data table
+        if f.picture is not None:
+            out[f.id] = (f'<div class="chart-img">{picture(f.picture, "photograph")}</div>', "")
     return out
 
 

@@ -9,8 +9,10 @@ under an ``h2`` with an anchor (the same ids as the brief's bookmarks: ``sec-<id
 """
 from __future__ import annotations
 
+import base64
 from typing import Callable
 
+from ...model import Picture
 from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
@@ -21,8 +23,18 @@ from .table import source_table
 FigureBody = Callable[[FigurePart], tuple[str, str]]
 
 
+def picture(pic: Picture, cls: str) -> str:
+    """An embedded picture (the page is self-contained: a data: URL); alt="" when decorative. An
+    SVG goes in as an image, where a browser runs nothing it holds; its size is the style sheet's."""
+    data, mime = (pic.svg, "image/svg+xml") if pic.svg is not None else (pic.raster, f"image/{pic.raster_format}")
+    return (f'<img class="{cls}" src="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" alt="{esc(pic.alt)}" '
+            f'width="{pic.width}" height="{pic.height}">')
+
+
 def masthead(view: View, part: TitlePart, editions=()) -> str:
     out = ['<header class="masthead"><div class="wrap">']
+    if part.logo is not None:
+        out.append(f'<p class="brand">{picture(part.logo, "logo")}</p>')
     if part.series:
         out.append(f'<p class="series">{esc(part.series)}</p>')
     out.append(f"<h1>{esc(part.title)}</h1>")
@@ -162,6 +174,8 @@ def people(part: PeoplePart) -> str:
     out = [f'<section id="speakers" aria-labelledby="speakers-h"><h2 id="speakers-h">{esc(part.label)}</h2>']
     for e in part.entries:
         out.append('<div class="person">')
+        if e.person.photo is not None:
+            out.append(picture(e.person.photo, "photo"))
         if e.role:
             out.append(f'<p class="role">{esc(e.role)}</p>')
         out.append(f"<h3>{esc(e.name)}</h3>")
@@ -182,5 +196,6 @@ def colophon(part: ColophonPart) -> str:
     if part.credit:
         tail.append(esc(part.credit))
     online = f'<p><strong>{esc(part.url_label)}</strong> <span class="url">{link(esc(part.url), part.url)}</span></p>' if part.url else ""
-    return (f'<footer class="colophon"><div class="wrap"><p><strong>{esc(part.cite_label)}</strong> {text_html(part.citation)}</p>'
+    logos = f'<p class="logos">{"".join(picture(p, "logo") for p in part.logos)}</p>' if part.logos else ""
+    return (f'<footer class="colophon"><div class="wrap">{logos}<p><strong>{esc(part.cite_label)}</strong> {text_html(part.citation)}</p>'
             f'<p>{" ".join(tail)}</p>{online}</div></footer>')

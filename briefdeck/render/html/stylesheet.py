@@ -44,13 +44,22 @@ def colours(theme: Theme) -> dict[str, str]:
     return {k: theme.colour(v).upper() for k, v in theme.get("html.colours").items()}
 
 
-def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None) -> str:
+def stylesheet(theme: Theme, paper: str, cache_dir: Optional[Path] = None, pictures: bool = False) -> str:
     c = colours(theme)
     f = fonts(theme, cache_dir)
     t = theme.get("html.type")
     sp = theme.get("html.spacing")
     page = theme.get("html.page")
     pr = theme.get("html.print")
+    lg = theme.get("html.logo")
+    pictures_css = f"""\
+.logo{{display:block;height:auto;width:auto;max-height:{lg['height_rem']}rem;max-width:{lg['max_width_rem']}rem}}
+.brand{{float:right;margin:0 0 .5rem 1rem}}
+.masthead .logo{{padding:{lg['plate_padding_rem']}rem;background:{c['logo_plate']};border-radius:.3rem}}
+.photo{{display:block;height:auto;width:auto;max-height:{lg['photo_height_rem']}rem;max-width:{lg['photo_height_rem']}rem;margin:0 0 .5rem}}
+.logos{{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-end}}
+.photograph{{display:block;max-width:100%;height:auto}}
+""" if pictures else ""  # only in pages that show a picture: the others' bytes stay as they were
     m = pr["margin_mm"]
     rule = sp["rule_px"]
     lab = t["label"]
@@ -142,7 +151,7 @@ tbody th{{font-weight:400}}
 .person .bio{{font-family:{f.text};margin:.4rem 0 0}}
 .colophon{{border-top:1px solid {c['rule']};margin-top:3rem;padding:1.25rem 0 3rem;font-size:{t['small']['size']}rem;line-height:{t['small']['line_height']}}}
 .colophon p{{margin:0 0 .5rem}}
-@media (max-width:{page['narrow_below_em']}em){{
+{pictures_css}@media (max-width:{page['narrow_below_em']}em){{
 body{{font-size:{t['narrow_body']['size']}rem}}
 h1{{font-size:{t['narrow_h1']['size']}rem}}
 .wrap{{padding:0 1rem}}

@@ -60,8 +60,8 @@ def _probe(view: View, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Style
 
 
 def _requests(doc: Document, probe: Context, charts: Any = None) -> list[tuple]:
-    sizes = [chart_size(probe, f, charts) for f in doc.figures]
-    return [(chart_request(probe, f), "page", w / 72, h / 72) for f, (w, h) in zip(doc.figures, sizes)]
+    sizes = [chart_size(probe, f, charts) for f in doc.charted_figures]
+    return [(chart_request(probe, f), "page", w / 72, h / 72) for f, (w, h) in zip(doc.charted_figures, sizes)]
 
 
 def _overruns(doc: Document, probe: Context, charts: Any) -> tuple[Problem, ...]:
@@ -70,7 +70,7 @@ def _overruns(doc: Document, probe: Context, charts: Any) -> tuple[Problem, ...]
     if charts is None or not hasattr(charts, "parts"):
         return ()
     out = []
-    for f, (fig, target, w, h) in zip(doc.figures, _requests(doc, probe, charts)):
+    for f, (fig, target, w, h) in zip(doc.charted_figures, _requests(doc, probe, charts)):
         parts = charts.parts(fig, target, w, h)
         if len(parts) > 1 or not parts[0].whole:
             shown = len(parts[0].rows) if len(parts) > 1 else len(f.chart.table.rows)
@@ -122,7 +122,7 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
     from .drawings import drawing
 
-    figs = doc.figures
+    figs = doc.charted_figures  # a photograph is placed by the story (story.figure)
     requests = _requests(doc, probe, sizing)
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     cache = getattr(charts, "cache_dir", None)

@@ -429,7 +429,8 @@ class TitleBand(Flowable):
     """Page 1: series, title, subtitle, event line and speaker on a solid band bled off the top."""
 
     def __init__(self, paragraphs: Sequence[Paragraph], geo: Geometry, *, background, bleed: bool,
-                 pad_top: float, pad_bottom: float, space_after: float, side: Optional[SideColumn] = None):
+                 pad_top: float, pad_bottom: float, space_after: float, side: Optional[SideColumn] = None,
+                 logo: Optional[Flowable] = None, logo_plate=None, logo_pad: float = 0, logo_gap: float = 0):
         super().__init__()
         self.side = side
         self.paras = list(paragraphs)
@@ -437,9 +438,17 @@ class TitleBand(Flowable):
         self.background = background
         self.bleed = bleed
         self.pad_top, self.pad_bottom, self.space_after = pad_top, pad_bottom, space_after
+        # the organiser's logo at the band's top right, on a plate of the paper's colour so any
+        # logo reads on the band; the text beside it is set narrower
+        self.logo, self.logo_plate, self.logo_pad, self.logo_gap = logo, logo_plate, logo_pad, logo_gap
+        self._logo_size = logo.wrap(geo.text_width, 10_000) if logo is not None else (0, 0)
+
+    @property
+    def _logo_room(self) -> float:
+        return self._logo_size[0] + 2 * self.logo_pad + self.logo_gap if self.logo is not None else 0
 
     def wrap(self, aW, aH):
-        w = self.geo.text_width
+        w = self.geo.text_width - self._logo_room
         h = self.pad_top
         self._sizes = []
         for i, p in enumerate(self.paras):
@@ -447,6 +456,8 @@ class TitleBand(Flowable):
             after = p.getSpaceAfter() if i < len(self.paras) - 1 else 0
             self._sizes.append((ph, after))
             h += ph + after
+        if self.logo is not None:
+            h = max(h, self.pad_top + self._logo_size[1] + 2 * self.logo_pad)
         self.height = h + self.pad_bottom
         self.width = aW
         return aW, self.height
@@ -474,6 +485,14 @@ class TitleBand(Flowable):
             y -= ph
             p.drawOn(c, 0, y)
             y -= after
+        if self.logo is not None:
+            lw, lh = self._logo_size
+            pad = self.logo_pad
+            x, y = self.geo.text_width - lw - pad, self.height - self.pad_top - pad - lh
+            if self.logo_plate is not None:  # drawn outside any element: an artifact
+                c.setFillColor(self.logo_plate)
+                c.roundRect(x - pad, y - pad, lw + 2 * pad, lh + 2 * pad, pad, stroke=0, fill=1)
+            self.logo.drawOn(c, x, y)
 
 
 class FigureBlock(Flowable):
@@ -523,6 +542,9 @@ class FigureBlock(Flowable):
         self._full = full
         foot = self._sh + self._gap_n + self._nh
         self.height = self._top + self.rule[2] + self._ch + self._gap_c + self.drawing.height + self._gap_s + foot
+        shrink = getattr(self.drawing, "shrink_to", None)  # a photograph may be set smaller to stay on this page
+        if shrink is not None and self.height > aH and shrink(self.drawing.height - (self.height - aH)):
+            self.height = self._top + self.rule[2] + self._ch + self._gap_c + self.drawing.height + self._gap_s + foot
         self.aside_offset = self._top + self.rule[2] + self._ch + self._gap_c  # side notes start level with the chart
         return aW, self.height
 

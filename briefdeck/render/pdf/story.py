@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ...charts.registry import KINDS
-from ...model import Document, Figure
+from ...model import Document, Figure, Picture
 from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,
                                 RecommendationsPart, ReferencesPart, SectionPart, TitlePart)
@@ -28,6 +28,7 @@ from .flowables import (Anchor, BackMatter, BodyParagraph, FigureBlock, FlushAsi
 from .inline import esc, link, markup, url_lines
 from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
+from .pictures import Row, sized
 from .styles import Styles
 from .tables import table_flowables
 from .tagging import StructElem, StructTree, Tagged
@@ -204,9 +205,28 @@ def title_band(ctx: Context, part: TitlePart) -> TitleBand:
 
     for line in _people_lines(ctx, part.people, fits):
         paras.append(_tag(Paragraph(line, style), D, "P"))
+    logo, lt = None, tb.get("logo", {})
+    if part.logo is not None:
+        logo = picture(ctx, part.logo, lt, D, first=True)
     return TitleBand(paras, ctx.geo, background=st.colour(tb["background"]), bleed=tb["bleed"],
                      pad_top=tb["padding_mm"]["top"] * mm, pad_bottom=tb["padding_mm"]["bottom"] * mm,
-                     space_after=tb["space_after_mm"] * mm, side=ctx.side)
+                     space_after=tb["space_after_mm"] * mm, side=ctx.side, logo=logo,
+                     logo_plate=st.colour(lt["plate"]) if logo is not None and lt.get("plate") else None,
+                     logo_pad=lt.get("padding_mm", 0) * mm, logo_gap=lt.get("gap_mm", 0) * mm)
+
+
+def picture(ctx: Context, pic: Picture, box: dict, parent: Optional[StructElem], first: bool = False) -> Flowable:
+    """A picture in a theme's box, tagged as a ``Figure`` whose ``/Alt`` is its alt text; a
+    decorative one is drawn as an artifact (outside any element)."""
+    f = sized(pic, box, ctx.st.fonts.chart_map)
+    if pic.decorative or parent is None:
+        return f
+    elem = StructElem(parent.tree, "Figure", parent, alt=pic.alt)
+    if first:  # the logo is read first: it names who holds the event
+        parent.kids.insert(0, elem)
+    else:
+        parent.kids.append(elem)
+    return Tagged(f, elem)
 
 
 def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
@@ -441,7 +461,7 @@ def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) ->
     number = f'<font color="{st.hex(fs["number_colour"])}">{esc(label + view.figure_separator)}</font>'
     caption = _tag(Paragraph(number + markup(fp.caption), st.para("figure.side_caption" if where == "side" else "figure.caption")),
                    div, "Caption")
-    drawing = _tag(ctx.drawings[fig.id], div, "Figure", alt=fig.alt)
+    drawing = _tag(ctx.drawings[fig.id] if fig.picture is None else photograph(ctx, fig, where), div, "Figure", alt=fig.alt)
     source = _tag(Paragraph(markup(fp.source_line, _link_colour(ctx)), st.para("figure.source")), div, "P")
     note = None
     if fp.note:
@@ -458,6 +478,15 @@ def figure(ctx: Context, fp: FigurePart, parent: Optional[StructElem] = None) ->
     if where == "side":
         return block
     return WithAside(block, [note] if (note and where == "main") else [], ctx.side, is_float=True)
+
+
+def photograph(ctx: Context, fig: Figure, where: str) -> Flowable:
+    """A photograph as a figure: the column's width (the theme's ``figure.photo``), its own shape,
+    no taller than the theme allows."""
+    fs = ctx.st.get("figure")
+    w = {"wide": ctx.geo.text_width, "side": ctx.geo.side_width, "main": ctx.geo.main_width}[where]
+    return sized(fig.picture, {"height_mm": fs["photo"]["max_height_mm"], "max_width_mm": w / mm,
+                               "min_height_mm": fs["photo"].get("min_height_mm", 0)}, ctx.st.fonts.chart_map)
 
 
 def placement(ctx: Context, fig: Figure) -> str:
@@ -549,6 +578,12 @@ def speakers_box(ctx: Context, part: PeoplePart) -> Stack:
         if p.role:  # everyone with their part in the event (not at a single speaker's)
             items.append(_tag(Paragraph(esc(p.role), st.para("speaker_box.role", spaceBefore=gap)), box, "P"))
             gap = 0
+        photo = p.person.photo
+        if photo is not None:  # above the name, the theme's size; a Figure named by its alt text
+            f = picture(ctx, photo, sb["photo"], box)
+            f.spaceBefore, f.spaceAfter = gap, sb["photo"]["space_after"]
+            items.append(f)
+            gap = 0
         items.append(_tag(Paragraph(esc(p.name), st.para("speaker_box.name", spaceBefore=gap)), box, "P"))
         items[first]._starts_person = True
         for t in p.titles:
@@ -611,7 +646,11 @@ def colophon(ctx: Context, part: ColophonPart) -> Stack:
     if part.url:  # the web edition: its address as a link, and a QR code a phone can follow
         lines.append(f"<b>{esc(part.url_label)}</b> {link(part.url, part.url, _link_colour(ctx))}")
     div = _add(ctx.root, "Div")
-    items: list[Flowable] = [_tag(Paragraph(x, style), div, "P") for x in lines]
+    items: list[Flowable] = []
+    if part.logos:  # the organiser's and the partners' logos, each a Figure named by its alt text
+        lg = cs["logos"]
+        items.append(Row([picture(ctx, p, lg, div) for p in part.logos], gap=lg["gap_mm"] * mm, space_after=lg["space_after"]))
+    items += [_tag(Paragraph(x, style), div, "P") for x in lines]
     if part.url:
         from .qr import qr_drawing
 

@@ -15,8 +15,6 @@ from dataclasses import replace
 from typing import Optional
 
 from lxml import etree
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import Part
 from pptx.oxml import parse_xml
 from pptx.shapes.placeholder import PicturePlaceholder
 from pptx.util import Emu, Pt
@@ -26,15 +24,15 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .native_tables import add_table, template_table_style
-from .package import A, P, R, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
+from .package import A, P, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
+from .pictures import add_picture, add_svg, place_row
+from .pictures import fit as fit_picture
 from .plan import DeckPlan, SlidePlan, TextBlock
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
 from .styles import theme_of
 from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
-SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
-ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
 
 
@@ -151,6 +149,13 @@ class DeckWriter:
 
     # -- pictures and charts -----------------------------------------------------------------------
     def add_figure(self, slide, ph, fig: Figure, box, native: Optional[str]) -> None:
+        if fig.picture is not None:  # a photograph: its own shape, centred in the chart's box
+            if ph is not None:
+                ph._element.getparent().remove(ph._element)
+            w, h = fit_picture(fig.picture, box.height, box.width)
+            add_picture(slide, fig.picture, replace(box, width=w, height=h, left=box.left + (box.width - w) / 2,
+                                                    top=box.top + (box.height - h) / 2), self.view.figure_label(fig))
+            return None
         if native is not None:
             return add_native_chart(slide, ph, fig, native, box, charts=self.charts, theme=self.theme,
                                     name=self.view.figure_label(fig), updated=self.doc.meta.updated)
@@ -168,17 +173,7 @@ class DeckWriter:
         return pic
 
     def _add_svg(self, slide, pic, svg: bytes) -> None:
-        package = slide.part.package
-        part = Part(package.next_partname("/ppt/media/image%d.svg"), "image/svg+xml", package, svg)
-        rid = slide.part.relate_to(part, RT.IMAGE)
-        blip = pic._element.find(f".//{{{A}}}blip")
-        ext_lst = blip.find(f"{{{A}}}extLst")
-        if ext_lst is None:
-            ext_lst = etree.SubElement(blip, f"{{{A}}}extLst")
-        ext = etree.SubElement(ext_lst, f"{{{A}}}ext", uri=SVG_EXT_URI)
-        svg_blip = etree.SubElement(ext, f"{{{ASVG}}}svgBlip", nsmap={"asvg": ASVG})
-        svg_blip.set(f"{{{R}}}embed", rid)
-
+        add_svg(slide, pic, svg)
 
     # -- chrome -------------------------------------------------------------------------------------
     def add_chrome(self, slide, layout, rl: RoleLayout, sp: SlidePlan, number: int) -> None:
@@ -251,7 +246,7 @@ class DeckWriter:
             if shape is not None and (ph.placed or sp.chart_box):
                 self._place(shape, box)
             frame = self.add_figure(slide, shape, sp.figure, box, sp.native)
-            if shape is not None and (ph.placed or sp.chart_box):
+            if frame is not None and shape is not None and (ph.placed or sp.chart_box):
                 self._place(frame, box)
             used.add(ph.idx)
             below = sp.block("source_below")
@@ -270,9 +265,32 @@ class DeckWriter:
             if idx not in used:
                 ph._element.getparent().remove(ph._element)
         self.add_chrome(slide, layout, rl, sp, position)
+        self._add_logos(slide, rl, sp, used)
         _title_first(slide)
         if sp.notes:
             self._notes(slide, sp.notes)
+
+    def _add_logos(self, slide, rl: RoleLayout, sp: SlidePlan, used: set) -> None:
+        """The organiser's logo on the title slide; its and the partners' on the closing slide (the
+        plan's title and colophon parts), in a corner clear of the slide's text."""
+        plan = self.view.plan
+        if sp.kind == "title":
+            part = plan.find("title")
+            pics = (part.logo,) if part is not None and part.logo is not None else ()
+        elif sp.role == "closing":
+            part = plan.find("colophon")
+            pics = part.logos if part is not None else ()
+        else:
+            return
+        if not pics:
+            return
+        taken = [ph.box if not (name == "title" and sp.title_height) else replace(ph.box, height=sp.title_height)
+                 for name, ph in rl.slots if ph.idx in used]
+        taken += [ph.box for ph in rl.chrome]
+        spec = self.theme.get("deck.pictures.logo")
+        names = [p.alt or p.path.rsplit("/", 1)[-1] for p in pics]  # the selection pane's names
+        plate = self.theme.colour(spec["plate"]) if spec.get("plate") else None
+        place_row(slide, pics, self.info.size, taken, spec, names, plate)
 
     def _add_placeholder(self, slide, ph: Ph) -> None:
         """A placeholder the layout lacks, of the master's title or body type, where the plan measured it."""
@@ -356,7 +374,7 @@ def picture_requests(plan: DeckPlan, info) -> list[tuple]:
     requests = []
     for sp in plan.slides:
         fig = sp.figure
-        if fig is None or sp.native is not None:
+        if fig is None or sp.native is not None or fig.picture is not None:
             continue
         rl = info.role(sp.role, sp.variant)
         box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box

@@ -133,7 +133,7 @@ def chart_slides(ctx: PlanContext, fp: FigurePart, section_id: Optional[str]) ->
     before = list(ctx.pending)
     fig = fp.figure
     whole = chart_slide(ctx, fp, fig, section_id)
-    if ctx.charts is None or not hasattr(ctx.charts, "parts"):
+    if ctx.charts is None or not hasattr(ctx.charts, "parts") or fig.picture is not None:
         return [whole]
     box = whole.chart_box or ctx.box("chart", "chart") or ctx.box("chart", "body")
     if box is None:
