@@ -215,11 +215,11 @@ class View:
     def table_label(self, table) -> str:
         return self.label("table", n=table.number)
 
-    def source_line(self, fig: Figure) -> Text:
+    def source_line(self, fig) -> Text:
         """"Source: <publisher, linked> (as of 4 April 2025). Data licence: CC BY-IGO." — the line
         under every chart and table, in the brief and on the slide."""
         pv = fig.provenance
-        if fig.picture is not None:  # a photograph: "Photo: its credit. Licence: its licence."
+        if getattr(fig, "picture", None) is not None:  # a photograph: "Photo: its credit. Licence: its licence."
             head, _, tail = self.label("photo_credit", credit="\x00").partition("\x00")
             rest = tail + "." + (" " + self.label("picture_licence", licence=_clean_end(pv.licence)) if pv.licence else "")
             spans = [Span(head), Span(pv.source, href=pv.url), Span(rest)] if pv.source else \
