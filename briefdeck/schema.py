@@ -203,6 +203,7 @@ class TableSrc(QuerySrc):
     source: Optional[str] = Field(None, description="Source line; defaults to the dataset's source. Required for inline rows.")
     url: Optional[str] = Field(None, description="Link to the source; defaults to the dataset's.")
     as_of: Optional[_dt.date] = Field(None, description="'As of' date; defaults to the dataset's.")
+    licence: Optional[str] = Field(None, description="The data's licence, printed after the source line; defaults to the dataset's.")
     note: Optional[str] = Field(None, description="A note printed under the source line.")
 
 

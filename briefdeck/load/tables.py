@@ -103,7 +103,7 @@ class TableResolver:
         source = t.source or (ds.source if ds else "")
         as_of = t.as_of or (ds.as_of if ds else None)
         url = self.text.url(t.url, *where, "url") if t.url else (self.text.url(ds.url, "datasets", t.dataset, "url") if ds and ds.url else None)
-        prov = m.Provenance(self.locale.typeset(source), as_of, self.locale.date(as_of) if as_of else "", url, ds.licence if ds else None)
+        prov = m.Provenance(self.locale.typeset(source), as_of, self.locale.date(as_of) if as_of else "", url, t.licence or (ds.licence if ds else None))
         return m.Table(id=t.id, number=self.numbers.get(t.id, 0), columns=columns, rows=rows, total=total,
                        caption=self.text(t.caption, *where, "caption"), provenance=prov,
                        note=self.text(t.note, *where, "note") if t.note else None, loc=report.loc(*where),
