@@ -130,7 +130,9 @@ def sources_slides(ctx: PlanContext, part: Optional[ReferencesPart], colophon: O
     for source, figs in by_source.items():
         figs = sorted(figs, key=lambda f: f.number)
         label = view.figures_label(figs)
-        items.append(PlanPara((Span(f"{label}{ctx.word('colon')}{source}"),), bullet=True, space_before=ctx.space / 2))
+        # a photograph's line says it is one, by whom, under what licence, as under the picture
+        said = view.source_line(figs[0]).plain.rstrip(".") if figs[0].picture is not None else source
+        items.append(PlanPara((Span(f"{label}{ctx.word('colon')}{said}"),), bullet=True, space_before=ctx.space / 2))
     if colophon is not None and colophon.url:  # where the brief is published: the accessible edition
         items.append(PlanPara((Span(f"{colophon.url_label} "), Span(colophon.url, href=colophon.url)), bullet=True,
                               space_before=ctx.space / 2))
