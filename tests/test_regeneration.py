@@ -59,6 +59,19 @@ def test_same_inputs_give_identical_bytes_across_processes_hash_seeds_and_jobs(t
     assert len(digests[0]) == 3  # the brief, the deck and the web page
 
 
+def test_formats_drawing_for_one_chart_target_are_made_in_one_process():
+    """With --jobs 2 the formats are made side by side, but the brief and the web page (both "page"
+    charts) are made one after the other in one process: the web page takes the brief's drawings from
+    the chart service's memory, where a process of its own would draw them all again under --force."""
+    from briefdeck.render import RENDERERS
+
+    groups = api._process_groups(("pdf", "pptx", "html"))
+    assert groups == [("pdf", "html"), ("pptx",)]
+    assert all(len({RENDERERS[f].chart_target for f in g}) == 1 for g in groups)
+    assert api._process_groups(("html", "pptx")) == [("html",), ("pptx",)]
+    assert api._process_groups(("pptx", "pdf")) == [("pptx",), ("pdf",)]
+
+
 def test_source_date_epoch_stamps_outputs_instead_of_the_source_date(tmp_path):
     out = tmp_path / "epoch"
     proc = build_cli(out, "--format", "pdf", env={"SOURCE_DATE_EPOCH": "1600000000"})
