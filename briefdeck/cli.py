@@ -86,7 +86,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", action="store_true", help="print the source format's JSON Schema and exit")
     p.add_argument("--force", action="store_true", help="rebuild everything, ignoring build records and the chart cache")
     p.add_argument("--strict", action="store_true", help="treat warnings (generated alt text, text shortened to fit...) as errors")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes: several sources at once; for one source, its brief and deck at once, and their charts (default: the number of CPUs, at most 4)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes: several sources at once; for one source, its deck beside its brief and web page (which share their charts), and the charts (default: the number of CPUs, at most 4)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another run's lock on the output folder (default: exit 3 at once)")
     p.add_argument("--shard", metavar="K/N", help="build only part K of N (1-based) of the sources, split by a hash of each "
                    "source's path in its project; writes manifest.shard-K-of-N.json (join them: merge-manifests)")
