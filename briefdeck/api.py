@@ -224,36 +224,53 @@ def charts_dir(opts: Options) -> Path:
 _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
 
 
-def _make_forked(fmt: str):
-    view, theme, opts, charts, tmp = _FORKED[fmt]
-    charts.jobs = opts.jobs  # its own pool for its misses: the deck draws a PNG beside each SVG, the most work
-    return _make(fmt, view, theme, opts, charts, tmp)
+def _make_forked(group: tuple[str, ...]):
+    out = {}
+    for fmt in group:
+        view, theme, opts, charts, tmp = _FORKED[fmt]
+        charts.jobs = opts.jobs  # its own pool for its misses: the deck draws a PNG beside each SVG, the most work
+        out[fmt] = _make(fmt, view, theme, opts, charts, tmp)
+    return out
+
+
+def _process_groups(formats) -> list[tuple[str, ...]]:
+    """``formats`` in the groups that are made one after the other in one process: the formats whose
+    charts are drawn for the same target (the brief and the web page: "page"), so that the later ones
+    find the earlier one's drawings in the chart service's memory instead of drawing them again (with
+    --force nothing is read from the cache folder, and a sibling process's drawings are not in this
+    one's memory). In the order of ``formats``, each group where its first format stands."""
+    groups: dict[str, list[str]] = {}
+    for fmt in formats:
+        groups.setdefault(RENDERERS[fmt].chart_target, []).append(fmt)
+    return [tuple(g) for g in groups.values()]
 
 
 def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
-    """Every format made to its temporary file: the first here, the others at the same time in
-    forked processes when --jobs allows (a brief and a deck plan, draw and lay out independently;
-    the view arrives by fork). Results by format: (RenderResult or OSError, input files, cache entries used)."""
+    """Every format made to its temporary file: the first group of formats (``_process_groups``) here,
+    the others at the same time in forked processes when --jobs allows (a brief and a deck plan, draw
+    and lay out independently; the view arrives by fork). Results by format: (RenderResult or OSError,
+    input files, cache entries used)."""
     from .workers import pool, start_method
 
     take_used()  # what each format uses is noted from here
-    todo = list(zip(opts.formats, pending))
-    if opts.jobs < 2 or len(todo) < 2 or start_method() != "fork":
-        return {fmt: _make(fmt, view, theme, opts, charts, tmp) for fmt, (tmp, _) in todo}
+    tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
+    groups = _process_groups(opts.formats)
+    if opts.jobs < 2 or len(groups) < 2 or start_method() != "fork":
+        return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
     _FORKED.clear()
-    _FORKED.update({fmt: (view, theme, opts, charts, tmp) for fmt, (tmp, _) in todo[1:]})
+    _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for g in groups[1:] for fmt in g})
     try:
-        with pool(min(opts.jobs, len(todo)) - 1) as executor:
-            futures = {fmt: executor.submit(_make_forked, fmt) for fmt, _ in todo[1:]}
-            fmt, (tmp, _) = todo[0]
+        with pool(min(opts.jobs, len(groups)) - 1) as executor:
+            futures = [executor.submit(_make_forked, g) for g in groups[1:]]
             jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(futures))
             try:
-                out[fmt] = _make(fmt, view, theme, opts, charts, tmp)
+                for fmt in groups[0]:
+                    out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
             finally:
                 charts.jobs = jobs
-            for fmt, fut in futures.items():
-                out[fmt] = fut.result()
+            for fut in futures:
+                out.update(fut.result())
     finally:
         _FORKED.clear()
     return {fmt: out[fmt] for fmt in opts.formats}

@@ -152,6 +152,37 @@ def test_pictures_have_alt_text_and_an_svg_with_png_fallback(deck, doc):
     assert seen == set(figures)
 
 
+def test_each_picture_s_png_fallback_is_its_svg_at_the_placed_size_and_theme_resolution(deck, theme):
+    """A viewer without SVG shows the PNG in the SVG's place: both are the picture's placed size (the
+    SVG in points, the PNG at the slide target's png_dpi), so neither is stretched or blurred."""
+    import io
+
+    from PIL import Image
+
+    from briefdeck.charts.style import chart_style
+
+    dpi = chart_style(theme, "slide").png_dpi
+    R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    SVG_NS = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}"
+    prs = Presentation(str(deck[0]))
+    seen = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:  # a picture in a placeholder takes its size from the layout
+            blip = shape._element.find(f".//{A_NS}blip") if shape._element.tag == f"{P_NS}pic" else None
+            svg_blip = blip.find(f".//{SVG_NS}svgBlip") if blip is not None else None
+            if svg_blip is None:
+                continue
+            w_in, h_in = shape.width / 914400, shape.height / 914400
+            png = Image.open(io.BytesIO(slide.part.related_part(blip.get(f"{R_NS}embed")).blob))
+            svg = slide.part.related_part(svg_blip.get(f"{R_NS}embed")).blob.decode("utf-8")
+            m = re.search(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+            assert m, "the SVG states its size in points"
+            assert abs(float(m.group(1)) / 72 - w_in) < 0.01 and abs(float(m.group(2)) / 72 - h_in) < 0.01
+            assert abs(png.width - w_in * dpi) <= 1 and abs(png.height - h_in * dpi) <= 1, (png.size, w_in, h_in)
+            seen += 1
+    assert seen >= 6  # the default source's charts, the long timeline on two slides
+
+
 def test_chart_slides_carry_the_source_on_the_slide_and_in_the_notes(deck, plan):
     prs = Presentation(str(deck[0]))
     for slide, sp in zip(prs.slides, plan.slides):

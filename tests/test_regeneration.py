@@ -51,12 +51,26 @@ def test_same_inputs_give_identical_bytes_across_processes_hash_seeds_and_jobs(t
     digests = []
     for seed, *opts in runs:
         out = tmp_path / f"out-{seed}"
-        proc = build_cli(out, "--force", *opts, env={"PYTHONHASHSEED": seed})
+        proc = build_cli(out, "--force", "--quiet", *opts, env={"PYTHONHASHSEED": seed})
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
+        assert err == "", err  # --quiet: no library's warning either, whichever process reads which font
         digests.append({p.name: sha(p) for p in sorted(out.glob(f"{STEM}.*"))})
     assert digests[0] == digests[1]
     assert len(digests[0]) == 3  # the brief, the deck and the web page
+
+
+def test_formats_drawing_for_one_chart_target_are_made_in_one_process():
+    """With --jobs 2 the formats are made side by side, but the brief and the web page (both "page"
+    charts) are made one after the other in one process: the web page takes the brief's drawings from
+    the chart service's memory, where a process of its own would draw them all again under --force."""
+    from briefdeck.render import RENDERERS
+
+    groups = api._process_groups(("pdf", "pptx", "html"))
+    assert groups == [("pdf", "html"), ("pptx",)]
+    assert all(len({RENDERERS[f].chart_target for f in g}) == 1 for g in groups)
+    assert api._process_groups(("html", "pptx")) == [("html",), ("pptx",)]
+    assert api._process_groups(("pptx", "pdf")) == [("pptx",), ("pdf",)]
 
 
 def test_source_date_epoch_stamps_outputs_instead_of_the_source_date(tmp_path):

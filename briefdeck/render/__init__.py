@@ -22,7 +22,8 @@ one is a package under ``render/`` plus an entry here: the command line takes it
 choices, each renderer's options and its commands (``--check-template``) from ``RENDERERS``; the
 theme reads the renderer's file (``theme_part``: ``themes/NAME/brief.yaml``); the words it prints
 on its own are its ``locale_section`` of the locale files; the build key holds the versions of its
-``libraries``; the manifest counts what it made in its ``unit``. Registering a name twice is an
+``libraries``; the manifest counts what it made in its ``unit``; formats of one ``chart_target`` are
+made in one process, so a chart they share is drawn once. Registering a name twice is an
 error. This module imports nothing of briefdeck, so the theme and the presentation layer can read
 it without loading a renderer.
 """
@@ -84,6 +85,7 @@ class Renderer:
     libraries: tuple[str, ...] = ()  # distributions (as pip names them) whose version is part of the build key
     commands: tuple[RendererCommand, ...] = ()
     links_editions: bool = False  # it links to the other formats built beside it: they reach it as options["editions"]
+    chart_target: str = "page"  # the chart target it draws for: formats of one target share drawings (api._process_groups)
 
     def load(self):
         return importlib.import_module(self.module)
@@ -129,6 +131,6 @@ register(Renderer("pptx", ".pptx", "slides", "the PowerPoint deck", "briefdeck.r
 ), theme_part="deck", locale_section="deck", libraries=("python-pptx", "XlsxWriter", "lxml", "Pillow", "numpy"), commands=(
     RendererCommand("check-template", "report which slide roles a .pptx template can serve, then exit", "check_template_command",
                     path=True, metavar="FILE"),
-)))
+), chart_target="slide"))
 register(Renderer("html", ".html", "figures", "the accessible web page (HTML edition)", "briefdeck.render.html",
                   theme_part="html", locale_section="html", libraries=("fonttools",), links_editions=True))
