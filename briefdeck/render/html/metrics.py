@@ -22,8 +22,6 @@ from ...errors import ThemeError
 from ...publish import distrust, keep_file, read_kept
 from ...theme import Theme
 
-logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # a font's old head date: not a reader's concern
-
 Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, bold, italic, text, size) -> width
 # the deck's Carlito has an old head date that fontTools warns about on stderr (as render/pptx/fit.py
 # says too: this process may read it without the deck's renderer, which is made in another)
