@@ -78,3 +78,15 @@ def test_a_url_breaks_only_after_a_slash_dot_hyphen_or_question_mark(width):
     for line in lines[:-1]:
         assert line[-1] in "/.-?&=_#", line
         assert stringWidth(line, "Helvetica", 8) <= width
+
+
+@pytest.mark.quick
+def test_every_hyphenated_style_breaks_words_as_the_body_does(theme):
+    """One choice of patterns per document: the key messages named none and fell back on pyphen's
+    British 'en', so a Canadian brief broke words two ways."""
+    from briefdeck.render.pdf.fonts import load_fonts
+
+    styles = Styles(theme, load_fonts(theme), "en-CA")
+    body, side = (styles.para(k).hyphenationLang.hyphenator for k in ("body", "key_messages"))
+    words = ["peacebuilding", "multidimensional", "international", "reconciliation", "stabilization", "contributions"]
+    assert [side.dic.positions(w) for w in words] == [body.dic.positions(w) for w in words]

@@ -148,7 +148,10 @@ class Styles:
         if n.get("caps"):
             attrs["textTransform"] = "uppercase"
         if n.get("hyphenate"):
-            hy = hyphenator(self.language, tuple(sorted(n.get("hyphen_patterns", {}).items())),
+            # one choice of patterns for the document: a style that names none takes the body's
+            # (key messages were hyphenated with British patterns in a Canadian brief)
+            patterns = n.get("hyphen_patterns") or self.get("body").get("hyphen_patterns", {})
+            hy = hyphenator(self.language, tuple(sorted(patterns.items())),
                             tuple((k, tuple(v)) for k, v in sorted(self.get("hyphen_exceptions").items())),
                             n.get("hyphen_min_word", 7))
             if hy:
