@@ -56,6 +56,8 @@ async function check(browser, file) {
           return t ? t.textContent : ""; })(),
         svgWidth: (() => { const s = f.querySelector("svg"); return s ? s.getBoundingClientRect().width : 0; })(),
         tableRows: f.querySelectorAll("details table tbody tr").length,
+        imgAlt: (() => { const i = f.querySelector("img"); return i ? i.alt : ""; })(),
+        imgWidth: (() => { const i = f.querySelector("img"); return i ? i.getBoundingClientRect().width : 0; })(),
       })),
       scripts: q("script").length,
       text: document.body.innerText,
