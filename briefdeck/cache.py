@@ -15,7 +15,8 @@ Bounded, two ways (documented in docs/scheduling.md):
   use: a build marks what it used (its modification time), and when ``charts/`` exceeds
   ``--cache-limit`` MB, the least recently used entries are removed down to it, never one the
   running build used.
-``derived/`` (one entry per template and font a build read, a few KB each) is bounded by use in
+``derived/`` (one entry per template, font and hyphenation dictionary a build
+read, a few KB each, a hyphenation dictionary's patterns 70-250 KB) is bounded by use in
 both caches: each format marks the entries it read or wrote (their modification time), and when
 the folder exceeds ``DERIVED_LIMIT_MB`` the least recently used go, never one the running build
 used. Records do not list them: a format made in a forked process notes what it read there.

@@ -50,11 +50,11 @@ def single_column(doc: Document, theme: Theme) -> bool:
     return bool(theme.get("brief.single_column.when_no_figures")) and not doc.figures
 
 
-def _probe(view: View, theme: Theme, paper: Optional[str]) -> tuple[Fonts, Styles, Any, Context]:
+def _probe(view: View, theme: Theme, paper: Optional[str], cache_dir: Optional[Path] = None) -> tuple[Fonts, Styles, Any, Context]:
     doc = view.doc
     fonts = load_fonts(theme)
     single = single_column(doc, theme)
-    st = Styles(theme, fonts, doc.meta.language, theme.get("brief.single_column.styles") if single else None)
+    st = Styles(theme, fonts, doc.meta.language, theme.get("brief.single_column.styles") if single else None, cache_dir)
     geo = geometry(theme, (paper or doc.meta.paper).lower(), single)
     return fonts, st, geo, Context(doc, view, st, geo, SideColumn(geo, st.get("side.gap")), {})
 
@@ -85,11 +85,12 @@ class PreparedBrief:
     """The brief's fonts, styles and page geometry, before layout: it knows the size of
     every chart, so a build can draw every chart of every format in one parallel batch."""
 
-    def __init__(self, view: View, theme: Theme, paper: Optional[str], tagged: bool = True, charts: Any = None):
+    def __init__(self, view: View, theme: Theme, paper: Optional[str], tagged: bool = True, charts: Any = None,
+                 cache_dir: Optional[Path] = None):
         self.tagged = tagged
         self.view, self.doc, self.theme = view, view.doc, theme
         self.charts = charts  # sizes charts that would run over (a long timeline) to fit
-        self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper)
+        self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper, cache_dir)
 
     @property
     def has_side_column(self) -> bool:
@@ -110,10 +111,10 @@ def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts:
     """``options``: ``paper``; ``tagged`` (default True: a tagged PDF/UA-1 brief; False writes
     the same pages without the structure, which the tests use to show that tagging changes
     nothing on the page). ``charts``: the chart service, which sizes a chart that would run
-    over its box (a long timeline) to fit. ``cache_dir``: unused (the brief's charts are kept
-    by the chart service)."""
+    over its box (a long timeline) to fit. ``cache_dir``: where the parsed hyphenation patterns
+    are kept (patterns.py; the brief's charts are kept by the chart service)."""
     options = options or {}
-    return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False, charts)
+    return PreparedBrief(view, theme, options.get("paper"), options.get("tagged") is not False, charts, cache_dir)
 
 
 def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None) -> dict[str, Drawing]:

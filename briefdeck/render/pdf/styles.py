@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Optional
 
 from reportlab.lib.colors import HexColor
@@ -11,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from ...theme import Theme
 from .fonts import Fonts
 from .linebreak import Gate, LineSetting
+from .patterns import pyphen_for
 
 ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT}
 
@@ -64,12 +66,14 @@ def _exception_points(entries) -> dict[str, tuple[int, ...]]:
 
 
 @lru_cache(maxsize=8)
-def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_word: int = 7) -> Optional[Hyphenator]:
+def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_word: int = 7,
+               cache_dir: Optional[Path] = None) -> Optional[Hyphenator]:
     """The hyphenator for a BCP 47 tag, or None when pyphen or its patterns are missing.
 
     ``patterns`` maps tags or primary subtags to pyphen dictionaries (the theme's choice:
     pyphen's plain "en" is British, and its breaks such as "mil-it-ary" look wrong in Canada);
-    ``exceptions`` maps them to words written with their only allowed breaks ("peace-keep-ing")."""
+    ``exceptions`` maps them to words written with their only allowed breaks ("peace-keep-ing");
+    ``cache_dir``: where the parsed patterns are kept (patterns.py)."""
     try:
         import pyphen
     except ImportError:
@@ -81,7 +85,7 @@ def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_
         return None
     listed = dict(exceptions)
     words = listed.get(language) or listed.get(language.split("-")[0]) or ()
-    return Hyphenator(pyphen.Pyphen(lang=lang, left=3, right=3), _exception_points(words), min_word)
+    return Hyphenator(pyphen_for(lang, cache_dir), _exception_points(words), min_word)
 
 
 def line_setting(node: dict, justified: bool) -> LineSetting:
@@ -105,8 +109,10 @@ def _merged(base: Any, over: Any) -> Any:
 class Styles:
     """Look-ups into ``brief.*``: colours, fonts and paragraph styles."""
 
-    def __init__(self, theme: Theme, fonts: Fonts, language: str, overrides: Optional[dict] = None):
+    def __init__(self, theme: Theme, fonts: Fonts, language: str, overrides: Optional[dict] = None,
+                 cache_dir: Optional[Path] = None):
         self.theme = theme
+        self.cache_dir = cache_dir  # where derived data is kept (the hyphenation patterns)
         self.fonts = fonts
         self.language = language
         self.overrides = overrides or {}  # settings of one layout over the theme's (single_column.styles)
@@ -153,7 +159,7 @@ class Styles:
             patterns = n.get("hyphen_patterns") or self.get("body").get("hyphen_patterns", {})
             hy = hyphenator(self.language, tuple(sorted(patterns.items())),
                             tuple((k, tuple(v)) for k, v in sorted(self.get("hyphen_exceptions").items())),
-                            n.get("hyphen_min_word", 7))
+                            n.get("hyphen_min_word", 7), self.cache_dir)
             if hy:
                 attrs["hyphenationLang"] = Gate(hy, line_setting(n, attrs["alignment"] == TA_JUSTIFY))
                 attrs["hyphenationMinWordLength"] = n.get("hyphen_min_word", 7)

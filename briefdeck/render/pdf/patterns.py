@@ -1,0 +1,86 @@
+"""Hyphenation patterns read once and kept as plain data in the build's cache (``derived/``).
+
+pyphen parses a ``hyph_*.dic`` file pattern by pattern (en_GB: 14,000 patterns, 60-120 ms here),
+on every build that sets a hyphenated paragraph: a third of what a prose edit's brief costs
+before layout. The parsed patterns are the same for the same file and pyphen, so they are kept
+as JSON, keyed by both (reading them back: about a fifth of the parse), and handed to pyphen
+through its own per-process dictionary cache (``pyphen.hdcache``). Anything unexpected (another
+pyphen, a damaged entry) parses the file as pyphen does.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Optional
+
+from ...publish import distrust, keep_file, read_kept
+
+_READER: list[bytes] = []
+
+
+def _reader_digest() -> bytes:
+    """This module and pyphen's version: what turns a pattern file into the kept data."""
+    if not _READER:
+        from ...versions import code_digest
+
+        _READER.append(code_digest([Path(__file__)], ("pyphen",)))
+    return _READER[0]
+
+
+def pyphen_for(lang: str, cache_dir: Optional[Path]):
+    """``pyphen.Pyphen(lang=lang, left=3, right=3)``, its patterns read from ``cache_dir`` when kept there."""
+    import pyphen
+
+    path = pyphen.LANGUAGES.get(lang)
+    if cache_dir is not None and path is not None and path not in getattr(pyphen, "hdcache", {path: None}):
+        try:
+            _preload(pyphen, Path(path), Path(cache_dir))
+        except (OSError, AttributeError, TypeError, ValueError):
+            pass  # pyphen parses the file itself, below
+    return pyphen.Pyphen(lang=lang, left=3, right=3)
+
+
+def _preload(pyphen, path: Path, cache_dir: Path) -> None:
+    kept = cache_dir / f"hyph-{hashlib.sha256(_reader_digest() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()}.json"
+    raw = read_kept(kept)
+    hd = None
+    if raw is not None:
+        try:
+            hd = _from_data(pyphen, json.loads(raw))
+        except (ValueError, TypeError, AttributeError):
+            distrust(kept, "holds no hyphenation patterns")
+    if hd is None:
+        hd = pyphen.HyphDict(path)
+        data = _as_data(hd)
+        if data is None:  # patterns with alternative spellings ("ff=f"): not plain data; pyphen's own
+            pyphen.hdcache[path] = hd
+            return
+        keep_file(kept, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    pyphen.hdcache[path] = hd
+
+
+def _as_data(hd) -> Optional[dict]:
+    """pattern -> [offset, [values]], or None when a value is more than a number."""
+    out = {}
+    for key, (offset, values) in hd.patterns.items():
+        if not all(type(v) is int for v in values):
+            return None
+        out[key] = [offset, list(values)]
+    return out
+
+
+def _from_data(pyphen, data):
+    """A ``pyphen.HyphDict`` holding the kept patterns, as its parser would have made it."""
+    if not isinstance(data, dict) or not data:
+        raise ValueError("not a table of patterns")
+    patterns = {}
+    for key, (offset, values) in data.items():
+        if type(offset) is not int or not isinstance(values, list) or not all(type(v) is int for v in values):
+            raise ValueError("not a pattern")
+        patterns[key] = offset, tuple(values)
+    hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    hd.patterns = patterns
+    hd.cache = {}
+    hd.maxlen = max(len(k) for k in patterns)
+    return hd
