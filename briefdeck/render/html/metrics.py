@@ -86,8 +86,8 @@ def family_name(path: Path, cache_dir: Optional[Path] = None) -> str:
     return font_facts(path, cache_dir)["family"]
 
 
-def text_width(path: Path, text: str, size: float, cache_dir: Optional[Path] = None) -> float:
-    facts = font_facts(path, cache_dir)
+def text_width(path: Path, text: str, size: float, cache_dir: Optional[Path] = None, facts: Optional[dict] = None) -> float:
+    facts = facts or font_facts(path, cache_dir)
     widths, missing = facts["widths"], facts["missing"]
     return sum(widths.get(str(ord(ch)), missing) for ch in text) * size / facts["upem"]
 
@@ -96,6 +96,9 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
     """Widths in the theme's fonts, by the family name an SVG gives (None for a family the theme
     does not have)."""
     families: dict[str, str] = {}
+    # each file's facts once per build, not per text: font_facts reads and hashes the whole file
+    # (half a megabyte) to find them, which was most of the page's time after a prose edit
+    read: dict[Path, dict] = {}
     for key, node in theme.get("fonts").items():
         if isinstance(node, dict) and "regular" in node:
             families.setdefault(family_name(theme.font_file(key), cache_dir), key)
@@ -109,6 +112,9 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
             path = theme.font_file(key, style)
         except ThemeError:  # the theme names no such style: the regular face's widths are near
             path = theme.font_file(key)
-        return text_width(path, text, size, cache_dir)
+        facts = read.get(path)
+        if facts is None:
+            facts = read[path] = font_facts(path, cache_dir)
+        return text_width(path, text, size, cache_dir, facts)
 
     return measure
