@@ -105,37 +105,49 @@ def imports_of_an_edit_build(src: Path, out: Path, edit) -> list[str]:
 
 
 def watch_latency(src: Path, out: Path, edit, repeat: int) -> dict:
-    """Seconds from a saved edit to both outputs replaced on disk, with --watch running."""
+    """Seconds from a saved edit to every output (brief, deck, web page) replaced on disk, with
+    --watch running. Each edit is saved once the watcher says it watches again (its JSON log on
+    stderr): an edit saved while it still builds, or warms up after its first build, would be
+    seen late or merged with the next, and an edit back to bytes already built rewrites nothing."""
+    import queue
     import signal
+    import threading
 
-    proc = subprocess.Popen(build_argv(src, out, "--watch"), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pdf, deck = out / f"{src.stem}.pdf", out / f"{src.stem}.pptx"
+    argv = [a for a in build_argv(src, out, "--watch") if a != "--quiet"] + ["--log-format", "json"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    armed: queue.Queue = queue.Queue()
+
+    def listen():
+        for line in proc.stderr:
+            if "watching" in line:
+                armed.put(time.perf_counter())
+
+    threading.Thread(target=listen, daemon=True).start()
+    outputs = [out / f"{src.stem}{suffix}" for suffix in (".pdf", ".pptx", ".html")]
 
     def stamps():
         try:
-            return pdf.stat().st_mtime_ns, deck.stat().st_mtime_ns
+            return [p.stat().st_mtime_ns for p in outputs]
         except OSError:
             return None
 
     try:
-        deadline = time.monotonic() + 120
-        while stamps() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)  # the watcher is armed once the first build is written
         times = []
+        armed.get(timeout=300)  # the first build is written and the watcher is armed
         for _ in range(repeat):
+            time.sleep(0.3)
             before = stamps()
             t = time.perf_counter()
             edit()
             while True:
                 now = stamps()
-                if now and before and now[0] != before[0] and now[1] != before[1]:
+                if now and before and all(a != b for a, b in zip(now, before)):
                     break
-                if time.perf_counter() - t > 30:
-                    raise SystemExit("--watch did not rebuild within 30 s")
-                time.sleep(0.005)
+                if time.perf_counter() - t > 60:
+                    raise SystemExit("--watch did not rebuild within 60 s")
+                time.sleep(0.002)
             times.append(time.perf_counter() - t)
-            time.sleep(0.5)
+            armed.get(timeout=120)  # built, recorded and watching again
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(30)
@@ -192,7 +204,7 @@ def main() -> None:
     heavy = imports_of_an_edit_build(edited, edit_out, one_word_edit)
 
     watch = watch_latency(edited, tmp / "watch", one_word_edit, repeat=quick + 2)
-    rows.append(("--watch: one-word edit saved -> new PDF and deck on disk", watch, ""))
+    rows.append(("--watch: one-word edit saved -> new PDF, deck and web page on disk", watch, ""))
 
     totals: dict[tuple[int, int], float] = {}
     counts = [10, 50] if args.quick else [10, 50, 200]
@@ -224,10 +236,10 @@ def main() -> None:
     lines.append("")
     targets = [
         ("cold default build <= 2.5x floor", x(cold) <= 2.5, f"{x(cold):.2f}x"),
-        ("prose-edit rebuild (fresh process, charts cached) <= 1.0x floor", x(prose) <= 1.0, f"{x(prose):.2f}x"),
+        ("prose-edit rebuild (fresh process, charts cached) <= 0.6x floor", x(prose) <= 0.6, f"{x(prose):.2f}x"),
         ("a prose-edit build imports neither matplotlib nor svglib", not heavy, ", ".join(heavy) or "neither imported"),
         ("prose edit after --force is warm (<= 1.0x floor)", x(after_force) <= 1.0, f"{x(after_force):.2f}x"),
-        ("--watch: saved prose edit -> new PDF and deck <= 0.5 s", watch["median"] <= 0.5, f"{watch['median']:.3f} s"),
+        ("--watch: saved prose edit -> new PDF, deck and web page <= 0.2 s", watch["median"] <= 0.2, f"{watch['median']:.3f} s"),
         ("no-op rebuild <= 0.15 s", noop["median"] <= 0.15, f"{noop['median']:.3f} s, {x(noop):.2f}x"),
     ]
     if (200, 2) in totals:
