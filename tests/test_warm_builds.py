@@ -1,7 +1,7 @@
 """What makes the authoring loop fast, asserted as behaviour (timings live in benchmarks/): a
 build after a prose edit draws no chart and imports neither matplotlib nor svglib, nor numpy and
 fontTools (the template is not looked at again, no font is decoded), nor XlsxWriter (no
-editable chart), and --force redraws everything but leaves the caches warm for the next edit."""
+editable chart), and parses no hyphenation dictionary (kept parsed), and --force redraws everything but leaves the caches warm for the next edit."""
 from __future__ import annotations
 
 import subprocess
@@ -18,10 +18,15 @@ def edited(tmp_path, n: int):
 
 
 def build_in_fresh_process(src, out, *extra: str) -> list[str]:
-    code = ("import sys; from pathlib import Path; from briefdeck import api;"
+    """The heavy modules a build in a fresh process imported, and "hyphenation-patterns" when it
+    parsed a pyphen dictionary (kept parsed in the cache after the first build)."""
+    code = ("import sys; from pathlib import Path; import pyphen; from briefdeck import api;"
+            "parsed = []; init = pyphen.HyphDict.__init__;"
+            "pyphen.HyphDict.__init__ = lambda self, path: (parsed.append(path), init(self, path))[1];"
             f"[r] = api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r}){''.join(extra)}));"
             "assert r.ok, r.error;"
-            "print(' '.join(m for m in ('matplotlib', 'svglib', 'numpy', 'fontTools', 'xlsxwriter') if m in sys.modules))")
+            "print(' '.join([m for m in ('matplotlib', 'svglib', 'numpy', 'fontTools', 'xlsxwriter') if m in sys.modules]"
+            " + ['hyphenation-patterns'] * bool(parsed)))")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
 
 
@@ -29,7 +34,8 @@ def test_a_prose_edit_build_imports_neither_matplotlib_svglib_numpy_nor_fonttool
     out = tmp_path / "out"
     src = edited(tmp_path, 1)
     try:
-        assert "matplotlib" in build_in_fresh_process(src, out)  # cold: charts are drawn
+        cold = build_in_fresh_process(src, out)
+        assert "matplotlib" in cold and "hyphenation-patterns" in cold  # cold: charts are drawn, patterns parsed
         src.write_text(src.read_text(encoding="utf-8").replace("Finally1, we", "Finally2, we"), encoding="utf-8")
         assert build_in_fresh_process(src, out) == []
     finally:

@@ -58,12 +58,38 @@ def test_watched_files_include_the_recorded_inputs_and_the_theme(tmp_path, defau
     assert "brief.yaml" in files and "NotoSerif-Regular.ttf" in files
 
 
-def test_watch_force_forces_only_the_first_build(tmp_path):
-    """--watch --force: the first build redraws everything; a rebuild after an edit redraws only
-    what the edit touched (a prose edit: no chart), from processes that start warm."""
+def _listen(proc):
+    """A function that waits until a --watch process (JSON log on stderr) says it watches again."""
+    import queue
+
+    said: queue.Queue = queue.Queue()
+
+    def read():
+        for line in proc.stderr:
+            if "watching" in line:
+                said.put(line)
+        said.put(None)  # it stopped
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+
+    def armed(timeout: float) -> None:
+        assert said.get(timeout=timeout) is not None, "--watch stopped"
+
+    armed.reader = reader  # type: ignore[attr-defined]
+    return armed
+
+
+def test_watch_rebuilds_every_output_and_forces_only_the_first_build(tmp_path):
+    """--watch --force: the first build redraws everything; a saved prose edit rewrites the brief,
+    the deck and the web page with the new words, and redraws no chart (only what the edit
+    touched), from processes that start warm."""
     import signal
     import subprocess
     import sys
+
+    from pptx import Presentation
+    from pypdf import PdfReader
 
     from .conftest import DEFAULT_SOURCE, ROOT
 
@@ -71,24 +97,28 @@ def test_watch_force_forces_only_the_first_build(tmp_path):
     text = DEFAULT_SOURCE.read_text(encoding="utf-8")
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    pdf = out / f"{src.stem}.pdf"
+    outputs = [out / f"{src.stem}{suffix}" for suffix in (".pdf", ".pptx", ".html")]
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--watch", "--force",
-                             "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--log-format", "json"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    armed = _listen(proc)
     try:
-        deadline = time.monotonic() + 120
-        while not pdf.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.5)  # armed
+        armed(180)
         charts = {p: p.stat().st_mtime_ns for p in (out / ".briefdeck" / "charts").iterdir()}
         assert charts
-        before = pdf.stat().st_mtime_ns
+        before = [p.stat().st_mtime_ns for p in outputs]
+        time.sleep(0.2)  # (the log line comes just before the watcher starts listening)
         src.write_text(text.replace("Finally, we", "Lastly, we", 1), encoding="utf-8")
-        deadline = time.monotonic() + 60
-        while pdf.stat().st_mtime_ns == before and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pdf.stat().st_mtime_ns != before, "--watch did not rebuild"
+        armed(120)  # rebuilt, and watching again
+        assert all(p.stat().st_mtime_ns != b for p, b in zip(outputs, before)), "--watch did not rewrite every output"
+        brief = "".join(page.extract_text() for page in PdfReader(outputs[0]).pages)
+        notes = " ".join(s.notes_slide.notes_text_frame.text for s in Presentation(outputs[1]).slides if s.has_notes_slide)
+        page = outputs[2].read_text(encoding="utf-8")
+        for what, words in (("brief", brief), ("deck's notes", notes), ("web page", page)):
+            assert "Lastly, we" in words and "Finally, we" not in words, f"the {what} does not hold the edit"
         assert {p: p.stat().st_mtime_ns for p in charts} == charts  # not redrawn, not rewritten
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(30)
+        armed.reader.join(10)  # it reads to the end of the log, then the pipe is closed
+        proc.stderr.close()
         src.unlink()
