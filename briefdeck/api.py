@@ -396,6 +396,7 @@ def _is_same_file(a: Path, b: Path) -> bool:
 def check_outputs(sources: list[Path], opts: Options) -> None:
     """Refuse, before anything is written, a build whose outputs would overwrite one of its sources
     or each other (two sources with the same name in different folders)."""
+    overwritten = _SourceFiles(sources)
     by_output: dict[Path, Path] = {}
     for src in sources:
         if UNPRINTABLE.search(src.name):  # the output's name would read otherwise than it is (U+202E) or break a log line
@@ -408,9 +409,43 @@ def check_outputs(sources: list[Path], opts: Options) -> None:
                 raise UsageError(f"{escaped(str(other))} and {escaped(str(src))} would both be written to {escaped(str(out))} — rename one of them, or build them "
                                  f"into different folders with --out; nothing was written")
             by_output[key] = src
-            for s in sources:
-                if _is_same_file(out, s) if out.exists() else Path(os.path.abspath(out)) == Path(os.path.abspath(s)):
-                    raise UsageError(f"the output {escaped(str(out))} would overwrite the source {escaped(str(s))} — choose another --out folder; nothing was written")
+            s = overwritten.by(out)
+            if s is not None:
+                raise UsageError(f"the output {escaped(str(out))} would overwrite the source {escaped(str(s))} — choose another --out folder; nothing was written")
+
+
+class _SourceFiles:
+    """Which source, if any, a path is: the same file (device and inode) when the path exists, else
+    the same absolute path; the first such source in the given order. Each source is looked at
+    once (comparing every output with every source took 43 s at 1,000 sources)."""
+
+    def __init__(self, sources: list[Path]):
+        self.by_id: dict[tuple[int, int], int] = {}
+        self.by_path: dict[Path, int] = {}  # every source
+        self.unstated: dict[Path, int] = {}  # the sources that cannot be looked at (missing): by path
+        for i, s in enumerate(sources):
+            where = Path(os.path.abspath(s))
+            self.by_path.setdefault(where, i)
+            try:
+                st = os.stat(s)
+            except OSError:
+                self.unstated.setdefault(where, i)
+                continue
+            self.by_id.setdefault((st.st_dev, st.st_ino), i)
+        self.sources = sources
+
+    def by(self, path: Path) -> Optional[Path]:
+        where = Path(os.path.abspath(path))
+        if not path.exists():
+            found = [self.by_path.get(where)]
+        else:
+            try:
+                st = os.stat(path)
+                found = [self.by_id.get((st.st_dev, st.st_ino)), self.unstated.get(where)]
+            except OSError:  # gone meanwhile: by its path, as for a missing file
+                found = [self.by_path.get(where)]
+        hits = [i for i in found if i is not None]
+        return self.sources[min(hits)] if hits else None
 
 
 def _refuse_overwriting_inputs(finals: list[Path], inputs: list[Path]) -> None:

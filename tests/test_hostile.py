@@ -538,6 +538,20 @@ def test_outputs_that_collide_or_overwrite_a_source_are_refused_before_anything_
 
 
 @pytest.mark.quick
+def test_an_output_that_is_a_source_under_another_name_is_refused(tmp_path):
+    """The same file by another path (a hard link where the output goes) is the source too."""
+    src = small_project(tmp_path)
+    (tmp_path / "out").mkdir()
+    os.link(src, tmp_path / "out" / "talk.pdf")
+    before = src.read_bytes()
+    proc = cli("source/talk.yaml", "--out", "out", "--format", "pdf", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: the output out/talk.pdf would overwrite the source source/talk.yaml — choose another "
+                                   "--out folder; nothing was written")
+    assert src.read_bytes() == before
+
+
+@pytest.mark.quick
 def test_a_file_name_with_a_bidi_override_is_refused_and_printed_escaped(tmp_path):
     src = small_project(tmp_path)
     odd = src.with_name("report\u202efdp.yaml")
