@@ -33,7 +33,8 @@ def pyphen_for(lang: str, cache_dir: Optional[Path]):
     import pyphen
 
     path = pyphen.LANGUAGES.get(lang)
-    if cache_dir is not None and path is not None and path not in getattr(pyphen, "hdcache", {path: None}):
+    parsed = getattr(pyphen, "hdcache", None)  # pyphen's dictionaries parsed in this process, by file
+    if cache_dir is not None and path is not None and isinstance(parsed, dict) and path not in parsed:
         try:
             _preload(pyphen, Path(path), Path(cache_dir))
         except (OSError, AttributeError, TypeError, ValueError):
