@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from xml.sax.saxutils import unescape
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
@@ -31,7 +31,7 @@ from .pages import FloatBarrier, SectionBreak
 from .pictures import Row, sized
 from .styles import Styles
 from .tables import table_flowables
-from .tagging import StructElem, StructTree, Tagged
+from .tagging import StructElem, StructTree, Tagged, untagged
 
 
 @dataclass
@@ -44,6 +44,7 @@ class Context:
     drawings: dict[str, Drawing]  # figure id -> chart, already at the main column's width
     tree: Optional[StructTree] = None  # the logical structure (tagged PDF); built with the story
     end_break: Optional[str] = None  # "recommendations" | "references": start a page there (balance, see pdf._render)
+    dropped_quotes: list = field(default_factory=list)  # pull quotes with no place far enough from their sentence
 
     @property
     def root(self) -> Optional[StructElem]:
@@ -94,6 +95,7 @@ def build_story(ctx: Context) -> list[Flowable]:
     recs: list[Flowable] = []
     refs: list[Flowable] = []
     people, small_print = None, None
+    sections: list[tuple[SectionPart, int, dict[int, int]]] = []  # (section, its end, its paragraphs' starts) in the story
     for part in plan:
         if isinstance(part, TitlePart):
             story.append(title_band(ctx, part))
@@ -102,7 +104,14 @@ def build_story(ctx: Context) -> list[Flowable]:
         elif isinstance(part, KeyFiguresPart) and ctx.st.get("key_figures").get("show", True):
             story += key_figures(ctx, part)
         elif isinstance(part, SectionPart):
-            story += section_flowables(ctx, part)
+            flowables = section_flowables(ctx, part)
+            starts = ctx.__dict__.pop("paragraph_starts", {})
+            sections.append((part, len(story) + len(flowables), {p: len(story) + j for p, j in starts.items()}))
+            story += flowables
+            if part.number == part.total and ctx.__dict__.get("backfill_quotes"):
+                for q, box in backfill(ctx, story, sections[:-1], ctx.__dict__.pop("backfill_quotes")):
+                    _untag(box)  # not set: nothing of it in the structure either
+                    ctx.dropped_quotes.append(q)
         elif isinstance(part, RecommendationsPart):
             recs = recommendations(ctx, part)
         elif isinstance(part, ReferencesPart):
@@ -351,27 +360,103 @@ def quote_position(q: QuotePart, section: SectionPart) -> tuple[int, tuple[int, 
     return i, (at, at + len(quote))
 
 
+def _spaces(ctx: Context) -> tuple[float, float, float]:
+    """In body lines: the space between two paragraphs, and before and after a pull quote."""
+    body, pq = ctx.st.get("body"), ctx.st.get("pull_quote")
+    return (body.get("space_after", 0) / body["leading"], pq.get("space_before", 0) / body["leading"],
+            pq.get("space_after", 0) / body["leading"])
+
+
+def _lines_of(ctx: Context, section: SectionPart) -> list[float]:
+    """Each paragraph's height in body lines, set alone in the single column."""
+    body = ctx.st.para("body")
+    return [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in section.paragraphs]
+
+
 def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int]) -> Optional[int]:
     """One column: the paragraph before which a quote from paragraph ``i`` (characters ``where``
     of it) goes (``len(paragraphs)``: after the last) -- the nearest place at least
-    ``pull_quote.min_distance_lines`` lines from its sentence; None when the section has no
-    such place and a later section follows (the quote then opens that one's text)."""
+    ``pull_quote.min_distance_lines`` lines from its sentence, inside its own section: between two
+    paragraphs, else under the heading (0: before the first paragraph), else right before the
+    heading (-1); None when there is no such place (the quote then opens the next section's text,
+    or, in the last section, goes back into the sections before: ``backfill``)."""
     need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
-    body = ctx.st.para("body")
     paras = section.paragraphs
-    n = [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in paras]
+    n = _lines_of(ctx, section)
     length = max(len(" ".join(paras[i].plain.split())), 1)
     before, after = n[i] * where[0] / length, n[i] * (1 - where[1] / length)
-    # lines between the sentence and a quote set before paragraph p (never above the first: it
-    # keeps its heading)
-    dist = {p: sum(n[p:i]) + before for p in range(1, i + 1)}
-    dist.update({p: after + sum(n[i + 1:p]) for p in range(i + 1, len(paras) + 1)})
-    far = [p for p, d in dist.items() if d >= need]
+    gap, q_before, q_after = _spaces(ctx)
+    # lines between the sentence and a quote set before paragraph p (the space between
+    # paragraphs, and the quote's own space on the sentence's side, count)
+    dist = {p: sum(n[p:i]) + (i - p) * gap + before + q_after for p in range(0, i + 1)}
+    dist.update({p: after + sum(n[i + 1:p]) + (p - i) * gap + q_before for p in range(i + 1, len(paras) + 1)})
+    far = [p for p, d in dist.items() if d >= need and p > 0]
     if far:
         return min(far, key=lambda p: dist[p])
-    if section.number < section.total:
-        return None
-    return max(dist, key=lambda p: dist[p])
+    if dist[0] >= need:  # under the heading, kept with it (the section's text follows)
+        return 0
+    if section.number > 1 and dist[0] + _heading_lines(ctx, section) >= need:
+        return -1  # before the heading: the quote opens its own section (after the one before)
+    return None
+
+
+def backfill(ctx: Context, story: list[Flowable], sections: list[tuple[SectionPart, int, dict[int, int]]],
+             waiting: list[tuple[QuotePart, Flowable, float]]) -> list[tuple[QuotePart, Flowable]]:
+    """One column, the last section too short to set its quotes away from their sentences: each
+    goes back into the sections before, at the nearest paragraph break at least
+    ``min_distance_lines`` from its sentence (``waiting``: quote, its box, the lines it stands
+    from its sentence at the last section's start). ``sections``: each earlier section, where its
+    flowables end in ``story`` and where each paragraph starts. The quotes with no such place."""
+    need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
+    left = []
+    for q, box, start in waiting:
+        spot = None
+        d = start
+        for k in range(len(sections) - 1, -1, -1):
+            part, end, starts = sections[k]
+            n = _lines_of(ctx, part)
+            if d >= need:
+                spot = end
+                break
+            for p in range(len(n) - 1, 0, -1):  # (never between a heading and its text)
+                d += n[p] + _spaces(ctx)[0]
+                if d >= need:
+                    spot = starts[p]
+                    break
+            if spot is not None:
+                break
+            d += n[0] + _heading_lines(ctx, part)
+        if spot is None:
+            left.append((q, box))
+            continue
+        items = in_column(ctx, box, "pull_quote")
+        story[spot:spot] = items
+        m = len(items)
+        for k, (part, end, starts) in enumerate(sections):  # (later places move down)
+            sections[k] = (part, end + (m if end >= spot else 0), {p: x + (m if x >= spot else 0) for p, x in starts.items()})
+    return left
+
+
+def _untag(box: Stack) -> None:
+    """Take a pull quote that is not set out of the structure tree (its BlockQuote, and the
+    section's Aside when that held nothing else)."""
+    elem = getattr(box.items[0], "_elem", None)
+    bq = elem.parent if elem is not None else None
+    if bq is None or bq.parent is None:
+        return
+    aside = bq.parent
+    aside.kids.remove(bq)
+    if not aside.kids and aside.parent is not None:
+        aside.parent.kids.remove(aside)
+
+
+def _heading_lines(ctx: Context, section: SectionPart) -> float:
+    """A section's heading and byline, with the space around them, in body lines."""
+    h = heading(ctx, section.title, section.anchor, kicker=opener(ctx, section))
+    byline = [Paragraph(esc(section.byline), ctx.st.para("byline"))] if section.byline else []
+    room = keep_room(ctx, h, "h1", *byline)
+    body = ctx.st.get("body")
+    return room.height / body["leading"] - ctx.st.get("h1")["keep_lines"]
 
 
 def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
@@ -402,10 +487,16 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
         box = pull_quote(ctx, q, aside)
         if ctx.geo.single:
             slot = quote_slot(ctx, section, i, where)
-            if slot is None:
-                ctx.__dict__.setdefault("carried_quotes", []).append(box)
-            else:
+            if slot is not None:
                 before.setdefault(slot, []).append(box)
+            elif section.number < section.total:
+                ctx.__dict__.setdefault("carried_quotes", []).append(box)
+            else:  # the last section: back into the one before (story.backfill)
+                n = _lines_of(ctx, section)
+                length = max(len(" ".join(section.paragraphs[i].plain.split())), 1)
+                start = (sum(n[:i]) + i * _spaces(ctx)[0] + n[i] * where[0] / length + _heading_lines(ctx, section)
+                         + _spaces(ctx)[2])
+                ctx.__dict__.setdefault("backfill_quotes", []).append((q, box, start))
         else:
             box.pulled_from = where  # where in its paragraph's text the sentence is
             box.pull_distance = st.get("pull_quote").get("min_distance_lines", 10) * st.get("body")["leading"]
@@ -427,11 +518,20 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
             out.append(f)
     for tp in section.tables:  # in the main column's flow, after the figures: a long one breaks across pages
         out += table_flowables(ctx, tp, sect, _link_colour(ctx))
-    if paras:  # the heading never ends a page: it keeps the first lines of the text
-        out[1] = KeepWithText([h, *byline], out[1])
+    first = next((k for k, f in enumerate(out) if isinstance(f, WithAside)), None) if paras else None
+    if first is not None:  # the heading never ends a page: it keeps the first lines of the text (and a quote under it)
+        out[1:first + 1] = [KeepWithText([h, *byline, *out[1:first]], out[first])]
     else:
         out[1:1] = [h, *byline]
-    return out
+    lead = [x for q in before.get(-1, []) for x in in_column(ctx, q, "pull_quote")]  # set before the heading
+    starts, k = {}, 0
+    for j, f in enumerate(out):  # where each paragraph starts (story.backfill)
+        if isinstance(f, KeepWithText) or (isinstance(f, WithAside) and isinstance(untagged(f.main), BodyParagraph)):
+            if k < len(paras):
+                starts[k] = len(lead) + j
+            k += 1
+    ctx.__dict__["paragraph_starts"] = starts
+    return lead + out
 
 
 def opener(ctx: Context, section: SectionPart) -> Optional[tuple]:
