@@ -249,9 +249,11 @@ def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
     lst = _add(box, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     for i, msg in enumerate(part.items, 1):
         items.append(_list_item(lst, BodyParagraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))  # an even rag
+    # in one column, under the summary, a box that does not fit the page's foot splits between
+    # two messages (two at least each side) rather than leave the space empty
     return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
                  top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
-                 anchor="key-messages")
+                 anchor="key-messages", split_keep=km.get("split_keep", 2) if ctx.geo.single else 0)
 
 
 def _list_item(lst: Optional[StructElem], p: Paragraph) -> Flowable:
