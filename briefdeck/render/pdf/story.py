@@ -375,13 +375,14 @@ def _lines_of(ctx: Context, section: SectionPart) -> list[float]:
     return [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in section.paragraphs]
 
 
-def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int]) -> Optional[int]:
+def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int],
+               quote: Optional[QuotePart] = None) -> Optional[int]:
     """One column: the paragraph before which a quote from paragraph ``i`` (characters ``where``
     of it) goes (``len(paragraphs)``: after the last) -- the nearest place at least
     ``pull_quote.min_distance_lines`` lines from its sentence, inside its own section: between two
-    paragraphs, else under the heading (0: before the first paragraph), else right before the
-    heading (-1); None when there is no such place (the quote then opens the next section's text,
-    or, in the last section, goes back into the sections before: ``backfill``)."""
+    paragraphs, else under the heading (0: before the first paragraph); else None (the quote opens
+    the next section's text; in the last section, it goes back into the sections before:
+    ``backfill``) or, when the next section is other people's, right before its own heading (-1)."""
     need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
     paras = section.paragraphs
     n = _lines_of(ctx, section)
@@ -397,8 +398,15 @@ def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int
         return min(far, key=lambda p: dist[p])
     if dist[0] >= need:  # under the heading, kept with it (the section's text follows)
         return 0
+    # else next to its section: the next one's text when the speaker speaks there too (or no one is
+    # named), else right before its own heading (after the section before): never under the byline of
+    # people who did not say it
+    nxt = next((p for p in ctx.view.plan if isinstance(p, SectionPart) and p.number == section.number + 1), None)
+    speaker = quote.speaker if quote is not None else None
+    if nxt is not None and (speaker is None or not nxt.section.speakers or speaker in nxt.section.speakers):
+        return None
     if section.number > 1 and dist[0] + _heading_lines(ctx, section) >= need:
-        return -1  # before the heading: the quote opens its own section (after the one before)
+        return -1  # the quote opens its own section
     return None
 
 
@@ -488,7 +496,7 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
         i, where = quote_position(q, section)
         box = pull_quote(ctx, q, aside)
         if ctx.geo.single:
-            slot = quote_slot(ctx, section, i, where)
+            slot = quote_slot(ctx, section, i, where, q)
             if slot is not None:
                 before.setdefault(slot, []).append(box)
             elif section.number < section.total:
