@@ -408,3 +408,46 @@ def test_a_box_of_messages_splits_between_messages_two_at_least_each_side():
     head, tail = box.split(300, 500)  # (asked to split, it never leaves fewer than two after)
     assert len(tail.items) == 2
     assert Stack(items, padding=8).split(300, 60) == []  # a side note
+
+
+@pytest.mark.requires("pdftotext")
+def test_a_pull_quote_no_place_stands_far_enough_from_is_left_out_with_a_located_warning(tmp_path):
+    """One column, one short section: no place in the brief stands ten lines from the quoted
+    sentence, so the brief leaves the quote out (the deck and the web page keep it) and says so
+    at the quote's line; nothing of it is left in the structure tree."""
+    import shutil
+
+    import pikepdf
+
+    from briefdeck import api
+
+    src = LAGOS.parent
+    lines = (src / LAGOS.name).read_text(encoding="utf-8").splitlines(keepends=True)
+    at = {key: next(i for i, ln in enumerate(lines) if ln.startswith(key)) for key in ("sections:", "facts:", "quotes:", "recommendations:")}
+    forward = next(i for i, ln in enumerate(lines) if ln.startswith("  - id: forward"))
+    values = next(i for i, ln in enumerate(lines) if ln.startswith("  - id: values"))
+    tectonic = next(i for i, ln in enumerate(lines) if "text: the tectonic plates" in ln)
+    text = "".join(lines[:at["sections:"] + 1] + lines[forward:values] + lines[at["facts:"]:at["quotes:"] + 1]
+                   + lines[tectonic:tectonic + 3] + lines[at["recommendations:"]:])
+    shutil.copytree(src / "assets", tmp_path / "assets")
+    copy = tmp_path / LAGOS.name
+    copy.write_text(text, encoding="utf-8")
+    [res] = api.build([copy], api.Options(out_dir=tmp_path / "out", formats=("pdf",), force=True))
+    assert res.ok, res.error
+    warned = [w for w in res.warnings if w.code == "brief.quote_placement"]
+    assert len(warned) == 1 and warned[0].line == text[:text.index("  - text: the tectonic")].count("\n") + 1, warned
+    brief = squeeze(subprocess.run(["pdftotext", str(tmp_path / "out" / f"{LAGOS.stem}.pdf"), "-"], capture_output=True,
+                                   text=True, check=True).stdout)
+    assert brief.count(squeeze("the tectonic plates of world politics are shifting decisively")) == 1  # the sentence only
+    with pikepdf.open(tmp_path / "out" / f"{LAGOS.stem}.pdf") as pdf:
+        roles = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                roles.append(str(node.S))
+            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+            for k in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                walk(k)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert "/BlockQuote" not in roles
