@@ -30,6 +30,7 @@ from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
 from .pictures import Row, sized
 from .styles import Styles
+from .quotes import _lines_of, _spaces, backfill, quote_position, quote_slot, untag_quote
 from .tables import table_flowables
 from .tagging import StructElem, StructTree, Tagged, untagged
 
@@ -109,8 +110,10 @@ def build_story(ctx: Context) -> list[Flowable]:
             sections.append((part, len(story) + len(flowables), {p: len(story) + j for p, j in starts.items()}))
             story += flowables
             if part.number == part.total and ctx.__dict__.get("backfill_quotes"):
-                for q, box in backfill(ctx, story, sections[:-1], ctx.__dict__.pop("backfill_quotes")):
-                    _untag(box)  # not set: nothing of it in the structure either
+                waiting = ctx.__dict__.pop("backfill_quotes")
+                for q, box in backfill(ctx, story, sections[:-1], waiting, lambda p: _heading_lines(ctx, p),
+                                       lambda box: in_column(ctx, box, "pull_quote")):
+                    untag_quote(box)  # not set: nothing of it in the structure either
                     ctx.dropped_quotes.append(q)
         elif isinstance(part, RecommendationsPart):
             recs = recommendations(ctx, part)
@@ -343,6 +346,7 @@ def key_figures(ctx: Context, part: KeyFiguresPart) -> list[Flowable]:
 
 # --- sections -----------------------------------------------------------------------
 def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) -> Stack:
+    """The quote and its attribution under a rule, tagged as a BlockQuote in ``parent``."""
     st = ctx.st
     pq = st.get("pull_quote")
     bq = _add(parent, "BlockQuote")
@@ -351,113 +355,6 @@ def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) 
     if q.attribution:
         items.append(_tag(Paragraph(esc(q.attribution), st.para("pull_quote.attribution")), bq, "P"))
     return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
-
-
-def quote_position(q: QuotePart, section: SectionPart) -> tuple[int, tuple[int, int]]:
-    """The paragraph a quote comes from, and where in its text (first and last character)."""
-    i = q.paragraph
-    plain = " ".join(section.paragraphs[i].plain.split()) if section.paragraphs else ""
-    quote = " ".join(q.quote.text.plain.split())  # the words as said, without an ellipsis
-    at = max(plain.lower().find(quote.lower()[:40]), 0)
-    return i, (at, at + len(quote))
-
-
-def _spaces(ctx: Context) -> tuple[float, float, float]:
-    """In body lines: the space between two paragraphs, and before and after a pull quote."""
-    body, pq = ctx.st.get("body"), ctx.st.get("pull_quote")
-    return (body.get("space_after", 0) / body["leading"], pq.get("space_before", 0) / body["leading"],
-            pq.get("space_after", 0) / body["leading"])
-
-
-def _lines_of(ctx: Context, section: SectionPart) -> list[float]:
-    """Each paragraph's height in body lines, set alone in the single column."""
-    body = ctx.st.para("body")
-    return [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in section.paragraphs]
-
-
-def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int],
-               quote: Optional[QuotePart] = None) -> Optional[int]:
-    """One column: the paragraph before which a quote from paragraph ``i`` (characters ``where``
-    of it) goes (``len(paragraphs)``: after the last) -- the nearest place at least
-    ``pull_quote.min_distance_lines`` lines from its sentence, inside its own section: between two
-    paragraphs, else under the heading (0: before the first paragraph); else None (the quote opens
-    the next section's text; in the last section, it goes back into the sections before:
-    ``backfill``) or, when the next section is other people's, right before its own heading (-1)."""
-    need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
-    paras = section.paragraphs
-    n = _lines_of(ctx, section)
-    length = max(len(" ".join(paras[i].plain.split())), 1)
-    before, after = n[i] * where[0] / length, n[i] * (1 - where[1] / length)
-    gap, q_before, q_after = _spaces(ctx)
-    # lines between the sentence and a quote set before paragraph p (the space between
-    # paragraphs, and the quote's own space on the sentence's side, count)
-    dist = {p: sum(n[p:i]) + (i - p) * gap + before + q_after for p in range(0, i + 1)}
-    dist.update({p: after + sum(n[i + 1:p]) + (p - i) * gap + q_before for p in range(i + 1, len(paras) + 1)})
-    far = [p for p, d in dist.items() if d >= need and p > 0]
-    if far:
-        return min(far, key=lambda p: dist[p])
-    if dist[0] >= need:  # under the heading, kept with it (the section's text follows)
-        return 0
-    # else next to its section: the next one's text when the speaker speaks there too (or no one is
-    # named), else right before its own heading (after the section before): never under the byline of
-    # people who did not say it
-    nxt = next((p for p in ctx.view.plan if isinstance(p, SectionPart) and p.number == section.number + 1), None)
-    speaker = quote.speaker if quote is not None else None
-    if nxt is not None and (speaker is None or not nxt.section.speakers or speaker in nxt.section.speakers):
-        return None
-    if section.number > 1 and dist[0] + _heading_lines(ctx, section) >= need:
-        return -1  # the quote opens its own section
-    return None
-
-
-def backfill(ctx: Context, story: list[Flowable], sections: list[tuple[SectionPart, int, dict[int, int]]],
-             waiting: list[tuple[QuotePart, Flowable, float]]) -> list[tuple[QuotePart, Flowable]]:
-    """One column, the last section too short to set its quotes away from their sentences: each
-    goes back into the sections before, at the nearest paragraph break at least
-    ``min_distance_lines`` from its sentence (``waiting``: quote, its box, the lines it stands
-    from its sentence at the last section's start). ``sections``: each earlier section, where its
-    flowables end in ``story`` and where each paragraph starts. The quotes with no such place."""
-    need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
-    left = []
-    for q, box, start in waiting:
-        spot = None
-        d = start
-        for k in range(len(sections) - 1, -1, -1):
-            part, end, starts = sections[k]
-            n = _lines_of(ctx, part)
-            if d >= need:
-                spot = end
-                break
-            for p in range(len(n) - 1, 0, -1):  # (never between a heading and its text)
-                d += n[p] + _spaces(ctx)[0]
-                if d >= need:
-                    spot = starts[p]
-                    break
-            if spot is not None:
-                break
-            d += n[0] + _heading_lines(ctx, part)
-        if spot is None:
-            left.append((q, box))
-            continue
-        items = in_column(ctx, box, "pull_quote")
-        story[spot:spot] = items
-        m = len(items)
-        for k, (part, end, starts) in enumerate(sections):  # (later places move down)
-            sections[k] = (part, end + (m if end >= spot else 0), {p: x + (m if x >= spot else 0) for p, x in starts.items()})
-    return left
-
-
-def _untag(box: Stack) -> None:
-    """Take a pull quote that is not set out of the structure tree (its BlockQuote, and the
-    section's Aside when that held nothing else)."""
-    elem = getattr(box.items[0], "_elem", None)
-    bq = elem.parent if elem is not None else None
-    if bq is None or bq.parent is None:
-        return
-    aside = bq.parent
-    aside.kids.remove(bq)
-    if not aside.kids and aside.parent is not None:
-        aside.parent.kids.remove(aside)
 
 
 def _heading_lines(ctx: Context, section: SectionPart) -> float:
@@ -496,7 +393,7 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
         i, where = quote_position(q, section)
         box = pull_quote(ctx, q, aside)
         if ctx.geo.single:
-            slot = quote_slot(ctx, section, i, where, q)
+            slot = quote_slot(ctx, section, i, where, q, lambda part: _heading_lines(ctx, part))
             if slot is not None:
                 before.setdefault(slot, []).append(box)
             elif section.number < section.total:
