@@ -4,7 +4,7 @@ embedded, the deck clean for PowerPoint (openxml-audit) and nothing off the slid
 
 The corpus: the default source and every example under tests/examples/ (a hearing, a keynote
 with no data, a panel of six, a long ministerial, a French speech, an en-US data hearing, a
-fictional French panel). Quotes are checked verbatim by the loader itself.
+hearing in two panels, a fictional French panel). Quotes are checked verbatim by the loader itself.
 """
 from __future__ import annotations
 

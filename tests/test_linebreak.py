@@ -90,3 +90,43 @@ def test_every_hyphenated_style_breaks_words_as_the_body_does(theme):
     body, side = (styles.para(k).hyphenationLang.hyphenator for k in ("body", "key_messages"))
     words = ["peacebuilding", "multidimensional", "international", "reconciliation", "stabilization", "contributions"]
     assert [side.dic.positions(w) for w in words] == [body.dic.positions(w) for w in words]
+
+
+# names and titles, which never break (capitalised): a justified line of them may find no break
+NAMES = ("The second panel heard three officials: Margaret Okonkwo-Whitfield, Principal Deputy Assistant "
+         "Secretary for International Organization Affairs at the Department of State; Bartholomew Castellanos, "
+         "Deputy Under Secretary for Humanitarian Assistance at the Department of Defense; and Evangeline "
+         "Marchetti, Acting Administrator of the Bureau for Democracy, Conflict and Humanitarian Assistance.")
+
+
+def _stretches(body, width: float) -> list[tuple[float, float]]:
+    """(word spaces in natural spaces, room left once drawn) of each line but the last."""
+    space = stringWidth(" ", body.fontName, body.fontSize)
+    out = []
+    for ln in _lines(BodyParagraph(NAMES, body).breakLines([width, width]))[:-1]:
+        natural = stringWidth(" ".join(ln.words), body.fontName, body.fontSize)
+        out.append(((space + ln.slack / ln.spaces) / space, width - natural - ln.slack))
+    return out
+
+
+def test_an_emergency_pass_lets_the_spaces_shrink_where_names_would_leave_a_line_gaping(body):
+    """Broken with the theme's shrink, a line of this paragraph at 334.5 pt stretches its spaces
+    two and a half times; broken again with spaces that may shrink by a third (TeX's emergency
+    pass), no line does."""
+    setting = body.line_setting
+    assert setting.tolerance == 2.5 and setting.emergency_shrink > setting.shrink
+    assert max(s for s, _ in _stretches(body, 334.5)) <= setting.tolerance
+
+
+@pytest.mark.parametrize("width", [200, 260, 300, 368.5])
+def test_no_justified_line_stretches_its_spaces_past_the_limit_it_ends_short_instead(body, width):
+    """The last resort: a line that only names follow (nothing breaks) is stretched to three
+    spaces at most and ends short of the measure, as a ragged line does."""
+    lines = _stretches(body, width)
+    assert max(s for s, _ in lines) <= body.line_setting.ragged_over + 1e-6
+    for stretch, short in lines:
+        assert short > -0.5  # never past the measure
+        if short > 0.5:  # a line ending short is one held at the limit
+            assert abs(stretch - body.line_setting.ragged_over) < 1e-6
+    if width == 300:  # "…officials: Margaret Okonkwo-Whitfield," would stretch five spaces
+        assert any(short > 10 for _, short in lines)

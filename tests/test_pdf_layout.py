@@ -293,16 +293,17 @@ def test_a_text_only_event_is_set_in_one_wider_column(built, paper):
     assert 60 <= mean <= 75, mean
     assert all(50 <= len(x.text) <= 85 for x in full), [x.text for x in full if not 50 <= len(x.text) <= 85]
     text = squeeze(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
-    # the key messages follow the summary; each pull quote follows the paragraph it is from
+    # the key messages follow the summary; each pull quote is set in its own section, or next to it
+    # where its section has no place ten lines from its sentence (tests/test_text_setting.py)
     assert text.index(squeeze(doc.summary.plain)) < text.index(squeeze(doc.key_messages[0].plain))
+    starts = [text.index(squeeze(s.paragraphs[0].plain)[:40]) for s in doc.sections]  # (a page break may split a paragraph)
     for q in doc.quotes:
-        section = next(s for s in doc.sections if s.id == q.section_id)
-        i = view.quote_paragraph(q, section)
-        end = text.index(squeeze(section.paragraphs[i].plain)) + len(squeeze(section.paragraphs[i].plain))
-        after = text.find(squeeze(q.text.plain), end)
-        assert after >= 0, q.text.plain
-        if i + 1 < len(section.paragraphs):
-            assert after < text.index(squeeze(section.paragraphs[i + 1].plain)), q.text.plain
+        k = next(n for n, s in enumerate(doc.sections) if s.id == q.section_id)
+        spots = [m.start() for m in re.finditer(re.escape(squeeze(q.text.plain)), text)]
+        assert len(spots) >= 2, q.text.plain  # the sentence, and the quote set
+        nxt = min(k + 1, len(doc.sections) - 1)
+        end = squeeze(doc.sections[nxt].paragraphs[-1].plain)[-40:]
+        assert all((starts[k - 1] if k else 0) < at < text.index(end, starts[nxt]) for at in spots), q.text.plain
 
 
 def check_last_page(doc, view, prepared, path) -> None:
@@ -383,3 +384,70 @@ def test_on_the_corpus_the_small_print_reads_cleanly(built, source):
         assert view.link_text(doc.event.url) in page1 and doc.event.url.split("://")[1] not in page1.replace(" ", "")
         uris = [a.get_object()["/A"].get("/URI") for a in PdfReader(path).pages[0].get("/Annots", [])]
         assert doc.event.url in uris
+
+
+@pytest.mark.quick
+def test_a_box_of_messages_splits_between_messages_two_at_least_each_side():
+    """One column (issue 23): a key messages box too tall for the page's foot splits rather than
+    leave the space empty -- its label with the first messages, at least two messages each side,
+    the part continued without the top rule; a side note never splits."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from briefdeck.render.pdf.flowables import Stack
+
+    style = ParagraphStyle("s", fontName="Helvetica", fontSize=9, leading=12)
+    items = [Paragraph("KEY MESSAGES", style)] + [Paragraph(f"Message {i}", style) for i in range(1, 6)]
+    box = Stack(items, padding=8, top_rule=("black", 1), split_keep=2, anchor="key-messages")
+    assert box.wrap(300, 1000)[1] == 8 + 6 * 12 + 8
+    assert box.split(300, 8 + 2 * 12 + 8) == []  # the label and one message: too few
+    head, tail = box.split(300, 8 + 4 * 12 + 8 + 1)
+    assert [p.text for p in head.items] == ["KEY MESSAGES", "Message 1", "Message 2", "Message 3"]
+    assert head.top_rule and head.anchor == "key-messages" and tail.top_rule is None and tail.anchor is None
+    assert [p.text for p in tail.items] == ["Message 4", "Message 5"]
+    head, tail = box.split(300, 500)  # (asked to split, it never leaves fewer than two after)
+    assert len(tail.items) == 2
+    assert Stack(items, padding=8).split(300, 60) == []  # a side note
+
+
+@pytest.mark.requires("pdftotext")
+def test_a_pull_quote_no_place_stands_far_enough_from_is_left_out_with_a_located_warning(tmp_path):
+    """One column, one short section: no place in the brief stands ten lines from the quoted
+    sentence, so the brief leaves the quote out (the deck and the web page keep it) and says so
+    at the quote's line; nothing of it is left in the structure tree."""
+    import shutil
+
+    import pikepdf
+
+    from briefdeck import api
+
+    src = LAGOS.parent
+    lines = (src / LAGOS.name).read_text(encoding="utf-8").splitlines(keepends=True)
+    at = {key: next(i for i, ln in enumerate(lines) if ln.startswith(key)) for key in ("sections:", "facts:", "quotes:", "recommendations:")}
+    forward = next(i for i, ln in enumerate(lines) if ln.startswith("  - id: forward"))
+    values = next(i for i, ln in enumerate(lines) if ln.startswith("  - id: values"))
+    tectonic = next(i for i, ln in enumerate(lines) if "text: the tectonic plates" in ln)
+    text = "".join(lines[:at["sections:"] + 1] + lines[forward:values] + lines[at["facts:"]:at["quotes:"] + 1]
+                   + lines[tectonic:tectonic + 3] + lines[at["recommendations:"]:])
+    shutil.copytree(src / "assets", tmp_path / "assets")
+    copy = tmp_path / LAGOS.name
+    copy.write_text(text, encoding="utf-8")
+    [res] = api.build([copy], api.Options(out_dir=tmp_path / "out", formats=("pdf",), force=True))
+    assert res.ok, res.error
+    warned = [w for w in res.warnings if w.code == "brief.quote_placement"]
+    assert len(warned) == 1 and warned[0].line == text[:text.index("  - text: the tectonic")].count("\n") + 1, warned
+    brief = squeeze(subprocess.run(["pdftotext", str(tmp_path / "out" / f"{LAGOS.stem}.pdf"), "-"], capture_output=True,
+                                   text=True, check=True).stdout)
+    assert brief.count(squeeze("the tectonic plates of world politics are shifting decisively")) == 1  # the sentence only
+    with pikepdf.open(tmp_path / "out" / f"{LAGOS.stem}.pdf") as pdf:
+        roles = []
+
+        def walk(node):
+            if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                roles.append(str(node.S))
+            kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+            for k in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                walk(k)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert "/BlockQuote" not in roles

@@ -103,8 +103,19 @@ class PreparedBrief:
         return []
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
+        self.dropped_quotes: list = []
         pages = _render(self, Path(out_path), charts)
-        return RenderResult(pages, _overruns(self.doc, self.probe, self.charts))
+        return RenderResult(pages, _overruns(self.doc, self.probe, self.charts) + _dropped(self.dropped_quotes))
+
+
+def _dropped(quotes) -> tuple[Problem, ...]:
+    """Located warnings for pull quotes the brief leaves out: no place stands far enough from the
+    sentence they repeat (one column: a last section too short, and none before it)."""
+    return tuple(Problem(q.loc.file, q.loc.line, q.loc.col,
+                         f"the brief leaves out the pull quote “{_short(q.text.plain)}”: no place in the brief stands "
+                         f"pull_quote.min_distance_lines from the sentence it repeats — quote a sentence from a longer "
+                         f"section, or from further from the section's end", "brief.quote_placement", "warning")
+                 for q in quotes)
 
 
 def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedBrief:
@@ -239,6 +250,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
                             displayDocTitle=1, **info)
         canvas = canvas_class(doc.meta.updated)
         tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
+        p.dropped_quotes = ctx.dropped_quotes  # (the same in every layout: the story decides)
         return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
     known: dict[int, int] = {}

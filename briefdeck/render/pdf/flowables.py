@@ -54,10 +54,14 @@ class NoteTooLarge(RenderError):
 
 
 class Stack(Flowable):
-    """Flowables drawn one under another at a fixed width, never split (a side note)."""
+    """Flowables drawn one under another at a fixed width, never split (a side note) -- unless
+    given ``split_keep``: then, in the main column, it may split between two items, each part
+    holding at least ``split_keep`` items after the first (a box's label stays with them); the
+    part on the next page keeps the background, not the top rule."""
 
     def __init__(self, items: Sequence[Flowable], *, background=None, padding: float = 0,
-                 top_rule: Optional[tuple] = None, top_gap: float = 0, anchor: Optional[str] = None):
+                 top_rule: Optional[tuple] = None, top_gap: float = 0, anchor: Optional[str] = None,
+                 split_keep: int = 0):
         super().__init__()
         self.items = list(items)
         self.background = background
@@ -65,6 +69,28 @@ class Stack(Flowable):
         self.top_rule = top_rule  # (colour, width)
         self.top_gap = top_gap  # space between the rule and the first item
         self.anchor = anchor  # destination key at the top (outline entries: pages.BriefTemplate)
+        self.split_keep = split_keep
+
+    def split(self, aW, aH):
+        keep = self.split_keep
+        if not keep or len(self.items) < 1 + 2 * keep:
+            return []
+        self.wrap(aW, aH)
+        used = self.padding + self.top_gap
+        best = 0
+        for k, (before, h_, after) in enumerate(self._sizes[:-keep], 1):
+            used += before + h_
+            if used + self.padding > aH:
+                break
+            if k >= 1 + keep:
+                best = k
+            used += after
+        if not best:
+            return []
+        head = Stack(self.items[:best], background=self.background, padding=self.padding, top_rule=self.top_rule,
+                     top_gap=self.top_gap, anchor=self.anchor)
+        tail = Stack(self.items[best:], background=self.background, padding=self.padding, split_keep=keep)
+        return [head, tail]
 
     def wrap(self, aW, aH):
         inner = aW - 2 * self.padding

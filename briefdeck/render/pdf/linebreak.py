@@ -10,6 +10,12 @@ ending more than ``rag_short`` of the measure short), the loosest lines first, a
 in the paragraph's last word. Then no runt: a last line of one short word (fewer than
 ``runt_letters`` letters) takes the word before it along.
 
+Where nothing may break (a paragraph of names and titles, never hyphenated), a justified line can
+still gape: a paragraph whose spaces stretch past ``tolerance`` is broken again with spaces that
+may shrink by ``emergency_shrink`` (TeX's emergency pass), which lets other breaks be chosen; and,
+the last resort, no line's spaces stretch past ``ragged_over``: a line that needs more ends short
+of the measure, as a ragged line does.
+
 The settings come from the theme (``brief.<style>.hyphenation``) through ``LineSetting``; the
 words allowed to break come from ``styles.Hyphenator`` (its patterns, exceptions and its rules:
 no proper names, at least three letters each side).
@@ -17,7 +23,7 @@ no proper names, at least three letters each side).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -36,6 +42,9 @@ class LineSetting:
     hyphen_penalty: float = 100.0  # total fit: what a hyphen costs (TeX's \\hyphenpenalty is 50)
     shrink: float = 0.2  # total fit: a justified line's spaces may shrink by this share
     total_fit: bool = True  # False: greedy breaking, hyphens by need only
+    tolerance: float = 2.5  # total fit: a paragraph whose spaces stretch past this many spaces is broken again...
+    emergency_shrink: float = 0.34  # ...its spaces allowed to shrink this much (TeX's third of a space)
+    ragged_over: float = 3.0  # last resort: spaces never stretch past this many; a line needing more ends short
 
 
 class Gate:
@@ -111,15 +120,18 @@ def set_lines(para, width, base: Callable, page_budget: Optional[Callable[[int],
         return own if page_budget is None else max(0, min(own, page_budget(n_lines)))
 
     if setting.total_fit:
-        plain = fit_lines(para, width, base, None, setting, 0)  # how many lines it takes
-        if plain is not None and gate is not None:
-            most = limit(len(plain.lines))
-            fitted = fit_lines(para, width, base, gate, setting, most) if most else None
-            return fitted if fitted is not None else plain
-        if plain is not None:
-            return plain
+        fitted = _total_fit(para, width, base, gate, setting, limit)
+        if fitted is not None and setting.justified and _widest(fitted, space) > setting.tolerance:
+            # TeX's emergency pass: where the names and titles of a paragraph cannot break, lines
+            # may gape; its spaces may then shrink further, which lets other breaks be chosen
+            urgent = replace(setting, shrink=max(setting.shrink, setting.emergency_shrink))
+            again = _total_fit(para, width, base, gate, urgent, limit)
+            if again is not None and _widest(again, space) < _widest(fitted, space):
+                fitted = again
+        if fitted is not None:
+            return _ragged_when_gaping(fitted, setting, space)
     if gate is None:
-        return _no_runt(base(width), width, base, setting, w, font, lambda: None)
+        return _ragged_when_gaping(_no_runt(base(width), width, base, setting, w, font, lambda: None), setting, space)
     allowed: list[str] = []
     banned: set[str] = set()
 
@@ -171,8 +183,60 @@ def set_lines(para, width, base: Callable, page_budget: Optional[Callable[[int],
         bl = run()
         if [ln.words for ln in _lines(bl)] == before:  # none of them could break usefully
             break
-    return _no_runt(bl, width, base, setting, w, font, lambda: setattr(gate, "allowed", frozenset(allowed)),
-                    lambda: setattr(gate, "allowed", frozenset()))
+    return _ragged_when_gaping(_no_runt(bl, width, base, setting, w, font, lambda: setattr(gate, "allowed", frozenset(allowed)),
+                                        lambda: setattr(gate, "allowed", frozenset())), setting, space)
+
+
+def _total_fit(para, width, base: Callable, gate: Optional[Gate], setting: LineSetting, limit: Callable[[int], int]):
+    """Total fit without hyphens, then with as many as the paragraph's length allows; None when
+    reportlab cannot be made to follow it."""
+    plain = fit_lines(para, width, base, None, setting, 0)  # how many lines it takes
+    if plain is not None and gate is not None:
+        most = limit(len(plain.lines))
+        fitted = fit_lines(para, width, base, gate, setting, most) if most else None
+        return fitted if fitted is not None else plain
+    return plain
+
+
+def _gaps(bl, i: int) -> int:
+    """The spaces of line ``i`` that reportlab stretches to justify it (no-break spaces too)."""
+    line = bl.lines[i]
+    if bl.kind == 0:
+        words = [str(w) for w in line[1]]
+        return len(words) - 1 + sum(w.count("\xa0") for w in words)
+    return line.wordCount - 1 + sum((getattr(w, "text", "") or "").count("\xa0") for w in line.words
+                                    if not hasattr(w, "cbDefn"))
+
+
+def _stretch(bl, i: int, space: float) -> float:
+    """Line ``i``'s word spaces when justified, in natural spaces (0: a line not stretched)."""
+    line = bl.lines[i]
+    extra = line[0] if bl.kind == 0 else line.extraSpace
+    n = _gaps(bl, i)
+    if n <= 0 or extra <= 0 or (bl.kind != 0 and getattr(line, "lineBreak", False)):
+        return 0.0
+    return (space + extra / n) / space
+
+
+def _widest(bl, space: float) -> float:
+    """The most a line of the paragraph (not its last) stretches its spaces."""
+    return max((_stretch(bl, i, space) for i in range(len(bl.lines) - 1)), default=0.0)
+
+
+def _ragged_when_gaping(bl, setting: LineSetting, space: float):
+    """The last resort: a justified line's spaces never stretch past ``ragged_over`` natural
+    spaces. A line that would need more (long names and titles that nothing lets break) ends
+    short of the measure instead, as a ragged line does -- better than a line of holes."""
+    if not setting.justified:
+        return bl
+    for i in range(len(bl.lines) - 1):
+        if _stretch(bl, i, space) > setting.ragged_over:
+            extra = (setting.ragged_over - 1) * space * _gaps(bl, i)
+            if bl.kind == 0:
+                bl.lines[i] = (extra, bl.lines[i][1])
+            else:
+                bl.lines[i].extraSpace = extra
+    return bl
 
 
 def _no_runt(bl, width, base, setting: LineSetting, w: float, font: tuple, before: Callable,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from xml.sax.saxutils import unescape
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
@@ -30,8 +30,9 @@ from .layout import Geometry
 from .pages import FloatBarrier, SectionBreak
 from .pictures import Row, sized
 from .styles import Styles
+from .quotes import _lines_of, _spaces, backfill, quote_position, quote_slot, untag_quote
 from .tables import table_flowables
-from .tagging import StructElem, StructTree, Tagged
+from .tagging import StructElem, StructTree, Tagged, untagged
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Context:
     drawings: dict[str, Drawing]  # figure id -> chart, already at the main column's width
     tree: Optional[StructTree] = None  # the logical structure (tagged PDF); built with the story
     end_break: Optional[str] = None  # "recommendations" | "references": start a page there (balance, see pdf._render)
+    dropped_quotes: list = field(default_factory=list)  # pull quotes with no place far enough from their sentence
 
     @property
     def root(self) -> Optional[StructElem]:
@@ -94,6 +96,7 @@ def build_story(ctx: Context) -> list[Flowable]:
     recs: list[Flowable] = []
     refs: list[Flowable] = []
     people, small_print = None, None
+    sections: list[tuple[SectionPart, int, dict[int, int]]] = []  # (section, its end, its paragraphs' starts) in the story
     for part in plan:
         if isinstance(part, TitlePart):
             story.append(title_band(ctx, part))
@@ -102,7 +105,16 @@ def build_story(ctx: Context) -> list[Flowable]:
         elif isinstance(part, KeyFiguresPart) and ctx.st.get("key_figures").get("show", True):
             story += key_figures(ctx, part)
         elif isinstance(part, SectionPart):
-            story += section_flowables(ctx, part)
+            flowables = section_flowables(ctx, part)
+            starts = ctx.__dict__.pop("paragraph_starts", {})
+            sections.append((part, len(story) + len(flowables), {p: len(story) + j for p, j in starts.items()}))
+            story += flowables
+            if part.number == part.total and ctx.__dict__.get("backfill_quotes"):
+                waiting = ctx.__dict__.pop("backfill_quotes")
+                for q, box in backfill(ctx, story, sections[:-1], waiting, lambda p: _heading_lines(ctx, p),
+                                       lambda box: in_column(ctx, box, "pull_quote")):
+                    untag_quote(box)  # not set: nothing of it in the structure either
+                    ctx.dropped_quotes.append(q)
         elif isinstance(part, RecommendationsPart):
             recs = recommendations(ctx, part)
         elif isinstance(part, ReferencesPart):
@@ -240,9 +252,11 @@ def key_messages_box(ctx: Context, part: KeyMessagesPart) -> Stack:
     lst = _add(box, "L", attrs=[{"O": "List", "ListNumbering": "Decimal"}])
     for i, msg in enumerate(part.items, 1):
         items.append(_list_item(lst, BodyParagraph(markup(msg, _link_colour(ctx)), item, bulletText=str(i))))  # an even rag
+    # in one column, under the summary, a box that does not fit the page's foot splits between
+    # two messages (two at least each side) rather than leave the space empty
     return Stack(items, background=st.colour(km["background"]), padding=km["padding"],
                  top_rule=(st.colour(km["top_rule_colour"]), km["top_rule_width"]),
-                 anchor="key-messages")
+                 anchor="key-messages", split_keep=km.get("split_keep", 2) if ctx.geo.single else 0)
 
 
 def _list_item(lst: Optional[StructElem], p: Paragraph) -> Flowable:
@@ -332,6 +346,7 @@ def key_figures(ctx: Context, part: KeyFiguresPart) -> list[Flowable]:
 
 # --- sections -----------------------------------------------------------------------
 def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) -> Stack:
+    """The quote and its attribution under a rule, tagged as a BlockQuote in ``parent``."""
     st = ctx.st
     pq = st.get("pull_quote")
     bq = _add(parent, "BlockQuote")
@@ -342,36 +357,13 @@ def pull_quote(ctx: Context, q: QuotePart, parent: Optional[StructElem] = None) 
     return Stack(items, top_rule=(st.colour(pq["rule_colour"]), pq["rule_width"]), top_gap=pq["rule_gap"])
 
 
-def quote_position(q: QuotePart, section: SectionPart) -> tuple[int, tuple[int, int]]:
-    """The paragraph a quote comes from, and where in its text (first and last character)."""
-    i = q.paragraph
-    plain = " ".join(section.paragraphs[i].plain.split()) if section.paragraphs else ""
-    quote = " ".join(q.quote.text.plain.split())  # the words as said, without an ellipsis
-    at = max(plain.lower().find(quote.lower()[:40]), 0)
-    return i, (at, at + len(quote))
-
-
-def quote_slot(ctx: Context, section: SectionPart, i: int, where: tuple[int, int]) -> Optional[int]:
-    """One column: the paragraph before which a quote from paragraph ``i`` (characters ``where``
-    of it) goes (``len(paragraphs)``: after the last) -- the nearest place at least
-    ``pull_quote.min_distance_lines`` lines from its sentence; None when the section has no
-    such place and a later section follows (the quote then opens that one's text)."""
-    need = ctx.st.get("pull_quote").get("min_distance_lines", 10)
-    body = ctx.st.para("body")
-    paras = section.paragraphs
-    n = [BodyParagraph(markup(p), body).wrap(ctx.geo.main_width, 10_000)[1] / body.leading for p in paras]
-    length = max(len(" ".join(paras[i].plain.split())), 1)
-    before, after = n[i] * where[0] / length, n[i] * (1 - where[1] / length)
-    # lines between the sentence and a quote set before paragraph p (never above the first: it
-    # keeps its heading)
-    dist = {p: sum(n[p:i]) + before for p in range(1, i + 1)}
-    dist.update({p: after + sum(n[i + 1:p]) for p in range(i + 1, len(paras) + 1)})
-    far = [p for p, d in dist.items() if d >= need]
-    if far:
-        return min(far, key=lambda p: dist[p])
-    if section.number < section.total:
-        return None
-    return max(dist, key=lambda p: dist[p])
+def _heading_lines(ctx: Context, section: SectionPart) -> float:
+    """A section's heading and byline, with the space around them, in body lines."""
+    h = heading(ctx, section.title, section.anchor, kicker=opener(ctx, section))
+    byline = [Paragraph(esc(section.byline), ctx.st.para("byline"))] if section.byline else []
+    room = keep_room(ctx, h, "h1", *byline)
+    body = ctx.st.get("body")
+    return room.height / body["leading"] - ctx.st.get("h1")["keep_lines"]
 
 
 def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
@@ -401,11 +393,17 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
         i, where = quote_position(q, section)
         box = pull_quote(ctx, q, aside)
         if ctx.geo.single:
-            slot = quote_slot(ctx, section, i, where)
-            if slot is None:
-                ctx.__dict__.setdefault("carried_quotes", []).append(box)
-            else:
+            slot = quote_slot(ctx, section, i, where, q, lambda part: _heading_lines(ctx, part))
+            if slot is not None:
                 before.setdefault(slot, []).append(box)
+            elif section.number < section.total:
+                ctx.__dict__.setdefault("carried_quotes", []).append(box)
+            else:  # the last section: back into the one before (story.backfill)
+                n = _lines_of(ctx, section)
+                length = max(len(" ".join(section.paragraphs[i].plain.split())), 1)
+                start = (sum(n[:i]) + i * _spaces(ctx)[0] + n[i] * where[0] / length + _heading_lines(ctx, section)
+                         + _spaces(ctx)[2])
+                ctx.__dict__.setdefault("backfill_quotes", []).append((q, box, start))
         else:
             box.pulled_from = where  # where in its paragraph's text the sentence is
             box.pull_distance = st.get("pull_quote").get("min_distance_lines", 10) * st.get("body")["leading"]
@@ -427,11 +425,20 @@ def section_flowables(ctx: Context, section: SectionPart) -> list[Flowable]:
             out.append(f)
     for tp in section.tables:  # in the main column's flow, after the figures: a long one breaks across pages
         out += table_flowables(ctx, tp, sect, _link_colour(ctx))
-    if paras:  # the heading never ends a page: it keeps the first lines of the text
-        out[1] = KeepWithText([h, *byline], out[1])
+    first = next((k for k, f in enumerate(out) if isinstance(f, WithAside)), None) if paras else None
+    if first is not None:  # the heading never ends a page: it keeps the first lines of the text (and a quote under it)
+        out[1:first + 1] = [KeepWithText([h, *byline, *out[1:first]], out[first])]
     else:
         out[1:1] = [h, *byline]
-    return out
+    lead = [x for q in before.get(-1, []) for x in in_column(ctx, q, "pull_quote")]  # set before the heading
+    starts, k = {}, 0
+    for j, f in enumerate(out):  # where each paragraph starts (story.backfill)
+        if isinstance(f, KeepWithText) or (isinstance(f, WithAside) and isinstance(untagged(f.main), BodyParagraph)):
+            if k < len(paras):
+                starts[k] = len(lead) + j
+            k += 1
+    ctx.__dict__["paragraph_starts"] = starts
+    return lead + out
 
 
 def opener(ctx: Context, section: SectionPart) -> Optional[tuple]:

@@ -94,7 +94,9 @@ def line_setting(node: dict, justified: bool) -> LineSetting:
     return LineSetting(justified=justified, loose_space=h.get("loose_space", 1.45), rag_short=h.get("rag_short", 0.14),
                        max_share=h.get("max_share", 0.1), max_run=h.get("max_run", 2),
                        runt_letters=h.get("runt_letters", 6), hyphen_penalty=h.get("penalty", 100.0),
-                       shrink=h.get("shrink", 0.2), total_fit=h.get("total_fit", True))
+                       shrink=h.get("shrink", 0.2), total_fit=h.get("total_fit", True),
+                       tolerance=h.get("tolerance", 2.5), emergency_shrink=h.get("emergency_shrink", 0.34),
+                       ragged_over=h.get("ragged_over", 3.0))
 
 
 def _merged(base: Any, over: Any) -> Any:
