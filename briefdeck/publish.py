@@ -125,6 +125,18 @@ def keep_file(path: Path, data: bytes) -> None:
         cache_problem(path, f"cannot keep this cache entry ({exc.strerror or exc}) — the next build derives it again")
 
 
+def still_kept(path: Optional[Path], make: "Callable[[], bytes]") -> None:
+    """What a process holds in memory (read once per process) is in use by this build too: its
+    cache entry is noted (pruning keeps it), or written again where it is missing (a new output
+    folder, an entry pruned since)."""
+    if path is None:
+        return
+    if Path(path).is_file():
+        cache.note(path)
+    else:
+        keep_file(path, make())
+
+
 def read_kept(path: Path) -> Optional[bytes]:
     """The payload of the cache entry ``path`` when it verifies; None when it is absent, or is not a
     regular file (a symbolic link is never followed), or its digest does not match its name and

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ...errors import ThemeError
-from ...publish import distrust, keep_file, read_kept
+from ...publish import distrust, keep_file, read_kept, still_kept
 from ...theme import Theme
 
 Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, bold, italic, text, size) -> width
@@ -56,11 +56,12 @@ def font_facts(path: Path, cache_dir: Optional[Path] = None) -> dict:
     kept there (``html-fonts/``) as JSON by the font's hash."""
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if digest in _LOADED:
-        return _LOADED[digest]
     kept = None
     if cache_dir is not None:
         kept = Path(cache_dir) / "html-fonts" / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json"
+    if digest in _LOADED:
+        still_kept(kept, lambda: json.dumps(_LOADED[digest], sort_keys=True).encode("utf-8"))
+        return _LOADED[digest]
     found = None
     raw = read_kept(kept) if kept is not None else None  # verified, never through a link (publish.py)
     if raw is not None:

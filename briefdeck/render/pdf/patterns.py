@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
-from ...publish import distrust, keep_file, read_kept
+from ...publish import distrust, keep_file, read_kept, still_kept
 
 _READER: list[bytes] = []
 
@@ -34,16 +34,40 @@ def pyphen_for(lang: str, cache_dir: Optional[Path]):
 
     path = pyphen.LANGUAGES.get(lang)
     parsed = getattr(pyphen, "hdcache", None)  # pyphen's dictionaries parsed in this process, by file
-    if cache_dir is not None and path is not None and isinstance(parsed, dict) and path not in parsed:
+    if cache_dir is not None and path is not None and isinstance(parsed, dict):
         try:
-            _preload(pyphen, Path(path), Path(cache_dir))
+            if path not in parsed:
+                _preload(pyphen, Path(path), Path(cache_dir))
+            else:
+                in_use(lang, cache_dir)
         except (OSError, AttributeError, TypeError, ValueError):
             pass  # pyphen parses the file itself, below
     return pyphen.Pyphen(lang=lang, left=3, right=3)
 
 
+def in_use(lang: str, cache_dir: Optional[Path]) -> None:
+    """Patterns this process parsed before are in use by this build too: their entry is noted
+    (pruning keeps it) or kept again where it is missing (another output folder)."""
+    import pyphen
+
+    path = pyphen.LANGUAGES.get(lang)
+    parsed = getattr(pyphen, "hdcache", None)
+    if cache_dir is None or path is None or not isinstance(parsed, dict) or path not in parsed:
+        return
+    try:
+        kept = _kept(Path(path), Path(cache_dir))
+        if kept.is_file() or (data := _as_data(parsed[path])) is not None:
+            still_kept(kept, lambda: json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    except (OSError, AttributeError, TypeError, ValueError):
+        pass  # only the next process's time is at stake
+
+
+def _kept(path: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"hyph-{hashlib.sha256(_reader_digest() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()}.json"
+
+
 def _preload(pyphen, path: Path, cache_dir: Path) -> None:
-    kept = cache_dir / f"hyph-{hashlib.sha256(_reader_digest() + hashlib.sha256(path.read_bytes()).digest()).hexdigest()}.json"
+    kept = _kept(path, cache_dir)
     raw = read_kept(kept)
     hd = None
     if raw is not None:

@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from ...theme import Theme
 from .fonts import Fonts
 from .linebreak import Gate, LineSetting
-from .patterns import pyphen_for
+from .patterns import in_use, pyphen_for
 
 ALIGN = {"justify": TA_JUSTIFY, "left": TA_LEFT}
 
@@ -65,9 +65,18 @@ def _exception_points(entries) -> dict[str, tuple[int, ...]]:
     return out
 
 
-@lru_cache(maxsize=8)
 def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_word: int = 7,
                cache_dir: Optional[Path] = None) -> Optional[Hyphenator]:
+    """``_hyphenator``, made once per process; its patterns' cache entry is in use by every build."""
+    hy = _hyphenator(language, patterns, exceptions, min_word, cache_dir)
+    if hy is not None:
+        in_use(hy.lang, cache_dir)
+    return hy
+
+
+@lru_cache(maxsize=8)
+def _hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_word: int = 7,
+                cache_dir: Optional[Path] = None) -> Optional[Hyphenator]:
     """The hyphenator for a BCP 47 tag, or None when pyphen or its patterns are missing.
 
     ``patterns`` maps tags or primary subtags to pyphen dictionaries (the theme's choice:
@@ -85,7 +94,9 @@ def hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min_
         return None
     listed = dict(exceptions)
     words = listed.get(language) or listed.get(language.split("-")[0]) or ()
-    return Hyphenator(pyphen_for(lang, cache_dir), _exception_points(words), min_word)
+    hy = Hyphenator(pyphen_for(lang, cache_dir), _exception_points(words), min_word)
+    hy.lang = lang
+    return hy
 
 
 def line_setting(node: dict, justified: bool) -> LineSetting:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
-from ...publish import distrust, keep_file, read_kept
+from ...publish import distrust, keep_file, read_kept, still_kept
 
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # Carlito's old head date
 
@@ -115,9 +115,10 @@ def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics
     the font's hash (fontTools takes 20-30 ms to decode one font's character map; JSON 2 ms)."""
     data = Path(source).read_bytes() if isinstance(source, Path) else bytes(source)
     digest = hashlib.sha256(data).hexdigest()
-    if digest in _LOADED:
-        return _LOADED[digest]
     kept = Path(cache_dir) / f"{hashlib.sha256(_reader_digest() + digest.encode()).hexdigest()}.json" if cache_dir is not None else None
+    if digest in _LOADED:
+        still_kept(kept, lambda: json.dumps(list(_LOADED[digest].widths.items())).encode("utf-8"))
+        return _LOADED[digest]
     found = None
     if kept is not None:
         raw = read_kept(kept)

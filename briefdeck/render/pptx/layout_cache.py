@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ...errors import Problem
-from ...publish import distrust, keep_file, read_kept
+from ...publish import distrust, keep_file, read_kept, still_kept
 from ...versions import code_digest
 from .fit import Box
 from .template.info import Ph, RoleLayout
@@ -48,6 +48,8 @@ def key(path: Path, side_file: Path, theme) -> str:
 def recall(k: str, cache_dir: Optional[Path]) -> Optional[dict]:
     """The analysis kept under ``k``, or None (absent, unreadable or of another shape: look again)."""
     if k in _MEMO:
+        if cache_dir is not None:  # in use by this build too (kept again where missing)
+            still_kept(Path(cache_dir) / f"{k}.json", lambda: json.dumps(to_data(_MEMO[k])).encode("utf-8"))
         return _MEMO[k]
     if cache_dir is None:
         return None
