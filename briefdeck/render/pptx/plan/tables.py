@@ -38,26 +38,23 @@ class _Setting:
         tp, want, least, flat = self.tp, [], [], []
         for i, heading in enumerate(tp.headings):
             cells = [self._w(r[i], tp.total is not None and k == len(tp.body) - 1) for k, r in enumerate(tp.body)]
-            words = [self._w(w, True) for w in heading.split(" ")] + [self._w(w, False) for r in tp.body for w in r[i].split(" ")]
+            head_words = [self._w(w, True) for w in heading.split(" ")]
+            words = head_words + [self._w(w, False) for r in tp.body for w in r[i].split(" ")]
             widest = max(cells + [0.0])
             want.append(max(widest, max(words + [0.0]), self._w(heading, True) / lines) + self.pad_w)
             flat.append(max(widest, self._w(heading, True)) + self.pad_w)  # the heading on one line
-            least.append((widest if tp.aligns[i] == "right" else max(words + [0.0])) + self.pad_w)
+            # the narrowest a column may be: a number whole, no word broken (its heading's words too)
+            least.append(max(widest if tp.aligns[i] == "right" else 0.0, max(words + [0.0])) + self.pad_w)
         room = self.box.width
         if sum(want) <= room:  # room to spare: headings on one line where all of them fit so
             base = flat if sum(flat) <= room else want
             return tuple(w * room / sum(base) for w in base)
-        if sum(least) > room:
+        if sum(least) > room:  # the numbers and the longest words do not fit side by side at this size
             return None
-        fixed = sum(w for w, a in zip(want, tp.aligns) if a == "right")
-        flexible = [i for i, a in enumerate(tp.aligns) if a != "right"]
-        share = sum(want[i] for i in flexible) or 1.0
-        out = list(want)
-        for i in flexible:
-            out[i] = max(least[i], (room - fixed) * want[i] / share)
-        if sum(out) > room:  # the numbers and the longest words do not fit side by side at this size
-            return None
-        return tuple(w * room / sum(out) for w in out)
+        # short of room: every column gives up the same share of what it would like beyond its least
+        # (headings then take more lines: the heights are measured at the widths chosen)
+        k = (room - sum(least)) / (sum(want) - sum(least))
+        return tuple(lo + (w - lo) * k for lo, w in zip(least, want))
 
     def _height(self, row, bold: bool) -> float:
         m = self.ctx.m
