@@ -106,16 +106,7 @@ def key_message_slides(ctx: PlanContext, part: KeyMessagesPart, opening: Optiona
     whole = [bullet(ctx, t.spans) for t in part.items]
     leads = [bullet(ctx, cut_spans(t.spans, lead(t.plain, ctx.words).rstrip(".")) if lead(t.plain, ctx.words) != t.plain.strip()
                     else t.spans) for t in part.items]
-    room = ctx.room(part.label)
-    for items in (whole, leads):
-        if sum(count_words(p.plain) for p in items) > room:
-            continue
-        trial = bullets_slides(PlanContext.quiet(ctx), kind="key-messages", role="content", title=part.label,
-                               items=items, notes=notes, loc=part.loc)
-        if len(trial) == 1:
-            return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=items, notes=notes,
-                                  loc=part.loc)
-    return bullets_slides(ctx, kind="key-messages", role="content", title=part.label, items=whole, notes=notes, loc=part.loc)
+    return _whole_else_leads(ctx, "key-messages", part, whole, leads, notes)
 
 
 def key_figure_slides(ctx: PlanContext, part: KeyFiguresPart) -> list[SlidePlan]:
@@ -125,13 +116,18 @@ def key_figure_slides(ctx: PlanContext, part: KeyFiguresPart) -> list[SlidePlan]
     whole = [bullet(ctx, (Span(it.value, bold=True), Span(" "), *it.label.spans)) for it in part.items]
     leads = [bullet(ctx, (Span(it.value, bold=True), Span(" "), *cut_spans(it.label.spans, lead(it.label.plain, ctx.words))))
              for it in part.items]
+    return _whole_else_leads(ctx, "key-figures", part, whole, leads, notes)
+
+
+def _whole_else_leads(ctx: PlanContext, kind: str, part, whole: list, leads: list, notes: str) -> list[SlidePlan]:
+    """One slide of the items whole if they fit the word budget and the slide, else of their leads;
+    else the whole items over as many slides as they need."""
     room = ctx.room(part.label)
     for items in (whole, leads):
         if sum(count_words(p.plain) for p in items) > room:
             continue
-        trial = bullets_slides(PlanContext.quiet(ctx), kind="key-figures", role="content", title=part.label,
+        trial = bullets_slides(PlanContext.quiet(ctx), kind=kind, role="content", title=part.label,
                                items=items, notes=notes, loc=part.loc)
         if len(trial) == 1:
-            return bullets_slides(ctx, kind="key-figures", role="content", title=part.label, items=items, notes=notes,
-                                  loc=part.loc)
-    return bullets_slides(ctx, kind="key-figures", role="content", title=part.label, items=whole, notes=notes, loc=part.loc)
+            return bullets_slides(ctx, kind=kind, role="content", title=part.label, items=items, notes=notes, loc=part.loc)
+    return bullets_slides(ctx, kind=kind, role="content", title=part.label, items=whole, notes=notes, loc=part.loc)
