@@ -158,7 +158,8 @@ def table_flowables(ctx, part: TablePart, parent: Optional[StructElem], link_col
         cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, n - (2 if part.total else 1)), [None, st.colour(ts["zebra"])]))
     if part.total:
         cmds.append(("LINEABOVE", (0, -1), (-1, -1), ts["total_rule"]["width"], st.colour(ts["total_rule"]["colour"])))
-    grid = DataTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=0)
+    keep = int(ts.get("min_rows", 2))  # a page break leaves at least this many rows on each side (no orphan, no widow)
+    grid = DataTable(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", spaceAfter=0, rowSplitRange=(1 + keep, -keep))
     grid.setStyle(TableStyle(cmds))
     placed: Flowable = WideTable(grid, ctx.side, ctx.geo.text_width) if wide else grid
     body: Flowable = Tagged(placed, tab, "group") if tab is not None else placed
