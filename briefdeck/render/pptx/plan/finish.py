@@ -71,20 +71,21 @@ def distinct_titles(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan
     divider, a lone repeat is that part "(continued)"."""
     groups: dict[str, list[int]] = {}
     for i, sp in enumerate(slides):
-        groups.setdefault(sp.title, []).append(i)
+        groups.setdefault(_same(sp.title), []).append(i)
     used = set(groups)
     out = list(slides)
-    for title, idx in groups.items():
+    for key, idx in groups.items():
         if len(idx) == 1:
             continue
+        title = slides[idx[0]].title
         left = []
         for i in idx[1:]:
             sp = slides[i]
-            alt = next((t for t in sp.titles if t not in used and _refit(ctx, sp, t)), None)
+            alt = next((t for t in sp.titles if _same(t) not in used and _refit(ctx, sp, t)), None)
             if alt is None:
                 left.append(i)
             else:
-                used.add(alt)
+                used.add(_same(alt))
                 out[i] = _refit(ctx, sp, alt)
         if not left:
             continue
@@ -93,10 +94,16 @@ def distinct_titles(ctx: PlanContext, slides: list[SlidePlan]) -> list[SlidePlan
             sp = slides[i]
             bases = [title] + clause_cuts(title, ctx.words) + word_cuts(title)  # cut to fit, never overflowing
             cands = [continued(b, 1, 2, ctx.deck_words) if len(numbered) == 1 else f"{b} ({n})" for b in bases]
-            hit = next((r for t in cands if t not in used and (r := _refit(ctx, sp, t)) is not None), None)
+            hit = next((r for t in cands if _same(t) not in used and (r := _refit(ctx, sp, t)) is not None), None)
             out[i] = hit or replace(sp, title=cands[-1])
-            used.add(out[i].title)
+            used.add(_same(out[i].title))
     return out
+
+
+def _same(title: str) -> str:
+    """A title as a reader hears it: the no-break spaces and joiners the slide sets are spaces or nothing
+    ("… (continued)" planned with a plain space and with a no-break one is one title)."""
+    return " ".join(title.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def _refit(ctx: PlanContext, sp: SlidePlan, title: str) -> Optional[SlidePlan]:

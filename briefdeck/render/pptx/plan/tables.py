@@ -94,12 +94,14 @@ def table_slides(ctx: PlanContext, tp: TablePart, section_id: Optional[str],
     own = table.title  # the slides' short title, else the caption (the full caption opens the notes either way)
 
     def heading(c: PlanContext, i: int, n: int) -> tuple[str, float, Optional[float]]:
-        """The i-th of n slides' title: the fullest that fits with "(continued)", else the section's."""
+        """The i-th of n slides' title: the fullest that fits with "(continued)", else the section's; a
+        continuation, else "Table 1 (continued)" (the section's title goes on its own slides' continuations)."""
         def cont(titles: list[str]) -> list[str]:
             return [continued(t, i, n, ctx.deck_words) for t in titles]
 
         first = cont([own] + clause_cuts(own, ctx.words) if own else [caption] + clause_cuts(caption, ctx.words))
-        hit = c.fit_title(first, "chart", c.sizes["title"]) or (c.fit_title(cont([sec.title]), "chart", c.sizes["title"]) if sec else None)
+        fallback = cont([tp.label]) if i else ([sec.title] if sec else [])
+        hit = c.fit_title(first, "chart", c.sizes["title"]) or (c.fit_title(fallback, "chart", c.sizes["title"]) if fallback else None)
         return hit if hit is not None else c.title(min(first, key=len), "chart", c.sizes["title"], table.loc)
 
     title, tsize, theight = heading(PlanContext.quiet(ctx), 0, 1)  # for the word budget; each slide's is set below
