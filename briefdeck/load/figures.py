@@ -21,6 +21,7 @@ from ..data import Dataset
 from ..locale import Locale
 from .datasets import query
 from .files import Files
+from .placing import number_placed
 from .report import Report, Where
 
 MAX_FIGURES = 200
@@ -32,24 +33,7 @@ _X_WORDS = {"category": "the category column", "time": "the year or date column"
 
 def number_figures(src: s.SourceFile, report: Report) -> dict[str, int]:
     """Figure id -> its number, in the order sections list them; each figure placed once."""
-    declared = {f.id for f in src.figures}
-    placed: dict[str, int] = {}
-    numbers: dict[str, int] = {}
-    for si, sec in enumerate(src.sections):
-        for fi, fid in enumerate(sec.figures):
-            if fid not in declared:
-                report.problem(("sections", si, "figures", fi), f"unknown figure '{fid}' — {Report.suggest(fid, declared)}", "ref.figure")
-            elif fid in placed:
-                report.problem(("sections", si, "figures", fi), f"figure '{fid}' is already placed in section "
-                               f"'{src.sections[placed[fid]].id}' — place each figure once", "figure.twice")
-            else:
-                placed[fid] = si
-                numbers[fid] = len(numbers) + 1
-    for i, f in enumerate(src.figures):
-        if f.id not in placed:
-            report.warning(("figures", i, "id"), f"figure '{f.id}' is not placed in any section, so it would not appear — "
-                                                 f"list it under a section's `figures:`", "figure.unplaced")
-    return numbers
+    return number_placed(src, report, "figure")
 
 
 class FigureResolver:

@@ -15,6 +15,7 @@ from .. import schema as s
 from ..data import Dataset
 from ..locale import Locale
 from .datasets import query
+from .placing import number_placed
 from .report import Report, Where
 
 MAX_TABLES = 200
@@ -25,25 +26,7 @@ _NUMBER_FORMATS = ("number", "percent")
 
 def number_tables(src: s.SourceFile, report: Report) -> dict[str, int]:
     """Table id -> its number, in the order sections list them; each table placed once."""
-    declared = {t.id for t in src.tables}
-    placed: dict[str, int] = {}
-    numbers: dict[str, int] = {}
-    for si, sec in enumerate(src.sections):
-        for ti, tid in enumerate(sec.tables):
-            if tid not in declared:
-                hint = Report.suggest(tid, declared) if declared else "declare it under `tables:` (id, caption, columns)"
-                report.problem(("sections", si, "tables", ti), f"unknown table '{tid}' — {hint}", "ref.table")
-            elif tid in placed:
-                report.problem(("sections", si, "tables", ti), f"table '{tid}' is already placed in section "
-                               f"'{src.sections[placed[tid]].id}' — place each table once", "table.twice")
-            else:
-                placed[tid] = si
-                numbers[tid] = len(numbers) + 1
-    for i, t in enumerate(src.tables):
-        if t.id not in placed:
-            report.warning(("tables", i, "id"), f"table '{t.id}' is not placed in any section, so it would not appear — "
-                                                f"list it under a section's `tables:`", "table.unplaced")
-    return numbers
+    return number_placed(src, report, "table", empty_hint="declare it under `tables:` (id, caption, columns)")
 
 
 class TableResolver:

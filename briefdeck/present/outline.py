@@ -92,8 +92,20 @@ class KeyFiguresPart:
     kind: str = "key_figures"
 
 
+class _Block:
+    """What a figure and a table share: a label and a source line."""
+
+    label: str
+    source_line: Text
+
+    @property
+    def labelled_source(self) -> str:
+        """"Figure 2. Source: …": the source line where it stands apart from its block (a deck's notes)."""
+        return f"{self.label}. {self.source_line.plain}"
+
+
 @dataclass(frozen=True)
-class FigurePart:
+class FigurePart(_Block):
     figure: Figure
     label: str  # "Figure 2"
     caption: Text
@@ -106,14 +118,10 @@ class FigurePart:
     def anchor(self) -> str:
         return self.figure.anchor
 
-    @property
-    def labelled_source(self) -> str:
-        """"Figure 2. Source: …": the source line where it stands apart from its figure (a deck's notes)."""
-        return f"{self.label}. {self.source_line.plain}"
 
 
 @dataclass(frozen=True)
-class TablePart:
+class TablePart(_Block):
     """A table as every output sets it: a chart-like block placed after its section's figures."""
 
     table: Table
@@ -132,9 +140,6 @@ class TablePart:
     def anchor(self) -> str:
         return self.table.anchor
 
-    @property
-    def labelled_source(self) -> str:
-        return f"{self.label}. {self.source_line.plain}"
 
     @property
     def body(self) -> tuple[tuple[str, ...], ...]:
