@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ...errors import RenderError
 from .layout import Geometry
+from .breakmemo import broken
 from .linebreak import HyphenLedger, set_lines
 from .tagging import artifact, untagged
 
@@ -358,7 +359,7 @@ class BodyParagraph(Paragraph):
             if known is not None:  # a layout before found this page shorter: its own count of lines
                 least = min(least, known)
             budget = HyphenLedger.of(canv).budget(canv.getPageNumber(), setting.max_share, least)
-        return set_lines(self, width, super().breakLines, budget)
+        return broken(self, width, super().breakLines, budget, set_lines)  # (kept from an earlier layout)
 
     def drawOn(self, canvas, x, y, _sW=0):
         HyphenLedger.of(canvas).drawn(canvas.getPageNumber(), self.blPara, self.width)

@@ -96,6 +96,7 @@ def _hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min
     words = listed.get(language) or listed.get(language.split("-")[0]) or ()
     hy = Hyphenator(pyphen_for(lang, cache_dir), _exception_points(words), min_word)
     hy.lang = lang
+    hy.fingerprint = (language, patterns, exceptions, min_word, lang)  # what it breaks by, in this process (breakmemo.py)
     return hy
 
 

@@ -1,0 +1,158 @@
+"""Line breaks remembered: a paragraph is broken once per process, not once per layout.
+
+The brief is laid out two to four times (hyphen budgets, balance, vertical justification:
+``_render``), and each layout builds its story anew. Breaking a body paragraph by total fit
+(linebreak.py) is the costliest part of a layout, and a paragraph broken at the same widths
+with the same words, styles and hyphen budget breaks the same way. So the break is kept here,
+by process, bounded (least recently used first out), and handed back as a copy of what the
+breaking left: its lines and the paragraph's state (reportlab's frag word list, its counters).
+A copy, because reportlab changes a paragraph's lines and words when it splits one.
+
+Keyed by everything the break reads: the paragraph's class, frags (words and their fonts,
+colours, links...) and style (the hyphenation rules and patterns by their fingerprint), and the
+widths. The page's hyphen budget (``HyphenLedger.budget``) is not in the key: what the breaking
+asked of it is kept beside the lines (lines -> hyphens allowed), and the lines are handed back
+only when the budget now gives the same answers. A paragraph holding anything else (an image,
+a callback) is not kept.
+
+``--watch`` rebuilds in one process: an edit re-breaks only the paragraphs it changed.
+"""
+from __future__ import annotations
+
+import pickle
+from collections import OrderedDict
+from typing import Any, Callable, Optional
+
+from reportlab.lib.abag import ABag
+from reportlab.lib.colors import Color
+
+from .linebreak import Gate, LineSetting
+
+_ATOMS = (str, int, float, bool, type(None))
+_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations")  # what reportlab's breakLines sets on the paragraph
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _fp(v: Any, frags: dict) -> Any:
+    """A value's content as a hashable key (types included: 1, 1.0 and True stay apart)."""
+    t = type(v)
+    if t is str:
+        return v
+    if t in _ATOMS:
+        return (t, v)
+    if isinstance(v, str):  # reportlab's split words (_SplitWord...) are str subclasses
+        return (t, str(v))
+    if isinstance(v, (list, tuple)):
+        return (t, tuple(_fp(x, frags) for x in v))
+    if isinstance(v, Color):
+        return (t, tuple(sorted(v.__dict__.items())))
+    if isinstance(v, LineSetting):
+        return v
+    if isinstance(v, Gate):  # (``allowed`` is empty between breaks)
+        fingerprint = getattr(v.hyphenator, "fingerprint", None)  # styles.Hyphenator: its patterns and rules
+        if fingerprint is None:
+            raise _Unkeyable("a hyphenator without a fingerprint")
+        return (t, v.setting, fingerprint)
+    if isinstance(v, ABag):  # reportlab's frags
+        known = frags.get(id(v))
+        if known is None:
+            known = frags[id(v)] = (t, tuple(sorted((k, _fp(x, frags)) for k, x in v.__dict__.items())))
+        return known
+    raise _Unkeyable(t.__name__)
+
+
+def _style_fp(style) -> tuple:
+    out = []
+    for k, v in sorted(style.__dict__.items()):
+        out.append((k, _style_fp(v) if k == "parent" and v is not None else _fp(v, {})))
+    return tuple(out)
+
+
+class BreakMemo:
+    """Paragraph breaks by key; at most ``entries`` keys, each with at most ``variants`` budgets."""
+
+    def __init__(self, entries: int = 2000, variants: int = 4):
+        self.entries, self.variants = entries, variants
+        self._kept: OrderedDict[tuple, list[tuple[tuple, bytes]]] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(para, width, budgeted: bool) -> Optional[tuple]:
+        """The break's key, or None when the paragraph holds what cannot be keyed."""
+        if getattr(para, "_splitpara", 0):
+            return None
+        try:
+            frags: dict = {}
+            return (type(para), _style_fp(para.style), _fp(para.frags, frags),
+                    _fp(list(width) if isinstance(width, (list, tuple)) else [width], frags),
+                    _fp(para.bulletText, frags), getattr(para, "autoLeading", None), para.encoding, budgeted)
+        except _Unkeyable:
+            return None
+
+    def recall(self, key: Optional[tuple], para, budget: Optional[Callable[[int], int]]):
+        """The kept lines for ``key`` whose budget answers hold now, the paragraph's state set as
+        the breaking left it; None when there are none."""
+        if key is None:
+            return None
+        variants = self._kept.get(key)
+        if variants is not None:
+            for asked, data in variants:
+                if all(budget(n) == got for n, got in asked):
+                    self._kept.move_to_end(key)
+                    self.hits += 1
+                    bl, frags, state = pickle.loads(data)
+                    if frags is not None:
+                        para.frags = frags
+                    for name, value in state.items():
+                        setattr(para, name, value)
+                    return bl
+        self.misses += 1
+        return None
+
+    def keep(self, key: Optional[tuple], para, asked: tuple, bl, frags_before) -> None:
+        """Keep what breaking ``para`` left (``asked``: (lines, hyphens allowed) it asked the budget)."""
+        if key is None:
+            return
+        state = {name: para.__dict__[name] for name in _STATE if name in para.__dict__}
+        try:
+            data = pickle.dumps((bl, para.frags if para.frags is not frags_before else None, state), pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return
+        variants = self._kept.setdefault(key, [])
+        variants.insert(0, (asked, data))
+        del variants[self.variants:]
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.entries:
+            self._kept.popitem(last=False)
+
+
+MEMO = BreakMemo()
+
+
+def broken(para, width, base: Callable, budget: Optional[Callable[[int], int]], breaker: Callable):
+    """``breaker(para, width, base, budget)`` (linebreak.set_lines), or its kept result."""
+    key = MEMO.key(para, width, budget is not None)
+    bl = MEMO.recall(key, para, budget)
+    if bl is not None:
+        return bl
+    asked: list[tuple[int, int]] = []
+
+    def asking(n: int) -> int:
+        got = budget(n)
+        asked.append((n, got))
+        return got
+
+    frags_before = para.frags
+    bl = breaker(para, width, base, asking if budget is not None else None)
+    MEMO.keep(key, para, tuple(asked), bl, frags_before)
+    return bl
