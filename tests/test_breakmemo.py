@@ -1,0 +1,103 @@
+"""Line breaks kept per process (render/pdf/breakmemo.py): a paragraph is broken by total fit once
+for the same widths, words, style and hyphen-budget answers; its later layouts (and a rebuild in
+the same process, as ``--watch`` runs) get a copy of that break, and the brief stays the same."""
+from __future__ import annotations
+
+import pytest
+
+from briefdeck.render.pdf import breakmemo, flowables
+from briefdeck.render.pdf.flowables import BodyParagraph
+from briefdeck.render.pdf.fonts import load_fonts
+from briefdeck.render.pdf.linebreak import _lines
+from briefdeck.render.pdf.styles import Styles
+
+from .conftest import DEFAULT_SOURCE
+
+TEXT = ("Peacekeeping operations in the Sahel have demonstrated that multidimensional stabilization "
+        "mandates, international interoperability requirements and counterterrorism responsibilities "
+        "cannot be reconciled without extraordinary administrative coordination between contributing "
+        "governments, humanitarian organizations and the regional intergovernmental institutions that "
+        "increasingly characterize contemporary multilateral peacebuilding in <i>West Africa</i>. ") * 2
+
+
+@pytest.fixture
+def breaks(monkeypatch):
+    """The paragraphs broken by total fit (linebreak.set_lines), in a fresh memo."""
+    monkeypatch.setattr(breakmemo, "MEMO", breakmemo.BreakMemo())
+    seen: list[str] = []
+    real = flowables.set_lines
+
+    def counting(para, *a, **kw):
+        seen.append(" ".join(str(getattr(f, "text", "")) for f in para.frags)[:40])
+        return real(para, *a, **kw)
+
+    monkeypatch.setattr(flowables, "set_lines", counting)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def body(theme):
+    return Styles(theme, load_fonts(theme), "en-CA").para("body")
+
+
+def _words(bl) -> list[list[str]]:
+    return [ln.words for ln in _lines(bl)]
+
+
+@pytest.mark.quick
+def test_a_paragraph_is_broken_once_per_width_and_its_copy_is_its_own(body, breaks):
+    first = BodyParagraph(TEXT, body)
+    lines = _words(first.breakLines([300, 300]))
+    again = BodyParagraph(TEXT, body)
+    bl = again.breakLines([300, 300])
+    assert len(breaks) == 1 and _words(bl) == lines
+    assert again.frags is not first.frags and len(again.frags) == len(first.frags)  # reportlab's word list, a copy
+    bl.lines.clear()  # what reportlab does to one copy (a split) leaves the kept break alone
+    assert _words(BodyParagraph(TEXT, body).breakLines([300, 300])) == lines
+    assert len(breaks) == 1
+    BodyParagraph(TEXT, body).breakLines([260, 260])  # another width: broken again
+    BodyParagraph(TEXT.replace("Sahel", "Sahara"), body).breakLines([300, 300])  # another word
+    assert len(breaks) == 3
+
+
+@pytest.mark.quick
+def test_a_kept_break_is_used_only_where_the_page_allows_the_same_hyphens(body, breaks):
+    def broken(budget):
+        p = BodyParagraph(TEXT, body)
+        return _words(breakmemo.broken(p, [300, 300], super(BodyParagraph, p).breakLines, budget, flowables.set_lines))
+
+    roomy = broken(lambda n: 9)
+    assert broken(lambda n: 9) == roomy and len(breaks) == 1
+    none = broken(lambda n: 0)  # a page that took its share already: no hyphen, broken again
+    assert len(breaks) == 2 and not any(w[-1].endswith("-") for w in none[:-1])
+    assert broken(lambda n: 0) == none and broken(lambda n: 9) == roomy and len(breaks) == 2
+
+
+@pytest.mark.quick
+def test_the_memo_is_bounded(body, monkeypatch):
+    memo = breakmemo.BreakMemo(entries=3)
+    monkeypatch.setattr(breakmemo, "MEMO", memo)
+    for width in range(200, 260, 10):
+        BodyParagraph(TEXT, body).breakLines([width, width])
+    assert len(memo) == 3
+
+
+def test_a_brief_laid_out_again_breaks_no_paragraph_again(theme, tmp_path, breaks):
+    """The default brief is laid out three times (hyphen budgets, vertical justification): the
+    later layouts break only the paragraphs whose page budget changed; built again in the same
+    process, it breaks none, and its bytes are the same."""
+    from briefdeck.charts import ChartService
+    from briefdeck.load import load_document
+    from briefdeck.present import default_view
+    from briefdeck.render.pdf import prepare
+
+    charts = ChartService(theme, cache_dir=tmp_path / "cache")
+    view = default_view(load_document(DEFAULT_SOURCE), theme)
+    prepare(view, theme=theme, charts=charts).render(tmp_path / "a.pdf", charts)
+    first = len(breaks)
+    memo = breakmemo.MEMO
+    assert memo.hits > first  # most of the later layouts' paragraphs
+    assert len(breaks) == memo.misses
+    prepare(view, theme=theme, charts=charts).render(tmp_path / "b.pdf", charts)
+    assert len(breaks) == first, "the second build broke paragraphs again"
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
