@@ -30,7 +30,7 @@ from ...model import Document
 from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
-from .flowables import SideColumn, fit_drawing
+from .flowables import SideColumn, fit_drawing, paint_only_what_is_kept
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
@@ -40,6 +40,7 @@ from .styles import Styles
 from .tagging import StructTree
 
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
+paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
@@ -236,7 +237,11 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    def layout(end_break: Optional[str], stretch: Optional[dict] = None) -> tuple[bytes, int, bool, float, Any]:
+    def layout(end_break: Optional[str], stretch: Optional[dict] = None, paint: bool = False) -> tuple[bytes, int, bool, float, Any]:
+        """One layout; ``paint``: its bytes are kept. A layout that only measures (its pages are
+        thrown away) paints no text and no chart and writes no file: what the next layout is
+        decided on (pages, breaks, the hyphen ledger, the side column) is all there, and painting
+        is a layout's costliest part after its line breaks."""
         side = SideColumn(geo, st.get("side.gap"))
         tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"]) \
             if p.tagged else None
@@ -245,17 +250,17 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
                             float_min_gap=st.get("figure.float_min_gap_mm") * mm,
                             float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
-                            stretch=stretch, page_lines=known, invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            stretch=stretch, page_lines=dict(known), invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
-                            displayDocTitle=1, **info)
+                            displayDocTitle=1, measure_only=not paint, **info)
         canvas = canvas_class(doc.meta.updated)
-        tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
+        with _binary_streams(), _located(doc):
+            tpl.build(build_story(ctx), canvasmaker=tree.canvasmaker(canvas) if tree is not None else canvas)
         p.dropped_quotes = ctx.dropped_quotes  # (the same in every layout: the story decides)
-        return buf.getvalue(), tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
+        return buf.getvalue() if paint else b"", tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
     known: dict[int, int] = {}
-    with _binary_streams(), _located(doc):
-        data, pages, lonely, gap, tpl = layout(None)
+    _, pages, lonely, gap, tpl = layout(None)
     # Hyphens: a paragraph's page budget assumes a page of at least half a column of text; a page
     # that turned out shorter (figures filled it) and so took more than its share is laid out
     # again with its own count of lines (twice at most: the pages after it may move).
@@ -265,8 +270,7 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         if not tight:
             break
         known.update(tight)
-        with _binary_streams(), _located(doc):
-            data, pages, lonely, gap, tpl = layout(None)
+        _, pages, lonely, gap, tpl = layout(None)
     end_break = None
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
@@ -279,17 +283,18 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     for where in ("references", "recommendations") if lonely else ():
         if (where == "references" and not doc.references) or (where == "recommendations" and not doc.recommendations):
             continue
-        with _binary_streams(), _located(doc):
-            again, n, still, gap_again, tpl_again = layout(where)
+        _, n, still, gap_again, tpl_again = layout(where)
         if n <= pages and not still and gap_again <= most:
-            data, pages, tpl, end_break = again, n, tpl_again, where
+            pages, tpl, end_break = n, tpl_again, where
             break
     stretch = flush_bottom(tpl, geo, st)
+    data = None
     if stretch:
-        with _binary_streams(), _located(doc):
-            again, n, _, _, justified = layout(end_break, stretch)
+        again, n, _, _, justified = layout(end_break, stretch, paint=True)
         if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
             data = again  # the same pages, their columns ending at the foot
+    if data is None:  # the layout chosen above, painted this time (the same pages)
+        data = layout(end_break, paint=True)[0]
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages

@@ -23,6 +23,29 @@ from .linebreak import HyphenLedger, set_lines
 from .tagging import artifact, untagged
 
 
+def measuring(canv) -> bool:
+    """True on the canvas of a layout that only measures (``BriefTemplate(measure_only=True)``,
+    see pdf._render): its pages are thrown away, so its text and charts are not painted. Its
+    layout is the same: what the next one is decided on is set by wrapping, splitting and
+    placing, never by painting."""
+    return getattr(canv, "_measuring", False)
+
+
+def paint_only_what_is_kept() -> None:
+    """Paragraphs are not painted on a canvas that only measures (idempotent; reportlab's
+    ``Paragraph.draw``, which every paragraph of the brief ends in)."""
+    if getattr(Paragraph, "_briefdeck_measuring", False):
+        return
+    draw = Paragraph.draw
+
+    def painted(self):
+        if not measuring(self.canv):
+            draw(self)
+
+    Paragraph.draw = painted
+    Paragraph._briefdeck_measuring = True
+
+
 def _first_words(f: Flowable, n: int = 8) -> str:
     items = getattr(f, "items", None) or [f]
     for it in items:
@@ -592,7 +615,8 @@ class FigureBlock(Flowable):
         y = top - gap - self._ch
         self.caption.drawOn(c, 0, y)
         y -= self._gap_c + self.drawing.height
-        self.drawing.drawOn(c, 0, y)
+        if not measuring(c):
+            self.drawing.drawOn(c, 0, y)
         y -= self._gap_s
         self.source.drawOn(c, 0, y - self._sh)
         if self.note is not None:

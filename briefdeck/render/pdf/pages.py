@@ -141,7 +141,7 @@ class TooLarge(LayoutError):
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
                  float_min_gap: float, float_max_sections: int, outline: list, stretch: dict | None = None,
-                 page_lines: dict | None = None, **kw):
+                 page_lines: dict | None = None, measure_only: bool = False, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
         self.float_min_gap = float_min_gap
@@ -158,6 +158,8 @@ class BriefTemplate(BaseDocTemplate):
         self.trace: list[int] = []  # the page of every call (breaks are known by their call)
         self.placed: list[tuple[int, str]] = []  # (page, kind) of everything set: two layouts alike set the same pages
         self._given = (0, 0.0)  # (page, stretch given on it so far): a figure waits or not as it would unstretched
+        self.measure_only = measure_only  # a layout only measured: not painted, not written (flowables.measuring)
+        self._doSave = not measure_only  # (reportlab's)
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
         def frame(first: bool) -> Frame:
@@ -168,6 +170,11 @@ class BriefTemplate(BaseDocTemplate):
             PageTemplate("first", [frame(True)], onPage=self._furnish, onPageEnd=self._finish, autoNextPageTemplate="later"),
             PageTemplate("later", [frame(False)], onPage=self._furnish, onPageEnd=self._finish),
         ])
+
+    def _makeCanvas(self, *a, **kw):
+        canv = super()._makeCanvas(*a, **kw)
+        canv._measuring = self.measure_only
+        return canv
 
     # --- page furniture -------------------------------------------------------------
     def _furnish(self, canv: Canvas, doc) -> None:
