@@ -1,8 +1,10 @@
 """The PDF policy brief (reportlab platypus).
 
 ``prepare(view, theme=, options=)`` then ``.render(out, charts)`` (the renderer protocol, see
-``briefdeck.render``). One layout pass: "Page N of M" is written when the file is saved
-(pages.canvas_class).
+``briefdeck.render``). "Page N of M" is written when the file is saved (pages.canvas_class).
+The brief is laid out two to four times (hyphen budgets, balance, vertical justification:
+``_render``); the layouts that only measure paint and write nothing, only the one kept is
+painted, and a paragraph is broken once for all of them (breakmemo.py).
 
 The brief is a tagged PDF (PDF/UA-1): the story builds the structure tree in reading order
 (story.py) and the canvas marks every piece of page content as part of an element or as an
