@@ -82,18 +82,36 @@ def test_the_memo_is_bounded(body, monkeypatch):
     assert len(memo) == 3
 
 
-def test_a_brief_laid_out_again_breaks_no_paragraph_again(theme, tmp_path, breaks):
+def test_a_brief_laid_out_again_breaks_no_paragraph_again(theme, tmp_path, breaks, monkeypatch):
     """The default brief is laid out three times (hyphen budgets, vertical justification): the
-    later layouts break only the paragraphs whose page budget changed; built again in the same
-    process, it breaks none, and its bytes are the same."""
+    later layouts break only the paragraphs whose page budget changed, and only the layout kept
+    is painted (each chart drawn once) and written; built again in the same process, it breaks
+    no paragraph, and its bytes are the same."""
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.pdfgen.canvas import Canvas
+
     from briefdeck.charts import ChartService
     from briefdeck.load import load_document
     from briefdeck.present import default_view
-    from briefdeck.render.pdf import prepare
+    from briefdeck.render.pdf import pages, prepare
 
+    painted = {"charts": 0, "files": 0, "layouts": 0}
+
+    def counted(key, real):
+        def call(*a, **kw):
+            painted[key] += 1
+            return real(*a, **kw)
+        return call
+
+    monkeypatch.setattr(Drawing, "drawOn", counted("charts", Drawing.drawOn))
+    monkeypatch.setattr(Canvas, "save", counted("files", Canvas.save))
+    monkeypatch.setattr(pages.BriefTemplate, "build", counted("layouts", pages.BriefTemplate.build))
     charts = ChartService(theme, cache_dir=tmp_path / "cache")
-    view = default_view(load_document(DEFAULT_SOURCE), theme)
+    doc = load_document(DEFAULT_SOURCE)
+    view = default_view(doc, theme)
     prepare(view, theme=theme, charts=charts).render(tmp_path / "a.pdf", charts)
+    assert painted["layouts"] >= 3 and painted["files"] == 1
+    assert painted["charts"] == len(doc.charted_figures)
     first = len(breaks)
     memo = breakmemo.MEMO
     assert memo.hits > first  # most of the later layouts' paragraphs
