@@ -119,3 +119,44 @@ def test_a_brief_laid_out_again_breaks_no_paragraph_again(theme, tmp_path, break
     prepare(view, theme=theme, charts=charts).render(tmp_path / "b.pdf", charts)
     assert len(breaks) == first, "the second build broke paragraphs again"
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+@pytest.mark.quick
+def test_a_fresh_process_reads_the_breaks_kept_in_the_cache(theme, body, breaks, tmp_path):
+    fonts = load_fonts(theme)
+    with breakmemo.kept_in(tmp_path, fonts):
+        lines = _words(BodyParagraph(TEXT, body).breakLines([300, 300]))
+    assert len(breaks) == 1 and len(list(tmp_path.glob("brk-*.pickle"))) == 1
+    breakmemo.MEMO.clear()  # as a new process starts
+    with breakmemo.kept_in(tmp_path, fonts):
+        again = BodyParagraph(TEXT, body)
+        assert _words(again.breakLines([300, 300])) == lines
+    assert len(breaks) == 1, "broken again though its break was kept"
+    breakmemo.MEMO.clear()
+    BodyParagraph(TEXT, body).breakLines([300, 300])  # no folder: nothing read
+    assert len(breaks) == 2
+
+
+@pytest.mark.quick
+def test_a_planted_or_damaged_entry_is_refused_and_the_paragraph_broken_anew(theme, body, breaks, tmp_path):
+    import pickle
+
+    from briefdeck.publish import keep_file
+
+    fonts = load_fonts(theme)
+    with breakmemo.kept_in(tmp_path, fonts):
+        lines = _words(BodyParagraph(TEXT, body).breakLines([300, 300]))
+    (entry,) = tmp_path.glob("brk-*.pickle")
+    ran = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (open, (str(ran), "w"))
+
+    for payload in (pickle.dumps([([], pickle.dumps(Planted()))]), pickle.dumps(Planted()), b"\x80\x05garbage"):
+        keep_file(entry, payload)  # a valid header: only the unpickler stands in the way
+        breakmemo.MEMO.clear()
+        with breakmemo.kept_in(tmp_path, fonts):
+            assert _words(BodyParagraph(TEXT, body).breakLines([300, 300])) == lines
+        assert not ran.exists()
+    assert len(breaks) == 4  # broken anew each time

@@ -32,6 +32,7 @@ from ...model import Document
 from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
+from .breakmemo import kept_in
 from .flowables import SideColumn, fit_drawing, paint_only_what_is_kept
 from .fonts import Fonts, load_fonts
 from .layout import geometry
@@ -228,6 +229,11 @@ def _short(text: str, n: int = 8) -> str:
 
 def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
+    with kept_in(p.styles.cache_dir, p.fonts):  # paragraphs' breaks from earlier builds (breakmemo.py)
+        return _layouts(p, out_path, charts)
+
+
+def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     view, doc = p.view, p.doc
     fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
     drawings = _chart_drawings(doc, charts, probe, fonts, p.charts)

@@ -15,12 +15,21 @@ asked of it is kept beside the lines (lines -> hyphens allowed), and the lines a
 only when the budget now gives the same answers. A paragraph holding anything else (an image,
 a callback) is not kept.
 
-``--watch`` rebuilds in one process: an edit re-breaks only the paragraphs it changed.
+``--watch`` rebuilds in one process: an edit re-breaks only the paragraphs it changed. A build
+in a fresh process (a prose edit) reads the breaks the builds before it kept in the cache's
+``derived/`` (``kept_in``): one entry per paragraph, named by a hash of its key and of what the
+key does not say (this code, reportlab's and pyphen's versions, the font files). They are
+pickles, read back by an unpickler that builds nothing but reportlab's paragraph classes and
+colours, so a planted entry can at worst be refused.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import pickle
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 from reportlab.lib.abag import ABag
@@ -71,6 +80,124 @@ def _style_fp(style) -> tuple:
     return tuple(out)
 
 
+# -- kept across processes ------------------------------------------------------------------
+_ALLOWED = {
+    "reportlab.platypus.paraparser": {"ParaFrag"},
+    "reportlab.lib.abag": {"ABag"},
+    "reportlab.lib.colors": {"Color", "CMYKColor", "CMYKColorSep", "PCMYKColor", "PCMYKColorSep"},
+}
+
+
+class _Restricted(pickle.Unpickler):
+    """Builds reportlab's paragraph pieces (lines, frags, split words) and colours, nothing else."""
+
+    def find_class(self, module, name):
+        if module == "reportlab.platypus.paragraph":
+            from reportlab.platypus import paragraph
+
+            cls = getattr(paragraph, name, None)
+            if isinstance(cls, type) and issubclass(cls, (str, list, ABag)) and not name.startswith("__"):
+                return cls
+        elif name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a paragraph's break")
+
+
+def _restricted(data: bytes) -> Any:
+    return _Restricted(io.BytesIO(data)).load()
+
+
+_SALTS: dict = {}
+
+
+def _salt(font_files: tuple) -> bytes:
+    """What a kept break depends on beyond its key: this code, reportlab's and pyphen's versions
+    (pyphen ships the patterns), and the font files the paragraphs are measured in."""
+    got = _SALTS.get(font_files)
+    if got is None:
+        from ...versions import code_digest
+
+        here = Path(__file__).parent
+        h = hashlib.sha256(code_digest([here / n for n in ("breakmemo.py", "linebreak.py", "flowables.py", "nobreak.py", "styles.py")],
+                                       ("reportlab", "pyphen")))
+        for f in font_files:
+            h.update(f.encode() + hashlib.sha256(Path(f).read_bytes()).digest())
+        got = _SALTS[font_files] = h.digest()
+    return got
+
+
+class _Folder:
+    def __init__(self, path: Path, salt: bytes):
+        self.path, self.salt = path, salt
+
+    def entry(self, key: tuple) -> Path:
+        return self.path / f"brk-{hashlib.sha256(self.salt + repr(key).encode()).hexdigest()}.pickle"
+
+
+_FOLDER: list = []  # the folder of the build under way (kept_in)
+
+
+@contextlib.contextmanager
+def kept_in(folder: Optional[Path], fonts) -> Any:
+    """Breaks read from and kept in ``folder`` (the cache's ``derived/``) while a brief is built;
+    ``fonts``: its registered fonts (render/pdf/fonts.Fonts)."""
+    if folder is None:
+        yield
+        return
+    from reportlab.pdfbase import pdfmetrics
+
+    files = set()
+    for fam in fonts.families.values():
+        for name in (fam.regular, fam.bold, fam.italic, fam.bolditalic):
+            files.add(str(getattr(pdfmetrics.getFont(name).face, "filename", name)))
+    try:
+        salt = _salt(tuple(sorted(files)))
+    except OSError:
+        yield
+        return
+    _FOLDER[:] = [_Folder(Path(folder), salt)]
+    try:
+        yield
+    finally:
+        _FOLDER.clear()
+
+
+def _read(key: tuple) -> list:
+    """The kept variants of ``key`` in the folder of the build under way (each unpickled once,
+    restricted, to prove it holds nothing but a break); [] when none or not readable."""
+    from ...cache import note
+    from ...publish import distrust, read_kept
+
+    path = _FOLDER[0].entry(key)
+    raw = read_kept(path)
+    if raw is None:
+        return []
+    try:
+        variants = _restricted(raw)
+        out = []
+        for asked, data in variants:
+            if not (isinstance(data, bytes) and all(type(n) is int and type(g) is int for n, g in asked)):
+                raise ValueError("not a break")
+            bl, frags, state = _restricted(data)
+            if not isinstance(state, dict) or not all(k in _STATE for k in state):
+                raise ValueError("not a break")
+            out.append((tuple(tuple(a) for a in asked), data))
+    except Exception:  # noqa: BLE001 - whatever a damaged or planted entry holds, it is broken anew
+        distrust(path, "is not a line break briefdeck kept")
+        return []
+    note(path)
+    return out
+
+
+def _write(key: tuple, variants: list) -> None:
+    from ...cache import note
+    from ...publish import keep_file
+
+    path = _FOLDER[0].entry(key)
+    keep_file(path, pickle.dumps([(list(a), d) for a, d in variants], pickle.HIGHEST_PROTOCOL))
+    note(path)
+
+
 class BreakMemo:
     """Paragraph breaks by key; at most ``entries`` keys, each with at most ``variants`` budgets."""
 
@@ -105,6 +232,12 @@ class BreakMemo:
         if key is None:
             return None
         variants = self._kept.get(key)
+        if variants is None and _FOLDER:
+            variants = _read(key)
+            if variants:
+                self._put(key, variants)
+        elif variants is not None and _FOLDER:
+            self._noted(key)
         if variants is not None:
             for asked, data in variants:
                 if all(budget(n) == got for n, got in asked):
@@ -128,12 +261,29 @@ class BreakMemo:
             data = pickle.dumps((bl, para.frags if para.frags is not frags_before else None, state), pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
             return
-        variants = self._kept.setdefault(key, [])
+        variants = self._kept.get(key) or []
         variants.insert(0, (asked, data))
         del variants[self.variants:]
+        self._put(key, variants)
+        if _FOLDER:
+            _write(key, variants)
+
+    def _put(self, key: tuple, variants: list) -> None:
+        self._kept[key] = variants
         self._kept.move_to_end(key)
         while len(self._kept) > self.entries:
             self._kept.popitem(last=False)
+
+    def _noted(self, key: tuple) -> None:
+        """A break this process holds is in use by this build: its entry is noted (pruning keeps
+        it), or written where it is missing (another output folder, an entry pruned since)."""
+        from ...cache import note
+
+        path = _FOLDER[0].entry(key)
+        if path.is_file():
+            note(path)
+        else:
+            _write(key, self._kept[key])
 
 
 MEMO = BreakMemo()
