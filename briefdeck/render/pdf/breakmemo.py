@@ -120,8 +120,8 @@ def _salt(font_files: tuple) -> bytes:
         here = Path(__file__).parent
         h = hashlib.sha256(code_digest([here / n for n in ("breakmemo.py", "linebreak.py", "flowables.py", "nobreak.py", "styles.py")],
                                        ("reportlab", "pyphen")))
-        for f in font_files:
-            h.update(f.encode() + hashlib.sha256(Path(f).read_bytes()).digest())
+        for digest in sorted(hashlib.sha256(Path(f).read_bytes()).digest() for f in font_files):
+            h.update(digest)  # (their contents, not where they are: machines sharing a cache agree)
         got = _SALTS[font_files] = h.digest()
     return got
 
