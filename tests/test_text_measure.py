@@ -82,9 +82,9 @@ def test_measured_as_freetype_lays_out(face, size):
 def test_plain_characters():
     from briefdeck.charts.shaping import plain_chars
 
-    chars, pairs = plain_chars(str(FONTS / "NotoSans-Regular.ttf"))
+    chars, pairs, ligatures = plain_chars(str(FONTS / "NotoSans-Regular.ttf"))
     assert {ord(c) for c in "Aa zé0’–…\u202f"} <= chars
     assert not {ord(c) for c in "\t\u00ad\u0301\u200b\u2044中"} & chars  # controls, invisibles, marks, not in the font
-    assert {"fi", "fl", "ff"} <= pairs  # ligatures: a line holding one is laid out
-    chars, pairs = plain_chars(str(FONTS / "Carlito-Regular.ttf"))
-    assert "ti" in pairs and ord("t") in chars
+    assert {"fi", "ffi"} <= set(ligatures["f"]) and not pairs  # ligatures: one glyph each, in the order tried
+    chars, pairs, ligatures = plain_chars(str(FONTS / "Carlito-Regular.ttf"))
+    assert "ti" in ligatures["t"] and ord("t") in chars

@@ -49,17 +49,20 @@ def plain_codepoint(cp: int) -> bool:
 
 
 @lru_cache(maxsize=16)
-def plain_chars(path: str) -> tuple[frozenset, frozenset]:
-    """(characters, pairs) of the font at ``path``: the characters whose steps hold in any line of
-    them, and the two-character strings that must not occur in such a line (a ligature starts)."""
+def plain_chars(path: str) -> tuple[frozenset, frozenset, dict]:
+    """(characters, pairs, ligatures) of the font at ``path``: the characters whose steps hold in
+    any line of them; the two-character strings that must not occur in such a line (a ligature
+    starts that is not modelled); and the ligatures that are, by first character, in the order the
+    shaper tries them (one lookup's, of plain characters, whose glyph nothing else touches): a
+    line is then a sequence of characters and ligatures, each one glyph."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         try:
-            chars, pairs = _plain(font)
-            return frozenset(chars), frozenset(pairs)
+            chars, pairs, ligatures = _plain(font)
+            return frozenset(chars), frozenset(pairs), ligatures
         except _NotPlain:
-            return frozenset(), frozenset()
+            return frozenset(), frozenset(), {}
 
 
 def _plain(font) -> set:
@@ -78,25 +81,52 @@ def _plain(font) -> set:
     images = {g: {g} for g in glyphs}  # what context-free substitutions may make of each glyph
     shaped: set = set()  # glyphs a contextual rule may touch
     starts: set = set()  # (first, second) glyphs a ligature starts with
+    ligatures: list = []  # (lookup, parts, ligature glyph) in the order the shaper tries them
     for tag in ("GSUB", "GPOS"):
         if tag not in font:
             continue
         table = font[tag].table
-        for lookup in _lookups(table):
+        for number, lookup in enumerate(_lookups(table)):
             for sub in lookup.SubTable:
                 kind = lookup.LookupType
                 while hasattr(sub, "ExtSubTable"):
                     kind, sub = sub.ExtensionLookupType, sub.ExtSubTable
                 reach = set().union(*images.values())
                 if tag == "GSUB":
-                    _substitution(kind, sub, lookup.LookupFlag, reach, images, shaped, starts)
+                    _substitution(kind, sub, lookup.LookupFlag, reach, images, shaped, starts, ligatures, number)
                 else:
                     _positioning(kind, sub, lookup.LookupFlag, reach, shaped)
     plain = {cp: g for cp, g in chars.items() if not (images[g] & shaped)}
+    modelled = _modelled(ligatures, plain, images, shaped, starts)
+    if modelled:
+        starts = starts - {(parts[0], parts[1]) for _, parts, _ in ligatures}
     firsts = {a for a, _ in starts}
     pairs = {chr(a) + chr(b) for a, ga in plain.items() if images[ga] & firsts
              for b, gb in plain.items() if any((x, y) in starts for x in images[ga] for y in images[gb])}
-    return set(plain), pairs
+    return set(plain), pairs, modelled
+
+
+def _modelled(ligatures: list, plain: dict, images: dict, shaped: set, starts: set) -> dict:
+    """{first character: (ligature's characters, ...)} when every ligature plain text can form is
+    of one lookup, made of plain characters no other substitution changes, and its glyph is
+    changed by no later lookup, takes part in no other ligature and no contextual rule."""
+    if len({number for number, _, _ in ligatures}) != 1:
+        return {}
+    chars_of: dict = {}
+    for cp, g in plain.items():
+        chars_of.setdefault(g, []).append(chr(cp))
+    in_starts = {g for pair in starts for g in pair}
+    out: dict = {}
+    for _, parts, glyph in ligatures:
+        if images.get(glyph) != {glyph} or glyph in shaped or glyph in in_starts \
+                or any(images.get(p) != {p} or p not in chars_of for p in parts):
+            return {}
+        seqs = [""]
+        for p in parts:
+            seqs = [s + c for s in seqs for c in chars_of[p]]
+        for seq in seqs:
+            out.setdefault(seq[0], []).append(seq)
+    return {first: tuple(seqs) for first, seqs in out.items()}
 
 
 def _lookups(table) -> list:
@@ -145,7 +175,8 @@ def _context(sub, reach: set, shaped: set) -> None:
         shaped.update(*hit)
 
 
-def _substitution(kind: int, sub, flag: int, reach: set, images: dict, shaped: set, starts: set) -> None:
+def _substitution(kind: int, sub, flag: int, reach: set, images: dict, shaped: set, starts: set,
+                  ligatures: list, number: int) -> None:
     if kind == 1:
         mapping = sub.mapping
         for image in images.values():
@@ -153,8 +184,8 @@ def _substitution(kind: int, sub, flag: int, reach: set, images: dict, shaped: s
     elif kind in (2, 3):
         shaped.update(set(getattr(sub, "mapping", None) or getattr(sub, "alternates", None) or {}) & reach)
     elif kind == 4:
-        for first, ligatures in sub.ligatures.items():
-            for lig in ligatures:
+        for first, ligature_set in sub.ligatures.items():
+            for lig in ligature_set:
                 parts = [first, *lig.Component]
                 if flag & (_IGNORE_BASE | _IGNORE_LIGATURES):  # its parts need not be neighbours
                     shaped.update(p for p in parts if p in reach)
@@ -164,6 +195,8 @@ def _substitution(kind: int, sub, flag: int, reach: set, images: dict, shaped: s
                             image.add(lig.LigGlyph)
                 elif all(p in reach for p in parts):  # fires only where its first two parts meet
                     starts.add((parts[0], parts[1]))
+                    ligatures.append((number, tuple(parts), lig.LigGlyph))
+                    images.setdefault(lig.LigGlyph, {lig.LigGlyph})  # later lookups may see it
     elif kind in (5, 6, 8):
         _context(sub, reach, shaped)
     else:
