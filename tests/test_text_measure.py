@@ -79,6 +79,7 @@ def test_measured_as_freetype_lays_out(face, size):
         assert steps.advance(text) == want[text], (face, size, text)
 
 
+@pytest.mark.quick
 def test_plain_characters():
     from briefdeck.charts.shaping import plain_chars
 
