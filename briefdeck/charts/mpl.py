@@ -8,6 +8,7 @@ import io
 from functools import lru_cache
 
 import matplotlib
+import numpy as np
 from matplotlib import font_manager, rc_context
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -54,10 +55,99 @@ except ImportError:  # matplotlib < 3.10
 @lru_cache(maxsize=8192)
 def text_width(path: str, text: str, size: float) -> float:
     """Width in points of one line of text set in the font at ``path``, as printed."""
+    return _advance(path, text, size) / 64.0
+
+
+class _Steps:
+    """What FreeType's layouts of one font at one size have shown of its plain characters
+    (``shaping.plain_chars``), in 26.6 units: where a line's first glyph is set (``first``), how far
+    each pair of neighbouring glyphs moves the pen (the first's advance and their kerning:
+    ``step``), and how far the last glyph takes it (``last``). A glyph is a character or a
+    ligature the font is known to form of plain characters. A line of plain characters whose pairs
+    are all known is measured from them, exactly: its layout would be the same sum."""
+
+    __slots__ = ("chars", "pairs", "ligatures", "first", "step", "last")
+
+    def __init__(self, chars: frozenset, pairs: frozenset, ligatures: dict):
+        self.chars, self.pairs, self.ligatures = chars, pairs, ligatures  # see shaping.plain_chars
+        self.first: dict[str, int] = {}
+        self.step: dict[str, int] = {}  # by the two glyphs' characters, "\0" between when one is a ligature
+        self.last: dict[str, int] = {}
+
+    def glyphs(self, text: str) -> list[str]:
+        """The characters of each glyph of a line of plain characters: ligatures formed as the
+        shaper forms them, left to right, the first of a character's ligatures that matches."""
+        ligatures = self.ligatures
+        if not ligatures or ligatures.keys().isdisjoint(text):
+            return list(text)
+        out, i, n = [], 0, len(text)
+        while i < n:
+            for seq in ligatures.get(text[i], ()):
+                if text.startswith(seq, i):
+                    break
+            else:
+                seq = text[i]
+            out.append(seq)
+            i += len(seq)
+        return out
+
+    @staticmethod
+    def keys(glyphs: list[str]) -> list[str]:
+        return [a + b if len(a) == len(b) == 1 else f"{a}\0{b}" for a, b in zip(glyphs, glyphs[1:])]
+
+    def advance(self, text: str) -> int | None:
+        glyphs = self.glyphs(text)
+        try:
+            step = self.step
+            return self.first[glyphs[0]] + sum(step[k] for k in self.keys(glyphs)) + self.last[glyphs[-1]]
+        except KeyError:
+            return None
+
+    def learn(self, text: str, xys, advance: int) -> None:
+        glyphs = self.glyphs(text)
+        if len(xys) != 2 * len(glyphs) or not self.chars.issuperset(text) \
+                or any(text[i:i + 2] in self.pairs for i in range(len(text) - 1)):
+            return  # not plain, or not the glyphs expected
+        x = [int(v) for v in xys[::2]]
+        self.first[glyphs[0]] = x[0]
+        for i, k in enumerate(self.keys(glyphs)):
+            self.step[k] = x[i + 1] - x[i]
+        self.last[glyphs[-1]] = advance - x[-1]
+
+
+_STEPS: dict = {}  # (FT2Font, size) -> _Steps
+
+
+def _advance(path: str, text: str, size: float) -> int:
+    """What ``set_text(text); get_width_height()[0]`` gives, without the layout where the steps of
+    earlier layouts tell it."""
     font = font_manager.get_font(path)
+    steps = _STEPS.get((font, size))
+    if steps is None:
+        from .shaping import plain_chars
+
+        chars, pairs, ligatures = plain_chars(path)
+        steps = _STEPS[(font, size)] = _Steps(frozenset(map(chr, chars)), pairs, ligatures)
+    if text and steps.chars.issuperset(text):
+        known = steps.advance(text)
+        if known is None:
+            glyphs = steps.glyphs(text)
+            if all(k in steps.step for k in steps.keys(glyphs)):
+                for end in sorted({glyphs[0], glyphs[-1]} - (steps.first.keys() & steps.last.keys())):
+                    _layout(font, size, end, steps)  # one glyph alone: where it starts and ends a line
+                known = steps.advance(text)
+        if known is not None:
+            return known
+    return _layout(font, size, text, steps)
+
+
+def _layout(font, size: float, text: str, steps: _Steps) -> int:
     font.set_size(size, 72)
-    font.set_text(text, 0.0, flags=_UNHINTED)
-    return font.get_width_height()[0] / 64.0
+    xys = font.set_text(text, 0.0, flags=_UNHINTED)
+    advance = font.get_width_height()[0]
+    if text:
+        steps.learn(text, np.asarray(xys).reshape(-1), advance)
+    return advance
 
 
 @lru_cache(maxsize=1024)

@@ -128,7 +128,11 @@ class ChartStyle:
         # Whole lines are measured (cached): word widths do not add up to a line's, the
         # side bearings at each space differ by up to a point per word.
         lines, line = [], ""
-        for word in fmt.words(text):
+        words = fmt.words(text)
+        if len(words) > 1:  # the whole text first: one layout shows every step its lines take
+            # (mpl.text_width then measures them from those), and it is the last candidate anyway
+            self.text_width(" ".join(words), size, bold)
+        for word in words:
             candidate = f"{line} {word}" if line else word
             if line and self.text_width(candidate, size, bold) > width_pt:
                 lines.append(line)
