@@ -155,13 +155,31 @@ def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, b
         if style.png_dpi:
             # The layout is final after the first save: don't pay for it twice.
             fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=style.png_dpi, metadata={"Software": None})
-            png = buf.getvalue()
+            png = _png(fig, style.png_dpi)
         # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
         fig.canvas.renderer = None
         fig.clear()
     return _named_face(_svg_for_svglib(svg.getvalue()), style), png
+
+
+class _Discard(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # the pixels are read from the renderer instead
+        return len(data)
+
+
+def _png(fig: Figure, dpi: float) -> bytes:
+    """The figure drawn by Agg at ``dpi`` (through savefig: its colours, as a PNG save draws them),
+    encoded by ``png`` (rows unfiltered: faster and smaller than Pillow's per-row filters)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from .png import encode_rgba
+
+    canvas = FigureCanvasAgg(fig)
+    fig.savefig(_Discard(), format="rgba", dpi=dpi)
+    return encode_rgba(canvas.renderer.buffer_rgba(), dpi)
 
 
 def _named_face(svg: bytes, style) -> bytes:
