@@ -178,7 +178,8 @@ def _png(fig: Figure, dpi: float) -> bytes:
     from .png import encode_rgba
 
     canvas = FigureCanvasAgg(fig)
-    fig.savefig(_Discard(), format="rgba", dpi=dpi)
+    with rc_context({"text.hinting": "no_hinting"}):  # glyphs as measured and as the SVG sets them (see _UNHINTED)
+        fig.savefig(_Discard(), format="rgba", dpi=dpi)
     return encode_rgba(canvas.renderer.buffer_rgba(), dpi)
 
 
