@@ -149,17 +149,32 @@ def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, b
     style = style.for_spec(spec)
     with rc_context(rc_for(style)):
         fig = build(kind, spec, style, width_in, height_in)
+        _lay_out(fig)
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
-        png = None
-        if style.png_dpi:
-            # The layout is final after the first save: don't pay for it twice.
-            fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
-            png = _png(fig, style.png_dpi)
+        png = _png(fig, style.png_dpi) if style.png_dpi else None
         # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
         fig.canvas.renderer = None
         fig.clear()
     return _named_face(_svg_for_svglib(svg.getvalue()), style), png
+
+
+def _lay_out(fig: Figure) -> None:
+    """Run the figure's layout engine once, measuring text as the SVG sets it, and then drop the engine:
+    every save after it draws once. (A save with an engine first makes a dry draw of the whole figure
+    to lay it out; what the layout measures is all the dry draw contributes.)"""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    if fig.axes:  # as Figure.draw runs it
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+        FigureCanvasSVG(fig)  # the renderer the layout measures with: the SVG's (unhinted outlines)
+        try:
+            engine.execute(fig)
+        except ValueError:  # what Figure.draw lets pass (a figure too small for its decorations)
+            pass
+    fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
 
 
 class _Discard(io.RawIOBase):
