@@ -94,12 +94,12 @@ def test_the_kept_analysis_belongs_to_the_template_its_side_file_and_the_theme(t
     assert layout_cache.key(copy, side_file(copy), theme) != base
 
 
-def test_force_derives_everything_anew(tmp_path):
-    out = tmp_path / "out"
-    _deck(out, None)
+def test_force_derives_everything_anew(tmp_path, template):
+    out = tmp_path / "out"  # a user's template: the built-in one's analysis is shipped (test_shipped.py)
+    _deck(out, template)
     stale = api.derived_dir(out) / "templates" / "stale.json"
     stale.write_text("{}", encoding="utf-8")
-    _deck(out, None, force=True)
+    _deck(out, template, force=True)
     assert not stale.exists()
     assert list((api.derived_dir(out) / "templates").glob("*.json"))
 

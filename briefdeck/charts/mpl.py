@@ -239,19 +239,53 @@ def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, b
     style = style.for_spec(spec)
     with rc_context(rc_for(style)):
         fig = build(kind, spec, style, width_in, height_in)
+        _lay_out(fig)
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
-        png = None
-        if style.png_dpi:
-            # The layout is final after the first save: don't pay for it twice.
-            fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=style.png_dpi, metadata={"Software": None})
-            png = buf.getvalue()
+        png = _png(fig, style.png_dpi) if style.png_dpi else None
         # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
         fig.canvas.renderer = None
         fig.clear()
     return _named_face(_svg_for_svglib(svg.getvalue()), style), png
+
+
+def _lay_out(fig: Figure) -> None:
+    """Run the figure's layout engine once, measuring text as the SVG sets it, and then drop the engine:
+    every save after it draws once. (A save with an engine first makes a dry draw of the whole figure
+    to lay it out; what the layout measures is all the dry draw contributes.)"""
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    if fig.axes:  # as Figure.draw runs it
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+        FigureCanvasSVG(fig)  # the renderer the layout measures with: the SVG's (unhinted outlines)
+        try:
+            engine.execute(fig)
+        except ValueError:  # what Figure.draw lets pass (a figure too small for its decorations)
+            pass
+    fig.set_layout_engine(None)  # None, not "none": a placeholder engine still forces a dry draw
+
+
+class _Discard(io.RawIOBase):
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # the pixels are read from the renderer instead
+        return len(data)
+
+
+def _png(fig: Figure, dpi: float) -> bytes:
+    """The figure drawn by Agg at ``dpi`` (through savefig: its colours, as a PNG save draws them),
+    encoded by ``png`` (rows unfiltered: faster and smaller than Pillow's per-row filters)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from .png import encode_rgba
+
+    canvas = FigureCanvasAgg(fig)
+    with rc_context({"text.hinting": "no_hinting"}):  # glyphs as measured and as the SVG sets them (see _UNHINTED)
+        fig.savefig(_Discard(), format="rgba", dpi=dpi)
+    return encode_rgba(canvas.renderer.buffer_rgba(), dpi)
 
 
 def _named_face(svg: bytes, style) -> bytes:

@@ -131,6 +131,12 @@ def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics
                 distrust(kept, "holds no font widths")
                 found = None
     if found is None:
+        from .shipped import widths  # a font briefdeck ships: its widths are shipped too
+
+        shipped = widths(data)
+        if shipped is not None:
+            found = _Metrics(widths=shipped)
+    if found is None:
         found = _Metrics(data)
         if kept is not None:
             keep_file(kept, json.dumps(list(found.widths.items())).encode("utf-8"))

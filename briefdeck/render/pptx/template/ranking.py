@@ -179,8 +179,13 @@ def map_roles(prs, path: Path, theme, cache_dir: Optional[Path] = None) -> Templ
     kept = Path(cache_dir) / "templates" if cache_dir is not None else None
     found = layout_cache.recall(k, kept)
     if found is None:
-        found = look_at(prs, path, theme, mapping)
-        layout_cache.keep(k, kept, found)
+        from ..shipped import analysis  # the built-in template's, shipped with it
+
+        shipped = analysis(path, side_file(path), theme)
+        found = layout_cache.from_data(shipped) if shipped is not None else None
+        if found is None:
+            found = look_at(prs, path, theme, mapping)
+            layout_cache.keep(k, kept, found)
     info = TemplateInfo(path, found["layouts"], found["roles"], found["size"],
                         side_file=side_file(path) if side_file(path).is_file() else None,
                         font_files=tuple(p for styles in ufonts.values() for p in styles.values()))
