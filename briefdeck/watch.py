@@ -5,11 +5,14 @@ watchfiles), so a save is seen at once instead of at the next poll; a burst of w
 editor saving in several steps, or through a temporary file and a rename) is one change: the
 build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
 process stays warm between builds: after the first it has imported every renderer and the chart
-code (``api.warm_up``), so the processes it forks per rebuild start with them; the brief's fonts
-and decoded chart drawings stay in memory, and the deck's template analysis and font widths are
-read back from the build's cache (JSON), not derived again. A saved prose edit is on disk
-as a new PDF and deck in about half a second on 2 cores (benchmarks/results.md). ``--force``
-forces the first build only.
+code (``api.warm_up``), so the process it forks per rebuild starts with them. The brief is made
+in this process, so what it keeps lasts the session: registered fonts (by content: a font file
+edited under the same name is seen), parsed theme files (once per version of each file), the
+hyphenation patterns, decoded chart drawings; the deck, and the web page
+when its charts are drawn already (a prose edit), are made beside it in the forked process, which
+reads the deck's template analysis and font widths back from the build's cache (JSON). A saved
+prose edit is on disk as a new brief, deck and web page when the brief's layout is done
+(benchmarks/results.md). ``--force`` forces the first build only.
 
 The inputs watched are the sources and everything their last build record lists (data, maps,
 templates, theme, fonts, locales); the set is read again after every build, since a source may
