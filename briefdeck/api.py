@@ -192,13 +192,18 @@ def check(sources: list[Path]) -> list[SourceResult]:
     return results
 
 
-def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path):
+def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path, drawn_only: bool = False):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
     render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source,
-    the names of the cache entries it read or wrote: its record lists them, so pruning keeps them)."""
+    the names of the cache entries it read or wrote: its record lists them, so pruning keeps them).
+    ``drawn_only``: None, having made nothing, when a chart it needs is not drawn yet."""
     prepared = RENDERERS[fmt].prepare(view, theme=theme, options={**dict(opts.settings), "editions": _editions(view.doc.source_path, opts, fmt)}, charts=charts,
                                       cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
-    charts.render_many(prepared.chart_requests())
+    requests = prepared.chart_requests()
+    if drawn_only and not charts.drawn(requests):
+        take_used()  # what it looked at is noted by the process that makes it
+        return None
+    charts.render_many(requests)
     inputs = [str(p) for p in prepared.inputs()]
     try:
         made = prepared.render(tmp, charts)
@@ -224,12 +229,14 @@ def charts_dir(opts: Options) -> Path:
 _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
 
 
-def _make_forked(group: tuple[str, ...]):
+def _make_forked(group: tuple[str, ...], drawn_only: bool = False):
     out = {}
     for fmt in group:
         view, theme, opts, charts, tmp = _FORKED[fmt]
         charts.jobs = opts.jobs  # its own pool for its misses: the deck draws a PNG beside each SVG, the most work
-        out[fmt] = _make(fmt, view, theme, opts, charts, tmp)
+        made = _make(fmt, view, theme, opts, charts, tmp, drawn_only)
+        if made is not None:
+            out[fmt] = made
     return out
 
 
@@ -258,15 +265,26 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     if opts.jobs < 2 or len(groups) < 2 or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
+    # The formats that follow the first of their group (the web page after the brief) are offered
+    # to the forked processes first: one made there when every chart it needs is drawn already (a
+    # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;
+    # otherwise it is made here, after the brief, from the drawings the brief made.
+    offered = groups[0][1:]
     _FORKED.clear()
-    _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for g in groups[1:] for fmt in g})
+    _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     try:
         with pool(min(opts.jobs, len(groups)) - 1) as executor:
+            taken = executor.submit(_make_forked, offered, True) if offered else None
             futures = [executor.submit(_make_forked, g) for g in groups[1:]]
             jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(futures))
             try:
-                for fmt in groups[0]:
+                for fmt in groups[0][:1]:
                     out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
+                if taken is not None:
+                    out.update(taken.result())
+                for fmt in offered:
+                    if fmt not in out:
+                        out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
             finally:
                 charts.jobs = jobs
             for fut in futures:

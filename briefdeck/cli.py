@@ -393,11 +393,11 @@ def _run(args: argparse.Namespace, rep: _Reporter) -> int:
 
         first = [True]
 
-        def once() -> int:
-            # --force forces the first build; later ones rebuild what the change touched
+        def once(these: list) -> int:
+            # --force forces the first build; later ones rebuild the sources the change concerns
             this = opts if first[0] else dataclasses.replace(opts, force=False)
             try:
-                return _report(api.build(sources, this, log=rep.emit), rep, args)
+                return _report(api.build(these, this, log=rep.emit), rep, args)
             except BriefdeckError as exc:  # a locked folder or bad usage: say so and keep watching
                 rep.problem(exc)
                 return exc.exit_code

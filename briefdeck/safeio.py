@@ -93,3 +93,13 @@ def read_regular(path: Path, *, follow: bool = True, max_bytes: Optional[int] = 
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def version_of(path: Path) -> tuple:
+    """What tells one version of a file from another without reading it, for what a long-running
+    process (--watch) keeps derived from the file: its device and inode (an editor that saves
+    through a new file and a rename makes a new one), size, and modification and change times.
+    Every write and rename changes the change time, which no call can set back: a file whose
+    status is the same holds the same bytes."""
+    st = os.stat(path)
+    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

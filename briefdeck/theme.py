@@ -19,6 +19,7 @@ built-ins in ``briefdeck/builtin/``).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -26,6 +27,7 @@ from typing import Any, Optional
 from .assets import Assets
 from .errors import ThemeError
 from .render import theme_parts
+from .safeio import version_of
 from .yamlsafe import read_settings
 
 _MISSING = object()
@@ -104,8 +106,21 @@ def _deep_merge(base: dict, over: dict) -> dict:
     return out
 
 
+_PARSED: dict[str, tuple[tuple, dict]] = {}  # path -> (the version read, its settings): --watch parses a file once per version
+
+
 def _read(path: Path, assets: Assets) -> dict:
-    return read_settings(path, assets.shown(path), "theme file", ThemeError)
+    """A theme file's settings, parsed once per version of the file (``safeio.version_of``): a
+    process that builds again and again (--watch) sees every edit and parses nothing else again.
+    A copy: the caller may change what it is handed."""
+    try:
+        seen = version_of(path) + (assets.shown(path),)
+    except OSError:  # gone: read_settings says so
+        return read_settings(path, assets.shown(path), "theme file", ThemeError)
+    kept = _PARSED.get(str(path))
+    if kept is None or kept[0] != seen:
+        kept = _PARSED[str(path)] = (seen, read_settings(path, assets.shown(path), "theme file", ThemeError))
+    return copy.deepcopy(kept[1])
 
 
 def theme_names(assets: Assets) -> list[str]:

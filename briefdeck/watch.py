@@ -5,11 +5,17 @@ watchfiles), so a save is seen at once instead of at the next poll; a burst of w
 editor saving in several steps, or through a temporary file and a rename) is one change: the
 build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
 process stays warm between builds: after the first it has imported every renderer and the chart
-code (``api.warm_up``), so the processes it forks per rebuild start with them; the brief's fonts
-and decoded chart drawings stay in memory, and the deck's template analysis and font widths are
-read back from the build's cache (JSON), not derived again. A saved prose edit is on disk
-as a new PDF and deck in about half a second on 2 cores (benchmarks/results.md). ``--force``
-forces the first build only.
+code (``api.warm_up``), so the process it forks per rebuild starts with them. The brief is made
+in this process, so what it keeps lasts the session: registered fonts (by content: a font file
+edited under the same name is seen), parsed theme files (once per version of each file), the
+hyphenation patterns, decoded chart drawings; the deck, and the web page
+when its charts are drawn already (a prose edit), are made beside it in the forked process, which
+reads the deck's template analysis and font widths back from the build's cache (JSON). A saved
+prose edit is on disk as a new brief, deck and web page when the brief's layout is done
+(benchmarks/results.md). ``--force`` forces the first build only.
+
+With several sources, a change rebuilds the sources whose last build read the changed file
+(``touched``), so a lone source is built in this process, not in one forked per source.
 
 The inputs watched are the sources and everything their last build record lists (data, maps,
 templates, theme, fonts, locales); the set is read again after every build, since a source may
@@ -37,13 +43,35 @@ def watched_files(sources: list[Path], out_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[], object], *, step_ms: int = 20,
+def touched(sources: list[Path], out_dir: Path, changed: set[Path]) -> list[Path]:
+    """The sources a change concerns: each whose last build read a changed file (its build record),
+    and each with no record (what it reads is not known); every source when none is (a file that no
+    record names any more). Rebuilding only these keeps a lone source's build in the watching
+    process (api.build forks a process per source when it builds several), where what the brief
+    keeps warm lives."""
+    from .assets import Assets
+
+    out = []
+    for s in sources:
+        rec = read_record(out_dir, Path(s).stem)
+        if not rec or not isinstance(rec.get("inputs"), dict):
+            out.append(s)
+            continue
+        assets = Assets.for_source(Path(s))
+        read = {Path(s).resolve()} | {assets.path_of(k, assets.project).resolve() for k in rec["inputs"]}
+        if read & changed:
+            out.append(s)
+    return out or list(sources)
+
+
+def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], object], *, step_ms: int = 20,
           debounce_ms: int = 1000, log: Callable[[str, dict], None] = lambda e, d: None,
           max_builds: Optional[int] = None, stop: Optional[threading.Event] = None) -> None:
-    """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set)."""
+    """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set).
+    ``rebuild`` is handed the sources to build: every one at first, then those the change concerns."""
     import watchfiles
 
-    rebuild()
+    rebuild(list(sources))
     builds = 1
     while (max_builds is None or builds < max_builds) and not (stop and stop.is_set()):
         files = watched_files(sources, out_dir)
@@ -57,5 +85,5 @@ def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[], object], *, 
         if not changes:  # stopped
             return
         log("changed", {"files": sorted({p for _, p in changes})})
-        rebuild()
+        rebuild(touched(sources, out_dir, {Path(p).resolve() for _, p in changes}) if len(sources) > 1 else list(sources))
         builds += 1

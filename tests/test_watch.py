@@ -13,7 +13,8 @@ def test_watch_rebuilds_once_after_a_burst_of_writes(tmp_path):
     builds: list[float] = []
     done = threading.Event()
 
-    def rebuild():
+    def rebuild(these):
+        assert these == [src]
         builds.append(time.monotonic())
 
     def run():
@@ -38,7 +39,7 @@ def test_watch_ignores_files_it_does_not_watch_and_stops_on_request(tmp_path):
     src.write_text("one", encoding="utf-8")
     builds: list[float] = []
     stop = threading.Event()
-    t = threading.Thread(target=lambda: watch([src], tmp_path / "out", lambda: builds.append(1), step_ms=30, stop=stop), daemon=True)
+    t = threading.Thread(target=lambda: watch([src], tmp_path / "out", lambda these: builds.append(1), step_ms=30, stop=stop), daemon=True)
     t.start()
     time.sleep(0.5)
     (tmp_path / "unrelated.txt").write_text("x", encoding="utf-8")
@@ -122,3 +123,31 @@ def test_watch_rebuilds_every_output_and_forces_only_the_first_build(tmp_path):
         armed.reader.join(10)  # it reads to the end of the log, then the pipe is closed
         proc.stderr.close()
         src.unlink()
+
+
+def test_a_change_rebuilds_only_the_sources_whose_last_build_read_it(tmp_path):
+    """With several sources, a change rebuilds those whose build record names the changed file (and
+    those never built): a lone source is then built in the watching process, which keeps it warm."""
+    from briefdeck import api
+    from briefdeck.assets import BUILTIN
+    from briefdeck.scaffold import init
+    from briefdeck.watch import touched
+
+    project = tmp_path / "proj"
+    init(project)
+    [a] = sorted((project / "source").glob("*.yaml"))
+    data = project / "assets" / "data"
+    [csv] = data.glob("*.csv")
+    (data / "other.csv").write_bytes(csv.read_bytes())
+    b = a.with_name("other.yaml")
+    b.write_text(a.read_text(encoding="utf-8").replace(csv.name, "other.csv"), encoding="utf-8")
+    c = a.with_name("never-built.yaml")
+    out = tmp_path / "out"
+    results = api.build([a, b], api.Options(out_dir=out, formats=("html",), jobs=1))
+    assert all(r.ok for r in results)
+    assert touched([a, b], out, {csv.resolve()}) == [a]
+    assert touched([a, b], out, {(data / "other.csv").resolve()}) == [b]
+    assert touched([a, b], out, {b.resolve()}) == [b]
+    assert touched([a, b], out, {(BUILTIN / "themes" / "default" / "html.yaml").resolve()}) == [a, b]
+    assert touched([a, b, c], out, {csv.resolve()}) == [a, c]  # what c reads is not known yet
+    assert touched([a, b], out, {(tmp_path / "elsewhere.txt").resolve()}) == [a, b]

@@ -82,6 +82,20 @@ class ChartService:
             results.append(RenderedChart(svg=svg, png=png, width_in=w, height_in=h, key=k))
         return results
 
+    def drawn(self, jobs: Iterable[Job]) -> bool:
+        """Whether every chart of ``jobs`` is drawn already (in memory, or in the cache folder when it
+        is trusted): asking for them draws nothing. A cache entry found damaged is drawn all the same."""
+        for spec, target, w, h in (self._check(*job) for job in jobs):
+            k = self.key(spec, target, w, h)
+            if k in self._memo:
+                continue
+            if self.cache_dir is None or self.refresh:
+                return False
+            svg_p, png_p = self._paths(k)
+            if not svg_p.is_file() or (self.style(target).png_dpi and not png_p.is_file()):
+                return False
+        return True
+
     def key(self, spec, target: str, width_in: float, height_in: float) -> str:
         h = hashlib.sha256(self._config_digest())
         h.update(f"|{target}|{width_in:.4f}|{height_in:.4f}|".encode())

@@ -1,0 +1,85 @@
+"""What a long-running process (--watch) keeps between builds -- registered fonts, parsed theme
+files, locale files, the renderers' in-memory caches -- never hides an edit: in one process, an
+edit to each kind of input (source, data, theme file, font file under the same name, locale file,
+deck template) is seen by the next build, and the outputs then equal, byte for byte, a build in a
+fresh process of the same files."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from briefdeck import api
+from briefdeck.assets import BUILTIN
+from briefdeck.scaffold import init
+
+from .conftest import ROOT
+
+SUFFIXES = (".pdf", ".pptx", ".html")
+
+
+def _fonts(pdf: Path) -> set[str]:
+    """The PostScript names of the fonts the brief embeds (without the subset prefix)."""
+    names = set()
+    for page in PdfReader(pdf).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def _text(pdf: Path) -> str:
+    return "".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_process(tmp_path):
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    assets = project / "assets"
+    # the project's own copies of built-in inputs, the same bytes at first (a project file
+    # overrides the built-in of the same name whole)
+    for rel in ("themes/default/brief.yaml", "fonts/NotoSerif-Regular.ttf", "locales/en.yaml", "templates/default.pptx"):
+        (assets / rel).parent.mkdir(parents=True, exist_ok=True)
+        (assets / rel).write_bytes((BUILTIN / rel).read_bytes())
+    out = tmp_path / "out"
+    opts = api.Options(out_dir=out, jobs=1)
+    outputs = [out / f"{src.stem}{s}" for s in SUFFIXES]
+
+    def build() -> list[bytes]:
+        [r] = api.build([src], opts)
+        assert r.ok, r.error
+        return [p.read_bytes() for p in outputs]
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    before = build()
+    assert "NotoSerif-Regular" in _fonts(outputs[0])
+    edits = [
+        ("source", lambda: replace(src, "summary: >-\n", "summary: >-\n  Edited.\n"), (0, 1, 2)),
+        ("data", lambda: replace(assets / "data" / "minusma_fatalities_by_year_incident_type.csv", "\n2014,28,", "\n2014,29,"), (0, 1, 2)),
+        ("theme file", lambda: replace(assets / "themes" / "default" / "brief.yaml", "size: 10\n", "size: 10.5\n"), (0,)),
+        ("font file, same name", lambda: (assets / "fonts" / "NotoSerif-Regular.ttf").write_bytes(
+            (BUILTIN / "fonts" / "Gelasio-Regular.ttf").read_bytes()), (0,)),
+        ("locale file", lambda: replace(assets / "locales" / "en.yaml", 'page_of: "Page {page} of {pages}"',
+                                        'page_of: "Sheet {page} of {pages}"'), (0,)),
+        ("deck template", lambda: (assets / "templates" / "default.pptx").write_bytes(
+            (ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes()), (1,)),
+    ]
+    for what, edit, changed in edits:
+        edit()
+        after = build()
+        for i in changed:
+            assert after[i] != before[i], f"an edit of the {what} did not change the {SUFFIXES[i]} built in the same process"
+        before = after
+    assert "Gelasio-Regular" in _fonts(outputs[0]) and "NotoSerif-Regular" not in _fonts(outputs[0])
+    assert "Sheet 1 of" in _text(outputs[0])
+    # the same files built by a fresh process: the same bytes
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "briefdeck", str(src), "--out", str(fresh), "--jobs", "1", "--quiet"], cwd=ROOT, check=True)
+    for p, data in zip(outputs, before):
+        assert (fresh / p.name).read_bytes() == data, f"{p.name} built in a long-running process differs from a fresh build"
