@@ -33,7 +33,8 @@ from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
 from .breakmemo import kept_in
-from .flowables import SideColumn, fit_drawing, paint_only_what_is_kept
+from .flowables import SideColumn, fit_drawing
+from .painting import paint_only_what_is_kept
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces

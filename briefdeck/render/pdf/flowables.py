@@ -19,31 +19,9 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from ...errors import RenderError
 from .layout import Geometry
 from .breakmemo import broken
+from .painting import measuring
 from .linebreak import HyphenLedger, set_lines
 from .tagging import artifact, untagged
-
-
-def measuring(canv) -> bool:
-    """True on the canvas of a layout that only measures (``BriefTemplate(measure_only=True)``,
-    see pdf._render): its pages are thrown away, so its text and charts are not painted. Its
-    layout is the same: what the next one is decided on is set by wrapping, splitting and
-    placing, never by painting."""
-    return getattr(canv, "_measuring", False)
-
-
-def paint_only_what_is_kept() -> None:
-    """Paragraphs are not painted on a canvas that only measures (idempotent; reportlab's
-    ``Paragraph.draw``, which every paragraph of the brief ends in)."""
-    if getattr(Paragraph, "_briefdeck_measuring", False):
-        return
-    draw = Paragraph.draw
-
-    def painted(self):
-        if not measuring(self.canv):
-            draw(self)
-
-    Paragraph.draw = painted
-    Paragraph._briefdeck_measuring = True
 
 
 def _first_words(f: Flowable, n: int = 8) -> str:

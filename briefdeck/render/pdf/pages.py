@@ -158,7 +158,7 @@ class BriefTemplate(BaseDocTemplate):
         self.trace: list[int] = []  # the page of every call (breaks are known by their call)
         self.placed: list[tuple[int, str]] = []  # (page, kind) of everything set: two layouts alike set the same pages
         self._given = (0, 0.0)  # (page, stretch given on it so far): a figure waits or not as it would unstretched
-        self.measure_only = measure_only  # a layout only measured: not painted, not written (flowables.measuring)
+        self.measure_only = measure_only  # a layout only measured: not painted, not written (painting.measuring)
         self._doSave = not measure_only  # (reportlab's)
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
                          rightMargin=geo.right, topMargin=geo.top, bottomMargin=geo.bottom, **kw)
