@@ -250,7 +250,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     the others at the same time in forked processes when --jobs allows (a brief and a deck plan, draw
     and lay out independently; the view arrives by fork). Results by format: (RenderResult or OSError,
     input files, cache entries used)."""
-    from .workers import pool, start_method
+    from .workers import forked, start_method
 
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
@@ -260,17 +260,19 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     out: dict = {}
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for g in groups[1:] for fmt in g})
+    # the other groups in at most jobs - 1 processes, a process making its groups one after the other
+    procs = min(opts.jobs, len(groups)) - 1
+    shares = [tuple(f for g in groups[1 + i::procs] for f in g) for i in range(procs)]
     try:
-        with pool(min(opts.jobs, len(groups)) - 1) as executor:
-            futures = [executor.submit(_make_forked, g) for g in groups[1:]]
-            jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(futures))
+        with forked([(_make_forked, (share,)) for share in shares]) as children:
+            jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(children))
             try:
                 for fmt in groups[0]:
                     out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
             finally:
                 charts.jobs = jobs
-            for fut in futures:
-                out.update(fut.result())
+            for child in children:
+                out.update(child.result())
     finally:
         _FORKED.clear()
     return {fmt: out[fmt] for fmt in opts.formats}
