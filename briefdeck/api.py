@@ -257,7 +257,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     the others at the same time in forked processes when --jobs allows (a brief and a deck plan, draw
     and lay out independently; the view arrives by fork). Results by format: (RenderResult or OSError,
     input files, cache entries used)."""
-    from .workers import pool, start_method
+    from .workers import forked, start_method
 
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
@@ -272,11 +272,15 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     offered = groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
+    # the other groups in at most jobs - 1 processes, a process making its groups one after the other;
+    # the offer in a process of its own (it answers at once when it declines)
+    procs = min(opts.jobs, len(groups)) - 1
+    shares = [tuple(f for g in groups[1 + i::procs] for f in g) for i in range(procs)]
+    calls = [(_make_forked, (share,)) for share in shares] + ([(_make_forked, (offered, True))] if offered else [])
     try:
-        with pool(min(opts.jobs, len(groups)) - 1) as executor:
-            taken = executor.submit(_make_forked, offered, True) if offered else None
-            futures = [executor.submit(_make_forked, g) for g in groups[1:]]
-            jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(futures))
+        with forked(calls) as children:
+            taken = children[len(shares)] if offered else None
+            jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(shares))
             try:
                 for fmt in groups[0][:1]:
                     out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
@@ -287,8 +291,8 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
                         out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
             finally:
                 charts.jobs = jobs
-            for fut in futures:
-                out.update(fut.result())
+            for child in children[:len(shares)]:
+                out.update(child.result())
     finally:
         _FORKED.clear()
     return {fmt: out[fmt] for fmt in opts.formats}

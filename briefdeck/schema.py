@@ -22,7 +22,7 @@ FORMAT_VERSION = 1
 class Strict(BaseModel):
     """Unknown keys are errors (with a did-you-mean), never silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class MetaSrc(Strict):

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1
 
@@ -46,7 +48,9 @@ def _die_with_parent(parent: int) -> None:
 
 
 def start_method() -> str:
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # what multiprocessing.get_all_start_methods() says, without importing multiprocessing: a
+    # prose edit's build forks its deck's process and never starts a pool
+    return "fork" if hasattr(os, "fork") else "spawn"
 
 
 @contextlib.contextmanager
@@ -76,6 +80,9 @@ _FROZEN = [0]
 
 @contextlib.contextmanager
 def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     ctx = multiprocessing.get_context(start_method())
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
@@ -92,3 +99,97 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         raise
     else:
         executor.shutdown(wait=True)
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+
+
+class Forked:
+    """One call made in a forked child process (``forked``); ``result()`` waits for it and returns
+    what it returned, or raises what it raised."""
+
+    def __init__(self, pid: int, fd: int):
+        self.pid, self.fd = pid, fd
+
+    def result(self) -> Any:
+        chunks = []
+        fd, self.fd = self.fd, -1
+        with os.fdopen(fd, "rb") as pipe:
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not chunks:
+            raise RuntimeError(f"a build process ended without an answer (exit status {status})")
+        ok, value = pickle.loads(b"".join(chunks))
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+@contextlib.contextmanager
+def forked(calls: list[tuple[Callable, tuple]]) -> Iterator[list[Forked]]:
+    """Each ``(function, args)`` called in a child process of its own, forked now (it inherits
+    everything made so far: nothing is pickled on the way in; the answer comes back pickled); the
+    children die with this process as a pool's workers do. Lighter than a one-task pool: no
+    multiprocessing or concurrent.futures to import, no queues, threads or shut-down handshake
+    (a prose edit's build pays them on its critical path). Leaving the ``with`` block by an
+    exception kills the children that have not answered."""
+    parent = os.getpid()
+    _FROZEN[0] += 1
+    if _FROZEN[0] == 1:
+        gc.freeze()  # as for a pool (see ``pool``)
+    children: list[Forked] = []
+    try:
+        for fn, args in calls:
+            _flush_std_streams()  # or the child would write again what waits in this one's buffers
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: answer through the pipe, then leave without tearing anything down
+                code = 0
+                try:
+                    os.close(r)
+                    _die_with_parent(parent)
+                    try:
+                        answer = (True, fn(*args))
+                    except BaseException as exc:  # noqa: BLE001 -- every failure goes back to the parent
+                        answer = (False, exc)
+                    try:
+                        data = pickle.dumps(answer)
+                    except Exception as exc:  # an answer that cannot travel: said, not lost
+                        data = pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
+                    with os.fdopen(w, "wb") as pipe:
+                        pipe.write(data)
+                except BaseException:  # noqa: BLE001
+                    code = 1
+                finally:
+                    _flush_std_streams()  # what it said (a cache problem heard), before it leaves
+                    os._exit(code)
+            os.close(w)
+            children.append(Forked(pid, r))
+        yield children
+    except BaseException:
+        for c in children:
+            c.kill()
+        raise
+    finally:
+        for c in children:
+            if c.pid:  # never asked for its answer: not left behind as a zombie
+                c.kill()
+        _FROZEN[0] -= 1
+        if _FROZEN[0] == 0:
+            gc.unfreeze()

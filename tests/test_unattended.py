@@ -216,10 +216,14 @@ def test_an_error_in_a_format_process_reaches_the_build_as_itself(tmp_path):
     from briefdeck.errors import SourceError, TemplateError
 
     def none_left() -> bool:  # reaped: a worker that ended may take a moment to be collected
+        def alive():  # a format process is forked without multiprocessing: looked for in /proc too
+            mine = _descendants(os.getpid()) if Path("/proc/self/stat").exists() else set()
+            return multiprocessing.active_children() or [p for p in mine if _proc_stat(p) is not None]
+
         deadline = time.monotonic() + 5
-        while multiprocessing.active_children() and time.monotonic() < deadline:
+        while alive() and time.monotonic() < deadline:
             time.sleep(0.05)
-        return not multiprocessing.active_children()
+        return not alive()
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("meta: [unclosed\n", encoding="utf-8")
@@ -232,3 +236,22 @@ def test_an_error_in_a_format_process_reaches_the_build_as_itself(tmp_path):
     assert isinstance(r.error, TemplateError) and "template.pptx" in str(r.error)
     assert none_left()
     assert not list((tmp_path / "out").glob("*.pdf"))  # neither output appears without the other
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_forked_call_answers_or_raises_as_itself_and_leaves_no_process():
+    """``workers.forked`` (a format's process with --jobs 2): the answer comes back, an exception
+    comes back as itself, a child that dies without answering is said, and none is left behind."""
+    from briefdeck.workers import forked
+
+    with forked([(divmod, (7, 2)), (int, ("seven",)), (os._exit, (3,))]) as (answers, raises, dies):
+        assert answers.result() == (3, 1)
+        with pytest.raises(ValueError, match="seven"):
+            raises.result()
+        with pytest.raises(RuntimeError, match="without an answer"):
+            dies.result()
+    assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
+    with pytest.raises(KeyError):  # leaving by an exception: the children not asked are killed and reaped
+        with forked([(time.sleep, (30,))]):
+            raise KeyError("stop")
+    assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
