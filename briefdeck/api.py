@@ -269,7 +269,10 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     # to the forked processes first: one made there when every chart it needs is drawn already (a
     # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;
     # otherwise it is made here, after the brief, from the drawings the brief made.
-    offered = groups[0][1:]
+    # (not on a first or forced build of charts: the offer would find none drawn, after measuring them
+    # all, 0.26 s of CPU taken from the two processes that draw)
+    none_drawn = bool(view.doc.charted_figures) and (opts.force or not charts.cache_dir.is_dir())
+    offered = () if none_drawn else groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     # the other groups in at most jobs - 1 processes, a process making its groups one after the other;
@@ -286,7 +289,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
                     out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
                 if taken is not None:
                     out.update(taken.result())
-                for fmt in offered:
+                for fmt in groups[0][1:]:  # what was not offered, or was declined
                     if fmt not in out:
                         out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
             finally:
