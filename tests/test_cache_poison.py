@@ -24,8 +24,14 @@ from briefdeck import publish
 from .conftest import DEFAULT_SOURCE, ROOT
 
 
+# a user's template: the built-in one's analysis and its fonts' widths ship with briefdeck (test_shipped.py),
+# so only a foreign template leaves an analysis and font widths in the cache to poison
+TEMPLATE = ROOT / "tests" / "fixtures" / "templates" / "Metropolis.pptx"
+
+
 def _build(out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "build.py", str(DEFAULT_SOURCE), "--out", str(out), "--jobs", "1", *extra],
+    return subprocess.run([sys.executable, "build.py", str(DEFAULT_SOURCE), "--out", str(out), "--jobs", "1",
+                           "--template", str(TEMPLATE), *extra],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
