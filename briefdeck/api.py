@@ -229,6 +229,11 @@ def charts_dir(opts: Options) -> Path:
 _FORKED: dict = {}  # what a forked format process needs; it arrives by fork, never pickled
 
 
+def _none_drawn(doc, opts: Options, charts) -> bool:
+    """A first (or forced) build of a document's charts: none of them can be in the cache folder."""
+    return bool(doc.charted_figures) and (opts.force or not charts.cache_dir.is_dir())
+
+
 def _make_forked(group: tuple[str, ...], drawn_only: bool = False):
     out = {}
     for fmt in group:
@@ -271,8 +276,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     # otherwise it is made here, after the brief, from the drawings the brief made.
     # (not on a first or forced build of charts: the offer would find none drawn, after measuring them
     # all, 0.26 s of CPU taken from the two processes that draw)
-    none_drawn = bool(view.doc.charted_figures) and (opts.force or not charts.cache_dir.is_dir())
-    offered = () if none_drawn else groups[0][1:]
+    offered = () if _none_drawn(view.doc, opts, charts) else groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     # the other groups in at most jobs - 1 processes, a process making its groups one after the other;
@@ -341,7 +345,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
     if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
         shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
-    if doc.charted_figures and opts.jobs > 1 and len(opts.formats) > 1 and (opts.force or not charts.cache_dir.is_dir()):
+    if opts.jobs > 1 and len(opts.formats) > 1 and _none_drawn(doc, opts, charts):
         # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
         # format processes fork with it, instead of each importing it (0.45 s of CPU each)
         from .charts import mpl  # noqa: F401

@@ -31,15 +31,23 @@ from typing import Callable, Optional
 from .publish import read_record
 
 
-def watched_files(sources: list[Path], out_dir: Path) -> list[Path]:
-    """The sources and every input their last build read (data, maps, templates, theme, fonts, locales)."""
+def _read_by(source: Path, out_dir: Path) -> Optional[set[Path]]:
+    """The files the last build of ``source`` read (its build record), the source itself among them;
+    None when it has no record (what it reads is not known)."""
     from .assets import Assets
 
+    rec = read_record(out_dir, Path(source).stem)
+    if not rec or not isinstance(rec.get("inputs"), dict):
+        return None
+    assets = Assets.for_source(Path(source))
+    return {Path(source).resolve()} | {assets.path_of(k, assets.project).resolve() for k in rec["inputs"]}
+
+
+def watched_files(sources: list[Path], out_dir: Path) -> list[Path]:
+    """The sources and every input their last build read (data, maps, templates, theme, fonts, locales)."""
     files = {Path(s).resolve() for s in sources}
     for s in sources:
-        assets = Assets.for_source(Path(s))
-        rec = read_record(out_dir, Path(s).stem) or {}
-        files.update(assets.path_of(k, assets.project).resolve() for k in rec.get("inputs", {}))
+        files.update(_read_by(s, out_dir) or ())
     return sorted(files)
 
 
@@ -49,17 +57,10 @@ def touched(sources: list[Path], out_dir: Path, changed: set[Path]) -> list[Path
     record names any more). Rebuilding only these keeps a lone source's build in the watching
     process (api.build forks a process per source when it builds several), where what the brief
     keeps warm lives."""
-    from .assets import Assets
-
     out = []
     for s in sources:
-        rec = read_record(out_dir, Path(s).stem)
-        if not rec or not isinstance(rec.get("inputs"), dict):
-            out.append(s)
-            continue
-        assets = Assets.for_source(Path(s))
-        read = {Path(s).resolve()} | {assets.path_of(k, assets.project).resolve() for k in rec["inputs"]}
-        if read & changed:
+        read = _read_by(s, out_dir)
+        if read is None or read & changed:
             out.append(s)
     return out or list(sources)
 

@@ -46,7 +46,6 @@ class DeckWriter:
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
         self.table_style = template_table_style(prs)  # native tables take the template's default table style
-        self._notes_shapes = None  # the first notes slide as python-pptx made it, before any text
 
     def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
         """How the deck's text in a placeholder is coloured and set: on a LibreOffice master, its sample
@@ -319,33 +318,11 @@ class DeckWriter:
         self.fill_text(tb, block, style)
 
     def _notes(self, slide, text: str) -> None:
-        tf = self._notes_slide(slide).notes_text_frame
+        tf = slide.notes_slide.notes_text_frame
         tf.text = text.replace("\n\n", "\n")
         for p in tf.paragraphs:
             for r in p.runs:
                 self._run_lang(r)
-
-    def _notes_slide(self, slide):
-        """The slide's new notes slide: python-pptx makes the first (``NotesSlidePart.new``: its
-        placeholders cloned from the notes master), the others are copies of it, made and related as
-        python-pptx makes and relates them. Every new notes slide starts the same, and cloning the
-        master's placeholders again cost a millisecond a slide."""
-        from pptx.opc.constants import CONTENT_TYPE as CT
-        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-        from pptx.parts.slide import NotesSlidePart
-
-        if self._notes_shapes is None or slide.part.has_notes_slide:
-            notes = slide.notes_slide
-            if self._notes_shapes is None:
-                self._notes_shapes = copy.deepcopy(notes._element)
-            return notes
-        package = slide.part.package
-        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
-                              package, copy.deepcopy(self._notes_shapes))
-        part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return slide.notes_slide
 
     # -- whole deck ---------------------------------------------------------------------------------
     def write(self, plan: DeckPlan) -> None:
