@@ -38,13 +38,18 @@ class CacheFormatError(ValueError):
 
 
 # -- Drawing -> plain data -------------------------------------------------------------------
+_NUMBERS = {float, int}
+
+
 def _value(v: Any) -> Any:
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, colors.Color):
         return {"$color": [v.red, v.green, v.blue, v.alpha]}
     if isinstance(v, (list, tuple)):
-        return {"$tuple": [_value(x) for x in v]} if isinstance(v, tuple) else [_value(x) for x in v]
+        # a path's points and operators: numbers all, kept as they are (encoded at once)
+        items = v if set(map(type, v)) <= _NUMBERS else [_value(x) for x in v]
+        return {"$tuple": list(items)} if isinstance(v, tuple) else items
     raise CacheFormatError(f"cannot keep a {type(v).__name__} in a drawing cache")
 
 
@@ -64,7 +69,8 @@ def _node(n) -> dict:
 
 
 def dumps(d: shapes.Drawing) -> bytes:
-    return json.dumps({"format": FORMAT, "drawing": _node(d)}, separators=(",", ":")).encode()
+    # a tree of fresh lists and dicts (_node would recurse forever first): no cycle to look for
+    return json.dumps({"format": FORMAT, "drawing": _node(d)}, separators=(",", ":"), check_circular=False).encode()
 
 
 # -- plain data -> Drawing -------------------------------------------------------------------
@@ -172,8 +178,8 @@ def _load(path: Path) -> Optional[shapes.Drawing]:
 def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path],
             refresh: bool = False) -> Optional[shapes.Drawing]:
     """The reportlab Drawing of a chart's SVG, from the cache when it holds it, else converted
-    (and kept). ``refresh`` (--force) converts anew and rewrites the cache. None when svglib
-    cannot read the SVG."""
+    (and kept): by svgdraw where the SVG is the subset it reproduces, else by svglib. ``refresh``
+    (--force) converts anew and rewrites the cache. None when svglib cannot read the SVG."""
     path = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
@@ -183,11 +189,15 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
             if kept is not None:
                 note(path)  # in use: pruning keeps it
                 return kept  # else missing or damaged: convert anew
-    from svglib.svglib import svg2rlg
+    from .svgdraw import convert
 
-    d = svg2rlg(io.BytesIO(svg), font_map=font_map)
-    if d is None:
-        return None
+    d = convert(svg, font_map)  # the subset of SVG matplotlib writes: svglib's very drawing, faster
+    if d is None:  # anything else
+        from svglib.svglib import svg2rlg
+
+        d = svg2rlg(io.BytesIO(svg), font_map=font_map)
+        if d is None:
+            return None
     if path is not None:
         try:
             raw = dumps(d)
