@@ -23,6 +23,7 @@ from reportlab.lib import colors
 
 from ...cache import note
 from ...publish import distrust, keep_file, read_kept
+from .svgshapes import ClipPath, FillOnlyPath
 
 FORMAT = 1  # bump when the JSON layout changes
 _CLASSES = {
@@ -85,30 +86,6 @@ def _unvalue(v: Any) -> Any:
     if isinstance(v, list):
         return [_unvalue(x) for x in v]
     return v
-
-
-class ClipPath(shapes.Path):
-    """svglib's ClippingPath without importing svglib: a path that clips what follows it in its
-    group and is itself never filled or stroked."""
-
-    def getProperties(self, *args, **kwargs):
-        props = shapes.Path.getProperties(self, *args, **kwargs)
-        for key in ("fillColor", "strokeColor"):
-            if key in props:
-                props[key] = None
-        return props
-
-
-class FillOnlyPath(shapes.Path):
-    """svglib's NoStrokePath without importing svglib: an unclosed path drawn filled, never stroked."""
-
-    def getProperties(self, *args, **kwargs):
-        props = shapes.Path.getProperties(self, *args, **kwargs)
-        if "strokeWidth" in props:
-            props["strokeWidth"] = 0
-        if "strokeColor" in props:
-            props["strokeColor"] = None
-        return props
 
 
 _SVGLIB = {"ClippingPath": ClipPath, "NoStrokePath": FillOnlyPath}  # svglib's Path subclasses, by name

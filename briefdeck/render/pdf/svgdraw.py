@@ -3,11 +3,12 @@ service writes (matplotlib's SVG backend, text as <text>), at a tenth of svglib'
 
 svglib walks a general SVG: every style lookup climbs the element's ancestors again, every
 attribute it sets on a shape is validated, every <use> deep-copies its target. On a cold build
-that was the main process's largest cost after the layout (about 0.3 s for the brief's charts).
+that cost the main process about 0.2 s of CPU for the brief's charts, and svglib's imports (lxml,
+cssselect2, tinycss2).
 This module reads only the subset matplotlib writes -- groups and their transforms, paths
 (M L C Q Z), style attributes, one universal CSS rule, clip paths of rectangles, <defs>/<use>
 markers, <text> with its style and transform -- and builds the shapes svglib would build for it:
-the same classes (its ClippingPath and NoStrokePath as drawings.ClipPath and FillOnlyPath), the
+the same classes (its ClippingPath and NoStrokePath as svgshapes.ClipPath and FillOnlyPath), the
 same attributes in the same order, the same values computed by the same arithmetic, so the
 drawing's plain data (drawings.dumps) and the brief's PDF are byte for byte what svglib gives.
 
@@ -30,7 +31,7 @@ from reportlab.graphics.shapes import Drawing, Group, Path, String, mmult, rotat
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap
 
-from .drawings import ClipPath, FillOnlyPath
+from .svgshapes import ClipPath, FillOnlyPath
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _HREF = "{http://www.w3.org/1999/xlink}href"
@@ -70,9 +71,27 @@ class Unsupported(Exception):
     """The SVG holds something this module does not reproduce: convert with svglib."""
 
 
+# the attributes reportlab's constructors set, in their order: the shapes here are made with
+# them directly (no validation, no __init__); another reportlab that sets others hands back to svglib
+_PATH_KEYS = ["fillColor", "fillOpacity", "strokeColor", "strokeWidth", "strokeLineCap", "strokeLineJoin",
+              "strokeMiterLimit", "strokeDashArray", "strokeOpacity", "points", "operators", "isClipPath",
+              "autoclose", "fillMode"]
+_STRING_KEYS = ["x", "y", "text", "textAnchor", "fontName", "fontSize", "fillColor"]
+_LAYOUT: list[bool] = []
+
+
+def _layout_known() -> bool:
+    if not _LAYOUT:
+        _LAYOUT.append(list(Path().__dict__) == _PATH_KEYS and list(String(0, 0, "").__dict__) == _STRING_KEYS
+                       and list(Group().__dict__) == ["_attrMap", "contents", "transform"])
+    return _LAYOUT[0]
+
+
 def convert(svg: bytes, font_map: Any) -> Optional[Drawing]:
     """The Drawing ``svglib.svglib.svg2rlg(svg, font_map=font_map)`` makes, or None when the SVG
     is outside the subset this module reproduces (the caller then converts with svglib)."""
+    if not _layout_known():
+        return None
     if font_map is None or b"<!ENTITY" in svg or b"<!--" in svg or b"<![CDATA[" in svg or svg.count(b"<?") > 1:
         return None  # entities, comments, CDATA, processing instructions: parsers may differ
     try:
@@ -217,11 +236,11 @@ def _path_data(d: str) -> tuple[list, list, list]:
                     app(_LINE)
                 ext((x, y))
             elif k == 6:
-                ext([float(t) for t in toks[j:end]])
+                ext(map(float, toks[j:end]))
                 app(_CURVE)
             else:  # Q: svglib's convert_quadratic_to_cubic_path from the current point
                 x0, y0 = points[-2], points[-1]
-                x1, y1, xn, yn = [float(t) for t in toks[j:end]]
+                x1, y1, xn, yn = map(float, toks[j:end])
                 c1 = (x0 + 2 / 3 * (x1 - x0), y0 + 2 / 3 * (y1 - y0))
                 c2 = (c1[0] + 1 / 3 * (xn - x0), c1[1] + 1 / 3 * (yn - y0))
                 ext((c1[0], c1[1], c2[0], c2[1], xn, yn))
@@ -303,6 +322,8 @@ class _Converter:
         self.css: dict[str, str] = {}
         self.parent: dict[ET.Element, ET.Element] = {}
         self.ctx: dict[ET.Element, dict[str, str]] = {}  # inherited properties by element (findAttr)
+        self.memo: dict[tuple, tuple] = {}  # (parent's properties, style, root) -> (parent's, element's)
+        self.styles: dict[int, tuple] = {}  # id(properties) -> (properties, their shape style)
         self.markers: dict[str, ET.Element] = {}  # <use> targets: paths in <defs>
         self.clips: dict[str, dict] = {}  # clip paths: the ClippingPath's attributes, by id
         self.clip_nodes: dict[str, ET.Element] = {}
@@ -310,25 +331,28 @@ class _Converter:
         self.fonts: dict[tuple, str] = {}
 
     # -- properties: svglib's findAttr, applied CSS and style attribute, climbing ancestors ----
-    def own(self, el: ET.Element, root: bool = False) -> dict[str, str]:
+    def context(self, el: ET.Element, parent_ctx: dict[str, str], root: bool = False) -> dict[str, str]:
+        """The element's inherited properties: its parent's, then the CSS rule (not on the root:
+        svglib applies the root's rules before it reads any <style>), then its style attribute.
+        Elements of one style under one parent share one answer (and one dict)."""
         style = el.get("style")
-        # the root's rules are applied before any <style> is read (svglib's _set_root_font_size)
+        key = (id(parent_ctx), style, root)
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit[1]
         own = {} if root else dict(self.css)
         if style:
             own.update(_style(style))
-        return own
-
-    def context(self, el: ET.Element, parent_ctx: dict[str, str], root: bool = False) -> dict[str, str]:
-        own = self.own(el, root)
         add = {}
         for k, v in own.items():
             v = v.strip()
             if v and v != "inherit" and parent_ctx.get(k) != v:  # else the parent's value stands
                 add[k] = v
-        if not add:
-            return parent_ctx
-        ctx = dict(parent_ctx)
-        ctx.update(add)
+        ctx = parent_ctx
+        if add:
+            ctx = dict(parent_ctx)
+            ctx.update(add)
+        self.memo[key] = (parent_ctx, ctx)  # the parent held: its id is not reused while memo lives
         return ctx
 
     def defs_context(self, el: ET.Element) -> dict[str, str]:
@@ -366,8 +390,9 @@ class _Converter:
             raise Unsupported(name)  # reportlab refuses it and svglib leaves None
         return o
 
-    def shape_style(self, ctx: dict) -> dict:
-        """applyStyleOnShape on a Path or Rect: the attributes it sets, by svglib's mapping."""
+    def shape_style(self, ctx: dict) -> tuple:
+        """applyStyleOnShape on a Path or Rect: the values it sets, by svglib's mapping (colours
+        as their components: each shape gets its own Color)."""
         fill = self.colour(ctx.get("fill", "black"))
         fill_opacity = self.opacity(ctx, "fill-opacity")
         rule = ctx.get("fill-rule", "nonzero")
@@ -384,18 +409,32 @@ class _Converter:
         if dash == "none":
             dashes = None
         else:
-            dashes = [_number(a) for a in shlex.split(dash.strip().replace(",", " "))]
+            dashes = tuple(_number(a) for a in shlex.split(dash.strip().replace(",", " ")))
             if not dashes:
                 raise Unsupported("dash array")
         if fill is not None:  # svglib: fillOpacity is set (never None here), fillColor truthy
-            fill.alpha = fill_opacity
+            fill = (fill.red, fill.green, fill.blue, fill_opacity)
         if width == 0:
             stroke = None
+        if stroke is not None:
+            stroke = (stroke.red, stroke.green, stroke.blue, stroke.alpha)
+        return (fill, fill_opacity, stroke, width, 0 if cap is None else _CAPS[cap], 0 if join is None else _JOINS[join],
+                dashes, stroke_opacity, _NON_ZERO if rule == "nonzero" else _EVEN_ODD)
+
+    def path_attrs(self, ctx: dict, points: list, operators: list, clip: int) -> dict:
+        """A Path's attributes in the order Path() sets them, styled for ``ctx`` (shapes of one
+        style share the conversion, never an object)."""
+        hit = self.styles.get(id(ctx))
+        if hit is None:
+            hit = self.styles[id(ctx)] = (ctx, self.shape_style(ctx))  # ctx held: its id stays its own
+        fill, fill_opacity, stroke, width, cap, join, dashes, stroke_opacity, mode = hit[1]
         return {
-            "fillColor": fill, "fillOpacity": fill_opacity, "strokeColor": stroke, "strokeWidth": width,
-            "strokeLineCap": 0 if cap is None else _CAPS[cap], "strokeLineJoin": 0 if join is None else _JOINS[join],
-            "strokeMiterLimit": 0, "strokeDashArray": dashes, "strokeOpacity": stroke_opacity,
-            "fillMode": _NON_ZERO if rule == "nonzero" else _EVEN_ODD,
+            "fillColor": None if fill is None else colors.Color(*fill), "fillOpacity": fill_opacity,
+            "strokeColor": None if stroke is None else colors.Color(*stroke), "strokeWidth": width,
+            "strokeLineCap": cap, "strokeLineJoin": join, "strokeMiterLimit": 0,
+            "strokeDashArray": None if dashes is None else list(dashes), "strokeOpacity": stroke_opacity,
+            "points": points, "operators": operators, "isClipPath": clip, "autoclose": None,
+            "fillMode": _NON_ZERO if clip else mode,  # a clip path's is its clip rule's
         }
 
     def font(self, family: str, weight: str, style: str) -> str:
@@ -578,45 +617,30 @@ class _Converter:
         proto = self.clips.get(key)
         if proto is None:
             proto = self.clips[key] = self.clip_proto(self.clip_nodes[key])
+        ctx, points, operators = proto
         c = ClipPath.__new__(ClipPath)
-        d = dict(proto)
-        for k in ("fillColor", "strokeColor"):
-            if d[k] is not None:
-                d[k] = colors.Color(d[k].red, d[k].green, d[k].blue, d[k].alpha)
-        d["points"] = list(d["points"])
-        d["operators"] = list(d["operators"])
-        if d["strokeDashArray"] is not None:
-            d["strokeDashArray"] = list(d["strokeDashArray"])
-        c.__dict__.update(d)
+        c.__dict__.update(self.path_attrs(ctx, list(points), list(operators), 1))
         return c
 
-    def clip_proto(self, clip: ET.Element) -> dict:
+    def clip_proto(self, clip: ET.Element) -> tuple:
+        """A clip path's rectangles as svglib's shapeToPath makes them (corners, closed), joined;
+        the first one's properties stand (get_clippath)."""
         rects = list(clip)
         if not rects:
             raise Unsupported("empty clip path")  # svglib: no clipping
         points: list = []
         operators: list = []
-        style = None
         for rect in rects:
             if rect.tag != _SVG + "rect" or set(rect.attrib) - {"x", "y", "width", "height"} or len(rect):
                 raise Unsupported("clip path shape")
-            ctx = self.defs_context(rect)
-            if "clip-rule" in ctx:
+            if "clip-rule" in self.defs_context(rect):
                 raise Unsupported("clip-rule")
             x, y, w, h = (_length(rect.get(a, "")) for a in ("x", "y", "width", "height"))
-            # svglib's convertRect then shapeToPath: corners (rx = ry = 0), closed
             points += [x, y, x + w, y, x + w, y + h, x, y + h]
             operators += [_MOVE, _LINE, _LINE, _LINE, _CLOSE]
-            if style is None:
-                style = self.shape_style(ctx)  # the first shape's properties stand (get_clippath)
-        assert style is not None
-        return {
-            "fillColor": style["fillColor"], "fillOpacity": style["fillOpacity"], "strokeColor": style["strokeColor"],
-            "strokeWidth": style["strokeWidth"], "strokeLineCap": style["strokeLineCap"],
-            "strokeLineJoin": style["strokeLineJoin"], "strokeMiterLimit": 0, "strokeDashArray": style["strokeDashArray"],
-            "strokeOpacity": style["strokeOpacity"], "points": points, "operators": operators, "isClipPath": 1,
-            "autoclose": None, "fillMode": _NON_ZERO,  # the clip rule
-        }
+        ctx = self.defs_context(rects[0])
+        self.shape_style(ctx)  # its values must convert
+        return ctx, points, operators
 
     # -- shapes: svglib's convertPath and convertText ------------------------------------------
     def path(self, el: ET.Element, ctx: dict) -> Optional[Group]:
@@ -626,34 +650,17 @@ class _Converter:
         if len(el):
             raise Unsupported("path children")
         points, operators, unclosed = _path_data(d)
-        style = self.shape_style(ctx)
         if operators[-1] != _CLOSE:
             unclosed.append(len(operators))
-        attrs = {
-            "fillColor": style["fillColor"], "fillOpacity": style["fillOpacity"], "strokeColor": style["strokeColor"],
-            "strokeWidth": style["strokeWidth"], "strokeLineCap": style["strokeLineCap"],
-            "strokeLineJoin": style["strokeLineJoin"], "strokeMiterLimit": 0, "strokeDashArray": style["strokeDashArray"],
-            "strokeOpacity": style["strokeOpacity"], "points": points, "operators": operators, "isClipPath": 0,
-            "autoclose": None, "fillMode": style["fillMode"],
-        }
+        attrs = self.path_attrs(ctx, points, operators, 0)
         contents: list = []
         if unclosed and attrs["fillColor"] is not None:
             # svglib's NoStrokePath(copy_from=path): the path with every subpath closed, filled only
-            filled = dict(attrs)
-            fc = attrs["fillColor"]
-            filled["fillColor"] = colors.Color(fc.red, fc.green, fc.blue, fc.alpha)
-            if attrs["strokeColor"] is not None:
-                sc = attrs["strokeColor"]
-                filled["strokeColor"] = colors.Color(sc.red, sc.green, sc.blue, sc.alpha)
-            if attrs["strokeDashArray"] is not None:
-                filled["strokeDashArray"] = list(attrs["strokeDashArray"])
-            filled["points"] = list(points)
             ops = list(operators)
             for pointer in reversed(unclosed):
                 ops.insert(pointer, _CLOSE)
-            filled["operators"] = ops
             f = FillOnlyPath.__new__(FillOnlyPath)
-            f.__dict__.update(filled)
+            f.__dict__.update(self.path_attrs(ctx, list(points), ops, 0))
             contents.append(f)
             attrs["fillColor"] = None
         p = Path.__new__(Path)
