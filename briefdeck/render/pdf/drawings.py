@@ -40,6 +40,7 @@ class CacheFormatError(ValueError):
 
 # -- Drawing -> plain data -------------------------------------------------------------------
 _NUMBERS = {float, int}
+_PLAIN = {float, int, str, bool, type(None)}  # decoded values that stand as they are
 
 
 def _value(v: Any) -> Any:
@@ -84,7 +85,8 @@ def _unvalue(v: Any) -> Any:
             return tuple(_unvalue(x) for x in v["$tuple"])
         raise CacheFormatError("unexpected mapping in a drawing cache")
     if isinstance(v, list):
-        return [_unvalue(x) for x in v]
+        # a path's points and operators: a fresh list of the numbers (the decoded data is kept, _READ)
+        return list(v) if set(map(type, v)) <= _NUMBERS else [_unvalue(x) for x in v]
     return v
 
 
@@ -101,13 +103,16 @@ def _build(data: dict):
         raise CacheFormatError(f"unexpected shape {kind!r} in a drawing cache")
     obj = cls.__new__(cls)
     attrs = data.get("a", [])
-    if not isinstance(attrs, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
-                                              and not p[0].startswith("__") for p in attrs):
+    if not isinstance(attrs, list):
         raise CacheFormatError("bad attributes in a drawing cache")
+    d = obj.__dict__
     if isinstance(obj, shapes.Group):
-        obj.__dict__["_attrMap"] = cls._attrMap.clone() if hasattr(cls._attrMap, "clone") else cls._attrMap
-    for k, v in attrs:
-        obj.__dict__[k] = _unvalue(v)
+        d["_attrMap"] = cls._attrMap.clone() if hasattr(cls._attrMap, "clone") else cls._attrMap
+    for p in attrs:
+        if not (type(p) is list and len(p) == 2 and type(p[0]) is str and not p[0].startswith("__")):
+            raise CacheFormatError("bad attributes in a drawing cache")
+        k, v = p
+        d[k] = v if type(v) in _PLAIN else _unvalue(v)
     if isinstance(obj, shapes.Group):
         obj.__dict__["contents"] = [_build(c) for c in data.get("c", [])]
     return obj
