@@ -230,11 +230,13 @@ IN_SUBSET = {
 MULTI_CLIP = '<clipPath id="p1"><rect x="10" y="5" width="180" height="90"/><rect x="0" y="0" width="5" height="5"/></clipPath>'
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 @pytest.mark.parametrize("name", sorted(IN_SUBSET))
 def test_constructs_of_the_subset_beyond_the_corpus_are_svglibs_too(name, fonts):
     assert_svglibs_drawing(doc(IN_SUBSET[name]), fonts)
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 def test_a_clip_path_of_several_rectangles_and_no_css(fonts):
     assert_svglibs_drawing(doc('<g clip-path="url(#p1)"><path d="M 0 0 L 1 1"/></g>', MULTI_CLIP), fonts)
     assert_svglibs_drawing(doc(TEXT, head=HEAD.replace("*{stroke-linejoin: round; stroke-linecap: butt}", "")), fonts)
@@ -266,6 +268,7 @@ OUTSIDE = {
 }
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 @pytest.mark.parametrize("name", sorted(OUTSIDE))
 def test_anything_else_is_converted_by_svglib(name, fonts):
     svg = doc(OUTSIDE[name])
@@ -275,6 +278,7 @@ def test_anything_else_is_converted_by_svglib(name, fonts):
     assert (got is None and ref is None) or drawings.dumps(got) == drawings.dumps(ref)
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 @pytest.mark.parametrize("change", [
     lambda s: s.replace(b"*{stroke-linejoin", b"path{stroke-linejoin"),  # a CSS rule for some elements
     lambda s: s.replace(b"<style", b"<title>t</title><style"),  # the style not first
@@ -295,12 +299,14 @@ def test_documents_outside_the_subset_are_converted_by_svglib(change, fonts):
     assert (got is None and ref is None) or drawings.dumps(got) == drawings.dumps(ref)
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 def test_pictures_from_sources_stay_with_svglib():
     """An SVG a source names (a logo, a photograph's diagram) is anyone's SVG: svglib reads it."""
     text = (ROOT / "briefdeck" / "render" / "pdf" / "pictures.py").read_text(encoding="utf-8")
     assert "svg2rlg" in text and "svgdraw" not in text
 
 
+@pytest.mark.quick  # hand-written SVG: no chart drawn
 def test_a_reportlab_whose_shapes_hold_other_attributes_hands_back_to_svglib(fonts, monkeypatch):
     """svgdraw makes shapes without their constructors: it knows the attributes they set, in order."""
     svg = doc(TEXT)
