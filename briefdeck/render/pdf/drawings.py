@@ -1,10 +1,11 @@
 """Charts as the brief embeds them: vector drawings, converted once and kept as plain data.
 
-The chart service hands the brief an SVG (text as text); svglib converts it into a reportlab
-Drawing, which costs about as much as laying out a page and imports svglib. The converted
-drawing is kept beside the chart cache as JSON -- plain data that loads fast and cannot execute
-code (a pickle could) -- keyed by the chart's content hash and the fonts it is set in, so a
-build after a prose edit never runs svglib (nor matplotlib).
+The chart service hands the brief an SVG (text as text); svgdraw.py converts it into the
+reportlab Drawing svglib would make (svglib itself, for an SVG outside the subset matplotlib
+writes, costs about as much as laying out a page and imports lxml). The converted drawing is
+kept beside the chart cache as JSON -- plain data that loads fast and cannot execute code (a
+pickle could) -- keyed by the chart's content hash and the fonts it is set in, so a build after
+a prose edit converts nothing (nor runs matplotlib).
 
 Only the shapes svglib produces are accepted when loading (a fixed list of reportlab classes,
 plain attribute values, colours); anything else is refused, so a tampered cache file can at
