@@ -325,7 +325,7 @@ class _Converter:
         self.memo: dict[tuple, tuple] = {}  # (parent's properties, style, root) -> (parent's, element's)
         self.styles: dict[int, tuple] = {}  # id(properties) -> (properties, their shape style)
         self.markers: dict[str, ET.Element] = {}  # <use> targets: paths in <defs>
-        self.clips: dict[str, dict] = {}  # clip paths: the ClippingPath's attributes, by id
+        self.clips: dict[str, tuple] = {}  # clip paths by id: (properties, points, operators)
         self.clip_nodes: dict[str, ET.Element] = {}
         self.colours: dict[str, colors.Color] = {}
         self.fonts: dict[tuple, str] = {}
@@ -624,7 +624,8 @@ class _Converter:
 
     def clip_proto(self, clip: ET.Element) -> tuple:
         """A clip path's rectangles as svglib's shapeToPath makes them (corners, closed), joined;
-        the first one's properties stand (get_clippath)."""
+        the first one's properties stand, and the clip rule nonzero: no style here can name
+        another (get_clippath)."""
         rects = list(clip)
         if not rects:
             raise Unsupported("empty clip path")  # svglib: no clipping
@@ -633,8 +634,6 @@ class _Converter:
         for rect in rects:
             if rect.tag != _SVG + "rect" or set(rect.attrib) - {"x", "y", "width", "height"} or len(rect):
                 raise Unsupported("clip path shape")
-            if "clip-rule" in self.defs_context(rect):
-                raise Unsupported("clip-rule")
             x, y, w, h = (_length(rect.get(a, "")) for a in ("x", "y", "width", "height"))
             points += [x, y, x + w, y, x + w, y + h, x, y + h]
             operators += [_MOVE, _LINE, _LINE, _LINE, _CLOSE]
@@ -685,6 +684,7 @@ class _Converter:
         text = _clean_text(raw) if raw else None
         if text:
             dx = dy = 0.0
+            # svglib: x1 + dx with an x attribute, else x + dx0 + sum(widths before) = x + (0 + dx) + 0
             new_x = x + dx if el.get("x", "") != "" else x + (0 + dx) + 0
             new_y = y + dy if el.get("y", "") != "" else y + (0 + dy)
             s = String.__new__(String)
