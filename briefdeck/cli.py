@@ -253,6 +253,10 @@ def run() -> None:
     reportlab's flowables) that reference counting frees, and at the default the collector ran
     ~700 times in a cold build of the default source, 7-8 % of its CPU."""
     gc.set_threshold(*_GC_THRESHOLD)
+    # pydantic looks for plugins (every installed distribution's entry points) when it builds the
+    # source schema's validator, 5 ms of a prose edit's critical path; briefdeck's validation
+    # reports to no plugin (an embedding program keeps its own setting)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     code = main()
     try:
         sys.stdout.flush()

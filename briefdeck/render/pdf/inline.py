@@ -7,7 +7,7 @@ use ``fig-<id>``); any other href is a live external link.
 from __future__ import annotations
 
 from typing import Iterable, Optional
-from xml.sax.saxutils import escape, quoteattr
+from .xmltext import escape, quoteattr
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 

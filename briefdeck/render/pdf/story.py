@@ -9,7 +9,7 @@ references; on the last page the colophon at the foot and "about the speaker" in
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import unescape
+from .xmltext import unescape
 from dataclasses import dataclass, field, replace
 from typing import Optional
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 from typing import Optional
-from xml.sax.saxutils import escape as _xml_escape
+from .xmltext import escape as _xml_escape
 
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFPage,
                                       PDFStream, PDFString)
