@@ -308,10 +308,13 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
 def warm_up(opts: Options) -> None:
     """For a process that builds again and again (--watch): import every renderer of ``opts`` and
     the chart drawing code once, here, so the processes forked for each rebuild start with them
-    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s)."""
+    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s); and
+    keep the hashes of files that do not change (publish.remember_hashes)."""
     for fmt in opts.formats:
         RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
+
+    publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once
 
 
 def strict_failure(warnings: list[Problem]) -> SourceError:
