@@ -13,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefdeck import api, publish
-from briefdeck.render.pptx import layout_cache
 from briefdeck.assets import BUILTIN
+from briefdeck.render.pptx import layout_cache, warm
 from briefdeck.scaffold import init
 
 from .conftest import ROOT
@@ -42,7 +42,7 @@ def watching(request, monkeypatch):
     and the deck is made in a forked process (--jobs 2); or a process that only builds (--jobs 1)."""
     monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
-    monkeypatch.setattr(layout_cache, "_WARMED", {})
+    monkeypatch.setattr(warm, "_WARMED", {})
     return request.param
 
 
@@ -102,9 +102,9 @@ def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_pro
 
         theme = load_theme(load_document(src).meta.theme, Assets.for_source(src))
         template = assets / "templates" / "default.pptx"
-        assert layout_cache.key(template, side_file(template), theme) in layout_cache._WARMED
+        assert layout_cache.key(template, side_file(template), theme) in warm._WARMED
     else:
-        assert not layout_cache._WARMED
+        assert not warm._WARMED
     # the same files built by a fresh process: the same bytes
     fresh = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "briefdeck", str(src), "--out", str(fresh), "--jobs", "1", "--quiet"], cwd=ROOT, check=True)

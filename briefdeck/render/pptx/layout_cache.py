@@ -66,34 +66,6 @@ def recall(k: str, cache_dir: Optional[Path]) -> Optional[dict]:
     return found
 
 
-_WARMED: dict[str, bool] = {}  # the templates keep_warm looked at in this process, by key
-
-
-def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path]) -> None:
-    """For a process that forks one per rebuild (--watch, ``api.warm_up``): the deck's template
-    scanned, analysed and its typefaces measured here, once per version of it, so that every forked
-    deck process inherits them in memory (``templatesafety.scan``, this module's and ``shipped``'s,
-    ``fit.metrics_of``) instead of scanning the template and reading its analysis and widths back from
-    the cache each rebuild (~20 ms of its ~0.3 s). Called after a build, off the way from a save to
-    its outputs; what it makes is what the deck's process would make (the same functions, keys and
-    ``cache_dir``)."""
-    from . import _template
-    from .template.opening import default_template, open_clean_template, side_file
-    from .template.ranking import map_roles
-
-    path = _template(view, options.get("template")) or default_template(theme)
-    if not Path(path).is_file():
-        return
-    k = key(path, side_file(path), theme)
-    if k in _WARMED:
-        return
-    prs, path, _ = open_clean_template(path, theme)
-    map_roles(prs, path, theme, cache_dir=cache_dir)
-    if len(_WARMED) > 32:
-        _WARMED.clear()
-    _WARMED[k] = True
-
-
 def keep(k: str, cache_dir: Optional[Path], found: dict) -> None:
     if len(_MEMO) > 32:
         _MEMO.clear()
