@@ -80,11 +80,13 @@ class _Calls:
         return True
 
     def replay(self, canv) -> None:
-        for name, args, kwargs in self.calls:
+        for name, args, kwargs, plain in self.calls:
             if args is _SET:
                 setattr(canv, name, kwargs)
-                continue
-            getattr(canv, name)(*[_made(a, canv) for a in args], **{k: _made(v, canv) for k, v in kwargs.items()})
+            elif plain:  # (most calls: nothing to make anew; thousands a chart)
+                getattr(canv, name)(*args, **kwargs)
+            else:
+                getattr(canv, name)(*[_made(a, canv) for a in args], **{k: _made(v, canv) for k, v in kwargs.items()})
 
 
 class _Recorder:
@@ -109,7 +111,9 @@ class _Recorder:
         value = getattr(canv, name)
         if inspect.ismethod(value) and value.__self__ is canv:
             def call(*args, **kwargs):
-                noted = (name, tuple(_noted(a) for a in args), {k: _noted(v) for k, v in kwargs.items()})
+                a, k = tuple(_noted(x) for x in args), {n: _noted(v) for n, v in kwargs.items()}
+                plain = not any(isinstance(x, (_PathAsDrawn, list)) for x in (*a, *k.values()))
+                noted = (name, a, k, plain)
                 result = value(*args, **kwargs)
                 if name == "beginPath":  # a fresh path object, nothing done to the canvas: made again where used
                     return result
@@ -126,7 +130,7 @@ class _Recorder:
     def __setattr__(self, name: str, value: Any) -> None:
         if type(value) not in _ATOMS:
             self.__dict__["_rc_ok"] = False
-        self._rc_calls.append((name, _SET, value))
+        self._rc_calls.append((name, _SET, value, False))
         setattr(self._rc_canv, name, value)
 
 
