@@ -19,12 +19,12 @@ _WARMED: dict[str, bool] = {}  # the templates looked at in this process, by the
 def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path]) -> None:
     """Look at the template the deck of ``view`` is made on, as the deck's process does (the same
     functions, keys and ``cache_dir``), unless this process looked at this version of it already."""
-    from . import _template
     from .layout_cache import key
     from .template.opening import default_template, open_clean_template, side_file
     from .template.ranking import map_roles
 
-    path = _template(view, options.get("template")) or default_template(theme)
+    given = options.get("template") or view.doc.meta.template  # as build_plan chooses it
+    path = Path(given) if given else default_template(theme)
     if not Path(path).is_file():
         return
     k = key(path, side_file(path), theme)
