@@ -13,7 +13,8 @@ the renderer would have written. A drawing that asks anything else of the canvas
 a call, an attribute that is not a plain value) is painted by the renderer every time.
 
 Kept in memory for the life of the process, by the chart's key (its cache key, the fonts, the width
-it is set at): a fresh process renders as before.
+it is set at). A drawing's first paint in a process is the renderer's alone, its second is noted, the
+ones after are replayed: a process that paints each chart once (a one-shot build) pays nothing.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from reportlab.pdfgen.pathobject import PDFPathObject
 
 _ATOMS = (str, int, float, bool, type(None))
 _KEPT: "OrderedDict[tuple, _Calls]" = OrderedDict()
+_SEEN: "OrderedDict[tuple, bool]" = OrderedDict()  # keys painted once by the renderer: the next paint is noted
 _LIMIT = 64  # drawings kept (least recently used first out)
 _SET = object()  # a call that sets a canvas attribute (the renderer sets ``_fillMode``)
 _MISSING = object()
@@ -135,14 +137,20 @@ class _Recorder:
 
 
 def painted_from_memory(d: Drawing, key: tuple) -> Drawing:
-    """``d``, painted from the calls its first paint made when a drawing of the same ``key`` was
-    painted before in this process (see the module's docstring)."""
+    """``d``, painted from the calls a paint of a drawing of the same ``key`` made before in this
+    process, when one was noted (see the module's docstring)."""
     def draw(*args, **kwargs):
         canv = d.canv
         kept = _KEPT.get(key)
         if kept is not None and not args and not kwargs and kept.fits(canv):
             _KEPT.move_to_end(key)
             kept.replay(canv)
+            return
+        if key not in _SEEN:  # a first paint is the renderer's alone: a process that paints a chart once pays nothing
+            _SEEN[key] = True
+            while len(_SEEN) > _LIMIT:
+                _SEEN.popitem(last=False)
+            Drawing.draw(d, *args, **kwargs)
             return
         rec = _Recorder(canv)
         d.__dict__["canv"] = rec
