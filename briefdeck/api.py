@@ -305,13 +305,33 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     return {fmt: out[fmt] for fmt in opts.formats}
 
 
+_WARM: list = []  # set by warm_up: this process builds again and again (--watch)
+
+
+def _keep_warm(opts: Options, view, theme) -> None:
+    """After a build in a process that builds again and again: what a format made in a forked process
+    derives from its inputs, derived here once per version of them, so the next rebuild's process
+    inherits it (a renderer's ``keep_warm``: the deck's template). Best effort: the build has said
+    whatever is wrong with the inputs."""
+    for fmt in opts.formats:
+        keep = getattr(RENDERERS[fmt].load(), "keep_warm", None)
+        if keep is not None:
+            with contextlib.suppress(BriefdeckError, OSError):
+                keep(view, theme=theme, options=dict(opts.settings), cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
+
+
 def warm_up(opts: Options) -> None:
     """For a process that builds again and again (--watch): import every renderer of ``opts`` and
     the chart drawing code once, here, so the processes forked for each rebuild start with them
-    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s)."""
+    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s); keep
+    the hashes of files that do not change (publish.remember_hashes); and, after each build, what
+    the forked formats derive from their inputs (``_keep_warm``)."""
     for fmt in opts.formats:
         RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
+
+    publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once
+    _WARM[:] = [True]
 
 
 def strict_failure(warnings: list[Problem]) -> SourceError:
@@ -400,6 +420,8 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     write_json(record_path(opts.out_dir, src.stem), record)
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
+    if _WARM:
+        _keep_warm(opts, view, theme)
     return res
 
 

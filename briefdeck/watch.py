@@ -8,7 +8,9 @@ process stays warm between builds: after the first it has imported every rendere
 code (``api.warm_up``), so the process it forks per rebuild starts with them. The brief is made
 in this process, so what it keeps lasts the session: registered fonts (by content: a font file
 edited under the same name is seen), parsed theme files (once per version of each file), the
-hyphenation patterns, decoded chart drawings; the deck, and the web page
+hyphenation patterns, decoded chart drawings and the canvas calls that paint them
+(render/pdf/chartpaint.py), the hashes of input files that have not changed (by what the file
+system says of them: publish.remember_hashes); the deck, and the web page
 when its charts are drawn already (a prose edit), are made beside it in the forked process, which
 reads the deck's template analysis and font widths back from the build's cache (JSON). A saved
 prose edit is on disk as a new brief, deck and web page when the brief's layout is done

@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from briefdeck import api
+from briefdeck import api, publish
 from briefdeck.assets import BUILTIN
+from briefdeck.render.pptx import layout_cache, warm
 from briefdeck.scaffold import init
 
 from .conftest import ROOT
@@ -33,7 +35,19 @@ def _text(pdf: Path) -> str:
     return "".join(p.extract_text() for p in PdfReader(pdf).pages)
 
 
-def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_process(tmp_path):
+@pytest.fixture
+def watching(request, monkeypatch):
+    """As ``--watch`` runs: after its first build the process is warmed up (api.warm_up: it keeps
+    files' hashes, and after each build what the deck's forked process derives from its template)
+    and the deck is made in a forked process (--jobs 2); or a process that only builds (--jobs 1)."""
+    monkeypatch.setattr(api, "_WARM", [])
+    monkeypatch.setattr(publish, "_HASHED", None)
+    monkeypatch.setattr(warm, "_WARMED", {})
+    return request.param
+
+
+@pytest.mark.parametrize("watching", [False, True], indirect=True, ids=["builds", "watches"])
+def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_process(tmp_path, watching):
     project = tmp_path / "proj"
     init(project)
     [src] = sorted((project / "source").glob("*.yaml"))
@@ -44,12 +58,14 @@ def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_pro
         (assets / rel).parent.mkdir(parents=True, exist_ok=True)
         (assets / rel).write_bytes((BUILTIN / rel).read_bytes())
     out = tmp_path / "out"
-    opts = api.Options(out_dir=out, jobs=1)
+    opts = api.Options(out_dir=out, jobs=2 if watching else 1)
     outputs = [out / f"{src.stem}{s}" for s in SUFFIXES]
 
     def build() -> list[bytes]:
         [r] = api.build([src], opts)
         assert r.ok, r.error
+        if watching:
+            api.warm_up(opts)
         return [p.read_bytes() for p in outputs]
 
     def replace(path: Path, old: str, new: str) -> None:
@@ -78,6 +94,17 @@ def test_an_edit_to_each_kind_of_input_is_seen_by_the_next_build_in_the_same_pro
         before = after
     assert "Gelasio-Regular" in _fonts(outputs[0]) and "NotoSerif-Regular" not in _fonts(outputs[0])
     assert "Sheet 1 of" in _text(outputs[0])
+    if watching:  # the watching process looked at the template the deck is made on now, for its forked processes
+        from briefdeck.assets import Assets
+        from briefdeck.load import load_document
+        from briefdeck.render.pptx.template.opening import side_file
+        from briefdeck.theme import load_theme
+
+        theme = load_theme(load_document(src).meta.theme, Assets.for_source(src))
+        template = assets / "templates" / "default.pptx"
+        assert layout_cache.key(template, side_file(template), theme) in warm._WARMED
+    else:
+        assert not warm._WARMED
     # the same files built by a fresh process: the same bytes
     fresh = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "briefdeck", str(src), "--out", str(fresh), "--jobs", "1", "--quiet"], cwd=ROOT, check=True)

@@ -33,6 +33,7 @@ from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
 from .breakmemo import kept_in
+from .chartpaint import painted_from_memory
 from .flowables import SideColumn, fit_drawing
 from .painting import paint_only_what_is_kept
 from .fonts import Fonts, load_fonts
@@ -153,7 +154,9 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
-        out[f.id] = fit_drawing(d, req[2] * 72)
+        # painted from what its first paint asked of the canvas, when this process painted it before
+        # (--watch): by the drawing's cache key (chart, fonts), its font and width
+        out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (r.key, digest, d.initialFontName, req[2]))
     return out
 
 
@@ -252,8 +255,10 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         decided on (pages, breaks, the hyphen ledger, the side column) is all there, and painting
         is a layout's costliest part after its line breaks."""
         side = SideColumn(geo, st.get("side.gap"))
+        # only the painted layout is tagged: the structure changes nothing on the page (a layout that
+        # only measures decides on the same pages without it, and builds no tree it would throw away)
         tree = StructTree(lang=doc.meta.language, title=meta.title, role_map={"Aside": "Div"}, producer=info["producer"]) \
-            if p.tagged else None
+            if p.tagged and paint else None
         ctx = Context(doc, view, st, geo, side, drawings, tree, end_break)
         buf = io.BytesIO()
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,

@@ -14,6 +14,7 @@ from ...present import View, default_view
 from ...templatesafety import hostile
 from .. import RenderResult
 from .fit import Measurer
+from .warm import keep_warm  # noqa: F401 -- api.warm_up's processes: the template looked at once
 from .plan import DeckPlan, plan_deck
 from .select import select
 from .template.opening import open_clean_template
