@@ -45,6 +45,7 @@ class DeckWriter:
         self.indent = int(theme.get("deck.type.bullet_indent_in") * 914400)
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
+        self._chrome: dict = {}  # layout part name -> its footer and slide number placeholders
         self.table_style = template_table_style(prs)  # native tables take the template's default table style
 
     def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
@@ -181,12 +182,10 @@ class DeckWriter:
         if sp.footer is None and sp.kind == "title":
             return
         inks = {p.idx: p.ink for p in rl.chrome}
-        for lph in layout.placeholders:
-            ph_el = lph._element.find(f".//{{{P}}}ph")
-            ptype = ph_el.get("type") if ph_el is not None else None
-            if ptype not in ("ftr", "sldNum") or (ptype == "ftr" and sp.footer is None):
+        for ptype, idx, source in self._chrome_of(layout):
+            if ptype == "ftr" and sp.footer is None:
                 continue
-            el = copy.deepcopy(lph._element)
+            el = copy.deepcopy(source)
             el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
             sppr = el.find(f"{{{P}}}spPr")
             for c in list(sppr):
@@ -196,7 +195,7 @@ class DeckWriter:
             txbody = el.find(f"{{{P}}}txBody")
             for p in txbody.findall(f"{{{A}}}p"):
                 txbody.remove(p)
-            ink = inks.get(lph.placeholder_format.idx)
+            ink = inks.get(idx)
             fill = f'<a:solidFill><a:srgbClr val="{ink}"/></a:solidFill>' if ink else ""
             if ptype == "ftr":
                 if sp.footer_box is not None:  # the footer also takes the unused date placeholder's place
@@ -211,6 +210,20 @@ class DeckWriter:
                               f'<a:rPr lang="{self.lang}">{fill}</a:rPr><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
+
+    def _chrome_of(self, layout) -> list:
+        """(type, idx, element) of the layout's footer and slide number placeholders, in its order:
+        looked up once a layout, not for every slide (python-pptx builds a shape object of each)."""
+        key = layout.part.partname
+        if key not in self._chrome:
+            found = []
+            for lph in layout.placeholders:
+                ph_el = lph._element.find(f".//{{{P}}}ph")
+                ptype = ph_el.get("type") if ph_el is not None else None
+                if ptype in ("ftr", "sldNum"):
+                    found.append((ptype, lph.placeholder_format.idx, lph._element))
+            self._chrome[key] = found
+        return self._chrome[key]
 
     # -- slides -------------------------------------------------------------------------------------
     def add_slide(self, sp: SlidePlan, position: int) -> None:
