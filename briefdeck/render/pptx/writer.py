@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import replace
 from typing import Optional
 
@@ -34,6 +35,9 @@ from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
+_R, _RPR, _T, _END_PARA = (f"{{{A}}}{tag}" for tag in ("r", "rPr", "t", "endParaRPr"))
+_PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr", "lnSpc", "spcPct", "spcBef", "spcPts"))
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # what python-pptx writes as _xHHHH_ in a run's text
 
 
 class DeckWriter:
@@ -89,10 +93,12 @@ class DeckWriter:
         p = first  # an empty block still gets its language mark
         for i, para in enumerate(block.paras):
             p = first if i == 0 else tf.add_paragraph()
-            p.level = para.level
-            p.space_before = Pt(para.space_before)
-            p.line_spacing = 1.0
-            ppr = p._p.get_or_add_pPr()
+            ppr = _spaced(p._p, para.level, Pt(para.space_before))
+            if ppr is None:  # a paragraph that has properties of its own already: python-pptx merges them
+                p.level = para.level
+                p.space_before = Pt(para.space_before)
+                p.line_spacing = 1.0
+                ppr = p._p.get_or_add_pPr()
             algn = para.align or (style.algn if style else None)
             if algn in ("just", "dist", "justLow", "thaiDist") or (para.bullet and algn in ("ctr", "r")):
                 algn = "l"  # no justified narrow columns, no centred bullets: ragged right reads best
@@ -109,11 +115,15 @@ class DeckWriter:
                 if ppr.find(f"{{{A}}}buNone") is None:
                     ppr.insert(len([c for c in ppr if c.tag in (f"{{{A}}}lnSpc", f"{{{A}}}spcBef", f"{{{A}}}spcAft")]),
                                etree.SubElement(ppr, f"{{{A}}}buNone"))
+            size = Pt(para.size or block.size)
             for j, span in enumerate(para.spans):
                 # A run says only what the plan needs: its size (the planner measured the text at it),
                 # the source's bold and italics, its language, a link; colour and typeface only where a
                 # LibreOffice master passes none on (``style``: as theme references where it can) or the
                 # template's colour would not read (``Ph.ink``). The rest comes from the template.
+                linked = span.href and not span.href.startswith("#")
+                if not linked and self._plain_run(p._p, span, size.centipoints, style):
+                    continue
                 r = p.add_run()
                 r.text = span.text
                 r.font.size = Pt(para.size or block.size)
@@ -131,6 +141,29 @@ class DeckWriter:
                         self._link_end(p, Pt(para.size or block.size), span.href, style)
         end = p._p.get_or_add_endParaRPr()
         end.set("lang", self.lang)
+
+    def _plain_run(self, p_el, span, centipoints: int, style: Optional[SampleStyle]) -> bool:
+        """A run without a link, made as python-pptx makes it (``add_run``, then its text, size,
+        bold, italic and language, in that order) without its per-attribute machinery: a sixth of
+        writing a deck. False, and nothing made, where python-pptx would escape or refuse something
+        (a control character, a size out of range): the caller makes that run through python-pptx."""
+        if _CONTROL.search(span.text) or not 100 <= centipoints <= 400000:
+            return False
+        r = etree.SubElement(p_el, _R)
+        end = p_el.find(_END_PARA)
+        if end is not None:  # runs go before the paragraph's end properties
+            end.addprevious(r)
+        rpr = etree.SubElement(r, _RPR)
+        rpr.set("sz", str(centipoints))
+        if span.bold:
+            rpr.set("b", "1")
+        if span.italic:
+            rpr.set("i", "1")
+        rpr.set("lang", self.lang)
+        etree.SubElement(r, _T).text = span.text
+        if style is not None:
+            style.apply(rpr)
+        return True
 
     def _link_end(self, p, size, href: str, style) -> None:
         """LibreOffice sets a hyperlink in the colour of the run that follows it (the last word of a
@@ -356,6 +389,25 @@ class DeckWriter:
             self.charts.render_many(requests)
 
 
+
+
+def _spaced(p_el, level: int, space_before) -> Optional[etree._Element]:
+    """The paragraph's new properties at ``level``, ``space_before`` above and single-spaced, as
+    python-pptx's ``level``, ``space_before`` and ``line_spacing`` setters make them on a paragraph
+    without properties (its generic child ordering was a third of filling text); None, with nothing
+    changed, for a paragraph that has some, or values python-pptx would refuse."""
+    ppr = p_el.find(_PPR)
+    if (ppr is not None and (len(ppr) or ppr.attrib)) or not isinstance(level, int) or not 0 <= level <= 8 \
+            or not 0 <= space_before <= 20116800:
+        return None
+    if ppr is None:
+        ppr = etree.Element(_PPR)
+        p_el.insert(0, ppr)  # first: a paragraph's properties precede its runs and end
+    if level:
+        ppr.set("lvl", str(level))
+    etree.SubElement(etree.SubElement(ppr, _LN_SPC), _SPC_PCT).set("val", "100000")  # line_spacing = 1.0
+    etree.SubElement(etree.SubElement(ppr, _SPC_BEF), _SPC_PTS).set("val", str(space_before.centipoints))
+    return ppr
 
 
 def _para(text: str):
