@@ -62,6 +62,7 @@ class PreparedDeck:
     prs: Any
     info: Any
     measurer: Measurer
+    cache_dir: Optional[Path] = None  # the derived cache: the zip's large entries deflated by an earlier build
 
     def chart_requests(self) -> list[tuple]:
         from .writer import picture_requests
@@ -78,7 +79,7 @@ class PreparedDeck:
 
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
         writer.write(self.plan)
-        size = save(self.prs, Path(out_path), self.view.doc.meta.updated)
+        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, self.cache_dir)
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 
@@ -87,7 +88,7 @@ def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, c
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
                                            charts=charts, cache_dir=cache_dir)
-    return PreparedDeck(view, theme, plan, prs, info, measurer)
+    return PreparedDeck(view, theme, plan, prs, info, measurer, Path(cache_dir) if cache_dir is not None else None)
 
 
 def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,
