@@ -3,13 +3,13 @@ with them: deciding it parses the font's layout tables with fontTools, 15 ms a f
 for importing fontTools, in every process that measures or draws a chart's text (a cold build: the
 brief's and the deck's). A process reads the answer here instead.
 
-An entry is used only for the same font bytes, the same deciding code (``shaping.py``, this file)
-and the locale language the answer holds for (HarfBuzz's default: C or English, see
-``shaping._lookups``); anything else is decided as before. fontTools is not part of the key, so the
+An entry is used only for the same font bytes, the same deciding code (``shaping.py``, this file,
+``derive_shipped.py``) and the locale language the answer holds for (HarfBuzz's default: C or
+English, see ``shaping._lookups``); anything else is decided as before. fontTools is not part of the key, so the
 same font gives the same charts on any machine; ``tests/test_chart_shipped.py`` decides every entry
 again with the installed one and compares. After changing what the key covers, write the entries again:
 
-    python -m briefdeck.charts.shipped
+    python -m briefdeck.charts.derive_shipped
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Optional
 
 _PKG = Path(__file__).resolve().parent
 FILE = _PKG.parent / "builtin" / "derived" / "charts.json"
-_CODE = ("shaping.py", "shipped.py")
+_CODE = ("shaping.py", "shipped.py", "derive_shipped.py")
 _PLAIN_LOCALES = ("c", "posix", "en")  # where shaping._lookups models the default language system
 _LOADED: list[dict] = []  # the file, read once per process
 
@@ -67,38 +67,3 @@ def plain_chars(path: str) -> tuple[frozenset, frozenset, dict]:
     from .shaping import plain_chars as decide
 
     return decide(path)
-
-
-def derive(theme=None) -> dict:
-    """The entries for the fonts the built-in theme's charts measure text with (each target's regular
-    and bold), decided as a build decides them."""
-    from ..theme import load_theme
-    from .shaping import _locale_language, plain_chars as decide
-    from .style import TARGETS, chart_style
-
-    if _locale_language() not in _PLAIN_LOCALES:
-        raise RuntimeError("derive the entries in the C or an English locale (LC_ALL=C.UTF-8): other languages are not modelled")
-    theme = theme or load_theme("default")
-    paths = dict.fromkeys(chart_style(theme, t).fonts[s] for t in TARGETS for s in ("regular", "bold"))
-    plain = {}
-    for path in paths:
-        decide.cache_clear()
-        chars, pairs, ligatures = decide(path)
-        plain[font_key(Path(path).read_bytes())] = {
-            "font": Path(path).name, "chars": sorted(chars), "pairs": sorted(pairs),
-            "ligatures": {k: list(v) for k, v in sorted(ligatures.items())}}  # in the order the shaper tries them
-    return {"plain": plain}
-
-
-def write(entries: dict) -> bytes:
-    raw = (json.dumps(entries, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
-    FILE.parent.mkdir(parents=True, exist_ok=True)
-    FILE.write_bytes(raw)
-    _LOADED.clear()  # this process reads the new one
-    plain_chars.cache_clear()
-    return raw
-
-
-if __name__ == "__main__":
-    raw = write(derive())
-    print(f"wrote {FILE} ({len(raw)} bytes)")
