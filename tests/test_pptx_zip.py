@@ -41,10 +41,10 @@ def test_kept_deflated_entries_make_the_same_deck_without_deflating_them_again(d
     entries = _entries(default_pptx)
     updated = dt.date(2018, 6, 29)
     plain = package._zip_entries(entries, updated)
-    kept = zipwrite.KeptDeflate(tmp_path / "derived")
+    kept = zipwrite.KeptDeflate(tmp_path / "charts")
     assert package._zip_entries(entries, updated, deflated=kept) == plain
     large = [b for _, b in entries if len(b) >= zipwrite.KEEP_FROM]
-    files = sorted((tmp_path / "derived" / "deflated").iterdir())
+    files = sorted((tmp_path / "charts").glob("*.deflate"))
     assert large and len(files) == len({bytes(b) for b in large})
 
     deflate = zipwrite.deflate
@@ -57,3 +57,29 @@ def test_kept_deflated_entries_make_the_same_deck_without_deflating_them_again(d
     deflated.clear()
     assert package._zip_entries(entries, updated, deflated=kept) == plain
     assert max(deflated) >= zipwrite.KEEP_FROM
+
+
+def test_forced_build_deflates_anew_and_keeps_what_it_deflated(default_pptx, tmp_path, monkeypatch):
+    entries = _entries(default_pptx)
+    updated = dt.date(2018, 6, 29)
+    package._zip_entries(entries, updated, deflated=zipwrite.KeptDeflate(tmp_path))
+    deflate = zipwrite.deflate
+    deflated = []
+    monkeypatch.setattr(zipwrite, "deflate", lambda blob: deflated.append(len(blob)) or deflate(blob))
+    package._zip_entries(entries, updated, deflated=zipwrite.KeptDeflate(tmp_path, refresh=True))
+    assert max(deflated) >= zipwrite.KEEP_FROM  # none read back under --force
+
+
+def test_the_deck_record_names_its_kept_entries_and_pruning_keeps_them(tmp_path):
+    from briefdeck import api
+    from briefdeck.api import read_record
+
+    from .conftest import DEFAULT_SOURCE
+
+    out = tmp_path / "out"
+    for _ in range(2):  # the second build prunes what no record names
+        [r] = api.build([DEFAULT_SOURCE], api.Options(formats=("pptx",), out_dir=out, force=True))
+        assert r.ok, r.error
+    named = read_record(out, DEFAULT_SOURCE.stem)["outputs"]["pptx"]["cache"]
+    kept = sorted(p.name for p in api.charts_dir(api.Options(out_dir=out)).glob("*.deflate"))
+    assert kept and kept == sorted(n for n in named if n.endswith(".deflate"))

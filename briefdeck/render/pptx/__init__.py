@@ -62,7 +62,6 @@ class PreparedDeck:
     prs: Any
     info: Any
     measurer: Measurer
-    cache_dir: Optional[Path] = None  # the derived cache: the zip's large entries deflated by an earlier build
 
     def chart_requests(self) -> list[tuple]:
         from .writer import picture_requests
@@ -76,10 +75,14 @@ class PreparedDeck:
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         from .package import save
         from .writer import DeckWriter
+        from .zipwrite import KeptDeflate
 
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
         writer.write(self.plan)
-        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, self.cache_dir)
+        # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts
+        folder = getattr(charts, "cache_dir", None)
+        kept = KeptDeflate(folder, refresh=getattr(charts, "refresh", False)) if folder is not None else None
+        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept)
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 
@@ -88,7 +91,7 @@ def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, c
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
                                            charts=charts, cache_dir=cache_dir)
-    return PreparedDeck(view, theme, plan, prs, info, measurer, Path(cache_dir) if cache_dir is not None else None)
+    return PreparedDeck(view, theme, plan, prs, info, measurer)
 
 
 def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,

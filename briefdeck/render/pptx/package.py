@@ -13,7 +13,6 @@ import io
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -246,11 +245,10 @@ def package_entries(prs) -> list[tuple[str, bytes]]:
     return entries.items
 
 
-def save(prs, out_path: Path, updated, cache_dir: Optional[Path] = None) -> int:
-    """The deck zipped to ``out_path``; its large entries' deflated bytes kept in ``cache_dir`` (the
-    derived cache), so a rebuild with the same charts deflates them no more."""
-    from .zipwrite import KeptDeflate
-
-    data = _zip_entries(package_entries(prs), updated, deflated=KeptDeflate(cache_dir) if cache_dir is not None else None)
+def save(prs, out_path: Path, updated, deflated=None) -> int:
+    """The deck zipped to ``out_path``; ``deflated``: what deflates an entry (``zipwrite.KeptDeflate``:
+    as an earlier build did, kept beside the charts)."""
+    data = _zip_entries(package_entries(prs), updated, deflated=deflated)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)  # the build writes to a temp file and publishes it atomically
+    return len(data)

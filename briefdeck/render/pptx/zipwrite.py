@@ -3,8 +3,10 @@ between builds.
 
 Deflating the deck's charts (a PNG and an SVG each, ~1 MB for the default deck) was a quarter of
 writing it, and a prose edit deflates the same charts again. Here an entry of ``KEEP_FROM`` bytes or
-more is deflated once and kept in the derived cache (``deflated/``, named by a hash of the entry and
-the zlib that deflated it: another zlib's bytes are never mixed in); the next build reads it back.
+more is deflated once and kept beside the charts in the chart cache (``<hash>.deflate``, named by a
+hash of the entry and the zlib that deflated it: another zlib's bytes are never mixed in); the next
+build reads it back. Like a chart, it is in the deck's build record while the deck uses it, and
+pruned with the charts when no record names it.
 The zip around the entries is written as ``zipfile.ZipFile.writestr`` writes it (deflated at zlib's
 default level, no data descriptors, no zip64: a deck is far below 4 GB); ``tests/test_pptx_zip.py``
 checks it is the same bytes.
@@ -36,10 +38,11 @@ def deflate(blob: bytes) -> bytes:
 
 
 class KeptDeflate:
-    """Large entries' deflated bytes in ``folder`` (a build's derived cache), read or made and kept."""
+    """Large entries' deflated bytes in ``folder`` (a build's chart cache), read or made and kept."""
 
-    def __init__(self, folder: Path):
-        self.folder = Path(folder) / "deflated"
+    def __init__(self, folder: Path, refresh: bool = False):
+        self.folder = Path(folder)
+        self.refresh = refresh  # --force: deflated anew (and kept for the next build), none read
 
     def __call__(self, blob: bytes) -> bytes:
         if len(blob) < KEEP_FROM:
@@ -49,7 +52,7 @@ class KeptDeflate:
         h = hashlib.sha256(_SALT)
         h.update(blob)
         path = self.folder / f"{h.hexdigest()}.deflate"
-        data = read_kept(path)  # verified against its digest; noted as in use (pruning keeps it)
+        data = None if self.refresh else read_kept(path)  # verified against its digest; noted as in use
         if data is None:
             data = deflate(blob)
             keep_file(path, data)
