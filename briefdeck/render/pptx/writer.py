@@ -50,6 +50,7 @@ class DeckWriter:
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
         self._chrome: dict = {}  # layout part name -> its footer and slide number placeholders
+        self._prefetched: dict = {}  # (id of a figure, width, height) -> its RenderedChart
         self.table_style = template_table_style(prs)  # native tables take the template's default table style
 
     def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
@@ -193,7 +194,7 @@ class DeckWriter:
         if native is not None:
             return add_native_chart(slide, ph, fig, native, box, charts=self.charts, theme=self.theme,
                                     name=self.view.figure_label(fig), updated=self.doc.meta.updated)
-        rendered = self.charts.render(fig, "slide", box.width, box.height)
+        rendered = self._prefetched.get((id(fig), box.width, box.height)) or self.charts.render(fig, "slide", box.width, box.height)
         png = rendered.png
         if ph is None:  # an added area (a layout without a content placeholder): a picture of the box's size
             pic = slide.shapes.add_picture(io.BytesIO(png), *(Emu(int(round(v * 914400))) for v in (box.left, box.top, box.width, box.height)))
@@ -385,8 +386,9 @@ class DeckWriter:
     def _prefetch_charts(self, plan: DeckPlan) -> None:
         """Ask for every picture chart at once, so the chart service can draw them in parallel."""
         requests = picture_requests(plan, self.info)
-        if requests:
-            self.charts.render_many(requests)
+        if requests:  # kept by figure and box: asking again would hash each chart's spec again
+            for (fig, _, w, h), rendered in zip(requests, self.charts.render_many(requests)):
+                self._prefetched[(id(fig), w, h)] = rendered
 
 
 
