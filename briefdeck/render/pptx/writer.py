@@ -145,9 +145,9 @@ class DeckWriter:
 
     def _plain_run(self, p_el, span, centipoints: int, style: Optional[SampleStyle]) -> bool:
         """A run without a link, made as python-pptx makes it (``add_run``, then its text, size,
-        bold, italic and language, in that order) without its per-attribute machinery: a sixth of
-        writing a deck. False, and nothing made, where python-pptx would escape or refuse something
-        (a control character, a size out of range): the caller makes that run through python-pptx."""
+        bold, italic and language, in that order) without its per-attribute machinery. False, and
+        nothing made, where python-pptx would escape or refuse something (a control character, a
+        size out of range): the caller makes that run through python-pptx."""
         if _CONTROL.search(span.text) or not 100 <= centipoints <= 400000:
             return False
         r = etree.SubElement(p_el, _R)
@@ -391,12 +391,10 @@ class DeckWriter:
                 self._prefetched[(id(fig), w, h)] = rendered
 
 
-
-
 def _spaced(p_el, level: int, space_before) -> Optional[etree._Element]:
     """The paragraph's new properties at ``level``, ``space_before`` above and single-spaced, as
     python-pptx's ``level``, ``space_before`` and ``line_spacing`` setters make them on a paragraph
-    without properties (its generic child ordering was a third of filling text); None, with nothing
+    without properties (its generic child ordering was half of filling text); None, with nothing
     changed, for a paragraph that has some, or values python-pptx would refuse."""
     ppr = p_el.find(_PPR)
     if (ppr is not None and (len(ppr) or ppr.attrib)) or not isinstance(level, int) or not 0 <= level <= 8 \
