@@ -124,7 +124,7 @@ def _advance(path: str, text: str, size: float) -> int:
     font = font_manager.get_font(path)
     steps = _STEPS.get((font, size))
     if steps is None:
-        from .shaping import plain_chars
+        from .shipped import plain_chars  # the built-in fonts' answers ship: no fontTools
 
         chars, pairs, ligatures = plain_chars(path)
         steps = _STEPS[(font, size)] = _Steps(frozenset(map(chr, chars)), pairs, ligatures)

@@ -21,6 +21,9 @@ from .template.opening import open_clean_template
 from .template.ranking import map_roles
 from .template.report import check_template, check_template_command, format_report
 from .template_look import chart_look, substitution_warnings, with_chart_look
+from .xpaths import compile_once
+
+compile_once()  # python-pptx's lookups: a quarter of writing a deck was lxml compiling XPath again
 
 __all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 
@@ -73,10 +76,14 @@ class PreparedDeck:
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         from .package import save
         from .writer import DeckWriter
+        from .zipwrite import KeptDeflate
 
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
         writer.write(self.plan)
-        size = save(self.prs, Path(out_path), self.view.doc.meta.updated)
+        # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts
+        folder = getattr(charts, "cache_dir", None)
+        kept = KeptDeflate(folder, refresh=getattr(charts, "refresh", False)) if folder is not None else None
+        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept)
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
 

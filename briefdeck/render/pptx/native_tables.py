@@ -8,6 +8,8 @@ numbers right) and the language; the look is the template's.
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
@@ -58,9 +60,13 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str, typeface: str 
     # set in the typeface the plan measured: the template's body face (a table style's own text font
     # differs between PowerPoint and LibreOffice, and would break words the plan kept whole)
     face = typeface
+    size = Pt(piece.size).centipoints
     for i, row in enumerate((piece.headings,) + piece.rows):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
+            bold = i == 0 or (piece.total and i == last)  # the header as the style sets it; the total as a total
+            if _plain_cell(cell._tc, text, "r" if piece.aligns[j] == "right" else "l", size, face, bold, lang, "b" if i == 0 else "t"):
+                continue
             p = cell.text_frame.paragraphs[0]
             p.alignment = None
             p._p.get_or_add_pPr().set("algn", "r" if piece.aligns[j] == "right" else "l")
@@ -69,10 +75,39 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str, typeface: str 
             run.font.size = Pt(piece.size)
             if face:
                 run.font.name = face
-            if i == 0 or (piece.total and i == last):
-                run.font.bold = True  # the header as the style sets it; the total as a total
+            if bold:
+                run.font.bold = True
             run._r.get_or_add_rPr().set("lang", lang)
             p._p.get_or_add_endParaRPr().set("lang", lang)
             cell.vertical_anchor = None
             cell._tc.get_or_add_tcPr().set("anchor", "b" if i == 0 else "t")
     return frame
+
+
+_P, _PPR, _R, _RPR, _LATIN, _T, _END = (f"{{{A}}}{t}" for t in ("p", "pPr", "r", "rPr", "latin", "t", "endParaRPr"))
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # what python-pptx writes as _xHHHH_ in a run's text
+
+
+def _plain_cell(tc, text: str, algn: str, size: int, face: str, bold: bool, lang: str, anchor: str) -> bool:
+    """A new cell's one paragraph and run, made as ``add_table``'s python-pptx calls make them (its
+    per-attribute machinery was most of a table's time). False, with nothing changed, for a cell whose
+    paragraph is not python-pptx's empty one, or a text or size python-pptx would escape or refuse."""
+    body = tc.find(f"{{{A}}}txBody")
+    p = body.find(_P) if body is not None else None
+    if p is None or len(p) or p.attrib or _CONTROL.search(text) or not 100 <= size <= 400000:
+        return False
+    etree.SubElement(p, _PPR).set("algn", algn)
+    r = etree.SubElement(p, _R)
+    rpr = etree.SubElement(r, _RPR)
+    rpr.set("sz", str(size))
+    if face:
+        etree.SubElement(rpr, _LATIN).set("typeface", face)
+    if bold:
+        rpr.set("b", "1")
+    rpr.set("lang", lang)
+    etree.SubElement(r, _T).text = text
+    etree.SubElement(p, _END).set("lang", lang)
+    tc_pr = tc.get_or_add_tcPr()
+    tc_pr.attrib.pop("anchor", None)  # vertical_anchor = None, then the anchor: last among its attributes
+    tc_pr.set("anchor", anchor)
+    return True

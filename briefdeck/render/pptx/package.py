@@ -203,23 +203,20 @@ def stable_zip(data: bytes, updated, core_date: bool = False) -> bytes:
     return _zip_entries(((i.filename, zin.read(i.filename)) for i in zin.infolist()), updated, core_date)
 
 
-def _zip_entries(entries, updated, core_date: bool = False) -> bytes:
-    """(name, bytes) entries as a zip with fixed entry times (the source date), in the order given."""
+def _zip_entries(entries, updated, core_date: bool = False, deflated=None) -> bytes:
+    """(name, bytes) entries as a zip with fixed entry times (the source date), in the order given;
+    ``deflated``: what deflates an entry (``zipwrite.KeptDeflate``: read back from the cache)."""
+    from .zipwrite import deflate, zip_bytes
+
     # a zip entry can only say 1980-2107; the true date stays in the core properties
     stamp = (min(max(updated.year, 1980), 2107), updated.month, updated.day, 0, 0, 0)
-    iso = f"{updated.isoformat()}T00:00:00Z".encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, blob in entries:
-            if core_date and name == "docProps/core.xml":
-                import re
+    if core_date:
+        import re
 
-                blob = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, blob)
-            zi = zipfile.ZipInfo(name, date_time=stamp)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            zout.writestr(zi, blob)
-    return out.getvalue()
+        iso = f"{updated.isoformat()}T00:00:00Z".encode()
+        entries = [(name, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso, blob)
+                    if name == "docProps/core.xml" else blob) for name, blob in entries]
+    return zip_bytes(entries, stamp, deflated or deflate)
 
 
 class _Entries:
@@ -248,7 +245,10 @@ def package_entries(prs) -> list[tuple[str, bytes]]:
     return entries.items
 
 
-def save(prs, out_path: Path, updated) -> int:
-    data = _zip_entries(package_entries(prs), updated)
+def save(prs, out_path: Path, updated, deflated=None) -> int:
+    """The deck zipped to ``out_path``; ``deflated``: what deflates an entry (``zipwrite.KeptDeflate``:
+    as an earlier build did, kept beside the charts)."""
+    data = _zip_entries(package_entries(prs), updated, deflated=deflated)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)  # the build writes to a temp file and publishes it atomically
+    return len(data)

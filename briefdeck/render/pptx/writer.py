@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import replace
 from typing import Optional
 
@@ -34,6 +35,9 @@ from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
+_R, _RPR, _T, _END_PARA = (f"{{{A}}}{tag}" for tag in ("r", "rPr", "t", "endParaRPr"))
+_PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr", "lnSpc", "spcPct", "spcBef", "spcPts"))
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # what python-pptx writes as _xHHHH_ in a run's text
 
 
 class DeckWriter:
@@ -45,6 +49,8 @@ class DeckWriter:
         self.indent = int(theme.get("deck.type.bullet_indent_in") * 914400)
         self.layouts = all_layouts(prs)
         self._styles: dict = {}
+        self._chrome: dict = {}  # layout part name -> its footer and slide number placeholders
+        self._prefetched: dict = {}  # (id of a figure, width, height) -> its RenderedChart
         self.table_style = template_table_style(prs)  # native tables take the template's default table style
 
     def style_for(self, layout, ph: Optional[Ph]) -> Optional[SampleStyle]:
@@ -88,10 +94,12 @@ class DeckWriter:
         p = first  # an empty block still gets its language mark
         for i, para in enumerate(block.paras):
             p = first if i == 0 else tf.add_paragraph()
-            p.level = para.level
-            p.space_before = Pt(para.space_before)
-            p.line_spacing = 1.0
-            ppr = p._p.get_or_add_pPr()
+            ppr = _spaced(p._p, para.level, Pt(para.space_before))
+            if ppr is None:  # a paragraph that has properties of its own already: python-pptx merges them
+                p.level = para.level
+                p.space_before = Pt(para.space_before)
+                p.line_spacing = 1.0
+                ppr = p._p.get_or_add_pPr()
             algn = para.align or (style.algn if style else None)
             if algn in ("just", "dist", "justLow", "thaiDist") or (para.bullet and algn in ("ctr", "r")):
                 algn = "l"  # no justified narrow columns, no centred bullets: ragged right reads best
@@ -108,11 +116,15 @@ class DeckWriter:
                 if ppr.find(f"{{{A}}}buNone") is None:
                     ppr.insert(len([c for c in ppr if c.tag in (f"{{{A}}}lnSpc", f"{{{A}}}spcBef", f"{{{A}}}spcAft")]),
                                etree.SubElement(ppr, f"{{{A}}}buNone"))
+            size = Pt(para.size or block.size)
             for j, span in enumerate(para.spans):
                 # A run says only what the plan needs: its size (the planner measured the text at it),
                 # the source's bold and italics, its language, a link; colour and typeface only where a
                 # LibreOffice master passes none on (``style``: as theme references where it can) or the
                 # template's colour would not read (``Ph.ink``). The rest comes from the template.
+                linked = span.href and not span.href.startswith("#")
+                if not linked and self._plain_run(p._p, span, size.centipoints, style):
+                    continue
                 r = p.add_run()
                 r.text = span.text
                 r.font.size = Pt(para.size or block.size)
@@ -130,6 +142,29 @@ class DeckWriter:
                         self._link_end(p, Pt(para.size or block.size), span.href, style)
         end = p._p.get_or_add_endParaRPr()
         end.set("lang", self.lang)
+
+    def _plain_run(self, p_el, span, centipoints: int, style: Optional[SampleStyle]) -> bool:
+        """A run without a link, made as python-pptx makes it (``add_run``, then its text, size,
+        bold, italic and language, in that order) without its per-attribute machinery. False, and
+        nothing made, where python-pptx would escape or refuse something (a control character, a
+        size out of range): the caller makes that run through python-pptx."""
+        if _CONTROL.search(span.text) or not 100 <= centipoints <= 400000:
+            return False
+        r = etree.SubElement(p_el, _R)
+        end = p_el.find(_END_PARA)
+        if end is not None:  # runs go before the paragraph's end properties
+            end.addprevious(r)
+        rpr = etree.SubElement(r, _RPR)
+        rpr.set("sz", str(centipoints))
+        if span.bold:
+            rpr.set("b", "1")
+        if span.italic:
+            rpr.set("i", "1")
+        rpr.set("lang", self.lang)
+        etree.SubElement(r, _T).text = span.text
+        if style is not None:
+            style.apply(rpr)
+        return True
 
     def _link_end(self, p, size, href: str, style) -> None:
         """LibreOffice sets a hyperlink in the colour of the run that follows it (the last word of a
@@ -159,7 +194,7 @@ class DeckWriter:
         if native is not None:
             return add_native_chart(slide, ph, fig, native, box, charts=self.charts, theme=self.theme,
                                     name=self.view.figure_label(fig), updated=self.doc.meta.updated)
-        rendered = self.charts.render(fig, "slide", box.width, box.height)
+        rendered = self._prefetched.get((id(fig), box.width, box.height)) or self.charts.render(fig, "slide", box.width, box.height)
         png = rendered.png
         if ph is None:  # an added area (a layout without a content placeholder): a picture of the box's size
             pic = slide.shapes.add_picture(io.BytesIO(png), *(Emu(int(round(v * 914400))) for v in (box.left, box.top, box.width, box.height)))
@@ -181,12 +216,10 @@ class DeckWriter:
         if sp.footer is None and sp.kind == "title":
             return
         inks = {p.idx: p.ink for p in rl.chrome}
-        for lph in layout.placeholders:
-            ph_el = lph._element.find(f".//{{{P}}}ph")
-            ptype = ph_el.get("type") if ph_el is not None else None
-            if ptype not in ("ftr", "sldNum") or (ptype == "ftr" and sp.footer is None):
+        for ptype, idx, source in self._chrome_of(layout):
+            if ptype == "ftr" and sp.footer is None:
                 continue
-            el = copy.deepcopy(lph._element)
+            el = copy.deepcopy(source)
             el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
             sppr = el.find(f"{{{P}}}spPr")
             for c in list(sppr):
@@ -196,7 +229,7 @@ class DeckWriter:
             txbody = el.find(f"{{{P}}}txBody")
             for p in txbody.findall(f"{{{A}}}p"):
                 txbody.remove(p)
-            ink = inks.get(lph.placeholder_format.idx)
+            ink = inks.get(idx)
             fill = f'<a:solidFill><a:srgbClr val="{ink}"/></a:solidFill>' if ink else ""
             if ptype == "ftr":
                 if sp.footer_box is not None:  # the footer also takes the unused date placeholder's place
@@ -211,6 +244,20 @@ class DeckWriter:
                               f'<a:rPr lang="{self.lang}">{fill}</a:rPr><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
+
+    def _chrome_of(self, layout) -> list:
+        """(type, idx, element) of the layout's footer and slide number placeholders, in its order:
+        looked up once a layout, not for every slide (python-pptx builds a shape object of each)."""
+        key = layout.part.partname
+        if key not in self._chrome:
+            found = []
+            for lph in layout.placeholders:
+                ph_el = lph._element.find(f".//{{{P}}}ph")
+                ptype = ph_el.get("type") if ph_el is not None else None
+                if ptype in ("ftr", "sldNum"):
+                    found.append((ptype, lph.placeholder_format.idx, lph._element))
+            self._chrome[key] = found
+        return self._chrome[key]
 
     # -- slides -------------------------------------------------------------------------------------
     def add_slide(self, sp: SlidePlan, position: int) -> None:
@@ -339,10 +386,28 @@ class DeckWriter:
     def _prefetch_charts(self, plan: DeckPlan) -> None:
         """Ask for every picture chart at once, so the chart service can draw them in parallel."""
         requests = picture_requests(plan, self.info)
-        if requests:
-            self.charts.render_many(requests)
+        if requests:  # kept by figure and box: asking again would hash each chart's spec again
+            for (fig, _, w, h), rendered in zip(requests, self.charts.render_many(requests)):
+                self._prefetched[(id(fig), w, h)] = rendered
 
 
+def _spaced(p_el, level: int, space_before) -> Optional[etree._Element]:
+    """The paragraph's new properties at ``level``, ``space_before`` above and single-spaced, as
+    python-pptx's ``level``, ``space_before`` and ``line_spacing`` setters make them on a paragraph
+    without properties (its generic child ordering was half of filling text); None, with nothing
+    changed, for a paragraph that has some, or values python-pptx would refuse."""
+    ppr = p_el.find(_PPR)
+    if (ppr is not None and (len(ppr) or ppr.attrib)) or not isinstance(level, int) or not 0 <= level <= 8 \
+            or not 0 <= space_before <= 20116800:
+        return None
+    if ppr is None:
+        ppr = etree.Element(_PPR)
+        p_el.insert(0, ppr)  # first: a paragraph's properties precede its runs and end
+    if level:
+        ppr.set("lvl", str(level))
+    etree.SubElement(etree.SubElement(ppr, _LN_SPC), _SPC_PCT).set("val", "100000")  # line_spacing = 1.0
+    etree.SubElement(etree.SubElement(ppr, _SPC_BEF), _SPC_PTS).set("val", str(space_before.centipoints))
+    return ppr
 
 
 def _para(text: str):
