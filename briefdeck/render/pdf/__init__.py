@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import io
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from reportlab import Version as _RL_VERSION
 from reportlab.graphics.shapes import Drawing
@@ -96,6 +96,9 @@ class PreparedBrief:
         self.view, self.doc, self.theme = view, view.doc, theme
         self.charts = charts  # sizes charts that would run over (a long timeline) to fit
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper, cache_dir)
+        # set by a build whose charts are drawn and converted in another process meanwhile
+        # (``kept_drawings`` there): waits for them, figure id -> drawing as plain data
+        self.drawings_later: Optional[Callable[[], dict[str, bytes]]] = None
 
     @property
     def has_side_column(self) -> bool:
@@ -106,6 +109,14 @@ class PreparedBrief:
 
     def inputs(self) -> list[Path]:
         return []
+
+    def kept_drawings(self, charts: Any) -> dict[str, bytes]:
+        """Every chart as the brief embeds it (drawn, converted, sized), as plain data
+        (drawings.dumps): made in a process of its own while this brief's measures its layouts
+        (``drawings_later``)."""
+        from .drawings import dumps
+
+        return {k: dumps(d) for k, d in _chart_drawings(self.doc, charts, self.probe, self.fonts, self.charts).items()}
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         self.dropped_quotes: list = []
@@ -154,6 +165,22 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
         out[f.id] = fit_drawing(d, req[2] * 72)
+    return out
+
+
+def _stand_ins(doc: Document, probe: Context, fonts: Fonts, sizing: Any = None) -> dict[str, Drawing]:
+    """An empty drawing of each chart's size, for the layouts that only measure (they never paint
+    a chart) while the charts are drawn elsewhere: the size matplotlib writes into the SVG (points,
+    as its SVG writer prints them), read as svglib reads it (points to pixels and back), fitted as
+    ``_chart_drawings`` fits it. ``_layouts`` checks it against the drawings it gets."""
+    def points(inches: float) -> float:
+        return float(f"{inches * 72:f}".rstrip("0").rstrip(".")) * (96 / 72) * 0.75
+
+    out = {}
+    for f, (_, _, w, h) in zip(doc.charted_figures, _requests(doc, probe, sizing)):
+        d = Drawing(points(w), points(h))
+        d.initialFontName = fonts.chart_map.default_font
+        out[f.id] = fit_drawing(d, w * 72)
     return out
 
 
@@ -234,10 +261,13 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         return _layouts(p, out_path, charts)
 
 
-def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
+def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[dict[str, Drawing]] = None) -> int:
     view, doc = p.view, p.doc
     fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
-    drawings = _chart_drawings(doc, charts, probe, fonts, p.charts)
+    later, p.drawings_later = p.drawings_later, None
+    if drawings is None:
+        # charts drawn elsewhere meanwhile: the layouts that only measure need their sizes only
+        drawings = _stand_ins(doc, probe, fonts, p.charts) if later is not None else _chart_drawings(doc, charts, probe, fonts, p.charts)
     furniture = _furniture(view, st, fonts)
     meta = view.metadata
     info = dict(
@@ -269,6 +299,38 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         return buf.getvalue() if paint else b"", tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
     known: dict[int, int] = {}
+    try:
+        end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
+    except BaseException:
+        if later is not None:
+            _drawings_of(later)  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
+        raise
+    if later is not None:
+        real = _drawings_of(later)
+        if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
+            return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
+        drawings.update(real)
+    data = None
+    if stretch:
+        again, n, _, _, justified = layout(end_break, stretch, paint=True)
+        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
+            data = again  # the same pages, their columns ending at the foot
+    if data is None:  # the layout chosen above, painted this time (the same pages)
+        data = layout(end_break, paint=True)[0]
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(data)
+    return pages
+
+
+def _drawings_of(later: Callable[[], dict[str, bytes]]) -> dict[str, Drawing]:
+    from .drawings import loads
+
+    return {k: loads(raw) for k, raw in later().items()}
+
+
+def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> tuple[Optional[str], dict, int, BriefTemplate]:
+    """The layouts that only measure, deciding the one painted: its end break, its stretch
+    (vertical justification), its pages and template."""
     _, pages, lonely, gap, tpl = layout(None)
     # Hyphens: a paragraph's page budget assumes a page of at least half a column of text; a page
     # that turned out shorter (figures filled it) and so took more than its share is laid out
@@ -296,17 +358,7 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         if n <= pages and not still and gap_again <= most:
             pages, tpl, end_break = n, tpl_again, where
             break
-    stretch = flush_bottom(tpl, geo, st)
-    data = None
-    if stretch:
-        again, n, _, _, justified = layout(end_break, stretch, paint=True)
-        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
-            data = again  # the same pages, their columns ending at the foot
-    if data is None:  # the layout chosen above, painted this time (the same pages)
-        data = layout(end_break, paint=True)[0]
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(data)
-    return pages
+    return end_break, flush_bottom(tpl, geo, st), pages, tpl
 
 
 def over_hyphenated(tpl: BriefTemplate, share: float, known: dict[int, int]) -> dict[int, int]:
