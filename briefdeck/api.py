@@ -286,7 +286,8 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
     groups = _process_groups(opts.formats)
-    if opts.jobs < 2 or len(groups) < 2 or start_method() != "fork":
+    cold = _none_drawn(view.doc, opts, charts)
+    if opts.jobs < 2 or (len(groups) < 2 and not cold) or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
     # The formats that follow the first of their group (the web page after the brief) are offered
@@ -296,7 +297,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     # Not on a first or forced build of charts (the offer would find none drawn, after measuring them
     # all): there the brief's charts are drawn and converted in a process of their own, which then
     # makes the web page from them, while the brief measures its layouts (``aside``, _charts_aside).
-    offered = () if _none_drawn(view.doc, opts, charts) else groups[0][1:]
+    offered = () if cold else groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     # the other groups in at most jobs - 1 processes, a process making its groups one after the other;

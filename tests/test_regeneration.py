@@ -120,6 +120,35 @@ def test_a_brief_whose_charts_are_not_the_size_foreseen_is_measured_again(tmp_pa
         assert sha(tmp_path / "out" / f"{STEM}{suffix}") == sha(default_build / f"{STEM}{suffix}")
 
 
+def test_a_brief_alone_has_its_charts_drawn_beside_its_layouts(tmp_path, default_build, monkeypatch):
+    """A first build of the brief alone with --jobs 2 draws its charts in a process of its own too
+    (the brief measures meanwhile; this process draws none), and writes the same bytes."""
+    from briefdeck.charts import ChartService
+
+    def here(self, jobs):
+        raise AssertionError("the brief's process draws a chart")
+
+    aside = _drawing_aside(api._charts_aside)  # (the forked process inherits the patch below: undone there)
+    monkeypatch.setattr(ChartService, "_draw_all", here)
+    monkeypatch.setattr(api, "_charts_aside", aside)
+    [res] = api.build([DEFAULT_SOURCE], api.Options(out_dir=tmp_path / "out", jobs=2, formats=("pdf",)))
+    assert res.ok, res.error
+    assert sha(tmp_path / "out" / f"{STEM}.pdf") == sha(default_build / f"{STEM}.pdf")
+
+
+def _drawing_aside(aside):
+    """``api._charts_aside`` with the chart service's own ``_draw_all`` back (in the forked process only)."""
+    from briefdeck.charts import ChartService
+
+    own = ChartService.__dict__["_draw_all"]
+
+    def drawing(*args):
+        ChartService._draw_all = own
+        return aside(*args)
+
+    return drawing
+
+
 def test_source_date_epoch_stamps_outputs_instead_of_the_source_date(tmp_path):
     out = tmp_path / "epoch"
     proc = build_cli(out, "--format", "pdf", env={"SOURCE_DATE_EPOCH": "1600000000"})
