@@ -97,8 +97,8 @@ class PreparedBrief:
         self.charts = charts  # sizes charts that would run over (a long timeline) to fit
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper, cache_dir)
         # set by a build whose charts are drawn and converted in another process meanwhile
-        # (``kept_drawings`` there): waits for them, figure id -> drawing as plain data
-        self.drawings_later: Optional[Callable[[], dict[str, bytes]]] = None
+        # (``kept_drawings`` there): waits for them
+        self.drawings_later: Optional[Callable[[], list[tuple[str, bytes]]]] = None
 
     @property
     def has_side_column(self) -> bool:
@@ -110,13 +110,12 @@ class PreparedBrief:
     def inputs(self) -> list[Path]:
         return []
 
-    def kept_drawings(self, charts: Any) -> dict[str, bytes]:
-        """Every chart as the brief embeds it (drawn, converted, sized), as plain data
-        (drawings.dumps): made in a process of its own while this brief's measures its layouts
-        (``drawings_later``)."""
+    def kept_drawings(self, charts: Any) -> list[tuple[str, bytes]]:
+        """Each chart's key and drawing, drawn and converted here, as plain data (drawings.dumps):
+        made in a process of its own while this brief's measures its layouts (``drawings_later``)."""
         from .drawings import dumps
 
-        return {k: dumps(d) for k, d in _chart_drawings(self.doc, charts, self.probe, self.fonts, self.charts).items()}
+        return [(key, dumps(d)) for key, d in _converted(self.doc, charts, self.probe, self.fonts, self.charts)]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         self.dropped_quotes: list = []
@@ -148,6 +147,11 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
     then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
     runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
+    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing))
+
+
+def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None) -> list[tuple[str, Drawing]]:
+    """Each charted figure's chart key and drawing, as converted (or kept), in the figures' order."""
     from .drawings import drawing
 
     figs = doc.charted_figures  # a photograph is placed by the story (story.figure)
@@ -156,13 +160,21 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     cache = getattr(charts, "cache_dir", None)
     refresh = bool(getattr(charts, "refresh", False))
     digest = hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
-    out: dict[str, Drawing] = {}
+    out: list[tuple[str, Drawing]] = []
     done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
-    for f, r, req in zip(figs, rendered, requests):
+    for f, r in zip(figs, rendered):
         d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done)
         done.add(r.key)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
+        out.append((r.key, d))
+    return out
+
+
+def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]]) -> dict[str, Drawing]:
+    """Figure id -> its chart's drawing as the brief sets it: in the charts' font, at its width."""
+    out: dict[str, Drawing] = {}
+    for f, (key, d), req in zip(doc.charted_figures, converted, _requests(doc, probe, sizing)):
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
         out[f.id] = fit_drawing(d, req[2] * 72)
     return out
@@ -303,10 +315,12 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
         end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
     except BaseException:
         if later is not None:
-            _drawings_of(later)  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
+            later()  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
         raise
     if later is not None:
-        real = _drawings_of(later)
+        from .drawings import loads
+
+        real = _finished(doc, probe, fonts, p.charts, [(key, loads(raw)) for key, raw in later()])
         if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
             return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
         drawings.update(real)
@@ -320,12 +334,6 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages
-
-
-def _drawings_of(later: Callable[[], dict[str, bytes]]) -> dict[str, Drawing]:
-    from .drawings import loads
-
-    return {k: loads(raw) for k, raw in later().items()}
 
 
 def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> tuple[Optional[str], dict, int, BriefTemplate]:
