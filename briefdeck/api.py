@@ -257,7 +257,7 @@ def _charts_aside(fmt: str, prepared, requests: list, followers: tuple[str, ...]
 
     take_used()
     charts = _FORKED[fmt][3]
-    charts.jobs = 1  # the deck's process draws beside it, in a pool of its own
+    charts.jobs = 1  # no pool: the brief lays out beside it, and the deck's process draws in a pool of its own
     charts.render_many(requests)
     workers.send((prepared.kept_drawings(charts), cache.take_used_under(charts.cache_dir)))
     take_used()  # the brief's: the followers note their own
@@ -313,7 +313,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
         _FORKED.update({f: (view, theme, opts, charts, tmps[f]) for f in groups[0]})
         following.extend(late.enter_context(forked([(_charts_aside, (groups[0][0], prepared, requests, groups[0][1:]))])))
 
-        def wait() -> dict:
+        def wait() -> list:
             drawings, used = following[0].early()
             for path in used:
                 cache.note(Path(path))
