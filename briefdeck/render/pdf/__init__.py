@@ -159,7 +159,7 @@ def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing:
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     cache = getattr(charts, "cache_dir", None)
     refresh = bool(getattr(charts, "refresh", False))
-    digest = hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
+    digest = _fonts_digest(fonts)
     out: list[tuple[str, Drawing]] = []
     done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
     for f, r in zip(figs, rendered):
@@ -169,6 +169,11 @@ def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
         out.append((r.key, d))
     return out
+
+
+def _fonts_digest(fonts: Fonts) -> str:
+    """The brief's fonts, as the key of a kept drawing names them."""
+    return hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
 
 
 def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]]) -> dict[str, Drawing]:
