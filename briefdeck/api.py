@@ -192,18 +192,22 @@ def check(sources: list[Path]) -> list[SourceResult]:
     return results
 
 
-def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path, drawn_only: bool = False):
+def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path, drawn_only: bool = False, aside: Optional[Callable] = None):
     """One format from the view to its temporary file: plan, draw its charts (cached ones are read),
     render. Returns (RenderResult or the OSError that stopped it, the files it read beside the source,
     the names of the cache entries it read or wrote: its record lists them, so pruning keeps them).
-    ``drawn_only``: None, having made nothing, when a chart it needs is not drawn yet."""
+    ``drawn_only``: None, having made nothing, when a chart it needs is not drawn yet. ``aside``:
+    draws the charts of a format that lays out meanwhile (``drawings_later``) in another process."""
     prepared = RENDERERS[fmt].prepare(view, theme=theme, options={**dict(opts.settings), "editions": _editions(view.doc.source_path, opts, fmt)}, charts=charts,
                                       cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
     requests = prepared.chart_requests()
     if drawn_only and not charts.drawn(requests):
         take_used()  # what it looked at is noted by the process that makes it
         return None
-    charts.render_many(requests)
+    if aside is not None and hasattr(prepared, "drawings_later"):
+        prepared.drawings_later = aside(prepared, requests)
+    else:
+        charts.render_many(requests)
     inputs = [str(p) for p in prepared.inputs()]
     try:
         made = prepared.render(tmp, charts)
@@ -234,15 +238,30 @@ def _none_drawn(doc, opts: Options, charts) -> bool:
     return bool(doc.charted_figures) and (opts.force or not charts.cache_dir.is_dir())
 
 
-def _make_forked(group: tuple[str, ...], drawn_only: bool = False):
+def _make_forked(group: tuple[str, ...], drawn_only: bool = False, jobs: int = 0):
     out = {}
     for fmt in group:
         view, theme, opts, charts, tmp = _FORKED[fmt]
-        charts.jobs = opts.jobs  # its own pool for its misses: the deck draws a PNG beside each SVG, the most work
+        charts.jobs = jobs or opts.jobs  # its own pool for its misses: the deck draws a PNG beside each SVG, the most work
         made = _make(fmt, view, theme, opts, charts, tmp, drawn_only)
         if made is not None:
             out[fmt] = made
     return out
+
+
+def _charts_aside(fmt: str, prepared, requests: list, followers: tuple[str, ...]):
+    """In a process forked once ``fmt`` (the brief) knows its charts' sizes: they are drawn and
+    converted for it (``kept_drawings``) and sent back with the cache entries that made them (its
+    record lists them); then the formats that share them (the web page) are made here, from them."""
+    from . import cache, workers
+
+    take_used()
+    charts = _FORKED[fmt][3]
+    charts.jobs = 1  # no pool: the brief lays out beside it, and the deck's process draws in a pool of its own
+    charts.render_many(requests)
+    workers.send((prepared.kept_drawings(charts), cache.take_used_under(charts.cache_dir)))
+    take_used()  # the brief's: the followers note their own
+    return _make_forked(followers, jobs=1)
 
 
 def _process_groups(formats) -> list[tuple[str, ...]]:
@@ -267,16 +286,18 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
     groups = _process_groups(opts.formats)
-    if opts.jobs < 2 or len(groups) < 2 or start_method() != "fork":
+    cold = _none_drawn(view.doc, opts, charts)
+    if opts.jobs < 2 or (len(groups) < 2 and not cold) or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
     # The formats that follow the first of their group (the web page after the brief) are offered
     # to the forked processes first: one made there when every chart it needs is drawn already (a
     # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;
     # otherwise it is made here, after the brief, from the drawings the brief made.
-    # (not on a first or forced build of charts: the offer would find none drawn, after measuring them
-    # all, 0.26 s of CPU taken from the two processes that draw)
-    offered = () if _none_drawn(view.doc, opts, charts) else groups[0][1:]
+    # Not on a first or forced build of charts (the offer would find none drawn, after measuring them
+    # all): there the brief's charts are drawn and converted in a process of their own, which then
+    # makes the web page from them, while the brief measures its layouts (``aside``, _charts_aside).
+    offered = () if cold else groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     # the other groups in at most jobs - 1 processes, a process making its groups one after the other;
@@ -284,15 +305,33 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     procs = min(opts.jobs, len(groups)) - 1
     shares = [tuple(f for g in groups[1 + i::procs] for f in g) for i in range(procs)]
     calls = [(_make_forked, (share,)) for share in shares] + ([(_make_forked, (offered, True))] if offered else [])
+    late, following = contextlib.ExitStack(), []
+
+    def aside(prepared, requests):
+        from . import cache
+
+        _FORKED.update({f: (view, theme, opts, charts, tmps[f]) for f in groups[0]})
+        following.extend(late.enter_context(forked([(_charts_aside, (groups[0][0], prepared, requests, groups[0][1:]))])))
+
+        def wait() -> list:
+            drawings, used = following[0].early()
+            for path in used:
+                cache.note(Path(path))
+            return drawings
+
+        return wait
+
     try:
-        with forked(calls) as children:
+        with late, forked(calls) as children:
             taken = children[len(shares)] if offered else None
             jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(shares))
             try:
                 for fmt in groups[0][:1]:
-                    out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])
+                    out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt], aside=None if offered else aside)
                 if taken is not None:
                     out.update(taken.result())
+                for child in following:  # the charts' process, which made the followers
+                    out.update(child.result())
                 for fmt in groups[0][1:]:  # what was not offered, or was declined
                     if fmt not in out:
                         out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt])

@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -107,24 +107,48 @@ def _flush_std_streams() -> None:
             stream.flush()
 
 
+_LENGTH = 8  # bytes: each answer through the pipe is its pickle's length, then the pickle
+
+
 class Forked:
     """One call made in a forked child process (``forked``); ``result()`` waits for it and returns
-    what it returned, or raises what it raised."""
+    what it returned, or raises what it raised; ``early()`` returns what it sent before (``send``)."""
 
     def __init__(self, pid: int, fd: int):
         self.pid, self.fd = pid, fd
+        self._pipe = None
+        self._last: Optional[tuple[bool, Any]] = None  # the last answer read
+
+    def _next(self) -> bool:
+        """Read the next answer through the pipe; False at its end."""
+        if self._pipe is None:
+            fd, self.fd = self.fd, -1
+            self._pipe = os.fdopen(fd, "rb")
+        head = self._pipe.read(_LENGTH)
+        size = int.from_bytes(head, "big")
+        data = self._pipe.read(size) if len(head) == _LENGTH else b""
+        if len(data) < size or not data:  # the end, or an answer cut short (the child was killed)
+            return False
+        self._last = pickle.loads(data)
+        return True
+
+    def early(self) -> Any:
+        """What the call sent while it went on (``send``), waiting for it; raises what the call
+        raised when it failed before sending anything."""
+        if not self._next() or not self._last[0]:
+            return self.result()
+        return self._last[1]
 
     def result(self) -> Any:
-        chunks = []
-        fd, self.fd = self.fd, -1
-        with os.fdopen(fd, "rb") as pipe:
-            while chunk := pipe.read(1 << 20):
-                chunks.append(chunk)
-        _, status = os.waitpid(self.pid, 0)
+        while self.pid and self._next():
+            pass
+        if self._pipe is not None:
+            self._pipe.close()
+        status = os.waitpid(self.pid, 0)[1] if self.pid else None
         self.pid = 0
-        if not chunks:
+        if self._last is None:
             raise RuntimeError(f"a build process ended without an answer (exit status {status})")
-        ok, value = pickle.loads(b"".join(chunks))
+        ok, value = self._last
         if not ok:
             raise value
         return value
@@ -134,11 +158,43 @@ class Forked:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = -1
+        if self._pipe is not None:
+            with contextlib.suppress(OSError):
+                self._pipe.close()
         if self.pid:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+_TO_PARENT: list = []  # in a forked child: the pipe's end its answers go through, and the thread sending an early one
+
+
+def send(value: Any) -> None:
+    """In a child of ``forked``: ``value`` to the parent now, read there by ``Forked.early()``,
+    while the call goes on (a thread writes it: the parent may read it only later)."""
+    data = pickle.dumps((True, value))
+    writer = threading.Thread(target=_write, args=(_TO_PARENT[0], data), name="briefdeck-early-answer")
+    writer.start()
+    _TO_PARENT.append(writer)
+
+
+def _write_answer(answer: tuple[bool, Any]) -> None:
+    try:
+        data = pickle.dumps(answer)
+    except Exception as exc:  # an answer that cannot travel: said, not lost
+        data = pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
+    for writer in _TO_PARENT[1:]:
+        writer.join()  # the early answer goes first, whole
+    _write(_TO_PARENT[0], data)
+    os.close(_TO_PARENT[0])
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(_LENGTH, "big") + data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 @contextlib.contextmanager
@@ -164,16 +220,12 @@ def forked(calls: list[tuple[Callable, tuple]]) -> Iterator[list[Forked]]:
                 try:
                     os.close(r)
                     _die_with_parent(parent)
+                    _TO_PARENT[:] = [w]
                     try:
                         answer = (True, fn(*args))
                     except BaseException as exc:  # noqa: BLE001 -- every failure goes back to the parent
                         answer = (False, exc)
-                    try:
-                        data = pickle.dumps(answer)
-                    except Exception as exc:  # an answer that cannot travel: said, not lost
-                        data = pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
-                    with os.fdopen(w, "wb") as pipe:
-                        pipe.write(data)
+                    _write_answer(answer)
                 except BaseException:  # noqa: BLE001
                     code = 1
                 finally:

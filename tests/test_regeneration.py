@@ -73,6 +73,82 @@ def test_formats_drawing_for_one_chart_target_are_made_in_one_process():
     assert api._process_groups(("pptx", "pdf")) == [("pptx",), ("pdf",)]
 
 
+def test_the_brief_measures_its_layouts_with_stand_ins_of_its_charts_sizes():
+    """On a first build with --jobs 2 the brief's charts are drawn and converted in a process of
+    their own while the brief measures its layouts with empty drawings of their size: that size is
+    the converted drawing's own (else the brief would measure its layouts again, once the drawings
+    arrive). For every kind of chart the examples draw."""
+    from briefdeck.charts import ChartService
+    from briefdeck.load import load_document
+    from briefdeck.locale import load_locale
+    from briefdeck.assets import Assets
+    from briefdeck.present import view_of
+    from briefdeck.render import pdf
+    from briefdeck.theme import load_theme
+
+    kinds = set()
+    for src in [DEFAULT_SOURCE, *sorted((ROOT / "tests" / "examples").glob("*/*.yaml"))]:
+        doc = load_document(src)
+        assets = Assets.for_source(src)
+        theme = load_theme(doc.meta.theme, assets)
+        charts = ChartService(theme)
+        brief = pdf.prepare(view_of(doc, load_locale(assets, doc.meta.language), theme), theme=theme, charts=charts)
+        real = pdf._chart_drawings(doc, charts, brief.probe, brief.fonts, charts)
+        stand_ins = pdf._stand_ins(doc, brief.probe, brief.fonts, charts)
+        assert {k: (d.width, d.height) for k, d in stand_ins.items()} == {k: (d.width, d.height) for k, d in real.items()}, src
+        kinds |= {f.chart.kind for f in doc.charted_figures}
+    assert len(kinds) >= 6, kinds
+
+
+def test_a_brief_whose_charts_are_not_the_size_foreseen_is_measured_again(tmp_path, default_build, monkeypatch):
+    """The stand-ins' size checked against the drawings that arrive: were it another, the layouts
+    are measured again with the drawings, and the brief is the same, byte for byte."""
+    from briefdeck.render import pdf
+
+    stand_ins = pdf._stand_ins
+
+    def taller(*args):
+        out = stand_ins(*args)
+        for d in out.values():
+            d.height += 40
+        return out
+
+    monkeypatch.setattr(pdf, "_stand_ins", taller)
+    [res] = api.build([DEFAULT_SOURCE], api.Options(out_dir=tmp_path / "out", jobs=2, formats=("pdf", "pptx", "html")))
+    assert res.ok, res.error
+    for suffix in (".pdf", ".html"):
+        assert sha(tmp_path / "out" / f"{STEM}{suffix}") == sha(default_build / f"{STEM}{suffix}")
+
+
+def test_a_brief_alone_has_its_charts_drawn_beside_its_layouts(tmp_path, default_build, monkeypatch):
+    """A first build of the brief alone with --jobs 2 draws its charts in a process of its own too
+    (the brief measures meanwhile; this process draws none), and writes the same bytes."""
+    from briefdeck.charts import ChartService
+
+    def here(self, jobs):
+        raise AssertionError("the brief's process draws a chart")
+
+    aside = _drawing_aside(api._charts_aside)  # (the forked process inherits the patch below: undone there)
+    monkeypatch.setattr(ChartService, "_draw_all", here)
+    monkeypatch.setattr(api, "_charts_aside", aside)
+    [res] = api.build([DEFAULT_SOURCE], api.Options(out_dir=tmp_path / "out", jobs=2, formats=("pdf",)))
+    assert res.ok, res.error
+    assert sha(tmp_path / "out" / f"{STEM}.pdf") == sha(default_build / f"{STEM}.pdf")
+
+
+def _drawing_aside(aside):
+    """``api._charts_aside`` with the chart service's own ``_draw_all`` back (in the forked process only)."""
+    from briefdeck.charts import ChartService
+
+    own = ChartService.__dict__["_draw_all"]
+
+    def drawing(*args):
+        ChartService._draw_all = own
+        return aside(*args)
+
+    return drawing
+
+
 def test_source_date_epoch_stamps_outputs_instead_of_the_source_date(tmp_path):
     out = tmp_path / "epoch"
     proc = build_cli(out, "--format", "pdf", env={"SOURCE_DATE_EPOCH": "1600000000"})

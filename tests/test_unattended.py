@@ -180,9 +180,10 @@ def test_workers_exit_when_the_build_is_killed_mid_way(tmp_path, how):
     elif what == "formats":  # one source: the deck made in a process of its own, drawing charts in its pool
         sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml")]
     else:  # one format of one source, whose charts are drawn by a pool (with both formats, each
-        # format is made in its own process, drawing its own charts)
+        # format is made in its own process, drawing its own charts; the brief, even alone, has its
+        # charts drawn by one process beside its layouts: the web page draws its own in a pool)
         sources = [str(EXAMPLES / "ca-vancouver-peacekeeping-ministerial-2017" / "ca-vancouver-peacekeeping-ministerial-2017.yaml"),
-                   "--format", "pdf"]
+                   "--format", "html"]
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *sources, "--jobs", "2", "--force", "--out", str(tmp_path / "out")],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no pipe a stray worker could hold open
     workers: set[int] = set()
@@ -236,6 +237,35 @@ def test_an_error_in_a_format_process_reaches_the_build_as_itself(tmp_path):
     assert isinstance(r.error, TemplateError) and "template.pptx" in str(r.error)
     assert none_left()
     assert not list((tmp_path / "out").glob("*.pdf"))  # neither output appears without the other
+
+
+def _sends_then_goes_on(data: bytes, marker: str) -> str:
+    from briefdeck.workers import send
+
+    send(data)
+    Path(marker).write_text("went on", encoding="utf-8")  # before the parent has read a byte
+    return "done"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_forked_call_answers_early_and_goes_on(tmp_path):
+    """``workers.send`` (the brief's charts, drawn in a process that then makes the web page): a
+    first answer, larger than a pipe holds, is read by ``early()`` while the call goes on without
+    waiting for the parent; its own answer follows; a call failing before it sends raises in
+    ``early()``, as itself."""
+    from briefdeck.workers import forked
+
+    data, marker = os.urandom(1 << 20), tmp_path / "marker"
+    with forked([(_sends_then_goes_on, (data, str(marker))), (int, ("seven",))]) as (goes_on, fails):
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert marker.read_text(encoding="utf-8") == "went on"
+        assert goes_on.early() == data
+        assert goes_on.result() == "done"
+        with pytest.raises(ValueError, match="seven"):
+            fails.early()
+    assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")

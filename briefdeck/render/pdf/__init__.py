@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import io
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from reportlab import Version as _RL_VERSION
 from reportlab.graphics.shapes import Drawing
@@ -97,6 +97,9 @@ class PreparedBrief:
         self.view, self.doc, self.theme = view, view.doc, theme
         self.charts = charts  # sizes charts that would run over (a long timeline) to fit
         self.fonts, self.styles, self.geo, self.probe = _probe(view, theme, paper, cache_dir)
+        # set by a build whose charts are drawn and converted in another process meanwhile
+        # (``kept_drawings`` there): waits for them
+        self.drawings_later: Optional[Callable[[], list[tuple[str, bytes]]]] = None
 
     @property
     def has_side_column(self) -> bool:
@@ -107,6 +110,13 @@ class PreparedBrief:
 
     def inputs(self) -> list[Path]:
         return []
+
+    def kept_drawings(self, charts: Any) -> list[tuple[str, bytes]]:
+        """Each chart's key and drawing, drawn and converted here, as plain data (drawings.dumps):
+        made in a process of its own while this brief's measures its layouts (``drawings_later``)."""
+        from .drawings import dumps
+
+        return [(key, dumps(d)) for key, d in _converted(self.doc, charts, self.probe, self.fonts, self.charts)]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         self.dropped_quotes: list = []
@@ -138,6 +148,11 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
     then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
     runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
+    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing))
+
+
+def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None) -> list[tuple[str, Drawing]]:
+    """Each charted figure's chart key and drawing, as converted (or kept), in the figures' order."""
     from .drawings import drawing
 
     figs = doc.charted_figures  # a photograph is placed by the story (story.figure)
@@ -145,18 +160,47 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     cache = getattr(charts, "cache_dir", None)
     refresh = bool(getattr(charts, "refresh", False))
-    digest = hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
-    out: dict[str, Drawing] = {}
+    digest = _fonts_digest(fonts)
+    out: list[tuple[str, Drawing]] = []
     done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
-    for f, r, req in zip(figs, rendered, requests):
+    for f, r in zip(figs, rendered):
         d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done)
         done.add(r.key)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
+        out.append((r.key, d))
+    return out
+
+
+def _fonts_digest(fonts: Fonts) -> str:
+    """The brief's fonts, as the key of a kept drawing names them."""
+    return hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
+
+
+def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]]) -> dict[str, Drawing]:
+    """Figure id -> its chart's drawing as the brief sets it: in the charts' font, at its width."""
+    out: dict[str, Drawing] = {}
+    for f, (key, d), req in zip(doc.charted_figures, converted, _requests(doc, probe, sizing)):
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
         # painted from what its first paint asked of the canvas, when this process painted it before
         # (--watch): by the drawing's cache key (chart, fonts), its font and width
         out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (r.key, digest, d.initialFontName, req[2]))
+    return out
+
+
+def _stand_ins(doc: Document, probe: Context, fonts: Fonts, sizing: Any = None) -> dict[str, Drawing]:
+    """An empty drawing of each chart's size, for the layouts that only measure (they never paint
+    a chart) while the charts are drawn elsewhere: the size matplotlib writes into the SVG (points,
+    as its SVG writer prints them), read as svglib reads it (points to pixels and back), fitted as
+    ``_chart_drawings`` fits it. ``_layouts`` checks it against the drawings it gets."""
+    def points(inches: float) -> float:
+        return float(f"{inches * 72:f}".rstrip("0").rstrip(".")) * (96 / 72) * 0.75
+
+    out = {}
+    for f, (_, _, w, h) in zip(doc.charted_figures, _requests(doc, probe, sizing)):
+        d = Drawing(points(w), points(h))
+        d.initialFontName = fonts.chart_map.default_font
+        out[f.id] = fit_drawing(d, w * 72)
     return out
 
 
@@ -237,10 +281,13 @@ def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         return _layouts(p, out_path, charts)
 
 
-def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
+def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[dict[str, Drawing]] = None) -> int:
     view, doc = p.view, p.doc
     fonts, st, geo, probe = p.fonts, p.styles, p.geo, p.probe
-    drawings = _chart_drawings(doc, charts, probe, fonts, p.charts)
+    later, p.drawings_later = p.drawings_later, None
+    if drawings is None:
+        # charts drawn elsewhere meanwhile: the layouts that only measure need their sizes only
+        drawings = _stand_ins(doc, probe, fonts, p.charts) if later is not None else _chart_drawings(doc, charts, probe, fonts, p.charts)
     furniture = _furniture(view, st, fonts)
     meta = view.metadata
     info = dict(
@@ -274,6 +321,34 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         return buf.getvalue() if paint else b"", tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
     known: dict[int, int] = {}
+    try:
+        end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
+    except BaseException:
+        if later is not None:
+            later()  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
+        raise
+    if later is not None:
+        from .drawings import loads
+
+        real = _finished(doc, probe, fonts, p.charts, [(key, loads(raw)) for key, raw in later()])
+        if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
+            return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
+        drawings.update(real)
+    data = None
+    if stretch:
+        again, n, _, _, justified = layout(end_break, stretch, paint=True)
+        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
+            data = again  # the same pages, their columns ending at the foot
+    if data is None:  # the layout chosen above, painted this time (the same pages)
+        data = layout(end_break, paint=True)[0]
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(data)
+    return pages
+
+
+def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> tuple[Optional[str], dict, int, BriefTemplate]:
+    """The layouts that only measure, deciding the one painted: its end break, its stretch
+    (vertical justification), its pages and template."""
     _, pages, lonely, gap, tpl = layout(None)
     # Hyphens: a paragraph's page budget assumes a page of at least half a column of text; a page
     # that turned out shorter (figures filled it) and so took more than its share is laid out
@@ -301,17 +376,7 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any) -> int:
         if n <= pages and not still and gap_again <= most:
             pages, tpl, end_break = n, tpl_again, where
             break
-    stretch = flush_bottom(tpl, geo, st)
-    data = None
-    if stretch:
-        again, n, _, _, justified = layout(end_break, stretch, paint=True)
-        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
-            data = again  # the same pages, their columns ending at the foot
-    if data is None:  # the layout chosen above, painted this time (the same pages)
-        data = layout(end_break, paint=True)[0]
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(data)
-    return pages
+    return end_break, flush_bottom(tpl, geo, st), pages, tpl
 
 
 def over_hyphenated(tpl: BriefTemplate, share: float, known: dict[int, int]) -> dict[int, int]:
