@@ -29,7 +29,8 @@ from .hidden import UNPRINTABLE, escaped
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
 from .render import RENDERERS
-from .shard import Shard, manifest_name, rewritten
+from .manifest import write_manifest
+from .shard import Shard
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
@@ -582,7 +583,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         except BaseException:  # stopped (SIGTERM, Ctrl-C) or failed: no temporary file outlives the run
             clean_temp_files(opts.out_dir, own)
             raise
-        _write_manifest(opts.out_dir, results, opts.shard)
+        write_manifest(opts.out_dir, results, opts.shard)
         _prune(opts, results, started, log)
     return results
 
@@ -664,43 +665,3 @@ def _build_parallel(sources: list[Path], opts: Options, log: Log) -> list[Source
                 log(event, data)
             results.append(res)
     return results
-
-
-def _write_manifest(out_dir: Path, results: list[SourceResult], shard: Optional[Shard] = None) -> None:
-    """The manifest lists every artefact of the folder; written last, as the commit marker.
-
-    It holds what identifies the outputs (paths relative to each source's project, sizes,
-    hashes, counts, inputs) and which of them differ from what the manifest it replaces listed
-    (``rewritten``, see ``shard.rewritten``): a run that changed nothing leaves it byte for byte
-    as it was. A shard writes its own (``manifest.shard-K-of-N.json``) with its sources'
-    artefacts only; ``shard.merge`` joins them."""
-    path = out_dir / manifest_name(shard)
-    old = _read_json(path) or {}
-    # entries of earlier runs stay while their file does (another source's outputs in the same folder),
-    # a shard's only for its own sources (other shards' outputs may share the folder)
-    known = old.get("artefacts")
-    arts = {k: v for k, v in (known if isinstance(known, dict) else {}).items()
-            if isinstance(k, str) and isinstance(v, dict) and (out_dir / k).is_file()
-            and (shard is None or shard.holds(str(v.get("source", ""))))}
-    for r in results:
-        if not r.ok:
-            continue
-        rec = read_record(out_dir, r.source.stem) or {}
-        for a in r.artefacts:
-            entry = a.as_json()
-            entry["source"] = rec.get("source", r.source.name)
-            entry["inputs"] = rec.get("outputs", {}).get(a.format, {}).get("inputs") or rec.get("inputs", {})
-            arts[a.path.name] = entry
-    manifest = {"generator": f"briefdeck {__version__}", "artefacts": dict(sorted(arts.items()))}
-    if shard is not None:
-        manifest["shard"] = {"index": shard.index, "count": shard.count}
-    unchanged = manifest == {k: v for k, v in old.items() if k != "rewritten"}
-    # (a shard with no sources still writes its manifest: the merge then knows it finished)
-    if (results and not any(r.ok for r in results)) or unchanged:
-        return  # nothing new to commit: leave the file (and its mtime) alone
-    manifest["rewritten"] = rewritten(manifest["artefacts"], old)
-    write_json(path, manifest)
-
-
-def _read_json(path: Path) -> Optional[dict]:
-    return publish.read_json_state(path)

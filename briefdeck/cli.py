@@ -253,6 +253,9 @@ def run() -> None:
     reportlab's flowables) that reference counting frees, and at the default the collector ran
     ~700 times in a cold build of the default source, 7-8 % of its CPU."""
     gc.set_threshold(*_GC_THRESHOLD)
+    from . import mplconfig
+
+    mplconfig.OWN_PROCESS = True  # this process is briefdeck's: matplotlib may skip its help texts
     # pydantic looks for plugins (every installed distribution's entry points) when it builds the
     # source schema's validator, 5 ms of a prose edit's critical path; briefdeck's validation
     # reports to no plugin (an embedding program keeps its own setting)

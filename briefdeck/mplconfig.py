@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+OWN_PROCESS = False  # set by the command line (cli.run): the process is briefdeck's alone, no embedder's
+
 
 def matplotlib_home(state_dir: Path) -> None:
     """Where matplotlib keeps its font list, for a run whose home is not writable (a locked-down
@@ -31,3 +33,4 @@ def matplotlib_home(state_dir: Path) -> None:
         if not usable:
             os.environ["MPLCONFIGDIR"] = str((state_dir / "matplotlib").absolute())
             return
+

@@ -5,29 +5,42 @@ Imported only when a chart is actually drawn (never on a cache hit).
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from functools import lru_cache
 
 import matplotlib
-import matplotlib.artist
 
 
-def _no_set_docstrings() -> None:
-    """matplotlib writes, for every Artist subclass it defines, a ``set()`` whose signature and
-    docstring list every property (inspecting each class's setters and docstrings): 0.09 s of
-    its 0.42 s import, spent before any process of a cold build can fork. Nothing here reads
-    them, and ``set()`` itself stays ``Artist.set``."""
-    artist = matplotlib.artist
-    if hasattr(artist, "kwdoc") and hasattr(artist.Artist, "_update_set_signature_and_docstring"):
-        artist.kwdoc = lambda *args, **kwargs: ""
-        artist.Artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
+@contextmanager
+def lean_artists():
+    """Imports in this block define matplotlib's Artist classes without the ``set()`` signature and
+    docstring matplotlib writes for each (inspecting every setter and docstring): 0.09 s of its
+    0.42 s import, spent before any process of a cold build can fork. Only in briefdeck's own
+    process (``OWN_PROCESS``): a program that imports briefdeck keeps matplotlib's help texts.
+    ``set()`` itself stays ``Artist.set``; the two functions are given back after the block."""
+    import matplotlib.artist as artist
+
+    from ..mplconfig import OWN_PROCESS
+
+    method = artist.Artist.__dict__.get("_update_set_signature_and_docstring")
+    kwdoc = getattr(artist, "kwdoc", None)
+    if not OWN_PROCESS or method is None or kwdoc is None:
+        yield
+        return
+    artist.kwdoc = lambda *args, **kwargs: ""
+    artist.Artist._update_set_signature_and_docstring = classmethod(lambda cls: None)
+    try:
+        yield
+    finally:
+        artist.kwdoc = kwdoc
+        artist.Artist._update_set_signature_and_docstring = method
 
 
-_no_set_docstrings()  # before the subclasses' modules are imported
-
-import numpy as np  # noqa: E402
-from matplotlib import font_manager, rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+with lean_artists():  # matplotlib's artists, defined without the signatures and docstrings nothing reads
+    import numpy as np
+    from matplotlib import font_manager, rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 from ..errors import RenderError  # noqa: E402
 from . import format as fmt  # noqa: E402

@@ -180,11 +180,12 @@ def _fonts_digest(fonts: Fonts) -> str:
 def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]]) -> dict[str, Drawing]:
     """Figure id -> its chart's drawing as the brief sets it: in the charts' font, at its width."""
     out: dict[str, Drawing] = {}
+    digest = _fonts_digest(fonts)
     for f, (key, d), req in zip(doc.charted_figures, converted, _requests(doc, probe, sizing)):
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
         # painted from what its first paint asked of the canvas, when this process painted it before
         # (--watch): by the drawing's cache key (chart, fonts), its font and width
-        out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (r.key, digest, d.initialFontName, req[2]))
+        out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (key, digest, d.initialFontName, req[2]))
     return out
 
 

@@ -18,7 +18,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable
 
 KEEP_FROM = 16 * 1024  # smaller entries deflate in less time than reading a kept one takes
 _SALT = f"deflate raw, level {zlib.Z_DEFAULT_COMPRESSION}, zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode()
