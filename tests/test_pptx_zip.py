@@ -59,6 +59,24 @@ def test_kept_deflated_entries_make_the_same_deck_without_deflating_them_again(d
     assert max(deflated) >= zipwrite.KEEP_FROM
 
 
+def test_a_planted_entry_that_is_not_the_blob_is_deflated_anew(default_pptx, tmp_path):
+    """A shared cache's entry written whole, its header's digest right, holding another blob's
+    deflated bytes (a bug elsewhere, another machine, a planted file): trusted for what it inflates
+    to, not for its name."""
+    from briefdeck.publish import keep_file
+
+    entries = _entries(default_pptx)
+    updated = dt.date(2018, 6, 29)
+    plain = package._zip_entries(entries, updated)
+    kept = zipwrite.KeptDeflate(tmp_path)
+    package._zip_entries(entries, updated, deflated=kept)
+    files = sorted(tmp_path.glob("*.deflate"))
+    assert files
+    for f in files:
+        keep_file(f, zipwrite.deflate(b"not this entry" * 2000))
+    assert package._zip_entries(entries, updated, deflated=kept) == plain
+
+
 def test_forced_build_deflates_anew_and_keeps_what_it_deflated(default_pptx, tmp_path, monkeypatch):
     entries = _entries(default_pptx)
     updated = dt.date(2018, 6, 29)

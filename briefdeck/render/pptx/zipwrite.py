@@ -53,10 +53,22 @@ class KeptDeflate:
         h.update(blob)
         path = self.folder / f"{h.hexdigest()}.deflate"
         data = None if self.refresh else read_kept(path)  # verified against its digest; noted as in use
+        if data is not None and not _inflates_to(data, blob):
+            data = None  # another machine's (or a damaged) entry that is not this blob: deflated anew
         if data is None:
             data = deflate(blob)
             keep_file(path, data)
         return data
+
+
+def _inflates_to(data: bytes, blob: bytes) -> bool:
+    """Whether kept deflated bytes give back exactly ``blob`` (a shared cache's entry is trusted for
+    what it holds, not for its name: inflating costs a tenth of deflating)."""
+    try:
+        z = zlib.decompressobj(-15)
+        return z.decompress(data) == blob and z.eof and not z.unused_data
+    except zlib.error:
+        return False
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=deflate) -> bytes:
