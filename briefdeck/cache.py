@@ -1,7 +1,8 @@
 """Where the chart cache lives, which of its entries a build used, and pruning those none uses.
 
 The cache (``charts/``: drawn SVG and PNG, the brief's converted drawings, measured parts and
-heights; ``derived/``: a template's analysis, fonts' widths) is content-addressed: an entry is
+heights, the deck's chart entries deflated once (``.deflate``, used only when they inflate to the
+entry); ``derived/``: a template's analysis, fonts' widths, line breaks) is content-addressed: an entry is
 named by a hash of everything its bytes come from, so any number of projects and machines can
 share one folder (``--cache DIR``): an entry is written whole under a unique temporary name and
 renamed into place (``publish.keep_file``), two writers of one name write the same bytes, and no
