@@ -41,13 +41,9 @@ def _sha256(path) -> str:
 
 # A process that builds again and again (--watch) hashes every input before each build and again
 # for its record: the fonts are most of the bytes (59 files, ~12 ms a rebuild), and they do not change.
-# ``remember_hashes`` keeps each file's hash by what the file system says of it (device, inode,
-# size, modification and change times, in ns): a write changes the change time, which no program
-# can set back. A file changed within the last ``_SETTLED_NS`` is hashed anew each time, as git
-# does with "racy" entries: a second write within one tick of a coarse clock (a network or FAT
-# file system) could leave all of these the same.
+# ``remember_hashes`` keeps each file's hash by its version (``safeio.version_of``: what the file
+# system says of it; none for a file changed too recently to be told apart).
 _HASHED: Optional[dict] = None
-_SETTLED_NS = 2_000_000_000
 _HASHED_MAX = 4096
 
 
@@ -59,14 +55,14 @@ def remember_hashes() -> None:
 
 
 def _remembered_sha256(path) -> str:
-    st = os.stat(path)
-    key = (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    got = _HASHED.get(key)
+    from .safeio import version_of
+
+    key = version_of(path)
+    got = _HASHED.get(key) if key is not None else None
     if got is not None:
         return got
-    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLED_NS
     digest = _sha256(path)
-    if settled:
+    if key is not None:
         if len(_HASHED) >= _HASHED_MAX:
             _HASHED.clear()
         _HASHED[key] = digest

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -95,11 +96,20 @@ def read_regular(path: Path, *, follow: bool = True, max_bytes: Optional[int] = 
         os.close(fd)
 
 
-def version_of(path: Path) -> tuple:
+# A file changed this recently is not told apart by its status: a second write within one tick of
+# a coarse clock (a network or FAT file system) may leave size and times the same ("racy", as git
+# calls such entries): what is derived from it is derived anew until it has settled.
+_SETTLED_NS = 2_000_000_000
+
+
+def version_of(path: Path) -> Optional[tuple]:
     """What tells one version of a file from another without reading it, for what a long-running
-    process (--watch) keeps derived from the file: its device and inode (an editor that saves
+    process (--watch) keeps derived from the file: its path, device and inode (an editor that saves
     through a new file and a rename makes a new one), size, and modification and change times.
-    Every write and rename changes the change time, which no call can set back: a file whose
-    status is the same holds the same bytes."""
+    Every write and rename changes the change time, which no call can set back: a file whose status
+    is the same holds the same bytes. None for a file changed within the last ``_SETTLED_NS``:
+    nothing derived from it is kept. Raises OSError for a file that is not there."""
     st = os.stat(path)
-    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= _SETTLED_NS:
+        return None
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

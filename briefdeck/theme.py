@@ -114,11 +114,11 @@ def _read(path: Path, assets: Assets) -> dict:
     process that builds again and again (--watch) sees every edit and parses nothing else again.
     A copy: the caller may change what it is handed."""
     try:
-        seen = version_of(path) + (assets.shown(path),)
+        seen = (version_of(path), assets.shown(path))
     except OSError:  # gone: read_settings says so
         return read_settings(path, assets.shown(path), "theme file", ThemeError)
     kept = _PARSED.get(str(path))
-    if kept is None or kept[0] != seen:
+    if kept is None or kept[0] != seen or seen[0] is None:  # (None: changed a moment ago, read anew)
         kept = _PARSED[str(path)] = (seen, read_settings(path, assets.shown(path), "theme file", ThemeError))
     return copy.deepcopy(kept[1])
 

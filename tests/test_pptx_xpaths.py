@@ -2,7 +2,6 @@
 ``xpath`` finds: on every element of a built deck, for every expression writing it used."""
 from __future__ import annotations
 
-import pytest
 from lxml import etree
 from pptx import Presentation
 from pptx.oxml import xmlchemy

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from briefdeck import publish
+from briefdeck import publish, safeio
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def remembering(monkeypatch):
 def test_a_settled_file_is_hashed_once_and_a_rewrite_is_seen(tmp_path, monkeypatch, remembering):
     f = tmp_path / "font.ttf"
     f.write_bytes(b"A" * 5000)
-    later = time.time_ns() + 10 * publish._SETTLED_NS  # as if the file had been written long ago
-    monkeypatch.setattr(publish.time, "time_ns", lambda: later)
+    later = time.time_ns() + 10 * safeio._SETTLED_NS  # as if the file had been written long ago
+    monkeypatch.setattr(safeio.time, "time_ns", lambda: later)
     first = publish.sha256_file(f)
     assert first == hashlib.sha256(b"A" * 5000).hexdigest()
     assert len(publish._HASHED) == 1

@@ -191,15 +191,14 @@ def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converte
 
 def _stand_ins(doc: Document, probe: Context, fonts: Fonts, sizing: Any = None) -> dict[str, Drawing]:
     """An empty drawing of each chart's size, for the layouts that only measure (they never paint
-    a chart) while the charts are drawn elsewhere: the size matplotlib writes into the SVG (points,
-    as its SVG writer prints them), read as svglib reads it (points to pixels and back), fitted as
-    ``_chart_drawings`` fits it. ``_layouts`` checks it against the drawings it gets."""
-    def points(inches: float) -> float:
-        return float(f"{inches * 72:f}".rstrip("0").rstrip(".")) * (96 / 72) * 0.75
+    a chart) while the charts are drawn elsewhere: the size its SVG will convert to
+    (``svgdraw.drawing_size``), fitted as ``_chart_drawings`` fits it. ``_layouts`` checks it
+    against the drawings it gets."""
+    from .svgdraw import drawing_size
 
     out = {}
     for f, (_, _, w, h) in zip(doc.charted_figures, _requests(doc, probe, sizing)):
-        d = Drawing(points(w), points(h))
+        d = Drawing(*drawing_size(w, h))
         d.initialFontName = fonts.chart_map.default_font
         out[f.id] = fit_drawing(d, w * 72)
     return out

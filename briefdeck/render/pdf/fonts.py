@@ -53,8 +53,8 @@ def _register(path: Path) -> str:
     and content); return the name. The bytes hashed are the bytes registered (read once). A file
     whose version is unchanged (``safeio.version_of``) is not read again: 4 ms a build for the
     brief's eight files."""
-    seen = version_of(path)
-    name = _NAMES.get(seen)
+    seen = version_of(path)  # None: changed a moment ago, read anew
+    name = _NAMES.get(seen) if seen is not None else None
     if name is not None and name in pdfmetrics.getRegisteredFontNames():
         return name
     data = read_regular(path)
@@ -63,7 +63,8 @@ def _register(path: Path) -> str:
         f = io.BytesIO(data)
         f.name = str(path)  # what reportlab reads as the file's name (subsetting rules, messages)
         pdfmetrics.registerFont(TTFont(name, f))
-    _NAMES[seen] = name
+    if seen is not None:
+        _NAMES[seen] = name
     return name
 
 

@@ -1,10 +1,8 @@
 """A chart's SVG as a reportlab Drawing, fast: the very Drawing svglib makes, for the SVG the chart
 service writes (matplotlib's SVG backend, text as <text>), at a tenth of svglib's cost.
 
-svglib walks a general SVG: every style lookup climbs the element's ancestors again, every
-attribute it sets on a shape is validated, every <use> deep-copies its target. On a cold build
-that cost the main process about 0.2 s of CPU for the brief's charts, and svglib's imports (lxml,
-cssselect2, tinycss2).
+svglib walks a general SVG (style lookups climb the ancestors, every attribute set is validated,
+every <use> deep-copies): 0.2 s of a cold build's CPU for the brief's charts, and its imports.
 This module reads only the subset matplotlib writes -- groups and their transforms, paths
 (M L C Q Z), style attributes, one universal CSS rule, clip paths of rectangles, <defs>/<use>
 markers, <text> with its style and transform -- and builds the shapes svglib would build for it:
@@ -17,8 +15,7 @@ style property, CSS rule, a comment or an entity in the file -- makes ``convert`
 the caller converts with svglib, so correctness never depends on this subset being complete.
 ``tests/test_svgdraw.py`` holds it to svglib's output for every chart the corpus draws.
 
-Written against svglib 2.3 (``svglib.svglib``: SvgRenderer, Svg2RlgShapeConverter,
-Svg2RlgAttributeConverter); the comments name the svglib code each step stands for.
+Written against svglib 2.3 (``svglib.svglib``); the comments name the svglib code each step stands for.
 """
 from __future__ import annotations
 
@@ -99,6 +96,12 @@ def convert(svg: bytes, font_map: Any) -> Optional[Drawing]:
         return _Converter(font_map).drawing(root)
     except Exception:  # noqa: BLE001 - Unsupported, or input this subset does not read: svglib decides
         return None
+
+
+def drawing_size(width_in: float, height_in: float) -> tuple[float, float]:
+    """The size of the Drawing made (here or by svglib) of the SVG matplotlib writes for a figure of
+    that size in inches: printed in points (``%f``, no trailing zeros), read as svglib reads it."""
+    return tuple(_length(f"{v * 72:f}".rstrip("0").rstrip(".") + "pt") * _PX_TO_PT for v in (width_in, height_in))
 
 
 def _length(text: str, default: Optional[float] = 0.0) -> Optional[float]:

@@ -8,14 +8,13 @@ numbers right) and the language; the look is the template's.
 """
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu, Pt
 
 from .package import A
 from .plan.types import TableSlice
+from .runs import add_run, plain
 
 BUILT_IN_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"  # Medium Style 2 - Accent 1: every PowerPoint knows it
 
@@ -84,8 +83,7 @@ def add_table(slide, piece: TableSlice, style_id: str, lang: str, typeface: str 
     return frame
 
 
-_P, _PPR, _R, _RPR, _LATIN, _T, _END = (f"{{{A}}}{t}" for t in ("p", "pPr", "r", "rPr", "latin", "t", "endParaRPr"))
-_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # what python-pptx writes as _xHHHH_ in a run's text
+_P, _PPR, _END = (f"{{{A}}}{t}" for t in ("p", "pPr", "endParaRPr"))
 
 
 def _plain_cell(tc, text: str, algn: str, size: int, face: str, bold: bool, lang: str, anchor: str) -> bool:
@@ -94,18 +92,10 @@ def _plain_cell(tc, text: str, algn: str, size: int, face: str, bold: bool, lang
     paragraph is not python-pptx's empty one, or a text or size python-pptx would escape or refuse."""
     body = tc.find(f"{{{A}}}txBody")
     p = body.find(_P) if body is not None else None
-    if p is None or len(p) or p.attrib or _CONTROL.search(text) or not 100 <= size <= 400000:
+    if p is None or len(p) or p.attrib or not plain(text, size):
         return False
     etree.SubElement(p, _PPR).set("algn", algn)
-    r = etree.SubElement(p, _R)
-    rpr = etree.SubElement(r, _RPR)
-    rpr.set("sz", str(size))
-    if face:
-        etree.SubElement(rpr, _LATIN).set("typeface", face)
-    if bold:
-        rpr.set("b", "1")
-    rpr.set("lang", lang)
-    etree.SubElement(r, _T).text = text
+    add_run(p, text, size, lang=lang, bold=bold, typeface=face)
     etree.SubElement(p, _END).set("lang", lang)
     tc_pr = tc.get_or_add_tcPr()
     tc_pr.attrib.pop("anchor", None)  # vertical_anchor = None, then the anchor: last among its attributes

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import io
-import re
 from dataclasses import replace
 from typing import Optional
 
@@ -29,15 +28,15 @@ from .package import A, P, drop_existing_slides, ensure_view_props, part_names, 
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
 from .plan import DeckPlan, SlidePlan, TextBlock
+from .runs import add_run, plain
 from .samples import SampleStyle, master_keeps_styles, master_placeholder
 from .styles import theme_of
 from .template.info import Ph, RoleLayout, TemplateInfo
 from .template.opening import all_layouts
 
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
-_R, _RPR, _T, _END_PARA = (f"{{{A}}}{tag}" for tag in ("r", "rPr", "t", "endParaRPr"))
+_END_PARA = f"{{{A}}}endParaRPr"
 _PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr", "lnSpc", "spcPct", "spcBef", "spcPts"))
-_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")  # what python-pptx writes as _xHHHH_ in a run's text
 
 
 class DeckWriter:
@@ -127,7 +126,7 @@ class DeckWriter:
                     continue
                 r = p.add_run()
                 r.text = span.text
-                r.font.size = Pt(para.size or block.size)
+                r.font.size = size
                 if span.bold:
                     r.font.bold = True
                 if span.italic:
@@ -148,20 +147,12 @@ class DeckWriter:
         bold, italic and language, in that order) without its per-attribute machinery. False, and
         nothing made, where python-pptx would escape or refuse something (a control character, a
         size out of range): the caller makes that run through python-pptx."""
-        if _CONTROL.search(span.text) or not 100 <= centipoints <= 400000:
+        if not plain(span.text, centipoints):
             return False
-        r = etree.SubElement(p_el, _R)
+        rpr = add_run(p_el, span.text, centipoints, lang=self.lang, bold=span.bold, italic=span.italic)
         end = p_el.find(_END_PARA)
         if end is not None:  # runs go before the paragraph's end properties
-            end.addprevious(r)
-        rpr = etree.SubElement(r, _RPR)
-        rpr.set("sz", str(centipoints))
-        if span.bold:
-            rpr.set("b", "1")
-        if span.italic:
-            rpr.set("i", "1")
-        rpr.set("lang", self.lang)
-        etree.SubElement(r, _T).text = span.text
+            end.addprevious(rpr.getparent())
         if style is not None:
             style.apply(rpr)
         return True
