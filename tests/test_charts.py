@@ -625,6 +625,27 @@ def test_few_series_keep_the_palette_order(theme):
         assert all(abs(a - b) >= 0.15 for a, b in zip(greys, greys[1:])), (m, greys)
 
 
+@pytest.mark.quick
+def test_more_series_than_a_templates_accents_never_share_a_colour(theme):
+    """A template whose accents that read on the chart's backdrop are three (Metropolis): a chart of
+    five causes took two twice. Its colours are widened with its accents' lighter and darker
+    shades that still read on the backdrop, and each series has its own."""
+    from briefdeck.charts.colour import contrast
+    from briefdeck.charts.style import chart_style
+
+    look = {"palette": ("#4BACC6", "#9BBB59", "#F79646"), "background": "#5B6770", "text": "#FFFFFF"}
+    style = chart_style(theme, "slide").with_look(look)
+    for m in range(1, 10):
+        colours = style.series_colours(m)
+        assert len(set(colours)) == m and colours[0] == "#4BACC6", (m, colours)
+        assert all(contrast(c, "#5B6770") >= 1.5 for c in colours), (m, colours)
+        assert [style.series_colour(i) for i in range(m)][:3] == list(look["palette"][:m])
+        assert len({style.series_colour(i) for i in range(m)}) == m
+    # the theme's own palette, long enough, is left as it is
+    page = chart_style(theme, "page")
+    assert [page.series_colour(i) for i in range(len(page.palette))] == list(page.palette)
+
+
 # -- area / line end labels, and time ticks -------------------------------------------------------
 def personnel(zero_series: bool = True) -> ChartSpec:
     rows = [[int(r["year"]), int(r["military"]), int(r["police"]), int(r["international_civilian"]), int(r["local"]),

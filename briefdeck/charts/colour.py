@@ -24,6 +24,11 @@ def rgb(colour: str) -> tuple[float, float, float]:
     return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
+def mix(colour: str, toward: str, share: float) -> str:
+    """``colour`` moved ``share`` of the way to ``toward`` (both '#RRGGBB'), as '#RRGGBB'."""
+    return "#" + "".join(f"{round((a + (b - a) * share) * 255):02X}" for a, b in zip(rgb(colour), rgb(toward)))
+
+
 def luminance(colour: str) -> float:
     """WCAG 2 relative luminance of '#RRGGBB' or 'RRGGBB'."""
     r, g, b = (_linear(c) for c in rgb(colour))

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import RenderError, ThemeError
 from . import format as fmt
-from .colour import difference, grey
+from .colour import contrast, difference, grey, mix
 
 TARGETS = ("page", "slide")
 
@@ -58,11 +58,12 @@ class ChartStyle:
         return self.colours[role]
 
     def series_colour(self, i: int) -> str:
-        return self.palette[i % len(self.palette)]
+        palette = widened(self.palette, i + 1, self.colours.get("background"))
+        return palette[i % len(palette)]
 
     def series_colours(self, m: int) -> tuple[str, ...]:
         """Colours for ``m`` series that stay apart in a grey copy, in drawing (stack) order."""
-        return grey_separated(self.palette, m, self.grey_step, self.colour_step)
+        return grey_separated(widened(self.palette, m, self.colours.get("background")), m, self.grey_step, self.colour_step)
 
     def number(self, value: Any, decimals: int | None = None) -> str:
         return fmt.number(value, self.language, decimals)
@@ -190,6 +191,26 @@ def chart_style(theme, target: str) -> ChartStyle:
 
 
 @lru_cache(maxsize=64)
+def widened(palette: tuple[str, ...], m: int, background: str | None = None) -> tuple[str, ...]:
+    """The palette with room for ``m`` series, no two of one colour: when it has fewer colours (a
+    template whose accents that read on the chart's background are three), each colour lightened,
+    then darkened, then more so, where the new colour still reads on ``background`` (as
+    ``template_look`` keeps accents: contrast 1.5); up to ``len(palette)`` more than ``m``, for
+    ``grey_separated`` to choose from. Always the same order, so a shorter widening is a prefix."""
+    if m <= len(palette):
+        return palette
+    out = list(palette)
+    for toward, share in (("#FFFFFF", 0.5), ("#000000", 0.4), ("#FFFFFF", 0.75), ("#000000", 0.65)):
+        for c in palette:
+            if len(out) >= m + len(palette):
+                return tuple(out)
+            v = mix(c, toward, share)
+            if v not in out and (not background or contrast(v, background) >= 1.5):
+                out.append(v)
+    return tuple(out)  # still short (a palette of one colour on a grey): then colours repeat
+
+
+@lru_cache(maxsize=64)
 def grey_separated(palette: tuple[str, ...], m: int, step: float, colour_step: float = 0.0) -> tuple[str, ...]:
     """``m`` palette colours, the first palette colour first, chosen and ordered to stay apart.
 
@@ -202,7 +223,7 @@ def grey_separated(palette: tuple[str, ...], m: int, step: float, colour_step: f
     adjacent bars) differ most in grey (ties: most in colour, then palette order).
     """
     m = max(0, m)
-    if m <= 1 or m > len(palette):
+    if m <= 1 or m > len(palette) or m > 8:  # (past 8, searching their orders would take minutes)
         return tuple(palette[i % len(palette)] for i in range(m))
     g = [grey(c) for c in palette]
 
