@@ -256,25 +256,47 @@ def build(kind, spec, style, width_in: float, height_in: float) -> Figure:
     if spec.option("show_title") and spec.title:
         fig.suptitle(spec.title, x=0.0, ha="left", fontweight="bold", fontsize=style.size("title"))
     # Text a custom kind wrote itself gets the same quotes (a no-op on typeset text).
-    for t in fig.findobj(Text):
+    for t in _texts(fig):
         s = t.get_text()
         if "'" in s or '"' in s:
             t.set_text(fmt.typographic(s, spec.language))
     return fig
 
 
+def _texts(artist, found: list | None = None) -> list:
+    """The Text artists in ``artist``, as ``findobj(Text)`` finds them, but an axis gives only the ticks
+    it has made: ``findobj`` asks for as many as its locator places now and makes the missing ones (a
+    millisecond each, dozens on the hidden axes of a timeline or a map). A tick made later has empty
+    labels until a draw sets them from the axis' formatter, as it sets every drawn tick's labels."""
+    from matplotlib.axis import Axis
+
+    found = [] if found is None else found
+    if isinstance(artist, Text):
+        found.append(artist)
+    children = [artist.label, artist.offsetText, *artist.__dict__.get("majorTicks", ()),
+                *artist.__dict__.get("minorTicks", ())] if isinstance(artist, Axis) else artist.get_children()
+    for child in children:
+        _texts(child, found)
+    return found
+
+
 def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, bytes | None]:
     """Draw ``spec`` once at its placed size; save SVG (text as text) and the PNG if the target wants one."""
+    from .textmetrics import shared
+
     style = style.for_spec(spec)
-    with rc_context(rc_for(style)):
+    with rc_context(rc_for(style)), shared():  # each text measured once a process (textmetrics)
         fig = build(kind, spec, style, width_in, height_in)
         _lay_out(fig)
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
         png = _png(fig, style.png_dpi) if style.png_dpi else None
-        # Free the raster (10 MB at slide size) now rather than at the next cyclic GC.
+        # Free the raster (10 MB at slide size) now rather than at the next cyclic GC: the canvas and
+        # every drawn Text keep the renderer (a cache matplotlib itself drops when pickling). The figure,
+        # a cycle of artists, goes at a collection (clearing it would make new empty axes: 4 ms a chart).
         fig.canvas.renderer = None
-        fig.clear()
+        for t in _texts(fig):
+            t._renderer = None
     return _named_face(_svg_for_svglib(svg.getvalue()), style), png
 
 

@@ -1,0 +1,151 @@
+"""What makes drawing a chart cheaper changes nothing it draws: sizes of text kept for the process
+(``charts/textmetrics.py``) are the renderer's own answers, the same bytes come out with and without
+them, only the renderers they were written for use them; typesetting a custom kind's text makes no
+ticks; a drawn chart's raster is freed when ``draw`` returns."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from briefdeck.charts import ChartService, mpl, textmetrics
+from briefdeck.charts.registry import KINDS
+
+from . import test_charts as T
+
+TEXTS = ["2015", "Malicious act", "UNSC resolution 2100 establishes MINUSMA (up to 11,200 military)", "Þórsmörk – “quoted”", " ", "fi ffl"]
+
+
+def _props(style):
+    from matplotlib.font_manager import FontProperties
+
+    return [FontProperties(family=style.family, size=s, weight=w) for s in (7.5, 8, 13.5) for w in ("normal", "bold")]
+
+
+def _renderers():
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+    import io
+
+    return [RendererSVG(400, 300, io.StringIO()), RendererAgg(40, 30, 72), RendererAgg(40, 30, 192)]
+
+
+@pytest.mark.parametrize("hinting", ["no_hinting", "default"])
+def test_a_kept_size_is_what_the_renderer_measures(theme, hinting):
+    from matplotlib import rc_context
+
+    style = ChartService(theme).style("slide")
+    style.family  # registers the theme's fonts
+    with rc_context({"text.hinting": hinting}):
+        renderers = _renderers()
+        own = [[r.get_text_width_height_descent(s, p, False) for s in TEXTS for p in _props(style)] for r in renderers]
+        textmetrics._MEMO.clear()
+        with textmetrics.shared():
+            for _ in range(2):  # measured, then answered from the memo
+                kept = [[r.get_text_width_height_descent(s, p, False) for s in TEXTS for p in _props(style)] for r in renderers]
+                assert kept == own
+            assert len(textmetrics._MEMO) == len(renderers) * len(TEXTS) * len(_props(style))
+
+
+def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
+    service = ChartService(theme)
+
+    def draw_all():
+        out = []
+        for name, make in T.SPECS.items():
+            spec = make()
+            for target in ("page", "slide"):
+                out.append(mpl.draw(KINDS[spec.kind], spec, service.style(target), *T.size_for(name, target)))
+        return out
+
+    textmetrics._MEMO.clear()
+    kept = draw_all()
+    assert textmetrics._MEMO  # the block did keep sizes
+    again = draw_all()  # every text answered from the memo now
+    with monkeypatch.context() as m:
+        m.setattr(textmetrics, "_written_for", lambda cls, name: False)  # as if matplotlib's methods were others
+        textmetrics._MEMO.clear()
+        plain = draw_all()
+        assert not textmetrics._MEMO
+    assert kept == again == plain
+
+
+def test_only_the_renderers_it_was_written_for_and_only_inside(theme):
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    style = ChartService(theme).style("page")
+    prop = _props(style)[0]
+    own_svg, own_agg = RendererSVG.get_text_width_height_descent, RendererAgg.get_text_width_height_descent
+
+    class Other(RendererAgg):  # a subclass may load its fonts otherwise: never answered from the memo
+        pass
+
+    textmetrics._MEMO.clear()
+    with textmetrics.shared():
+        assert RendererAgg.get_text_width_height_descent is not own_agg
+        with textmetrics.shared():  # nested: the outer block's methods stay
+            pass
+        assert RendererAgg.get_text_width_height_descent is not own_agg
+        Other(40, 30, 72).get_text_width_height_descent("Other", prop, False)
+        RendererAgg(40, 30, 72).get_text_width_height_descent(r"$x^2$", prop, True)  # math text: measured as before
+        assert textmetrics._MEMO == {}
+    assert RendererSVG.get_text_width_height_descent is own_svg and RendererAgg.get_text_width_height_descent is own_agg
+    RendererAgg(40, 30, 72).get_text_width_height_descent("After", prop, False)
+    assert textmetrics._MEMO == {}  # outside the block, matplotlib as it is
+
+
+def test_typesetting_a_custom_kind_s_text_makes_no_tick(service):
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    from briefdeck.charts import register_kind
+    from briefdeck.model import ChartSpec
+
+    @register_kind("test_quotes")
+    def quotes(ax, spec, style):
+        ax.set_axis_off()  # hidden axes: their locators would place ticks nobody draws
+        ax.text(0.5, 0.5, "the 'Blue Helmets'")
+        ax.plot([0, 1], [0, 1], label='"Peacekeepers"')
+        ax.legend()
+
+    made = []
+    own = Axis._get_tick
+    try:
+        Axis._get_tick = lambda self, major: made.append(self) or own(self, major)
+        spec = ChartSpec(**{**T.deadliest_missions().__dict__, "kind": "test_quotes"})
+        style = service.style("page").for_spec(spec)
+        from matplotlib import rc_context
+
+        with rc_context(mpl.rc_for(style)):
+            made.clear()
+            fig = mpl.build(KINDS["test_quotes"], spec, style, 5, 3)
+            assert len(made) <= 4  # the new axes' first ticks; none for the texts' sake (findobj makes 10 more)
+            texts = [t.get_text() for t in fig.findobj(Text)]
+        assert "the ‘Blue Helmets’" in texts and "“Peacekeepers”" in texts
+        assert {id(t) for t in mpl._texts(fig)} >= {id(t) for t in fig.findobj(Text)}  # and every tick made by now
+    finally:
+        Axis._get_tick = own
+        KINDS.pop("test_quotes", None)
+
+
+def test_a_drawn_chart_s_raster_is_freed_at_once(service):
+    from matplotlib.backends import backend_agg
+
+    made = []
+    own = backend_agg.RendererAgg.__init__
+
+    def init(self, *args, **kwargs):
+        own(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    spec = T.SPECS["bar_stacked"]()
+    gc.disable()
+    try:
+        backend_agg.RendererAgg.__init__ = init
+        _, png = mpl.draw(KINDS[spec.kind], spec, service.style("slide"), *T.size_for("bar_stacked", "slide"))
+    finally:
+        backend_agg.RendererAgg.__init__ = own
+        gc.enable()
+    assert png and made and all(r() is None for r in made)
