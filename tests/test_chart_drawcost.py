@@ -149,3 +149,24 @@ def test_a_drawn_chart_s_raster_is_freed_at_once(service):
         backend_agg.RendererAgg.__init__ = own
         gc.enable()
     assert png and made and all(r() is None for r in made)
+
+
+def test_a_map_border_is_sampled_as_side_by_side():
+    import math
+
+    import numpy as np
+
+    from briefdeck.charts.kinds.locator_map import _densify
+
+    def by_side(ring, step):  # each side from its start, in as many equal parts as whole steps it is long
+        out = []
+        for a, b in zip(ring, np.roll(ring, -1, axis=0)):
+            n = max(1, int(math.hypot(*(b - a)) // step))
+            out.append(a + np.outer(np.arange(n) / n, b - a))
+        return np.vstack(out)
+
+    rng = np.random.default_rng(30)
+    for _ in range(200):
+        ring = rng.normal(size=(int(rng.integers(1, 40)), 2)) * rng.uniform(0.1, 500)
+        step = rng.uniform(0.05, 20)
+        assert np.array_equal(_densify(ring, step), by_side(ring, step))  # the same floats, not only close

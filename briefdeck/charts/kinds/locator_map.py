@@ -239,11 +239,15 @@ class _Labels:
 
 
 def _densify(ring: np.ndarray, step: float) -> np.ndarray:
-    out = []
-    for a, b in zip(ring, np.roll(ring, -1, axis=0)):
-        n = max(1, int(math.hypot(*(b - a)) // step))
-        out.append(a + np.outer(np.arange(n) / n, b - a))
-    return np.vstack(out)
+    """The closed ring's outline as points at most ``step`` apart: each side from its start,
+    cut into as many equal parts as whole steps it is long (one at least)."""
+    ring = np.asarray(ring, dtype=float)
+    sides = np.roll(ring, -1, axis=0) - ring
+    parts = np.array([max(1, int(math.hypot(dx, dy) // step)) for dx, dy in sides.tolist()], dtype=np.int64)
+    first = np.repeat(np.cumsum(parts) - parts, parts)
+    k = np.arange(len(first)) - first  # each point's number along its side
+    along = k / np.repeat(parts, parts)  # as np.arange(n) / n
+    return np.repeat(ring, parts, axis=0) + along[:, None] * np.repeat(sides, parts, axis=0)
 
 
 def _samples(centres: np.ndarray, w: float, h: float) -> tuple[np.ndarray, int]:
