@@ -1,8 +1,9 @@
 """python-pptx's placeholder cloning, recorded once per layout (notes master) and copied after
 (``render/pptx/clones.py``), makes what python-pptx's own cloning makes: on every layout of every
 template in the fixtures, for a slide and its notes slide, on notes masters python-pptx makes
-(the templates have none) and ones a template brings; and whole decks on the built-in and two
-foreign templates come out byte-identical."""
+(the templates have none) and ones a template brings. Whole decks on the built-in and two foreign
+templates come out byte-identical to decks written with python-pptx's own cloning and notes
+(``render/pptx/notes.py``)."""
 from __future__ import annotations
 
 import io
@@ -15,7 +16,7 @@ from pptx import Presentation
 from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import NotesSlide
 
-from briefdeck.render.pptx import clones, render_pptx
+from briefdeck.render.pptx import clones, render_pptx, writer
 from briefdeck.render.pptx.template.opening import default_template
 from briefdeck.theme import load_theme
 
@@ -27,11 +28,13 @@ P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 
 @pytest.fixture
 def python_pptx_own(monkeypatch):
-    """Within a test: python-pptx's own cloning, as if ``clones`` had never been installed."""
+    """Within a test: python-pptx's own cloning and notes, as if ``clones`` had never been installed
+    and the writer had no ``set_notes``."""
     def own():
         assert clones.install()
         for cls, name in ((SlideShapes, "clone_layout_placeholders"), (NotesSlide, "clone_master_placeholders")):
             monkeypatch.setattr(cls, name, getattr(cls, name)._original)
+        monkeypatch.setattr(writer, "set_notes", lambda *args: False)
     return own
 
 
@@ -120,7 +123,7 @@ def charts(tmp_path_factory):
 
 @pytest.mark.parametrize("template", [None, FIXTURES / "Blue_Curve.pptx", FIXTURES / "Metropolis.pptx", "own"],
                          ids=["built-in", "Blue_Curve", "Metropolis", "own-notes-master"])
-def test_decks_are_byte_identical_to_decks_cloned_by_python_pptx(template, default_doc, charts, python_pptx_own, tmp_path):
+def test_decks_are_byte_identical_to_decks_python_pptx_clones_and_notes(template, default_doc, charts, python_pptx_own, tmp_path):
     theme = load_theme("default")
     if template == "own":
         template = _with_own_notes_master(tmp_path)

@@ -24,6 +24,7 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .native_tables import add_table, template_table_style
+from .notes import set_notes
 from .package import A, P, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
@@ -356,8 +357,12 @@ class DeckWriter:
         self.fill_text(tb, block, style)
 
     def _notes(self, slide, text: str) -> None:
-        tf = slide.notes_slide.notes_text_frame
-        tf.text = text.replace("\n\n", "\n")
+        text = text.replace("\n\n", "\n")
+        notes = slide.notes_slide
+        if set_notes(notes.element, text, self.lang):
+            return
+        tf = notes.notes_text_frame
+        tf.text = text
         for p in tf.paragraphs:
             for r in p.runs:
                 self._run_lang(r)
