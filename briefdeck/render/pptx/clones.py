@@ -10,40 +10,22 @@ slide. ``install`` has both methods run python-pptx's own code the first time fo
 (their bytes are the key), keep the elements it added where it added them, and copy those in the
 next times.
 
-Guarded as ``xpaths.py`` is: installed only on the python-pptx code it was written for (a digest
-of the modules the cloning runs in, ``_DIGEST``); otherwise python-pptx's methods stay. A recording
-is kept only if copying it onto a copy of the slide as it was before gives the bytes python-pptx's
-own result has; else that pair is always cloned by python-pptx. ``tests/test_pptx_clones.py``
+Guarded as ``xpaths.py`` is: installed only on the python-pptx code it was written for
+(``pptx_code.written_for``: a digest of the modules the cloning runs in); otherwise python-pptx's
+methods stay. A recording is kept only if copying it onto a copy of the slide as it was before
+gives the bytes python-pptx's own result has; else that pair is always cloned by python-pptx. ``tests/test_pptx_clones.py``
 compares every slide and notes slide of real decks with python-pptx's own, foreign templates too.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
-from pathlib import Path
 from typing import Callable, Optional
 
 from lxml import etree
 
-# python-pptx 1.0.2: the modules whose code decides what a clone adds (the methods below, the
-# placeholder collections, the new placeholder's XML, its id and name, p:ph's attributes, parse_xml)
-_MODULES = ("slide.py", "shapes/shapetree.py", "shapes/placeholder.py", "oxml/__init__.py", "oxml/ns.py",
-            "oxml/xmlchemy.py", "oxml/simpletypes.py", "oxml/shapes/groupshape.py", "oxml/shapes/autoshape.py",
-            "oxml/shapes/shared.py", "oxml/slide.py", "enum/base.py", "enum/shapes.py")
-_DIGEST = "6c3d15d7fa089703d4dea03ccaffb8af6f50f3452442294f9b4fd448166f4dc6"
+from . import pptx_code
+
 _KEPT = 64  # recordings kept (a deck uses a few layouts and one notes master)
-
-
-def digest() -> str:
-    """The digest of the installed python-pptx's modules that ``_DIGEST`` names."""
-    import pptx
-
-    root = Path(pptx.__file__).resolve().parent
-    h = hashlib.sha256()
-    for rel in _MODULES:
-        path = root / rel
-        h.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
-    return h.hexdigest()
 
 
 def install() -> bool:
@@ -58,7 +40,7 @@ def install() -> bool:
         return True
     if getattr(slide_own, "__qualname__", "") != "SlideShapes.clone_layout_placeholders" \
             or getattr(notes_own, "__qualname__", "") != "NotesSlide.clone_master_placeholders" \
-            or digest() != _DIGEST:
+            or not pptx_code.written_for():
         return False
     memo: dict = {}
 
