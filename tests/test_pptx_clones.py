@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from pptx import Presentation
+from pptx.oxml.slide import CT_NotesSlide
 from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import NotesSlide
 
@@ -34,6 +35,7 @@ def python_pptx_own(monkeypatch):
         assert clones.install()
         for cls, name in ((SlideShapes, "clone_layout_placeholders"), (NotesSlide, "clone_master_placeholders")):
             monkeypatch.setattr(cls, name, getattr(cls, name)._original)
+        monkeypatch.setattr(CT_NotesSlide, "new", classmethod(CT_NotesSlide.new.__func__._original))
         monkeypatch.setattr(writer, "set_notes", lambda *args: False)
     return own
 
@@ -83,6 +85,10 @@ def test_installed_on_the_python_pptx_it_was_written_for():
     assert pptx_code.digest() == pptx_code.DIGEST  # python-pptx 1.0.2: else the deck is written more slowly
     assert clones.install()
     assert SlideShapes.clone_layout_placeholders._briefdeck and NotesSlide.clone_master_placeholders._briefdeck
+    assert CT_NotesSlide.new.__func__._briefdeck
+    first, second = CT_NotesSlide.new(), CT_NotesSlide.new()  # copies, never one element twice
+    assert first is not second and isinstance(first, CT_NotesSlide)
+    assert etree.tostring(first) == etree.tostring(second) == etree.tostring(CT_NotesSlide.new.__func__._original(CT_NotesSlide))
 
 
 @pytest.mark.parametrize("template", TEMPLATES + [None], ids=lambda t: t.stem if t else "own-notes-master")
@@ -139,11 +145,11 @@ def test_decks_are_byte_identical_to_decks_python_pptx_clones_and_notes(template
 
 def test_another_python_pptx_keeps_its_own_cloning(python_pptx_own, monkeypatch):
     python_pptx_own()
-    before = (SlideShapes.clone_layout_placeholders, NotesSlide.clone_master_placeholders)
+    before = (SlideShapes.clone_layout_placeholders, NotesSlide.clone_master_placeholders, CT_NotesSlide.new)
     monkeypatch.setattr(pptx_code, "DIGEST", "0" * 64)
     monkeypatch.setattr(pptx_code, "_SAME", [])
     assert clones.install() is False
-    assert (SlideShapes.clone_layout_placeholders, NotesSlide.clone_master_placeholders) == before
+    assert (SlideShapes.clone_layout_placeholders, NotesSlide.clone_master_placeholders, CT_NotesSlide.new) == before
 
 
 def test_a_clone_that_does_more_than_add_placeholders_is_never_replayed():

@@ -8,7 +8,8 @@ a third of writing the default deck's slides and notes, the same work again for 
 it adds depends only on the layout's (notes master's) XML and on the new slide's, the same on every
 slide. ``install`` has both methods run python-pptx's own code the first time for a pair of them
 (their bytes are the key), keep the elements it added where it added them, and copy those in the
-next times.
+next times. A new notes slide's own element (``CT_NotesSlide.new``, read from a file of
+python-pptx's each time) is copied from the first one python-pptx made.
 
 Guarded as ``xpaths.py`` is: installed only on the python-pptx code it was written for
 (``pptx_code.written_for``: a digest of the modules the cloning runs in); otherwise python-pptx's
@@ -29,20 +30,24 @@ _KEPT = 64  # recordings kept (a deck uses a few layouts and one notes master)
 
 
 def install() -> bool:
-    """Replay clones on python-pptx's slide and notes slide classes, once a process; False (and
-    nothing changed) if python-pptx is not the code this was written for."""
+    """Replay clones on python-pptx's slide and notes slide classes, and make a new notes slide's
+    element by copying the first one python-pptx made (it reads it from a file each time), once a
+    process; False (and nothing changed) if python-pptx is not the code this was written for."""
+    from pptx.oxml.slide import CT_NotesSlide
     from pptx.shapes.shapetree import SlideShapes
     from pptx.slide import NotesSlide
 
     slide_own = SlideShapes.__dict__.get("clone_layout_placeholders")
     notes_own = NotesSlide.__dict__.get("clone_master_placeholders")
-    if getattr(slide_own, "_briefdeck", False) and getattr(notes_own, "_briefdeck", False):
+    blank_own = getattr(CT_NotesSlide.__dict__.get("new"), "__func__", None)
+    if all(getattr(f, "_briefdeck", False) for f in (slide_own, notes_own, blank_own)):
         return True
     if getattr(slide_own, "__qualname__", "") != "SlideShapes.clone_layout_placeholders" \
             or getattr(notes_own, "__qualname__", "") != "NotesSlide.clone_master_placeholders" \
-            or not pptx_code.written_for():
+            or getattr(blank_own, "__qualname__", "") != "CT_NotesSlide.new" or not pptx_code.written_for():
         return False
     memo: dict = {}
+    blank: list = []
 
     def clone_layout_placeholders(self, slide_layout) -> None:
         if self._cached_max_shape_id is not None:  # python-pptx's "turbo" ids: state outside the XML
@@ -55,11 +60,19 @@ def install() -> bool:
             return notes_own(self, notes_master)
         _replay(memo, lambda: notes_own(self, notes_master), notes_master.element, shapes._spTree)
 
-    for new, own, cls in ((clone_layout_placeholders, slide_own, SlideShapes),
-                          (clone_master_placeholders, notes_own, NotesSlide)):
-        new.__doc__, new.__qualname__ = own.__doc__, own.__qualname__
-        new._briefdeck, new._original, new._memo = True, own, memo
-        setattr(cls, own.__name__, new)
+    def new(cls):
+        if cls is not CT_NotesSlide:
+            return blank_own(cls)
+        if not blank:  # python-pptx's, parsed from its template file once; only copies are handed out
+            blank.append(blank_own(cls))
+        return copy.deepcopy(blank[0])
+
+    for made, own in ((clone_layout_placeholders, slide_own), (clone_master_placeholders, notes_own), (new, blank_own)):
+        made.__doc__, made.__qualname__ = own.__doc__, own.__qualname__
+        made._briefdeck, made._original, made._memo = True, own, memo
+    SlideShapes.clone_layout_placeholders = clone_layout_placeholders
+    NotesSlide.clone_master_placeholders = clone_master_placeholders
+    CT_NotesSlide.new = classmethod(new)
     return True
 
 

@@ -37,6 +37,7 @@ from .template.opening import all_layouts
 
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
 _END_PARA = f"{{{A}}}endParaRPr"
+_CNVPR = f"{{{P}}}cNvPr"
 _PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr", "lnSpc", "spcPct", "spcBef", "spcPts"))
 
 
@@ -208,11 +209,13 @@ class DeckWriter:
         if sp.footer is None and sp.kind == "title":
             return
         inks = {p.idx: p.ink for p in rl.chrome}
+        next_id = None  # the slide's ids looked at once, then counted on (what _next_id would give each time)
         for ptype, idx, source in self._chrome_of(layout):
             if ptype == "ftr" and sp.footer is None:
                 continue
             el = copy.deepcopy(source)
-            el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
+            next_id = _next_id(slide) if next_id is None else next_id
+            el.nvSpPr.cNvPr.set("id", str(next_id))
             sppr = el.find(f"{{{P}}}spPr")
             for c in list(sppr):
                 sppr.remove(c)  # inherit position from the layout
@@ -236,6 +239,7 @@ class DeckWriter:
                               f'<a:rPr lang="{self.lang}">{fill}</a:rPr><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
+            next_id = max([next_id] + [int(e.get("id")) for e in el.iter(_CNVPR)]) + 1
 
     def _chrome_of(self, layout) -> list:
         """(type, idx, element) of the layout's footer and slide number placeholders, in its order:
@@ -426,7 +430,7 @@ def _title_first(slide) -> None:
 
 
 def _next_id(slide) -> int:
-    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(f"{{{P}}}cNvPr")]
+    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(_CNVPR)]
     return max(ids + [1]) + 1
 
 
