@@ -21,9 +21,11 @@ from .template.opening import open_clean_template
 from .template.ranking import map_roles
 from .template.report import check_template, check_template_command, format_report
 from .template_look import chart_look, substitution_warnings, with_chart_look
+from .clones import install as replay_clones
 from .xpaths import compile_once
 
 compile_once()  # python-pptx's lookups: a quarter of writing a deck was lxml compiling XPath again
+replay_clones()  # a slide's and a notes slide's placeholders: cloned once per layout, then copied
 
 __all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 

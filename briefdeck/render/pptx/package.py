@@ -19,6 +19,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 
+from . import pptx_code
+
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -140,11 +142,15 @@ def part_names(prs):
     While slides are added, parts are only added, never dropped, and every new part hangs off the slide
     being added: the package is walked once, then only what is new under the last slide. The name
     chosen is python-pptx's, by its own rule (the count of names with the template's prefix, plus one,
-    then downward to the first free one); a test compares the two on every call."""
+    then downward to the first free one); a test compares the two on every call.
+    A picture's part is found and named the same way, by python-pptx's rules (``get_or_add_image_part``:
+    the image part of the same bytes, else a new one with the first free image number), where
+    python-pptx is the one this was written for (``pptx_code``); a test compares them on every call."""
     package = prs.part.package
     seen: set[int] = set()
     names: list[str] = []
     by_prefix: dict[str, set[str]] = {}
+    images: dict[int, Part] = {}  # the targets of image relationships (python-pptx's ``_ImageParts``)
 
     def add(part) -> None:
         seen.add(id(part))
@@ -154,7 +160,13 @@ def part_names(prs):
             if name.startswith(prefix):
                 found.add(name)
 
+    def note(rels) -> None:
+        for rel in rels.values():
+            if not rel.is_external and rel.reltype == RT.IMAGE:
+                images[id(rel.target_part)] = rel.target_part
+
     def absorb(root) -> None:  # what is new under ``root``: parts not walked before
+        note(root.rels)
         stack = [rel.target_part for rel in root.rels.values() if not rel.is_external]
         if id(root) not in seen:
             add(root)
@@ -163,33 +175,66 @@ def part_names(prs):
             if id(part) in seen:
                 continue
             add(part)
+            note(part.rels)
             stack.extend(rel.target_part for rel in part.rels.values() if not rel.is_external)
 
     since = [0]  # the first slide that may have grown since the last call (the one being added then)
 
-    def next_partname(tmpl: str) -> PackURI:
+    def catch_up() -> None:
         if not seen:
-            for part in package.iter_parts():
-                add(part)
+            for rel in package.iter_rels():  # as python-pptx's iter_parts, in its order
+                if not rel.is_external:
+                    if id(rel.target_part) not in seen:
+                        add(rel.target_part)
+                    if rel.reltype == RT.IMAGE:
+                        images[id(rel.target_part)] = rel.target_part
         slides = prs.slides
         for i in range(since[0], len(slides)):
             absorb(slides[i].part)
         since[0] = max(0, len(slides) - 1)
-        prefix = tmpl[: (tmpl % 42).find("42")]
+
+    def named(prefix: str) -> set[str]:
         if prefix not in by_prefix:
             by_prefix[prefix] = {n for n in names if n.startswith(prefix)}
-        found = by_prefix[prefix]
+        return by_prefix[prefix]
+
+    def next_partname(tmpl: str) -> PackURI:
+        catch_up()
+        found = named(tmpl[: (tmpl % 42).find("42")])
         for n in range(len(found) + 1, 0, -1):
             if tmpl % n not in found:
                 return PackURI(tmpl % n)
         raise RuntimeError(f"no free part name for {tmpl}")
 
-    package.next_partname = next_partname  # this package only; python-pptx calls it as a method
+    def next_image_partname(ext: str) -> PackURI:
+        """python-pptx's: the first number no image part has (its parts of every extension counted)."""
+        catch_up()
+        numbers = sorted(i for i in (PackURI(n).idx for n in named("/ppt/media/image")) if i is not None)
+        free = next((i + 1 for i, number in enumerate(numbers) if i + 1 < number), len(numbers) + 1)
+        return PackURI("/ppt/media/image%d.%s" % (free, ext))
+
+    def get_or_add_image_part(image_file):
+        """python-pptx's: the package's image part of the same bytes (SHA-1), else a new one."""
+        from pptx.parts.image import Image, ImagePart
+
+        image = Image.from_file(image_file)
+        catch_up()
+        same = [p for p in images.values() if hasattr(p, "sha1") and p.sha1 == image.sha1]
+        if len(same) > 1:  # which one python-pptx finds depends on its walk's order: its own walk
+            return type(package).get_or_add_image_part(package, image_file)
+        return same[0] if same else ImagePart.new(package, image)
+
+    # this package only; python-pptx calls them as methods
+    own = {"next_partname": next_partname}
+    if pptx_code.written_for():
+        own.update(next_image_partname=next_image_partname, get_or_add_image_part=get_or_add_image_part)
+    for name, fn in own.items():
+        setattr(package, name, fn)
     try:
         yield
     finally:
-        del package.next_partname
-
+        for name in own:
+            delattr(package, name)
 
 
 def _prop(text: str) -> str:
@@ -232,17 +277,43 @@ class _Entries:
 def package_entries(prs) -> list[tuple[str, bytes]]:
     """What ``prs.save`` writes, in its order, without zipping it: the deck is zipped once, with fixed
     times, instead of saved, unzipped and zipped again (a third of saving). python-pptx's own writer
-    makes the entries (content types, package relationships, each part and its relationships);
-    tests/test_pptx.py checks this is ``prs.save`` entry for entry."""
+    makes the entries (content types, package relationships, each part and its relationships; the
+    latter by ``_rels_xml`` where python-pptx is the one it was written for); tests/test_pptx.py
+    checks this is ``prs.save`` entry for entry."""
     from pptx.opc.serialized import PackageWriter
 
     pkg = prs.part.package
-    writer = PackageWriter(io.BytesIO(), pkg._rels, tuple(pkg.iter_parts()))
+    parts = tuple(pkg.iter_parts())
+    writer = PackageWriter(io.BytesIO(), pkg._rels, parts)
     entries = _Entries()
     writer._write_content_types_stream(entries)
     writer._write_pkg_rels(entries)
-    writer._write_parts(entries)
+    if not pptx_code.written_for():
+        writer._write_parts(entries)
+        return entries.items
+    for part in parts:  # as PackageWriter._write_parts
+        entries.write(part.partname, part.blob)
+        if part.rels:
+            entries.write(part.partname.rels_uri, _rels_xml(part.rels))
     return entries.items
+
+
+_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
+_RELATIONSHIPS, _RELATIONSHIP = f"{{{_PR}}}Relationships", f"{{{_PR}}}Relationship"
+
+
+def _rels_xml(rels) -> bytes:
+    """A part's relationships as python-pptx serializes them (``_Relationships.xml``: in the order of
+    their numbers, the target mode only when external), without parsing each from text and placing
+    it by its generic child ordering (a twentieth of writing the default deck);
+    tests/test_pptx_rels.py compares the two on every part of real decks."""
+    root = etree.Element(_RELATIONSHIPS, nsmap={None: _PR})
+    for rid in sorted(rels.keys(), key=lambda r: (int(r[3:]) if r.startswith("rId") and r[3:].isdigit() else 0, r)):
+        rel = rels[rid]
+        el = etree.SubElement(root, _RELATIONSHIP, Id=rel.rId, Type=rel.reltype, Target=rel.target_ref)
+        if rel.is_external:
+            el.set("TargetMode", "External")
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 def save(prs, out_path: Path, updated, deflated=None) -> int:

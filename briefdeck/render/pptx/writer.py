@@ -24,6 +24,7 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .native_tables import add_table, template_table_style
+from .notes import set_notes
 from .package import A, P, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
@@ -36,6 +37,7 @@ from .template.opening import all_layouts
 
 SLIDENUM_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # fixed: same deck, same bytes
 _END_PARA = f"{{{A}}}endParaRPr"
+_CNVPR = f"{{{P}}}cNvPr"
 _PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr", "lnSpc", "spcPct", "spcBef", "spcPts"))
 
 
@@ -207,11 +209,13 @@ class DeckWriter:
         if sp.footer is None and sp.kind == "title":
             return
         inks = {p.idx: p.ink for p in rl.chrome}
+        next_id = None  # the slide's ids looked at once, then counted on (what _next_id would give each time)
         for ptype, idx, source in self._chrome_of(layout):
             if ptype == "ftr" and sp.footer is None:
                 continue
             el = copy.deepcopy(source)
-            el.nvSpPr.cNvPr.set("id", str(_next_id(slide)))
+            next_id = _next_id(slide) if next_id is None else next_id
+            el.nvSpPr.cNvPr.set("id", str(next_id))
             sppr = el.find(f"{{{P}}}spPr")
             for c in list(sppr):
                 sppr.remove(c)  # inherit position from the layout
@@ -235,6 +239,7 @@ class DeckWriter:
                               f'<a:rPr lang="{self.lang}">{fill}</a:rPr><a:t>{number}</a:t></a:fld></a:p>')
             txbody.append(p)
             slide.shapes._spTree.append(el)
+            next_id = max([next_id] + [int(e.get("id")) for e in el.iter(_CNVPR)]) + 1
 
     def _chrome_of(self, layout) -> list:
         """(type, idx, element) of the layout's footer and slide number placeholders, in its order:
@@ -356,8 +361,12 @@ class DeckWriter:
         self.fill_text(tb, block, style)
 
     def _notes(self, slide, text: str) -> None:
-        tf = slide.notes_slide.notes_text_frame
-        tf.text = text.replace("\n\n", "\n")
+        text = text.replace("\n\n", "\n")
+        notes = slide.notes_slide
+        if set_notes(notes.element, text, self.lang):
+            return
+        tf = notes.notes_text_frame
+        tf.text = text
         for p in tf.paragraphs:
             for r in p.runs:
                 self._run_lang(r)
@@ -421,7 +430,7 @@ def _title_first(slide) -> None:
 
 
 def _next_id(slide) -> int:
-    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(f"{{{P}}}cNvPr")]
+    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(_CNVPR)]
     return max(ids + [1]) + 1
 
 
