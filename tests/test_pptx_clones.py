@@ -81,8 +81,11 @@ def _with_own_notes_master(tmp_path: Path) -> Path:
     return out
 
 
-def test_installed_on_the_python_pptx_it_was_written_for():
-    assert pptx_code.digest() == pptx_code.DIGEST  # python-pptx 1.0.2: else the deck is written more slowly
+def test_installed_only_on_the_python_pptx_it_was_written_for():
+    if pptx_code.digest() != pptx_code.DIGEST:  # another python-pptx (CI installs the newest): its own code runs
+        assert not clones.install() and not pptx_code.written_for()
+        assert not getattr(SlideShapes.clone_layout_placeholders, "_briefdeck", False)
+        return
     assert clones.install()
     assert SlideShapes.clone_layout_placeholders._briefdeck and NotesSlide.clone_master_placeholders._briefdeck
     assert CT_NotesSlide.new.__func__._briefdeck
@@ -91,6 +94,7 @@ def test_installed_on_the_python_pptx_it_was_written_for():
     assert etree.tostring(first) == etree.tostring(second) == etree.tostring(CT_NotesSlide.new.__func__._original(CT_NotesSlide))
 
 
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: the shortcut is not taken (its own code runs)")
 @pytest.mark.parametrize("template", TEMPLATES + [None], ids=lambda t: t.stem if t else "own-notes-master")
 def test_every_layout_and_notes_slide_is_cloned_as_python_pptx_clones_it(template, python_pptx_own, tmp_path, monkeypatch):
     path = template or _with_own_notes_master(tmp_path)
@@ -127,6 +131,7 @@ def charts(tmp_path_factory):
     return ChartService(load_theme("default"), cache_dir=tmp_path_factory.mktemp("chart-cache"))
 
 
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: the shortcut is not taken (its own code runs)")
 @pytest.mark.parametrize("template", [None, FIXTURES / "Blue_Curve.pptx", FIXTURES / "Metropolis.pptx", "own"],
                          ids=["built-in", "Blue_Curve", "Metropolis", "own-notes-master"])
 def test_decks_are_byte_identical_to_decks_python_pptx_clones_and_notes(template, default_doc, charts, python_pptx_own, tmp_path):
@@ -143,6 +148,7 @@ def test_decks_are_byte_identical_to_decks_python_pptx_clones_and_notes(template
         assert sum(n.startswith("ppt/notesSlides/notesSlide") for n in z.namelist()) == made["slides"]
 
 
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: the shortcut is not taken (its own code runs)")
 def test_another_python_pptx_keeps_its_own_cloning(python_pptx_own, monkeypatch):
     python_pptx_own()
     before = (SlideShapes.clone_layout_placeholders, NotesSlide.clone_master_placeholders, CT_NotesSlide.new)

@@ -28,12 +28,12 @@ def charts(tmp_path_factory):
     return ChartService(load_theme("default"), cache_dir=tmp_path_factory.mktemp("chart-cache"))
 
 
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: the shortcut is not taken (its own code runs)")
 @pytest.mark.parametrize("source, template", [(DEFAULT_SOURCE, None), (DEFAULT_SOURCE, FIXTURES / "Metropolis.pptx"),
                                               (DEFAULT_SOURCE, FIXTURES / "Blue_Curve.pptx"), (PHOTO, None),
                                               (PHOTO, FIXTURES / "corpus" / "Vintage.pptx")],
                          ids=["default", "Metropolis", "Blue_Curve", "photo-lecture", "photo-lecture-Vintage"])
 def test_image_parts_are_found_and_named_as_python_pptx_finds_and_names_them(source, template, charts, monkeypatch, tmp_path):
-    assert pptx_code.written_for()
     real = w.part_names
     calls = {"found": 0, "new": 0, "named": 0}
 

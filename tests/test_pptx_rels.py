@@ -25,10 +25,10 @@ def charts(tmp_path_factory):
     return ChartService(load_theme("default"), cache_dir=tmp_path_factory.mktemp("chart-cache"))
 
 
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: the shortcut is not taken (its own code runs)")
 @pytest.mark.parametrize("template", [None, FIXTURES / "Metropolis.pptx", FIXTURES / "Blue_Curve.pptx"],
                          ids=["built-in", "Metropolis", "Blue_Curve"])
 def test_every_part_s_relationships_are_the_bytes_python_pptx_writes(template, default_doc, charts, tmp_path):
-    assert pptx_code.written_for()
     render_pptx(default_doc, tmp_path / "deck.pptx", theme=load_theme("default"), charts=charts, template=template)
     prs = Presentation(str(tmp_path / "deck.pptx"))
     pkg = prs.part.package
