@@ -15,9 +15,7 @@ exact bits).
 
 The painted layout is about half of the brief's time after an edit (text and charts painted, the
 structure tree, compressed streams); begun ahead it runs beside the measuring on another core. Only
-where a core is free for it (three or more cores, two idle: ``_core_to_spare``; on two cores a
-rebuild's three processes keep both busy and it only adds CPU), and where it cannot cost an
-output's warmth: every chart is one this process replays from memory
+where a core is to spare (``_core_to_spare``), and where it cannot cost an output's warmth: every chart is one this process replays from memory
 (chartpaint.py), so painting it elsewhere takes nothing from the next build; the breaks the child
 notes in the cache are noted here (pruning keeps them). Off unless ``enable``d (``api.warm_up`` with
 --jobs 2 or more: a build told to use one process forks nothing more).
@@ -60,11 +58,10 @@ def _exact(v: Any) -> Any:
 
 
 def _core_to_spare() -> bool:
-    """Whether a core is free for the layout painted ahead: at least three cores this process may use,
-    two of them left idle by the load average (a rebuild keeps two busy: this process and the deck's).
-    On two cores a rebuild is bound by its CPU, not by this process's path: measured there (interleaved
-    --watch runs, load 2-5), painting ahead cost ~0.04 s more CPU a rebuild (the fork, the child's first
-    touch of the memory it shares, a cache-cold core) and saved no time."""
+    """Whether about a core stood idle over the last minute (the load average at least half a core
+    under the cores this process may use). Then the layout painted ahead runs beside the measuring;
+    on a busy machine it would only take turns with it, and cost the fork and the child's first touch
+    of the memory it shares (measured on 2 busy cores: ~0.03 s more CPU a rebuild, no time saved)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on every system)
@@ -73,7 +70,7 @@ def _core_to_spare() -> bool:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return False
-    return cores >= 3 and cores - load >= 2
+    return load < cores - 0.5
 
 
 def remember(key: tuple, decided: tuple) -> None:
