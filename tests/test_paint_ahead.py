@@ -23,7 +23,6 @@ from briefdeck.render.pptx import warm
 
 from .conftest import DEFAULT_SOURCE, ROOT
 
-_real_core_to_spare = ahead._core_to_spare
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the layout is painted ahead in a forked process")
 SUFFIXES = (".pdf", ".pptx", ".html")
 MORE = " Many analysts add that the mission's posture changed little over its mandate." * 4
@@ -64,7 +63,6 @@ def cold_process(monkeypatch):
     monkeypatch.setattr(ahead, "COUNTS", {"taken": 0, "missed": 0})
     monkeypatch.setattr(chartpaint, "_KEPT", chartpaint.OrderedDict())
     monkeypatch.setattr(chartpaint, "_SEEN", chartpaint.OrderedDict())
-    monkeypatch.setattr(ahead, "_core_to_spare", lambda: True)  # (a machine as busy as a test run's: painted ahead all the same)
 
 
 @pytest.fixture
@@ -182,27 +180,6 @@ def test_a_process_told_to_use_one_core_paints_nothing_ahead(project, tmp_path):
         if i == 0:
             api.warm_up(opts)
     assert ahead.COUNTS == {"taken": 0, "missed": 0}
-
-
-def test_a_busy_machine_paints_nothing_ahead(project, tmp_path, monkeypatch):
-    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0))
-    monkeypatch.setattr(ahead, "_core_to_spare", _real_core_to_spare)
-    src = project
-    base = src.read_text(encoding="utf-8")
-    opts = api.Options(out_dir=tmp_path / "out", jobs=2)
-    for i, name in enumerate(["source as shipped", "one word", "source as shipped", "one word"]):
-        src.write_text(EDITS[name](base), encoding="utf-8")
-        assert api.build([src], opts)[0].ok
-        if i == 0:
-            api.warm_up(opts)
-    assert ahead.COUNTS == {"taken": 0, "missed": 0}
-
-
-@pytest.mark.parametrize("load, cores, spare", [(0.2, 2, True), (1.4, 2, True), (1.6, 2, False), (5.0, 2, False), (3.0, 8, True)])
-def test_a_core_is_to_spare_when_the_load_leaves_half_a_core(monkeypatch, load, cores, spare):
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
-    assert _real_core_to_spare() is spare
 
 
 def test_decisions_are_compared_to_the_bit():

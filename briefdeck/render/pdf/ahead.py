@@ -15,7 +15,7 @@ exact bits).
 
 The painted layout is about half of the brief's time after an edit (text and charts painted, the
 structure tree, compressed streams); begun ahead it runs beside the measuring on another core. Only
-where a core is to spare (``_core_to_spare``), and where it cannot cost an output's warmth: every chart is one this process replays from memory
+where it cannot cost an output's warmth: every chart is one this process replays from memory
 (chartpaint.py), so painting it elsewhere takes nothing from the next build; the breaks the child
 notes in the cache are noted here (pruning keeps them). Off unless ``enable``d (``api.warm_up`` with
 --jobs 2 or more: a build told to use one process forks nothing more).
@@ -23,7 +23,6 @@ notes in the cache are noted here (pruning keeps them). Off unless ``enable``d (
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -57,22 +56,6 @@ def _exact(v: Any) -> Any:
     return (type(v), v)
 
 
-def _core_to_spare() -> bool:
-    """Whether about a core stood idle over the last minute (the load average at least half a core
-    under the cores this process may use). Then the layout painted ahead runs beside the measuring;
-    on a busy machine it would only take turns with it, and cost the fork and the child's first touch
-    of the memory it shares (measured on 2 busy cores: ~0.03 s more CPU a rebuild, no time saved)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # (not on every system)
-        cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return False
-    return load < cores - 0.5
-
-
 def remember(key: tuple, decided: tuple) -> None:
     _LAST[key] = decided
     _LAST.move_to_end(key)
@@ -102,7 +85,7 @@ def painted_ahead(key: Optional[tuple], paint: Callable[..., bytes], known: dict
     placed, drawn)`` paints; ``known`` is the page lines the layouts read (a layout's closure reads
     it: the child sets the guessed ones in its copy)."""
     guess = _LAST.get(key) if _ON[0] and key is not None else None
-    if guess is None or not all(replayable(d) for d in drawings.values()) or not _core_to_spare():
+    if guess is None or not all(replayable(d) for d in drawings.values()):
         yield lambda decided: None
         return
     from ...workers import forked, start_method
