@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from briefdeck import api, publish
 from briefdeck.assets import BUILTIN
-from briefdeck.render.pdf import ahead
 from briefdeck.render.pptx import layout_cache, warm
 from briefdeck.scaffold import init
 
@@ -44,7 +43,6 @@ def watching(request, monkeypatch):
     monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
-    monkeypatch.setattr(ahead, "_ON", [False])  # (warm_up turns painting ahead on: for this test only)
     return request.param
 
 
