@@ -12,12 +12,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
 from briefdeck import api, publish
-from briefdeck.assets import BUILTIN
 from briefdeck.render.pdf import ahead, chartpaint
 from briefdeck.render.pptx import warm
 
@@ -36,25 +34,14 @@ EDITS = {
 }
 
 
-def _project(root: Path, gap_share: Optional[str] = None) -> Path:
-    """The default source in a project of its own; ``gap_share``: the theme's brief.page.max_gap_share
-    (a project file overriding the built-in brief.yaml)."""
-    shutil.copytree(ROOT / "assets", root / "assets")
-    if gap_share is not None:
-        theme = (BUILTIN / "themes" / "default" / "brief.yaml").read_text(encoding="utf-8")
-        assert "max_gap_share: 0.12 " in theme
-        (root / "assets" / "themes" / "default").mkdir(parents=True)
-        (root / "assets" / "themes" / "default" / "brief.yaml").write_text(
-            theme.replace("max_gap_share: 0.12 ", f"max_gap_share: {gap_share} "), encoding="utf-8")
-    (root / "source").mkdir()
-    src = root / "source" / DEFAULT_SOURCE.name
-    src.write_text(DEFAULT_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
-    return src
-
-
 @pytest.fixture
-def cold_process(monkeypatch):
-    """This process as --watch leaves it before its first build: nothing warm yet."""
+def project(tmp_path, monkeypatch):
+    """The default source in a project of its own, in a process as --watch leaves it (nothing warm yet)."""
+    proj = tmp_path / "proj"
+    shutil.copytree(ROOT / "assets", proj / "assets")
+    (proj / "source").mkdir()
+    src = proj / "source" / DEFAULT_SOURCE.name
+    src.write_text(DEFAULT_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
@@ -63,39 +50,7 @@ def cold_process(monkeypatch):
     monkeypatch.setattr(ahead, "COUNTS", {"taken": 0, "missed": 0})
     monkeypatch.setattr(chartpaint, "_KEPT", chartpaint.OrderedDict())
     monkeypatch.setattr(chartpaint, "_SEEN", chartpaint.OrderedDict())
-
-
-@pytest.fixture
-def project(tmp_path, cold_process):
-    return _project(tmp_path / "proj")
-
-
-def _watched(src: Path, out: Path, texts: list[str]) -> tuple[list[list[bytes]], list[tuple], list[dict]]:
-    """Each text built in turn in this process as --watch builds (warmed up after the first, --jobs 2):
-    the outputs, the brief's decisions and what was painted ahead, after each."""
-    opts = api.Options(out_dir=out, jobs=2)
-    built, decided, gained = [], [], []
-    for i, text in enumerate(texts):
-        before = dict(ahead.COUNTS)
-        src.write_text(text, encoding="utf-8")
-        [r] = api.build([src], opts)
-        assert r.ok, r.error
-        if i == 0:
-            api.warm_up(opts)
-        built.append([(out / f"{src.stem}{s}").read_bytes() for s in SUFFIXES])
-        decided.append(next(reversed(ahead._LAST.values())))
-        gained.append({k: ahead.COUNTS[k] - before[k] for k in before})
-    return built, decided, gained
-
-
-def _as_cold(src: Path, texts: list[str], built: list[list[bytes]], tmp: Path) -> None:
-    """Every build equals a cold build of its text in a fresh process, byte for byte."""
-    cold: dict[str, list[bytes]] = {}
-    for k, (text, outputs) in enumerate(zip(texts, built)):
-        if text not in cold:
-            cold[text] = _cold(src, text, tmp / f"cold-{len(cold)}")
-        for suffix, a, b in zip(SUFFIXES, outputs, cold[text]):
-            assert a == b, f"build {k}: the {suffix} differs from a cold build's"
+    return src
 
 
 def _cold(src: Path, text: str, out: Path) -> list[bytes]:
@@ -109,10 +64,21 @@ def _cold(src: Path, text: str, out: Path) -> list[bytes]:
 def test_a_rebuild_takes_the_layout_painted_ahead_only_on_the_same_decisions_and_equals_a_cold_build(project, tmp_path):
     src = project
     base = src.read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    opts = api.Options(out_dir=out, jobs=2)
     steps = ["source as shipped", "one word", "source as shipped", "one word", "page breaks and hyphens moved",
              "a figure removed", "source as shipped", "one word"]
-    texts = [EDITS[name](base) for name in steps]
-    built, decided, gained = _watched(src, tmp_path / "out", texts)
+    built, decided, counts = [], [], []
+    for i, name in enumerate(steps):
+        src.write_text(EDITS[name](base), encoding="utf-8")
+        [r] = api.build([src], opts)
+        assert r.ok, r.error
+        if i == 0:
+            api.warm_up(opts)
+        built.append([(out / f"{src.stem}{s}").read_bytes() for s in SUFFIXES])
+        decided.append(next(reversed(ahead._LAST.values())))
+        counts.append(dict(ahead.COUNTS))
+    gained = [{k: b[k] - a[k] for k in a} for a, b in zip([{"taken": 0, "missed": 0}] + counts, counts)]
     # the first build is not warm; the second paints its charts here (noting them: replayed after);
     # from the third on, each is painted ahead on the last build's decisions
     assert gained[0] == gained[1] == {"taken": 0, "missed": 0}
@@ -122,26 +88,13 @@ def test_a_rebuild_takes_the_layout_painted_ahead_only_on_the_same_decisions_and
     assert removed[3] == decided[3][3] - 1  # a page fewer
     assert gained[4] == gained[5] == gained[6] == {"taken": 0, "missed": 1}  # each decided otherwise than the one before
     assert gained[7] == {"taken": 1, "missed": 0}
-    _as_cold(src, texts, built, tmp_path)
-
-
-@needs_fork
-def test_an_end_break_taken_or_given_up_equals_a_cold_build(tmp_path, cold_process):
-    """With the theme's max_gap_share at 0.9, four hundred words more in the last section leave the
-    people's box alone on a last page: the references start that page instead (the end break)."""
-    src = _project(tmp_path / "proj", gap_share="0.9")
-    base = src.read_text(encoding="utf-8")
-    words = ("Observers noted that the mission adapted its posture over the years of its mandate. " * 40).split()
-
-    def longer(n: int) -> str:
-        return base.replace("standing rapid", "standing rapid " + " ".join(words[:n]), 1)
-
-    texts = [base, EDITS["one word"](base), base, longer(384), longer(390), base]
-    built, decided, gained = _watched(src, tmp_path / "out", texts)
-    assert [d[0] for d in decided] == [None, None, None, "references", "references", None]
-    assert gained[2] == {"taken": 1, "missed": 0}
-    assert gained[3] == gained[5] == {"taken": 0, "missed": 1}
-    _as_cold(src, texts, built, tmp_path)
+    # every build equals a cold one of its source, byte for byte
+    cold: dict[str, list[bytes]] = {}
+    for k, (name, outputs) in enumerate(zip(steps, built)):
+        if name not in cold:
+            cold[name] = _cold(src, EDITS[name](base), tmp_path / f"cold-{len(cold)}")
+        for suffix, a, b in zip(SUFFIXES, outputs, cold[name]):
+            assert a == b, f"build {k} ({name}): the {suffix} differs from a cold build's"
 
 
 @needs_fork
