@@ -367,9 +367,7 @@ def warm_up(opts: Options) -> None:
     the hashes of files that do not change (publish.remember_hashes); and, after each build, what
     the forked formats derive from their inputs (``_keep_warm``)."""
     for fmt in opts.formats:
-        own = getattr(RENDERERS[fmt].load(), "warm_up", None)  # a renderer's own (the brief's: render/pdf/ahead.py)
-        if own is not None:
-            own(jobs=opts.jobs)
+        RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
 
     publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once

@@ -18,7 +18,7 @@ and the ``Prepared`` object it returns has::
     render(out_path, charts) -> RenderResult
 
 and, for a process that builds again and again (--watch, ``api.warm_up``), optionally
-``warm_up(*, jobs)`` (once) and ``keep_warm(view, *, theme, options, cache_dir)`` (after each build).
+``keep_warm(view, *, theme, options, cache_dir)`` (after each build).
 
 A registry entry says everything the rest of briefdeck needs to know about a format, so a new
 one is a package under ``render/`` plus an entry here: the command line takes its ``--format``

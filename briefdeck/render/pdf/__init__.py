@@ -32,7 +32,6 @@ from ...model import Document
 from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
-from .ahead import decisions, enable as _paint_ahead, painted_ahead, remember
 from .breakmemo import kept_in
 from .chartpaint import kept as painted_from_memory_kept, painted_from_memory
 from .flowables import SideColumn, fit_drawing
@@ -48,13 +47,7 @@ from .tagging import StructTree
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 
-__all__ = ["render_pdf", "prepare", "PreparedBrief", "warm_up"]
-
-
-def warm_up(*, jobs: int) -> None:
-    """For a process that builds again and again (``api.warm_up``): with --jobs 2 or more, each
-    brief's painted layout is begun ahead, beside the layouts that decide it (ahead.py)."""
-    _paint_ahead(jobs > 1)
+__all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
 
 def single_column(doc: Document, theme: Theme) -> bool:
@@ -331,38 +324,27 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
         p.dropped_quotes = ctx.dropped_quotes  # (the same in every layout: the story decides)
         return buf.getvalue() if paint else b"", tpl.page, side.lonely_end, max((g for n, g in tpl.gaps.items() if n < tpl.page), default=0.0), tpl
 
-    def painted(end_break: Optional[str], stretch: dict, pages: int, placed: list, drawn: list) -> bytes:
-        """The layout decided on, painted: stretched when that sets the same pages as measured (``placed``,
-        ``drawn``: the measured layout's), its columns ending at the foot; else as measured."""
-        if stretch:
-            again, n, _, _, justified = layout(end_break, stretch, paint=True)
-            if n == pages and justified.placed == placed and justified.side.drawn == drawn:
-                return again
-        return layout(end_break, paint=True)[0]
-
     known: dict[int, int] = {}
-    brief = (doc.source_path, p.tagged, geo.paper, geo.single)
-    # with the charts at hand and the last build's decisions remembered, the painted layout is begun
-    # ahead in a process of its own (ahead.py; not for the stand-ins of charts drawn meanwhile)
-    with painted_ahead(brief if later is None else None, painted, known, drawings, st.cache_dir) as take:
-        try:
-            end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
-        except BaseException:
-            if later is not None:
-                later()  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
-            raise
+    try:
+        end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
+    except BaseException:
         if later is not None:
-            from .drawings import loads
+            later()  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
+        raise
+    if later is not None:
+        from .drawings import loads
 
-            real = _finished(doc, probe, fonts, p.charts, [(key, loads(raw)) for key, raw in later()])
-            if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
-                return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
-            drawings.update(real)
-        decided = decisions(end_break, stretch, known, pages, tpl)
-        data = take(decided)
-    if data is None:
-        data = painted(end_break, stretch, pages, tpl.placed, tpl.side.drawn)
-    remember(brief, decided)
+        real = _finished(doc, probe, fonts, p.charts, [(key, loads(raw)) for key, raw in later()])
+        if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
+            return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
+        drawings.update(real)
+    data = None
+    if stretch:
+        again, n, _, _, justified = layout(end_break, stretch, paint=True)
+        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
+            data = again  # the same pages, their columns ending at the foot
+    if data is None:  # the layout chosen above, painted this time (the same pages)
+        data = layout(end_break, paint=True)[0]
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages

@@ -168,7 +168,6 @@ def painted_from_memory(d: Drawing, key: tuple) -> Drawing:
                 _KEPT.popitem(last=False)
 
     d.__dict__["draw"] = draw  # (past the shape's attribute checks: a method of this drawing only)
-    d.__dict__["_painted_by"] = key
     return d
 
 
@@ -176,8 +175,3 @@ def kept(key: tuple) -> bool:
     """Whether a drawing of ``key`` (``painted_from_memory``'s) would be painted from noted calls."""
     return key in _KEPT
 
-
-def replayable(d: Drawing) -> bool:
-    """Whether ``d`` (from ``painted_from_memory``) would be painted from calls noted before: a paint
-    elsewhere (a forked process) then takes nothing from this process's memory."""
-    return d.__dict__.get("_painted_by", _MISSING) in _KEPT
