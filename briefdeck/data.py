@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .hidden import HIDDEN, hidden_problem
-from .safeio import NotRegular, TooLarge, read_regular
+from .safeio import NotRegular, TooLarge, read_regular, version_of
 from .model import DataTable
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -246,8 +246,29 @@ def _decode(raw: bytes, display: str) -> str:
         raise DataProblem(display, line, 0, "not valid UTF-8 — save the file as UTF-8 CSV", "data.encoding") from None
 
 
+_READ: dict[str, tuple[tuple, Dataset]] = {}  # path -> (the version read and how, its dataset): --watch reads a file once per version
+
+
 def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Optional[str] = None,
              decimal: Optional[str] = None) -> Dataset:
+    """``_read_csv``, once per version of the file (``safeio.version_of``) and way of reading it: a
+    process that builds again and again (--watch) sees every edit of a data file and reads no other
+    again. (A dataset is never changed once made; one that has a problem is read, and said, anew.)"""
+    try:
+        seen = (version_of(path), display, tuple(sorted(types.items())), delimiter, decimal)
+    except OSError:  # gone: _read_csv says so
+        seen = (None,)
+    kept = _READ.get(str(path))
+    if kept is not None and kept[0] == seen and seen[0] is not None:
+        return kept[1]
+    ds = _read_csv(path, display, types, delimiter=delimiter, decimal=decimal)
+    if seen[0] is not None:  # (None: changed a moment ago, or gone: read anew)
+        _READ[str(path)] = (seen, ds)
+    return ds
+
+
+def _read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Optional[str] = None,
+              decimal: Optional[str] = None) -> Dataset:
     """Read a CSV with a header row; convert columns by declared or guessed type.
 
     ``delimiter`` is ',' ';' 'tab' or '|' as a source declares it, or None to find it from the first

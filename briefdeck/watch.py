@@ -9,8 +9,11 @@ code (``api.warm_up``), so the process it forks per rebuild starts with them. Th
 in this process, so what it keeps lasts the session: registered fonts (by content: a font file
 edited under the same name is seen), parsed theme files (once per version of each file), the
 hyphenation patterns, decoded chart drawings and the canvas calls that paint them
-(render/pdf/chartpaint.py), the hashes of input files that have not changed (by what the file
-system says of them: publish.remember_hashes); the deck, and the web page
+(render/pdf/chartpaint.py), the parsed data files and maps, the hashes of input files that have
+not changed (by what the file system says of them: publish.remember_hashes), and each brief's last
+layout decisions: with --jobs 2 or more, the layout that is painted is begun on them in a forked
+process while this one measures, and used only when the measuring decides exactly the same
+(render/pdf/ahead.py); the deck, and the web page
 when its charts are drawn already (a prose edit), are made beside it in the forked process, which
 reads the deck's template analysis and font widths back from the build's cache (JSON). A saved
 prose edit is on disk as a new brief, deck and web page when the brief's layout is done

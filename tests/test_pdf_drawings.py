@@ -94,3 +94,21 @@ def test_a_process_that_builds_again_decodes_a_kept_drawing_once(charts, tmp_pat
     keep_file(kept, b"{}")
     assert drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path) is not None  # refused, converted anew
     assert json.loads(read_kept(kept))["format"] == drawings.FORMAT
+
+
+def test_a_drawing_read_without_its_shapes_is_the_same_drawing_once_they_are_added(charts, tmp_path):
+    """--watch: a chart painted from memory (chartpaint.py) is read without its shapes, which only its
+    size is needed of; should it be painted by the renderer after all, ``whole`` gives them, and it is
+    the drawing read whole: the same attributes in the same order, the same bytes drawn."""
+    for r, fonts in charts[:4]:
+        drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+        full = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)  # decoded: kept in this process
+        shell = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path, shapes_later=True)
+        assert shell.contents == [] and (shell.width, shell.height) == (full.width, full.height)
+        assert shell.wrap(1000, 1000) == full.wrap(1000, 1000)
+        drawings.whole(shell)
+        assert list(shell.__dict__) == list(full.__dict__)
+        assert drawings.dumps(shell) == drawings.dumps(full)
+        assert pdf_of(shell) == pdf_of(full)
+        drawings.whole(shell)  # (twice: nothing more)
+        assert drawings.dumps(shell) == drawings.dumps(full)

@@ -18,6 +18,7 @@ from .. import model as m
 from .. import schema as s
 from ..charts.registry import KINDS, Kind, Option
 from ..data import Dataset
+from ..safeio import version_of
 from ..locale import Locale
 from .datasets import query
 from .files import Files
@@ -286,14 +287,7 @@ class FigureResolver:
             self.report.problem(where, f"'{rel}' is larger than {MAX_GEOJSON_BYTES // 1048576} MB — simplify the geometry", "map.size")
             return None
         try:
-            gj = json.loads(Path(p).read_text(encoding="utf-8"))
-            out = []
-            for feat in gj["features"]:
-                props, geom = feat.get("properties") or {}, feat["geometry"]
-                polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-                rings = tuple(tuple((float(x), float(y)) for x, y, *_ in ring) for poly in polys for ring in poly[:1])
-                out.append((str(props.get("iso_a3", "")), str(props.get("name", "")), bool(props.get(prop)), rings))
-            return tuple(sorted(out))
+            return _countries(Path(p), prop)
         except (ValueError, KeyError, TypeError) as exc:
             self.report.problem(where, f"'{rel}' is not a GeoJSON FeatureCollection of polygons ({exc}) — export it again as GeoJSON", "map.geojson")
             return None
@@ -325,3 +319,30 @@ def _freeze(v: Any) -> Any:
     if isinstance(v, list):
         return tuple(_freeze(x) for x in v)
     return v
+
+
+_SHAPES: dict[str, tuple[tuple, tuple]] = {}  # path -> (the version read and the property, its countries)
+
+
+def _countries(path: Path, prop: str) -> tuple:
+    """A GeoJSON file's countries as ``shapes`` hands them, read once per version of the file
+    (``safeio.version_of``: --watch sees every edit of it and reads it again only then); raises what
+    reading it raises."""
+    try:
+        seen = (version_of(path), prop)
+    except OSError:
+        seen = (None,)
+    kept = _SHAPES.get(str(path))
+    if kept is not None and kept[0] == seen and seen[0] is not None:
+        return kept[1]
+    gj = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for feat in gj["features"]:
+        props, geom = feat.get("properties") or {}, feat["geometry"]
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        rings = tuple(tuple((float(x), float(y)) for x, y, *_ in ring) for poly in polys for ring in poly[:1])
+        out.append((str(props.get("iso_a3", "")), str(props.get("name", "")), bool(props.get(prop)), rings))
+    countries = tuple(sorted(out))
+    if seen[0] is not None:
+        _SHAPES[str(path)] = (seen, countries)
+    return countries

@@ -17,6 +17,9 @@ and the ``Prepared`` object it returns has::
     inputs() -> [Path, ...]                                          # files it reads besides the theme
     render(out_path, charts) -> RenderResult
 
+and, for a process that builds again and again (--watch, ``api.warm_up``), optionally
+``keep_warm(view, *, theme, options, cache_dir)`` (after each build).
+
 A registry entry says everything the rest of briefdeck needs to know about a format, so a new
 one is a package under ``render/`` plus an entry here: the command line takes its ``--format``
 choices, each renderer's options and its commands (``--check-template``) from ``RENDERERS``; the

@@ -100,6 +100,9 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
     # each file's facts once per build, not per text: font_facts reads and hashes the whole file
     # (half a megabyte) to find them, which was most of the page's time after a prose edit
     read: dict[Path, dict] = {}
+    # and each face's file found once (theme.font_file looks for it and checks its first bytes: a
+    # chart's hundred texts did it a hundred times)
+    faces: dict[tuple[str, str], Path] = {}
     for key, node in theme.get("fonts").items():
         if isinstance(node, dict) and "regular" in node:
             families.setdefault(family_name(theme.font_file(key), cache_dir), key)
@@ -109,10 +112,13 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
         if key is None:
             return None
         style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
-        try:
-            path = theme.font_file(key, style)
-        except ThemeError:  # the theme names no such style: the regular face's widths are near
-            path = theme.font_file(key)
+        path = faces.get((key, style))
+        if path is None:
+            try:
+                path = theme.font_file(key, style)
+            except ThemeError:  # the theme names no such style: the regular face's widths are near
+                path = theme.font_file(key)
+            faces[(key, style)] = path
         facts = read.get(path)
         if facts is None:
             facts = read[path] = font_facts(path, cache_dir)

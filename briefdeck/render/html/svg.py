@@ -28,6 +28,7 @@ _ELEMENTS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline"
 _TEXTUAL = {"text", "tspan", "title", "desc"}
 _ATTR_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]*$")
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I)
+_UNSAFE = re.compile(r"(?i)javascript:|expression\s*\(|@import|\\")  # a value that could run or fetch
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]+$")
 # what a style sheet inside a matplotlib SVG sets for every element: inherited, so set on the root instead
 _ROOT_PROPERTIES = {"stroke-linejoin", "stroke-linecap"}
@@ -105,8 +106,8 @@ class _Cleaner:
                 return ""
             return f"url(#{self.ref(target[1:])})"
 
-        out = _URL.sub(repl, v)
-        if bad or re.search(r"(?i)javascript:|expression\s*\(|@import|\\", out):
+        out = _URL.sub(repl, v) if "(" in v else v  # (no reference without a parenthesis: most values)
+        if bad or _UNSAFE.search(out):
             return None
         return out
 

@@ -33,7 +33,7 @@ from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
 from .breakmemo import kept_in
-from .chartpaint import painted_from_memory
+from .chartpaint import kept as painted_from_memory_kept, painted_from_memory
 from .flowables import SideColumn, fit_drawing
 from .painting import paint_only_what_is_kept
 from .fonts import Fonts, load_fonts
@@ -148,11 +148,14 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
     then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
     runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
-    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing))
+    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing, shapes_later=True))
 
 
-def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None) -> list[tuple[str, Drawing]]:
-    """Each charted figure's chart key and drawing, as converted (or kept), in the figures' order."""
+def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None,
+               shapes_later: bool = False) -> list[tuple[str, Drawing]]:
+    """Each charted figure's chart key and drawing, as converted (or kept), in the figures' order.
+    ``shapes_later``: a drawing this process will paint from memory (chartpaint.py) is read without
+    its shapes, which come only if it is painted otherwise after all (drawings.whole)."""
     from .drawings import drawing
 
     figs = doc.charted_figures  # a photograph is placed by the story (story.figure)
@@ -163,8 +166,9 @@ def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing:
     digest = _fonts_digest(fonts)
     out: list[tuple[str, Drawing]] = []
     done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
-    for f, r in zip(figs, rendered):
-        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done)
+    for f, r, req in zip(figs, rendered, requests):
+        later = shapes_later and painted_from_memory_kept((r.key, digest, fonts.chart_map.default_font, req[2]))
+        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done, shapes_later=later)
         done.add(r.key)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")

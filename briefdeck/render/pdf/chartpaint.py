@@ -25,6 +25,8 @@ from typing import Any
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfgen.pathobject import PDFPathObject
 
+from .drawings import whole
+
 _ATOMS = (str, int, float, bool, type(None))
 _KEPT: "OrderedDict[tuple, _Calls]" = OrderedDict()
 _SEEN: "OrderedDict[tuple, bool]" = OrderedDict()  # keys painted once by the renderer: the next paint is noted
@@ -146,6 +148,7 @@ def painted_from_memory(d: Drawing, key: tuple) -> Drawing:
             _KEPT.move_to_end(key)
             kept.replay(canv)
             return
+        whole(d)  # (its shapes, when they were left for a paint by the renderer: drawings.py)
         if key not in _SEEN:  # a first paint is the renderer's alone: a process that paints a chart once pays nothing
             _SEEN[key] = True
             while len(_SEEN) > _LIMIT:
@@ -166,3 +169,9 @@ def painted_from_memory(d: Drawing, key: tuple) -> Drawing:
 
     d.__dict__["draw"] = draw  # (past the shape's attribute checks: a method of this drawing only)
     return d
+
+
+def kept(key: tuple) -> bool:
+    """Whether a drawing of ``key`` (``painted_from_memory``'s) would be painted from noted calls."""
+    return key in _KEPT
+

@@ -132,20 +132,40 @@ def _from_data(data: dict) -> shapes.Drawing:
     return d
 
 
+def _shell(data: dict) -> shapes.Drawing:
+    """``_from_data``'s drawing without the shapes inside it, which ``whole`` adds before the renderer
+    paints it: all a layout reads of a drawing is its size, and one painted from memory
+    (chartpaint.py) is never walked. For data that proved whole before (``_READ``)."""
+    top = data["drawing"]
+    d = _build({k: v for k, v in top.items() if k != "c"})
+    if not isinstance(d, shapes.Drawing):
+        raise CacheFormatError("a drawing cache must hold a Drawing")
+    d.__dict__["_shapes_later"] = top.get("c", [])
+    return d
+
+
+def whole(d: shapes.Drawing) -> None:
+    """A drawing from ``_shell`` given its shapes (those ``_from_data`` builds); any other as it is."""
+    later = d.__dict__.pop("_shapes_later", None)
+    if later is not None:
+        d.__dict__["contents"] = [_build(c) for c in later]
+
+
 # decoded cache files, by their verified bytes' digest: a process that builds again (--watch) builds
 # the shapes anew (drawing changes them) but decodes no file it decoded
 _READ: dict[bytes, dict] = {}
 
 
-def _load(path: Path) -> Optional[shapes.Drawing]:
-    """The kept drawing at ``path`` when it verifies and decodes; None (said, if it was there) else."""
+def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
+    """The kept drawing at ``path`` when it verifies and decodes; None (said, if it was there) else.
+    ``shapes_later``: without its shapes (``_shell``) when this process decoded it before."""
     raw = read_kept(path)
     if raw is None:
         return None
     stamp = hashlib.sha256(raw).digest()
     try:
         if stamp in _READ:
-            return _from_data(_READ[stamp])
+            return (_shell if shapes_later and _READ[stamp].get("format") == FORMAT else _from_data)(_READ[stamp])
         data = json.loads(raw)
         d = _from_data(data)
     except Exception:  # noqa: BLE001 - whatever a damaged entry holds, it is converted anew
@@ -159,16 +179,17 @@ def _load(path: Path) -> Optional[shapes.Drawing]:
 
 # -- the cache -----------------------------------------------------------------------------
 def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path],
-            refresh: bool = False) -> Optional[shapes.Drawing]:
+            refresh: bool = False, shapes_later: bool = False) -> Optional[shapes.Drawing]:
     """The reportlab Drawing of a chart's SVG, from the cache when it holds it, else converted
     (and kept): by svgdraw where the SVG is the subset it reproduces, else by svglib. ``refresh``
-    (--force) converts anew and rewrites the cache. None when svglib cannot read the SVG."""
+    (--force) converts anew and rewrites the cache. None when svglib cannot read the SVG.
+    ``shapes_later``: its shapes may come when it is painted (``whole``)."""
     path = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
         path = Path(cache_dir) / f"{key}.rl.json"
         if not refresh:
-            kept = _load(path)
+            kept = _load(path, shapes_later)
             if kept is not None:
                 note(path)  # in use: pruning keeps it
                 return kept  # else missing or damaged: convert anew
