@@ -374,6 +374,18 @@ def warm_up(opts: Options) -> None:
     _WARM[:] = [True]
 
 
+def _draw_aside(stack: contextlib.ExitStack) -> None:
+    """A first build's charts drawn by a server (drawserver.py) for the ``with`` of ``stack``, or
+    matplotlib imported here when none can run or it is imported already (--watch, a warm process)."""
+    from . import drawserver
+    from .workers import start_method
+
+    if "briefdeck.charts.mpl" in sys.modules or start_method() != "fork" or not drawserver.available():
+        from .charts import mpl  # noqa: F401
+        return
+    stack.enter_context(drawserver.serving("briefdeck.charts.mpl", 2))
+
+
 def strict_failure(warnings: list[Problem]) -> SourceError:
     """--strict: every warning becomes an error at its own place."""
     return SourceError([dataclasses.replace(w, severity="error", message=f"--strict: {w.message}") for w in warnings])
@@ -405,17 +417,19 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
     if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
         shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
-    if opts.jobs > 1 and len(opts.formats) > 1 and _none_drawn(doc, opts, charts):
-        # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
-        # format processes fork with it, instead of each importing it (0.45 s of CPU each)
-        from .charts import mpl  # noqa: F401
     pending = [(temp_path(f), f) for f in _outputs_of(src, opts)]
     read = [Path(p) for p in doc.inputs] + [Path(p) for p in (doc.meta.template, opts.setting("template")) if p] + list(theme.files)
     _refuse_overwriting_inputs([f for _, f in pending], read)
     counts = {}
     own_warnings: list[Problem] = []
     try:
-        results = _make_formats(opts, view, theme, pending, charts)
+        with contextlib.ExitStack() as drawing:
+            if opts.jobs > 1 and len(opts.formats) > 1 and _none_drawn(doc, opts, charts):
+                # a first (or forced) build draws every chart: matplotlib is imported once, in a drawing
+                # server that imports it meanwhile and draws for every format process (drawserver.py); or
+                # here, so that both format processes fork with it (0.45 s of CPU each otherwise)
+                _draw_aside(drawing)
+            results = _make_formats(opts, view, theme, pending, charts)
         for fmt, (_, final) in zip(opts.formats, pending):
             result = results[fmt][0]
             if isinstance(result, OSError):

@@ -1,0 +1,341 @@
+"""A drawing server: one process that imports the chart drawing code while the build goes on, then
+draws the charts every format process asks for in workers forked from it.
+
+A first (or forced) build with --jobs >= 2 draws every chart, and matplotlib's import (a quarter of
+a second) stood on its critical path: the build imported it before forking its format processes so
+that they would not each import it again. Started instead at the build's first sound point, this
+process imports it on the core the build leaves idle while it loads and lays out; the format
+processes (the brief's charts process, the deck's) send their cache misses here instead of drawing
+them in pools of their own. The code is imported once, in this process; its workers fork from it.
+
+What crosses: each request, a list of calls (a module's function and its argument, as a pool's
+jobs), pickled; the answer, the results in order, or the first failure in that order (the exception
+itself, raised by the requester as a pool's map raises it). A request that holds up a layout (a long
+timeline measured to fit its page) goes before the drawings waiting. Each requesting process opens its own channel (a socket pair whose one end
+is passed here through the shared control socket), so requests of several processes never mix.
+
+It dies with the build: the build kills it when the formats are made, or on any error; killed
+itself (SIGKILL), it takes its workers along (``workers._die_with_parent``, here as in a pool).
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import os
+import pickle
+import signal
+import sys
+from collections import deque
+from typing import Any, Callable, Optional
+
+from .workers import _LENGTH, _die_with_parent, _flush_std_streams, _write
+
+_CURRENT: list = []  # the running server of this build, inherited by the processes it forks
+
+
+def available() -> bool:
+    """Whether a server can run here: it forks, and passes a channel's end between processes."""
+    if not hasattr(os, "fork"):
+        return False
+    import socket
+
+    return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+
+
+def current() -> Optional["Server"]:
+    """The server of the build this process belongs to, if one runs."""
+    return _CURRENT[0] if _CURRENT else None
+
+
+class Server:
+    """The handle a build keeps (and its forked processes inherit) on a running server."""
+
+    def __init__(self, pid: int, control, owner: int):
+        self.pid, self.control, self.owner = pid, control, owner
+        self._channel: Optional[tuple[int, Any]] = None  # (the process it is open in, its socket)
+
+    def run(self, calls: list[tuple[Callable[[Any], Any], Any]], first: bool = False) -> list:
+        """``fn(arg)`` for each ``(fn, arg)`` of ``calls``, by the server's workers, before the
+        calls already waiting when ``first``; raises the first failure."""
+        sock = self._open()
+        _send(sock, pickle.dumps((first, calls)))
+        answer = _receive(sock)
+        if answer is None:
+            raise RuntimeError(f"the chart drawing process ended without an answer (pid {self.pid})")
+        ok, value = pickle.loads(answer)
+        if not ok:
+            raise value
+        return value
+
+    def _open(self):
+        if self._channel is not None and self._channel[0] == os.getpid():
+            return self._channel[1]
+        import socket
+
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        socket.send_fds(self.control, [b"c"], [theirs.fileno()])
+        theirs.close()
+        self._channel = (os.getpid(), mine)
+        return mine
+
+    def stop(self) -> None:
+        """Kill it (its workers die with it) and reap it; only the process that started it does."""
+        if os.getpid() != self.owner or not self.pid:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+        self.pid = 0
+        with contextlib.suppress(OSError):
+            self.control.close()
+        if self._channel is not None:
+            with contextlib.suppress(OSError):
+                self._channel[1].close()
+
+
+@contextlib.contextmanager
+def serving(preload: str, workers: int):
+    """A server for the ``with`` block: it imports ``preload`` and answers requests in
+    ``workers`` processes forked after; ``current()`` returns it meanwhile, here and in the processes forked
+    from here. Gone (killed, reaped) when the block is left, however."""
+    import socket
+
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    parent = os.getpid()
+    _flush_std_streams()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            mine.close()
+            _serve(theirs, preload, workers, parent)
+            code = 0
+        except BaseException:  # noqa: BLE001 -- nothing of the build's own unwinding runs here
+            with contextlib.suppress(BaseException):  # a fault of its own: said (its requests fail)
+                import traceback
+
+                traceback.print_exc()
+        finally:
+            os._exit(code)
+    theirs.close()
+    server = Server(pid, mine, parent)
+    _CURRENT[:] = [server]
+    try:
+        yield server
+    finally:
+        _CURRENT.clear()
+        server.stop()
+
+
+# -- in the server ----------------------------------------------------------------------------
+def _serve(control, preload: str, count: int, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which kills this
+    if sys.platform.startswith("linux"):
+        _die_with_parent_now()
+    importlib.import_module(preload)
+    gc.freeze()  # as a pool does before it forks (workers.pool)
+    workers = [_fork_worker() for _ in range(max(1, count))]
+    import selectors
+
+    sel = selectors.DefaultSelector()
+    sel.register(control, selectors.EVENT_READ, ("control", None))
+    for w in workers:
+        sel.register(w.answers, selectors.EVENT_READ, ("worker", w))
+    queue: deque = deque()  # (request, index, argument)
+    while True:
+        if os.getppid() != parent:  # where no signal tells it (not Linux): the build is gone
+            return
+        for key, _ in sel.select(timeout=0.5):
+            what, obj = key.data
+            if what == "control":
+                _, fds, _, _ = _recv_fds(control)
+                for fd in fds:
+                    import socket
+
+                    channel = socket.socket(fileno=fd)
+                    sel.register(channel, selectors.EVENT_READ, ("channel", channel))
+            elif what == "channel":
+                data = _receive(obj)
+                if data is None:  # the process that asked is done
+                    sel.unregister(obj)
+                    obj.close()
+                    for job in [j for j in queue if j[0].channel is obj]:
+                        queue.remove(job)
+                    continue
+                first, calls = pickle.loads(data)
+                request = _Request(obj, calls)
+                jobs = [(request, i, c) for i, c in enumerate(calls)]
+                if first:
+                    queue.extendleft(reversed(jobs))
+                else:
+                    queue.extend(jobs)
+                if not request.args:
+                    request.answer()
+            else:
+                obj.take()
+                if obj.pid == 0:
+                    sel.unregister(obj.answers)
+        idle = [w for w in workers if w.pid and w.job is None]
+        while idle and queue:
+            request, i, a = queue.popleft()
+            if request.done:
+                continue
+            idle.pop().give(request, i, a)
+        if not any(w.pid for w in workers):  # every worker died: nothing more can be drawn
+            for request, _, _ in list(queue):
+                request.fail(RuntimeError("the chart drawing processes ended before drawing every chart"))
+            queue.clear()
+
+
+def _die_with_parent_now() -> None:
+    """The kernel kills this server when the build dies (as ``_die_with_parent``, without its watch
+    thread: this process forks its workers, and watches its parent in its own loop)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+
+def _recv_fds(control):
+    import socket
+
+    return socket.recv_fds(control, 16, 8)
+
+
+class _Request:
+    """One process's request: its results as they come, answered whole or at its first failure."""
+
+    def __init__(self, channel, args: list):
+        self.channel, self.args = channel, args
+        self.results: list = [_MISSING] * len(args)
+        self.done = False
+
+    def result(self, index: int, ok: bool, value: Any) -> None:
+        if self.done:
+            return
+        self.results[index] = (ok, value)
+        for r in self.results:  # as a pool's map: the first failure in order, once those before it are in
+            if r is _MISSING:
+                return
+            if not r[0]:
+                self.fail(r[1])
+                return
+        self.answer()
+
+    def answer(self) -> None:
+        self._send((True, [v for _, v in self.results]))
+
+    def fail(self, exc: BaseException) -> None:
+        self._send((False, exc))
+
+    def _send(self, answer: tuple) -> None:
+        self.done = True
+        with contextlib.suppress(OSError):  # the process that asked is gone
+            _send(self.channel, _dumps(answer))
+
+
+_MISSING = object()
+
+
+class _Worker:
+    def __init__(self, pid: int, jobs: int, answers):
+        self.pid, self.jobs, self.answers = pid, jobs, answers
+        self.job: Optional[tuple[_Request, int]] = None
+
+    def give(self, request: _Request, index: int, arg: Any) -> None:
+        self.job = (request, index)
+        try:
+            _write(self.jobs, pickle.dumps(arg))
+        except OSError:
+            self.take()
+
+    def take(self) -> None:
+        """Its answer to the job it was given (or, when it died, that job's failure)."""
+        data = _read(self.answers)
+        request, index = self.job if self.job is not None else (None, 0)
+        self.job = None
+        if data is None:
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+            if request is not None:
+                request.fail(RuntimeError("a chart drawing process ended without an answer"))
+            return
+        if request is not None:
+            request.result(index, *pickle.loads(data))
+
+
+def _fork_worker() -> _Worker:
+    jobs_r, jobs_w = os.pipe()
+    answers_r, answers_w = os.pipe()
+    server = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(jobs_w)
+            os.close(answers_r)
+            _die_with_parent(server)
+            _work(os.fdopen(jobs_r, "rb"), answers_w)
+            code = 0
+        except BaseException:  # noqa: BLE001
+            pass
+        finally:
+            os._exit(code)
+    os.close(jobs_r)
+    os.close(answers_w)
+    return _Worker(pid, jobs_w, os.fdopen(answers_r, "rb"))
+
+
+def _work(jobs, answers: int) -> None:
+    while True:
+        data = _read(jobs)
+        if data is None:  # the server is gone
+            return
+        try:
+            fn, arg = pickle.loads(data)
+            answer = (True, fn(arg))
+        except Exception as exc:  # noqa: BLE001 -- every failure goes back, as itself
+            answer = (False, exc)
+        _write(answers, _dumps(answer))
+
+
+def _dumps(answer: tuple) -> bytes:
+    try:
+        return pickle.dumps(answer)
+    except Exception as exc:  # an answer that cannot travel: said, not lost
+        return pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
+
+
+# -- framing: each message is its pickle's length, then the pickle ----------------------------------
+def _send(sock, data: bytes) -> None:
+    sock.sendall(len(data).to_bytes(_LENGTH, "big") + data)
+
+
+def _receive(sock) -> Optional[bytes]:
+    head = _exactly(sock.recv, _LENGTH)
+    if head is None:
+        return None
+    return _exactly(sock.recv, int.from_bytes(head, "big"))
+
+
+def _read(stream) -> Optional[bytes]:
+    head = stream.read(_LENGTH)
+    if len(head) < _LENGTH:
+        return None
+    size = int.from_bytes(head, "big")
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def _exactly(recv, size: int) -> Optional[bytes]:
+    parts, left = [], size
+    while left:
+        chunk = recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
