@@ -374,16 +374,17 @@ def warm_up(opts: Options) -> None:
     _WARM[:] = [True]
 
 
-def _draw_aside(stack: contextlib.ExitStack) -> None:
-    """A first build's charts drawn by a server (drawserver.py) for the ``with`` of ``stack``, or
-    matplotlib imported here when none can run or it is imported already (--watch, a warm process)."""
+def _draw_aside(stack: contextlib.ExitStack) -> bool:
+    """Whether a server (drawserver.py) draws and measures this build's charts until ``stack`` is
+    closed: not where the drawing code is imported already (--watch, a warm process), nor where none
+    can run."""
     from . import drawserver
     from .workers import start_method
 
     if "briefdeck.charts.mpl" in sys.modules or start_method() != "fork" or not drawserver.available():
-        from .charts import mpl  # noqa: F401
-        return
+        return False
     stack.enter_context(drawserver.serving("briefdeck.charts.mpl", 2))
+    return True
 
 
 def strict_failure(warnings: list[Problem]) -> SourceError:
@@ -392,6 +393,11 @@ def strict_failure(warnings: list[Problem]) -> SourceError:
 
 
 def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
+    with contextlib.ExitStack() as drawing:  # a first build's drawing server, gone when the source is built
+        return _build_one(src, opts, log, drawing)
+
+
+def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack) -> SourceResult:
     res = SourceResult(src)
     fresh, stale = _up_to_date(src, opts)
     for a in fresh:
@@ -401,6 +407,10 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         return res
     order = list(opts.formats)
     opts = dataclasses.replace(opts, formats=tuple(stale), requested=opts.requested or tuple(order))  # only what is out of date is made again
+    several = opts.jobs > 1 and len(opts.formats) > 1
+    # a first (or forced) build draws every chart: a drawing server starts now, before anything
+    # else is imported or loaded, and imports the drawing code meanwhile (stopped below if none is)
+    serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing)
     from .charts import ChartService
     from .load import load_document
     from .locale import load_locale
@@ -415,6 +425,11 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
+    if several and _none_drawn(doc, opts, charts):
+        if not serving:  # matplotlib imported once, here: both format processes fork with it (0.45 s of CPU each otherwise)
+            from .charts import mpl  # noqa: F401
+    elif serving:
+        drawing.close()  # nothing to draw after all
     if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
         shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
     pending = [(temp_path(f), f) for f in _outputs_of(src, opts)]
@@ -423,13 +438,8 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     counts = {}
     own_warnings: list[Problem] = []
     try:
-        with contextlib.ExitStack() as drawing:
-            if opts.jobs > 1 and len(opts.formats) > 1 and _none_drawn(doc, opts, charts):
-                # a first (or forced) build draws every chart: matplotlib is imported once, in a drawing
-                # server that imports it meanwhile and draws for every format process (drawserver.py); or
-                # here, so that both format processes fork with it (0.45 s of CPU each otherwise)
-                _draw_aside(drawing)
-            results = _make_formats(opts, view, theme, pending, charts)
+        results = _make_formats(opts, view, theme, pending, charts)
+        drawing.close()
         for fmt, (_, final) in zip(opts.formats, pending):
             result = results[fmt][0]
             if isinstance(result, OSError):

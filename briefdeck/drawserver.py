@@ -11,11 +11,13 @@ them in pools of their own. The code is imported once, in this process; its work
 What crosses: each request, a list of calls (a module's function and its argument, as a pool's
 jobs), pickled; the answer, the results in order, or the first failure in that order (the exception
 itself, raised by the requester as a pool's map raises it). A request that holds up a layout (a long
-timeline measured to fit its page) goes before the drawings waiting. Each requesting process opens its own channel (a socket pair whose one end
+timeline measured to fit its page) is answered by this process itself, at once, rather than after
+the drawings waiting. Each requesting process opens its own channel (a socket pair whose one end
 is passed here through the shared control socket), so requests of several processes never mix.
 
-It dies with the build: the build kills it when the formats are made, or on any error; killed
-itself (SIGKILL), it takes its workers along (``workers._die_with_parent``, here as in a pool).
+It dies with the build: the build stops it (SIGTERM) when the formats are made, or on any error,
+and it kills and reaps its workers before it exits (so that their time is counted with the build's);
+killed itself (SIGKILL), it takes its workers along (``workers._die_with_parent``, as a pool's).
 """
 from __future__ import annotations
 
@@ -56,8 +58,8 @@ class Server:
         self._channel: Optional[tuple[int, Any]] = None  # (the process it is open in, its socket)
 
     def run(self, calls: list[tuple[Callable[[Any], Any], Any]], first: bool = False) -> list:
-        """``fn(arg)`` for each ``(fn, arg)`` of ``calls``, by the server's workers, before the
-        calls already waiting when ``first``; raises the first failure."""
+        """``fn(arg)`` for each ``(fn, arg)`` of ``calls``, by the server's workers, or by the server
+        itself at once when ``first`` (short calls a layout waits for); raises the first failure."""
         sock = self._open()
         _send(sock, pickle.dumps((first, calls)))
         answer = _receive(sock)
@@ -80,11 +82,11 @@ class Server:
         return mine
 
     def stop(self) -> None:
-        """Kill it (its workers die with it) and reap it; only the process that started it does."""
+        """Stop it (it reaps its workers) and reap it; only the process that started it does."""
         if os.getpid() != self.owner or not self.pid:
             return
         with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGTERM)
         with contextlib.suppress(OSError):
             os.waitpid(self.pid, 0)
         self.pid = 0
@@ -112,6 +114,8 @@ def serving(preload: str, workers: int):
             mine.close()
             _serve(theirs, preload, workers, parent)
             code = 0
+        except SystemExit:  # stopped
+            code = 0
         except BaseException:  # noqa: BLE001 -- nothing of the build's own unwinding runs here
             with contextlib.suppress(BaseException):  # a fault of its own: said (its requests fail)
                 import traceback
@@ -131,12 +135,31 @@ def serving(preload: str, workers: int):
 
 # -- in the server ----------------------------------------------------------------------------
 def _serve(control, preload: str, count: int, parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which kills this
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops this
+    signal.signal(signal.SIGTERM, _stopped)
     if sys.platform.startswith("linux"):
         _die_with_parent_now()
     importlib.import_module(preload)
     gc.freeze()  # as a pool does before it forks (workers.pool)
-    workers = [_fork_worker() for _ in range(max(1, count))]
+    workers: list[_Worker] = []
+    try:
+        for _ in range(max(1, count)):
+            workers.append(_fork_worker())
+        _loop(control, workers, parent)
+    finally:
+        for w in workers:  # reaped here: their time counts with the build's (getrusage)
+            if w.pid:
+                with contextlib.suppress(OSError):
+                    os.kill(w.pid, signal.SIGKILL)
+                with contextlib.suppress(OSError):
+                    os.waitpid(w.pid, 0)
+
+
+def _stopped(signum, frame):
+    raise SystemExit(0)
+
+
+def _loop(control, workers: list["_Worker"], parent: int) -> None:
     import selectors
 
     sel = selectors.DefaultSelector()
@@ -166,11 +189,11 @@ def _serve(control, preload: str, count: int, parent: int) -> None:
                     continue
                 first, calls = pickle.loads(data)
                 request = _Request(obj, calls)
-                jobs = [(request, i, c) for i, c in enumerate(calls)]
-                if first:
-                    queue.extendleft(reversed(jobs))
+                if first:  # a layout waits for it: answered here, now, rather than after a drawing
+                    for i, (fn, arg) in enumerate(calls):
+                        request.result(i, *_called(fn, arg))
                 else:
-                    queue.extend(jobs)
+                    queue.extend((request, i, c) for i, c in enumerate(calls))
                 if not request.args:
                     request.answer()
             else:
@@ -275,6 +298,7 @@ def _fork_worker() -> _Worker:
     if pid == 0:
         code = 1
         try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.close(jobs_w)
             os.close(answers_r)
             _die_with_parent(server)
@@ -294,12 +318,14 @@ def _work(jobs, answers: int) -> None:
         data = _read(jobs)
         if data is None:  # the server is gone
             return
-        try:
-            fn, arg = pickle.loads(data)
-            answer = (True, fn(arg))
-        except Exception as exc:  # noqa: BLE001 -- every failure goes back, as itself
-            answer = (False, exc)
-        _write(answers, _dumps(answer))
+        _write(answers, _dumps(_called(*pickle.loads(data))))
+
+
+def _called(fn: Callable, arg: Any) -> tuple[bool, Any]:
+    try:
+        return True, fn(arg)
+    except Exception as exc:  # noqa: BLE001 -- every failure goes back, as itself
+        return False, exc
 
 
 def _dumps(answer: tuple) -> bytes:
