@@ -38,11 +38,9 @@ _CURRENT: list = []  # the running server of this build, inherited by the proces
 
 def available() -> bool:
     """Whether a server can run here: it forks, and passes a channel's end between processes."""
-    if not hasattr(os, "fork"):
-        return False
-    import socket
+    import _socket  # not socket: its Python layer costs a build's main process 3-5 ms before it forks
 
-    return hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+    return hasattr(os, "fork") and all(hasattr(_socket, n) for n in ("AF_UNIX", "SCM_RIGHTS", "socketpair", "CMSG_SPACE"))
 
 
 def current() -> Optional["Server"]:
@@ -73,10 +71,10 @@ class Server:
     def _open(self):
         if self._channel is not None and self._channel[0] == os.getpid():
             return self._channel[1]
-        import socket
+        import _socket
 
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        socket.send_fds(self.control, [b"c"], [theirs.fileno()])
+        mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        self.control.sendmsg([b"c"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, theirs.fileno().to_bytes(4, sys.byteorder))])
         theirs.close()
         self._channel = (os.getpid(), mine)
         return mine
@@ -102,9 +100,9 @@ def serving(preload: str, workers: int):
     """A server for the ``with`` block: it imports ``preload`` and answers requests in
     ``workers`` processes forked after; ``current()`` returns it meanwhile, here and in the processes forked
     from here. Gone (killed, reaped) when the block is left, however."""
-    import socket
+    import _socket
 
-    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    mine, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_DGRAM)
     parent = os.getpid()
     _flush_std_streams()
     pid = os.fork()
@@ -140,12 +138,9 @@ def _serve(control, preload: str, count: int, parent: int) -> None:
     if sys.platform.startswith("linux"):
         _die_with_parent_now()
     importlib.import_module(preload)
-    gc.freeze()  # as a pool does before it forks (workers.pool)
     workers: list[_Worker] = []
     try:
-        for _ in range(max(1, count)):
-            workers.append(_fork_worker())
-        _loop(control, workers, parent)
+        _loop(control, workers, max(1, count), parent)
     finally:
         for w in workers:  # reaped here: their time counts with the build's (getrusage)
             if w.pid:
@@ -159,13 +154,12 @@ def _stopped(signum, frame):
     raise SystemExit(0)
 
 
-def _loop(control, workers: list["_Worker"], parent: int) -> None:
+def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
+    import _socket
     import selectors
 
     sel = selectors.DefaultSelector()
     sel.register(control, selectors.EVENT_READ, ("control", None))
-    for w in workers:
-        sel.register(w.answers, selectors.EVENT_READ, ("worker", w))
     queue: deque = deque()  # (request, index, argument)
     while True:
         if os.getppid() != parent:  # where no signal tells it (not Linux): the build is gone
@@ -173,11 +167,8 @@ def _loop(control, workers: list["_Worker"], parent: int) -> None:
         for key, _ in sel.select(timeout=0.5):
             what, obj = key.data
             if what == "control":
-                _, fds, _, _ = _recv_fds(control)
-                for fd in fds:
-                    import socket
-
-                    channel = socket.socket(fileno=fd)
+                for fd in _received_fds(control):
+                    channel = _socket.socket(fileno=fd)
                     sel.register(channel, selectors.EVENT_READ, ("channel", channel))
             elif what == "channel":
                 data = _receive(obj)
@@ -200,13 +191,20 @@ def _loop(control, workers: list["_Worker"], parent: int) -> None:
                 obj.take()
                 if obj.pid == 0:
                     sel.unregister(obj.answers)
+        if queue and not workers:
+            # forked at the first drawing, not before: they inherit what measuring has loaded here
+            # (fonts, their measures), as the format processes' pools did from their processes
+            gc.freeze()  # as a pool does before it forks (workers.pool)
+            for _ in range(count):
+                workers.append(_fork_worker())
+                sel.register(workers[-1].answers, selectors.EVENT_READ, ("worker", workers[-1]))
         idle = [w for w in workers if w.pid and w.job is None]
         while idle and queue:
             request, i, a = queue.popleft()
             if request.done:
                 continue
             idle.pop().give(request, i, a)
-        if not any(w.pid for w in workers):  # every worker died: nothing more can be drawn
+        if workers and not any(w.pid for w in workers):  # every worker died: nothing more can be drawn
             for request, _, _ in list(queue):
                 request.fail(RuntimeError("the chart drawing processes ended before drawing every chart"))
             queue.clear()
@@ -221,10 +219,16 @@ def _die_with_parent_now() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
-def _recv_fds(control):
-    import socket
+def _received_fds(control) -> list[int]:
+    """The channels' ends passed through the control socket (SCM_RIGHTS) in one message."""
+    import _socket
 
-    return socket.recv_fds(control, 16, 8)
+    _, ancillary, _, _ = control.recvmsg(16, _socket.CMSG_SPACE(4 * 8))
+    fds = []
+    for level, kind, data in ancillary:
+        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
+            fds += [int.from_bytes(data[i:i + 4], sys.byteorder) for i in range(0, len(data) - len(data) % 4, 4)]
+    return fds
 
 
 class _Request:
