@@ -407,11 +407,12 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
         return res
     order = list(opts.formats)
     opts = dataclasses.replace(opts, formats=tuple(stale), requested=opts.requested or tuple(order))  # only what is out of date is made again
+    from .charts import ChartService  # before the server forks: it needs it too
+
     several = opts.jobs > 1 and len(opts.formats) > 1
-    # a first (or forced) build draws every chart: a drawing server starts now, before anything
-    # else is imported or loaded, and imports the drawing code meanwhile (stopped below if none is)
+    # a first (or forced) build draws every chart: a drawing server starts now, before the source is
+    # loaded, and imports the drawing code meanwhile (stopped below if there is none to draw)
     serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing)
-    from .charts import ChartService
     from .load import load_document
     from .locale import load_locale
     from .present import view_of
