@@ -374,7 +374,7 @@ def warm_up(opts: Options) -> None:
     _WARM[:] = [True]
 
 
-def _draw_aside(stack: contextlib.ExitStack) -> bool:
+def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:
     """Whether a server (drawserver.py) draws and measures this build's charts until ``stack`` is
     closed: not where the drawing code is imported already (--watch, a warm process), nor where none
     can run."""
@@ -383,7 +383,7 @@ def _draw_aside(stack: contextlib.ExitStack) -> bool:
 
     if "briefdeck.charts.mpl" in sys.modules or start_method() != "fork" or not drawserver.available():
         return False
-    stack.enter_context(drawserver.serving("briefdeck.charts.mpl", 2))
+    stack.enter_context(drawserver.serving("briefdeck.charts.mpl", jobs))  # as many workers as a pool has
     return True
 
 
@@ -412,7 +412,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     several = opts.jobs > 1 and len(opts.formats) > 1
     # a first (or forced) build draws every chart: a drawing server starts now, before the source is
     # loaded, and imports the drawing code meanwhile (stopped below if there is none to draw)
-    serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing)
+    serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing, opts.jobs)
     from .load import load_document
     from .locale import load_locale
     from .present import view_of

@@ -191,18 +191,22 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
                 obj.take()
                 if obj.pid == 0:
                     sel.unregister(obj.answers)
-        if queue and not workers:
-            # forked at the first drawing, not before: they inherit what measuring has loaded here
-            # (fonts, their measures), as the format processes' pools did from their processes
-            gc.freeze()  # as a pool does before it forks (workers.pool)
-            for _ in range(count):
-                workers.append(_fork_worker())
-                sel.register(workers[-1].answers, selectors.EVENT_READ, ("worker", workers[-1]))
         idle = [w for w in workers if w.pid and w.job is None]
-        while idle and queue:
+        while queue:
             request, i, a = queue.popleft()
             if request.done:
                 continue
+            if not idle and len(workers) < count:
+                # forked when there is a drawing for it, not before: it inherits what measuring has
+                # loaded here (fonts, their measures), as a format process's pool did from it
+                if not workers:
+                    gc.freeze()  # as a pool does before it forks (workers.pool)
+                workers.append(_fork_worker())
+                sel.register(workers[-1].answers, selectors.EVENT_READ, ("worker", workers[-1]))
+                idle.append(workers[-1])
+            if not idle:
+                queue.appendleft((request, i, a))
+                break
             idle.pop().give(request, i, a)
         if workers and not any(w.pid for w in workers):  # every worker died: nothing more can be drawn
             for request, _, _ in list(queue):
