@@ -15,7 +15,7 @@ timeline measured to fit its page) is answered by this process itself, at once, 
 the drawings waiting. Each requesting process opens its own channel (a socket pair whose one end
 is passed here through the shared control socket), so requests of several processes never mix.
 
-It dies with the build: the build stops it (SIGTERM) when the formats are made, or on any error,
+It dies with the build: the build stops it (SIGTERM) once its formats are made, or on any error,
 and it kills and reaps its workers before it exits (so that their time is counted with the build's);
 killed itself (SIGKILL), it takes its workers along (``workers._die_with_parent``, as a pool's).
 """
@@ -178,7 +178,11 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
                     for job in [j for j in queue if j[0].channel is obj]:
                         queue.remove(job)
                     continue
-                first, calls = pickle.loads(data)
+                try:
+                    first, calls = pickle.loads(data)
+                except Exception as exc:  # noqa: BLE001 -- said to the process that asked
+                    _Request(obj, []).fail(exc)
+                    continue
                 request = _Request(obj, calls)
                 if first:  # a layout waits for it: answered here, now, rather than after a drawing
                     for i, (fn, arg) in enumerate(calls):
