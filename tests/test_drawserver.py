@@ -131,3 +131,16 @@ def test_a_source_without_charts_stops_the_server_it_started(tmp_path):
     served = build(source, tmp_path / "out", 2)
     assert served["error"] is None and len(served["servers"]) == 1 and served["left"] == [] and not served["matplotlib"], served
     assert (tmp_path / "out" / "prose.pdf").is_file()
+
+
+def test_a_rebuild_that_finds_its_charts_drawn_starts_no_server(tmp_path):
+    """A prose edit (the charts are in the cache) and a build of one format keep the path without it."""
+    source = tmp_path / "bars.yaml"
+    source.write_text(BOOM.replace("kind: boom", "kind: bar"), encoding="utf-8")
+    (tmp_path / "assets").mkdir()
+    first = build(source, tmp_path / "out", 2)
+    assert first["error"] is None and len(first["servers"]) == 1 and first["left"] == [], first
+    source.write_text(BOOM.replace("kind: boom", "kind: bar").replace("A paragraph.", "A changed paragraph."), encoding="utf-8")
+    edited = build(source, tmp_path / "out", 2)
+    assert edited["error"] is None and edited["servers"] == [] and not edited["matplotlib"], edited
+    assert "changed" in (tmp_path / "out" / "bars.html").read_text(encoding="utf-8")
