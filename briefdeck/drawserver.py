@@ -137,6 +137,8 @@ def _serve(control, preload: str, count: int, parent: int) -> None:
     signal.signal(signal.SIGTERM, _stopped)
     if sys.platform.startswith("linux"):
         _die_with_parent_now()
+    if os.getppid() != parent:  # the build died before the request took effect
+        return
     importlib.import_module(preload)
     workers: list[_Worker] = []
     try:
