@@ -374,12 +374,30 @@ def warm_up(opts: Options) -> None:
     _WARM[:] = [True]
 
 
+def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:
+    """Whether a server (drawserver.py) draws and measures this build's charts until ``stack`` is
+    closed: not where the drawing code is imported already (--watch, a warm process), nor where none
+    can run."""
+    from . import drawserver
+    from .workers import start_method
+
+    if "briefdeck.charts.mpl" in sys.modules or start_method() != "fork" or not drawserver.available():
+        return False
+    stack.enter_context(drawserver.serving("briefdeck.charts.mpl", jobs))  # as many workers as a pool has
+    return True
+
+
 def strict_failure(warnings: list[Problem]) -> SourceError:
     """--strict: every warning becomes an error at its own place."""
     return SourceError([dataclasses.replace(w, severity="error", message=f"--strict: {w.message}") for w in warnings])
 
 
 def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
+    with contextlib.ExitStack() as drawing:  # a first build's drawing server, gone when the source is built
+        return _build_one(src, opts, log, drawing)
+
+
+def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack) -> SourceResult:
     res = SourceResult(src)
     fresh, stale = _up_to_date(src, opts)
     for a in fresh:
@@ -389,7 +407,12 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
         return res
     order = list(opts.formats)
     opts = dataclasses.replace(opts, formats=tuple(stale), requested=opts.requested or tuple(order))  # only what is out of date is made again
-    from .charts import ChartService
+    from .charts import ChartService  # before the server forks: it needs it too
+
+    several = opts.jobs > 1 and len(opts.formats) > 1
+    # a first (or forced) build draws every chart: a drawing server starts now, before the source is
+    # loaded, and imports the drawing code meanwhile (stopped below if there is none to draw)
+    serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing, opts.jobs)
     from .load import load_document
     from .locale import load_locale
     from .present import view_of
@@ -403,12 +426,13 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     theme = load_theme(doc.meta.theme, assets)
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
+    if several and _none_drawn(doc, opts, charts):
+        if not serving:  # matplotlib imported once, here: both format processes fork with it (0.45 s of CPU each otherwise)
+            from .charts import mpl  # noqa: F401
+    elif serving:
+        drawing.close()  # nothing to draw after all
     if opts.force and opts.cache_dir is None:  # derive everything anew; what is derived now is kept for the next build
         shutil.rmtree(derived_dir(opts.out_dir), ignore_errors=True)  # (a shared cache is others' too: its entries stay)
-    if opts.jobs > 1 and len(opts.formats) > 1 and _none_drawn(doc, opts, charts):
-        # a first (or forced) build draws every chart: matplotlib is imported once, here, and both
-        # format processes fork with it, instead of each importing it (0.45 s of CPU each)
-        from .charts import mpl  # noqa: F401
     pending = [(temp_path(f), f) for f in _outputs_of(src, opts)]
     read = [Path(p) for p in doc.inputs] + [Path(p) for p in (doc.meta.template, opts.setting("template")) if p] + list(theme.files)
     _refuse_overwriting_inputs([f for _, f in pending], read)
@@ -416,6 +440,7 @@ def build_one(src: Path, opts: Options, log: Log) -> SourceResult:
     own_warnings: list[Problem] = []
     try:
         results = _make_formats(opts, view, theme, pending, charts)
+        drawing.close()
         for fmt, (_, final) in zip(opts.formats, pending):
             result = results[fmt][0]
             if isinstance(result, OSError):

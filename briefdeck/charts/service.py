@@ -125,9 +125,7 @@ class ChartService:
                                                   and isinstance(p.get("lost"), str) for p in found) \
                 and [i for p in found for i in p["rows"]] == list(range(n))
 
-        found = self._answer(f"{self.key(spec, target, w, h)}.parts", lambda: [
-            {"rows": list(p.rows), "whole": p.whole, "lost": p.lost}
-            for p in kind.split(typographic_spec(spec), self.style(target).for_spec(spec), w, h)], valid)
+        found = self._answer(f"{self.key(spec, target, w, h)}.parts", lambda: self._measure(_parts_of, spec, target, w, h), valid)
         return [Part(tuple(int(i) for i in p["rows"]), bool(p["whole"]), str(p["lost"]), _subset(spec, p["rows"]))
                 for p in found]
 
@@ -136,30 +134,21 @@ class ChartService:
         ``figure`` is drawn whole in one piece (see ``parts``); ``max_height_in`` when none is
         enough, ``height_in`` for kinds that never run over. Cached like ``parts``."""
         spec, target, w, h = self._check(figure, target, width_in, height_in)
-        kind = KINDS[spec.kind]
         top = max(float(max_height_in), h)
-        if kind.split is None or not spec.table.rows:
+        if KINDS[spec.kind].split is None or not spec.table.rows:
             return h
-        style = self.style(target).for_spec(spec)
-        typeset = typographic_spec(spec)
-
-        def whole(height: float) -> bool:
-            parts = kind.split(typeset, style, w, height)
-            return len(parts) == 1 and parts[0].whole
-
-        def search() -> float:
-            if whole(h):
-                return h
-            if not whole(top):
-                return top
-            lo, hi = h, top
-            while hi - lo > 0.02:  # inches
-                mid = (lo + hi) / 2
-                lo, hi = (lo, mid) if whole(mid) else (mid, hi)
-            return min(top, math.ceil(hi * 50) / 50)  # a round size: the same key next time
-
-        return float(self._answer(f"{self.key(spec, target, w, top)}.height-{h:.4f}", search,
+        return float(self._answer(f"{self.key(spec, target, w, top)}.height-{h:.4f}", lambda: self._measure(_least_height, spec, target, w, h, top),
                                   lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and h <= v <= top))
+
+    def _measure(self, fn, spec, target: str, *sizes):
+        """``fn(spec, style, *sizes)``, which measures text: here, or by the drawing server when one
+        runs (it has the code that measures; a layout waits for it, so it goes first)."""
+        from ..drawserver import current
+
+        server = current()
+        if server is None:
+            return fn(spec, self.style(target), *sizes)
+        return server.run([(_styled_job, (fn, self.theme, self._config_digest(), spec, target, *sizes))], first=True)[0]
 
     def _answer(self, name: str, compute, valid):
         """A JSON-able answer about a chart (its parts, the height it needs), computed once and
@@ -267,8 +256,12 @@ class ChartService:
                 keep_file(path, data)
 
     def _draw_all(self, jobs: list[tuple]) -> list[tuple[bytes, Optional[bytes]]]:
+        from ..drawserver import current
         from ..workers import pool, start_method
 
+        server = current()
+        if server is not None:  # a first build's drawing server (api.build_one): it has the drawing code
+            return server.run([(_styled_job, (_drawn, self.theme, self._config_digest(), *job)) for job in jobs])
         workers = min(self.jobs, len(jobs))
         pooled = list(range(len(jobs)))
         if start_method() != "fork":  # kinds registered at run time exist only in this process
@@ -299,12 +292,47 @@ _WORKER_STYLES: dict = {}
 
 def _draw_job(args) -> tuple[bytes, Optional[bytes]]:
     theme, digest, spec, target, w, h = args
-    from .mpl import draw
+    return _styled_job((_drawn, theme, digest, spec, target, w, h))
 
+
+def _styled_job(args):
+    """``fn(spec, style, *sizes)`` in a worker, with the target's style made once per theme."""
+    fn, theme, digest, spec, target, *sizes = args
     sk = (digest, target)  # the theme's content, not its name: two projects may both have "default"
     if sk not in _WORKER_STYLES:
         _WORKER_STYLES[sk] = chart_style(theme, target)
-    return draw(KINDS[spec.kind], spec, _WORKER_STYLES[sk], w, h)
+    return fn(spec, _WORKER_STYLES[sk], *sizes)
+
+
+def _drawn(spec, style, w: float, h: float) -> tuple[bytes, Optional[bytes]]:
+    from .mpl import draw
+
+    return draw(KINDS[spec.kind], spec, style, w, h)
+
+
+def _parts_of(spec, style, w: float, h: float) -> list[dict]:
+    """The pieces of ``spec`` that each fit ``w`` x ``h`` (``ChartService.parts``), as kept."""
+    return [{"rows": list(p.rows), "whole": p.whole, "lost": p.lost}
+            for p in KINDS[spec.kind].split(typographic_spec(spec), style.for_spec(spec), w, h)]
+
+
+def _least_height(spec, style, w: float, h: float, top: float) -> float:
+    """The least height from ``h`` up to ``top`` at which ``spec`` is drawn whole (``fit_height``)."""
+    split, typeset, style = KINDS[spec.kind].split, typographic_spec(spec), style.for_spec(spec)
+
+    def whole(height: float) -> bool:
+        parts = split(typeset, style, w, height)
+        return len(parts) == 1 and parts[0].whole
+
+    if whole(h):
+        return h
+    if not whole(top):
+        return top
+    lo, hi = h, top
+    while hi - lo > 0.02:  # inches
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if whole(mid) else (mid, hi)
+    return min(top, math.ceil(hi * 50) / 50)  # a round size: the same key next time
 
 
 def _subset(spec, rows: tuple[int, ...]):
