@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .hidden import HIDDEN, hidden_problem
-from .safeio import NotRegular, TooLarge, read_regular, version_of
+from .safeio import NotRegular, TooLarge, per_version, read_regular
 from .model import DataTable
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -251,20 +251,11 @@ _READ: dict[str, tuple[tuple, Dataset]] = {}  # path -> (the version read and ho
 
 def read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Optional[str] = None,
              decimal: Optional[str] = None) -> Dataset:
-    """``_read_csv``, once per version of the file (``safeio.version_of``) and way of reading it: a
+    """``_read_csv``, once per version of the file and way of reading it (``safeio.per_version``): a
     process that builds again and again (--watch) sees every edit of a data file and reads no other
     again. (A dataset is never changed once made; one that has a problem is read, and said, anew.)"""
-    try:
-        seen = (version_of(path), display, tuple(sorted(types.items())), delimiter, decimal)
-    except OSError:  # gone: _read_csv says so
-        seen = (None,)
-    kept = _READ.get(str(path))
-    if kept is not None and kept[0] == seen and seen[0] is not None:
-        return kept[1]
-    ds = _read_csv(path, display, types, delimiter=delimiter, decimal=decimal)
-    if seen[0] is not None:  # (None: changed a moment ago, or gone: read anew)
-        _READ[str(path)] = (seen, ds)
-    return ds
+    return per_version(_READ, path, (display, tuple(sorted(types.items())), delimiter, decimal),
+                       lambda: _read_csv(path, display, types, delimiter=delimiter, decimal=decimal))
 
 
 def _read_csv(path: Path, display: str, types: dict[str, str], *, delimiter: Optional[str] = None,

@@ -14,7 +14,9 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, TypeVar
+
+T = TypeVar("T")
 
 
 class NotRegular(OSError):
@@ -113,3 +115,21 @@ def version_of(path: Path) -> Optional[tuple]:
     if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= _SETTLED_NS:
         return None
     return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def per_version(kept: dict, path: Path, how: tuple, derive: Callable[[], T]) -> T:
+    """``derive()`` of the file at ``path``, kept in ``kept`` by the file's version (``version_of``)
+    and ``how`` it was derived: a process that builds again and again (--watch) derives it again
+    only when the file changes. A file changed a moment ago, or gone, is derived anew every time
+    (and ``derive`` says what is wrong with one that is gone); what raises is never kept."""
+    try:
+        seen = (version_of(path), *how)
+    except OSError:
+        return derive()
+    found = kept.get(str(path))
+    if found is not None and found[0] == seen and seen[0] is not None:
+        return found[1]
+    value = derive()
+    if seen[0] is not None:
+        kept[str(path)] = (seen, value)
+    return value

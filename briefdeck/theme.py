@@ -27,7 +27,7 @@ from typing import Any, Optional
 from .assets import Assets
 from .errors import ThemeError
 from .render import theme_parts
-from .safeio import version_of
+from .safeio import per_version
 from .yamlsafe import read_settings
 
 _MISSING = object()
@@ -110,17 +110,11 @@ _PARSED: dict[str, tuple[tuple, dict]] = {}  # path -> (the version read, its se
 
 
 def _read(path: Path, assets: Assets) -> dict:
-    """A theme file's settings, parsed once per version of the file (``safeio.version_of``): a
+    """A theme file's settings, parsed once per version of the file (``safeio.per_version``): a
     process that builds again and again (--watch) sees every edit and parses nothing else again.
     A copy: the caller may change what it is handed."""
-    try:
-        seen = (version_of(path), assets.shown(path))
-    except OSError:  # gone: read_settings says so
-        return read_settings(path, assets.shown(path), "theme file", ThemeError)
-    kept = _PARSED.get(str(path))
-    if kept is None or kept[0] != seen or seen[0] is None:  # (None: changed a moment ago, read anew)
-        kept = _PARSED[str(path)] = (seen, read_settings(path, assets.shown(path), "theme file", ThemeError))
-    return copy.deepcopy(kept[1])
+    shown = assets.shown(path)
+    return copy.deepcopy(per_version(_PARSED, path, (shown,), lambda: read_settings(path, shown, "theme file", ThemeError)))
 
 
 def theme_names(assets: Assets) -> list[str]:

@@ -18,7 +18,7 @@ from .. import model as m
 from .. import schema as s
 from ..charts.registry import KINDS, Kind, Option
 from ..data import Dataset
-from ..safeio import version_of
+from ..safeio import per_version
 from ..locale import Locale
 from .datasets import query
 from .files import Files
@@ -326,15 +326,12 @@ _SHAPES: dict[str, tuple[tuple, tuple]] = {}  # path -> (the version read and th
 
 def _countries(path: Path, prop: str) -> tuple:
     """A GeoJSON file's countries as ``shapes`` hands them, read once per version of the file
-    (``safeio.version_of``: --watch sees every edit of it and reads it again only then); raises what
+    (``safeio.per_version``: --watch sees every edit of it and reads it again only then); raises what
     reading it raises."""
-    try:
-        seen = (version_of(path), prop)
-    except OSError:
-        seen = (None,)
-    kept = _SHAPES.get(str(path))
-    if kept is not None and kept[0] == seen and seen[0] is not None:
-        return kept[1]
+    return per_version(_SHAPES, path, (prop,), lambda: _read_countries(path, prop))
+
+
+def _read_countries(path: Path, prop: str) -> tuple:
     gj = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for feat in gj["features"]:
@@ -342,7 +339,4 @@ def _countries(path: Path, prop: str) -> tuple:
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         rings = tuple(tuple((float(x), float(y)) for x, y, *_ in ring) for poly in polys for ring in poly[:1])
         out.append((str(props.get("iso_a3", "")), str(props.get("name", "")), bool(props.get(prop)), rings))
-    countries = tuple(sorted(out))
-    if seen[0] is not None:
-        _SHAPES[str(path)] = (seen, countries)
-    return countries
+    return tuple(sorted(out))
