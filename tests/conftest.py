@@ -16,6 +16,23 @@ EXAMPLES = ROOT / "tests" / "examples"
 TALK = ROOT / "tests" / "fixtures" / "levine-minusma-panel-2018.txt"
 
 
+def one_section(figure_ids: str, figures: str) -> str:
+    """A source as small as the loader takes: one event, one person, one section that shows
+    ``figure_ids`` (a YAML flow list's items), and the ``figures`` list's entries (YAML, as items)."""
+    return f"""briefdeck: 1
+event: {{title: Test panel, organiser: Test organiser, date: 2018-04-25, place: Ottawa}}
+people: [{{id: ana, name: Ana Example}}]
+summary: A summary.
+key_messages: [One message.]
+sections:
+  - id: intro
+    title: Introduction
+    paragraphs: [A paragraph.]
+    figures: [{figure_ids}]
+figures:
+{figures}"""
+
+
 @pytest.fixture(scope="session")
 def theme():
     """The built-in default theme (a module may define its own ``theme``)."""

@@ -9,25 +9,15 @@ from briefdeck.charts import KINDS
 from briefdeck.errors import SourceError
 from briefdeck.load import load_document
 
+from .conftest import one_section
+
 pytestmark = pytest.mark.quick
 
-SOURCE = """briefdeck: 1
-event: {{title: Test panel, organiser: Test organiser, date: 2018-04-25, place: Ottawa}}
-people: [{{id: ana, name: Ana Example}}]
-summary: A summary.
-key_messages: [One message.]
-sections:
-  - id: intro
-    title: Introduction
-    paragraphs: [A paragraph.]
-    figures: [dots]
-figures:
-  - id: dots
+FIGURE = """  - id: dots
     kind: dot_plot
     caption: Deaths by mission
     source: UN Peace and Security Data Hub
     alt: Dots.
-{figure}
 """
 
 
@@ -41,7 +31,7 @@ def dot_plot():
 def write(tmp_path, figure: str):
     (tmp_path / "assets").mkdir(exist_ok=True)
     p = tmp_path / "s.yaml"
-    p.write_text(SOURCE.format(figure=figure), encoding="utf-8")
+    p.write_text(one_section("dots", FIGURE + figure + "\n"), encoding="utf-8")
     return p
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEFAULT_SOURCE, ROOT
+from .conftest import DEFAULT_SOURCE, ROOT, one_section
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasattr(os, "fork"),
                                 reason="forks, and reads processes from /proc")
@@ -63,18 +63,7 @@ left += [pid for pid in servers if Path(f"/proc/{pid}").exists()]  # a zombie to
 print(json.dumps({"error": error, "servers": servers, "matplotlib": "matplotlib" in sys.modules, "left": left}))
 """
 
-BOOM = """briefdeck: 1
-event: {title: Test panel, organiser: Test organiser, date: 2018-04-25, place: Ottawa}
-people: [{id: ana, name: Ana Example}]
-summary: A summary.
-key_messages: [One message.]
-sections:
-  - id: intro
-    title: Introduction
-    paragraphs: [A paragraph.]
-    figures: [boom]
-figures:
-  - id: boom
+BOOM = one_section("boom", """  - id: boom
     kind: boom
     title: Deaths by mission
     caption: Deaths by mission
@@ -83,7 +72,7 @@ figures:
     data: {mission: [ONUC, UNOSOM], deaths: [135, 114]}
     x: mission
     series: [deaths]
-"""
+""")
 
 
 def build(source: Path, out: Path, jobs: int, failure: str = "none") -> dict:

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 
 from briefdeck.render.pdf import drawings, svgdraw
 
-from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT
+from .conftest import DEFAULT_SOURCE, EXAMPLES, ROOT, one_section
 from .test_pdf_drawings import pdf_of
 
 # the theme's Noto Sans has no Hebrew or Arabic glyphs: matplotlib says so; the SVG keeps the text
@@ -24,18 +24,7 @@ SOURCES = [DEFAULT_SOURCE, *sorted(EXAMPLES.glob("*.yaml")),
            *sorted(p / f"{p.name}.yaml" for p in EXAMPLES.iterdir() if p.is_dir()),
            ROOT / "tests" / "hostile" / "formulas.yaml"]
 
-DOTS = """briefdeck: 1
-event: {title: Test panel, organiser: Test organiser, date: 2018-04-25, place: Ottawa}
-people: [{id: ana, name: Ana Example}]
-summary: A summary.
-key_messages: [One message.]
-sections:
-  - id: intro
-    title: Introduction
-    paragraphs: [A paragraph.]
-    figures: [dots, labels, share]
-figures:
-  - id: dots
+DOTS = one_section("dots, labels, share", """  - id: dots
     kind: dot_plot
     caption: Deaths by mission
     source: UN Peace and Security Data Hub
@@ -63,7 +52,7 @@ figures:
     data: {year: [2015, 2016, 2017, 2018], share: [0.5, 0.25, 0.75, 0.5]}
     x: year
     series: [share]
-"""
+""")
 # as the loader sets them (typographic quotes), then matplotlib escapes them in the SVG
 HOSTILE = ["Tom & Jerry “quoted”", "<script>alert(‘x’)</script>", "שלום עולם", "مرحبا بالعالم",
            "naïve café — ünïcode ½ ✓", "it’s", "x < y > z &amp;", "a b c"]
