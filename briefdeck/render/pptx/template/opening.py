@@ -16,6 +16,7 @@ from ....yamlsafe import read_settings
 from ..fonts import user_fonts
 from ..roles import ROLES
 from ..styles import TITLE_TYPES
+from .notes_master import ensure_notes_body
 from .placeholders import P_NS
 
 
@@ -48,6 +49,7 @@ def open_clean_template(path: Optional[Path], theme):
         hint = " (a .potx must be saved as .pptx first)" if path.suffix.lower() == ".potx" else ""
         raise TemplateError(f"{path}: cannot open the template: {exc}{hint}") from None
     _unique_placeholder_idx(prs)
+    ensure_notes_body(prs)  # the speaker notes need a place on every notes slide
     return prs, path, cleaned.findings
 
 
