@@ -348,16 +348,16 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
 _WARM: list = []  # set by warm_up: this process builds again and again (--watch)
 
 
-def _keep_warm(opts: Options, view, theme) -> None:
+def _keep_warm(opts: Options, view, theme, results: dict) -> None:
     """After a build in a process that builds again and again: what a format made in a forked process
     derives from its inputs, derived here once per version of them, so the next rebuild's process
-    inherits it (a renderer's ``keep_warm``: the deck's template). Best effort: the build has said
+    inherits it (a renderer's ``keep_warm``: the deck's template, and the slides it made). Best effort: the build has said
     whatever is wrong with the inputs."""
     for fmt in opts.formats:
         keep = getattr(RENDERERS[fmt].load(), "keep_warm", None)
         if keep is not None:
             with contextlib.suppress(BriefdeckError, OSError):
-                keep(view, theme=theme, options=dict(opts.settings), cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
+                keep(view, theme=theme, options=dict(opts.settings), cache_dir=derived_dir(opts.out_dir, opts.cache_dir), made=results[fmt][0])
 
 
 def warm_up(opts: Options) -> None:
@@ -486,7 +486,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
     if _WARM:
-        _keep_warm(opts, view, theme)
+        _keep_warm(opts, view, theme, results)
     return res
 
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from briefdeck import api, publish
 from briefdeck.assets import BUILTIN
-from briefdeck.render.pptx import layout_cache, warm
+from briefdeck.render.pptx import layout_cache, replay, warm
 from briefdeck.scaffold import init
 
 from .conftest import ROOT
@@ -43,6 +43,8 @@ def watching(request, monkeypatch):
     monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
+    monkeypatch.setattr(replay, "ON", [])  # the slides it keeps (replay.py) stay in this test
+    monkeypatch.setattr(replay, "_KEPT", {})
     return request.param
 
 

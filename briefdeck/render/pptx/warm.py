@@ -16,9 +16,15 @@ from typing import Optional
 _WARMED: dict[str, bool] = {}  # the templates looked at in this process, by their analysis key
 
 
-def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path]) -> None:
+def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=None) -> None:
     """Look at the template the deck of ``view`` is made on, as the deck's process does (the same
-    functions, keys and ``cache_dir``), unless this process looked at this version of it already."""
+    functions, keys and ``cache_dir``), unless this process looked at this version of it already; keep
+    the slides and zip entries the deck of this build made (``made``: its RenderResult), for the next
+    rebuild's to put in again (replay.py)."""
+    from . import replay
+
+    replay.ON[:] = [True]
+    replay.absorb(getattr(made, "kept", None))
     from .layout_cache import key
     from .template.opening import default_template, open_clean_template, side_file
     from .template.ranking import map_roles
