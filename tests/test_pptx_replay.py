@@ -141,3 +141,22 @@ def test_a_slide_that_relates_to_what_is_not_replayed_is_made_anew(tmp_path):
     slide.part.relate_to(odd, RT.MEDIA)
     blobs[str(odd.partname)] = b"x"
     assert replay.record(slide.part, layout.part, blobs) is None
+
+
+def test_the_template_opened_ahead_is_taken_once_and_only_for_the_bytes_it_holds(tmp_path, monkeypatch, theme):
+    """--watch opens the deck's template ahead for the next rebuild's deck process (warm.take_opened):
+    the same package as open_clean_template opens, handed out once, never after the file changed."""
+    from briefdeck.render.pptx.package import package_entries
+    from briefdeck.render.pptx.template.opening import open_clean_template
+
+    monkeypatch.setattr(warm, "_OPENED", {})
+    path = tmp_path / "deck.pptx"
+    path.write_bytes((BUILTIN / "templates" / "default.pptx").read_bytes())
+    assert warm.take_opened(path, theme) is None
+    warm._open_ahead(path, theme)
+    taken, fresh = warm.take_opened(path, theme), open_clean_template(path, theme)
+    assert taken[1:] == fresh[1:] and package_entries(taken[0]) == package_entries(fresh[0])
+    assert warm.take_opened(path, theme) is None  # once: the deck writes into it
+    warm._open_ahead(path, theme)
+    path.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes())
+    assert warm.take_opened(path, theme) is None

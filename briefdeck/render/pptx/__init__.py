@@ -40,7 +40,9 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     ``charts``: the chart service, asked to split a figure too long for one slide; ``cache_dir``:
     where the template's analysis is kept for the next build."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
-    prs, path, findings = open_clean_template(_template(view, template), theme)
+    from .warm import take_opened
+
+    prs, path, findings = take_opened(_template(view, template), theme) or open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
     layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
     own = _template(view, template) is not None  # someone else's template: its look, not ours

@@ -268,7 +268,9 @@ def record(slide_part, layout_part, blobs: dict) -> Optional[tuple]:
 # -- replaying -------------------------------------------------------------------------------------
 def replay(prs, layout, rec: tuple) -> None:
     """Add the slide of record ``rec`` (made on ``layout``) to ``prs`` as ``Slides.add_slide`` and
-    the writer would: the same python-pptx calls, in the same order, that name, share and relate parts."""
+    the writer would: the same python-pptx calls, in the same order, that name, share and relate parts.
+    A relationship to a part made just now is added without looking for one to the same part first
+    (``relate_to`` would find none: parts are told apart by identity)."""
     from pptx.opc.constants import CONTENT_TYPE as CT
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from pptx.opc.package import Part
@@ -282,8 +284,8 @@ def replay(prs, layout, rec: tuple) -> None:
     package = presentation.package
     # Slides.add_slide: PresentationPart.add_slide (SlidePart.new), then the slide id
     slide_part = SlidePart(presentation._next_slide_partname, CT.PML_SLIDE, package, parse_xml(xml))
-    slide_part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-    rid = presentation.relate_to(slide_part, RT.SLIDE)
+    _relate_new(slide_part, layout.part, RT.SLIDE_LAYOUT)
+    rid = _relate_new(presentation, slide_part, RT.SLIDE)
     prs.slides._sldIdLst.add_sldId(rid)
     for op in ops:
         kind = op[0]
@@ -292,18 +294,25 @@ def replay(prs, layout, rec: tuple) -> None:
         elif kind == "image":  # insert_picture / add_picture
             slide_part.get_or_add_image_part(io.BytesIO(op[1]))
         elif kind == "svg":  # pictures.add_svg
-            slide_part.relate_to(Part(package.next_partname(_SVG), "image/svg+xml", package, op[1]), RT.IMAGE)
+            _relate_new(slide_part, Part(package.next_partname(_SVG), "image/svg+xml", package, op[1]), RT.IMAGE)
         elif kind == "notes":  # SlidePart._add_notes_slide_part, NotesSlidePart.new
             master = package.presentation_part.notes_master_part
             notes = NotesSlidePart(package.next_partname(_NOTES), CT.PML_NOTES_SLIDE, package, parse_xml(op[1]))
-            notes.relate_to(master, RT.NOTES_MASTER)
-            notes.relate_to(slide_part, RT.SLIDE)
-            slide_part.relate_to(notes, RT.NOTES_SLIDE)
+            _relate_new(notes, master, RT.NOTES_MASTER)
+            _relate_new(notes, slide_part, RT.SLIDE)
+            _relate_new(slide_part, notes, RT.NOTES_SLIDE)
         else:  # "chart": SlidePart.add_chart_part (ChartPart.new, its workbook)
             chart = ChartPart.load(package.next_partname(ChartPart.partname_template), CT.DML_CHART, package, op[1])
             book = EmbeddedXlsxPart(package.next_partname(EmbeddedXlsxPart.partname_template), EmbeddedXlsxPart.content_type, package, op[2])
-            chart.relate_to(book, RT.PACKAGE)
-            slide_part.relate_to(chart, RT.CHART)
+            _relate_new(chart, book, RT.PACKAGE)
+            _relate_new(slide_part, chart, RT.CHART)
+
+
+def _relate_new(source, target, reltype: str) -> str:
+    """``source.relate_to(target, reltype)`` where ``source`` or ``target`` was made just now: no
+    relationship of ``source`` can be to ``target`` yet, so one is added (``get_or_add`` would look
+    through all of them first: the presentation's are as many as the slides)."""
+    return source._rels._add_relationship(reltype, target)
 
 
 # -- the zip's entries -----------------------------------------------------------------------------

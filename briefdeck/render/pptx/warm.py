@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Optional
 
 _WARMED: dict[str, bool] = {}  # the templates looked at in this process, by their analysis key
+# template path -> (the cleaned bytes it was opened from: templatesafety's Cleaned, the Presentation
+# opened from them, untouched): the next rebuild's deck process takes it instead of opening the
+# template (``take_opened``); taken once a process, so a process that makes its deck itself opens again
+_OPENED: dict[str, tuple] = {}
 
 
 def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=None) -> None:
@@ -33,6 +37,7 @@ def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=Non
     path = Path(given) if given else default_template(theme)
     if not Path(path).is_file():
         return
+    _open_ahead(path, theme)
     k = key(path, side_file(path), theme)
     if k in _WARMED:
         return
@@ -41,3 +46,46 @@ def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=Non
     if len(_WARMED) > 32:
         _WARMED.clear()
     _WARMED[k] = True
+
+
+def _open_ahead(path: Path, theme) -> None:
+    """Open the template as ``open_clean_template`` opens it, for the next rebuild's deck process,
+    unless it is open already from the bytes it holds now."""
+    import io
+
+    from pptx import Presentation
+
+    from ...templatesafety import scan
+    from .template.opening import _unique_placeholder_idx
+
+    cleaned = scan(path, theme.get("deck.template_limits"))
+    kept = _OPENED.get(str(path))
+    if kept is not None and kept[0] is cleaned:
+        return
+    _OPENED.pop(str(path), None)
+    try:
+        prs = Presentation(io.BytesIO(cleaned.data))
+    except Exception:  # noqa: BLE001 -- a template python-pptx cannot open: the deck's process says so
+        return
+    _unique_placeholder_idx(prs)
+    if len(_OPENED) > 8:
+        _OPENED.clear()
+    _OPENED[str(path)] = (cleaned, prs)
+
+
+def take_opened(template: Optional[Path], theme):
+    """What ``open_clean_template(template, theme)`` returns -- (prs, path, findings) -- from the copy
+    opened ahead in the watching process (inherited by fork), when it was opened from the cleaned
+    bytes the template gives now (``templatesafety.scan``'s, kept by the template's bytes); None
+    otherwise. Each copy is handed out once: the deck writes into it."""
+    if not _OPENED:
+        return None
+    from ...templatesafety import scan
+    from .template.opening import default_template
+
+    path = Path(template) if template else default_template(theme)
+    kept = _OPENED.pop(str(path), None)
+    if kept is None or not path.is_file():
+        return None
+    cleaned = scan(path, theme.get("deck.template_limits"))
+    return (kept[1], path, cleaned.findings) if cleaned is kept[0] else None
