@@ -291,6 +291,8 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     if opts.jobs < 2 or (len(groups) < 2 and not cold) or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
+    if view.doc.charted_figures:  # the charts' keys: derived once, here, for every process forked below
+        charts.derive_keys()
     # The formats that follow the first of their group (the web page after the brief) are offered
     # to the forked processes first: one made there when every chart it needs is drawn already (a
     # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;

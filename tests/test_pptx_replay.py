@@ -1,9 +1,10 @@
 """A deck rebuilt from what changed (render/pptx/replay.py): in a process that builds again and again
 (--watch: warmed up, the deck made in a forked process), the slides and zip entries of the last
-rebuild that are the same are put in again instead of made anew. After each of a sequence of edits
--- prose in the notes, a bullet, a slide added and removed, a chart's data, a chart made editable,
-the template -- the deck equals, byte for byte, one built from scratch of the same files; and the
-rebuild after a one-word edit made only the slide that changed anew."""
+rebuild that are the same are put in again instead of made anew; the web page's charts likewise
+(render/html/kept.py). After each of a sequence of edits -- prose in the notes, a bullet, a slide
+added and removed, a chart's data, a chart made editable, the template -- the deck and the page
+equal, byte for byte, those built from scratch of the same files; and the rebuild after a one-word
+edit made only the slide that changed anew."""
 from __future__ import annotations
 
 import pickle
@@ -14,6 +15,7 @@ from pptx import Presentation
 
 from briefdeck import api, publish
 from briefdeck.assets import BUILTIN
+from briefdeck.render.html import kept as html_kept
 from briefdeck.render.pptx import replay, warm
 from briefdeck.scaffold import init
 
@@ -29,6 +31,8 @@ def watching(monkeypatch):
     monkeypatch.setattr(warm, "_WARMED", {})
     monkeypatch.setattr(replay, "ON", [])
     monkeypatch.setattr(replay, "_KEPT", {})
+    monkeypatch.setattr(html_kept, "ON", [])
+    monkeypatch.setattr(html_kept, "_KEPT", {})
     harvests: list = []
     absorb = replay.absorb
 
@@ -47,14 +51,15 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _scratch(src: Path, out: Path, monkeypatch) -> bytes:
-    """The deck of the same files built from scratch: nothing kept, nothing put in again."""
+def _scratch(src: Path, out: Path, monkeypatch) -> list[bytes]:
+    """The deck and web page of the same files built from scratch: nothing kept, nothing put in again."""
     with monkeypatch.context() as m:
-        m.setattr(replay, "ON", [])
-        m.setattr(replay, "_KEPT", {})
-        [r] = api.build([src], api.Options(out_dir=out, formats=("pptx",), force=True))
+        for kept in (replay, html_kept):
+            m.setattr(kept, "ON", [])
+            m.setattr(kept, "_KEPT", {})
+        [r] = api.build([src], api.Options(out_dir=out, formats=("pptx", "html"), force=True))
         assert r.ok, r.error
-    return (out / f"{src.stem}.pptx").read_bytes()
+    return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
 
 
 @pytest.mark.skipif(not replay.written_for(), reason="another python-pptx than 1.0.2: slides are not replayed")
@@ -69,11 +74,11 @@ def test_a_deck_rebuilt_after_each_edit_equals_one_built_from_scratch(tmp_path, 
     out = tmp_path / "out"
     opts = api.Options(out_dir=out, formats=("pptx", "html"), jobs=2)  # two processes: the deck's is forked
 
-    def build() -> bytes:
+    def build() -> list[bytes]:
         [r] = api.build([src], opts)
         assert r.ok, r.error
         api.warm_up(opts)
-        return (out / f"{src.stem}.pptx").read_bytes()
+        return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
 
     build()
     extra = ("\n  - id: extra\n    title: One more thing\n    slide_title: Cite the revision you used\n    speaker: okafor\n"
@@ -94,9 +99,13 @@ def test_a_deck_rebuilt_after_each_edit_equals_one_built_from_scratch(tmp_path, 
     for n, (what, edit) in enumerate(edits):
         edit()
         harvests_before = len(watching)
-        deck = build()
+        deck, page = build()
         assert len(watching) == harvests_before + (n > 0), f"{what}: the deck's process sent nothing back to keep"
-        assert deck == _scratch(src, tmp_path / f"scratch{n}", monkeypatch), f"after {what}, the rebuilt deck differs from one built from scratch"
+        scratch = _scratch(src, tmp_path / f"scratch{n}", monkeypatch)
+        assert deck == scratch[0], f"after {what}, the rebuilt deck differs from one built from scratch"
+        assert page == scratch[1], f"after {what}, the rebuilt web page differs from one built from scratch"
+        if n > 1 and what != "the template":  # the page's charts as the last rebuild made them
+            assert html_kept._KEPT[str(src)], what
     by_edit = dict(zip([w for w, _ in edits[1:]], watching))
     slides = len(Presentation(out / f"{src.stem}.pptx").slides)
     # a one-word edit of a section's prose: its slide is made anew, the others put in again; the
@@ -111,8 +120,9 @@ def test_a_deck_rebuilt_after_each_edit_equals_one_built_from_scratch(tmp_path, 
 
 
 def test_nothing_is_kept_in_a_process_that_builds_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(replay, "ON", [])
-    monkeypatch.setattr(replay, "_KEPT", {})
+    for kept in (replay, html_kept):
+        monkeypatch.setattr(kept, "ON", [])
+        monkeypatch.setattr(kept, "_KEPT", {})
     project = tmp_path / "proj"
     init(project)
     [src] = sorted((project / "source").glob("*.yaml"))
@@ -120,9 +130,9 @@ def test_nothing_is_kept_in_a_process_that_builds_once(tmp_path, monkeypatch):
     monkeypatch.setattr(replay, "Session", lambda *a, **k: made.append(a))
     for _ in range(2):
         _replace(src, "Ada Okafor", "Ada  Okafor")
-        [r] = api.build([src], api.Options(out_dir=tmp_path / "out", formats=("pptx",)))
+        [r] = api.build([src], api.Options(out_dir=tmp_path / "out", formats=("pptx", "html")))
         assert r.ok, r.error
-    assert made == [] and replay._KEPT == {}
+    assert made == [] and replay._KEPT == {} and html_kept._KEPT == {}
 
 
 def test_a_slide_that_relates_to_what_is_not_replayed_is_made_anew(tmp_path):

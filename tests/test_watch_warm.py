@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from briefdeck import api, publish
 from briefdeck.assets import BUILTIN
+from briefdeck.render.html import kept as html_kept
 from briefdeck.render.pptx import layout_cache, replay, warm
 from briefdeck.scaffold import init
 
@@ -45,6 +46,8 @@ def watching(request, monkeypatch):
     monkeypatch.setattr(warm, "_WARMED", {})
     monkeypatch.setattr(replay, "ON", [])  # the slides it keeps (replay.py) stay in this test
     monkeypatch.setattr(replay, "_KEPT", {})
+    monkeypatch.setattr(html_kept, "ON", [])
+    monkeypatch.setattr(html_kept, "_KEPT", {})
     return request.param
 
 
