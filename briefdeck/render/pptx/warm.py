@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Optional
 
 _WARMED: dict[str, bool] = {}  # the templates looked at in this process, by their analysis key
-# template path -> (the cleaned bytes it was opened from: templatesafety's Cleaned, the Presentation
-# opened from them, untouched): the next rebuild's deck process takes it instead of opening the
-# template (``take_opened``); taken once a process, so a process that makes its deck itself opens again
+# template path -> (the cleaned bytes it was opened from (templatesafety's), the theme's settings, the
+# Presentation open_clean_template opened from them, untouched): the next rebuild's deck process takes
+# it instead of opening the template (``take_opened``); taken once a process, so a process that makes
+# its deck itself opens again
 _OPENED: dict[str, tuple] = {}
 
 
@@ -49,35 +50,30 @@ def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=Non
 
 
 def _open_ahead(path: Path, theme) -> None:
-    """Open the template as ``open_clean_template`` opens it, for the next rebuild's deck process,
-    unless it is open already from the bytes it holds now."""
-    import io
-
-    from pptx import Presentation
-
+    """Open the template with ``open_clean_template`` for the next rebuild's deck process, unless it is
+    open already from the cleaned bytes it gives now (and the same theme)."""
     from ...templatesafety import scan
-    from .template.opening import _unique_placeholder_idx
+    from .template.opening import open_clean_template
 
     cleaned = scan(path, theme.get("deck.template_limits"))
     kept = _OPENED.get(str(path))
-    if kept is not None and kept[0] is cleaned:
+    if kept is not None and kept[0] == cleaned.data and kept[1] == theme.data:
         return
     _OPENED.pop(str(path), None)
-    try:
-        prs = Presentation(io.BytesIO(cleaned.data))
-    except Exception:  # noqa: BLE001 -- a template python-pptx cannot open: the deck's process says so
-        return
-    _unique_placeholder_idx(prs)
+    prs = open_clean_template(path, theme)[0]
+    opened = getattr(prs.part.package, "_pkg_file", None)  # the bytes python-pptx opened: the cleaned ones it read
+    if getattr(opened, "getvalue", None) is None or opened.getvalue() != cleaned.data:
+        return  # the file changed meanwhile: nothing kept
     if len(_OPENED) > 8:
         _OPENED.clear()
-    _OPENED[str(path)] = (cleaned, prs)
+    _OPENED[str(path)] = (cleaned.data, theme.data, prs)
 
 
 def take_opened(template: Optional[Path], theme):
     """What ``open_clean_template(template, theme)`` returns -- (prs, path, findings) -- from the copy
     opened ahead in the watching process (inherited by fork), when it was opened from the cleaned
-    bytes the template gives now (``templatesafety.scan``'s, kept by the template's bytes); None
-    otherwise. Each copy is handed out once: the deck writes into it."""
+    bytes the template gives now (``templatesafety.scan``) with the same theme; None otherwise. Each
+    copy is handed out once: the deck writes into it."""
     if not _OPENED:
         return None
     from ...templatesafety import scan
@@ -88,4 +84,4 @@ def take_opened(template: Optional[Path], theme):
     if kept is None or not path.is_file():
         return None
     cleaned = scan(path, theme.get("deck.template_limits"))
-    return (kept[1], path, cleaned.findings) if cleaned is kept[0] else None
+    return (kept[2], path, cleaned.findings) if kept[0] == cleaned.data and kept[1] == theme.data else None
