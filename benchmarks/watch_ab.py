@@ -109,9 +109,8 @@ def main() -> None:
         watchers = [Watcher(r, tmp, i) for i, r in enumerate(repos)]
         for w in watchers:
             w.armed.get(timeout=300)
-        for _ in range(2):  # two edits each, not counted: a watch's first rebuild keeps nothing, its second
-            for w in watchers:  # makes everything anew (and keeps it): the third puts in again what did not change
-                w.edit()
+        for w in watchers:  # a first edit each, not counted: a watch's first rebuild makes every slide anew
+            w.edit()  # (and keeps them); the next ones put in again what did not change
         for w in watchers:
             w.walls.clear()
             w.cpus.clear()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__, publish
+from . import __version__, publish, render
 from .assets import Assets
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
 from .hidden import UNPRINTABLE, escaped
@@ -374,6 +374,7 @@ def warm_up(opts: Options) -> None:
 
     publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once
     _WARM[:] = [True]
+    render.KEEPING[:] = [True]  # the renderers keep what they make for the next build (RenderResult.kept)
 
 
 def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:

@@ -111,6 +111,13 @@ class Renderer:
 
 
 RENDERERS: dict[str, Renderer] = {}
+# set by api.warm_up in a process that builds again and again (--watch): a renderer may keep what it
+# made for the next build from then on (``RenderResult.kept``, ``keep_warm``); never in one that builds once
+KEEPING: list[bool] = []
+
+
+def keeping() -> bool:
+    return bool(KEEPING)
 
 
 def register(renderer: Renderer) -> Renderer:

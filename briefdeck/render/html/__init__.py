@@ -60,7 +60,6 @@ def keep_warm(view, *, theme, options: dict, cache_dir: Any, made: Any = None) -
     made (``made``: its RenderResult), for the next rebuild's page (kept.py)."""
     from . import kept
 
-    kept.ON[:] = [True]
     kept.absorb(getattr(made, "kept", None))
 
 

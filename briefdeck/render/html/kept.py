@@ -7,7 +7,7 @@ bytes, the names and words around it, the page's font stacks and -- for the labe
 bytes of the theme's font files (``fonts_digest``). ``Memo`` keeps what was made under a sha256 of all
 of it; the forked page process sends back what it made (``RenderResult.kept``) and the watching
 process keeps it (``absorb``, from ``keep_warm``), so the next page process inherits it. Only what the
-last page of each source used is kept; nothing in a process that builds once (``ON``).
+last page of each source used is kept; nothing in a process that builds once (``render.keeping``).
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import pickle
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-ON: list[bool] = []  # set (in the watching process) once it builds again and again
 _KEPT: dict[str, dict] = {}  # page (its source) -> key -> what was made
 _SOURCES = 8
 
@@ -71,7 +70,9 @@ class Memo:
 
 
 def memo(page: str, theme) -> Optional[Memo]:
-    return Memo(page, theme) if ON else None
+    from .. import keeping
+
+    return Memo(page, theme) if keeping() else None
 
 
 def absorb(harvest: Optional[Harvest]) -> None:

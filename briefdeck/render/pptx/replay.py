@@ -21,7 +21,7 @@ CRC, used again when an entry has the same bytes (a dict of bytes: equal keys ar
 What a rebuild's forked deck process keeps travels back to the watching process with its result
 (``RenderResult.kept``) and is kept there (``absorb``, from ``warm.keep_warm``), so the next forked
 process inherits it; only what the last deck of each source used is kept. Nothing is kept in a
-process that builds once (``ON`` is set by ``keep_warm``). Guarded as ``clones`` is: taken only on
+process that builds once (``render.keeping``: set by ``api.warm_up``). Guarded as ``clones`` is: taken only on
 the python-pptx code it was written for (``written_for``); ``tests/test_pptx_replay.py`` compares
 decks rebuilt after edits with decks made from scratch, byte for byte.
 """
@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-ON: list[bool] = []  # set (in the watching process) once it builds again and again
 _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild made
 _SOURCES = 8  # decks kept (sources watched together)
 _SVG = "/ppt/media/image%d.svg"  # pictures.add_svg's names
@@ -80,7 +79,9 @@ class Harvest:
 
 
 def on() -> bool:
-    return bool(ON) and written_for()
+    from .. import keeping
+
+    return keeping() and written_for()
 
 
 def kept_for(deck: str) -> Kept:

@@ -28,7 +28,6 @@ def keep_warm(view, *, theme, options: dict, cache_dir: Optional[Path], made=Non
     rebuild's to put in again (replay.py)."""
     from . import replay
 
-    replay.ON[:] = [True]
     replay.absorb(getattr(made, "kept", None))
     from .layout_cache import key
     from .template.opening import default_template, open_clean_template, side_file
