@@ -33,7 +33,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild made
 _SOURCES = 8  # decks kept (sources watched together)
