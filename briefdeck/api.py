@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__, publish
+from . import __version__, publish, render
 from .assets import Assets
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
 from .hidden import UNPRINTABLE, escaped
@@ -291,6 +291,8 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     if opts.jobs < 2 or (len(groups) < 2 and not cold) or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
+    if view.doc.charted_figures:  # the charts' keys: derived once, here, for every process forked below
+        charts.derive_keys()
     # The formats that follow the first of their group (the web page after the brief) are offered
     # to the forked processes first: one made there when every chart it needs is drawn already (a
     # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;
@@ -348,16 +350,16 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
 _WARM: list = []  # set by warm_up: this process builds again and again (--watch)
 
 
-def _keep_warm(opts: Options, view, theme) -> None:
+def _keep_warm(opts: Options, view, theme, results: dict) -> None:
     """After a build in a process that builds again and again: what a format made in a forked process
     derives from its inputs, derived here once per version of them, so the next rebuild's process
-    inherits it (a renderer's ``keep_warm``: the deck's template). Best effort: the build has said
+    inherits it (a renderer's ``keep_warm``: the deck's template, and the slides it made). Best effort: the build has said
     whatever is wrong with the inputs."""
     for fmt in opts.formats:
         keep = getattr(RENDERERS[fmt].load(), "keep_warm", None)
         if keep is not None:
             with contextlib.suppress(BriefdeckError, OSError):
-                keep(view, theme=theme, options=dict(opts.settings), cache_dir=derived_dir(opts.out_dir, opts.cache_dir))
+                keep(view, theme=theme, options=dict(opts.settings), cache_dir=derived_dir(opts.out_dir, opts.cache_dir), made=results[fmt][0])
 
 
 def warm_up(opts: Options) -> None:
@@ -372,6 +374,7 @@ def warm_up(opts: Options) -> None:
 
     publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once
     _WARM[:] = [True]
+    render.KEEPING[:] = [True]  # the renderers keep what they make for the next build (RenderResult.kept)
 
 
 def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:
@@ -486,7 +489,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
     if _WARM:
-        _keep_warm(opts, view, theme)
+        _keep_warm(opts, view, theme, results)
     return res
 
 

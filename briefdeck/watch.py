@@ -14,8 +14,10 @@ not changed (by what the file system says of them: publish.remember_hashes), and
 layout decisions: with --jobs 2 or more, the layout that is painted is begun on them in a forked
 process while this one measures, and used only when the measuring decides exactly the same
 (render/pdf/ahead.py); the deck, and the web page
-when its charts are drawn already (a prose edit), are made beside it in the forked process, which
-reads the deck's template analysis and font widths back from the build's cache (JSON). A saved
+when its charts are drawn already (a prose edit), are made beside it in forked processes, which
+inherit the deck's template analysis, its template opened, and what the last rebuild made: the deck's
+slides that did not change are put in again as they were saved (render/pptx/replay.py), the page's
+charts likewise (render/html/kept.py). A saved
 prose edit is on disk as a new brief, deck and web page when the brief's layout is done
 (benchmarks/results.md). ``--force`` forces the first build only.
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefdeck import api, publish
+from briefdeck import api, publish, render
 from briefdeck.assets import BUILTIN
-from briefdeck.render.pptx import layout_cache, warm
+from briefdeck.render.html import kept as html_kept
+from briefdeck.render.pptx import layout_cache, replay, warm
 from briefdeck.scaffold import init
 
 from .conftest import ROOT
@@ -43,6 +44,9 @@ def watching(request, monkeypatch):
     monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
+    monkeypatch.setattr(render, "KEEPING", [])  # what the renderers keep (replay.py, kept.py) stays in this test
+    monkeypatch.setattr(replay, "_KEPT", {})
+    monkeypatch.setattr(html_kept, "_KEPT", {})
     return request.param
 
 

@@ -18,7 +18,8 @@ and the ``Prepared`` object it returns has::
     render(out_path, charts) -> RenderResult
 
 and, for a process that builds again and again (--watch, ``api.warm_up``), optionally
-``keep_warm(view, *, theme, options, cache_dir)`` (after each build).
+``keep_warm(view, *, theme, options, cache_dir, made)`` (after each build; ``made``: the format's
+RenderResult of this build, whose ``kept`` it may keep for the next, or None).
 
 A registry entry says everything the rest of briefdeck needs to know about a format, so a new
 one is a package under ``render/`` plus an entry here: the command line takes its ``--format``
@@ -73,6 +74,10 @@ class RenderResult:
     count: int  # pages, slides...: in the renderer's unit
     warnings: tuple = ()  # errors.Problem, located in the source
     details: dict = field(default_factory=dict)
+    # what a renderer keeps for its next build in a process that builds again and again (--watch): it
+    # travels back from a forked format process to the watching one, which hands it to the renderer's
+    # ``keep_warm`` (``made``); not part of the output
+    kept: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,13 @@ class Renderer:
 
 
 RENDERERS: dict[str, Renderer] = {}
+# set by api.warm_up in a process that builds again and again (--watch): a renderer may keep what it
+# made for the next build from then on (``RenderResult.kept``, ``keep_warm``); never in one that builds once
+KEEPING: list[bool] = []
+
+
+def keeping() -> bool:
+    return bool(KEEPING)
 
 
 def register(renderer: Renderer) -> Renderer:

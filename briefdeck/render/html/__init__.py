@@ -39,17 +39,28 @@ class PreparedPage:
     def inputs(self) -> list[Path]:
         return []
 
-    def html(self, charts: Any) -> str:
+    def html(self, charts: Any, memo: Any = None) -> str:
         f = fonts(self.theme, self.cache_dir)
-        bodies = figure_bodies(self.view, self.theme, f, charts, self.charts, self.cache_dir)
+        bodies = figure_bodies(self.view, self.theme, f, charts, self.charts, self.cache_dir, memo)
         return page(self.view, stylesheet(self.theme, self.view.doc.meta.paper, self.cache_dir, pictures=_has_pictures(self.view.doc)), body_of(bodies), self.editions)
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
-        data = self.html(charts).encode("utf-8")
+        from . import kept
+
+        memo = kept.memo(str(self.view.doc.source_path), self.theme) if self.view.doc.charted_figures else None
+        data = self.html(charts, memo).encode("utf-8")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_bytes(data)
-        return RenderResult(len(self.view.doc.figures), (), {"bytes": len(data)})
+        return RenderResult(len(self.view.doc.figures), (), {"bytes": len(data)}, kept=memo.harvest() if memo is not None else None)
+
+
+def keep_warm(view, *, theme, options: dict, cache_dir: Any, made: Any = None) -> None:
+    """In a process that builds again and again (--watch): keep the charts the page of this build
+    made (``made``: its RenderResult), for the next rebuild's page (kept.py)."""
+    from . import kept
+
+    kept.absorb(getattr(made, "kept", None))
 
 
 def prepare(view: View, *, theme: Theme, options: Optional[dict] = None, charts: Any = None, cache_dir: Any = None) -> PreparedPage:

@@ -34,19 +34,26 @@ def chart_request(theme: Theme, fig: Figure, charts: Any = None) -> tuple[Figure
 
 
 def figure_bodies(view: View, theme: Theme, fonts: Fonts, charts: Any, sizing: Any = None,
-                  cache_dir: Any = None) -> dict[str, tuple[str, str]]:
-    """Figure id -> (the chart as inline SVG, its data table in a ``<details>``)."""
+                  cache_dir: Any = None, memo: Any = None) -> dict[str, tuple[str, str]]:
+    """Figure id -> (the chart as inline SVG, its data table in a ``<details>``). ``memo``
+    (``kept.Memo``): each made as the last rebuild made it from the same arguments (--watch)."""
     figs = view.doc.charted_figures
     requests = [chart_request(theme, f, sizing) for f in figs]
     rendered = charts.render_many(requests) if hasattr(charts, "render_many") else [charts.render(*r) for r in requests]
     out = {}
     measure = measure_for(theme, cache_dir) if figs else None
+
+    def made(what: str, args: tuple, make):
+        return memo.get(what, args, make) if memo is not None else make()
+
     for f, r in zip(figs, rendered):
         fp = view.plan.figure(f)
-        svg = inline_svg(r.svg, prefix=f.anchor, title=f.alt, desc=f"{fp.label}{view.figure_separator}{fp.caption.plain}",
-                         fonts=fonts.by_family, default_font=fonts.headings, measure=measure)
-        table = data_table(f.chart, f.chart.title or fp.caption.plain,
-                           region_label=view.term("html", "data_region", figure=fp.label))
+        desc = f"{fp.label}{view.figure_separator}{fp.caption.plain}"
+        svg = made("svg", (r.svg, f.anchor, f.alt, desc, sorted(fonts.by_family.items()), fonts.headings),
+                   lambda: inline_svg(r.svg, prefix=f.anchor, title=f.alt, desc=desc, fonts=fonts.by_family,
+                                      default_font=fonts.headings, measure=measure))
+        caption, region = f.chart.title or fp.caption.plain, view.term("html", "data_region", figure=fp.label)
+        table = made("table", (f.chart, caption, region), lambda: data_table(f.chart, caption, region_label=region))
         out[f.id] = (f'<div class="chart-img">{svg}</div>',
                      f'<details><summary>{esc(view.term("html", "data", figure=fp.label))}</summary>{table}</details>')
     for f in view.doc.figures:  # a photograph: the picture, embedded; no data table

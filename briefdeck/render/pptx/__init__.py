@@ -40,7 +40,9 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     ``charts``: the chart service, asked to split a figure too long for one slide; ``cache_dir``:
     where the template's analysis is kept for the next build."""
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
-    prs, path, findings = open_clean_template(_template(view, template), theme)
+    from .warm import take_opened
+
+    prs, path, findings = take_opened(_template(view, template), theme) or open_clean_template(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
     layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
     own = _template(view, template) is not None  # someone else's template: its look, not ours
@@ -65,11 +67,26 @@ class PreparedDeck:
     prs: Any
     info: Any
     measurer: Measurer
+    charts: Any = None  # the build's chart service (the keys of the slides' drawings)
+    _kept: Any = None
+
+    def kept(self):
+        """The slides of the last rebuild this deck puts in again (``replay.Session``), in a process
+        that builds again and again (--watch); else None."""
+        from . import replay
+
+        if self._kept is None and replay.on() and self.charts is not None:
+            from .writer import slide_reads
+
+            self._kept = replay.Session(str(self.view.doc.source_path), self.prs, self.theme, self.view, self.plan,
+                                        self.info, self.charts, slide_reads)
+        return self._kept
 
     def chart_requests(self) -> list[tuple]:
         from .writer import picture_requests
 
-        return picture_requests(self.plan, self.info)
+        kept = self.kept()
+        return picture_requests(self.plan, self.info, kept.records if kept is not None else ())
 
     def inputs(self) -> list[Path]:
         """The template, its side file and the font files it names: a change to any rebuilds the deck."""
@@ -80,21 +97,29 @@ class PreparedDeck:
         from .writer import DeckWriter
         from .zipwrite import KeptDeflate
 
-        writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts)
+        session = self.kept()
+        writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts, session)
         writer.write(self.plan)
         # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts
         folder = getattr(charts, "cache_dir", None)
         kept = KeptDeflate(folder, refresh=getattr(charts, "refresh", False)) if folder is not None else None
-        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept)
+        if session is not None:
+            from .zipwrite import deflate
+
+            kept = session.deflate(kept or deflate)
+        saved: list = []
+        size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept, saved if session is not None else None)
+        harvest = session.harvest(self.prs, [l.part for l in writer.layouts], saved) if session is not None else None
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
-            "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}})
+            "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}},
+            kept=harvest)
 
 
 def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, cache_dir=None) -> PreparedDeck:
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
                                            charts=charts, cache_dir=cache_dir)
-    return PreparedDeck(view, theme, plan, prs, info, measurer)
+    return PreparedDeck(view, theme, plan, prs, info, measurer, charts)
 
 
 def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,

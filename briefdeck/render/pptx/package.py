@@ -13,6 +13,7 @@ import io
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -316,10 +317,13 @@ def _rels_xml(rels) -> bytes:
     return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def save(prs, out_path: Path, updated, deflated=None) -> int:
+def save(prs, out_path: Path, updated, deflated=None, entries: Optional[list] = None) -> int:
     """The deck zipped to ``out_path``; ``deflated``: what deflates an entry (``zipwrite.KeptDeflate``:
-    as an earlier build did, kept beside the charts)."""
-    data = _zip_entries(package_entries(prs), updated, deflated=deflated)
+    as an earlier build did, kept beside the charts); ``entries``: a list given the zip's (name, bytes)."""
+    made = package_entries(prs)
+    if entries is not None:
+        entries.extend(made)
+    data = _zip_entries(made, updated, deflated=deflated)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)  # the build writes to a temp file and publishes it atomically
     return len(data)

@@ -22,13 +22,14 @@ DIGEST = "62967646b61af5b3a09456918c7fa3e9462e4cb0d91502989a57ed228dc51086"
 _SAME: list[bool] = []
 
 
-def digest() -> str:
-    """The digest of the installed python-pptx's ``MODULES``."""
+def digest(modules: tuple[str, ...] = MODULES) -> str:
+    """The digest of the installed python-pptx's ``modules`` (``MODULES``: the shortcuts'; ``replay``
+    names its own)."""
     import pptx
 
     root = Path(pptx.__file__).resolve().parent
     h = hashlib.sha256()
-    for rel in MODULES:
+    for rel in modules:
         path = root / rel
         h.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
     return h.hexdigest()

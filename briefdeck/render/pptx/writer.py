@@ -44,8 +44,9 @@ _PPR, _LN_SPC, _SPC_PCT, _SPC_BEF, _SPC_PTS = (f"{{{A}}}{tag}" for tag in ("pPr"
 class DeckWriter:
     """Writes a plan into the template's placeholders; decides nothing the plan has not decided."""
 
-    def __init__(self, prs, info: TemplateInfo, view: View, theme, charts):
+    def __init__(self, prs, info: TemplateInfo, view: View, theme, charts, kept=None):
         self.prs, self.info, self.view, self.doc, self.theme, self.charts = prs, info, view, view.doc, theme, charts
+        self.kept = kept  # replay.Session: slides made in the last rebuild, put in again (--watch), or None
         self.lang = self.doc.meta.language
         self.indent = int(theme.get("deck.type.bullet_indent_in") * 914400)
         self.layouts = all_layouts(prs)
@@ -375,9 +376,13 @@ class DeckWriter:
     def write(self, plan: DeckPlan) -> None:
         drop_existing_slides(self.prs)
         self._prefetch_charts(plan)
+        kept = self.kept.records if self.kept is not None else {}
         with part_names(self.prs):
             for pos, sp in enumerate(plan.slides, 1):
-                self.add_slide(sp, pos)
+                if pos in kept:  # the same as the last rebuild's slide: its parts put in again
+                    self.kept.replay(self.prs, self.layouts[self.info.role(sp.role, sp.variant).layout_index], pos)
+                else:
+                    self.add_slide(sp, pos)
         set_properties(self.prs, self.doc, self.view.metadata)
         language_everywhere(self.prs, self.lang)
         ensure_view_props(self.prs)
@@ -385,7 +390,7 @@ class DeckWriter:
 
     def _prefetch_charts(self, plan: DeckPlan) -> None:
         """Ask for every picture chart at once, so the chart service can draw them in parallel."""
-        requests = picture_requests(plan, self.info)
+        requests = picture_requests(plan, self.info, self.kept.records if self.kept is not None else ())
         if requests:  # kept by figure and box: asking again would hash each chart's spec again
             for (fig, _, w, h), rendered in zip(requests, self.charts.render_many(requests)):
                 self._prefetched[(id(fig), w, h)] = rendered
@@ -434,14 +439,44 @@ def _next_id(slide) -> int:
     return max(ids + [1]) + 1
 
 
-def picture_requests(plan: DeckPlan, info) -> list[tuple]:
-    """(figure, "slide", width_in, height_in) of every chart placed as a picture."""
+def picture_requests(plan: DeckPlan, info, kept=()) -> list[tuple]:
+    """(figure, "slide", width_in, height_in) of every chart placed as a picture (but on the slides
+    at the positions ``kept``: put in again as the last rebuild made them)."""
     requests = []
-    for sp in plan.slides:
+    for pos, sp in enumerate(plan.slides, 1):
         fig = sp.figure
-        if fig is None or sp.native is not None or fig.picture is not None:
+        if fig is None or sp.native is not None or fig.picture is not None or pos in kept:
             continue
-        rl = info.role(sp.role, sp.variant)
-        box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box
-        requests.append((fig, "slide", box.width, box.height))
+        requests.append((fig, "slide", *_chart_size(sp, info)))
     return requests
+
+
+def _chart_size(sp: SlidePlan, info) -> tuple[float, float]:
+    rl = info.role(sp.role, sp.variant)
+    box = sp.chart_box or (rl.slot("chart") or rl.slot("body")).box
+    return box.width, box.height
+
+
+def slide_reads(sp: SlidePlan, position: int, info, view: View, charts) -> tuple:
+    """Everything ``DeckWriter.add_slide`` reads to make a slide besides the deck's context (the
+    template, the theme, the language, the date: ``replay.context``): its plan and position, its
+    layout's analysis, its figure's label and its chart's drawing (by the chart service's key, which
+    names the drawing's bytes; a native chart's too: its look is drawn from the same), the logos of a
+    title or closing slide and the slide's size they are placed by. Keep it in step with add_slide:
+    a slide with the same reads is put in again as it was made (replay.py). Also the chart cache
+    files it reads, noted as in use when it is put in again."""
+    reads = [position, sp, info.role(sp.role, sp.variant)]
+    files = ()
+    fig = sp.figure
+    if fig is not None:
+        reads.append(view.figure_label(fig))
+        if fig.picture is None:
+            w, h = _chart_size(sp, info)
+            key = charts.key(fig.chart, "slide", w, h)
+            reads.append(key)
+            if sp.native is None and getattr(charts, "cache_dir", None) is not None:
+                files = (charts.cache_dir / f"{key}.svg", charts.cache_dir / f"{key}.png")
+    if sp.kind == "title" or sp.role == "closing":
+        title, colophon = view.plan.find("title"), view.plan.find("colophon")
+        reads += [title.logo if title is not None else None, colophon.logos if colophon is not None else (), info.size]
+    return tuple(reads), files

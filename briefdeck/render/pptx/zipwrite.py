@@ -18,7 +18,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 KEEP_FROM = 16 * 1024  # smaller entries deflate in less time than reading a kept one takes
 _SALT = f"deflate raw, level {zlib.Z_DEFAULT_COMPRESSION}, zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode()
@@ -45,8 +45,12 @@ class KeptDeflate:
         self.refresh = refresh  # --force: deflated anew (and kept for the next build), none read
 
     def __call__(self, blob: bytes) -> bytes:
+        return self.deflate(blob)[0]
+
+    def deflate(self, blob: bytes) -> tuple[bytes, Optional[Path]]:
+        """``blob`` deflated, and the cache file that keeps it (None for a small entry, never kept)."""
         if len(blob) < KEEP_FROM:
-            return deflate(blob)
+            return deflate(blob), None
         from ...publish import keep_file, read_kept
 
         h = hashlib.sha256(_SALT)
@@ -58,7 +62,7 @@ class KeptDeflate:
         if data is None:
             data = deflate(blob)
             keep_file(path, data)
-        return data
+        return data, path
 
 
 def _inflates_to(data: bytes, blob: bytes) -> bool:
@@ -74,7 +78,9 @@ def _inflates_to(data: bytes, blob: bytes) -> bool:
 def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=deflate) -> bytes:
     """(name, bytes) entries, deflated by ``deflated``, as ``zipfile.ZipFile`` (mode "w", ZIP_DEFLATED)
     writes them with ``writestr`` given a ``ZipInfo(name, date_time)`` whose ``external_attr`` is
-    ``_MODE``, in the order given."""
+    ``_MODE``, in the order given; the CRC of the entry it just deflated from ``deflated.crc32``
+    when it has one (``replay.Deflated``: kept with the deflated bytes)."""
+    crc32 = getattr(deflated, "crc32", zlib.crc32)
     year, month, day, hour, minute, second = date_time
     dostime, dosdate = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
     out = io.BytesIO()
@@ -85,7 +91,7 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=d
             raw, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
             raw, flags = name.encode("utf-8"), 0x800  # zipfile: the name is UTF-8
-        crc, offset = zlib.crc32(blob), out.tell()
+        crc, offset = crc32(blob), out.tell()
         if len(blob) > 0x7FFFFFFF or offset > 0x7FFFFFFF:
             raise ValueError("a deck entry past 2 GB: zipfile would write zip64 records")
         out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, _DEFLATED, dostime, dosdate, crc, len(data), len(blob), len(raw), 0))

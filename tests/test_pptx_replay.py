@@ -1,0 +1,170 @@
+"""A deck rebuilt from what changed (render/pptx/replay.py): in a process that builds again and again
+(--watch: warmed up, the deck made in a forked process), the slides and zip entries of the last
+rebuild that are the same are put in again instead of made anew; the web page's charts likewise
+(render/html/kept.py). After each of a sequence of edits -- prose in the notes, a bullet, a slide
+added and removed, a chart's data, a chart made editable, the template -- the deck and the page
+equal, byte for byte, those built from scratch of the same files; and the rebuild after a one-word
+edit made only the slide that changed anew."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from briefdeck import api, publish, render
+from briefdeck.assets import BUILTIN
+from briefdeck.render.html import kept as html_kept
+from briefdeck.render.pptx import replay, warm
+from briefdeck.scaffold import init
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def watching(monkeypatch):
+    """A process as ``--watch`` makes it after its first build (api.warm_up), nothing kept yet; the
+    harvests the deck's processes send back, as they arrive."""
+    monkeypatch.setattr(api, "_WARM", [])
+    monkeypatch.setattr(publish, "_HASHED", None)
+    monkeypatch.setattr(warm, "_WARMED", {})
+    monkeypatch.setattr(render, "KEEPING", [])
+    monkeypatch.setattr(replay, "_KEPT", {})
+    monkeypatch.setattr(html_kept, "_KEPT", {})
+    harvests: list = []
+    absorb = replay.absorb
+
+    def heard(harvest):
+        if harvest is not None:
+            harvests.append(harvest)
+        absorb(harvest)
+
+    monkeypatch.setattr(replay, "absorb", heard)
+    return harvests
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _scratch(src: Path, out: Path, monkeypatch) -> list[bytes]:
+    """The deck and web page of the same files built from scratch: nothing kept, nothing put in again."""
+    with monkeypatch.context() as m:
+        m.setattr(render, "KEEPING", [])
+        for kept in (replay, html_kept):
+            m.setattr(kept, "_KEPT", {})
+        [r] = api.build([src], api.Options(out_dir=out, formats=("pptx", "html"), force=True))
+        assert r.ok, r.error
+    return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
+
+
+@pytest.mark.skipif(not replay.written_for(), reason="another python-pptx than 1.0.2: slides are not replayed")
+def test_a_deck_rebuilt_after_each_edit_equals_one_built_from_scratch(tmp_path, watching, monkeypatch):
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    data = project / "assets" / "data" / "minusma_fatalities_by_year_incident_type.csv"
+    template = project / "assets" / "templates" / "default.pptx"  # the project's own copy of the built-in template
+    template.parent.mkdir(parents=True)
+    template.write_bytes((BUILTIN / "templates" / "default.pptx").read_bytes())
+    out = tmp_path / "out"
+    opts = api.Options(out_dir=out, formats=("pptx", "html"), jobs=2)  # two processes: the deck's is forked
+
+    def build() -> list[bytes]:
+        [r] = api.build([src], opts)
+        assert r.ok, r.error
+        api.warm_up(opts)
+        return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
+
+    build()
+    extra = ("\n  - id: extra\n    title: One more thing\n    slide_title: Cite the revision you used\n    speaker: okafor\n"
+             "    paragraphs:\n      - >-\n        Okafor closed with a word on sources.\n    bullets:\n      - Cite the source\n")
+    edits = [
+        ("prose in the notes", lambda: _replace(src, "Ada Okafor began with", "Ada Okafor started with")),
+        ("the same prose again", lambda: _replace(src, "Ada Okafor started with", "Ada Okafor began with")),
+        ("a bullet", lambda: _replace(src, "account for most of the rest", "account for nearly all the rest")),
+        ("a slide added", lambda: _replace(src, "\n  - id: care\n", extra + "\n  - id: care\n")),
+        ("the slide removed", lambda: _replace(src, extra + "\n  - id: care\n", "\n  - id: care\n")),
+        ("a chart's data", lambda: _replace(data, "\n2014,28,", "\n2014,29,")),
+        ("the chart made editable", lambda: _replace(src, "    options: {stacked: true}\n", "    options: {stacked: true}\n    editable: true\n")),
+        ("the editable chart's data", lambda: _replace(data, "\n2015,12,", "\n2015,13,")),
+        ("the template", lambda: template.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes())),
+        ("prose on the new template", lambda: _replace(src, "Ada Okafor began with", "Ada Okafor opened with")),
+    ]
+    for n, (what, edit) in enumerate(edits):
+        edit()
+        harvests_before = len(watching)
+        deck, page = build()
+        assert len(watching) == harvests_before + 1, f"{what}: the deck's process sent nothing back to keep"
+        scratch = _scratch(src, tmp_path / f"scratch{n}", monkeypatch)
+        assert deck == scratch[0], f"after {what}, the rebuilt deck differs from one built from scratch"
+        assert page == scratch[1], f"after {what}, the rebuilt web page differs from one built from scratch"
+        if n and what != "the template":  # the page's charts as the last rebuild made them
+            assert html_kept._KEPT[str(src)], what
+    by_edit = dict(zip([w for w, _ in edits], watching))
+    slides = len(Presentation(out / f"{src.stem}.pptx").slides)
+    # a one-word edit of a section's prose: its slide is made anew, the others put in again; the
+    # zip's entries mostly as kept
+    assert len(by_edit["prose in the notes"].used_slides) == 0  # the first kept: nothing kept before it
+    for what in ("the same prose again", "a bullet", "prose on the new template"):
+        h = by_edit[what]
+        assert len(h.slides) == 1 and len(h.used_slides) == slides - 1, (what, len(h.slides), len(h.used_slides))
+        assert len(h.used_entries) > len(h.deflated), what
+    assert len(by_edit["the template"].used_slides) == 0  # a new template: every slide made anew
+    assert pickle.loads(pickle.dumps(watching[-1])).slides.keys() == watching[-1].slides.keys()
+
+
+def test_nothing_is_kept_in_a_process_that_builds_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "KEEPING", [])
+    for kept in (replay, html_kept):
+        monkeypatch.setattr(kept, "_KEPT", {})
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    made = []
+    monkeypatch.setattr(replay, "Session", lambda *a, **k: made.append(a))
+    for _ in range(2):
+        _replace(src, "Ada Okafor", "Ada  Okafor")
+        [r] = api.build([src], api.Options(out_dir=tmp_path / "out", formats=("pptx", "html")))
+        assert r.ok, r.error
+    assert made == [] and replay._KEPT == {} and html_kept._KEPT == {}
+
+
+def test_a_slide_that_relates_to_what_is_not_replayed_is_made_anew(tmp_path):
+    """``record`` keeps only slides whose parts it knows how to put in again."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    prs = Presentation()
+    layout = prs.slide_layouts[1]
+    slide = prs.slides.add_slide(layout)
+    slide.shapes.title.text = "A title"
+    blobs = {str(p.partname): p.blob for p in prs.part.package.iter_parts()}
+    assert replay.record(slide.part, layout.part, blobs) is not None
+    odd = Part(PackURI("/ppt/media/media1.bin"), "application/octet-stream", prs.part.package, b"x")
+    slide.part.relate_to(odd, RT.MEDIA)
+    blobs[str(odd.partname)] = b"x"
+    assert replay.record(slide.part, layout.part, blobs) is None
+
+
+def test_the_template_opened_ahead_is_taken_once_and_only_for_the_bytes_it_holds(tmp_path, monkeypatch, theme):
+    """--watch opens the deck's template ahead for the next rebuild's deck process (warm.take_opened):
+    the same package as open_clean_template opens, handed out once, never after the file changed."""
+    from briefdeck.render.pptx.package import package_entries
+    from briefdeck.render.pptx.template.opening import open_clean_template
+
+    monkeypatch.setattr(warm, "_OPENED", {})
+    path = tmp_path / "deck.pptx"
+    path.write_bytes((BUILTIN / "templates" / "default.pptx").read_bytes())
+    assert warm.take_opened(path, theme) is None
+    warm._open_ahead(path, theme)
+    taken, fresh = warm.take_opened(path, theme), open_clean_template(path, theme)
+    assert taken[1:] == fresh[1:] and package_entries(taken[0]) == package_entries(fresh[0])
+    assert warm.take_opened(path, theme) is None  # once: the deck writes into it
+    warm._open_ahead(path, theme)
+    path.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes())
+    assert warm.take_opened(path, theme) is None
