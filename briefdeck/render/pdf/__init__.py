@@ -22,6 +22,10 @@ import io
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .rlpatterns import import_paragraph
+
+import_paragraph()  # first: reportlab's paragraph module without compiling its URI pattern (30-60 ms)
+
 from reportlab import Version as _RL_VERSION
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
