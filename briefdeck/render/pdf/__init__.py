@@ -62,7 +62,7 @@ def single_column(doc: Document, theme: Theme) -> bool:
 
 def _probe(view: View, theme: Theme, paper: Optional[str], cache_dir: Optional[Path] = None) -> tuple[Fonts, Styles, Any, Context]:
     doc = view.doc
-    fonts = load_fonts(theme)
+    fonts = load_fonts(theme, cache_dir)
     single = single_column(doc, theme)
     st = Styles(theme, fonts, doc.meta.language, theme.get("brief.single_column.styles") if single else None, cache_dir)
     geo = geometry(theme, (paper or doc.meta.paper).lower(), single)
