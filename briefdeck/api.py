@@ -590,6 +590,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
     if opts.check_only:
         return check(sources)
     check_outputs(sources, opts)
+    publish.remember_hashes()  # each input is hashed before a build and again for its record: a settled one once
     part = opts.shard.manifest_name if opts.shard is not None else None
     with output_lock(opts.out_dir, opts.wait, part=part), _cache_problems_to(log if heard else None):
         from .mplconfig import matplotlib_home
