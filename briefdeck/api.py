@@ -423,7 +423,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     res.warnings.extend(doc.warnings)
     if opts.strict and doc.warnings:
         raise strict_failure(list(doc.warnings))
-    theme = load_theme(doc.meta.theme, assets)
+    theme = load_theme(doc.meta.theme, assets, kept_in=None if opts.force else derived_dir(opts.out_dir, opts.cache_dir))
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
     if several and _none_drawn(doc, opts, charts):
