@@ -67,6 +67,8 @@ def test_a_face_is_kept_then_read_back_instead_of_parsed(tmp_path, monkeypatch):
     path = BUILTIN / "fonts" / "NotoSerif-Italic.ttf"
     data = path.read_bytes()
     first = faces.ttfont("k-1", data, str(path), tmp_path)
+    assert not list(tmp_path.glob("face-*.bin"))  # kept once the brief is written
+    faces.keep_parsed()
     kept = list(tmp_path.glob("face-*.bin"))
     assert len(kept) == 1
     monkeypatch.setattr(faces, "_parsed", lambda *a: pytest.fail("parsed again"))
@@ -75,6 +77,7 @@ def test_a_face_is_kept_then_read_back_instead_of_parsed(tmp_path, monkeypatch):
     # another file name is another entry: reportlab's subsetting rules read it
     monkeypatch.undo()
     faces.ttfont("k-1", data, str(tmp_path / "Other.ttf"), tmp_path)
+    faces.keep_parsed()
     assert len(list(tmp_path.glob("face-*.bin"))) == 2
 
 
@@ -82,6 +85,7 @@ def test_a_damaged_entry_is_parsed_as_reportlab_does(tmp_path):
     path = BUILTIN / "fonts" / "NotoSans-Bold.ttf"
     data = path.read_bytes()
     faces.ttfont("d-1", data, str(path), tmp_path)
+    faces.keep_parsed()
     entry, = tmp_path.glob("face-*.bin")
     raw = entry.read_bytes()
     entry.write_bytes(raw[:-40])  # cut short: its digest no longer matches

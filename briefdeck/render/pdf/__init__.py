@@ -40,6 +40,7 @@ from .breakmemo import kept_in
 from .chartpaint import kept as painted_from_memory_kept, painted_from_memory
 from .flowables import SideColumn, fit_drawing
 from .painting import paint_only_what_is_kept
+from .faces import keep_parsed
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
@@ -125,6 +126,7 @@ class PreparedBrief:
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         self.dropped_quotes: list = []
         pages = _render(self, Path(out_path), charts)
+        keep_parsed()  # the faces this process parsed, for the next one: after the brief, off its path
         return RenderResult(pages, _overruns(self.doc, self.probe, self.charts) + _dropped(self.dropped_quotes))
 
 

@@ -6,9 +6,11 @@ most of what it does before its first layout, in every fresh process (a prose ed
 parse leaves on the face depends only on the file's bytes, its name (reportlab's subsetting
 rules read it) and reportlab, so it is kept, keyed by all three and this code: the face's few
 values as JSON, its five tables (character -> glyph, glyph -> characters, widths, metrics,
-offsets) as arrays of numbers after it, each number's type (int or float) kept. Reading them back
-takes about a fifth of the parse; anything unexpected (another reportlab's attributes, a value of
-another type, a damaged entry) parses the file as reportlab does.
+offsets) as arrays of numbers after it, each number's type (int or float) kept. A process that
+parsed a face keeps it once the brief is written (``keep_parsed``: 2-3 ms a face, off the path
+to the first layout). Reading one back takes about a fifth of the parse; anything unexpected
+(another reportlab's attributes, a value of another type, a damaged entry) parses the file as
+reportlab does.
 
 The font around a kept face is made as ``TTFont.__init__`` makes it (tests/test_faces.py
 compares every attribute with reportlab's own, for every bundled font).
@@ -20,7 +22,8 @@ import hashlib
 import io
 import json
 from fnmatch import fnmatch
-from itertools import accumulate
+import operator
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any, Optional
 from weakref import WeakKeyDictionary
@@ -71,12 +74,22 @@ def ttfont(name: str, data: bytes, filename: str, cache_dir: Optional[Path], dig
         except (ValueError, TypeError, KeyError, IndexError, _Unkept):
             distrust(kept, "holds no font face")
     font = _parsed(name, data, filename)
-    try:
-        payload = _as_data(font.face)
-    except _Unkept:
-        return font
-    keep_file(kept, payload)
+    _PENDING.append((kept, font.face))
     return font
+
+
+_PENDING: list[tuple[Path, TTFontFace]] = []  # faces parsed by this process, to keep once the brief is written
+
+
+def keep_parsed() -> None:
+    """Keep the faces this process parsed (``ttfont``): 2-3 ms a face, paid once the brief is written
+    (a first build's deck and charts are still at work then), not before its first layout."""
+    while _PENDING:
+        kept, face = _PENDING.pop()
+        try:
+            keep_file(kept, _as_data(face))
+        except _Unkept:
+            pass  # parsed again by the next process
 
 
 def in_use(name: str, cache_dir: Optional[Path]) -> None:
@@ -152,16 +165,17 @@ def _unvalue(v: Any) -> Any:
 def _numbers(values: list, arrays: list) -> list:
     """Numbers as an array (its place in ``arrays``) and the type of each: "int" every one an int,
     "float" every one a float, "mixed" both (then a second array says which are ints)."""
-    types = {type(v) for v in values}
+    types = set(map(type, values))  # (map: a face's tables are thousands of numbers, kept on a cold build's path)
     if types <= {int}:
         arrays.append(array.array("i" if -1 << 31 <= min(values, default=0) and max(values, default=0) < 1 << 31 else "q", values))
         return ["int", len(arrays) - 1]
+    floats = array.array("d", values) if types <= {int, float} else None
     if types == {float}:
-        arrays.append(array.array("d", values))
+        arrays.append(floats)
         return ["float", len(arrays) - 1]
-    if types == {int, float} and all(float(v) == v for v in values if type(v) is int):
-        arrays.append(array.array("d", values))
-        arrays.append(array.array("b", [type(v) is int for v in values]))
+    if types == {int, float} and floats.tolist() == values:  # every int a float holds exactly
+        arrays.append(floats)
+        arrays.append(array.array("b", bytes(map(operator.is_, map(type, values), repeat(int)))))
         return ["mixed", len(arrays) - 2]
     raise _Unkept("numbers of other types")
 
@@ -189,16 +203,16 @@ def _as_data(face: TTFontFace) -> bytes:
     expected = {r["tag"]: r for r in tables}  # the directory by tag, as the parse leaves it
     if list(face.table) != list(expected) or any(face.table[t] is not r for t, r in expected.items()):
         raise _Unkept("a table directory of another shape")
-    c2g, g2c, widths = face.charToGlyph, face.glyphToChar, face.charWidths
-    if not all(type(x) is list for x in g2c.values()) or not all(type(m) is tuple and len(m) == 2 for m in face.hmetrics):
+    c2g, g2c, widths, metrics = face.charToGlyph, face.glyphToChar, face.charWidths, face.hmetrics
+    if not set(map(type, g2c.values())) <= {list} or not set(map(type, metrics)) <= {tuple} or not set(map(len, metrics)) <= {2}:
         raise _Unkept("tables of another shape")
     head = {
         "order": order, "values": values, "tables": _value(tables),
         "charToGlyph": [_numbers(list(c2g), arrays), _numbers(list(c2g.values()), arrays)],
-        "glyphToChar": [_numbers(list(g2c), arrays), _numbers([len(x) for x in g2c.values()], arrays),
-                        _numbers([c for x in g2c.values() for c in x], arrays)],
+        "glyphToChar": [_numbers(list(g2c), arrays), _numbers(list(map(len, g2c.values())), arrays),
+                        _numbers(list(chain.from_iterable(g2c.values())), arrays)],
         "charWidths": [_numbers(list(widths), arrays), _numbers(list(widths.values()), arrays)],
-        "hmetrics": _numbers([x for m in face.hmetrics for x in m], arrays),
+        "hmetrics": _numbers(list(chain.from_iterable(metrics)), arrays),
         "glyphPos": _numbers(face.glyphPos, arrays),
         "arrays": [[a.typecode, len(a)] for a in arrays],
     }
