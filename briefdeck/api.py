@@ -426,7 +426,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     res.warnings.extend(doc.warnings)
     if opts.strict and doc.warnings:
         raise strict_failure(list(doc.warnings))
-    theme = load_theme(doc.meta.theme, assets)
+    theme = load_theme(doc.meta.theme, assets, kept_in=None if opts.force else derived_dir(opts.out_dir, opts.cache_dir))
     view = view_of(doc, load_locale(assets, doc.meta.language), theme)
     charts = ChartService(theme, cache_dir=charts_dir(opts), jobs=opts.jobs, refresh=opts.force)
     if several and _none_drawn(doc, opts, charts):
@@ -593,6 +593,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
     if opts.check_only:
         return check(sources)
     check_outputs(sources, opts)
+    publish.remember_hashes()  # each input is hashed before a build and again for its record: a settled one once
     part = opts.shard.manifest_name if opts.shard is not None else None
     with output_lock(opts.out_dir, opts.wait, part=part), _cache_problems_to(log if heard else None):
         from .mplconfig import matplotlib_home

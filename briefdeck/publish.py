@@ -39,10 +39,11 @@ def _sha256(path) -> str:
     return h.hexdigest()
 
 
-# A process that builds again and again (--watch) hashes every input before each build and again
-# for its record: the fonts are most of the bytes (59 files, ~12 ms a rebuild), and they do not change.
-# ``remember_hashes`` keeps each file's hash by its version (``safeio.version_of``: what the file
-# system says of it; none for a file changed too recently to be told apart).
+# A build hashes every input before it (is it up to date?) and again for its record, and a process
+# that builds again and again (--watch) does so for each build: the fonts are most of the bytes (59
+# files, ~12 ms a pass), and they do not change. ``remember_hashes`` (api.build) keeps each file's
+# hash by its version (``safeio.version_of``: what the file system says of it; none for a file
+# changed too recently to be told apart).
 _HASHED: Optional[dict] = None
 _HASHED_MAX = 4096
 

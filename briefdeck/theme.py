@@ -109,12 +109,13 @@ def _deep_merge(base: dict, over: dict) -> dict:
 _PARSED: dict[str, tuple[tuple, dict]] = {}  # path -> (the version read, its settings): --watch parses a file once per version
 
 
-def _read(path: Path, assets: Assets) -> dict:
+def _read(path: Path, assets: Assets, kept_in: Optional[Path] = None) -> dict:
     """A theme file's settings, parsed once per version of the file (``safeio.per_version``): a
-    process that builds again and again (--watch) sees every edit and parses nothing else again.
+    process that builds again and again (--watch) sees every edit and parses nothing else again;
+    ``kept_in``: a cache folder where the next process finds them parsed (``read_settings``).
     A copy: the caller may change what it is handed."""
     shown = assets.shown(path)
-    return copy.deepcopy(per_version(_PARSED, path, (shown,), lambda: read_settings(path, shown, "theme file", ThemeError)))
+    return copy.deepcopy(per_version(_PARSED, path, (shown,), lambda: read_settings(path, shown, "theme file", ThemeError, kept_in)))
 
 
 def theme_names(assets: Assets) -> list[str]:
@@ -122,17 +123,18 @@ def theme_names(assets: Assets) -> list[str]:
         assets.find(f"themes/{n}/{part}.yaml") for part in parts())]
 
 
-def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tuple[str, ...] = ()) -> Theme:
+def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tuple[str, ...] = (), kept_in: Optional[Path] = None) -> Theme:
+    """``kept_in``: a cache folder (a build's ``derived/``) where the theme's files are kept parsed."""
     assets = assets or Assets()
     found = {part: assets.find(f"themes/{name}/{part}.yaml") for part in parts()}
     if not any(found.values()):
         raise ThemeError(f"unknown theme '{name}' — use one of: {', '.join(theme_names(assets))} (themes are folders of assets/themes/)")
     if name in _seen:
         raise ThemeError(f"theme '{name}' extends itself through {' -> '.join(_seen)}")
-    base = _read(found["base"], assets) if found["base"] else {}
+    base = _read(found["base"], assets, kept_in) if found["base"] else {}
     parent_name = base.pop("extends", None)
     if parent_name:
-        parent = load_theme(parent_name, assets, _seen + (name,))
+        parent = load_theme(parent_name, assets, _seen + (name,), kept_in)
         data, files = parent.data, list(parent.files)
     else:
         data, files = {}, []
@@ -140,7 +142,7 @@ def load_theme(name: str = "default", assets: Optional[Assets] = None, _seen: tu
         f = found[part]
         if f is None:
             continue
-        content = base if part == "base" else {part: _read(f, assets)}
+        content = base if part == "base" else {part: _read(f, assets, kept_in)}
         data = _deep_merge(data, content)
         files.append(f)
     return Theme(name=name, data=data, files=tuple(files), assets=assets)

@@ -24,6 +24,9 @@ from pydantic import BaseModel, ValidationError
 from .. import schema as s
 from ..errors import Problem, SourceError
 from ..yamlsafe import Located, excerpt
+from .noplugins import install as _no_plugin_loader
+
+_no_plugin_loader()  # before the schema's validator is built: pydantic's loader imports importlib.metadata
 
 
 _MESSAGES = {

@@ -22,6 +22,10 @@ import io
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from .rlpatterns import import_paragraph
+
+import_paragraph()  # first: reportlab's paragraph module without compiling its URI pattern (30-60 ms)
+
 from reportlab import Version as _RL_VERSION
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
@@ -36,6 +40,7 @@ from .breakmemo import kept_in
 from .chartpaint import kept as painted_from_memory_kept, painted_from_memory
 from .flowables import SideColumn, fit_drawing
 from .painting import paint_only_what_is_kept
+from .faces import keep_parsed
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
@@ -58,7 +63,7 @@ def single_column(doc: Document, theme: Theme) -> bool:
 
 def _probe(view: View, theme: Theme, paper: Optional[str], cache_dir: Optional[Path] = None) -> tuple[Fonts, Styles, Any, Context]:
     doc = view.doc
-    fonts = load_fonts(theme)
+    fonts = load_fonts(theme, cache_dir)
     single = single_column(doc, theme)
     st = Styles(theme, fonts, doc.meta.language, theme.get("brief.single_column.styles") if single else None, cache_dir)
     geo = geometry(theme, (paper or doc.meta.paper).lower(), single)
@@ -121,6 +126,7 @@ class PreparedBrief:
     def render(self, out_path: Path, charts: Any) -> RenderResult:
         self.dropped_quotes: list = []
         pages = _render(self, Path(out_path), charts)
+        keep_parsed()  # the faces this process parsed, for the next one: after the brief, off its path
         return RenderResult(pages, _overruns(self.doc, self.probe, self.charts) + _dropped(self.dropped_quotes))
 
 

@@ -14,16 +14,16 @@ base-14 font can reach the PDF through a chart.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from ...safeio import read_regular, version_of
 from ...theme import Theme
+from .faces import in_use, ttfont
 
 STYLES = ("regular", "bold", "italic", "bolditalic")
 
@@ -48,28 +48,30 @@ class Family:
 _NAMES: dict[tuple, str] = {}  # a version of a font file (safeio.version_of) -> the name its content was registered under
 
 
-def _register(path: Path) -> str:
+def _register(path: Path, cache_dir: Optional[Path] = None) -> str:
     """Register a TTF under a name derived from its file name and its content (once per process
     and content); return the name. The bytes hashed are the bytes registered (read once). A file
     whose version is unchanged (``safeio.version_of``) is not read again: 4 ms a build for the
-    brief's eight files."""
+    brief's eight files. Its parsed face is kept in ``cache_dir`` for the next process (faces.py)."""
     seen = version_of(path)  # None: changed a moment ago, read anew
     name = _NAMES.get(seen) if seen is not None else None
     if name is not None and name in pdfmetrics.getRegisteredFontNames():
+        in_use(name, cache_dir)
         return name
     data = read_regular(path)
-    name = f"bd-{path.stem}-{hashlib.sha256(data).hexdigest()[:16]}"
+    digest = hashlib.sha256(data).digest()
+    name = f"bd-{path.stem}-{digest.hex()[:16]}"
     if name not in pdfmetrics.getRegisteredFontNames():
-        f = io.BytesIO(data)
-        f.name = str(path)  # what reportlab reads as the file's name (subsetting rules, messages)
-        pdfmetrics.registerFont(TTFont(name, f))
+        pdfmetrics.registerFont(ttfont(name, data, str(path), cache_dir, digest))
+    else:
+        in_use(name, cache_dir)
     if seen is not None:
         _NAMES[seen] = name
     return name
 
 
-def register_family(theme: Theme, family: str) -> Family:
-    names = {st: _register(theme.font_file(family, st)) for st in STYLES}
+def register_family(theme: Theme, family: str, cache_dir: Optional[Path] = None) -> Family:
+    names = {st: _register(theme.font_file(family, st), cache_dir) for st in STYLES}
     face = pdfmetrics.getFont(names["regular"]).face
     css_name = getattr(face, "familyName", None) or family
     if isinstance(css_name, bytes):
@@ -116,8 +118,9 @@ def _font_keys(node) -> set[str]:
     return set()
 
 
-def load_fonts(theme: Theme) -> Fonts:
+def load_fonts(theme: Theme, cache_dir: Optional[Path] = None) -> Fonts:
+    """The brief's families, registered; ``cache_dir``: where their parsed faces are kept (faces.py)."""
     chart_font = theme.get("charts.targets.page.font", "sans")
     keys = sorted(_font_keys(theme.get("brief")) | {chart_font})
-    families = {k: register_family(theme, k) for k in keys}
+    families = {k: register_family(theme, k, cache_dir) for k in keys}
     return Fonts(families, ChartFontMap(families, families[chart_font]))

@@ -1,0 +1,72 @@
+"""A theme's files kept parsed in the build's cache (yamlsafe.read_settings ``kept_in``): the next
+process reads back exactly what the parse made, a file with a problem is never kept, and a value
+JSON would not give back as it is (a date, a number as a key) is not kept either."""
+from __future__ import annotations
+
+import pytest
+
+from briefdeck import theme as theme_mod
+from briefdeck import yamlsafe
+from briefdeck.assets import Assets
+from briefdeck.errors import ThemeError
+
+
+def _same(a, b) -> None:
+    assert type(a) is type(b)
+    if isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            _same(a[k], b[k])
+    elif isinstance(a, list):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _same(x, y)
+    else:
+        assert a == b
+
+
+def test_the_default_theme_read_back_is_the_theme_parsed(tmp_path, monkeypatch):
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    parsed = theme_mod.load_theme("default", Assets(None))
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    first = theme_mod.load_theme("default", Assets(None), kept_in=tmp_path)
+    assert len(list(tmp_path.glob("settings-*.json"))) == len(parsed.files)
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    monkeypatch.setattr(yamlsafe, "load_yaml", lambda *a, **k: pytest.fail("parsed again"))
+    again = theme_mod.load_theme("default", Assets(None), kept_in=tmp_path)
+    for t in (first, again):
+        _same(t.data, parsed.data)
+        assert t.files == parsed.files
+
+
+def test_a_file_with_a_problem_is_not_kept_and_is_said_again(tmp_path):
+    f = tmp_path / "brief.yaml"
+    f.write_text("brief:\n  size: 1\n  size: 2\n", encoding="utf-8")  # a duplicate key
+    kept = tmp_path / "kept"
+    for _ in range(2):
+        with pytest.raises(ThemeError, match="brief.yaml:3"):
+            yamlsafe.read_settings(f, "brief.yaml", "theme file", ThemeError, kept)
+    assert not kept.exists() or not list(kept.iterdir())
+
+
+def test_values_json_would_change_are_not_kept(tmp_path):
+    f = tmp_path / "base.yaml"
+    f.write_text("updated: 2024-05-01\nlevels:\n  1: big\n", encoding="utf-8")
+    kept = tmp_path / "kept"
+    data = yamlsafe.read_settings(f, "base.yaml", "theme file", ThemeError, kept)
+    assert not kept.exists() or not list(kept.iterdir())
+    assert yamlsafe.read_settings(f, "base.yaml", "theme file", ThemeError, kept) == data
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("a: 1\nb: 1.0\nc: [x, true, null, -0.0]\nd: {e: '1'}\n", encoding="utf-8")
+    first = yamlsafe.read_settings(plain, "plain.yaml", "theme file", ThemeError, kept)
+    assert len(list(kept.glob("settings-*.json"))) == 1
+    _same(yamlsafe.read_settings(plain, "plain.yaml", "theme file", ThemeError, kept), first)
+
+
+def test_a_damaged_entry_is_parsed_again(tmp_path):
+    f = tmp_path / "plain.yaml"
+    f.write_text("a: 1\n", encoding="utf-8")
+    yamlsafe.read_settings(f, "plain.yaml", "theme file", ThemeError, tmp_path / "kept")
+    entry, = (tmp_path / "kept").glob("settings-*.json")
+    entry.write_bytes(entry.read_bytes()[:-3])
+    assert yamlsafe.read_settings(f, "plain.yaml", "theme file", ThemeError, tmp_path / "kept") == {"a": 1}
