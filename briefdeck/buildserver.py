@@ -1,0 +1,396 @@
+"""``briefdeck serve``: a warm build server for the authoring loop, off unless a user starts it.
+
+It imports everything a build needs once (every renderer, the chart drawing code, the loader, as
+``--watch`` does), then listens on a Unix socket in the user's private folder (handoff.py: the
+client, the key of an installation, the folder). For each build handed to it, it forks a child
+that takes the client's arguments, folder, environment, umask and standard streams and runs the
+command line's own code (``cli.run``); the exit code goes back to the client. The child is a fork
+of a process that has only imported: what it builds is what a local build writes, byte for byte,
+and what it says goes to the client's own terminal or pipes.
+
+The children are reaped here, and a child's crash never stops the server. A signal the client
+relays reaches its child; a client that vanishes (killed with -9) has its child stopped (SIGTERM:
+it cleans up as a local build does, the previous outputs intact). The server stops when told
+(Ctrl-C, SIGTERM, ``briefdeck serve --stop``) once its running builds end, when idle for
+``--idle`` minutes, and when its installation changes under it (its clients' key no longer
+matches: they build themselves meanwhile). One server runs per user and installation (a lock).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import socket
+import sys
+import time
+from typing import Callable, Optional
+
+from . import __version__, handoff
+from .errors import LockedError, UsageError
+
+CHECK_S = 10.0  # how often the server looks whether its installation or its socket changed
+GRACE_S = 10.0  # a child whose client vanished is killed this long after its SIGTERM
+_PR_SET_PDEATHSIG = 1
+
+Log = Callable[[str, dict], None]
+
+
+def warm_up() -> None:
+    """Import what any build imports (the renderers, matplotlib and the chart code, the loader,
+    the presentation layer, the parts a first build of charts reaches), so no child imports them."""
+    import ctypes  # noqa: F401 -- each child asks the kernel to stop it with the server
+
+    from . import api, cli, drawserver, watch, workers  # noqa: F401
+    from .charts import mpl, shaping, shipped  # noqa: F401
+    from .load import load_document  # noqa: F401
+    from .locale import load_locale  # noqa: F401
+    from .present import located, view_of  # noqa: F401
+    from .render import RENDERERS
+    from .render.pdf import svgdraw  # noqa: F401
+    from .theme import load_theme  # noqa: F401
+
+    for r in RENDERERS.values():
+        r.load()
+
+
+class _Build:
+    """A build handed over: its client's connection and the child that makes it."""
+
+    def __init__(self, conn: socket.socket, pid: int, argv: list, cwd: str):
+        self.conn, self.pid, self.argv, self.cwd = conn, pid, argv, cwd
+        self.started = time.monotonic()
+        self.orphaned: Optional[float] = None  # when its client vanished
+
+
+class Server:
+    def __init__(self, idle_minutes: float, log: Log):
+        self.idle_s = idle_minutes * 60
+        self.log = log
+        self.key = handoff.installation_key()  # before anything else is imported: the code as it is now
+        self.path = handoff.socket_path(self.key, make=True)
+        if self.path is None:
+            raise UsageError("no private folder for the server's socket ($XDG_RUNTIME_DIR/briefdeck or /tmp/briefdeck-UID: "
+                             "it must be this user's, mode 0700) — fix or remove it")
+        self.builds: dict[int, _Build] = {}
+        self.served = 0
+        self.since = time.time()
+        self.stopping: Optional[str] = None
+        self.signals: list[int] = []
+        self.pid = os.getpid()
+
+    # -- life -------------------------------------------------------------------------------------
+    def run(self) -> int:
+        import fcntl
+
+        lock = open(self.path[: -len(".sock")] + ".lock", "a")  # held while this server lives
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise LockedError(f"a briefdeck serve of this installation runs already ({self.path}) — "
+                              f"'briefdeck serve --status' says more, '--stop' stops it") from None
+        wake_r, wake_w = socket.socketpair()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a stop heard while it warms up too
+            signal.signal(sig, lambda signum, frame: self.signals.append(signum))
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # wakes the loop (set_wakeup_fd)
+        try:
+            wake_r.setblocking(False)
+            wake_w.setblocking(False)
+            signal.set_wakeup_fd(wake_w.fileno())
+            warm_up()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)  # a server's that died without removing it
+            self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.listener.bind(self.path)
+            self.inode = os.stat(self.path).st_ino
+            self.listener.listen(64)
+            self.listener.setblocking(False)
+            self.sel = selectors.DefaultSelector()
+            self.sel.register(self.listener, selectors.EVENT_READ, "accept")
+            self.sel.register(wake_r, selectors.EVENT_READ, "wake")
+            self._own = [self.listener, wake_r, wake_w, self.sel, lock]  # closed in every child
+            return self._loop(wake_r)
+        finally:
+            signal.set_wakeup_fd(-1)
+            with contextlib.suppress(OSError, AttributeError):
+                if os.stat(self.path).st_ino == self.inode:
+                    os.unlink(self.path)
+            lock.close()
+            wake_r.close()
+            wake_w.close()
+
+    def _loop(self, wake_r: socket.socket) -> int:
+        self._handle_signals()
+        self.log("serving", {"socket": self.path, "pid": os.getpid(), "idle_minutes": self.idle_s / 60, "message":
+                             f"briefdeck {__version__} serves builds at {self.path} (pid {os.getpid()}); "
+                             + (f"stops after {self.idle_s / 60:g} idle minutes; " if self.idle_s else "") + "Ctrl-C stops it"})
+        last, checked = time.monotonic(), time.monotonic()
+        while True:
+            now = time.monotonic()
+            wait = CHECK_S if not self.idle_s else min(CHECK_S, max(0.0, last + self.idle_s - now))
+            for k, _ in self.sel.select(wait if not self.builds else min(wait, 1.0)):
+                if k.data == "accept":
+                    self._accept()
+                elif k.data == "wake":
+                    with contextlib.suppress(OSError):
+                        wake_r.recv(4096)
+                else:
+                    self._heard(k.data)
+            self._reap()
+            self._handle_signals()
+            now = time.monotonic()
+            for b in self.builds.values():
+                if b.orphaned is not None and now - b.orphaned > GRACE_S:
+                    with contextlib.suppress(OSError):
+                        os.kill(b.pid, signal.SIGKILL)
+            if self.builds:
+                last = now
+                continue
+            if self.stopping:
+                break
+            if self.idle_s and now - last >= self.idle_s:
+                self.stopping = f"idle for {self.idle_s / 60:g} minutes"
+                break
+            if now - checked >= CHECK_S:
+                checked = now
+                self._check_installation()
+        self.log("stopped", {"pid": os.getpid(), "served": self.served, "reason": self.stopping,
+                             "message": f"briefdeck serve stopped ({self.stopping}; {self.served} builds served)"})
+        return 0
+
+    def _check_installation(self) -> None:
+        try:
+            moved = os.stat(self.path).st_ino != self.inode
+        except OSError:
+            moved = True
+        if moved:
+            self._stop("its socket was removed")
+        elif handoff.installation_key() != self.key:
+            self._stop("briefdeck, its Python or a library changed: start it again to serve the new code")
+
+    def _stop(self, why: str) -> None:
+        """No new builds (clients build themselves from now on); the running ones end first."""
+        if self.stopping is None:
+            self.stopping = why
+            with contextlib.suppress(KeyError, ValueError):
+                self.sel.unregister(self.listener)
+            with contextlib.suppress(OSError):
+                if os.stat(self.path).st_ino == self.inode:
+                    os.unlink(self.path)
+            self.listener.close()
+
+    def _handle_signals(self) -> None:
+        while self.signals:
+            signum = self.signals.pop(0)
+            if self.stopping is None:
+                self._stop(f"stopped by {signal.Signals(signum).name}")
+                if self.builds:
+                    self.log("stopping", {"running": len(self.builds), "message": f"waiting for {len(self.builds)} "
+                                          f"running build(s); {signal.Signals(signum).name} again stops them"})
+            else:  # told twice: the running builds are stopped as a local build would be
+                for b in self.builds.values():
+                    with contextlib.suppress(OSError):
+                        os.kill(b.pid, signal.SIGTERM)
+
+    # -- clients ----------------------------------------------------------------------------------
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        fds: list[int] = []
+        try:
+            conn.settimeout(handoff.REACH_S)
+            uid = handoff.peer_uid(conn)
+            if uid is not None and uid != os.getuid():
+                raise PermissionError("another user")
+            data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+            if len(data) < 4:
+                raise EOFError
+            need = int.from_bytes(data[:4], "big") - (len(data) - 4)
+            request = __import__("marshal").loads(data[4:] + (handoff._exactly(conn, need) if need > 0 else b""))
+            if request[0] == "build":
+                if request[1] != self.key or self.stopping or len(fds) != 3:
+                    handoff.send(conn, ("refused", "stopping" if self.stopping else "another installation"))
+                    raise EOFError
+                self._start(conn, request, fds)
+                fds = []
+                return
+            if request[0] == "status":
+                handoff.send(conn, ("status", {"pid": os.getpid(), "socket": self.path, "version": __version__, "since": self.since,
+                                               "served": self.served, "running": len(self.builds), "idle_minutes": self.idle_s / 60}))
+            elif request[0] == "stop":
+                handoff.send(conn, ("stopping", os.getpid()))
+                self._stop("stopped by 'briefdeck serve --stop'")
+            raise EOFError
+        except (OSError, EOFError, ValueError, TypeError, IndexError):
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+
+    def _start(self, conn: socket.socket, request: tuple, fds: list[int]) -> None:
+        for stream in (sys.stdout, sys.stderr):  # nothing of the server's may reach the client's streams
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(request, fds, self._own + [conn] + [b.conn for b in self.builds.values()], self.pid)
+        for fd in fds:
+            os.close(fd)
+        b = self.builds[pid] = _Build(conn, pid, request[2], request[3])
+        conn.setblocking(False)
+        self.sel.register(conn, selectors.EVENT_READ, b)
+        try:
+            handoff.send(conn, ("started", pid))
+        except OSError:
+            self._orphan(b)
+
+    def _heard(self, b: _Build) -> None:
+        """A client's relayed signal, or its end (gone: its child is stopped)."""
+        try:
+            conn = b.conn
+            conn.setblocking(True)
+            conn.settimeout(handoff.REACH_S)
+            kind, value = handoff.receive(conn)
+            if kind == "signal" and b.pid in self.builds and b.orphaned is None:
+                os.kill(b.pid, int(value))
+        except (OSError, EOFError, ValueError, TypeError):
+            self._orphan(b)
+
+    def _orphan(self, b: _Build) -> None:
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(b.conn)
+        if b.orphaned is None:
+            b.orphaned = time.monotonic()
+            with contextlib.suppress(OSError):
+                os.kill(b.pid, signal.SIGTERM)
+
+    def _reap(self) -> None:
+        while self.builds:
+            try:
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            b = self.builds.pop(pid, None)
+            if b is None:
+                continue
+            self.served += 1
+            seconds = time.monotonic() - b.started
+            answer = ("exit", os.WEXITSTATUS(status)) if os.WIFEXITED(status) else ("killed", os.WTERMSIG(status))
+            with contextlib.suppress(KeyError, ValueError):
+                self.sel.unregister(b.conn)
+            with contextlib.suppress(OSError):
+                b.conn.setblocking(True)
+                b.conn.settimeout(handoff.REACH_S)
+                handoff.send(b.conn, answer)
+            b.conn.close()
+            what = f"exit {answer[1]}" if answer[0] == "exit" else f"killed by {signal.Signals(answer[1]).name}"
+            shown = " ".join(str(a) for a in b.argv[1:]) or "(every source/*.yaml)"
+            self.log("served", {"argv": b.argv[1:], "cwd": b.cwd, "pid": pid, answer[0]: answer[1], "seconds": round(seconds, 3),
+                                "cpu": round(usage.ru_utime + usage.ru_stime, 3),
+                                "client_gone": b.orphaned is not None,
+                                "message": f"build {shown} (in {b.cwd}): {what}, {seconds:.2f} s"
+                                           + ("; its client had gone" if b.orphaned is not None else "")})
+
+
+def _child(request: tuple, fds: list[int], server_things: list, server: int) -> None:
+    """The forked child: becomes the client's build (its folder, environment, umask, streams,
+    arguments) and runs the command line (``cli.run``), which leaves the process."""
+    code = 70
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
+        for thing in server_things:
+            thing.close()
+        os.setsid()  # not in the server's process group: a Ctrl-C in the server's terminal is not the build's
+        _die_with_server(server)
+        _, _, argv, cwd, env, mask, streams, path0 = request
+        os.chdir(cwd)
+        os.umask(mask)
+        os.environ.clear()
+        os.environ.update(env)
+        time.tzset()
+        import locale
+
+        with contextlib.suppress(locale.Error):
+            locale.setlocale(locale.LC_CTYPE, "")  # as the interpreter does at start, from the client's environment
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        sys.stdin, sys.stdout, sys.stderr = (_stream(i, s) for i, s in enumerate(streams))
+        sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+        sys.argv = list(argv)
+        sys.path[0] = path0
+        from . import cli
+
+        cli.run()
+    except BaseException:  # noqa: BLE001 -- said on the client's stderr; the server goes on
+        with contextlib.suppress(BaseException):
+            import traceback
+
+            traceback.print_exc()
+            sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _stream(fd: int, params):
+    """A standard stream over ``fd`` made as the client's interpreter made its own (encoding,
+    errors, buffering), so a build writes the same bytes through it."""
+    import io
+
+    if params is None:
+        return None
+    encoding, errors, line_buffering, write_through = params
+    writing = fd != 0
+    buffered = io.open(fd, "wb" if writing else "rb", buffering=0 if (writing and write_through) else -1, closefd=False)
+    stream = io.TextIOWrapper(buffered, encoding=encoding, errors=errors, newline="\n",
+                              line_buffering=line_buffering, write_through=write_through)
+    stream.mode = "w" if writing else "r"
+    return stream
+
+
+def _die_with_server(server: int) -> None:
+    """The kernel stops the child (SIGTERM: it unwinds and cleans up) if the server dies (Linux);
+    its client then builds itself."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != server:  # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def ask(request: str) -> Optional[tuple]:
+    """``("status", {...})`` or ``("stopping", pid)`` from this installation's server; None when none runs."""
+    path = handoff.socket_path(handoff.installation_key())
+    if path is None:
+        return None
+    try:
+        sock = handoff.connect(path)
+    except OSError:
+        return None
+    try:
+        handoff.send(sock, (request,))
+        return handoff.receive(sock)
+    except (OSError, EOFError, ValueError):
+        return None
+    finally:
+        sock.close()
+
+
+def wait_stopped(pid: int, within: float) -> bool:
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
