@@ -1,3 +1,3 @@
-from .handoff import run
+from .command import run
 
 run()

@@ -4,7 +4,7 @@ It imports everything a build needs once (every renderer, the chart drawing code
 ``--watch`` does), then listens on a Unix socket in the user's private folder (handoff.py: the
 client, the key of an installation, the folder). For each build handed to it, it forks a child
 that takes the client's arguments, folder, environment, umask and standard streams and runs the
-command line's own code (``cli.run``); the exit code goes back to the client. The child is a fork
+command line's own code (``cli.run``, given as ``build``); the exit code goes back to the client. The child is a fork
 of a process that has only imported: what it builds is what a local build writes, byte for byte,
 and what it says goes to the client's own terminal or pipes.
 
@@ -41,7 +41,7 @@ def warm_up() -> None:
     the presentation layer, the parts a first build of charts reaches), so no child imports them."""
     import ctypes  # noqa: F401 -- each child asks the kernel to stop it with the server
 
-    from . import api, cli, drawserver, watch, workers  # noqa: F401
+    from . import api, drawserver, watch, workers  # noqa: F401
     from .charts import mpl, shaping, shipped  # noqa: F401
     from .load import load_document  # noqa: F401
     from .locale import load_locale  # noqa: F401
@@ -64,14 +64,16 @@ class _Build:
 
 
 class Server:
-    def __init__(self, idle_minutes: float, log: Log):
+    def __init__(self, idle_minutes: float, log: Log, build: Callable[[], None]):
         self.idle_s = idle_minutes * 60
-        self.log = log
+        self.log, self.build = log, build  # build: the command line's run, which ends the process
         self.key = handoff.installation_key()  # before anything else is imported: the code as it is now
         self.path = handoff.socket_path(self.key, make=True)
         if self.path is None:
-            raise UsageError("no private folder for the server's socket ($XDG_RUNTIME_DIR/briefdeck or /tmp/briefdeck-UID: "
-                             "it must be this user's, mode 0700) — fix or remove it")
+            folder = handoff.socket_dir()
+            raise UsageError(f"the server's socket folder {folder} is too deep for a Unix socket — set XDG_RUNTIME_DIR to a "
+                             f"shorter folder" if folder else "no private folder for the server's socket ($XDG_RUNTIME_DIR/briefdeck, "
+                             "else /tmp/briefdeck-UID: this user's own, mode 0700) — fix or remove it")
         self.builds: dict[int, _Build] = {}
         self.served = 0
         self.since = time.time()
@@ -81,15 +83,10 @@ class Server:
 
     # -- life -------------------------------------------------------------------------------------
     def run(self) -> int:
-        import fcntl
-
-        lock = open(self.path[: -len(".sock")] + ".lock", "a")  # held while this server lives
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
+        lock = _lock(lock_path(self.path))
+        if lock is None:
             raise LockedError(f"a briefdeck serve of this installation runs already ({self.path}) — "
-                              f"'briefdeck serve --status' says more, '--stop' stops it") from None
+                              f"'briefdeck serve --status' says more, '--stop' stops it")
         wake_r, wake_w = socket.socketpair()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a stop heard while it warms up too
             signal.signal(sig, lambda signum, frame: self.signals.append(signum))
@@ -116,6 +113,8 @@ class Server:
             with contextlib.suppress(OSError, AttributeError):
                 if os.stat(self.path).st_ino == self.inode:
                     os.unlink(self.path)
+            with contextlib.suppress(OSError):
+                os.unlink(lock.name)  # still held: a server starting now waits for it, then finds it gone (_lock)
             lock.close()
             wake_r.close()
             wake_w.close()
@@ -235,7 +234,7 @@ class Server:
                 stream.flush()
         pid = os.fork()
         if pid == 0:
-            _child(request, fds, self._own + [conn] + [b.conn for b in self.builds.values()], self.pid)
+            _child(request, fds, self._own + [conn] + [b.conn for b in self.builds.values()], self.pid, self.build)
         for fd in fds:
             os.close(fd)
         b = self.builds[pid] = _Build(conn, pid, request[2], request[3])
@@ -296,9 +295,9 @@ class Server:
                                            + ("; its client had gone" if b.orphaned is not None else "")})
 
 
-def _child(request: tuple, fds: list[int], server_things: list, server: int) -> None:
+def _child(request: tuple, fds: list[int], server_things: list, server: int, build: Callable[[], None]) -> None:
     """The forked child: becomes the client's build (its folder, environment, umask, streams,
-    arguments) and runs the command line (``cli.run``), which leaves the process."""
+    arguments) and runs the command line (``build``: ``cli.run``), which leaves the process."""
     code = 70
     try:
         signal.set_wakeup_fd(-1)
@@ -326,9 +325,7 @@ def _child(request: tuple, fds: list[int], server_things: list, server: int) -> 
         sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
         sys.argv = list(argv)
         sys.path[0] = path0
-        from . import cli
-
-        cli.run()
+        build()
     except BaseException:  # noqa: BLE001 -- said on the client's stderr; the server goes on
         with contextlib.suppress(BaseException):
             import traceback
@@ -367,6 +364,29 @@ def _die_with_server(server: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def lock_path(sock: str) -> str:
+    return sock[: -len(".sock")] + ".lock"
+
+
+def _lock(path: str):
+    """The lock file at ``path``, locked for this server's life; None when another server holds it."""
+    import fcntl
+
+    while True:
+        lock = open(path, "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            return None
+        try:
+            if os.fstat(lock.fileno()).st_ino == os.stat(path).st_ino:
+                return lock
+        except FileNotFoundError:
+            pass
+        lock.close()  # removed by the server that held it, as it stopped: take a new one
+
+
 def ask(request: str) -> Optional[tuple]:
     """``("status", {...})`` or ``("stopping", pid)`` from this installation's server; None when none runs."""
     path = handoff.socket_path(handoff.installation_key())
@@ -385,12 +405,21 @@ def ask(request: str) -> Optional[tuple]:
         sock.close()
 
 
-def wait_stopped(pid: int, within: float) -> bool:
+def wait_stopped(within: float) -> bool:
+    """Whether this installation's server has stopped within ``within`` seconds (its lock is free)."""
+    import fcntl
+
+    path = handoff.socket_path(handoff.installation_key())
     end = time.monotonic() + within
-    while time.monotonic() < end:
+    while path is not None:
         try:
-            os.kill(pid, 0)
-        except OSError:
+            with open(lock_path(path), "r") as lock:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
             return True
-        time.sleep(0.05)
-    return False
+        except FileNotFoundError:
+            return True
+        except BlockingIOError:
+            if time.monotonic() > end:
+                return False
+            time.sleep(0.05)
+    return True

@@ -249,7 +249,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def run() -> None:
-    """The command (console script, ``python -m briefdeck``, build.py): ``main``, then leave at once.
+    """The command in this process (command.run, when no ``briefdeck serve`` takes the build, and a
+    server's child for each build handed to it): ``main``, then leave at once.
 
     Tearing the interpreter down (every module, a last collection of every object) costs about 0.1 s
     after a build, a tenth of a rebuild: outputs are already written, synced and closed, and the
@@ -396,7 +397,7 @@ def _serve(argv: list[str]) -> int:
                                 "their own process"}, always=True)
             return EXIT_FAILED if args.status else EXIT_OK
         if args.stop:
-            stopped = buildserver.wait_stopped(answer[1], 60.0)
+            stopped = buildserver.wait_stopped(60.0)
             rep.emit("status", {"running": not stopped, "pid": answer[1], "message": f"briefdeck serve (pid {answer[1]}) "
                                 f"{'stopped' if stopped else 'stops once its running builds end'}"}, always=True)
             return EXIT_OK
@@ -407,7 +408,7 @@ def _serve(argv: list[str]) -> int:
         return EXIT_OK
     if args.idle < 0:
         raise UsageError("--idle needs a number of minutes of at least 0")
-    return buildserver.Server(args.idle, rep.emit).run()
+    return buildserver.Server(args.idle, rep.emit, build=run).run()
 
 
 def _run(args: argparse.Namespace, rep: _Reporter) -> int:

@@ -1,4 +1,4 @@
-"""The command's entry point: a build handed to a running ``briefdeck serve``, or made here.
+"""A build handed to a running ``briefdeck serve``, or None: made here (command.py asks first).
 
 ``briefdeck serve`` (buildserver.py) has imported everything a build needs; for each build handed
 to it, it forks a child that takes this process's arguments, folder, environment, umask and
@@ -31,16 +31,6 @@ SET_BY_RUN = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}  # cli.run's defaults, set 
 _FLAGS = ("optimize", "utf8_mode", "dev_mode", "bytes_warning", "warn_default_encoding", "int_max_str_digits")
 REACH_S = 2.0  # to connect and be answered; a build then takes what it takes
 STARTED_S = 30.0  # for the server to fork the child (a loaded machine)
-
-
-def run() -> None:
-    """The command (console script, ``python -m briefdeck``, build.py): handed over, or built here."""
-    code = hand_over(sys.argv)
-    if code is None:
-        from .cli import run as build_here
-
-        build_here()  # leaves the process
-    os._exit(code)
 
 
 def installation_key() -> str:
