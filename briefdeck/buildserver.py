@@ -31,6 +31,8 @@ from .errors import LockedError, UsageError
 
 CHECK_S = 10.0  # how often the server looks whether its installation or its socket changed
 GRACE_S = 10.0  # a child whose client vanished is killed this long after its SIGTERM
+WARM_S = 20 * 60.0  # a warm child unused this long leaves
+MAX_WARM = 2  # warm children kept at most (the least recently used leaves): a few hundred MB each, mostly shared
 _PR_SET_PDEATHSIG = 1
 
 Log = Callable[[str, dict], None]
@@ -41,7 +43,7 @@ def warm_up() -> None:
     the presentation layer, the parts a first build of charts reaches), so no child imports them."""
     import ctypes  # noqa: F401 -- each child asks the kernel to stop it with the server
 
-    from . import api, drawserver, watch, workers  # noqa: F401
+    from . import api, drawserver, publish, watch, workers  # noqa: F401
     from .charts import mpl, shaping, shipped  # noqa: F401
     from .load import load_document  # noqa: F401
     from .locale import load_locale  # noqa: F401
@@ -52,21 +54,33 @@ def warm_up() -> None:
 
     for r in RENDERERS.values():
         r.load()
+    publish.remember_hashes()  # a warm child hashes an input file again only when it has changed (as --watch)
 
 
 class _Build:
-    """A build handed over: its client's connection and the child that makes it."""
+    """A build handed over: its client's connection, and when it began."""
 
-    def __init__(self, conn: socket.socket, pid: int, argv: list, cwd: str):
-        self.conn, self.pid, self.argv, self.cwd = conn, pid, argv, cwd
+    def __init__(self, conn: socket.socket, argv: list, cwd: str):
+        self.conn, self.argv, self.cwd = conn, argv, cwd
         self.started = time.monotonic()
         self.orphaned: Optional[float] = None  # when its client vanished
+        self.warm = False  # made by a child that had built before
+
+
+class _Child:
+    """A forked child: making a build, or, between builds, kept warm for the next build asked
+    exactly alike (``signature``: arguments, folder, environment, umask, streams)."""
+
+    def __init__(self, pid: int, ctl: socket.socket, signature: bytes):
+        self.pid, self.ctl, self.signature = pid, ctl, signature
+        self.build: Optional[_Build] = None
+        self.idle_since = time.monotonic()
 
 
 class Server:
-    def __init__(self, idle_minutes: float, log: Log, build: Callable[[], None]):
+    def __init__(self, idle_minutes: float, log: Log, build: Callable[[], int]):
         self.idle_s = idle_minutes * 60
-        self.log, self.build = log, build  # build: the command line's run, which ends the process
+        self.log, self.build = log, build  # build: the command line's run_once, which returns the exit code
         self.key = handoff.installation_key()  # before anything else is imported: the code as it is now
         self.path = handoff.socket_path(self.key, make=True)
         if self.path is None:
@@ -74,12 +88,15 @@ class Server:
             raise UsageError(f"the server's socket folder {folder} is too deep for a Unix socket — set XDG_RUNTIME_DIR to a "
                              f"shorter folder" if folder else "no private folder for the server's socket ($XDG_RUNTIME_DIR/briefdeck, "
                              "else /tmp/briefdeck-UID: this user's own, mode 0700) — fix or remove it")
-        self.builds: dict[int, _Build] = {}
+        self.children: dict[int, _Child] = {}
         self.served = 0
         self.since = time.time()
         self.stopping: Optional[str] = None
         self.signals: list[int] = []
         self.pid = os.getpid()
+
+    def busy(self) -> list[_Child]:
+        return [c for c in self.children.values() if c.build is not None]
 
     # -- life -------------------------------------------------------------------------------------
     def run(self) -> int:
@@ -128,29 +145,36 @@ class Server:
         while True:
             now = time.monotonic()
             wait = CHECK_S if not self.idle_s else min(CHECK_S, max(0.0, last + self.idle_s - now))
-            for k, _ in self.sel.select(wait if not self.builds else min(wait, 1.0)):
+            for k, _ in self.sel.select(wait if not self.children else min(wait, 1.0)):
                 if k.data == "accept":
                     self._accept()
                 elif k.data == "wake":
                     with contextlib.suppress(OSError):
                         wake_r.recv(4096)
+                elif isinstance(k.data, _Child):
+                    self._said(k.data)
                 else:
-                    self._heard(k.data)
+                    self._heard(*k.data)
             self._reap()
             self._handle_signals()
             now = time.monotonic()
-            for b in self.builds.values():
-                if b.orphaned is not None and now - b.orphaned > GRACE_S:
+            for c in self.busy():
+                if c.build.orphaned is not None and now - c.build.orphaned > GRACE_S:
                     with contextlib.suppress(OSError):
-                        os.kill(b.pid, signal.SIGKILL)
-            if self.builds:
+                        os.kill(c.pid, signal.SIGKILL)
+            for c in list(self.children.values()):  # warm children unused for long, or all once stopping, leave
+                if c.build is None and c.signature and (self.stopping or now - c.idle_since > WARM_S):
+                    self._dismiss(c)
+            if self.busy():
                 last = now
                 continue
             if self.stopping:
-                break
+                if not self.children:
+                    break
+                continue
             if self.idle_s and now - last >= self.idle_s:
-                self.stopping = f"idle for {self.idle_s / 60:g} minutes"
-                break
+                self._stop(f"idle for {self.idle_s / 60:g} minutes")
+                continue
             if now - checked >= CHECK_S:
                 checked = now
                 self._check_installation()
@@ -184,13 +208,13 @@ class Server:
             signum = self.signals.pop(0)
             if self.stopping is None:
                 self._stop(f"stopped by {signal.Signals(signum).name}")
-                if self.builds:
-                    self.log("stopping", {"running": len(self.builds), "message": f"waiting for {len(self.builds)} "
+                if self.busy():
+                    self.log("stopping", {"running": len(self.busy()), "message": f"waiting for {len(self.busy())} "
                                           f"running build(s); {signal.Signals(signum).name} again stops them"})
             else:  # told twice: the running builds are stopped as a local build would be
-                for b in self.builds.values():
+                for c in self.busy():
                     with contextlib.suppress(OSError):
-                        os.kill(b.pid, signal.SIGTERM)
+                        os.kill(c.pid, signal.SIGTERM)
 
     # -- clients ----------------------------------------------------------------------------------
     def _accept(self) -> None:
@@ -204,11 +228,7 @@ class Server:
             uid = handoff.peer_uid(conn)
             if uid is not None and uid != os.getuid():
                 raise PermissionError("another user")
-            data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
-            if len(data) < 4:
-                raise EOFError
-            need = int.from_bytes(data[:4], "big") - (len(data) - 4)
-            request = __import__("marshal").loads(data[4:] + (handoff._exactly(conn, need) if need > 0 else b""))
+            request, fds = _receive_with_fds(conn)
             if request[0] == "build":
                 if request[1] != self.key or self.stopping or len(fds) != 3:
                     handoff.send(conn, ("refused", "stopping" if self.stopping else "another installation"))
@@ -218,7 +238,7 @@ class Server:
                 return
             if request[0] == "status":
                 handoff.send(conn, ("status", {"pid": os.getpid(), "socket": self.path, "version": __version__, "since": self.since,
-                                               "served": self.served, "running": len(self.builds), "idle_minutes": self.idle_s / 60}))
+                                               "served": self.served, "running": len(self.busy()), "idle_minutes": self.idle_s / 60}))
             elif request[0] == "stop":
                 handoff.send(conn, ("stopping", os.getpid()))
                 self._stop("stopped by 'briefdeck serve --stop'")
@@ -229,76 +249,154 @@ class Server:
             conn.close()
 
     def _start(self, conn: socket.socket, request: tuple, fds: list[int]) -> None:
+        """The build to a warm child that made the same build before (it keeps what it derived:
+        paragraph breaks, fonts, parsed files, as ``--watch`` does), else to a child forked now."""
+        b = _Build(conn, request[2], request[3])
+        signature = __import__("marshal").dumps(request[2:])
+        child = next((c for c in self.children.values() if c.build is None and c.signature == signature), None)
+        if child is not None:
+            try:
+                socket.send_fds(child.ctl, [_framed(("build", request))], fds)
+                b.warm = True
+            except OSError:
+                self._dismiss(child)
+                child = None
+        if child is None:
+            child = self._fork(request, fds, signature, conn)
+        for fd in fds:
+            os.close(fd)
+        child.build = b
+        conn.setblocking(False)
+        self.sel.register(conn, selectors.EVENT_READ, (child, b))
+        try:
+            handoff.send(conn, ("started", child.pid))
+        except OSError:
+            self._orphan(child, b)
+
+    def _fork(self, request: tuple, fds: list[int], signature: bytes, conn: socket.socket) -> _Child:
         for stream in (sys.stdout, sys.stderr):  # nothing of the server's may reach the client's streams
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
+        ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:
-            _child(request, fds, self._own + [conn] + [b.conn for b in self.builds.values()], self.pid, self.build)
-        for fd in fds:
-            os.close(fd)
-        b = self.builds[pid] = _Build(conn, pid, request[2], request[3])
-        conn.setblocking(False)
-        self.sel.register(conn, selectors.EVENT_READ, b)
-        try:
-            handoff.send(conn, ("started", pid))
-        except OSError:
-            self._orphan(b)
+            ours.close()
+            others = [x for c in self.children.values() for x in (c.ctl, c.build and c.build.conn) if x is not None]
+            _child(request, fds, self._own + others + [conn], self.pid, self.build, theirs)
+        theirs.close()
+        child = self.children[pid] = _Child(pid, ours, signature)
+        self.sel.register(ours, selectors.EVENT_READ, child)
+        return child
 
-    def _heard(self, b: _Build) -> None:
+    def _said(self, c: _Child) -> None:
+        """A child's word: its build is done (it stays warm for the next one), or it has gone."""
+        try:
+            c.ctl.settimeout(handoff.REACH_S)
+            kind, code, cpu = handoff.receive(c.ctl)
+        except (OSError, EOFError, ValueError, TypeError):
+            with contextlib.suppress(KeyError, ValueError):
+                self.sel.unregister(c.ctl)  # it is leaving: reaped, and its build answered, when it has
+            return
+        if kind == "done" and c.build is not None:
+            self._answer(c, c.build, ("exit", code), cpu)
+            c.build, c.idle_since = None, time.monotonic()
+            warm = [w for w in self.children.values() if w.build is None and w.signature]
+            if len(warm) > MAX_WARM:  # the least recently used leaves
+                self._dismiss(min(warm, key=lambda w: w.idle_since))
+
+    def _dismiss(self, c: _Child) -> None:
+        """A warm child leaves (it ends when its control connection closes, or at a SIGTERM)."""
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(c.ctl)
+        c.ctl.close()
+        c.signature = b""  # never given a build again; reaped when it has ended
+        with contextlib.suppress(OSError):
+            os.kill(c.pid, signal.SIGTERM)
+
+    def _heard(self, c: _Child, b: _Build) -> None:
         """A client's relayed signal, or its end (gone: its child is stopped)."""
         try:
-            conn = b.conn
-            conn.setblocking(True)
-            conn.settimeout(handoff.REACH_S)
-            kind, value = handoff.receive(conn)
-            if kind == "signal" and b.pid in self.builds and b.orphaned is None:
-                os.kill(b.pid, int(value))
+            b.conn.setblocking(True)
+            b.conn.settimeout(handoff.REACH_S)
+            kind, value = handoff.receive(b.conn)
+            if kind == "signal" and c.build is b and b.orphaned is None:
+                os.kill(c.pid, int(value))
         except (OSError, EOFError, ValueError, TypeError):
-            self._orphan(b)
+            self._orphan(c, b)
 
-    def _orphan(self, b: _Build) -> None:
+    def _orphan(self, c: _Child, b: _Build) -> None:
         with contextlib.suppress(KeyError, ValueError):
             self.sel.unregister(b.conn)
-        if b.orphaned is None:
+        if b.orphaned is None and c.build is b:
             b.orphaned = time.monotonic()
             with contextlib.suppress(OSError):
-                os.kill(b.pid, signal.SIGTERM)
+                os.kill(c.pid, signal.SIGTERM)
 
     def _reap(self) -> None:
-        while self.builds:
+        while self.children:
             try:
                 pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
-            b = self.builds.pop(pid, None)
-            if b is None:
+            c = self.children.pop(pid, None)
+            if c is None:
                 continue
-            self.served += 1
-            seconds = time.monotonic() - b.started
-            answer = ("exit", os.WEXITSTATUS(status)) if os.WIFEXITED(status) else ("killed", os.WTERMSIG(status))
             with contextlib.suppress(KeyError, ValueError):
-                self.sel.unregister(b.conn)
-            with contextlib.suppress(OSError):
-                b.conn.setblocking(True)
-                b.conn.settimeout(handoff.REACH_S)
-                handoff.send(b.conn, answer)
-            b.conn.close()
-            what = f"exit {answer[1]}" if answer[0] == "exit" else f"killed by {signal.Signals(answer[1]).name}"
-            shown = " ".join(str(a) for a in b.argv[1:]) or "(every source/*.yaml)"
-            self.log("served", {"argv": b.argv[1:], "cwd": b.cwd, "pid": pid, answer[0]: answer[1], "seconds": round(seconds, 3),
-                                "cpu": round(usage.ru_utime + usage.ru_stime, 3),
-                                "client_gone": b.orphaned is not None,
-                                "message": f"build {shown} (in {b.cwd}): {what}, {seconds:.2f} s"
-                                           + ("; its client had gone" if b.orphaned is not None else "")})
+                self.sel.unregister(c.ctl)
+            c.ctl.close()
+            if c.build is not None:
+                answer = ("exit", os.WEXITSTATUS(status)) if os.WIFEXITED(status) else ("killed", os.WTERMSIG(status))
+                self._answer(c, c.build, answer, None if c.build.warm else usage.ru_utime + usage.ru_stime)
+
+    def _answer(self, c: _Child, b: _Build, answer: tuple, cpu: Optional[float]) -> None:
+        """The exit code to the client, and a line in the log."""
+        self.served += 1
+        seconds = time.monotonic() - b.started
+        with contextlib.suppress(KeyError, ValueError):
+            self.sel.unregister(b.conn)
+        with contextlib.suppress(OSError):
+            b.conn.setblocking(True)
+            b.conn.settimeout(handoff.REACH_S)
+            handoff.send(b.conn, answer)
+        b.conn.close()
+        what = f"exit {answer[1]}" if answer[0] == "exit" else f"killed by {signal.Signals(answer[1]).name}"
+        shown = " ".join(str(a) for a in b.argv[1:]) or "(every source/*.yaml)"
+        self.log("served", {"argv": b.argv[1:], "cwd": b.cwd, "pid": c.pid, answer[0]: answer[1], "seconds": round(seconds, 3),
+                            "cpu": None if cpu is None else round(cpu, 3), "warm": b.warm, "client_gone": b.orphaned is not None,
+                            "message": f"build {shown} (in {b.cwd}): {what}, {seconds:.2f} s" + (", warm" if b.warm else "")
+                                       + ("; its client had gone" if b.orphaned is not None else "")})
 
 
-def _child(request: tuple, fds: list[int], server_things: list, server: int, build: Callable[[], None]) -> None:
+def _framed(obj) -> bytes:
+    data = __import__("marshal").dumps(obj)
+    return len(data).to_bytes(4, "big") + data
+
+
+def _receive_with_fds(sock: socket.socket) -> tuple[object, list[int]]:
+    """One message (handoff.send) and the file descriptors that came with it."""
+    data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
+    try:
+        if len(data) < 4:
+            raise EOFError
+        need = int.from_bytes(data[:4], "big") - (len(data) - 4)
+        return __import__("marshal").loads(data[4:] + (handoff._exactly(sock, need) if need > 0 else b"")), fds
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
+KEEP_WARM = (0, 2, 3)  # after these a child stays warm: built, a bad source said, a locked folder (never after a crash or a stop)
+
+
+def _child(request: tuple, fds: list[int], server_things: list, server: int, build: Callable[[], int], ctl: socket.socket) -> None:
     """The forked child: becomes the client's build (its folder, environment, umask, streams,
-    arguments) and runs the command line (``build``: ``cli.run``), which leaves the process."""
-    code = 70
+    arguments) and runs the command line (``build``: ``cli.run_once``); then, kept warm, waits on
+    ``ctl`` for the next build asked exactly alike, and makes it in this same process as ``--watch``
+    makes its rebuilds (what it derived stays: fonts, parsed files, paragraph breaks)."""
+    code, state = 70, "building"
     try:
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -308,32 +406,70 @@ def _child(request: tuple, fds: list[int], server_things: list, server: int, bui
             thing.close()
         os.setsid()  # not in the server's process group: a Ctrl-C in the server's terminal is not the build's
         _die_with_server(server)
-        _, _, argv, cwd, env, mask, streams, path0 = request
-        os.chdir(cwd)
-        os.umask(mask)
-        os.environ.clear()
-        os.environ.update(env)
-        time.tzset()
-        import locale
-
-        with contextlib.suppress(locale.Error):
-            locale.setlocale(locale.LC_CTYPE, "")  # as the interpreter does at start, from the client's environment
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-            os.close(fd)
-        sys.stdin, sys.stdout, sys.stderr = (_stream(i, s) for i, s in enumerate(streams))
-        sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-        sys.argv = list(argv)
-        sys.path[0] = path0
-        build()
+        while True:
+            state, started, children = "building", time.process_time(), _children_cpu()
+            code = _build(request, fds, build)
+            state = "built"
+            _let_go()
+            if code not in KEEP_WARM:
+                break
+            handoff.send(ctl, ("done", code, time.process_time() - started + _children_cpu() - children))
+            state = "warm"
+            ctl.settimeout(None)
+            message, fds = _receive_with_fds(ctl)  # EOFError when dismissed
+            request = message[1]
     except BaseException:  # noqa: BLE001 -- said on the client's stderr; the server goes on
-        with contextlib.suppress(BaseException):
-            import traceback
+        if state == "building":
+            code = 70
+            with contextlib.suppress(BaseException):
+                import traceback
 
-            traceback.print_exc()
-            sys.stderr.flush()
+                traceback.print_exc()
+                sys.stderr.flush()
+        elif state == "warm":
+            code = 0  # dismissed while warm: no build of anyone's is cut short
     finally:
         os._exit(code)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _build(request: tuple, fds: list[int], build: Callable[[], int]) -> int:
+    """One build as the client would have made it: its folder, umask, environment, streams, arguments."""
+    _, _, argv, cwd, env, mask, streams, path0 = request
+    os.chdir(cwd)
+    os.umask(mask)
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    import locale
+
+    with contextlib.suppress(locale.Error):
+        locale.setlocale(locale.LC_CTYPE, "")  # as the interpreter does at start, from the client's environment
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    sys.stdin, sys.stdout, sys.stderr = (_stream(i, s) for i, s in enumerate(streams))
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    sys.argv = list(argv)
+    sys.path[0] = path0
+    return build()
+
+
+def _let_go() -> None:
+    """The client's streams closed here (a reader of its pipe sees their end when the client ends)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    null = os.open(os.devnull, os.O_RDWR)
+    for target in (0, 1, 2):
+        os.dup2(null, target)
+    os.close(null)
 
 
 def _stream(fd: int, params):

@@ -249,8 +249,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def run() -> None:
-    """The command in this process (command.run, when no ``briefdeck serve`` takes the build, and a
-    server's child for each build handed to it): ``main``, then leave at once.
+    """The command in this process (command.run, when no ``briefdeck serve`` takes the build):
+    ``main``, then leave at once (``run_once``).
 
     Tearing the interpreter down (every module, a last collection of every object) costs about 0.1 s
     after a build, a tenth of a rebuild: outputs are already written, synced and closed, and the
@@ -260,6 +260,12 @@ def run() -> None:
     of containers): a build makes many short-lived ones (matplotlib's artists and transforms,
     reportlab's flowables) that reference counting frees, and at the default the collector ran
     ~700 times in a cold build of the default source, 7-8 % of its CPU."""
+    os._exit(run_once())
+
+
+def run_once() -> int:
+    """``main`` as the command runs it (``run``; a build server's child runs it for each build
+    handed to it), its streams flushed: the exit code."""
     gc.set_threshold(*_GC_THRESHOLD)
     from . import mplconfig
 
@@ -277,7 +283,7 @@ def run() -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader anyway
         pass
-    os._exit(code if isinstance(code, int) else 1)
+    return code if isinstance(code, int) else 1
 
 
 def _init(argv: list[str]) -> int:
@@ -408,7 +414,7 @@ def _serve(argv: list[str]) -> int:
         return EXIT_OK
     if args.idle < 0:
         raise UsageError("--idle needs a number of minutes of at least 0")
-    return buildserver.Server(args.idle, rep.emit, build=run).run()
+    return buildserver.Server(args.idle, rep.emit, build=run_once).run()
 
 
 def _run(args: argparse.Namespace, rep: _Reporter) -> int:

@@ -177,12 +177,17 @@ def test_outputs_are_a_local_builds_byte_for_byte(server, tmp_path):
     edited = _project(tmp_path)
     text = DEFAULT_SOURCE.read_text(encoding="utf-8")
     assert "Finally" in text
+    made = {}
     for where, extra in (("served-e", ()), ("local-e", ("--no-server",))):
-        edited.write_text(text, encoding="utf-8")
-        assert server.build(str(edited), "--out", str(tmp_path / where), "--quiet", *extra).returncode == 0
-        edited.write_text(text.replace("Finally", "Lastly", 1), encoding="utf-8")
-        assert server.build(str(edited), "--out", str(tmp_path / where), "--quiet", *extra).returncode == 0
-    assert _digests(tmp_path / "served-e") == _digests(tmp_path / "local-e")
+        before = len(server.served())
+        for n, words in enumerate((("", ""), ("Finally", "Lastly"), ("Lastly", "Finally"))):
+            edited.write_text(text.replace(*words, 1) if n != 2 else text.replace("Finally", "At last", 1), encoding="utf-8")
+            assert server.build(str(edited), "--out", str(tmp_path / where), "--quiet", *extra).returncode == 0
+            made[where, n] = _digests(tmp_path / where)
+        if not extra:  # the later builds were made by the child that made the first, kept warm (as --watch rebuilds)
+            assert [e["warm"] for e in server.served()[before:]] == [False, True, True]
+    assert all(made["served-e", n] == made["local-e", n] for n in range(3))
+    assert len({made["local-e", n]["canada-minusma-panel-2018.pdf"] for n in range(3)}) == 3
 
 
 def _children(pid: int) -> list[int]:
@@ -213,13 +218,13 @@ def test_a_cancelled_build_leaves_the_last_outputs_and_no_process(server, tmp_pa
     src = _project(tmp_path)
     assert server.build(str(src), "--out", str(out), "--quiet").returncode == 0
     kept = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    before = len(server.served())
+    before, warm = len(server.served()), set(_children(server.proc.pid))  # the child of the build above stays, warm
     client = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--force", "--jobs", "2"],
                               cwd=ROOT, env=_env(server.runtime), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     end = time.monotonic() + LOADED_S
-    while not _children(server.proc.pid) and time.monotonic() < end and client.poll() is None:
+    while not set(_children(server.proc.pid)) - warm and time.monotonic() < end and client.poll() is None:
         time.sleep(0.01)
-    child = _children(server.proc.pid)
+    child = sorted(set(_children(server.proc.pid)) - warm)
     assert child, "the build was not handed over"
     time.sleep(0.5)  # into the build: loading, drawing
     family = child + [p for c in child for p in _children(c)]
