@@ -210,37 +210,56 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("how", ["SIGINT", "SIGINT to a warm child", "SIGKILL", "crash"])
 def test_a_cancelled_build_leaves_the_last_outputs_and_no_process(server, tmp_path, how):
     """Ctrl-C on the client reaches its child, which stops as a local build does; a client killed
-    with -9 has its child stopped by the server. Either way the outputs are the last good ones."""
+    with -9 has its child stopped by the server; a child that crashes (SIGSEGV) ends its client the
+    same way and not the server. Either way the outputs are the last good ones."""
     out = tmp_path / "out"
     src = _project(tmp_path)
-    assert server.build(str(src), "--out", str(out), "--quiet").returncode == 0
+    argv = [sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--force", "--jobs", "2"]
+    first = subprocess.run(argv, cwd=ROOT, env=_env(server.runtime), capture_output=True, timeout=LOADED_S * 2)
+    assert first.returncode == 0
     kept = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    before, warm = len(server.served()), set(_children(server.proc.pid))  # the child of the build above stays, warm
-    client = subprocess.Popen([sys.executable, str(ROOT / "build.py"), str(src), "--out", str(out), "--force", "--jobs", "2"],
-                              cwd=ROOT, env=_env(server.runtime), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mine = server.wait_for(lambda e: e["event"] == "served" and e["argv"] == argv[2:])["pid"]
+    if how != "SIGINT to a warm child":  # another build: a child forked for it (the one above stays warm)
+        argv.append("--quiet")
+    before, warm = len(server.served()), set(_children(server.proc.pid))
+    client = subprocess.Popen(argv, cwd=ROOT, env=_env(server.runtime), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     end = time.monotonic() + LOADED_S
-    while not set(_children(server.proc.pid)) - warm and time.monotonic() < end and client.poll() is None:
-        time.sleep(0.01)
-    child = sorted(set(_children(server.proc.pid)) - warm)
+    if how == "SIGINT to a warm child":
+        child = [mine]
+        while not _children(mine) and time.monotonic() < end and client.poll() is None:  # the build forks its deck
+            time.sleep(0.01)
+    else:
+        while not set(_children(server.proc.pid)) - warm and time.monotonic() < end and client.poll() is None:
+            time.sleep(0.01)
+        child = sorted(set(_children(server.proc.pid)) - warm)
     assert child, "the build was not handed over"
     time.sleep(0.5)  # into the build: loading, drawing
     family = child + [p for c in child for p in _children(c)]
-    client.send_signal(getattr(signal, how))
-    _, err = client.communicate(timeout=LOADED_S)
-    event = _handed(server, before, "--force --jobs 2")
-    if how == "SIGINT":
-        assert client.returncode == 130 == event["exit"] and "stopped by SIGINT" in err and "Traceback" not in err
+    if how == "crash":
+        os.kill(child[0], signal.SIGSEGV)
     else:
+        client.send_signal(getattr(signal, how.split()[0]))
+    _, err = client.communicate(timeout=LOADED_S)
+    event = _handed(server, before, " ".join(argv[3:]))
+    assert event["pid"] == child[0] and event["warm"] == (how == "SIGINT to a warm child")
+    if how.startswith("SIGINT"):
+        assert client.returncode == 130 == event["exit"] and "stopped by SIGINT" in err and "Traceback" not in err
+    elif how == "SIGKILL":
         assert event["client_gone"] and event["exit"] == 128 + signal.SIGTERM
+    else:
+        assert client.returncode == -signal.SIGSEGV and event["killed"] == signal.SIGSEGV
+        assert server.proc.poll() is None and server.build("--check", str(src)).returncode == 0
+        assert server.served()[-1]["argv"] == ["--check", str(src)]
     end = time.monotonic() + 30
     while any(_alive(p) for p in family) and time.monotonic() < end:
         time.sleep(0.05)
     assert not [p for p in family if _alive(p)]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == kept
-    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp-briefdeck-")]
+    if how != "crash":  # a crash leaves its temporary files, as a local build's does: the next build removes them
+        assert not [p for p in out.rglob("*") if p.name.startswith(".tmp-briefdeck-")]
 
 
 @pytest.mark.quick
