@@ -193,6 +193,8 @@ def hand_over(argv: list[str]) -> Optional[int]:
 
 
 def _hand_over(argv: list[str]) -> Optional[int]:
+    import signal
+
     key = installation_key()
     path = socket_path(key)
     if path is None:
@@ -200,6 +202,21 @@ def _hand_over(argv: list[str]) -> Optional[int]:
     for fd in (0, 1, 2):
         os.fstat(fd)  # a closed standard stream: OSError, built here (where it is what it was)
     sock = connect(path)
+    # from the moment the build may start, the signals that would stop it are the child's: relayed
+    # once it has started, kept until then (and raised here again if the build is made here after all)
+    child, heard = [], []
+
+    def relay(signum, frame) -> None:
+        heard.append(signum)
+        if child:
+            try:
+                send(sock, ("signal", signum))
+            except OSError:
+                pass
+
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = [signal.signal(sig, relay) for sig in stopping]
+    code = None
     try:
         mask = os.umask(0o022)
         os.umask(mask)
@@ -210,24 +227,25 @@ def _hand_over(argv: list[str]) -> Optional[int]:
         answer = receive(sock)
         if answer[0] != "started":  # refused: another installation's, or stopping
             return None
-        return _wait(sock, answer[1])
+        child.append(answer[1])
+        for signum in heard:
+            relay(signum, None)
+        code = _wait(sock, answer[1])
+        return code
     finally:
         sock.close()
+        if code is None:  # built here: as if nothing had been tried
+            for sig, handler in zip(stopping, before):
+                signal.signal(sig, handler)
+            if heard and not child:
+                signal.raise_signal(heard[0])
 
 
 def _wait(sock, child: int) -> Optional[int]:
-    """The child's exit code, relaying the signals that would have stopped a local build; None when
-    the server went away before it said (its children stop with it: then built here)."""
+    """The child's exit code; None when the server went away before it said (its children stop
+    with it: then built here)."""
     import signal
 
-    def relay(signum, frame) -> None:
-        try:
-            send(sock, ("signal", signum))
-        except OSError:
-            pass
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, relay)
     sock.settimeout(None)
     try:
         kind, value = receive(sock)
