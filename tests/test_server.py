@@ -294,3 +294,19 @@ def test_status_stop_and_idle(server, tmp_path):
     assert told.returncode == 0 and "stopped" in told.stderr and stopped.proc.wait(30) == 0
     assert not list((short / "stopped" / "briefdeck").glob("*.sock"))
     shutil.rmtree(short)
+
+
+def test_the_child_takes_the_clients_umask_and_folder(server, tmp_path):
+    """Files are made with the client's umask, relative paths read from its folder."""
+    src = _project(tmp_path).relative_to(tmp_path)
+    modes = {}
+    for where, extra in (("served", ()), ("local", ("--no-server",))):
+        before = len(server.served())
+        proc = subprocess.run([sys.executable, str(ROOT / "build.py"), str(src), "--format", "html", "--out", where, "--quiet", *extra],
+                              cwd=tmp_path, env=_env(server.runtime), capture_output=True, text=True, timeout=LOADED_S * 2,
+                              preexec_fn=lambda: os.umask(0o027))
+        assert proc.returncode == 0, proc.stderr
+        assert len(_served_since(server, before, 1 if not extra else 0)) == (0 if extra else 1)
+        modes[where] = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / where).iterdir() if p.is_file()}
+    assert modes["served"] == modes["local"] and modes["local"][f"{src.stem}.html"] & 0o027 == 0
+    assert _digests(tmp_path / "served") == _digests(tmp_path / "local")
