@@ -18,6 +18,7 @@ matches: they build themselves meanwhile). One server runs per user and installa
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import selectors
 import signal
@@ -252,11 +253,11 @@ class Server:
         """The build to a warm child that made the same build before (it keeps what it derived:
         paragraph breaks, fonts, parsed files, as ``--watch`` does), else to a child forked now."""
         b = _Build(conn, request[2], request[3])
-        signature = __import__("marshal").dumps(request[2:])
+        signature = marshal.dumps(request[2:])
         child = next((c for c in self.children.values() if c.build is None and c.signature == signature), None)
         if child is not None:
             try:
-                socket.send_fds(child.ctl, [_framed(("build", request))], fds)
+                socket.send_fds(child.ctl, [handoff.frame(("build", request))], fds)
                 b.warm = True
             except OSError:
                 self._dismiss(child)
@@ -369,11 +370,6 @@ class Server:
                                        + ("; its client had gone" if b.orphaned is not None else "")})
 
 
-def _framed(obj) -> bytes:
-    data = __import__("marshal").dumps(obj)
-    return len(data).to_bytes(4, "big") + data
-
-
 def _receive_with_fds(sock: socket.socket) -> tuple[object, list[int]]:
     """One message (handoff.send) and the file descriptors that came with it."""
     data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
@@ -381,7 +377,7 @@ def _receive_with_fds(sock: socket.socket) -> tuple[object, list[int]]:
         if len(data) < 4:
             raise EOFError
         need = int.from_bytes(data[:4], "big") - (len(data) - 4)
-        return __import__("marshal").loads(data[4:] + (handoff._exactly(sock, need) if need > 0 else b"")), fds
+        return marshal.loads(data[4:] + (handoff.exactly(sock, need) if need > 0 else b"")), fds
     except BaseException:
         for fd in fds:
             os.close(fd)

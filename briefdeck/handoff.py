@@ -132,12 +132,17 @@ def peer_uid(sock) -> Optional[int]:
     return int.from_bytes(creds[4:8], sys.byteorder)
 
 
+def frame(obj) -> bytes:
+    """A message: its length, then the marshalled ``obj``."""
+    data = marshal.dumps(obj)
+    return len(data).to_bytes(4, "big") + data
+
+
 def send(sock, obj, fds: tuple[int, ...] = ()) -> None:
-    """One message: its length, then the marshalled ``obj``; ``fds`` travel with its first bytes."""
+    """One message (``frame``); ``fds`` travel with its first bytes."""
     import _socket
 
-    data = marshal.dumps(obj)
-    data = len(data).to_bytes(4, "big") + data
+    data = frame(obj)
     if fds:
         rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)
         data = data[sock.sendmsg([data], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)]):]
@@ -147,11 +152,11 @@ def send(sock, obj, fds: tuple[int, ...] = ()) -> None:
 
 def receive(sock):
     """The next message (``send``); EOFError when the other end has closed."""
-    head = _exactly(sock, 4)
-    return marshal.loads(_exactly(sock, int.from_bytes(head, "big")))
+    head = exactly(sock, 4)
+    return marshal.loads(exactly(sock, int.from_bytes(head, "big")))
 
 
-def _exactly(sock, n: int) -> bytes:
+def exactly(sock, n: int) -> bytes:
     got = b""
     while len(got) < n:
         part = sock.recv(n - len(got))
@@ -206,7 +211,7 @@ def _hand_over(argv: list[str]) -> Optional[int]:
     # once it has started, kept until then (and raised here again if the build is made here after all)
     child, heard = [], []
 
-    def relay(signum, frame) -> None:
+    def relay(signum, _frame) -> None:
         heard.append(signum)
         if child:
             try:
