@@ -431,14 +431,17 @@ def _child(request: tuple, fds: list[int], server_things: list, server: int, bui
             ctl.settimeout(None)
             message, fds = _receive_with_fds(ctl)  # EOFError when dismissed
             request = message[1]
-    except BaseException:  # noqa: BLE001 -- said on the client's stderr; the server goes on
+    except BaseException as exc:  # noqa: BLE001 -- said on the client's stderr, as the interpreter says it; the server goes on
         if state == "building":
-            code = 70
+            code = 1
             with contextlib.suppress(BaseException):
                 import traceback
 
                 traceback.print_exc()
                 sys.stderr.flush()
+            if isinstance(exc, KeyboardInterrupt):  # the interpreter ends by the signal itself
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGINT)
         elif state == "warm":
             code = 0  # dismissed while warm: no build of anyone's is cut short
     finally:
@@ -471,7 +474,17 @@ def _build(request: tuple, fds: list[int], build: Callable[[], int]) -> int:
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
     sys.argv = list(argv)
     sys.path[0] = path0
-    return build()
+    try:
+        return build()
+    except SystemExit as exc:  # --help, --version: argparse ends the process, and the interpreter says how
+        code = exc.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+        return 0 if code is None else code if isinstance(code, int) else 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
 
 
 def _let_go() -> None:

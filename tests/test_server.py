@@ -140,11 +140,13 @@ def test_the_key_follows_what_the_libraries_read_at_import(monkeypatch):
 def test_a_bad_source_says_the_same_and_exits_2(server, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("meta:\n  title: [unclosed\n", encoding="utf-8")
+    # --jobs 1: no drawing server (drawserver.py) is started and stopped at once, which now and then
+    # says a stray "Traceback ... SystemExit" on stderr, with or without briefdeck serve
     for fmt in ("text", "json"):
         before = len(server.served())
-        there = server.build(str(bad), "--out", str(tmp_path / "out"), "--log-format", fmt)
+        there = server.build(str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--log-format", fmt)
         event = _handed(server, before, f"--log-format {fmt}")
-        here = server.build(str(bad), "--out", str(tmp_path / "out"), "--log-format", fmt, "--no-server")
+        here = server.build(str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--log-format", fmt, "--no-server")
         assert there.returncode == here.returncode == event["exit"] == 2
         assert there.stderr == here.stderr and str(bad) in there.stderr and "Traceback" not in there.stderr
         assert there.stdout == here.stdout == ""
@@ -310,3 +312,15 @@ def test_the_child_takes_the_clients_umask_and_folder(server, tmp_path):
         modes[where] = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / where).iterdir() if p.is_file()}
     assert modes["served"] == modes["local"] and modes["local"][f"{src.stem}.html"] & 0o027 == 0
     assert _digests(tmp_path / "served") == _digests(tmp_path / "local")
+
+
+@pytest.mark.quick
+def test_help_and_version_end_as_they_do_here(server):
+    """argparse ends these with SystemExit: the child ends as the interpreter would, all said."""
+    for args in (["--version"], ["--help"], ["serve", "--help"]):
+        before = len(server.served())
+        there = server.build(*args)
+        here = server.build(*args, BRIEFDECK_SERVER="0")
+        assert (there.returncode, there.stdout, there.stderr) == (here.returncode, here.stdout, here.stderr) == (0, here.stdout, "")
+        assert here.stdout.strip()
+        assert len(_served_since(server, before, 0 if args[0] == "serve" else 1)) == (0 if args[0] == "serve" else 1)
