@@ -140,13 +140,11 @@ def test_the_key_follows_what_the_libraries_read_at_import(monkeypatch):
 def test_a_bad_source_says_the_same_and_exits_2(server, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("meta:\n  title: [unclosed\n", encoding="utf-8")
-    # --jobs 1: no drawing server (drawserver.py) is started and stopped at once, which now and then
-    # says a stray "Traceback ... SystemExit" on stderr, with or without briefdeck serve
     for fmt in ("text", "json"):
         before = len(server.served())
-        there = server.build(str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--log-format", fmt)
+        there = server.build(str(bad), "--out", str(tmp_path / "out"), "--log-format", fmt)
         event = _handed(server, before, f"--log-format {fmt}")
-        here = server.build(str(bad), "--out", str(tmp_path / "out"), "--jobs", "1", "--log-format", fmt, "--no-server")
+        here = server.build(str(bad), "--out", str(tmp_path / "out"), "--log-format", fmt, "--no-server")
         assert there.returncode == here.returncode == event["exit"] == 2
         assert there.stderr == here.stderr and str(bad) in there.stderr and "Traceback" not in there.stderr
         assert there.stdout == here.stdout == ""
