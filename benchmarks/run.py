@@ -11,7 +11,9 @@ and across a shared machine's drifting speed. Results are appended to benchmarks
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
+import json
 import os
 import platform
 import shutil
@@ -164,6 +166,36 @@ def watch_latency(src: Path, out: Path, edit, repeat: int) -> dict:
     return {"median": statistics.median(times), "min": min(times), "peak_mb": 0.0, "runs": repeat, "floor": 0.0, "cpu": spent}
 
 
+@contextlib.contextmanager
+def build_server():
+    """A ``briefdeck serve`` of this checkout, private to this run (its own socket folder), and the
+    environment in which builds hand themselves over to it; every other case builds in its own process."""
+    runtime = Path(tempfile.mkdtemp(prefix="bd-bench-"))  # short: a socket's path is at most about 100 bytes
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFDECK_SERVER"} | {"XDG_RUNTIME_DIR": str(runtime)}
+    log = runtime / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--idle", "0", "--log-format", "json"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    deadline = time.perf_counter() + 300
+    try:
+        while "serves builds" not in log.read_text(encoding="utf-8"):
+            if proc.poll() is not None or time.perf_counter() > deadline:
+                raise SystemExit(f"briefdeck serve did not start: {log.read_text(encoding='utf-8')}")
+            time.sleep(0.05)
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            yield lambda: [e for e in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if e["event"] == "served"]
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+    finally:
+        proc.terminate()
+        proc.wait(60)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats and no 200-section case")
@@ -173,6 +205,7 @@ def main() -> None:
     # measure what an installed tool costs: pip compiles bytecode at install, so a run never compiles
     # source; a machine-wide PYTHONDONTWRITEBYTECODE would make every run compile briefdeck's modules
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["BRIEFDECK_SERVER"] = "0"  # each build in its own process, but the case that measures the server
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "briefdeck")], check=True)
     WORK.mkdir(exist_ok=True)
     load_start = os.getloadavg()[0]  # other jobs on a shared machine: said beside the figures
@@ -202,6 +235,14 @@ def main() -> None:
     quick = repeat + 4  # about a second each: more runs, a steadier median on a noisy machine
     prose = measure(build_argv(edited, edit_out), prepare=one_word_edit, repeat=quick)
     rows.append(("rebuild after a one-word prose edit (charts cached)", prose, ""))
+    with build_server() as handed:  # the same edit, each build handed to a server (the command's process is measured)
+        one_word_edit()
+        subprocess.run(build_argv(edited, edit_out), cwd=ROOT, check=True)  # the server's child for this build, kept warm
+        served = measure(build_argv(edited, edit_out), prepare=one_word_edit, repeat=quick)
+        time.sleep(0.2)  # the server logs a build once its command has the answer
+        warm = sum(e["warm"] for e in handed()[1:])
+    rows.append(("prose edit, fresh process, with `briefdeck serve` running", served,
+                 f"each build handed to the server; {warm} of {quick} made by its warm child, which made the build before"))
 
     noop = measure(build_argv(edited, edit_out), repeat=repeat + 2)
     rows.append(("rebuild with nothing changed", noop, ""))
@@ -248,6 +289,7 @@ def main() -> None:
     targets = [
         ("cold default build <= 2.5x floor", x(cold) <= 2.5, f"{x(cold):.2f}x"),
         ("prose-edit rebuild (fresh process, charts cached) <= 0.6x floor", x(prose) <= 0.6, f"{x(prose):.2f}x"),
+        ("prose edit, fresh process, `briefdeck serve` running <= 0.6x floor", x(served) <= 0.6, f"{x(served):.2f}x"),
         ("a prose-edit build imports neither matplotlib nor svglib", not heavy, ", ".join(heavy) or "neither imported"),
         ("prose edit after --force is warm (<= 1.0x floor)", x(after_force) <= 1.0, f"{x(after_force):.2f}x"),
         ("--watch: saved prose edit -> new PDF, deck and web page <= 0.2 s", watch["median"] <= 0.2, f"{watch['median']:.3f} s"),

@@ -28,7 +28,7 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED = 0, 1, 2, 3
 _GC_THRESHOLD = (20000, 20, 20)  # see run(); measured by interleaved A/B (commit message)
 
 
-COMMANDS = ("build", "init", "docs", "merge-manifests")
+COMMANDS = ("build", "init", "docs", "merge-manifests", "serve")
 
 
 def _prog() -> str:
@@ -50,6 +50,8 @@ def _help_epilog() -> str:
                                    --example NAME copies a complete bundled event instead
   briefdeck docs [TOPIC]           list the documentation, or print one topic (Markdown)
   briefdeck merge-manifests [--out DIR]   join the manifests of --shard runs into DIR/manifest.json
+  briefdeck serve [--idle MINUTES]  keep a warm build server: later builds of this user start at once
+                                   (--status, --stop; off unless started; --no-server skips it)
 
 examples:
   briefdeck init demo && cd demo && briefdeck      a new project, built into demo/output/
@@ -69,7 +71,8 @@ def _dest(name: str) -> str:
 
 def make_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=_prog(), usage="%(prog)s [build] [SOURCE ...] [options]\n       %(prog)s init [DIR] [--example NAME]\n"
-                                     "       %(prog)s docs [TOPIC]\n       %(prog)s merge-manifests [MANIFEST ...] [--out DIR]",
+                                     "       %(prog)s docs [TOPIC]\n       %(prog)s merge-manifests [MANIFEST ...] [--out DIR]\n"
+                                     "       %(prog)s serve [--idle MINUTES | --status | --stop]",
                 description="Build a PDF policy brief and a PowerPoint deck from one YAML source of an event's content.",
                 epilog=_help_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("sources", nargs="*", type=Path, metavar="SOURCE", help="source files (default: every source/*.yaml)")
@@ -98,6 +101,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-format", choices=["text", "json"], default="text", help="progress and problems on stderr as text lines or one JSON object per event")
     p.add_argument("--quiet", action="store_true", help="print only problems (a JSON log still records every output: built, unchanged, up-to-date)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    p.add_argument("--no-server", action="store_true", help="build in this process even when 'briefdeck serve' runs "
+                   "(as BRIEFDECK_SERVER=0 does)")
     p.add_argument("--version", action="version", version=f"briefdeck {__version__}", help="print the version and exit")
     return p
 
@@ -136,7 +141,7 @@ class _Reporter:
             print(f"removed leftover temporary file {escaped(str(data['path']))}", file=sys.stderr)
         elif event in ("error", "warning"):
             print(data["message"], file=sys.stderr)
-        elif event in ("ok", "merged", "shard"):
+        elif event in ("ok", "merged", "shard", "serving", "served", "stopping", "stopped", "status"):
             print(data["message"], file=sys.stderr)
         elif event == "changed":
             print(f"changed: {', '.join(escaped(Path(f).name) for f in data['files'])}; rebuilding", file=sys.stderr)
@@ -216,6 +221,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             return _docs(argv[1:])
         if command == "merge-manifests":
             return _merge_manifests(argv[1:], rep)
+        if command == "serve":
+            return _serve(argv[1:])
         args = make_parser().parse_args(argv[1:] if argv[:1] == ["build"] else argv)
         rep = _Reporter(args.log_format, args.quiet)
         return _run(args, rep)
@@ -242,7 +249,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def run() -> None:
-    """The command (console script, ``python -m briefdeck``, build.py): ``main``, then leave at once.
+    """The command in this process (command.run, when no ``briefdeck serve`` takes the build):
+    ``main``, then leave at once (``run_once``).
 
     Tearing the interpreter down (every module, a last collection of every object) costs about 0.1 s
     after a build, a tenth of a rebuild: outputs are already written, synced and closed, and the
@@ -252,6 +260,12 @@ def run() -> None:
     of containers): a build makes many short-lived ones (matplotlib's artists and transforms,
     reportlab's flowables) that reference counting frees, and at the default the collector ran
     ~700 times in a cold build of the default source, 7-8 % of its CPU."""
+    os._exit(run_once())
+
+
+def run_once() -> int:
+    """``main`` as the command runs it (``run``; a build server's child runs it for each build
+    handed to it), its streams flushed: the exit code."""
     gc.set_threshold(*_GC_THRESHOLD)
     from . import mplconfig
 
@@ -259,14 +273,17 @@ def run() -> None:
     # pydantic looks for plugins (every installed distribution's entry points) when it builds the
     # source schema's validator, 5 ms of a prose edit's critical path; briefdeck's validation
     # reports to no plugin (an embedding program keeps its own setting)
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from .handoff import SET_BY_RUN
+
+    for name, value in SET_BY_RUN.items():
+        os.environ.setdefault(name, value)
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed pipe: nothing more can reach the reader anyway
         pass
-    os._exit(code if isinstance(code, int) else 1)
+    return code if isinstance(code, int) else 1
 
 
 def _init(argv: list[str]) -> int:
@@ -359,6 +376,45 @@ def _merge_manifests(argv: list[str], rep: _Reporter) -> int:
     rep.emit("merged", {"path": str(path), "artefacts": len(merged["artefacts"]), "message": f"{'wrote' if not same else 'unchanged'} "
                         f"{path} ({len(merged['artefacts'])} artefacts)"}, always=True)
     return EXIT_OK
+
+
+def _serve(argv: list[str]) -> int:
+    import time
+
+    from . import buildserver
+
+    p = _Parser(prog=f"{_prog()} serve", description="A warm build server for the authoring loop (an editor's build on "
+                "save, a terminal): it imports everything a build needs once, and every later build of this user and "
+                "this installation hands itself over to it and starts at once; what it writes, says and returns is a "
+                "local build's. Off unless started; --no-server or BRIEFDECK_SERVER=0 build in their own process.")
+    p.add_argument("--idle", type=float, default=30.0, metavar="MINUTES", help="stop after this many minutes without a "
+                   "build (default: 30; 0: never)")
+    p.add_argument("--status", action="store_true", help="say whether this installation's server runs (exit 1: it does not)")
+    p.add_argument("--stop", action="store_true", help="stop this installation's server once its running builds end")
+    p.add_argument("--log-format", choices=["text", "json"], default="text", help="a line of text, or a JSON object, "
+                   "on stderr for each build served")
+    p.add_argument("--quiet", action="store_true", help="log only problems, not each build served")
+    args = p.parse_args(argv)
+    rep = _Reporter(args.log_format, args.quiet)
+    if args.status or args.stop:
+        answer = buildserver.ask("stop" if args.stop else "status")
+        if answer is None:
+            rep.emit("status", {"running": False, "message": "no briefdeck serve runs for this installation: builds run in "
+                                "their own process"}, always=True)
+            return EXIT_FAILED if args.status else EXIT_OK
+        if args.stop:
+            stopped = buildserver.wait_stopped(60.0)
+            rep.emit("status", {"running": not stopped, "pid": answer[1], "message": f"briefdeck serve (pid {answer[1]}) "
+                                f"{'stopped' if stopped else 'stops once its running builds end'}"}, always=True)
+            return EXIT_OK
+        s = answer[1]
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(s["since"]))
+        rep.emit("status", {"running": True, **s, "message": f"briefdeck serve {s['version']} runs (pid {s['pid']}, since "
+                            f"{since}, {s['served']} builds served, {s['running']} running) at {s['socket']}"}, always=True)
+        return EXIT_OK
+    if args.idle < 0:
+        raise UsageError("--idle needs a number of minutes of at least 0")
+    return buildserver.Server(args.idle, rep.emit, build=run_once).run()
 
 
 def _run(args: argparse.Namespace, rep: _Reporter) -> int:

@@ -114,7 +114,9 @@ def serving(preload: str, workers: int):
             code = 0
         except SystemExit:  # stopped
             code = 0
-        except BaseException:  # noqa: BLE001 -- nothing of the build's own unwinding runs here
+        except BaseException as exc:  # noqa: BLE001 -- nothing of the build's own unwinding runs here
+            if isinstance(exc.__cause__, SystemExit):  # stopped while importing a C extension, which says ImportError
+                os._exit(0)
             with contextlib.suppress(BaseException):  # a fault of its own: said (its requests fail)
                 import traceback
 

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT / "source" / "canada-minusma-panel-2018.yaml"
 EXAMPLES = ROOT / "tests" / "examples"
 TALK = ROOT / "tests" / "fixtures" / "levine-minusma-panel-2018.txt"
+# every build a test starts is made in its own process, even while a developer's 'briefdeck serve'
+# runs: tests/test_server.py turns the hand-over on for its own builds, with a server of its own
+os.environ["BRIEFDECK_SERVER"] = "0"
 
 
 def one_section(figure_ids: str, figures: str) -> str:

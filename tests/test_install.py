@@ -82,7 +82,7 @@ def test_sdist_and_the_wheel_built_from_it_carry_every_module_and_built_in_file(
     with zipfile.ZipFile(dists["wheel"]) as whl:
         in_wheel = {n for n in whl.namelist() if n.startswith("briefdeck/")}
         entry = next(n for n in whl.namelist() if n.endswith(".dist-info/entry_points.txt"))
-        assert "briefdeck = briefdeck.cli:run" in whl.read(entry).decode()
+        assert "briefdeck = briefdeck.command:run" in whl.read(entry).decode()
         assert whl.read("briefdeck/builtin/docs/source-format.md") == (ROOT / "docs" / "source-format.md").read_bytes()
     assert wanted <= in_sdist, sorted(wanted - in_sdist)
     # and the sdist is the whole project, so its test suite runs from it (MANIFEST.in)
