@@ -126,12 +126,22 @@ def _salt(font_files: tuple) -> bytes:
     return got
 
 
+_NAMES: dict = {}  # (folder, salt) -> key -> its entry's path: named once a process (repr and hash of a long key)
+
+
 class _Folder:
     def __init__(self, path: Path, salt: bytes):
         self.path, self.salt = path, salt
+        self.names = _NAMES.setdefault((str(path), salt), {})
+        if len(self.names) > 2 * MEMO.entries:
+            self.names.clear()
+        self.noted: set = set()  # keys whose entry this build noted or wrote (once a build, not once a layout)
 
     def entry(self, key: tuple) -> Path:
-        return self.path / f"brk-{hashlib.sha256(self.salt + repr(key).encode()).hexdigest()}.pickle"
+        path = self.names.get(key)
+        if path is None:
+            path = self.names[key] = self.path / f"brk-{hashlib.sha256(self.salt + repr(key).encode()).hexdigest()}.pickle"
+        return path
 
 
 _FOLDER: list = []  # the folder of the build under way (kept_in)
@@ -193,9 +203,11 @@ def _write(key: tuple, variants: list) -> None:
     from ...cache import note
     from ...publish import keep_file
 
-    path = _FOLDER[0].entry(key)
+    folder = _FOLDER[0]
+    path = folder.entry(key)
     keep_file(path, pickle.dumps([(list(a), d) for a, d in variants], pickle.HIGHEST_PROTOCOL))
     note(path)
+    folder.noted.add(key)
 
 
 class BreakMemo:
@@ -280,7 +292,11 @@ class BreakMemo:
         it), or written where it is missing (another output folder, an entry pruned since)."""
         from ...cache import note
 
-        path = _FOLDER[0].entry(key)
+        folder = _FOLDER[0]
+        if key in folder.noted:  # (the build's later layouts)
+            return
+        folder.noted.add(key)
+        path = folder.entry(key)
         if path.is_file():
             note(path)
         else:
