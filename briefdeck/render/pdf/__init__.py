@@ -40,12 +40,14 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
+from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
 from .tagging import StructTree
 
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
+_wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (after paint_only_what_is_kept)
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
