@@ -40,6 +40,7 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
+from .parsememo import install as _parse_once_per_text
 from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
@@ -48,6 +49,7 @@ from .tagging import StructTree
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 _wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (after paint_only_what_is_kept)
+_parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
