@@ -9,8 +9,8 @@ breaking left: its lines and the paragraph's state (reportlab's frag word list, 
 A copy, because reportlab changes a paragraph's lines and words when it splits one.
 
 Keyed by everything the break reads: the paragraph's class, frags (words and their fonts,
-colours, links...) and style (the hyphenation rules and patterns by their fingerprint), and the
-widths. The page's hyphen budget (``HyphenLedger.budget``) is not in the key: what the breaking
+colours, links...: a pickle's bytes) and style (the hyphenation rules and patterns by their
+fingerprint, kept per style object while it is unchanged), and the widths. The page's hyphen budget (``HyphenLedger.budget``) is not in the key: what the breaking
 asked of it is kept beside the lines (lines -> hyphens allowed), and the lines are handed back
 only when the budget now gives the same answers. A paragraph holding anything else (an image,
 a callback) is not kept.
@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import io
 import pickle
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -78,6 +79,45 @@ def _style_fp(style) -> tuple:
     for k, v in sorted(style.__dict__.items()):
         out.append((k, _style_fp(v) if k == "parent" and v is not None else _fp(v, {})))
     return tuple(out)
+
+
+_STYLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # style -> (its attributes then, its fingerprint)
+
+
+def _style_key(style) -> tuple:
+    """``_style_fp``, kept per style object while its attributes are all as they were (a style with
+    a parent, whose attributes could change under it, is fingerprinted every time)."""
+    if style.__dict__.get("parent") is not None:
+        return _style_fp(style)
+    try:
+        got = _STYLES.get(style)
+    except TypeError:
+        return _style_fp(style)
+    if got is not None and got[0] == style.__dict__:
+        return got[1]
+    fp = _style_fp(style)
+    _STYLES[style] = (dict(style.__dict__), fp)
+    return fp
+
+
+class _FragPickler(pickle.Pickler):
+    """The frags' content as bytes (the key's words, fonts, colours, links), as a pickle: equal bytes,
+    equal content (types included). Only what ``_fp`` would key is let through: reportlab's frags
+    and split words, colours, plain values; anything else makes the paragraph unkeyable."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, type):  # (a class, named by reference: reportlab's frag, colour and word classes)
+            if obj.__module__.startswith("reportlab."):
+                return NotImplemented
+        elif isinstance(obj, (ABag, Color, str, list, tuple)) and type(obj).__module__.startswith("reportlab."):
+            return NotImplemented
+        raise _Unkeyable(type(obj).__name__)
+
+
+def _frags_bytes(*values) -> bytes:
+    buf = io.BytesIO()
+    _FragPickler(buf, pickle.HIGHEST_PROTOCOL).dump(values)
+    return buf.getvalue()
 
 
 # -- kept across processes ------------------------------------------------------------------
@@ -232,11 +272,10 @@ class BreakMemo:
         if getattr(para, "_splitpara", 0):
             return None
         try:
-            frags: dict = {}
-            return (type(para), _style_fp(para.style), _fp(para.frags, frags),
-                    _fp(list(width) if isinstance(width, (list, tuple)) else [width], frags),
-                    _fp(para.bulletText, frags), getattr(para, "autoLeading", None), para.encoding, budgeted)
-        except _Unkeyable:
+            return (type(para), _style_key(para.style),
+                    _frags_bytes(para.frags, list(width) if isinstance(width, (list, tuple)) else [width], para.bulletText),
+                    getattr(para, "autoLeading", None), para.encoding, budgeted)
+        except (_Unkeyable, pickle.PicklingError, TypeError, AttributeError):
             return None
 
     def recall(self, key: Optional[tuple], para, budget: Optional[Callable[[int], int]]):
