@@ -40,6 +40,7 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
+from .deflate import install as _deflate_once_per_content
 from .parsememo import install as _parse_once_per_text
 from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
@@ -50,6 +51,7 @@ _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 _wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (after paint_only_what_is_kept)
 _parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
+_deflate_once_per_content()  # a stream of the same bytes as one written before (--watch) is not compressed again
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
