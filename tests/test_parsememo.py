@@ -1,7 +1,9 @@
-"""A paragraph's markup parsed once for the layouts of a build (render/pdf/parsememo.py): a paragraph
-of the same text in the same, unchanged style gets copies of the frags the first parse made; the
-brief is the same as when every paragraph is parsed."""
+"""A paragraph's markup parsed once in a process (render/pdf/parsememo.py): a paragraph of the same
+text in a style of the same attributes gets copies of the frags the first parse made; the brief is
+the same as when every paragraph is parsed."""
 from __future__ import annotations
+
+import copy
 
 import pytest
 from reportlab.platypus import Paragraph
@@ -38,6 +40,8 @@ def test_the_same_text_and_style_get_copies_of_one_parse(style, monkeypatch):
     assert all(a is not b for a, b in zip(again.frags, first.frags))  # each its own (reportlab changes them)
     again.frags[0].text = "changed"
     assert Paragraph(TEXT, style).frags[0].text == first.frags[0].text
+    twin = Paragraph(TEXT, copy.copy(style))  # another style object alike (--watch's next build)
+    assert len(parses) == 1 and _frags(twin) == _frags(first)
     style.fontSize += 1  # a style changed since: parsed anew, in its new size
     bigger = Paragraph(TEXT, style)
     assert len(parses) == 2 and bigger.frags[0].fontSize == first.frags[0].fontSize + 1

@@ -3,22 +3,24 @@ story anew (its flowables are changed as they are split and drawn), so every par
 was parsed by reportlab's ``ParaParser`` (an HTML parser in Python) two to four times a build, a
 fifth of a layout that only measures.
 
-Kept by style object (weakly: the brief's styles live as long as its ``Styles``) and by the text
-(and the case sensitivity and cleaner reportlab parses it with): the frags the parse made, after
-``textTransformFrags``, as a template no paragraph is given. A paragraph gets a copy of each frag
-(``ABag.clone``: what reportlab itself does to a frag it changes), its cleaned text and bullet frags,
-and the style it was given; only when the style's attributes are all as they were at the parse
-(any change: parsed anew), and only for parses that made nothing but text frags in the style given
-(no ``<para>`` style, no image or callback frags).
+Kept by the style's content (its fingerprint, breakmemo._style_key: every attribute, the
+hyphenation by its patterns and rules) and the text (and the case sensitivity and cleaner reportlab
+parses it with), for the process (a ``--watch`` rebuild makes its styles anew): the frags the parse
+made, after ``textTransformFrags``, as a template no paragraph is given. A paragraph gets a copy of
+each frag (``ABag.clone``: what reportlab itself does to a frag it changes), its cleaned text and
+bullet frags, and the style it was given; only for parses that made nothing but text frags in the
+style given (no ``<para>`` style, no image or callback frags). Bounded (least recently used first out).
 """
 from __future__ import annotations
 
-import weakref
+from collections import OrderedDict
 
 from reportlab.platypus.paragraph import Paragraph
 
-_PARSED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # style -> (text, case, cleaner) -> parse
-_MOST = 4000  # parses kept per style (a 200-section brief has fewer paragraphs of one style)
+from .breakmemo import _style_key, _Unkeyable
+
+_PARSED: "OrderedDict[tuple, tuple]" = OrderedDict()  # (style's fingerprint, text, case, cleaner) -> parse
+_MOST = 3000  # parses kept (a 200-section brief's paragraphs, about)
 ORIGINAL: dict = {}  # reportlab's _setup as install found it (the tests compare)
 
 
@@ -38,13 +40,13 @@ def install() -> None:
         if frags is not None:
             return setup(self, text, style, bulletText, frags, cleaner)
         try:
-            per = _PARSED.get(style)
-        except TypeError:  # (a style that cannot be weakly referenced: parsed every time)
+            key = (_style_key(style), text, self.caseSensitive, cleaner)
+            got = _PARSED.get(key)
+        except (_Unkeyable, TypeError):  # (a style that cannot be fingerprinted: parsed every time)
             return setup(self, text, style, bulletText, frags, cleaner)
-        key = (text, self.caseSensitive, cleaner)
-        got = per.get(key) if per is not None else None
-        if got is not None and got[0] == style.__dict__:
-            _, cleaned, template, bullets = got
+        if got is not None:
+            _PARSED.move_to_end(key)
+            cleaned, template, bullets = got
             self.text = cleaned
             self.frags = _copy(template)
             self.style = style
@@ -58,11 +60,9 @@ def install() -> None:
         bullets = None if self.bulletText is bulletText else self.bulletText
         if bullets is not None and not isinstance(bullets, list):
             return
-        if per is None:
-            per = _PARSED[style] = {}
-        elif len(per) >= _MOST:
-            per.clear()
-        per[key] = (dict(style.__dict__), self.text, _copy(self.frags), _copy(bullets) if bullets is not None else None)
+        _PARSED[key] = (self.text, _copy(self.frags), _copy(bullets) if bullets is not None else None)
+        while len(_PARSED) > _MOST:
+            _PARSED.popitem(last=False)
 
     Paragraph._setup = kept_setup
     Paragraph._briefdeck_parsememo = True
