@@ -111,3 +111,50 @@ def test_a_drawing_that_asks_for_more_than_calls_and_plain_values_is_not_kept(re
     fresh = _chart()
     fresh.add(Peeks())
     assert page == _page(fresh)
+
+
+STAMP = b"\x01" * 32  # (the digest of the kept drawing a chart was read from: drawings.kept_as)
+
+
+def test_a_drawing_read_from_the_cache_keeps_its_paint_there_for_a_fresh_process(rendered, tmp_path):
+    key = ("chart", 200)
+    plain = _page(_chart())
+    first = _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP))  # noted at its first paint
+    (entry,) = tmp_path.glob("*.paint.json")
+    assert len(rendered) == 2 and first == plain
+    chartpaint._KEPT.clear()  # a fresh process
+    again = _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP))
+    assert len(rendered) == 2 and again == plain  # replayed from the file, the renderer's bytes
+    kept = chartpaint._KEPT[key]
+    raw = entry.read_bytes()
+    assert chartpaint._dumps(kept) in raw  # (after the entry's digest header)
+    assert chartpaint._dumps(chartpaint._loads(chartpaint._dumps(kept))) == chartpaint._dumps(kept)
+    chartpaint._KEPT.clear()  # another drawing's bytes (another stamp): painted and kept anew
+    _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, b"\x02" * 32))
+    assert len(rendered) == 3 and len(list(tmp_path.glob("*.paint.json"))) == 2
+
+
+def test_a_planted_or_damaged_paint_is_refused_and_the_chart_painted_by_the_renderer(rendered, tmp_path):
+    import json
+
+    from briefdeck.publish import keep_file
+
+    key = ("chart", 200)
+    plain = _page(_chart())
+    _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP))
+    (entry,) = tmp_path.glob("*.paint.json")
+    good = json.loads(chartpaint._dumps(chartpaint._KEPT[key]))
+    saved = tmp_path / "saved.pdf"
+    planted = [
+        {**good, "calls": good["calls"] + [["c", "save", [], {}]]},  # a canvas method the renderer never calls
+        {**good, "calls": good["calls"] + [["c", "drawInlineImage", [str(saved), 0, 0], {}]]},
+        {**good, "calls": good["calls"] + [["s", "_filename", str(saved)]]},  # an attribute it never sets
+        {**good, "calls": [["c", "setFillColor", [{"x": 1}], {}]]},  # a value the recorder never keeps
+        {**good, "format": 99},
+    ]
+    for payload in [json.dumps(p).encode() for p in planted] + [b"{not json"]:
+        keep_file(entry, payload)  # a valid header: only the reading stands in the way
+        chartpaint._KEPT.clear()
+        n = len(rendered)
+        assert _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP)) == plain
+        assert len(rendered) == n + 1 and not saved.exists()

@@ -45,12 +45,18 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
+from .deflate import install as _deflate_once_per_content
+from .parsememo import install as _parse_once_per_text
+from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
 from .styles import Styles
 from .tagging import StructTree
 
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
+_wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (after paint_only_what_is_kept)
+_parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
+_deflate_once_per_content()  # a stream of the same bytes as one written before (--watch) is not compressed again
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
@@ -154,7 +160,8 @@ def _chart_drawings(doc: Document, charts: Any, probe: Context, fonts: Fonts, si
     """Every figure's chart as a reportlab Drawing: converted from the chart service's SVG once,
     then kept beside the chart cache as plain data (drawings.py), so a build after a prose edit
     runs neither matplotlib nor svglib. ``sizing``: the service that sized the charts."""
-    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing, shapes_later=True))
+    return _finished(doc, probe, fonts, sizing, _converted(doc, charts, probe, fonts, sizing, shapes_later=True),
+                     getattr(charts, "cache_dir", None))
 
 
 def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing: Any = None,
@@ -187,15 +194,19 @@ def _fonts_digest(fonts: Fonts) -> str:
     return hashlib.sha256(repr(sorted((k, f.regular, f.bold, f.italic, f.bolditalic) for k, f in fonts.families.items())).encode()).hexdigest()
 
 
-def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]]) -> dict[str, Drawing]:
-    """Figure id -> its chart's drawing as the brief sets it: in the charts' font, at its width."""
+def _finished(doc: Document, probe: Context, fonts: Fonts, sizing: Any, converted: list[tuple[str, Drawing]],
+              cache: Optional[Path] = None) -> dict[str, Drawing]:
+    """Figure id -> its chart's drawing as the brief sets it: in the charts' font, at its width.
+    ``cache``: the chart cache's folder, where the paint of a drawing read from it is kept."""
+    from .drawings import kept_as
+
     out: dict[str, Drawing] = {}
     digest = _fonts_digest(fonts)
     for f, (key, d), req in zip(doc.charted_figures, converted, _requests(doc, probe, sizing)):
         d.initialFontName = fonts.chart_map.default_font  # renderPDF would start from Helvetica
         # painted from what its first paint asked of the canvas, when this process painted it before
-        # (--watch): by the drawing's cache key (chart, fonts), its font and width
-        out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (key, digest, d.initialFontName, req[2]))
+        # (--watch) or kept it beside the cache: by the drawing's cache key (chart, fonts), its font and width
+        out[f.id] = painted_from_memory(fit_drawing(d, req[2] * 72), (key, digest, d.initialFontName, req[2]), cache, kept_as(d))
     return out
 
 

@@ -9,8 +9,8 @@ breaking left: its lines and the paragraph's state (reportlab's frag word list, 
 A copy, because reportlab changes a paragraph's lines and words when it splits one.
 
 Keyed by everything the break reads: the paragraph's class, frags (words and their fonts,
-colours, links...) and style (the hyphenation rules and patterns by their fingerprint), and the
-widths. The page's hyphen budget (``HyphenLedger.budget``) is not in the key: what the breaking
+colours, links...: a pickle's bytes) and style (the hyphenation rules and patterns by their
+fingerprint, kept per style object while it is unchanged), and the widths. The page's hyphen budget (``HyphenLedger.budget``) is not in the key: what the breaking
 asked of it is kept beside the lines (lines -> hyphens allowed), and the lines are handed back
 only when the budget now gives the same answers. A paragraph holding anything else (an image,
 a callback) is not kept.
@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import io
 import pickle
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -80,6 +81,45 @@ def _style_fp(style) -> tuple:
     return tuple(out)
 
 
+_STYLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # style -> (its attributes then, its fingerprint)
+
+
+def _style_key(style) -> tuple:
+    """``_style_fp``, kept per style object while its attributes are all as they were (a style with
+    a parent, whose attributes could change under it, is fingerprinted every time)."""
+    if style.__dict__.get("parent") is not None:
+        return _style_fp(style)
+    try:
+        got = _STYLES.get(style)
+    except TypeError:
+        return _style_fp(style)
+    if got is not None and got[0] == style.__dict__:
+        return got[1]
+    fp = _style_fp(style)
+    _STYLES[style] = (dict(style.__dict__), fp)
+    return fp
+
+
+class _FragPickler(pickle.Pickler):
+    """The frags' content as bytes (the key's words, fonts, colours, links), as a pickle: equal bytes,
+    equal content (types included). Only what ``_fp`` would key is let through: reportlab's frags
+    and split words, colours, plain values; anything else makes the paragraph unkeyable."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, type):  # (a class, named by reference: reportlab's frag, colour and word classes)
+            if obj.__module__.startswith("reportlab."):
+                return NotImplemented
+        elif isinstance(obj, (ABag, Color, str, list, tuple)) and type(obj).__module__.startswith("reportlab."):
+            return NotImplemented
+        raise _Unkeyable(type(obj).__name__)
+
+
+def _frags_bytes(*values) -> bytes:
+    buf = io.BytesIO()
+    _FragPickler(buf, pickle.HIGHEST_PROTOCOL).dump(values)
+    return buf.getvalue()
+
+
 # -- kept across processes ------------------------------------------------------------------
 _ALLOWED = {
     "reportlab.platypus.paraparser": {"ParaFrag"},
@@ -126,12 +166,22 @@ def _salt(font_files: tuple) -> bytes:
     return got
 
 
+_NAMES: dict = {}  # (folder, salt) -> key -> its entry's path: named once a process (repr and hash of a long key)
+
+
 class _Folder:
     def __init__(self, path: Path, salt: bytes):
         self.path, self.salt = path, salt
+        self.names = _NAMES.setdefault((str(path), salt), {})
+        if len(self.names) > 2 * MEMO.entries:
+            self.names.clear()
+        self.noted: set = set()  # keys whose entry this build noted or wrote (once a build, not once a layout)
 
     def entry(self, key: tuple) -> Path:
-        return self.path / f"brk-{hashlib.sha256(self.salt + repr(key).encode()).hexdigest()}.pickle"
+        path = self.names.get(key)
+        if path is None:
+            path = self.names[key] = self.path / f"brk-{hashlib.sha256(self.salt + repr(key).encode()).hexdigest()}.pickle"
+        return path
 
 
 _FOLDER: list = []  # the folder of the build under way (kept_in)
@@ -193,9 +243,11 @@ def _write(key: tuple, variants: list) -> None:
     from ...cache import note
     from ...publish import keep_file
 
-    path = _FOLDER[0].entry(key)
+    folder = _FOLDER[0]
+    path = folder.entry(key)
     keep_file(path, pickle.dumps([(list(a), d) for a, d in variants], pickle.HIGHEST_PROTOCOL))
     note(path)
+    folder.noted.add(key)
 
 
 class BreakMemo:
@@ -220,11 +272,10 @@ class BreakMemo:
         if getattr(para, "_splitpara", 0):
             return None
         try:
-            frags: dict = {}
-            return (type(para), _style_fp(para.style), _fp(para.frags, frags),
-                    _fp(list(width) if isinstance(width, (list, tuple)) else [width], frags),
-                    _fp(para.bulletText, frags), getattr(para, "autoLeading", None), para.encoding, budgeted)
-        except _Unkeyable:
+            return (type(para), _style_key(para.style),
+                    _frags_bytes(para.frags, list(width) if isinstance(width, (list, tuple)) else [width], para.bulletText),
+                    getattr(para, "autoLeading", None), para.encoding, budgeted)
+        except (_Unkeyable, pickle.PicklingError, TypeError, AttributeError):
             return None
 
     def recall(self, key: Optional[tuple], para, budget: Optional[Callable[[int], int]]):
@@ -280,7 +331,11 @@ class BreakMemo:
         it), or written where it is missing (another output folder, an entry pruned since)."""
         from ...cache import note
 
-        path = _FOLDER[0].entry(key)
+        folder = _FOLDER[0]
+        if key in folder.noted:  # (the build's later layouts)
+            return
+        folder.noted.add(key)
+        path = folder.entry(key)
         if path.is_file():
             note(path)
         else:

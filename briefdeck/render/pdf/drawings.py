@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import weakref
 from pathlib import Path
 from typing import Any, Optional
 
@@ -151,6 +152,15 @@ def whole(d: shapes.Drawing) -> None:
         d.__dict__["contents"] = [_build(c) for c in later]
 
 
+# drawings read from the cache -> the digest of the bytes they were read from (chartpaint keeps their paint by it)
+_STAMPS: "weakref.WeakKeyDictionary[shapes.Drawing, bytes]" = weakref.WeakKeyDictionary()
+
+
+def kept_as(d: shapes.Drawing) -> Optional[bytes]:
+    """The digest of the kept drawing ``d`` was read from; None for a drawing converted (or loaded) otherwise."""
+    return _STAMPS.get(d)
+
+
 # decoded cache files, by their verified bytes' digest: a process that builds again (--watch) builds
 # the shapes anew (drawing changes them) but decodes no file it decoded
 _READ: dict[bytes, dict] = {}
@@ -165,7 +175,9 @@ def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
     stamp = hashlib.sha256(raw).digest()
     try:
         if stamp in _READ:
-            return (_shell if shapes_later and _READ[stamp].get("format") == FORMAT else _from_data)(_READ[stamp])
+            d = (_shell if shapes_later and _READ[stamp].get("format") == FORMAT else _from_data)(_READ[stamp])
+            _STAMPS[d] = stamp
+            return d
         data = json.loads(raw)
         d = _from_data(data)
     except Exception:  # noqa: BLE001 - whatever a damaged entry holds, it is converted anew
@@ -174,6 +186,7 @@ def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
     if len(_READ) > 256:
         _READ.clear()
     _READ[stamp] = data  # kept once it proved readable
+    _STAMPS[d] = stamp
     return d
 
 

@@ -1,0 +1,38 @@
+"""A PDF stream compressed once per content in a process (render/pdf/deflate.py): the kept output is
+zlib's for the same bytes; --watch's rebuilds compress only the streams that changed."""
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from reportlab.pdfbase import pdfdoc
+
+from briefdeck.render.pdf import deflate  # noqa: F401 - installed with the brief's renderer
+
+
+@pytest.mark.quick
+def test_equal_bytes_are_compressed_once_and_as_zlib_compresses_them(monkeypatch):
+    calls = []
+    real = zlib.compress
+
+    class Counting:
+        @staticmethod
+        def compress(data, *a):
+            calls.append(len(data))
+            return real(data, *a)
+
+    monkeypatch.setattr(pdfdoc, "zlib", Counting)
+    page = "BT /F1 11 Tf 72 720 Td (Lastly, the mission) Tj ET\n" * 50 + "\u2019"
+    first = pdfdoc.PDFZCompress.encode(page)
+    again = pdfdoc.PDFZCompress.encode(page.encode("utf8"))  # (a str is its UTF-8 bytes)
+    assert first == again == real(page.encode("utf8")) and len(calls) == 1
+    other = pdfdoc.PDFZCompress.encode(page.replace("Lastly", "Finally"))
+    assert other == real(page.replace("Lastly", "Finally").encode("utf8")) and len(calls) == 2
+
+
+@pytest.mark.quick
+def test_what_it_holds_is_bounded(monkeypatch):
+    monkeypatch.setattr(deflate, "_MOST", 10_000)
+    for i in range(40):
+        pdfdoc.PDFZCompress.encode(bytes([i]) * 1000)
+    assert deflate._held[0] <= 10_000 and sum(len(k) + len(v) for k, v in deflate._KEPT.items()) == deflate._held[0]
