@@ -170,3 +170,19 @@ def test_a_process_with_a_drawing_server_fits_plain_charts_itself(theme, monkeyp
     assert ChartService(theme).parts(plain, "slide", 9.0, 3.0) == alone[0] and asked == []
     assert ChartService(theme).parts(greek, "slide", 9.0, 3.0) == alone[1] and asked == [True]
     assert len(alone[0]) > 1  # split: its lines were measured
+
+
+@pytest.mark.quick
+def test_a_refused_measure_is_seen_even_where_the_measuring_code_catches_failures(theme):
+    from briefdeck.charts import ChartService
+
+    style = ChartService(theme).style("slide")
+    with linewidth.without_freetype() as refused:
+        assert style.text_width("Menaka", 9.0) > 0 and not refused  # plain: answered here
+        with pytest.raises(linewidth.NeedsFreeType):
+            try:
+                style.text_width("Ωmega", 9.0)
+            except Exception:  # a kind's own guard does not take it  # noqa: BLE001
+                pytest.fail("NeedsFreeType was caught as an Exception")
+        assert refused
+    assert style.text_width("Ωmega", 9.0) > 0  # outside the block: laid out by FreeType

@@ -118,21 +118,24 @@ def advance(path: str, text: str, size: float) -> Optional[int]:
     return metrics.width(text, size) if metrics is not None else None
 
 
-class NeedsFreeType(Exception):
-    """A measure inside ``without_freetype()`` that only matplotlib can answer."""
+class NeedsFreeType(BaseException):
+    """A measure inside ``without_freetype()`` that only matplotlib can answer (a BaseException: a
+    kind's own ``except Exception`` does not take it for a failure of its own)."""
 
 
-_WITHOUT: list = []  # open ``without_freetype`` blocks
+_WITHOUT: list = []  # the open ``without_freetype`` blocks' refusals
 
 
 @contextmanager
 def without_freetype():
     """Within the block, a chart measure that would import matplotlib raises ``NeedsFreeType``
     instead (``needs_freetype``): a process that has a drawing server asks it then, rather than
-    importing matplotlib itself."""
-    _WITHOUT.append(True)
+    importing matplotlib itself. The block gives a list that is not empty once a measure was refused
+    (even if the code measuring caught it: its answer is then not to be used)."""
+    refused: list = []
+    _WITHOUT.append(refused)
     try:
-        yield
+        yield refused
     finally:
         _WITHOUT.pop()
 
@@ -140,4 +143,5 @@ def without_freetype():
 def needs_freetype() -> None:
     """Called where a measure is about to import matplotlib."""
     if _WITHOUT:
+        _WITHOUT[-1].append(True)
         raise NeedsFreeType

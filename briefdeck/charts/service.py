@@ -150,11 +150,13 @@ class ChartService:
         server = current()
         if server is None:
             return fn(spec, self.style(target), *sizes)
-        try:
-            with without_freetype():  # here, at once, while the server may still be importing matplotlib
-                return fn(spec, self.style(target), *sizes)
-        except NeedsFreeType:
-            pass
+        with without_freetype() as refused:  # here, at once, while the server may still be importing matplotlib
+            try:
+                answer = fn(spec, self.style(target), *sizes)
+            except NeedsFreeType:
+                pass
+        if not refused:
+            return answer
         return server.run([(_styled_job, (fn, self.theme, self._config_digest(), spec, target, *sizes))], first=True)[0]
 
     def _answer(self, name: str, compute, valid):
