@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefdeck import api
-from briefdeck.charts import mpl, shaping, shipped
+from briefdeck.charts import linewidth, mpl, shaping, shipped
 from briefdeck.charts.derive_shipped import derive
 
 from .conftest import DEFAULT_SOURCE
@@ -31,9 +31,10 @@ def test_the_shipped_entries_are_what_deciding_them_again_gives(theme):
 
 
 def _fresh_measures():
-    for f in (shipped.plain_chars, shaping.plain_chars, mpl.text_width, mpl.ink_box):
+    for f in (shipped.plain_chars, shipped._path_key, shaping.plain_chars, mpl.text_width, mpl.ink_box, linewidth.advance):
         getattr(f, "cache_clear", lambda: None)()  # (not on a stand-in)
     mpl._STEPS.clear()
+    linewidth._FONTS.clear()
 
 
 def _build(out):

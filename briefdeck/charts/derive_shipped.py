@@ -1,5 +1,7 @@
 """Writes ``shipped.FILE``: which characters of the built-in theme's chart fonts are plain, decided as a
-build decides it (``shipped.py`` says what for). Run after changing what an entry's key covers:
+build decides it, and their unscaled metrics (``shipped.py`` says what for). Each unscaled entry is
+checked against the installed matplotlib's layouts first (``check``) and names its version: after
+changing what an entry's key covers, or matplotlib, run
 
     python -m briefdeck.charts.derive_shipped
 """
@@ -8,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .shipped import _LOADED, _PLAIN_LOCALES, FILE, font_key, plain_chars
+from .shipped import _LOADED, _PLAIN_LOCALES, FILE, _path_key, font_key, plain_chars
+from .unscaled import unscaled
 
 
 def derive(theme=None) -> dict:
@@ -22,14 +25,44 @@ def derive(theme=None) -> dict:
         raise RuntimeError("derive the entries in the C or an English locale (LC_ALL=C.UTF-8): other languages are not modelled")
     theme = theme or load_theme("default")
     paths = dict.fromkeys(chart_style(theme, t).fonts[s] for t in TARGETS for s in ("regular", "bold"))
-    plain = {}
+    plain, metrics = {}, {}
     for path in paths:
         decide.cache_clear()
         chars, pairs, ligatures = decide(path)
-        plain[font_key(Path(path).read_bytes())] = {
+        key = font_key(Path(path).read_bytes())
+        plain[key] = {
             "font": Path(path).name, "chars": sorted(chars), "pairs": sorted(pairs),
             "ligatures": {k: list(v) for k, v in sorted(ligatures.items())}}  # in the order the shaper tries them
-    return {"plain": plain}
+        entry = unscaled(path, chars, ligatures)
+        if entry is not None:
+            metrics[key] = {"font": Path(path).name, "matplotlib": check(path, entry, ligatures, pairs), **entry}
+    return {"plain": plain, "unscaled": metrics}
+
+
+SIZES = (5, 6.5, 7, 7.3, 8, 9, 10.5, 11.999, 12, 14, 20, 33.3)
+
+
+def check(path: str, entry: dict, ligatures: dict, pairs) -> str:
+    """The installed matplotlib's version, once its layouts of the font at ``path`` give the widths
+    ``linewidth`` gives from ``entry`` -- every glyph alone, and lines of all the characters in a dozen
+    orders -- at each of ``SIZES``; a difference raises (``tests/test_chart_linewidth.py`` checks more)."""
+    from matplotlib import __version__, font_manager
+
+    from .linewidth import _Metrics
+    from .mpl import _UNHINTED
+
+    metrics, font = _Metrics(entry, ligatures, frozenset(pairs)), font_manager.get_font(path)
+    keys = entry["keys"]
+    singles = [k for k in keys if len(k) == 1]
+    lines = keys + ["".join(singles[i::7]) for i in range(7)] + ["".join(reversed(singles[i::5])) for i in range(5)]
+    for size in SIZES:
+        font.set_size(size, 72)
+        for line in lines:
+            font.set_text(line, 0.0, flags=_UNHINTED)
+            if metrics.width(line, size) != font.get_width_height()[0]:
+                raise RuntimeError(f"{Path(path).name} at {size} pt: {line!r} is {font.get_width_height()[0]} (26.6) "
+                                   f"as matplotlib {__version__} sets it, {metrics.width(line, size)} from its unscaled metrics")
+    return __version__
 
 
 def write(entries: dict) -> bytes:
@@ -38,6 +71,7 @@ def write(entries: dict) -> bytes:
     FILE.write_bytes(raw)
     _LOADED.clear()  # this process reads the new one
     plain_chars.cache_clear()
+    _path_key.cache_clear()
     return raw
 
 

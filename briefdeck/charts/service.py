@@ -147,13 +147,22 @@ class ChartService:
                                   lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and h <= v <= top))
 
     def _measure(self, fn, spec, target: str, *sizes):
-        """``fn(spec, style, *sizes)``, which measures text: here, or by the drawing server when one
-        runs (it has the code that measures; a layout waits for it, so it goes first)."""
+        """``fn(spec, style, *sizes)``, which measures text: here, or, when a drawing server runs and
+        the text needs matplotlib (not the built-in fonts' plain characters: ``linewidth``), by the
+        server (it has the code that measures; a layout waits for it, so it goes first)."""
         from ..drawserver import current
+        from .linewidth import NeedsFreeType, without_freetype
 
         server = current()
         if server is None:
             return fn(spec, self.style(target), *sizes)
+        with without_freetype() as refused:  # here, at once, while the server may still be importing matplotlib
+            try:
+                answer = fn(spec, self.style(target), *sizes)
+            except NeedsFreeType:
+                pass
+        if not refused:
+            return answer
         return server.run([(_styled_job, (fn, self.theme, self._config_digest(), spec, target, *sizes))], first=True)[0]
 
     def _answer(self, name: str, compute, valid):

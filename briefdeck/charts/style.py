@@ -102,24 +102,38 @@ class ChartStyle:
         return replace(self, fonts=fonts, palette=tuple(look.get("palette") or self.palette), colours=colours,
                        transparent=bool(look.get("transparent")), face=str(look.get("face") or ""), _family=[])
 
-    # -- text metrics (draw time: these import matplotlib) ----------------------------
+    # -- text metrics (but for text_width's shipped answers, these import matplotlib) ----
     @property
     def family(self) -> str:
         """The family name matplotlib (and so the SVG) uses for this target's font."""
         if not self._family:
+            from .linewidth import needs_freetype
+
+            needs_freetype()
             from .mpl import register_fonts
 
             self._family.append(register_fonts(self.fonts))
         return self._family[0]
 
     def text_width(self, text: str, size: float, bold: bool = False) -> float:
-        """Advance width of one line of ``text`` in points."""
+        """Advance width of one line of ``text`` in points: from the font's shipped metrics where they
+        hold it (``linewidth``: no matplotlib), else as matplotlib lays it out (the same number)."""
+        from .linewidth import advance, needs_freetype
+
+        path = self.fonts["bold" if bold else "regular"]
+        found = advance(path, text, size)
+        if found is not None:
+            return found / 64.0
+        needs_freetype()
         from .mpl import text_width
 
-        return text_width(self.fonts["bold" if bold else "regular"], text, size)
+        return text_width(path, text, size)
 
     def ink(self, text: str, size: float, bold: bool = False) -> tuple[float, float, float, float]:
         """(left, width, ascent, descent) of the ink of one line, in points."""
+        from .linewidth import needs_freetype
+
+        needs_freetype()
         from .mpl import ink_box
 
         return ink_box(self.fonts["bold" if bold else "regular"], text, size)

@@ -8,7 +8,11 @@ drawing's edge. Each ``<text>`` therefore carries the width it has in the theme'
 (``textLength``): the browser fits its own face to it. Widths come from the font files' advance
 widths (what the chart service lays out with, less kerning). fontTools reads a font once; what it
 read is kept in the build's cache folder as JSON by the font's hash, so a build after a prose edit
-decodes no font (tests/test_warm_builds.py).
+decodes no font (tests/test_warm_builds.py). The built-in theme's fonts' facts ship with them
+(``SHIPPED``, one file a font, used only for the same font bytes and this module's code): a cold build
+imports no fontTools for the page (45 ms) and decodes none of them. After changing this module:
+
+    python -c "from briefdeck.render.html.metrics import derive_shipped; derive_shipped()"
 """
 from __future__ import annotations
 
@@ -28,6 +32,26 @@ Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, b
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 _LOADED: dict[str, dict] = {}  # by the font's sha256: read once per process
 _READER: list[bytes] = []
+SHIPPED = Path(__file__).resolve().parents[2] / "builtin" / "derived" / "html-fonts"  # <font file name>.json
+
+
+def _shipped_key(digest: str) -> str:
+    """What a shipped entry is for: the font's bytes and this module (not fontTools' version: the same
+    font gives the same page on any machine; tests/test_html_fonts_shipped.py reads them again)."""
+    from ...versions import code_digest
+
+    return hashlib.sha256(code_digest([Path(__file__)]) + digest.encode()).hexdigest()
+
+
+def _shipped(path: Path, digest: str) -> Optional[dict]:
+    """The shipped facts of the font at ``path`` (its digest ``digest``), or None."""
+    try:
+        entry = json.loads((SHIPPED / f"{Path(path).name}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != _shipped_key(digest) or not isinstance(entry.get("facts"), dict):
+        return None
+    return entry["facts"]
 
 
 def _reader_digest() -> bytes:
@@ -62,7 +86,11 @@ def font_facts(path: Path, cache_dir: Optional[Path] = None) -> dict:
     if digest in _LOADED:
         still_kept(kept, lambda: json.dumps(_LOADED[digest], sort_keys=True).encode("utf-8"))
         return _LOADED[digest]
-    found = None
+    found = _shipped(path, digest)
+    if found is not None:
+        found["family"] = found["family"] or Path(path).stem.split("-")[0]
+        _LOADED[digest] = found
+        return found
     raw = read_kept(kept) if kept is not None else None  # verified, never through a link (publish.py)
     if raw is not None:
         try:
@@ -125,3 +153,23 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
         return text_width(path, text, size, cache_dir, facts)
 
     return measure
+
+
+def derive_shipped(theme=None) -> list[Path]:
+    """Write ``SHIPPED``: the facts of every font file of the built-in theme, read as a build reads them."""
+    from ...theme import load_theme
+
+    theme = theme or load_theme("default")
+    SHIPPED.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, node in theme.get("fonts").items():
+        if isinstance(node, dict):
+            for style in node:
+                path = theme.font_file(key, style)
+                data = path.read_bytes()
+                entry = {"key": _shipped_key(hashlib.sha256(data).hexdigest()), "font": path.name, "facts": _read(data)}
+                out = SHIPPED / f"{path.name}.json"
+                out.write_bytes((json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8"))
+                written.append(out)
+    return written
+
