@@ -1,6 +1,7 @@
 """ChartService: a chart for a target at a size, drawn once, cached by content hash."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -48,6 +49,7 @@ class ChartService:
         self.stats = {"drawn": 0, "cached": 0}
         self._styles: dict[str, ChartStyle] = {}
         self._digest: Optional[bytes] = None
+        self._reprs: dict[int, tuple[Any, bytes]] = {}
         # charts drawn or read in this run, so a renderer can prefetch them all in one
         # (parallel) call and then ask for each as it lays out, even with no cache folder
         self._memo: dict[str, tuple[bytes, Optional[bytes]]] = {}
@@ -106,8 +108,17 @@ class ChartService:
         h = hashlib.sha256(self._config_digest())
         h.update(f"|{target}|{width_in:.4f}|{height_in:.4f}|".encode())
         h.update(_kind_code(spec.kind))
-        h.update(repr(spec).encode("utf-8"))
+        h.update(self._spec_text(spec))
         return h.hexdigest()
+
+    def _spec_text(self, spec) -> bytes:
+        """``repr(spec)``, once per spec of a build: a build asks for each chart's key four or five
+        times (sizes, parts, each target), and a spec's repr holds its whole table (25 KB for a
+        timeline). Specs are frozen; the memo holds each one, so its id is not reused meanwhile."""
+        known = self._reprs.get(id(spec))
+        if known is None or known[0] is not spec:
+            known = self._reprs[id(spec)] = (spec, repr(spec).encode("utf-8"))
+        return known[1]
 
     def parts(self, figure, target: str, width_in: float, height_in: float) -> list[Part]:
         """``figure`` cut into pieces that each fit a ``width_in`` x ``height_in`` box for
@@ -227,8 +238,7 @@ class ChartService:
             h.update(json.dumps(settings, sort_keys=True, default=str).encode())
             for p in style_inputs(self.theme):
                 h.update(p.name.encode() + p.read_bytes())
-            for p in sorted(_PKG.rglob("*.py")):  # the drawing code itself
-                h.update(p.relative_to(_PKG).as_posix().encode() + p.read_bytes())
+            h.update(_drawing_code())
             h.update(f"briefdeck {__version__} matplotlib {_mpl_version()}".encode())
             self._digest = h.digest()
         return self._digest
@@ -361,6 +371,14 @@ def _mpl_version() -> str:
     from ..versions import version
 
     return getattr(mod, "__version__", None) or version("matplotlib") or "none"
+
+
+@functools.cache
+def _drawing_code() -> bytes:
+    """The drawing code itself (this package's files, named), read once a process: the code that
+    draws is the code this process imported, and a process that builds again and again (--watch,
+    ``briefdeck serve``) read all 30-odd files again for every build's first key (7 ms)."""
+    return b"".join(p.relative_to(_PKG).as_posix().encode() + p.read_bytes() for p in sorted(_PKG.rglob("*.py")))
 
 
 def _kind_code(name: str) -> bytes:
