@@ -10,10 +10,9 @@ in this process, so what it keeps lasts the session: registered fonts (by conten
 edited under the same name is seen), parsed theme files (once per version of each file), the
 hyphenation patterns, decoded chart drawings and the canvas calls that paint them
 (render/pdf/chartpaint.py), the parsed data files and maps, the hashes of input files that have
-not changed (by what the file system says of them: publish.remember_hashes), and each brief's last
-layout decisions: with --jobs 2 or more, the layout that is painted is begun on them in a forked
-process while this one measures, and used only when the measuring decides exactly the same
-(render/pdf/ahead.py); the deck, and the web page
+not changed (by what the file system says of them: publish.remember_hashes), each paragraph's
+parsed markup and line breaks (render/pdf/parsememo.py, breakmemo.py) and the compressed streams
+of unchanged bytes (render/pdf/deflate.py); the deck, and the web page
 when its charts are drawn already (a prose edit), are made beside it in forked processes, which
 inherit the deck's template analysis, its template opened, and what the last rebuild made: the deck's
 slides that did not change are put in again as they were saved (render/pptx/replay.py), the page's
