@@ -64,7 +64,7 @@ class _Metrics:
             return None
         index = self.index
         try:
-            glyphs = [index[g] for g in _glyphs(text, self.ligatures)]
+            glyphs = [index[g] for g in glyphs_of(text, self.ligatures)]
         except KeyError:  # a character the entry does not hold
             return None
         if self.pairs and any(text[i:i + 2] in self.pairs for i in range(len(text) - 1)):
@@ -79,8 +79,10 @@ class _Metrics:
         return total
 
 
-def _glyphs(text: str, ligatures: dict) -> list[str]:
-    """The characters of each glyph: ligatures formed as the shaper forms them (``mpl._Steps.glyphs``)."""
+def glyphs_of(text: str, ligatures: dict) -> list[str]:
+    """The characters of each glyph of a line of plain characters: ligatures formed as the shaper
+    forms them, left to right, the first of a character's ligatures that matches (``ligatures``:
+    ``shaping.plain_chars``'s, by first character)."""
     if not ligatures or ligatures.keys().isdisjoint(text):
         return list(text)
     out, i, n = [], 0, len(text)

@@ -44,6 +44,7 @@ with lean_artists():  # matplotlib's artists, defined without the signatures and
 
 from ..errors import RenderError  # noqa: E402
 from . import format as fmt  # noqa: E402
+from .linewidth import glyphs_of  # noqa: E402
 
 _REGISTERED: dict[str, str] = {}  # TTF path -> family name
 
@@ -104,21 +105,7 @@ class _Steps:
         self.last: dict[str, int] = {}
 
     def glyphs(self, text: str) -> list[str]:
-        """The characters of each glyph of a line of plain characters: ligatures formed as the
-        shaper forms them, left to right, the first of a character's ligatures that matches."""
-        ligatures = self.ligatures
-        if not ligatures or ligatures.keys().isdisjoint(text):
-            return list(text)
-        out, i, n = [], 0, len(text)
-        while i < n:
-            for seq in ligatures.get(text[i], ()):
-                if text.startswith(seq, i):
-                    break
-            else:
-                seq = text[i]
-            out.append(seq)
-            i += len(seq)
-        return out
+        return glyphs_of(text, self.ligatures)
 
     @staticmethod
     def keys(glyphs: list[str]) -> list[str]:
