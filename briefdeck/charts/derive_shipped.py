@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from .shipped import _LOADED, _PLAIN_LOCALES, FILE, _path_key, font_key, plain_chars
+from . import linewidth
 from .unscaled import unscaled
 
 
@@ -69,9 +70,10 @@ def write(entries: dict) -> bytes:
     raw = (json.dumps(entries, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
     FILE.parent.mkdir(parents=True, exist_ok=True)
     FILE.write_bytes(raw)
-    _LOADED.clear()  # this process reads the new one
+    _LOADED.clear()  # this process reads the new one, and measures from it
     plain_chars.cache_clear()
     _path_key.cache_clear()
+    linewidth.forget()
     return raw
 
 

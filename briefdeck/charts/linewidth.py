@@ -110,6 +110,12 @@ def _metrics(path: str) -> Optional[_Metrics]:
     return _FONTS[path]
 
 
+def forget() -> None:
+    """What was measured from the shipped entries, forgotten (the entries were written anew)."""
+    _FONTS.clear()
+    advance.cache_clear()
+
+
 @lru_cache(maxsize=8192)
 def advance(path: str, text: str, size: float) -> Optional[int]:
     """What matplotlib's ``font.set_text(text, flags=NO_HINTING); font.get_width_height()[0]`` gives

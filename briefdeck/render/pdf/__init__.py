@@ -54,7 +54,7 @@ from .tagging import StructTree
 
 _keep_no_break_spaces()  # before any paragraph is measured: U+202F binds, as U+00A0 does
 paint_only_what_is_kept()  # a layout that only measures paints no paragraph
-_wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (after paint_only_what_is_kept)
+_wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (installs the above first)
 _parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
 _deflate_once_per_content()  # a stream of the same bytes as one written before (--watch) is not compressed again
 

@@ -239,13 +239,17 @@ def _read(key: tuple) -> list:
     return out
 
 
+def _pickled(variants: list) -> bytes:
+    return pickle.dumps([(list(a), d) for a, d in variants], pickle.HIGHEST_PROTOCOL)
+
+
 def _write(key: tuple, variants: list) -> None:
     from ...cache import note
     from ...publish import keep_file
 
     folder = _FOLDER[0]
     path = folder.entry(key)
-    keep_file(path, pickle.dumps([(list(a), d) for a, d in variants], pickle.HIGHEST_PROTOCOL))
+    keep_file(path, _pickled(variants))
     note(path)
     folder.noted.add(key)
 
@@ -329,17 +333,14 @@ class BreakMemo:
     def _noted(self, key: tuple) -> None:
         """A break this process holds is in use by this build: its entry is noted (pruning keeps
         it), or written where it is missing (another output folder, an entry pruned since)."""
-        from ...cache import note
+        from ...publish import still_kept
 
         folder = _FOLDER[0]
         if key in folder.noted:  # (the build's later layouts)
             return
         folder.noted.add(key)
-        path = folder.entry(key)
-        if path.is_file():
-            note(path)
-        else:
-            _write(key, self._kept[key])
+        variants = self._kept[key]
+        still_kept(folder.entry(key), lambda: _pickled(variants))
 
 
 MEMO = BreakMemo()

@@ -347,12 +347,12 @@ def _write(path: Path, calls: _Calls) -> None:
 def _in_use(path: Path, calls: _Calls) -> None:
     """Calls this process holds, read from or written to ``path``, are in use by this build: their
     entry is noted, or written again where it is missing (an entry pruned since)."""
-    from ...cache import note
+    from ...publish import still_kept
 
-    if path.is_file():
-        note(path)
-    else:
-        _write(path, calls)
+    try:
+        still_kept(path, lambda: _dumps(calls))
+    except _NotKept:
+        pass  # a value the file cannot hold: kept in memory only
 
 
 def kept(key: tuple) -> bool:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from reportlab.platypus.paragraph import Paragraph
 
+from .painting import paint_only_what_is_kept
+
 _BREAK = Paragraph.breakLines
 ORIGINAL: dict = {}  # reportlab's wrap, split and draw as install found them (the tests compare)
 
@@ -30,6 +32,7 @@ def install() -> None:
     (idempotent)."""
     if getattr(Paragraph, "_briefdeck_rewrap", False):
         return
+    paint_only_what_is_kept()  # first: a measuring layout's draw must reach the forgetting draw below
     wrap, split, draw = Paragraph.wrap, Paragraph.split, Paragraph.draw
     ORIGINAL.update(wrap=wrap, split=split, draw=draw)
 
