@@ -365,14 +365,13 @@ def _keep_warm(opts: Options, view, theme, results: dict) -> None:
 def warm_up(opts: Options) -> None:
     """For a process that builds again and again (--watch): import every renderer of ``opts`` and
     the chart drawing code once, here, so the processes forked for each rebuild start with them
-    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s); keep
-    the hashes of files that do not change (publish.remember_hashes); and, after each build, what
-    the forked formats derive from their inputs (``_keep_warm``)."""
+    instead of importing them anew (python-pptx alone takes 0.1-0.15 s, matplotlib 0.5 s); and,
+    after each build, what the forked formats derive from their inputs (``_keep_warm``). (The
+    hashes of files that do not change are kept by every build: ``build``.)"""
     for fmt in opts.formats:
         RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
 
-    publish.remember_hashes()  # the inputs are hashed before and after every build: unchanged fonts once
     _WARM[:] = [True]
     render.KEEPING[:] = [True]  # the renderers keep what they make for the next build (RenderResult.kept)
 

@@ -29,12 +29,12 @@ from typing import Callable, Optional
 
 from . import __version__, handoff
 from .errors import LockedError, UsageError
+from .workers import _flush_std_streams, _pdeathsig
 
 CHECK_S = 10.0  # how often the server looks whether its installation or its socket changed
 GRACE_S = 10.0  # a child whose client vanished is killed this long after its SIGTERM
 WARM_S = 20 * 60.0  # a warm child unused this long leaves
 MAX_WARM = 2  # warm children kept at most (the least recently used leaves): a few hundred MB each, mostly shared
-_PR_SET_PDEATHSIG = 1
 
 Log = Callable[[str, dict], None]
 
@@ -55,7 +55,6 @@ def warm_up() -> None:
 
     for r in RENDERERS.values():
         r.load()
-    publish.remember_hashes()  # a warm child hashes an input file again only when it has changed (as --watch)
     _builtin_theme()
 
 
@@ -292,9 +291,7 @@ class Server:
             self._orphan(child, b)
 
     def _fork(self, request: tuple, fds: list[int], signature: bytes, conn: socket.socket) -> _Child:
-        for stream in (sys.stdout, sys.stderr):  # nothing of the server's may reach the client's streams
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        _flush_std_streams()  # nothing of the server's may reach the client's streams
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:
@@ -482,16 +479,12 @@ def _build(request: tuple, fds: list[int], build: Callable[[], int]) -> int:
             print(code, file=sys.stderr)
         return 0 if code is None else code if isinstance(code, int) else 1
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                stream.flush()
+        _flush_std_streams()
 
 
 def _let_go() -> None:
     """The client's streams closed here (a reader of its pipe sees their end when the client ends)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
+    _flush_std_streams()
     null = os.open(os.devnull, os.O_RDWR)
     for target in (0, 1, 2):
         os.dup2(null, target)
@@ -517,11 +510,7 @@ def _stream(fd: int, params):
 def _die_with_server(server: int) -> None:
     """The kernel stops the child (SIGTERM: it unwinds and cleans up) if the server dies (Linux);
     its client then builds itself."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    _pdeathsig(signal.SIGTERM)
     if os.getppid() != server:  # it died before the request took effect
         os.kill(os.getpid(), signal.SIGTERM)
 

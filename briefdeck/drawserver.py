@@ -31,7 +31,7 @@ import sys
 from collections import deque
 from typing import Any, Callable, Optional
 
-from .workers import _LENGTH, _die_with_parent, _flush_std_streams, _write
+from .workers import _LENGTH, _die_with_parent, _flush_std_streams, _pdeathsig, _write
 
 _CURRENT: list = []  # the running server of this build, inherited by the processes it forks
 
@@ -138,7 +138,7 @@ def _serve(control, preload: str, count: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which stops this
     signal.signal(signal.SIGTERM, _stopped)
     if sys.platform.startswith("linux"):
-        _die_with_parent_now()
+        _pdeathsig()  # killed by the kernel when the build dies (no watch thread: it watches its parent in its loop)
     if os.getppid() != parent:  # the build died before the request took effect
         return
     importlib.import_module(preload)
@@ -220,15 +220,6 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
             for request, _, _ in list(queue):
                 request.fail(RuntimeError("the chart drawing processes ended before drawing every chart"))
             queue.clear()
-
-
-def _die_with_parent_now() -> None:
-    """The kernel kills this server when the build dies (as ``_die_with_parent``, without its watch
-    thread: this process forks its workers, and watches its parent in its own loop)."""
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
 
 
 def _received_fds(control) -> list[int]:

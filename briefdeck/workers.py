@@ -26,15 +26,17 @@ if TYPE_CHECKING:
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent: int) -> None:
+def _pdeathsig(sig: int = signal.SIGKILL) -> None:
+    """The kernel sends this process ``sig`` when its parent dies (Linux; elsewhere nothing)."""
     if sys.platform.startswith("linux"):
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             import ctypes
 
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+
+
+def _die_with_parent(parent: int) -> None:
+    _pdeathsig()
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
