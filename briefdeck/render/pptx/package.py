@@ -24,6 +24,11 @@ from . import pptx_code
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+
+
+def next_shape_id(tree) -> int:
+    """The id a new shape takes in the shape tree (or slide, master) ``tree``: one past the largest."""
+    return max([int(e.get("id")) for e in tree.iter(f"{{{P}}}cNvPr")] + [1]) + 1
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 VIEW_PROPS_CT = "application/vnd.openxmlformats-officedocument.presentationml.viewProps+xml"
 VIEW_PROPS = (

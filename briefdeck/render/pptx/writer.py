@@ -24,8 +24,9 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .native_tables import add_table, template_table_style
+from . import pptx_code
 from .notes import set_notes
-from .package import A, P, drop_existing_slides, ensure_view_props, part_names, set_link_colours, set_properties
+from .package import A, P, drop_existing_slides, next_shape_id, ensure_view_props, part_names, set_link_colours, set_properties
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
 from .plan import DeckPlan, SlidePlan, TextBlock
@@ -364,7 +365,7 @@ class DeckWriter:
     def _notes(self, slide, text: str) -> None:
         text = text.replace("\n\n", "\n")
         notes = slide.notes_slide
-        if set_notes(notes.element, text, self.lang):
+        if pptx_code.written_for() and set_notes(notes.element, text, self.lang):  # (a shortcut: pptx_code.py)
             return
         tf = notes.notes_text_frame
         tf.text = text
@@ -435,8 +436,7 @@ def _title_first(slide) -> None:
 
 
 def _next_id(slide) -> int:
-    ids = [int(e.get("id")) for e in slide.shapes._spTree.iter(_CNVPR)]
-    return max(ids + [1]) + 1
+    return next_shape_id(slide.shapes._spTree)
 
 
 def picture_requests(plan: DeckPlan, info, kept=()) -> list[tuple]:
