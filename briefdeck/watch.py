@@ -1,9 +1,14 @@
 """``--watch``: rebuild when any input changes, for authors editing a source.
 
-The operating system reports changes (inotify, FSEvents, ReadDirectoryChangesW, through
-watchfiles), so a save is seen at once instead of at the next poll; a burst of writes (an
-editor saving in several steps, or through a temporary file and a rename) is one change: the
-build starts once the files have been quiet for ``step`` milliseconds -- no fixed sleep. The
+The operating system reports changes, so a save is seen at once instead of at the next poll.
+On Linux the watcher reads inotify itself (``_Inotify``), which says when a file is complete:
+closed after writing, or renamed into place (an atomic replace). A burst of writes is one
+change: the build starts once every changed file is complete and the files have been quiet for
+``settle`` milliseconds (an editor's save, however it writes, is over within a few), or quiet for
+``step`` milliseconds while one is still open for writing (a writer that never closes). Changes
+made while a build runs are kept and start the next one. Elsewhere, or with
+``WATCHFILES_FORCE_POLLING=1``, watchfiles watches (FSEvents, ReadDirectoryChangesW, polling),
+and the build starts once the files have been quiet for ``step`` milliseconds. The
 process stays warm between builds: after the first it has imported every renderer and the chart
 code (``api.warm_up``), so the process it forks per rebuild starts with them. The brief is made
 in this process, so what it keeps lasts the session: registered fonts (by content: a font file
@@ -30,7 +35,11 @@ operating system says nothing).
 """
 from __future__ import annotations
 
+import os
+import struct
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -72,25 +81,139 @@ def touched(sources: list[Path], out_dir: Path, changed: set[Path]) -> list[Path
 
 
 def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], object], *, step_ms: int = 20,
-          debounce_ms: int = 1000, log: Callable[[str, dict], None] = lambda e, d: None,
+          settle_ms: int = 3, debounce_ms: int = 1000, log: Callable[[str, dict], None] = lambda e, d: None,
           max_builds: Optional[int] = None, stop: Optional[threading.Event] = None) -> None:
     """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set).
     ``rebuild`` is handed the sources to build: every one at first, then those the change concerns."""
-    import watchfiles
-
     rebuild(list(sources))
     builds = 1
-    while (max_builds is None or builds < max_builds) and not (stop and stop.is_set()):
-        files = watched_files(sources, out_dir)
-        wanted = {str(p) for p in files}
-        folders = sorted({str(p.parent) for p in files if p.parent.is_dir()})
-        log("watching", {"files": len(files)})
-        changes = next(iter(watchfiles.watch(
-            *folders, watch_filter=lambda _change, path: str(Path(path).resolve()) in wanted, step=step_ms,
-            debounce=debounce_ms, recursive=False, stop_event=stop, raise_interrupt=True, yield_on_timeout=False,
-        )), None)
-        if not changes:  # stopped
-            return
-        log("changed", {"files": sorted({p for _, p in changes})})
-        rebuild(touched(sources, out_dir, {Path(p).resolve() for _, p in changes}) if len(sources) > 1 else list(sources))
-        builds += 1
+    notify = _Inotify.open()
+    try:
+        while (max_builds is None or builds < max_builds) and not (stop and stop.is_set()):
+            files = watched_files(sources, out_dir)
+            wanted = {str(p) for p in files}
+            folders = sorted({str(p.parent) for p in files if p.parent.is_dir()})
+            log("watching", {"files": len(files)})
+            if notify is not None:
+                changed = notify.settled(folders, wanted, step_ms, settle_ms, debounce_ms, stop)
+            else:
+                changed = _watchfiles(folders, wanted, step_ms, debounce_ms, stop)
+            if not changed:  # stopped
+                return
+            log("changed", {"files": sorted(changed)})
+            rebuild(touched(sources, out_dir, {Path(p).resolve() for p in changed}) if len(sources) > 1 else list(sources))
+            builds += 1
+    finally:
+        if notify is not None:
+            notify.close()
+
+
+def _watchfiles(folders: list[str], wanted: set[str], step_ms: int, debounce_ms: int,
+                stop: Optional[threading.Event]) -> set[str]:
+    """The wanted files changed, once the folders have been quiet for ``step_ms`` (watchfiles);
+    empty when stopped."""
+    import watchfiles
+
+    changes = next(iter(watchfiles.watch(
+        *folders, watch_filter=lambda _change, path: str(Path(path).resolve()) in wanted, step=step_ms,
+        debounce=debounce_ms, recursive=False, stop_event=stop, raise_interrupt=True, yield_on_timeout=False,
+    )), None)
+    return {p for _, p in changes or ()}
+
+
+# inotify(7) event bits
+_MODIFY, _ATTRIB, _CLOSE_WRITE = 0x2, 0x4, 0x8
+_MOVED_FROM, _MOVED_TO, _CREATE, _DELETE = 0x40, 0x80, 0x100, 0x200
+_OVERFLOW, _IGNORED, _ONLYDIR = 0x4000, 0x8000, 0x1000000
+_MASK = _MODIFY | _ATTRIB | _CLOSE_WRITE | _MOVED_FROM | _MOVED_TO | _CREATE | _DELETE | _ONLYDIR
+_COMPLETE = _CLOSE_WRITE | _MOVED_TO  # the file's bytes are all there: closed after writing, renamed into place
+_OPEN = _MODIFY | _CREATE | _DELETE | _MOVED_FROM  # more may come: being written, or gone (a save by delete and write)
+
+
+class _Inotify:
+    """The folders' events from Linux's inotify, read for the whole session (a change saved while a
+    build runs waits in the kernel's queue and starts the next build)."""
+
+    def __init__(self, libc, fd: int):
+        self.libc, self.fd = libc, fd
+        self.folders: dict[int, str] = {}  # watch descriptor -> folder
+
+    @classmethod
+    def open(cls) -> Optional["_Inotify"]:
+        """None where inotify is not at hand (not Linux, or polling asked for): watchfiles watches."""
+        if not sys.platform.startswith("linux") or os.environ.get("WATCHFILES_FORCE_POLLING", "").lower() not in ("", "0", "false"):
+            return None
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(os.O_CLOEXEC | os.O_NONBLOCK)
+        except (OSError, AttributeError):
+            return None
+        return cls(libc, fd) if fd >= 0 else None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def _add(self, folders: list[str]) -> None:
+        for f in folders:  # again each time: a folder replaced since is watched anew
+            wd = self.libc.inotify_add_watch(self.fd, os.fsencode(f), _MASK)
+            if wd >= 0:
+                self.folders[wd] = f
+
+    def _events(self, timeout: float) -> Optional[list[tuple[str, int]]]:
+        """(path, event bits) of what happened within ``timeout`` seconds; None when nothing did."""
+        import select
+
+        if not select.select([self.fd], [], [], max(timeout, 0))[0]:
+            return None
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except BlockingIOError:
+            return []
+        out, at = [], 0
+        while at < len(data):
+            wd, mask, _cookie, size = struct.unpack_from("iIII", data, at)
+            name = data[at + 16:at + 16 + size].rstrip(b"\0")
+            at += 16 + size
+            if mask & _IGNORED:  # the folder is gone
+                self.folders.pop(wd, None)
+            elif mask & _OVERFLOW:  # events were lost: any file may have changed
+                out.append(("", mask))
+            elif wd in self.folders and name:
+                out.append((os.path.join(self.folders[wd], os.fsdecode(name)), mask))
+        return out
+
+    def settled(self, folders: list[str], wanted: set[str], step_ms: int, settle_ms: int, debounce_ms: int,
+                stop: Optional[threading.Event]) -> set[str]:
+        """The wanted files changed, once every one is complete and the folders have been quiet for
+        ``settle_ms`` (or ``step_ms`` while one is still open for writing); at the latest
+        ``debounce_ms`` after the first change. Empty when stopped."""
+        self._add(folders)
+        changed: set[str] = set()
+        writing: set[str] = set()
+        first = last = 0.0
+        while True:
+            if not changed:
+                if stop is not None and stop.is_set():
+                    return set()
+                events = self._events(0.1)  # idle: ``stop`` is looked at ten times a second
+            else:
+                now = time.monotonic()
+                quiet = (step_ms if writing else settle_ms) / 1000 - (now - last)
+                if quiet <= 0 or now - first >= debounce_ms / 1000:
+                    return changed
+                events = self._events(min(quiet, first + debounce_ms / 1000 - now))
+            for path, mask in events or ():
+                if path == "":  # overflow: every watched file
+                    changed |= wanted
+                elif path in wanted:
+                    changed.add(path)
+                    if mask & _COMPLETE:
+                        writing.discard(path)
+                    elif mask & _OPEN:
+                        writing.add(path)
+                else:
+                    continue
+                last = time.monotonic()
+                first = first or last

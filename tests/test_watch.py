@@ -7,31 +7,74 @@ import time
 from briefdeck.watch import watch, watched_files
 
 
-def test_watch_rebuilds_once_after_a_burst_of_writes(tmp_path):
-    src = tmp_path / "a.yaml"
-    src.write_text("one", encoding="utf-8")
-    builds: list[float] = []
+def _watching(src, **kw):
+    """watch() on ``src`` in a thread: (what each rebuild read of it, an event set when it returns)."""
+    read: list[str] = []
     done = threading.Event()
 
-    def rebuild(these):
-        assert these == [src]
-        builds.append(time.monotonic())
-
     def run():
-        watch([src], tmp_path / "out", rebuild, step_ms=150, max_builds=2)
+        watch([src], src.parent / "out", lambda these: read.append(src.read_text(encoding="utf-8")), **kw)
         done.set()
 
     threading.Thread(target=run, daemon=True).start()
     time.sleep(0.5)
+    return read, done
+
+
+def test_watch_rebuilds_once_after_a_burst_of_saves(tmp_path):
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    read, done = _watching(src, settle_ms=150, max_builds=2)
     start = time.monotonic()
-    for i in range(4):  # an editor saving in several writes, and through a temporary file renamed into place
+    for i in range(4):  # saves through a temporary file renamed into place, closer together than settle_ms
         tmp = tmp_path / f".a.yaml.{i}~"
         tmp.write_text(f"edit {i}", encoding="utf-8")
         tmp.replace(src)
         time.sleep(0.05)
     assert done.wait(10), "watch did not rebuild after the change"
-    assert len(builds) == 2
-    assert builds[1] - start >= 0.15 + 0.15  # waited for the writes to settle, not a build per write
+    assert read == ["one", "edit 3"]
+    assert time.monotonic() - start >= 0.15 + 0.15  # waited for the saves to settle, not a build per save
+
+
+def test_a_save_by_rename_is_built_at_once_and_a_file_still_open_is_not(tmp_path):
+    """A file renamed into place (an atomic replace) or closed after writing is complete: built
+    without waiting ``step_ms``; one still open for writing is built once it is closed, not from
+    the bytes written so far (on Linux, where the watcher sees the closing)."""
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify: elsewhere watchfiles waits step_ms of quiet")
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    read, done = _watching(src, step_ms=60_000, max_builds=3)
+    tmp = tmp_path / ".a.yaml~"
+    tmp.write_text("two", encoding="utf-8")
+    tmp.replace(src)
+    deadline = time.monotonic() + 10
+    while len(read) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert read == ["one", "two"]
+    time.sleep(0.2)
+    with open(src, "w", encoding="utf-8") as f:  # an editor writing its save in several writes
+        f.write("thr")
+        f.flush()
+        time.sleep(0.3)
+        assert read == ["one", "two"]  # not from the bytes written so far
+        f.write("ee")
+    assert done.wait(10), "watch did not rebuild once the file was closed"
+    assert read == ["one", "two", "three"]
+
+
+def test_watch_polls_where_the_system_says_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    read, done = _watching(src, max_builds=2)
+    src.write_text("two", encoding="utf-8")
+    assert done.wait(10), "watch did not rebuild after the change"
+    assert read == ["one", "two"]
 
 
 def test_watch_ignores_files_it_does_not_watch_and_stops_on_request(tmp_path):
