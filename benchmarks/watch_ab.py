@@ -29,9 +29,9 @@ import json, os, sys, time
 log, sys.argv = sys.argv[1], sys.argv[2:]
 from briefdeck import api
 own = api._make_forked
-def timed(group, drawn_only=False, jobs=0):
+def timed(group, drawn_only=False, jobs=0, *more):
     try:
-        return own(group, drawn_only, jobs)
+        return own(group, drawn_only, jobs, *more)
     finally:
         with open(log, "a") as f:
             f.write(json.dumps({"group": "+".join(group) + ("?" if drawn_only else ""), "cpu": time.process_time()}) + "\\n")

@@ -239,7 +239,10 @@ def _none_drawn(doc, opts: Options, charts) -> bool:
     return bool(doc.charted_figures) and (opts.force or not charts.cache_dir.is_dir())
 
 
-def _make_forked(group: tuple[str, ...], drawn_only: bool = False, jobs: int = 0):
+def _make_forked(group: tuple[str, ...], drawn_only: bool = False, jobs: int = 0, offer: tuple[str, ...] = ()):
+    if offer:  # the offer (``_make_formats``) answered first, sent early: read by ``Forked.early``
+        from .workers import send
+        send(_make_forked(offer, True))
     out = {}
     for fmt in group:
         view, theme, opts, charts, tmp = _FORKED[fmt]
@@ -304,10 +307,13 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
     # the other groups in at most jobs - 1 processes, a process making its groups one after the other;
-    # the offer in a process of its own (it answers at once when it declines)
     procs = min(opts.jobs, len(groups)) - 1
     shares = [tuple(f for g in groups[1 + i::procs] for f in g) for i in range(procs)]
-    calls = [(_make_forked, (share,)) for share in shares] + ([(_make_forked, (offered, True))] if offered else [])
+    # the offer in a process of its own (it answers at once when it declines); in a warm process (--watch), whose
+    # deck is quick, in the deck's, first: a process forked less, and one less beside the brief on 2 cores
+    along = bool(_WARM and offered and shares)
+    calls = [(_make_forked, (share, False, 0, offered if along and not i else ())) for i, share in enumerate(shares)] + \
+        ([(_make_forked, (offered, True))] if offered and not along else [])
     late, following = contextlib.ExitStack(), []
 
     def aside(prepared, requests):
@@ -326,13 +332,13 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
 
     try:
         with late, forked(calls) as children:
-            taken = children[len(shares)] if offered else None
+            taken = (children[0] if along else children[len(shares)]) if offered else None
             jobs, charts.jobs = charts.jobs, max(1, opts.jobs - len(shares))
             try:
                 for fmt in groups[0][:1]:
                     out[fmt] = _make(fmt, view, theme, opts, charts, tmps[fmt], aside=None if offered else aside)
                 if taken is not None:
-                    out.update(taken.result())
+                    out.update(taken.early() if along else taken.result())
                 for child in following:  # the charts' process, which made the followers
                     out.update(child.result())
                 for fmt in groups[0][1:]:  # what was not offered, or was declined
@@ -351,10 +357,9 @@ _WARM: list = []  # set by warm_up: this process builds again and again (--watch
 
 
 def _keep_warm(opts: Options, view, theme, results: dict) -> None:
-    """After a build in a process that builds again and again: what a format made in a forked process
-    derives from its inputs, derived here once per version of them, so the next rebuild's process
-    inherits it (a renderer's ``keep_warm``: the deck's template, and the slides it made). Best effort: the build has said
-    whatever is wrong with the inputs."""
+    """After a build in a process that builds again and again: what a format made in a forked process derives
+    from its inputs, derived here once per version of them, so the next rebuild's process inherits it (a renderer's
+    ``keep_warm``: the deck's template, and the slides it made). Best effort: the build has said what is wrong."""
     for fmt in opts.formats:
         keep = getattr(RENDERERS[fmt].load(), "keep_warm", None)
         if keep is not None:
