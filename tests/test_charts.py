@@ -762,3 +762,30 @@ def test_a_label_of_one_huge_word_is_cut_with_few_measurements(theme, monkeypatc
     assert len(calls) < 120, len(calls)
     assert len(lines) == 3 and lines[0].endswith("-") and lines[-1].endswith("…")
     assert all(real(style, line, 8) <= 60 for line in lines)
+
+
+def test_a_style_file_edited_in_a_long_running_process_changes_every_key(theme, tmp_path, monkeypatch):
+    """The chart settings' digest (the start of every key) is kept for the process by the style
+    files' versions (--watch derives it once, not at every rebuild): an edited file is seen, a file
+    changed a moment ago is hashed again, and a kept digest is the one hashing gives."""
+    from briefdeck import safeio
+    from briefdeck.charts import service as svc
+
+    style = tmp_path / "charts.mplstyle"
+    style.write_text("axes.linewidth: 1\n", encoding="utf-8")
+    monkeypatch.setattr(svc, "style_inputs", lambda _theme: [style])
+    monkeypatch.setattr(svc, "_DIGESTS", {})
+
+    def digest() -> bytes:
+        return svc.ChartService(theme).key(fatalities_by_year(), "page", 6.0, 3.0)
+
+    fresh = digest()
+    assert svc._DIGESTS == {}  # written a moment ago: not kept
+    monkeypatch.setattr(safeio, "_SETTLED_NS", -10**18)  # every file counts as settled
+    assert digest() == fresh and len(svc._DIGESTS) == 1
+    assert digest() == fresh  # from what is kept
+    style.write_text("axes.linewidth: 2\n", encoding="utf-8")  # same size, new bytes
+    edited = digest()
+    assert edited != fresh
+    monkeypatch.setattr(svc, "_DIGESTS", {})
+    assert digest() == edited
