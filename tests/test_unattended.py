@@ -285,3 +285,35 @@ def test_a_forked_call_answers_or_raises_as_itself_and_leaves_no_process():
         with forked([(time.sleep, (30,))]):
             raise KeyError("stop")
     assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
+
+
+def test_commit_flushes_every_output_before_any_is_renamed_and_renames_none_when_one_fails(tmp_path, monkeypatch):
+    """The outputs are flushed to disk together (threads), then renamed into place; a flush that
+    fails leaves every previous output where it was."""
+    from briefdeck import publish
+
+    pairs = [(tmp_path / f".tmp-{i}", tmp_path / f"out-{i}") for i in range(3)]
+    for i, (tmp, final) in enumerate(pairs):
+        tmp.write_bytes(b"new %d" % i)
+        final.write_bytes(b"old %d" % i)
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd):  # (in threads: what it sees is noted, and asserted on below)
+        import stat
+
+        renamed = any(final.read_bytes().startswith(b"new") for _, final in pairs)
+        synced.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else ("late" if renamed else "file"))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    broken = pairs[1][0].rename(tmp_path / ".gone")  # a temp file that cannot be opened
+    with pytest.raises(FileNotFoundError):
+        publish.commit(pairs)
+    assert [final.read_bytes() for _, final in pairs] == [b"old 0", b"old 1", b"old 2"]
+    broken.rename(pairs[1][0])
+    synced.clear()
+    publish.commit(pairs)
+    assert synced == ["file"] * 3 + ["folder"]  # every file before any rename, then the folder
+    assert [final.read_bytes() for _, final in pairs] == [b"new 0", b"new 1", b"new 2"]
+    assert not any(tmp.exists() for tmp, _ in pairs)
