@@ -196,3 +196,24 @@ def test_a_change_rebuilds_only_the_sources_whose_last_build_read_it(tmp_path):
     assert touched([a, b], out, {(BUILTIN / "themes" / "default" / "html.yaml").resolve()}) == [a, b]
     assert touched([a, b, c], out, {csv.resolve()}) == [a, c]  # what c reads is not known yet
     assert touched([a, b], out, {(tmp_path / "elsewhere.txt").resolve()}) == [a, b]
+
+
+def test_a_rebuild_runs_with_the_cycle_collector_paused_and_it_is_on_again_after(tmp_path):
+    import gc
+
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    collecting: list[bool] = []
+    done = threading.Event()
+
+    def run():
+        watch([src], tmp_path / "out", lambda these: collecting.append(gc.isenabled()), max_builds=2)
+        collecting.append(gc.isenabled())
+        done.set()
+
+    assert gc.isenabled()
+    threading.Thread(target=run, daemon=True).start()
+    time.sleep(0.5)
+    src.write_text("two", encoding="utf-8")
+    assert done.wait(10), "watch did not rebuild after the change"
+    assert collecting == [True, False, True]  # the first build (it may draw every chart) collects as usual
