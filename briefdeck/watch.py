@@ -158,7 +158,8 @@ class _Inotify:
     @classmethod
     def open(cls) -> Optional["_Inotify"]:
         """None where inotify is not at hand (not Linux, or polling asked for): watchfiles watches."""
-        if not sys.platform.startswith("linux") or os.environ.get("WATCHFILES_FORCE_POLLING", "").lower() not in ("", "0", "false"):
+        polling = os.environ.get("WATCHFILES_FORCE_POLLING", "").lower() not in ("", "false", "disable", "disabled")  # as watchfiles reads it
+        if polling or not sys.platform.startswith("linux"):
             return None
         try:
             import ctypes
