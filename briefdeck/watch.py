@@ -35,6 +35,7 @@ operating system says nothing).
 """
 from __future__ import annotations
 
+import math
 import os
 import struct
 import sys
@@ -152,8 +153,12 @@ class _Inotify:
     build runs waits in the kernel's queue and starts the next build)."""
 
     def __init__(self, libc, fd: int):
+        import select
+
         self.libc, self.fd = libc, fd
         self.folders: dict[int, str] = {}  # watch descriptor -> folder
+        self.ready = select.poll()  # (not select.select: a descriptor numbered past 1023 is refused there)
+        self.ready.register(fd, select.POLLIN)
 
     @classmethod
     def open(cls) -> Optional["_Inotify"]:
@@ -181,9 +186,7 @@ class _Inotify:
 
     def _events(self, timeout: float) -> Optional[list[tuple[str, int]]]:
         """(path, event bits) of what happened within ``timeout`` seconds; None when nothing did."""
-        import select
-
-        if not select.select([self.fd], [], [], max(timeout, 0))[0]:
+        if not self.ready.poll(max(0, math.ceil(timeout * 1000))):
             return None
         try:
             data = os.read(self.fd, 1 << 16)
