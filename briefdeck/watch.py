@@ -86,10 +86,12 @@ def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], ob
           max_builds: Optional[int] = None, stop: Optional[threading.Event] = None) -> None:
     """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set).
     ``rebuild`` is handed the sources to build: every one at first, then those the change concerns."""
-    rebuild(list(sources))
-    builds = 1
     notify = _Inotify.open()
+    if notify is not None:  # before the first build: a save made while it runs starts the next
+        notify.add(sorted({str(Path(s).resolve().parent) for s in sources}))
     try:
+        rebuild(list(sources))
+        builds = 1
         while (max_builds is None or builds < max_builds) and not (stop and stop.is_set()):
             files = watched_files(sources, out_dir)
             wanted = {str(p) for p in files}
@@ -178,7 +180,7 @@ class _Inotify:
     def close(self) -> None:
         os.close(self.fd)
 
-    def _add(self, folders: list[str]) -> None:
+    def add(self, folders: list[str]) -> None:
         for f in folders:  # again each time: a folder replaced since is watched anew
             wd = self.libc.inotify_add_watch(self.fd, os.fsencode(f), _MASK)
             if wd >= 0:
@@ -210,7 +212,7 @@ class _Inotify:
         """The wanted files changed, once every one is complete and the folders have been quiet for
         ``settle_ms`` (or ``step_ms`` while one is still open for writing); at the latest
         ``debounce_ms`` after the first change. Empty when stopped."""
-        self._add(folders)
+        self.add(folders)
         changed: set[str] = set()
         writing: set[str] = set()
         first = last = 0.0

@@ -217,3 +217,30 @@ def test_a_rebuild_runs_with_the_cycle_collector_paused_and_it_is_on_again_after
     src.write_text("two", encoding="utf-8")
     assert done.wait(10), "watch did not rebuild after the change"
     assert collecting == [True, False, True]  # the first build (it may draw every chart) collects as usual
+
+
+def test_a_save_made_while_a_build_runs_starts_the_next(tmp_path):
+    """The first build too (on Linux: the watcher listens before it starts)."""
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify: watchfiles starts watching after the first build")
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    read: list[str] = []
+    done = threading.Event()
+
+    def rebuild(these):
+        read.append(src.read_text(encoding="utf-8"))
+        if len(read) == 1:  # saved while the first build runs
+            src.write_text("two", encoding="utf-8")
+
+    def run():
+        watch([src], tmp_path / "out", rebuild, max_builds=2)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(10), "the save made during the build was not seen"
+    assert read == ["one", "two"]
