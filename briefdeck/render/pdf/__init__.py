@@ -45,7 +45,7 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
-from .deflate import install as _deflate_once_per_content
+from .deflate import install as _deflate_once_per_content, kept_in as _streams_kept_in
 from .parsememo import install as _parse_once_per_text
 from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
@@ -298,7 +298,8 @@ def _short(text: str, n: int = 8) -> str:
 
 def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
-    with kept_in(p.styles.cache_dir, p.fonts):  # paragraphs' breaks from earlier builds (breakmemo.py)
+    # paragraphs' breaks (breakmemo.py) and large streams compressed (deflate.py) by earlier builds
+    with kept_in(p.styles.cache_dir, p.fonts), _streams_kept_in(p.styles.cache_dir):
         return _layouts(p, out_path, charts)
 
 
