@@ -158,3 +158,18 @@ def test_a_planted_or_damaged_paint_is_refused_and_the_chart_painted_by_the_rend
         n = len(rendered)
         assert _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP)) == plain
         assert len(rendered) == n + 1 and not saved.exists()
+
+
+def test_a_paint_kept_beside_the_cache_is_read_before_the_drawing_and_replayed(rendered, tmp_path):
+    """kept_beside: whether a chart will be painted from a kept paint (then its drawing is read without
+    its shapes, drawings._top), the paint read once, for its paint; another stamp's paint is not it."""
+    key = ("chart", 200)
+    plain = _page(_chart())
+    _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP))
+    chartpaint._KEPT.clear()  # a fresh process
+    assert not chartpaint.kept_beside(tmp_path, b"\x02" * 32, key) and key not in chartpaint._KEPT
+    assert chartpaint.kept_beside(tmp_path, STAMP, key) and key in chartpaint._KEPT
+    assert chartpaint.kept_beside(tmp_path, STAMP, key)  # (held now: not read again)
+    n = len(rendered)
+    assert _page(chartpaint.painted_from_memory(_chart(), key, tmp_path, STAMP)) == plain and len(rendered) == n
+    assert not chartpaint.kept_beside(tmp_path, b"\x02" * 32, key)  # held, but another drawing's

@@ -36,3 +36,38 @@ def test_what_it_holds_is_bounded(monkeypatch):
     for i in range(40):
         pdfdoc.PDFZCompress.encode(bytes([i]) * 1000)
     assert deflate._held[0] <= 10_000 and sum(len(k) + len(v) for k, v in deflate._KEPT.items()) == deflate._held[0]
+
+
+@pytest.mark.quick
+def test_large_streams_are_kept_for_a_fresh_process_and_used_only_when_they_inflate_to_the_stream(tmp_path, monkeypatch):
+    from briefdeck.publish import keep_file, read_kept
+
+    calls = []
+    real = zlib.compress
+
+    class Counting:
+        @staticmethod
+        def compress(data, *a):
+            calls.append(len(data))
+            return real(data, *a)
+
+    monkeypatch.setattr(pdfdoc, "zlib", Counting)
+    page = ("BT /F1 11 Tf 72 720 Td (a page kept beside the outputs) Tj ET\n" * 400).encode()
+    assert len(page) >= deflate.KEEP_FROM
+    with deflate.kept_in(tmp_path):
+        assert pdfdoc.PDFZCompress.encode(page) == real(page) and len(calls) == 1
+    [entry] = tmp_path.glob("pdfz-*.deflate")
+    assert read_kept(entry) == real(page)
+    deflate._KEPT.clear()  # (a fresh process)
+    with deflate.kept_in(tmp_path):
+        assert pdfdoc.PDFZCompress.encode(page) == real(page) and len(calls) == 1  # read back, not compressed
+    keep_file(entry, real(page.replace(b"kept", b"KEPT")))  # verifies as an entry, holds another stream
+    deflate._KEPT.clear()
+    with deflate.kept_in(tmp_path):
+        assert pdfdoc.PDFZCompress.encode(page) == real(page) and len(calls) == 2  # compressed anew
+    assert read_kept(entry) == real(page)  # and kept again
+    deflate._KEPT.clear()
+    small = b"BT ET\n" * 10
+    with deflate.kept_in(tmp_path):
+        pdfdoc.PDFZCompress.encode(small)
+    assert len(list(tmp_path.glob("pdfz-*.deflate"))) == 1  # small streams are not kept

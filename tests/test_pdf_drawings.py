@@ -112,3 +112,41 @@ def test_a_drawing_read_without_its_shapes_is_the_same_drawing_once_they_are_add
         assert pdf_of(shell) == pdf_of(full)
         drawings.whole(shell)  # (twice: nothing more)
         assert drawings.dumps(shell) == drawings.dumps(full)
+
+
+def test_a_drawing_painted_from_a_kept_paint_is_read_from_its_own_attributes_alone(charts, tmp_path, monkeypatch):
+    """A fresh process (a prose edit) whose chart is painted from calls kept beside the cache
+    (chartpaint.kept_beside) reads the kept drawing's own attributes, not its shapes; ``whole`` reads
+    them if the renderer paints it after all: the drawing read whole, the same bytes drawn."""
+    for r, fonts in charts[:4]:
+        drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+        drawings._READ.clear()  # (a fresh process)
+        full = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+        drawings._READ.clear()
+        asked = []
+        monkeypatch.setattr(drawings.json, "loads", lambda *a, **k: pytest.fail("read whole"))
+        top = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path, painted=lambda stamp: asked.append(stamp) or True)
+        monkeypatch.undo()
+        assert asked == [drawings.kept_as(top)] and asked[0] is not None
+        assert top.contents == [] and (top.width, top.height) == (full.width, full.height)
+        assert top.wrap(1000, 1000) == full.wrap(1000, 1000)
+        drawings.whole(top)
+        assert list(top.__dict__) == list(full.__dict__)
+        assert drawings.dumps(top) == drawings.dumps(full) and pdf_of(top) == pdf_of(full)
+
+
+def test_shapes_not_read_that_prove_damaged_are_said_and_converted_anew(charts, tmp_path, monkeypatch):
+    from briefdeck import publish
+
+    r, fonts = charts[0]
+    full = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
+    [kept] = tmp_path.glob("*.rl.json")
+    raw = read_kept(kept)
+    keep_file(kept, raw[:raw.index(b',"c":')] + b',"c":[{"$":"os.system"}]}}')  # its own attributes intact
+    drawings._READ.clear()
+    top = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path, painted=lambda stamp: True)
+    assert top.contents == []
+    said = []
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(path.name))
+    drawings.whole(top)
+    assert said == [kept.name] and pdf_of(top) == pdf_of(full)

@@ -37,7 +37,7 @@ from ...present import View, default_view
 from ...theme import Theme
 from .. import RenderResult
 from .breakmemo import kept_in
-from .chartpaint import kept as painted_from_memory_kept, painted_from_memory
+from .chartpaint import kept as painted_from_memory_kept, kept_beside, painted_from_memory
 from .flowables import SideColumn, fit_drawing
 from .painting import paint_only_what_is_kept
 from .faces import keep_parsed
@@ -45,7 +45,7 @@ from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
 from .pages import BriefTemplate, Furniture, canvas_class
-from .deflate import install as _deflate_once_per_content
+from .deflate import install as _deflate_once_per_content, kept_in as _streams_kept_in
 from .parsememo import install as _parse_once_per_text
 from .rewrap import install as _wrap_once_per_width
 from .story import Context, build_story, chart_request, chart_size, outline
@@ -180,8 +180,12 @@ def _converted(doc: Document, charts: Any, probe: Context, fonts: Fonts, sizing:
     out: list[tuple[str, Drawing]] = []
     done: set[str] = set()  # a chart shown twice is converted once (--force too); then read back, as drawing changes it
     for f, r, req in zip(figs, rendered, requests):
-        later = shapes_later and painted_from_memory_kept((r.key, digest, fonts.chart_map.default_font, req[2]))
-        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done, shapes_later=later)
+        key = (r.key, digest, fonts.chart_map.default_font, req[2])
+        later = shapes_later and painted_from_memory_kept(key)
+        # read without its shapes when its paint is kept beside the cache, in a process that never read it whole too
+        painted = (lambda stamp, key=key: kept_beside(cache, stamp, key)) if shapes_later and cache else None
+        d = drawing(r.svg, r.key, fonts.chart_map, digest, cache, refresh=refresh and r.key not in done, shapes_later=later,
+                    painted=painted)
         done.add(r.key)
         if d is None:
             raise RenderError(f"{f.loc}: the chart service returned an SVG for figure '{f.id}' that cannot be read")
@@ -298,7 +302,8 @@ def _short(text: str, n: int = 8) -> str:
 
 def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
-    with kept_in(p.styles.cache_dir, p.fonts):  # paragraphs' breaks from earlier builds (breakmemo.py)
+    # paragraphs' breaks (breakmemo.py) and large streams compressed (deflate.py) by earlier builds
+    with kept_in(p.styles.cache_dir, p.fonts), _streams_kept_in(p.styles.cache_dir):
         return _layouts(p, out_path, charts)
 
 

@@ -359,3 +359,18 @@ def kept(key: tuple) -> bool:
     """Whether a drawing of ``key`` (``painted_from_memory``'s) would be painted from noted calls."""
     return key in _KEPT
 
+
+def kept_beside(folder: Path, stamp: bytes, key: tuple) -> bool:
+    """Whether a drawing of ``key`` read from the kept bytes of digest ``stamp`` would be painted from
+    calls kept beside the chart cache in ``folder`` (``painted_from_memory``'s ``kept_in``): read now
+    (and held for its paint), so its drawing need not be read whole (drawings._top)."""
+    got = _KEPT.get(key)
+    path = _record_path(folder, stamp, key)
+    if got is not None:
+        return got.path == path
+    calls = _read(path)
+    if calls is None:
+        return False
+    _keep(key, calls)
+    return True
+

@@ -6,14 +6,80 @@ bytes themselves are the key) is the output compressing them again gives.
 
 Bounded by what it holds (the least recently used go first); a one-shot build pays a hash of each
 stream's bytes.
+
+A build in a fresh process (a prose edit) reads the large streams (``KEEP_FROM`` bytes or more: a
+page with a chart, the font subsets; ~10 ms of its ~12 ms of compressing) from the cache's
+``derived/`` (``kept_in``), where the build before kept them: named by a hash of the stream and of
+the zlib and level that compressed it, and used only when they inflate to the stream (a shared
+cache's entry is trusted for what it holds, not for its name: inflating costs a tenth of
+compressing), as the deck's entries are (render/pptx/zipwrite.py).
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import zlib
 from collections import OrderedDict
+from pathlib import Path
+from typing import Iterator, Optional
 
 _KEPT: "OrderedDict[bytes, bytes]" = OrderedDict()
 _MOST = 8 * 1024 * 1024  # bytes held (streams and their compressed forms): a dozen default briefs, a peak a build of many sources barely sees
 _held = [0]
+KEEP_FROM = 16 * 1024  # smaller streams compress in less time than reading a kept one takes
+_SALT = f"pdf flate (zlib format), level {zlib.Z_DEFAULT_COMPRESSION}, zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode()
+_FOLDER: list = []  # (the cache's derived/ of the build under way, the entries it noted): kept_in
+
+
+@contextlib.contextmanager
+def kept_in(folder: Optional[Path]) -> Iterator[None]:
+    """Large streams read from and kept in ``folder`` (the cache's ``derived/``) while a brief is built."""
+    if folder is None:
+        yield
+        return
+    _FOLDER[:] = [(Path(folder), set())]
+    try:
+        yield
+    finally:
+        _FOLDER.clear()
+
+
+def _entry(data: bytes) -> Path:
+    h = hashlib.sha256(_SALT)
+    h.update(data)
+    return _FOLDER[0][0] / f"pdfz-{h.hexdigest()}.deflate"
+
+
+def _inflates_to(z: bytes, data: bytes) -> bool:
+    try:
+        d = zlib.decompressobj()
+        return d.decompress(z) == data and d.eof and not d.unused_data
+    except zlib.error:
+        return False
+
+
+def _from_folder(data: bytes, encode) -> bytes:
+    """``data`` compressed: read from the folder of the build under way, or compressed and kept there."""
+    from ...publish import keep_file, read_kept
+
+    path = _entry(data)
+    out = read_kept(path)  # (verified against its digest; noted as in use)
+    if out is None or not _inflates_to(out, data):
+        out = encode(data)
+        keep_file(path, out)
+    _FOLDER[0][1].add(data)
+    return out
+
+
+def _noted(data: bytes, out: bytes) -> None:
+    """A stream this process compressed before is in use by this build too: its entry is noted
+    (pruning keeps it), or written where it is missing (another output folder)."""
+    from ...publish import still_kept
+
+    folder, noted = _FOLDER[0]
+    if data not in noted:
+        noted.add(data)
+        still_kept(_entry(data), lambda: out)
 
 
 def install() -> None:
@@ -30,8 +96,9 @@ def install() -> None:
         if type(data) is not bytes:
             return encode(self, text)
         out = _KEPT.get(data)
+        large = _FOLDER and len(data) >= KEEP_FROM
         if out is None:
-            out = encode(self, data)
+            out = _from_folder(data, lambda d: encode(self, d)) if large else encode(self, data)
             _KEPT[data] = out
             _held[0] += len(data) + len(out)
             while _held[0] > _MOST and _KEPT:
@@ -39,6 +106,8 @@ def install() -> None:
                 _held[0] -= len(old) + len(z)
         else:
             _KEPT.move_to_end(data)
+            if large:
+                _noted(data, out)
         return out
 
     cls.encode = kept

@@ -18,7 +18,7 @@ import io
 import json
 import weakref
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from reportlab.graphics import shapes
 from reportlab.lib import colors
@@ -146,10 +146,26 @@ def _shell(data: dict) -> shapes.Drawing:
 
 
 def whole(d: shapes.Drawing) -> None:
-    """A drawing from ``_shell`` given its shapes (those ``_from_data`` builds); any other as it is."""
+    """A drawing from ``_shell`` or ``_top`` given its shapes (those ``_from_data`` builds); any other as it is.
+    Shapes not yet read (``_top``) are read and checked now; an entry that does not hold a drawing's
+    shapes after all is said, and the drawing's shapes are converted anew from its SVG."""
     later = d.__dict__.pop("_shapes_later", None)
     if later is not None:
         d.__dict__["contents"] = [_build(c) for c in later]
+    unread = d.__dict__.pop("_shapes_unread", None)
+    if unread is not None:
+        path, raw, again = unread
+        try:
+            contents = _from_data(json.loads(raw)).contents
+        except Exception:  # noqa: BLE001 - whatever a damaged entry holds, the shapes are converted anew
+            distrust(path, "is not a drawing briefdeck kept")
+            fresh = again()
+            if fresh is None:
+                from ...errors import RenderError
+
+                raise RenderError(f"{path}: a kept chart is damaged and its SVG cannot be read — build again with --force")
+            contents = fresh.contents
+        d.__dict__["contents"] = contents
 
 
 # drawings read from the cache -> the digest of the bytes they were read from (chartpaint keeps their paint by it)
@@ -166,9 +182,35 @@ def kept_as(d: shapes.Drawing) -> Optional[bytes]:
 _READ: dict[bytes, dict] = {}
 
 
-def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
+_TOP = b'{"format":%d,"drawing":{"$":"Drawing","a":' % FORMAT  # how ``dumps`` begins: the drawing's own attributes next
+_DECODER = json.JSONDecoder()
+
+
+def _top(raw: bytes, path: Path, again: Callable[[], shapes.Drawing]) -> Optional[shapes.Drawing]:
+    """The drawing kept as ``raw`` without its shapes, read from its own attributes alone (``dumps``
+    writes them first, its shapes after them): for a drawing painted from a kept paint (chartpaint.py),
+    which never walks them. ``whole`` reads and checks the shapes if it is painted otherwise after all
+    (``again``: the drawing converted anew, for an entry whose shapes are not a drawing's). None when
+    ``raw`` does not begin as ``dumps`` writes."""
+    if not raw.startswith(_TOP):
+        return None
+    text = raw.decode("utf-8")
+    attrs, end = _DECODER.raw_decode(text, len(_TOP))  # (the prefix is ASCII: its length in bytes is in characters)
+    if not text.startswith(',"c":', end):
+        return None
+    d = _build({"$": "Drawing", "a": attrs})
+    if not isinstance(d, shapes.Drawing):
+        return None
+    d.__dict__["_shapes_unread"] = (path, raw, again)
+    return d
+
+
+def _load(path: Path, shapes_later: bool = False, painted: Optional[Callable[[bytes], bool]] = None,
+          again: Optional[Callable[[], shapes.Drawing]] = None) -> Optional[shapes.Drawing]:
     """The kept drawing at ``path`` when it verifies and decodes; None (said, if it was there) else.
-    ``shapes_later``: without its shapes (``_shell``) when this process decoded it before."""
+    ``shapes_later``: without its shapes (``_shell``) when this process decoded it before. ``painted``:
+    given the digest of the kept bytes, whether the drawing will be painted from a kept paint; then it
+    is read without its shapes (``_top``) even in a process that never decoded it (``again``: see ``_top``)."""
     raw = read_kept(path)
     if raw is None:
         return None
@@ -178,6 +220,11 @@ def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
             d = (_shell if shapes_later and _READ[stamp].get("format") == FORMAT else _from_data)(_READ[stamp])
             _STAMPS[d] = stamp
             return d
+        if painted is not None and again is not None and painted(stamp):
+            d = _top(raw, path, again)
+            if d is not None:
+                _STAMPS[d] = stamp
+                return d
         data = json.loads(raw)
         d = _from_data(data)
     except Exception:  # noqa: BLE001 - whatever a damaged entry holds, it is converted anew
@@ -192,20 +239,34 @@ def _load(path: Path, shapes_later: bool = False) -> Optional[shapes.Drawing]:
 
 # -- the cache -----------------------------------------------------------------------------
 def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: Optional[Path],
-            refresh: bool = False, shapes_later: bool = False) -> Optional[shapes.Drawing]:
+            refresh: bool = False, shapes_later: bool = False,
+            painted: Optional[Callable[[bytes], bool]] = None) -> Optional[shapes.Drawing]:
     """The reportlab Drawing of a chart's SVG, from the cache when it holds it, else converted
     (and kept): by svgdraw where the SVG is the subset it reproduces, else by svglib. ``refresh``
     (--force) converts anew and rewrites the cache. None when svglib cannot read the SVG.
-    ``shapes_later``: its shapes may come when it is painted (``whole``)."""
+    ``shapes_later``: its shapes may come when it is painted (``whole``); ``painted``: see ``_load``."""
     path = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{chart_key}|{fonts_digest}|{FORMAT}".encode()).hexdigest()
         path = Path(cache_dir) / f"{key}.rl.json"
         if not refresh:
-            kept = _load(path, shapes_later)
+            kept = _load(path, shapes_later, painted, lambda: _convert(svg, font_map))
             if kept is not None:
                 note(path)  # in use: pruning keeps it
                 return kept  # else missing or damaged: convert anew
+    d = _convert(svg, font_map)
+    if d is None:
+        return None
+    if path is not None:
+        try:
+            raw = dumps(d)
+        except CacheFormatError:
+            return d  # a shape the cache does not know: simply not kept
+        keep_file(path, raw)
+    return d
+
+
+def _convert(svg: bytes, font_map) -> Optional[shapes.Drawing]:
     from .svgdraw import convert
 
     d = convert(svg, font_map)  # the subset of SVG matplotlib writes: svglib's very drawing, faster
@@ -213,12 +274,4 @@ def drawing(svg: bytes, chart_key: str, font_map, fonts_digest: str, cache_dir: 
         from svglib.svglib import svg2rlg
 
         d = svg2rlg(io.BytesIO(svg), font_map=font_map)
-        if d is None:
-            return None
-    if path is not None:
-        try:
-            raw = dumps(d)
-        except CacheFormatError:
-            return d  # a shape the cache does not know: simply not kept
-        keep_file(path, raw)
     return d

@@ -178,7 +178,11 @@ class BriefTemplate(BaseDocTemplate):
 
     # --- page furniture -------------------------------------------------------------
     def _furnish(self, canv: Canvas, doc) -> None:
-        """Running header (pages 2+) and footer: artifacts, which assistive technology skips."""
+        """Running header (pages 2+) and footer: artifacts, which assistive technology skips. A layout
+        that only measures sets neither (they stand outside the columns, and its pages are thrown away)."""
+        if self.measure_only:
+            self.side.flush(canv)
+            return
         g, f = self.geo, self.furniture
         page = canv.getPageNumber()
         canv.saveState()

@@ -8,6 +8,7 @@ pagination artifact: a reader of the structure meets them once.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Optional
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -77,7 +78,22 @@ def _wants(part: TablePart, st) -> float:
     return sum(_columns(part, st)[0])
 
 
+_MEASURED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # styles -> id(part) -> (part, its _columns)
+
+
 def _columns(part: TablePart, st):
+    """``_measured``, once per table and styles: a build lays the brief out two to four times with
+    the same styles and reading plan, and each layout asked twice (``_wants``, ``_widths``)."""
+    kept = _MEASURED.setdefault(st, {})
+    got = kept.get(id(part))
+    if got is None or got[0] is not part:
+        got = kept[id(part)] = (part, _measured(part, st))
+    return got[1]
+
+
+def _measured(part: TablePart, st):
+    """Per column: the width it wants (headings on at most ``heading_lines`` lines), the least it
+    takes, and its width with the heading on one line (cells' padding included)."""
     ts = st.get("table")
     pad = 2 * ts["padding"]["sides"]
     cell, head, total = (st.para(f"table.{k}") for k in ("cell", "head", "total"))
