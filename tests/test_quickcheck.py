@@ -21,6 +21,7 @@ from briefdeck.yamlsafe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REGENERATE = "python -m briefdeck.load.derive_schema"
+pytestmark = pytest.mark.quick  # the loader: what every build and check runs through
 
 
 def _sources() -> list[Path]:
@@ -123,7 +124,7 @@ def test_an_altered_source_is_checked_as_pydantic_checks_it_or_left_to_pydantic(
     data = _data(path)
     rng = random.Random(path.stem)
     answered = 0
-    for _ in range(400):
+    for _ in range(300):
         altered = _mutated(data, rng)
         quick = quickcheck.checked(altered)
         if quick is None:
