@@ -47,6 +47,8 @@ def warm_up() -> None:
     from . import api, drawserver, publish, watch, workers  # noqa: F401
     from .charts import mpl, shaping, shipped  # noqa: F401
     from .load import load_document  # noqa: F401
+    from .load.quickcheck import _schema as kept_schema
+    from .load.validate import _schema as pydantic_schema
     from .locale import load_locale  # noqa: F401
     from .present import located, view_of  # noqa: F401
     from .render import RENDERERS
@@ -55,6 +57,8 @@ def warm_up() -> None:
 
     for r in RENDERERS.values():
         r.load()
+    kept_schema()  # a valid source's check (load/quickcheck.py); pydantic's models for the others, as before it
+    pydantic_schema()
     _builtin_theme()
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from . import sourcerules as rules
 from .model import ROLES
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -236,19 +237,16 @@ class SourceFile(Strict):
     tables: list[TableSrc] = Field(default_factory=list, description="Tables of values, from a dataset or inline rows, each placed by the section that lists it.")
     references: list[ReferenceSrc] = Field(default_factory=list, description="Sources and further reading.")
 
+    # the checks themselves live in sourcerules.py: the loader's check without pydantic makes them too
     @field_validator("briefdeck", mode="before")
     @classmethod
     def _version_is_a_number(cls, v: Any) -> Any:
-        if isinstance(v, bool):  # YAML 'true' would otherwise pass as 1
-            raise ValueError("the format version must be the number 1 — write 'briefdeck: 1'")
-        return v
+        return rules.version_is_a_number(v)
 
     @field_validator("key_messages")
     @classmethod
     def _non_blank(cls, v: list[str]) -> list[str]:
-        if any(not s.strip() for s in v):
-            raise ValueError("a key message is empty — write the message or remove the line")
-        return v
+        return rules.non_blank(v)
 
 
 def json_schema() -> dict[str, Any]:

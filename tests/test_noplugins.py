@@ -17,7 +17,8 @@ def _run(code: str, env: dict) -> str:
                           env={k: v for k, v in {**os.environ, **env}.items() if v is not None}).stdout.strip()
 
 
-_LOAD = ("import sys; from pathlib import Path; import briefdeck.load as L; "
+# pydantic validates the source (a valid source is checked without it: load/quickcheck.py)
+_LOAD = ("import sys; from pathlib import Path; import briefdeck.load as L; import briefdeck.load.quickcheck as q; q.checked = lambda data: None; "
          "src = next(Path(r'{examples}').glob('*/source/*.yaml')); doc = L.load_document(src); ")
 
 
@@ -32,7 +33,7 @@ def test_plugins_on_pydantic_s_own_loader_answers():
     code = _LOAD.format(examples=SOURCE) + "import pydantic.plugin._loader as l; print(hasattr(l, 'entry_points'), 'importlib.metadata' in sys.modules)"
     assert _run(code, {"PYDANTIC_DISABLE_PLUGINS": None}) == "True True"
     # off when the loader was put aside, on when plugins are asked for: pydantic's own loader then
-    code = ("import os, sys; os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'; import briefdeck.load.validate; "
+    code = ("import os, sys; os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'; from briefdeck.load.validate import _schema; _schema(); "
             "del os.environ['PYDANTIC_DISABLE_PLUGINS']; from pydantic.plugin._loader import get_plugins; list(get_plugins()); "
             "import pydantic.plugin._loader as l; print(hasattr(l, 'entry_points'), 'importlib.metadata' in sys.modules)")
     assert _run(code, {"PYDANTIC_DISABLE_PLUGINS": None}) == "True True"

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .. import model as m
-from .. import schema as s
 from ..assets import Assets
 from ..locale import Locale
 from .files import Files
 from .report import Report
 from .text import InlineText
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 MAX_SECTIONS = 300
 

@@ -7,17 +7,17 @@ formatted in the document's language for the prose that cites them as ``{fact:ID
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Optional
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import model as m
-from .. import schema as s
 from ..data import DataProblem, Dataset, Query, QueryProblem, combine, read_csv, run_query
 from ..errors import Problem
 from ..locale import Locale
 from .files import Files
 from .report import Report, Where
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 
 def read_datasets(src: s.SourceFile, files: Files, report: Report) -> dict[str, Dataset]:
@@ -59,7 +59,7 @@ def query(q: s.QuerySrc, where: Where, needed: list[tuple[str, tuple]], *, src: 
                        key=bool(at and at[0] == "where"))
     if not ok:
         return None
-    conds = {c: (v.model_dump(by_alias=True) if isinstance(v, BaseModel) else v) for c, v in q.where.items()}
+    conds = {c: (v.model_dump(by_alias=True) if hasattr(v, "model_dump") else v) for c, v in q.where.items()}  # a {from, to} range
     keep = [c for c in dict.fromkeys(c for c, _ in needed) if c in table.columns] or None
     if q.group_by and keep and q.group_by not in keep:
         keep = [q.group_by] + keep

@@ -12,10 +12,9 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import model as m
-from .. import schema as s
 from ..charts.registry import KINDS, Kind, Option
 from ..data import Dataset
 from ..safeio import per_version
@@ -24,6 +23,9 @@ from .datasets import query
 from .files import Files
 from .placing import number_placed
 from .report import Report, Where
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 MAX_FIGURES = 200
 MAX_POINTS = 20_000  # values in one chart

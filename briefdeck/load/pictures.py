@@ -8,12 +8,15 @@ picture is decorative; a logo's defaults to its organisation's name.
 from __future__ import annotations
 
 import hashlib
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from .. import model as m
-from .. import schema as s
 from ..images import Refused, intake
+from . import quickcheck
 from .files import Files
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 
 class Pictures:
@@ -26,7 +29,7 @@ class Pictures:
         """The picture declared at ``at`` (``alt``: the default alt text, e.g. a logo's organisation)."""
         if decl is None:
             return None
-        src = s.PictureSrc(file=decl) if isinstance(decl, str) else decl
+        src = quickcheck.model("PictureSrc", {"file": decl}) if isinstance(decl, str) else decl
         file_at = at if isinstance(decl, str) else at + ("file",)
         path = self.files.find(src.file, file_at)
         if path is None:

@@ -3,10 +3,12 @@ once, numbered in the order the sections list them, and one left unplaced is sai
 appear)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from .. import schema as s
 from .report import Report
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 
 def number_placed(src: s.SourceFile, report: Report, kind: str, empty_hint: Optional[str] = None) -> dict[str, int]:

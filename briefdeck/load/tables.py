@@ -8,15 +8,17 @@ column the data lacks, a row with too few or too many cells, a total over a colu
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import model as m
-from .. import schema as s
 from ..data import Dataset
 from ..locale import Locale
 from .datasets import query
 from .placing import number_placed
 from .report import Report, Where
+
+if TYPE_CHECKING:  # the schema's models, or quickcheck's objects of the same names and fields
+    from .. import schema as s
 
 MAX_TABLES = 200
 MAX_TABLE_ROWS = 1000  # a brief's table, not a data dump: more belongs in the data file it cites
@@ -162,7 +164,7 @@ class TableResolver:
         """The sums row (a tuple of cells), None when the table has none, False when it cannot be made."""
         if t.total is None or t.total is False:
             return None
-        spec = t.total if isinstance(t.total, s.TableTotalSrc) else None
+        spec = None if isinstance(t.total, (bool, str)) else t.total  # {label, columns}
         label = (spec.label if spec and spec.label else t.total if isinstance(t.total, str) else None) \
             or self.locale.text("shared.table_total")
         at = where + ("total",)

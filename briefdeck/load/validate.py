@@ -19,14 +19,18 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
 
-from .. import schema as s
 from ..errors import Problem, SourceError
 from ..yamlsafe import Located, excerpt
+from . import quickcheck
 from .noplugins import install as _no_plugin_loader
 
-_no_plugin_loader()  # before the schema's validator is built: pydantic's loader imports importlib.metadata
+if TYPE_CHECKING:
+    from .. import schema as s
+
+# pydantic (and schema.py, which builds on it) is imported only when the check without it cannot
+# answer (quickcheck.py): a source with a problem, or a value pydantic would convert
 
 
 _MESSAGES = {
@@ -50,13 +54,21 @@ _MESSAGES = {
 }
 
 
+def _schema():
+    """schema.py, pydantic's plugin loader left out first (it imports importlib.metadata)."""
+    _no_plugin_loader()
+    from .. import schema
+
+    return schema
+
+
 def _model_fields(cls: Any) -> Optional[dict]:
-    return cls.model_fields if isinstance(cls, type) and issubclass(cls, BaseModel) else None
+    return cls.model_fields if isinstance(cls, type) and issubclass(cls, _schema().BaseModel) else None
 
 
 def _models_in(annotation: Any) -> list[type]:
     out = []
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, _schema().BaseModel):
         out.append(annotation)
     for arg in typing.get_args(annotation):
         out.extend(_models_in(arg))
@@ -65,7 +77,7 @@ def _models_in(annotation: Any) -> list[type]:
 
 def _fields_at(path: tuple) -> list[str]:
     """Field names the schema allows at a data path (for did-you-mean)."""
-    candidates: list[Any] = [s.SourceFile]
+    candidates: list[Any] = [_schema().SourceFile]
     for part in path:
         nxt: list[Any] = []
         for c in candidates:
@@ -121,7 +133,7 @@ class Validated:
     """The schema-checked source; when the author's data failed, ``problems`` says where and
     ``src`` was read from a repaired copy whose changed values lie under ``repaired``."""
 
-    src: s.SourceFile
+    src: s.SourceFile  # or quickcheck's objects of the same names and fields
     problems: list[Problem] = field(default_factory=list)
     repaired: frozenset = frozenset()
 
@@ -132,6 +144,12 @@ REPAIR_ROUNDS = 6  # a repaired mapping may reveal its own missing fields: a few
 def validate(located: Located, display: str) -> Validated:
     """The schema-checked source (repaired where it failed, with the failures located), or
     SourceError when no repair makes it valid."""
+    quick = quickcheck.checked(located.data)
+    if quick is not None:
+        return Validated(quick)
+    s = _schema()
+    from pydantic import ValidationError
+
     try:
         return Validated(s.SourceFile.model_validate(located.data))
     except ValidationError as exc:
@@ -149,7 +167,7 @@ def validate(located: Located, display: str) -> Validated:
     raise SourceError(problems)
 
 
-def _problems(exc: ValidationError, located: Located, display: str) -> list[Problem]:
+def _problems(exc, located: Located, display: str) -> list[Problem]:
     """Every validation error as one located problem, saying what to do."""
     problems: list[Problem] = []
     seen: set[tuple] = set()
@@ -266,7 +284,7 @@ def _field(model: type, name: str) -> Any:
 def _slot(path: tuple) -> Optional[tuple[Any, Any, str]]:
     """What the schema expects at ``path``: (annotation, the model field or None, the container
     holding it: 'model', 'dict' or 'list'), or None when the path leaves the schema."""
-    annotation, fld, container = s.SourceFile, None, "model"
+    annotation, fld, container = _schema().SourceFile, None, "model"
     for part in path:
         step = None
         for member in _members(annotation):
