@@ -214,16 +214,20 @@ def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path, drawn_only: b
         made = prepared.render(tmp, charts)
     except OSError as exc:
         made = OSError(exc.errno, exc.strerror)
-    from . import cache
-
-    derived = derived_dir(opts.out_dir, opts.cache_dir)
-    cache.touch(cache.take_used_under(derived))  # here: a forked format's notes die with it
+    _touch_derived(opts)  # here: a forked format's notes die with it
     return made, inputs, take_used(charts.cache_dir)
 
 
 def derived_dir(out_dir: Path, cache_dir: Optional[Path] = None) -> Path:
     """Where renderers keep what they derived from their inputs (a template's analysis) as plain data."""
     return cache_root(out_dir, cache_dir) / "derived"
+
+
+def _touch_derived(opts: Options) -> None:
+    """The entries of derived/ this process noted since are in use: marked so (pruning by use keeps them)."""
+    from . import cache
+
+    cache.touch(cache.take_used_under(derived_dir(opts.out_dir, opts.cache_dir)))
 
 
 def charts_dir(opts: Options) -> Path:
@@ -284,6 +288,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     input files, cache entries used)."""
     from .workers import forked, start_method
 
+    _touch_derived(opts)  # the theme's settings (theme._read)
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
     groups = _process_groups(opts.formats)
