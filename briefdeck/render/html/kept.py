@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 _KEPT: dict[str, dict] = {}  # page (its source) -> key -> what was made
-_SOURCES = 8
 
 
 @dataclass
@@ -77,11 +76,8 @@ def memo(page: str, theme) -> Optional[Memo]:
 
 def absorb(harvest: Optional[Harvest]) -> None:
     """Keep what a page's build made and used, for the next: nothing else of that page's."""
+    from .. import keep_for_source, used_and_made
+
     if harvest is None:
         return
-    old = _KEPT.pop(harvest.page, {})
-    kept = {k: old[k] for k in harvest.used if k in old}
-    kept.update(harvest.made)
-    if len(_KEPT) >= _SOURCES:
-        _KEPT.pop(next(iter(_KEPT)))
-    _KEPT[harvest.page] = kept
+    keep_for_source(_KEPT, harvest.page, used_and_made(_KEPT.get(harvest.page, {}), harvest.used, harvest.made))

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Optional
 
 _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild made
-_SOURCES = 8  # decks kept (sources watched together)
 _SVG = "/ppt/media/image%d.svg"  # pictures.add_svg's names
 _NOTES = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's NotesSlidePart names
 
@@ -90,15 +89,13 @@ def kept_for(deck: str) -> Kept:
 
 def absorb(harvest: Optional[Harvest]) -> None:
     """Keep what a rebuild made and used, for the next: nothing else of that deck's."""
+    from .. import keep_for_source, used_and_made
+
     if harvest is None:
         return
-    old = _KEPT.pop(harvest.deck, None) or Kept()
-    slides = {k: old.slides[k] for k in harvest.used_slides if k in old.slides}
-    slides.update(harvest.slides)
-    deflated = kept_entries(old.deflated, harvest.used_entries, harvest.deflated)
-    if len(_KEPT) >= _SOURCES:
-        _KEPT.pop(next(iter(_KEPT)))
-    _KEPT[harvest.deck] = Kept(slides, deflated)
+    old = kept_for(harvest.deck)
+    keep_for_source(_KEPT, harvest.deck, Kept(used_and_made(old.slides, harvest.used_slides, harvest.slides),
+                                              kept_entries(old.deflated, harvest.used_entries, harvest.deflated)))
 
 
 def context(prs, theme, lang: str, updated) -> Optional[bytes]:
