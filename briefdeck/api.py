@@ -352,9 +352,6 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     return {fmt: out[fmt] for fmt in opts.formats}
 
 
-_WARM: list = []  # set by warm_up: this process builds again and again (--watch)
-
-
 def _keep_warm(opts: Options, view, theme, results: dict) -> None:
     """After a build in a process that builds again and again: what a format made in a forked process
     derives from its inputs, derived here once per version of them, so the next rebuild's process
@@ -377,8 +374,7 @@ def warm_up(opts: Options) -> None:
         RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
 
-    _WARM[:] = [True]
-    render.KEEPING[:] = [True]  # the renderers keep what they make for the next build (RenderResult.kept)
+    render.KEEPING[:] = [True]  # from now on every build keeps what it made for the next (render.keeping)
 
 
 def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:
@@ -492,7 +488,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     write_json(record_path(opts.out_dir, src.stem), record)
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
-    if _WARM:
+    if render.keeping():
         _keep_warm(opts, view, theme, results)
     return res
 

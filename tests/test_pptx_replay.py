@@ -26,7 +26,6 @@ from .conftest import ROOT
 def watching(monkeypatch):
     """A process as ``--watch`` makes it after its first build (api.warm_up), nothing kept yet; the
     harvests the deck's processes send back, as they arrive."""
-    monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
     monkeypatch.setattr(render, "KEEPING", [])

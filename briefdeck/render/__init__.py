@@ -111,8 +111,8 @@ class Renderer:
 
 
 RENDERERS: dict[str, Renderer] = {}
-# set by api.warm_up in a process that builds again and again (--watch): a renderer may keep what it
-# made for the next build from then on (``RenderResult.kept``, ``keep_warm``); never in one that builds once
+# set by api.warm_up in a process that builds again and again (--watch): from then on each build keeps
+# what it made for the next (a renderer's ``RenderResult.kept``, ``keep_warm``); never in one that builds once
 KEEPING: list[bool] = []
 
 
