@@ -22,7 +22,7 @@ What a rebuild's forked deck process keeps travels back to the watching process 
 (``RenderResult.kept``) and is kept there (``absorb``, from ``warm.keep_warm``), so the next forked
 process inherits it; only what the last deck of each source used is kept. Nothing is kept in a
 process that builds once (``render.keeping``: set by ``api.warm_up``). Guarded as ``clones`` is: taken only on
-the python-pptx code it was written for (``written_for``); ``tests/test_pptx_replay.py`` compares
+the python-pptx code it was written for (``pptx_code.written_for``); ``tests/test_pptx_replay.py`` compares
 decks rebuilt after edits with decks made from scratch, byte for byte.
 """
 from __future__ import annotations
@@ -39,22 +39,6 @@ _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild mad
 _SVG = "/ppt/media/image%d.svg"  # pictures.add_svg's names
 _NOTES = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's NotesSlidePart names
 
-# python-pptx's code that replaying redoes: slides and notes slides added, image and chart parts,
-# part names, relationships, slide ids and XML (de)serialization
-MODULES = ("slide.py", "parts/slide.py", "parts/presentation.py", "parts/chart.py", "parts/embeddedpackage.py",
-           "parts/image.py", "opc/package.py", "opc/oxml.py", "oxml/__init__.py", "oxml/presentation.py",
-           "oxml/slide.py", "chart/xlsx.py", "package.py", "api.py")
-DIGEST = "3ffb19d145b464aa4b1a8e788a060dae153bffcb7d8400aed730f55d65290601"  # python-pptx 1.0.2's
-_SAME: list[bool] = []
-
-
-def written_for() -> bool:
-    """Whether the installed python-pptx is the code replaying was written for (once a process)."""
-    if not _SAME:
-        from .pptx_code import digest
-
-        _SAME.append(digest(MODULES) == DIGEST)
-    return _SAME[0]
 
 
 @dataclass
@@ -79,6 +63,7 @@ class Harvest:
 
 def on() -> bool:
     from .. import keeping
+    from .pptx_code import written_for
 
     return keeping() and written_for()
 
