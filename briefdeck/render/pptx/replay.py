@@ -15,8 +15,8 @@ kind replayed here (layout, pictures, SVGs, notes, native charts, external links
 are numbered in the order they were made, and its XML reads back to the same bytes (``record``); any
 other slide is made anew each time.
 
-The zip's entries are kept deflated too (``Deflated``): the bytes of an entry and its deflated bytes and
-CRC, used again when an entry has the same bytes (a dict of bytes: equal keys are equal bytes).
+The zip's entries are kept deflated too (``Deflated``): the bytes of an entry and its deflated bytes,
+used again when an entry has the same bytes (a dict of bytes: equal keys are equal bytes).
 
 What a rebuild's forked deck process keeps travels back to the watching process with its result
 (``RenderResult.kept``) and is kept there (``absorb``, from ``warm.keep_warm``), so the next forked
@@ -46,7 +46,7 @@ class Kept:
     """What one deck's last rebuild made: its slides by key, its zip's entries by their bytes."""
 
     slides: dict = field(default_factory=dict)  # key -> slide record (``record``)
-    deflated: dict = field(default_factory=dict)  # entry bytes -> (crc, deflated bytes, cache file or None, place)
+    deflated: dict = field(default_factory=dict)  # entry bytes -> (deflated bytes, cache file or None, place)
 
 
 @dataclass
@@ -301,45 +301,32 @@ def _relate_new(source, target, reltype: str) -> str:
 # -- the zip's entries -----------------------------------------------------------------------------
 class Deflated:
     """Deflates the zip's entries as ``inner`` does (``zipwrite.deflate`` or ``KeptDeflate``), taking an
-    entry's deflated bytes and CRC from what the last rebuild kept when it has the same bytes (a large
-    one's cache file noted as in use, as ``KeptDeflate`` would note it); what it deflates anew is kept
-    for the next."""
+    entry's deflated bytes from what the last rebuild kept when it has the same bytes (a large one's
+    cache file noted as in use, as ``KeptDeflate`` would note it); what it deflates anew is kept for
+    the next."""
 
     def __init__(self, kept: dict, inner):
-        self.kept, self.inner = kept, inner  # entry bytes -> (crc, deflated, cache file or None, place)
+        self.kept, self.inner = kept, inner  # entry bytes -> (deflated, cache file or None, place)
         self.used: list[int] = []
         self.made: dict = {}
-        self._last: tuple = (None, 0)
 
     def __call__(self, blob: bytes) -> bytes:
         found = self.kept.get(blob)
         if found is not None:
-            crc, data, path, place = found
+            data, path, place = found
             if path is not None:
                 from ...publish import still_kept
 
                 still_kept(Path(path), lambda: data)
             self.used.append(place)
         else:
-            import zlib
-
             data, path = self.inner.deflate(blob) if hasattr(self.inner, "deflate") else (self.inner(blob), None)
-            crc = zlib.crc32(blob)
-            self.made[blob] = (crc, data, None if path is None else str(path))
-        self._last = (blob, crc)
+            self.made[blob] = (data, None if path is None else str(path))
         return data
-
-    def crc32(self, blob: bytes) -> int:
-        """The CRC of the entry just deflated (kept with it), else computed."""
-        if self._last[0] is blob:
-            return self._last[1]
-        import zlib
-
-        return zlib.crc32(blob)
 
 
 def kept_entries(old: dict, used, made: dict) -> dict:
     """The entries a rebuild used of those kept, and those it deflated anew, numbered by place."""
     places = set(used)
-    both = [(b, v[:3]) for b, v in old.items() if v[3] in places] + list(made.items())
+    both = [(b, v[:2]) for b, v in old.items() if v[2] in places] + list(made.items())
     return {b: (*v, i) for i, (b, v) in enumerate(both)}
