@@ -31,15 +31,14 @@ def fonts_digest(theme) -> bytes:
     face of each of the theme's families, the regular one where a face is missing)."""
     from ...errors import ThemeError
     from ...publish import sha256_file
+    from .metrics import face_file, measured_families
 
     h = hashlib.sha256()
-    for key, node in theme.get("fonts").items():
-        if not (isinstance(node, dict) and "regular" in node):
-            continue
+    for key in measured_families(theme):
         for style in ("regular", "bold", "italic", "bolditalic"):
             try:
-                path = theme.font_file(key, style)
-            except ThemeError:
+                path = face_file(theme, key, style)
+            except ThemeError:  # not even a regular face: said when the page measures with it
                 path = None
             h.update(f"{key}\0{style}\0{path}\0".encode() + (sha256_file(path).encode() if path is not None else b"-") + b"\0")
     return h.digest()
