@@ -340,9 +340,6 @@ def still_kept_settings(folder, name: str, data: dict) -> None:
     still_kept(Path(folder) / name, lambda: _KeptSettings.payload(data))
 
 
-_READER: list[bytes] = []
-
-
 class _KeptSettings:
     """The settings read from a file's bytes, kept as JSON in a cache folder: parsing and locating
     the theme's five files is 6-10 ms of every fresh process, reading them back a tenth of it.
@@ -355,11 +352,10 @@ class _KeptSettings:
         import hashlib
         from pathlib import Path
 
-        if not _READER:
-            from .versions import code_digest
+        from .versions import code_digest
 
-            _READER.append(code_digest([Path(__file__), Path(__file__).with_name("hidden.py")], ("PyYAML",)))
-        self.path = Path(folder) / f"settings-{hashlib.sha256(_READER[0] + raw).hexdigest()}.json"
+        reader = code_digest((Path(__file__), Path(__file__).with_name("hidden.py")), ("PyYAML",))
+        self.path = Path(folder) / f"settings-{hashlib.sha256(reader + raw).hexdigest()}.json"
 
     def read(self):
         import json

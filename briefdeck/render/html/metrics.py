@@ -31,7 +31,6 @@ Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, b
 # says too: this process may read it without the deck's renderer, which is made in another)
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 _LOADED: dict[str, dict] = {}  # by the font's sha256: read once per process
-_READER: list[bytes] = []
 SHIPPED = Path(__file__).resolve().parents[2] / "builtin" / "derived" / "html-fonts"  # <font file name>.json
 
 
@@ -56,11 +55,9 @@ def _shipped(path: Path, digest: str) -> Optional[dict]:
 
 def _reader_digest() -> bytes:
     """This module and fontTools' version: what turns a font into what is kept."""
-    if not _READER:
-        from ...versions import code_digest
+    from ...versions import code_digest
 
-        _READER.append(code_digest([Path(__file__)], ("fonttools",)))
-    return _READER[0]
+    return code_digest([Path(__file__)], ("fonttools",))
 
 
 def _read(data: bytes) -> dict:
