@@ -214,16 +214,20 @@ def _make(fmt: str, view, theme, opts: Options, charts, tmp: Path, drawn_only: b
         made = prepared.render(tmp, charts)
     except OSError as exc:
         made = OSError(exc.errno, exc.strerror)
-    from . import cache
-
-    derived = derived_dir(opts.out_dir, opts.cache_dir)
-    cache.touch(cache.take_used_under(derived))  # here: a forked format's notes die with it
+    _touch_derived(opts)  # here: a forked format's notes die with it
     return made, inputs, take_used(charts.cache_dir)
 
 
 def derived_dir(out_dir: Path, cache_dir: Optional[Path] = None) -> Path:
     """Where renderers keep what they derived from their inputs (a template's analysis) as plain data."""
     return cache_root(out_dir, cache_dir) / "derived"
+
+
+def _touch_derived(opts: Options) -> None:
+    """The entries of derived/ this process noted since are in use: marked so (pruning by use keeps them)."""
+    from . import cache
+
+    cache.touch(cache.take_used_under(derived_dir(opts.out_dir, opts.cache_dir)))
 
 
 def charts_dir(opts: Options) -> Path:
@@ -287,6 +291,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     input files, cache entries used)."""
     from .workers import forked, start_method
 
+    _touch_derived(opts)  # the theme's settings (theme._read)
     take_used()  # what each format uses is noted from here
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
     groups = _process_groups(opts.formats)
@@ -353,9 +358,6 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     return {fmt: out[fmt] for fmt in opts.formats}
 
 
-_WARM: list = []  # set by warm_up: this process builds again and again (--watch)
-
-
 def _keep_warm(opts: Options, view, theme, results: dict) -> None:
     """After a build in a process that builds again and again: what a format made in a forked process derives
     from its inputs, derived here once per version of them, so the next rebuild's process inherits it (a renderer's
@@ -377,8 +379,7 @@ def warm_up(opts: Options) -> None:
         RENDERERS[fmt].load()
     from .charts import mpl  # noqa: F401
 
-    _WARM[:] = [True]
-    render.KEEPING[:] = [True]  # the renderers keep what they make for the next build (RenderResult.kept)
+    render.KEEPING[:] = [True]  # from now on every build keeps what it made for the next (render.keeping)
 
 
 def _draw_aside(stack: contextlib.ExitStack, jobs: int) -> bool:
@@ -492,7 +493,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     write_json(record_path(opts.out_dir, src.stem), record)
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
-    if _WARM:
+    if render.keeping():
         _keep_warm(opts, view, theme, results)
     return res
 

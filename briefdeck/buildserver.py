@@ -249,7 +249,7 @@ class Server:
             uid = handoff.peer_uid(conn)
             if uid is not None and uid != os.getuid():
                 raise PermissionError("another user")
-            request, fds = _receive_with_fds(conn)
+            request, fds = handoff.receive_with_fds(conn, 3)
             if request[0] == "build":
                 if request[1] != self.key or self.stopping or len(fds) != 3:
                     handoff.send(conn, ("refused", "stopping" if self.stopping else "another installation"))
@@ -388,20 +388,6 @@ class Server:
                                        + ("; its client had gone" if b.orphaned is not None else "")})
 
 
-def _receive_with_fds(sock: socket.socket) -> tuple[object, list[int]]:
-    """One message (handoff.send) and the file descriptors that came with it."""
-    data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
-    try:
-        if len(data) < 4:
-            raise EOFError
-        need = int.from_bytes(data[:4], "big") - (len(data) - 4)
-        return marshal.loads(data[4:] + (handoff.exactly(sock, need) if need > 0 else b"")), fds
-    except BaseException:
-        for fd in fds:
-            os.close(fd)
-        raise
-
-
 KEEP_WARM = (0, 2, 3)  # after these a child stays warm: built, a bad source said, a locked folder (never after a crash or a stop)
 
 
@@ -430,7 +416,7 @@ def _child(request: tuple, fds: list[int], server_things: list, server: int, bui
             handoff.send(ctl, ("done", code, time.process_time() - started + _children_cpu() - children))
             state = "warm"
             ctl.settimeout(None)
-            message, fds = _receive_with_fds(ctl)  # EOFError when dismissed
+            message, fds = handoff.receive_with_fds(ctl, 3)  # EOFError when dismissed
             request = message[1]
     except BaseException as exc:  # noqa: BLE001 -- said on the client's stderr, as the interpreter says it; the server goes on
         if state == "building":

@@ -31,7 +31,7 @@ import sys
 from collections import deque
 from typing import Any, Callable, Optional
 
-from .workers import _LENGTH, _die_with_parent, _flush_std_streams, _pdeathsig, _write
+from .workers import _die_with_parent, _flush_std_streams, _pdeathsig, _write, frame, pickled_answer, read_frame
 
 _CURRENT: list = []  # the running server of this build, inherited by the processes it forks
 
@@ -224,14 +224,9 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
 
 def _received_fds(control) -> list[int]:
     """The channels' ends passed through the control socket (SCM_RIGHTS) in one message."""
-    import _socket
+    import socket  # (imported already: by the drawing code)
 
-    _, ancillary, _, _ = control.recvmsg(16, _socket.CMSG_SPACE(4 * 8))
-    fds = []
-    for level, kind, data in ancillary:
-        if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
-            fds += [int.from_bytes(data[i:i + 4], sys.byteorder) for i in range(0, len(data) - len(data) % 4, 4)]
-    return fds
+    return socket.recv_fds(control, 16, 8)[1]
 
 
 class _Request:
@@ -263,7 +258,7 @@ class _Request:
     def _send(self, answer: tuple) -> None:
         self.done = True
         with contextlib.suppress(OSError):  # the process that asked is gone
-            _send(self.channel, _dumps(answer))
+            _send(self.channel, pickled_answer(answer))
 
 
 _MISSING = object()
@@ -325,7 +320,7 @@ def _work(jobs, answers: int) -> None:
         data = _read(jobs)
         if data is None:  # the server is gone
             return
-        _write(answers, _dumps(_called(*pickle.loads(data))))
+        _write(answers, pickled_answer(_called(*pickle.loads(data))))
 
 
 def _called(fn: Callable, arg: Any) -> tuple[bool, Any]:
@@ -335,40 +330,14 @@ def _called(fn: Callable, arg: Any) -> tuple[bool, Any]:
         return False, exc
 
 
-def _dumps(answer: tuple) -> bytes:
-    try:
-        return pickle.dumps(answer)
-    except Exception as exc:  # an answer that cannot travel: said, not lost
-        return pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
-
-
-# -- framing: each message is its pickle's length, then the pickle ----------------------------------
+# -- framing: workers' (a message is its pickle's length, then the pickle) ------------------------
 def _send(sock, data: bytes) -> None:
-    sock.sendall(len(data).to_bytes(_LENGTH, "big") + data)
+    sock.sendall(frame(data))
 
 
 def _receive(sock) -> Optional[bytes]:
-    head = _exactly(sock.recv, _LENGTH)
-    if head is None:
-        return None
-    return _exactly(sock.recv, int.from_bytes(head, "big"))
+    return read_frame(sock.recv)
 
 
 def _read(stream) -> Optional[bytes]:
-    head = stream.read(_LENGTH)
-    if len(head) < _LENGTH:
-        return None
-    size = int.from_bytes(head, "big")
-    data = stream.read(size)
-    return data if len(data) == size else None
-
-
-def _exactly(recv, size: int) -> Optional[bytes]:
-    parts, left = [], size
-    while left:
-        chunk = recv(min(left, 1 << 20))
-        if not chunk:
-            return None
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
+    return read_frame(stream.read)

@@ -156,6 +156,24 @@ def receive(sock):
     return marshal.loads(exactly(sock, int.from_bytes(head, "big")))
 
 
+def receive_with_fds(sock, most: int) -> tuple[object, list[int]]:
+    """The next message (``send``) and the file descriptors, at most ``most``, that came with its
+    first bytes (the server's side, which has ``socket`` imported); EOFError when the other end has
+    closed. The descriptors are closed when the message cannot be read."""
+    import socket
+
+    data, fds, _, _ = socket.recv_fds(sock, 1 << 16, most)
+    try:
+        if len(data) < 4:
+            raise EOFError
+        need = int.from_bytes(data[:4], "big") - (len(data) - 4)
+        return marshal.loads(data[4:] + (exactly(sock, need) if need > 0 else b"")), fds
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+
+
 def exactly(sock, n: int) -> bytes:
     got = b""
     while len(got) < n:

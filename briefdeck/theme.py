@@ -28,7 +28,7 @@ from .assets import Assets
 from .errors import ThemeError
 from .render import theme_parts
 from .safeio import per_version
-from .yamlsafe import read_settings
+from .yamlsafe import read_settings_kept, still_kept_settings
 
 _MISSING = object()
 _FONT_MAGIC = {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # sfnt versions: TrueType, Apple TrueType, CFF
@@ -112,10 +112,14 @@ _PARSED: dict[str, tuple[tuple, dict]] = {}  # path -> (the version read, its se
 def _read(path: Path, assets: Assets, kept_in: Optional[Path] = None) -> dict:
     """A theme file's settings, parsed once per version of the file (``safeio.per_version``): a
     process that builds again and again (--watch) sees every edit and parses nothing else again;
-    ``kept_in``: a cache folder where the next process finds them parsed (``read_settings``).
+    ``kept_in``: a cache folder where the next process finds them parsed (``read_settings``), whose
+    entry this build notes as in use also when it has them from memory (pruning keeps it).
     A copy: the caller may change what it is handed."""
     shown = assets.shown(path)
-    return copy.deepcopy(per_version(_PARSED, path, (shown,), lambda: read_settings(path, shown, "theme file", ThemeError, kept_in)))
+    data, entry = per_version(_PARSED, path, (shown,), lambda: read_settings_kept(path, shown, "theme file", ThemeError, kept_in))
+    if kept_in is not None and entry is not None:
+        still_kept_settings(kept_in, entry, data)
+    return copy.deepcopy(data)
 
 
 def theme_names(assets: Assets) -> list[str]:

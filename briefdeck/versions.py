@@ -32,13 +32,21 @@ def _dist_infos() -> dict[str, str]:
 
 
 def code_digest(files, libs=()) -> bytes:
-    """A hash of what turns inputs into a kept result: the code (file names and bytes), briefdeck's
-    version and the libraries' versions; a cache keyed by it is derived again when any changes."""
+    """A hash of what turns inputs into a kept result: the code (file names and bytes; a folder stands
+    for its ``*.py`` files below it, sorted), briefdeck's version and the libraries' versions; a cache
+    keyed by it is derived again when any changes. Worked out once a process for the same files and
+    libraries: the code a process runs does not change under it."""
+    return _code_digest(tuple(files), tuple(libs))
+
+
+@functools.lru_cache(maxsize=None)
+def _code_digest(files: tuple, libs: tuple) -> bytes:
     from . import __version__
 
     h = hashlib.sha256(f"briefdeck {__version__}".encode())
     for p in files:
-        h.update(p.name.encode() + p.read_bytes())
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else (p,):
+            h.update(f.name.encode() + f.read_bytes())
     for lib in libs:
         h.update(f"{lib} {version(lib)}".encode())
     return h.digest()

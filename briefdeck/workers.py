@@ -109,7 +109,39 @@ def _flush_std_streams() -> None:
             stream.flush()
 
 
-_LENGTH = 8  # bytes: each answer through the pipe is its pickle's length, then the pickle
+# -- framing: a message through a pipe or socket (a forked call's answer, the drawing server's
+# requests and answers) is its length in _LENGTH bytes, then its bytes (a pickle) ---------------------
+_LENGTH = 8
+
+
+def frame(data: bytes) -> bytes:
+    return len(data).to_bytes(_LENGTH, "big") + data
+
+
+def read_frame(read: Callable[[int], bytes]) -> Optional[bytes]:
+    """The next message (``frame``) from ``read`` (a pipe's ``read``, a socket's ``recv``); None at
+    the end, or when it is cut short (the writer was killed)."""
+    head = _exactly(read, _LENGTH)
+    return None if head is None else _exactly(read, int.from_bytes(head, "big"))
+
+
+def _exactly(read: Callable[[int], bytes], size: int) -> Optional[bytes]:
+    parts, left = [], size
+    while left:
+        chunk = read(min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def pickled_answer(answer: tuple[bool, Any]) -> bytes:
+    """An answer (ok, value or exception) pickled; one that cannot travel is said, not lost."""
+    try:
+        return pickle.dumps(answer)
+    except Exception as exc:  # noqa: BLE001
+        return pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
 
 
 class Forked:
@@ -126,10 +158,8 @@ class Forked:
         if self._pipe is None:
             fd, self.fd = self.fd, -1
             self._pipe = os.fdopen(fd, "rb")
-        head = self._pipe.read(_LENGTH)
-        size = int.from_bytes(head, "big")
-        data = self._pipe.read(size) if len(head) == _LENGTH else b""
-        if len(data) < size or not data:  # the end, or an answer cut short (the child was killed)
+        data = read_frame(self._pipe.read)
+        if not data:  # the end, or an answer cut short (the child was killed)
             return False
         self._last = pickle.loads(data)
         return True
@@ -183,10 +213,7 @@ def send(value: Any) -> None:
 
 
 def _write_answer(answer: tuple[bool, Any]) -> None:
-    try:
-        data = pickle.dumps(answer)
-    except Exception as exc:  # an answer that cannot travel: said, not lost
-        data = pickle.dumps((False, RuntimeError(f"{answer[1]!r} (and it cannot be sent back: {exc})")))
+    data = pickled_answer(answer)
     for writer in _TO_PARENT[1:]:
         writer.join()  # the early answer goes first, whole
     _write(_TO_PARENT[0], data)
@@ -194,7 +221,7 @@ def _write_answer(answer: tuple[bool, Any]) -> None:
 
 
 def _write(fd: int, data: bytes) -> None:
-    view = memoryview(len(data).to_bytes(_LENGTH, "big") + data)
+    view = memoryview(frame(data))
     while view:
         view = view[os.write(fd, view):]
 

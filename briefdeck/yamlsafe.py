@@ -301,6 +301,13 @@ def read_settings(path, shown: str, what: str, error: type, kept_in=None) -> dic
     located at their line, and exits 2; ``what`` names the file in messages ("theme file").
     ``kept_in``: a cache folder (``derived/``) where the settings of a file that reads without a
     problem are kept for the next process, by its bytes (``_KeptSettings``)."""
+    return read_settings_kept(path, shown, what, error, kept_in)[0]
+
+
+def read_settings_kept(path, shown: str, what: str, error: type, kept_in=None) -> tuple[dict, Any]:
+    """``read_settings``, and the name of the entry of ``kept_in`` the settings are kept in (None
+    where they are not): a process that keeps them in memory notes it for each build that takes
+    them from there (``still_kept_settings``), as reading it again would."""
     from .safeio import NotRegular, TooLarge, read_regular
 
     try:
@@ -313,19 +320,24 @@ def read_settings(path, shown: str, what: str, error: type, kept_in=None) -> dic
         raise _settings_error(error, [Problem(shown, 0, 0, f"cannot read the {what} ({exc.strerror or exc}) — check that it exists and can be read", "file.read")]) from None
     kept = _KeptSettings(raw, kept_in) if kept_in is not None else None
     if kept is not None and (data := kept.read()) is not None:
-        return data
+        return data, kept.path.name
     located, problems = load_yaml(raw, shown, settings=True)
     if problems or located is None:
         raise _settings_error(error, problems)
     data = {} if located.data is None else located.data
     if not isinstance(data, dict):
         raise _settings_error(error, [Problem(shown, 1, 1, f"a {what} must be a mapping of settings (key: value) — see the bundled one", "schema.type")])
-    if kept is not None:
-        kept.keep(data)
-    return data
+    return data, kept.path.name if kept is not None and kept.keep(data) else None
 
 
-_READER: list[bytes] = []
+def still_kept_settings(folder, name: str, data: dict) -> None:
+    """The entry ``name`` of ``folder`` that holds ``data`` (``read_settings_kept``) is in use by this
+    build: noted (pruning keeps it), or written again where it is missing (``publish.still_kept``)."""
+    from pathlib import Path
+
+    from .publish import still_kept
+
+    still_kept(Path(folder) / name, lambda: _KeptSettings.payload(data))
 
 
 class _KeptSettings:
@@ -340,11 +352,10 @@ class _KeptSettings:
         import hashlib
         from pathlib import Path
 
-        if not _READER:
-            from .versions import code_digest
+        from .versions import code_digest
 
-            _READER.append(code_digest([Path(__file__), Path(__file__).with_name("hidden.py")], ("PyYAML",)))
-        self.path = Path(folder) / f"settings-{hashlib.sha256(_READER[0] + raw).hexdigest()}.json"
+        reader = code_digest((Path(__file__), Path(__file__).with_name("hidden.py")), ("PyYAML",))
+        self.path = Path(folder) / f"settings-{hashlib.sha256(reader + raw).hexdigest()}.json"
 
     def read(self):
         import json
@@ -363,13 +374,20 @@ class _KeptSettings:
             return None
         return data
 
-    def keep(self, data: dict) -> None:
-        import json
-
+    def keep(self, data: dict) -> bool:
+        """Keep ``data`` when JSON gives it back as it is; whether it is kept."""
         from .publish import keep_file
 
-        if _plain(data):
-            keep_file(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        if not _plain(data):
+            return False
+        keep_file(self.path, self.payload(data))
+        return True
+
+    @staticmethod
+    def payload(data: dict) -> bytes:
+        import json
+
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _plain(v) -> bool:

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from briefdeck import api
+from briefdeck import theme as theme_mod
 from briefdeck.publish import read_kept
 from briefdeck.render.pptx import fit, layout_cache
 
@@ -21,6 +22,7 @@ def _deck(out, template, **opts):
     """A deck build in a process that has kept nothing: what it knows comes from ``out`` alone."""
     layout_cache._MEMO.clear()
     fit._LOADED.clear()
+    theme_mod._PARSED.clear()  # the theme's settings, read back from derived/
     settings = (("template", template),) if template else ()
     [r] = api.build([DEFAULT_SOURCE], api.Options(formats=("pptx",), out_dir=out, settings=settings, **opts))
     assert r.ok, r.error

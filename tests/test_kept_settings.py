@@ -70,3 +70,40 @@ def test_a_damaged_entry_is_parsed_again(tmp_path):
     entry, = (tmp_path / "kept").glob("settings-*.json")
     entry.write_bytes(entry.read_bytes()[:-3])
     assert yamlsafe.read_settings(f, "plain.yaml", "theme file", ThemeError, tmp_path / "kept") == {"a": 1}
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["read-back", "in-memory"])
+def test_a_build_notes_the_theme_entries_it_used(tmp_path, monkeypatch, in_memory):
+    """The theme's kept entries are in use by every build that takes its settings from them, read back
+    or held in memory (--watch, ``theme._PARSED``): pruning derived/ by use keeps them, and one
+    pruned since is written again."""
+    import os
+    import time
+
+    from briefdeck import api, cache
+
+    from .conftest import DEFAULT_SOURCE
+
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    out = tmp_path / "out"
+    opts = api.Options(formats=("html",), out_dir=out)
+
+    def build():
+        if not in_memory:
+            monkeypatch.setattr(theme_mod, "_PARSED", {})  # a fresh process: read back from derived/
+        (out / f"{DEFAULT_SOURCE.stem}.html").unlink(missing_ok=True)  # made again
+        [r] = api.build([DEFAULT_SOURCE], opts)
+        assert r.ok, r.error
+        return sorted(api.derived_dir(out).glob("settings-*.json"))
+
+    entries = build()
+    assert len(entries) == len(theme_mod.load_theme("default", Assets(None)).files)
+    old = time.time() - 86_400
+    for p in entries:
+        os.utime(p, (old, old))
+    monkeypatch.setattr(cache, "DERIVED_LIMIT_MB", 0)  # every entry the build does not use goes
+    assert build() == entries
+    assert all(p.stat().st_mtime > old + 3600 for p in entries)
+    for p in entries[:2]:
+        p.unlink()  # pruned by another build of a shared cache
+    assert build() == entries

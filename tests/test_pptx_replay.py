@@ -16,7 +16,7 @@ from pptx import Presentation
 from briefdeck import api, publish, render
 from briefdeck.assets import BUILTIN
 from briefdeck.render.html import kept as html_kept
-from briefdeck.render.pptx import replay, warm
+from briefdeck.render.pptx import pptx_code, replay, warm
 from briefdeck.scaffold import init
 
 from .conftest import ROOT
@@ -26,7 +26,6 @@ from .conftest import ROOT
 def watching(monkeypatch):
     """A process as ``--watch`` makes it after its first build (api.warm_up), nothing kept yet; the
     harvests the deck's processes send back, as they arrive."""
-    monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
     monkeypatch.setattr(render, "KEEPING", [])
@@ -61,7 +60,7 @@ def _scratch(src: Path, out: Path, monkeypatch) -> list[bytes]:
     return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
 
 
-@pytest.mark.skipif(not replay.written_for(), reason="another python-pptx than 1.0.2: slides are not replayed")
+@pytest.mark.skipif(not pptx_code.written_for(), reason="another python-pptx than 1.0.2: slides are not replayed")
 def test_a_deck_rebuilt_after_each_edit_equals_one_built_from_scratch(tmp_path, watching, monkeypatch):
     project = tmp_path / "proj"
     init(project)

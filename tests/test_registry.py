@@ -147,3 +147,19 @@ def test_every_library_the_package_imports_is_in_the_build_key():
     needed = {d for m in third_party - exempt for d in dists.get(m, ())}
     keyed = {k.lower() for k in api._versions()}
     assert not {d for d in needed if d.lower() not in keyed}, "add these to a renderer's libraries or api._SHARED_LIBS"
+
+
+def test_what_a_renderer_keeps_for_the_next_rebuild_is_what_the_last_used_and_made():
+    """render.used_and_made / keep_for_source (the deck's replay.py and the page's kept.py keep by
+    them): of the kept entries only those the rebuild used stay, beside what it made; the last
+    KEPT_SOURCES sources' only, the oldest going first."""
+    from briefdeck import render
+
+    assert render.used_and_made({"a": 1, "b": 2, "c": 3}, ("c", "a", "gone"), {"d": 4}) == {"c": 3, "a": 1, "d": 4}
+    kept: dict = {}
+    for i in range(render.KEPT_SOURCES):
+        render.keep_for_source(kept, f"s{i}", i)
+    render.keep_for_source(kept, "s0", "again")  # kept anew: now the newest
+    render.keep_for_source(kept, "new", "n")
+    assert list(kept) == [f"s{i}" for i in range(2, render.KEPT_SOURCES)] + ["s0", "new"]
+    assert kept["s0"] == "again" and len(kept) == render.KEPT_SOURCES

@@ -41,7 +41,6 @@ def watching(request, monkeypatch):
     """As ``--watch`` runs: after its first build the process is warmed up (api.warm_up: it keeps
     files' hashes, and after each build what the deck's forked process derives from its template)
     and the deck is made in a forked process (--jobs 2); or a process that only builds (--jobs 1)."""
-    monkeypatch.setattr(api, "_WARM", [])
     monkeypatch.setattr(publish, "_HASHED", None)
     monkeypatch.setattr(warm, "_WARMED", {})
     monkeypatch.setattr(render, "KEEPING", [])  # what the renderers keep (replay.py, kept.py) stays in this test

@@ -111,13 +111,33 @@ class Renderer:
 
 
 RENDERERS: dict[str, Renderer] = {}
-# set by api.warm_up in a process that builds again and again (--watch): a renderer may keep what it
-# made for the next build from then on (``RenderResult.kept``, ``keep_warm``); never in one that builds once
+# set by api.warm_up in a process that builds again and again (--watch): from then on each build keeps
+# what it made for the next (a renderer's ``RenderResult.kept``, ``keep_warm``); never in one that builds once
 KEEPING: list[bool] = []
 
 
 def keeping() -> bool:
     return bool(KEEPING)
+
+
+KEPT_SOURCES = 8  # sources whose last rebuild a renderer keeps (the sources watched together)
+
+
+def used_and_made(old: dict, used, made: dict) -> dict:
+    """What a rebuild leaves to the next (``RenderResult.kept``): of what was kept (``old``), what it
+    used (the keys ``used``), and what it made anew; nothing else, so what is kept stays bounded."""
+    kept = {k: old[k] for k in used if k in old}
+    kept.update(made)
+    return kept
+
+
+def keep_for_source(kept: dict, source: str, value) -> None:
+    """``value`` kept in ``kept`` for ``source``'s next rebuild, in place of its last; the oldest
+    source's goes when ``KEPT_SOURCES`` are kept."""
+    kept.pop(source, None)
+    if len(kept) >= KEPT_SOURCES:
+        kept.pop(next(iter(kept)))
+    kept[source] = value
 
 
 def register(renderer: Renderer) -> Renderer:

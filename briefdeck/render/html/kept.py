@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 _KEPT: dict[str, dict] = {}  # page (its source) -> key -> what was made
-_SOURCES = 8
 
 
 @dataclass
@@ -32,15 +31,14 @@ def fonts_digest(theme) -> bytes:
     face of each of the theme's families, the regular one where a face is missing)."""
     from ...errors import ThemeError
     from ...publish import sha256_file
+    from .metrics import face_file, measured_families
 
     h = hashlib.sha256()
-    for key, node in theme.get("fonts").items():
-        if not (isinstance(node, dict) and "regular" in node):
-            continue
+    for key in measured_families(theme):
         for style in ("regular", "bold", "italic", "bolditalic"):
             try:
-                path = theme.font_file(key, style)
-            except ThemeError:
+                path = face_file(theme, key, style)
+            except ThemeError:  # not even a regular face: said when the page measures with it
                 path = None
             h.update(f"{key}\0{style}\0{path}\0".encode() + (sha256_file(path).encode() if path is not None else b"-") + b"\0")
     return h.digest()
@@ -77,11 +75,8 @@ def memo(page: str, theme) -> Optional[Memo]:
 
 def absorb(harvest: Optional[Harvest]) -> None:
     """Keep what a page's build made and used, for the next: nothing else of that page's."""
+    from .. import keep_for_source, used_and_made
+
     if harvest is None:
         return
-    old = _KEPT.pop(harvest.page, {})
-    kept = {k: old[k] for k in harvest.used if k in old}
-    kept.update(harvest.made)
-    if len(_KEPT) >= _SOURCES:
-        _KEPT.pop(next(iter(_KEPT)))
-    _KEPT[harvest.page] = kept
+    keep_for_source(_KEPT, harvest.page, used_and_made(_KEPT.get(harvest.page, {}), harvest.used, harvest.made))

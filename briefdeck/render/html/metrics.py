@@ -31,7 +31,6 @@ Measure = Callable[[str, bool, bool, str, float], Optional[float]]  # (family, b
 # says too: this process may read it without the deck's renderer, which is made in another)
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 _LOADED: dict[str, dict] = {}  # by the font's sha256: read once per process
-_READER: list[bytes] = []
 SHIPPED = Path(__file__).resolve().parents[2] / "builtin" / "derived" / "html-fonts"  # <font file name>.json
 
 
@@ -56,11 +55,9 @@ def _shipped(path: Path, digest: str) -> Optional[dict]:
 
 def _reader_digest() -> bytes:
     """This module and fontTools' version: what turns a font into what is kept."""
-    if not _READER:
-        from ...versions import code_digest
+    from ...versions import code_digest
 
-        _READER.append(code_digest([Path(__file__)], ("fonttools",)))
-    return _READER[0]
+    return code_digest([Path(__file__)], ("fonttools",))
 
 
 def _read(data: bytes) -> dict:
@@ -121,6 +118,20 @@ def text_width(path: Path, text: str, size: float, cache_dir: Optional[Path] = N
     return sum(widths.get(str(ord(ch)), missing) for ch in text) * size / facts["upem"]
 
 
+def measured_families(theme: Theme) -> list[str]:
+    """The theme's font families a chart's text may be measured in: those with a regular face."""
+    return [key for key, node in theme.get("fonts").items() if isinstance(node, dict) and "regular" in node]
+
+
+def face_file(theme: Theme, family: str, style: str) -> Path:
+    """The font file the text of ``family``'s ``style`` face is measured in: the face's own, else the
+    family's regular one (the theme names no such style: the regular face's widths are near)."""
+    try:
+        return theme.font_file(family, style)
+    except ThemeError:
+        return theme.font_file(family)
+
+
 def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
     """Widths in the theme's fonts, by the family name an SVG gives (None for a family the theme
     does not have)."""
@@ -131,9 +142,8 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
     # and each face's file found once (theme.font_file looks for it and checks its first bytes: a
     # chart's hundred texts did it a hundred times)
     faces: dict[tuple[str, str], Path] = {}
-    for key, node in theme.get("fonts").items():
-        if isinstance(node, dict) and "regular" in node:
-            families.setdefault(family_name(theme.font_file(key), cache_dir), key)
+    for key in measured_families(theme):
+        families.setdefault(family_name(theme.font_file(key), cache_dir), key)
 
     def measure(family: str, bold: bool, italic: bool, text: str, size: float) -> Optional[float]:
         key = families.get(family)
@@ -142,11 +152,7 @@ def measure_for(theme: Theme, cache_dir: Optional[Path] = None) -> Measure:
         style = ("bold" if bold else "") + ("italic" if italic else "") or "regular"
         path = faces.get((key, style))
         if path is None:
-            try:
-                path = theme.font_file(key, style)
-            except ThemeError:  # the theme names no such style: the regular face's widths are near
-                path = theme.font_file(key)
-            faces[(key, style)] = path
+            path = faces[(key, style)] = face_file(theme, key, style)
         facts = read.get(path)
         if facts is None:
             facts = read[path] = font_facts(path, cache_dir)

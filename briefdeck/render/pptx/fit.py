@@ -98,16 +98,13 @@ class _Metrics:
 
 
 _LOADED: dict[str, _Metrics] = {}  # by content (sha256): the same font read once per process
-_READER: list[bytes] = []
 
 
 def _reader_digest() -> bytes:
     """This module and fontTools' version: what turns a font into widths (a change reads fonts again)."""
-    if not _READER:
-        from ...versions import code_digest
+    from ...versions import code_digest
 
-        _READER.append(code_digest([Path(__file__)], ("fonttools",)))
-    return _READER[0]
+    return code_digest([Path(__file__)], ("fonttools",))
 
 
 def metrics_of(source: FontSource, cache_dir: Optional[Path] = None) -> _Metrics:

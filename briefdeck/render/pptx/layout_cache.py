@@ -25,15 +25,13 @@ from .template.info import Ph, RoleLayout
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("python-pptx", "numpy", "pillow", "lxml")  # they parse and draw what is looked at
 _MEMO: dict[str, dict] = {}
-_CODE: list[bytes] = []
+_CODE = (_PKG, _PKG.parent.parent / "charts" / "colour.py")
 
 
 def _code_digest() -> bytes:
     """The looking code itself: this package (its template analysis too) and the contrast it judges by
     (a change re-looks)."""
-    if not _CODE:
-        _CODE.append(code_digest(sorted(_PKG.rglob("*.py")) + [_PKG.parent.parent / "charts" / "colour.py"], _LIBS))
-    return _CODE[0]
+    return code_digest(_CODE, _LIBS)
 
 
 def key(path: Path, side_file: Path, theme) -> str:

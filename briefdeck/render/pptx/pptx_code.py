@@ -1,7 +1,8 @@
 """Which python-pptx the writer's shortcuts through its internals were written for.
 
-``clones`` (placeholders cloned once per layout), ``package.part_names``' image lookups and
-``package._rels_xml`` redo what python-pptx's own code does, faster; each is taken only when python-pptx's code is the code they
+``clones`` (placeholders cloned once per layout), ``package.part_names``' image lookups,
+``package._rels_xml``, ``notes``' speaker notes and ``replay`` (a --watch rebuild's slides put in again)
+redo what python-pptx's own code does, faster; each is taken only when python-pptx's code is the code they
 were written for: python-pptx 1.0.2, known by a digest of the modules that code lives in. Another
 python-pptx (a change to any of them) gets python-pptx's own ways, and the deck is written more slowly.
 """
@@ -12,24 +13,25 @@ from pathlib import Path
 
 # the modules whose code the shortcuts redo or rely on: slides, notes slides and their placeholders
 # (the new placeholder's XML, its id and name, p:ph's attributes, parse_xml); the package's parts,
-# relationships, part names and their serialization; image parts
+# relationships, part names and their serialization; image parts; and what replaying redoes besides:
+# slides added to the presentation (slide ids), chart parts and their workbooks
 MODULES = ("slide.py", "shapes/shapetree.py", "shapes/placeholder.py", "oxml/__init__.py", "oxml/ns.py",
            "oxml/xmlchemy.py", "oxml/simpletypes.py", "oxml/shapes/groupshape.py", "oxml/shapes/autoshape.py",
            "oxml/shapes/shared.py", "oxml/slide.py", "enum/base.py", "enum/shapes.py",
            "package.py", "parts/image.py", "parts/slide.py", "opc/package.py", "opc/packuri.py", "opc/oxml.py",
-           "opc/serialized.py")
-DIGEST = "62967646b61af5b3a09456918c7fa3e9462e4cb0d91502989a57ed228dc51086"
+           "opc/serialized.py", "parts/presentation.py", "parts/chart.py", "parts/embeddedpackage.py",
+           "oxml/presentation.py", "chart/xlsx.py", "api.py")
+DIGEST = "d738d90a0444c4e16c5d6cedb00b04df64b4105ad22c20d621fbf803d6f1ad98"
 _SAME: list[bool] = []
 
 
-def digest(modules: tuple[str, ...] = MODULES) -> str:
-    """The digest of the installed python-pptx's ``modules`` (``MODULES``: the shortcuts'; ``replay``
-    names its own)."""
+def digest() -> str:
+    """The digest of the installed python-pptx's ``MODULES``."""
     import pptx
 
     root = Path(pptx.__file__).resolve().parent
     h = hashlib.sha256()
-    for rel in modules:
+    for rel in MODULES:
         path = root / rel
         h.update(rel.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
     return h.hexdigest()

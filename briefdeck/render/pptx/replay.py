@@ -15,14 +15,14 @@ kind replayed here (layout, pictures, SVGs, notes, native charts, external links
 are numbered in the order they were made, and its XML reads back to the same bytes (``record``); any
 other slide is made anew each time.
 
-The zip's entries are kept deflated too (``Deflated``): the bytes of an entry and its deflated bytes and
-CRC, used again when an entry has the same bytes (a dict of bytes: equal keys are equal bytes).
+The zip's entries are kept deflated too (``Deflated``): the bytes of an entry and its deflated bytes,
+used again when an entry has the same bytes (a dict of bytes: equal keys are equal bytes).
 
 What a rebuild's forked deck process keeps travels back to the watching process with its result
 (``RenderResult.kept``) and is kept there (``absorb``, from ``warm.keep_warm``), so the next forked
 process inherits it; only what the last deck of each source used is kept. Nothing is kept in a
 process that builds once (``render.keeping``: set by ``api.warm_up``). Guarded as ``clones`` is: taken only on
-the python-pptx code it was written for (``written_for``); ``tests/test_pptx_replay.py`` compares
+the python-pptx code it was written for (``pptx_code.written_for``); ``tests/test_pptx_replay.py`` compares
 decks rebuilt after edits with decks made from scratch, byte for byte.
 """
 from __future__ import annotations
@@ -36,26 +36,9 @@ from pathlib import Path
 from typing import Optional
 
 _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild made
-_SOURCES = 8  # decks kept (sources watched together)
 _SVG = "/ppt/media/image%d.svg"  # pictures.add_svg's names
 _NOTES = "/ppt/notesSlides/notesSlide%d.xml"  # python-pptx's NotesSlidePart names
 
-# python-pptx's code that replaying redoes: slides and notes slides added, image and chart parts,
-# part names, relationships, slide ids and XML (de)serialization
-MODULES = ("slide.py", "parts/slide.py", "parts/presentation.py", "parts/chart.py", "parts/embeddedpackage.py",
-           "parts/image.py", "opc/package.py", "opc/oxml.py", "oxml/__init__.py", "oxml/presentation.py",
-           "oxml/slide.py", "chart/xlsx.py", "package.py", "api.py")
-DIGEST = "3ffb19d145b464aa4b1a8e788a060dae153bffcb7d8400aed730f55d65290601"  # python-pptx 1.0.2's
-_SAME: list[bool] = []
-
-
-def written_for() -> bool:
-    """Whether the installed python-pptx is the code replaying was written for (once a process)."""
-    if not _SAME:
-        from .pptx_code import digest
-
-        _SAME.append(digest(MODULES) == DIGEST)
-    return _SAME[0]
 
 
 @dataclass
@@ -63,7 +46,7 @@ class Kept:
     """What one deck's last rebuild made: its slides by key, its zip's entries by their bytes."""
 
     slides: dict = field(default_factory=dict)  # key -> slide record (``record``)
-    deflated: dict = field(default_factory=dict)  # entry bytes -> (crc, deflated bytes, cache file or None, place)
+    deflated: dict = field(default_factory=dict)  # entry bytes -> (deflated bytes, cache file or None, place)
 
 
 @dataclass
@@ -80,6 +63,7 @@ class Harvest:
 
 def on() -> bool:
     from .. import keeping
+    from .pptx_code import written_for
 
     return keeping() and written_for()
 
@@ -90,15 +74,13 @@ def kept_for(deck: str) -> Kept:
 
 def absorb(harvest: Optional[Harvest]) -> None:
     """Keep what a rebuild made and used, for the next: nothing else of that deck's."""
+    from .. import keep_for_source, used_and_made
+
     if harvest is None:
         return
-    old = _KEPT.pop(harvest.deck, None) or Kept()
-    slides = {k: old.slides[k] for k in harvest.used_slides if k in old.slides}
-    slides.update(harvest.slides)
-    deflated = kept_entries(old.deflated, harvest.used_entries, harvest.deflated)
-    if len(_KEPT) >= _SOURCES:
-        _KEPT.pop(next(iter(_KEPT)))
-    _KEPT[harvest.deck] = Kept(slides, deflated)
+    old = kept_for(harvest.deck)
+    keep_for_source(_KEPT, harvest.deck, Kept(used_and_made(old.slides, harvest.used_slides, harvest.slides),
+                                              kept_entries(old.deflated, harvest.used_entries, harvest.deflated)))
 
 
 def context(prs, theme, lang: str, updated) -> Optional[bytes]:
@@ -319,45 +301,32 @@ def _relate_new(source, target, reltype: str) -> str:
 # -- the zip's entries -----------------------------------------------------------------------------
 class Deflated:
     """Deflates the zip's entries as ``inner`` does (``zipwrite.deflate`` or ``KeptDeflate``), taking an
-    entry's deflated bytes and CRC from what the last rebuild kept when it has the same bytes (a large
-    one's cache file noted as in use, as ``KeptDeflate`` would note it); what it deflates anew is kept
-    for the next."""
+    entry's deflated bytes from what the last rebuild kept when it has the same bytes (a large one's
+    cache file noted as in use, as ``KeptDeflate`` would note it); what it deflates anew is kept for
+    the next."""
 
     def __init__(self, kept: dict, inner):
-        self.kept, self.inner = kept, inner  # entry bytes -> (crc, deflated, cache file or None, place)
+        self.kept, self.inner = kept, inner  # entry bytes -> (deflated, cache file or None, place)
         self.used: list[int] = []
         self.made: dict = {}
-        self._last: tuple = (None, 0)
 
     def __call__(self, blob: bytes) -> bytes:
         found = self.kept.get(blob)
         if found is not None:
-            crc, data, path, place = found
+            data, path, place = found
             if path is not None:
                 from ...publish import still_kept
 
                 still_kept(Path(path), lambda: data)
             self.used.append(place)
         else:
-            import zlib
-
             data, path = self.inner.deflate(blob) if hasattr(self.inner, "deflate") else (self.inner(blob), None)
-            crc = zlib.crc32(blob)
-            self.made[blob] = (crc, data, None if path is None else str(path))
-        self._last = (blob, crc)
+            self.made[blob] = (data, None if path is None else str(path))
         return data
-
-    def crc32(self, blob: bytes) -> int:
-        """The CRC of the entry just deflated (kept with it), else computed."""
-        if self._last[0] is blob:
-            return self._last[1]
-        import zlib
-
-        return zlib.crc32(blob)
 
 
 def kept_entries(old: dict, used, made: dict) -> dict:
     """The entries a rebuild used of those kept, and those it deflated anew, numbered by place."""
     places = set(used)
-    both = [(b, v[:3]) for b, v in old.items() if v[3] in places] + list(made.items())
+    both = [(b, v[:2]) for b, v in old.items() if v[2] in places] + list(made.items())
     return {b: (*v, i) for i, (b, v) in enumerate(both)}

@@ -26,16 +26,14 @@ FILE = _PKG.parent.parent / "builtin" / "derived" / "deck.json"
 _CODE = ("template/ranking.py", "template/placeholders.py", "template/info.py", "template/contrast.py",
          "template/opening.py", "backdrop.py", "styles.py", "samples.py", "roles.py", "fit.py", "layout_cache.py",
          "shipped.py", "derive_shipped.py", "../../charts/colour.py")
+_FILES = tuple(_PKG / rel for rel in _CODE)
 _LOADED: list[dict] = []  # the file, read once per process
-_DIGEST: list[str] = []
 
 
 def code_digest() -> str:
-    if not _DIGEST:
-        from ...versions import code_digest as digest
+    from ...versions import code_digest as digest
 
-        _DIGEST.append(digest([(_PKG / rel).resolve() for rel in _CODE]).hex())
-    return _DIGEST[0]
+    return digest(_FILES).hex()
 
 
 def _sha(data: bytes) -> str:

@@ -78,9 +78,7 @@ def _inflates_to(data: bytes, blob: bytes) -> bool:
 def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=deflate) -> bytes:
     """(name, bytes) entries, deflated by ``deflated``, as ``zipfile.ZipFile`` (mode "w", ZIP_DEFLATED)
     writes them with ``writestr`` given a ``ZipInfo(name, date_time)`` whose ``external_attr`` is
-    ``_MODE``, in the order given; the CRC of the entry it just deflated from ``deflated.crc32``
-    when it has one (``replay.Deflated``: kept with the deflated bytes)."""
-    crc32 = getattr(deflated, "crc32", zlib.crc32)
+    ``_MODE``, in the order given."""
     year, month, day, hour, minute, second = date_time
     dostime, dosdate = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
     out = io.BytesIO()
@@ -91,7 +89,7 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=d
             raw, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
             raw, flags = name.encode("utf-8"), 0x800  # zipfile: the name is UTF-8
-        crc, offset = crc32(blob), out.tell()
+        crc, offset = zlib.crc32(blob), out.tell()
         if len(blob) > 0x7FFFFFFF or offset > 0x7FFFFFFF:
             raise ValueError("a deck entry past 2 GB: zipfile would write zip64 records")
         out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, _DEFLATED, dostime, dosdate, crc, len(data), len(blob), len(raw), 0))
