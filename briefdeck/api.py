@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional
 
 from . import __version__, publish, render
 from .assets import Assets
-from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used
+from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used, take_used_under, touch
 from .hidden import UNPRINTABLE, escaped
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
 from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
@@ -225,9 +225,7 @@ def derived_dir(out_dir: Path, cache_dir: Optional[Path] = None) -> Path:
 
 def _touch_derived(opts: Options) -> None:
     """The entries of derived/ this process noted since are in use: marked so (pruning by use keeps them)."""
-    from . import cache
-
-    cache.touch(cache.take_used_under(derived_dir(opts.out_dir, opts.cache_dir)))
+    touch(take_used_under(derived_dir(opts.out_dir, opts.cache_dir)))
 
 
 def charts_dir(opts: Options) -> Path:
@@ -316,7 +314,7 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     shares = [tuple(f for g in groups[1 + i::procs] for f in g) for i in range(procs)]
     # the offer in a process of its own (it answers at once when it declines); in a warm process (--watch), whose
     # deck is quick, in the deck's, first: a process forked less, and one less beside the brief on 2 cores
-    along = bool(_WARM and offered and shares)
+    along = bool(render.keeping() and offered and shares)
     calls = [(_make_forked, (share, False, 0, offered if along and not i else ())) for i, share in enumerate(shares)] + \
         ([(_make_forked, (offered, True))] if offered and not along else [])
     late, following = contextlib.ExitStack(), []
