@@ -68,6 +68,7 @@ class PreparedDeck:
     info: Any
     measurer: Measurer
     charts: Any = None  # the build's chart service (the keys of the slides' drawings)
+    cache_dir: Optional[Path] = None  # the build's derived folder (kept_deck's entries)
     _kept: Any = None
 
     def kept(self):
@@ -98,6 +99,12 @@ class PreparedDeck:
         from .zipwrite import KeptDeflate
 
         session = self.kept()
+        if session is None:  # a process that builds once: the last deck, when only speaker notes changed
+            from . import kept_deck
+
+            size = kept_deck.take(self, charts, Path(out_path))
+            if size is not None:
+                return self._result(size)
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts, session)
         writer.write(self.plan)
         # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts
@@ -110,6 +117,13 @@ class PreparedDeck:
         saved: list = []
         size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept, saved if session is not None else None)
         harvest = session.harvest(self.prs, [l.part for l in writer.layouts], saved) if session is not None else None
+        if session is None:
+            from . import kept_deck
+
+            kept_deck.remember(self, charts, Path(out_path), kept.files if kept is not None else [])
+        return self._result(size, harvest)
+
+    def _result(self, size: int, harvest=None) -> RenderResult:
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}},
             kept=harvest)
@@ -119,7 +133,7 @@ def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, c
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
                                            charts=charts, cache_dir=cache_dir)
-    return PreparedDeck(view, theme, plan, prs, info, measurer, charts)
+    return PreparedDeck(view, theme, plan, prs, info, measurer, charts, cache_dir)
 
 
 def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,
