@@ -287,3 +287,25 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     assert edit_and_build() == (_scratch(src, tmp_path / "s4", monkeypatch)[0], False)
     entry.write_bytes(planted.read_bytes())  # copied as it is: its digest names the other entry
     assert edit_and_build() == (_scratch(src, tmp_path / "s5", monkeypatch)[0], False)
+
+
+def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
+    """The deck of a notes edit, made from the last deck in a fresh process, is planned on the kept
+    analysis of its template and written without python-pptx: none of it is imported."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    out = tmp_path / "out"
+    script = ("import sys; from briefdeck import api; from pathlib import Path; "
+              f"[r] = api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r}), formats=('pptx',))); "
+              "assert r.ok, r.error; print(sorted(m for m in sys.modules if m.split('.')[0] == 'pptx')[:3])")
+    env = {**os.environ, "BRIEFDECK_SERVER": "0"}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.strip() != "[]"  # made in full: python-pptx writes it
+    _replace(src, "Ada Okafor began with", "Ada Okafor started with")
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.strip() == "[]", again.stdout

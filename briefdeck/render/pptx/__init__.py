@@ -17,15 +17,10 @@ from .fit import Measurer
 from .warm import keep_warm  # noqa: F401 -- api.warm_up's processes: the template looked at once
 from .plan import DeckPlan, plan_deck
 from .select import select
-from .template.opening import open_clean_template
+from .template.opening import opened, template_to_open
 from .template.ranking import map_roles
 from .template.report import check_template, check_template_command, format_report
 from .template_look import chart_look, substitution_warnings, with_chart_look
-from .clones import install as replay_clones
-from .xpaths import compile_once
-
-compile_once()  # python-pptx's lookups: a quarter of writing a deck was lxml compiling XPath again
-replay_clones()  # a slide's and a notes slide's placeholders: cloned once per layout, then copied
 
 __all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 
@@ -42,7 +37,9 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     from .warm import take_opened
 
-    prs, path, findings = take_opened(_template(view, template), theme) or open_clean_template(_template(view, template), theme)
+    # opened when first looked into (template.opening.Unopened): not when the analysis is kept and
+    # the deck is put in from the last one (kept_deck)
+    prs, path, findings = take_opened(_template(view, template), theme) or template_to_open(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
     layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
     own = _template(view, template) is not None  # someone else's template: its look, not ours
@@ -77,14 +74,14 @@ class PreparedDeck:
         from . import replay
 
         if self._kept is None and replay.on() and self.charts is not None:
-            from .writer import slide_reads
+            from .reads import slide_reads
 
             self._kept = replay.Session(str(self.view.doc.source_path), self.prs, self.theme, self.view, self.plan,
                                         self.info, self.charts, slide_reads)
         return self._kept
 
     def chart_requests(self) -> list[tuple]:
-        from .writer import picture_requests
+        from .reads import picture_requests
 
         kept = self.kept()
         return picture_requests(self.plan, self.info, kept.records if kept is not None else ())
@@ -94,10 +91,6 @@ class PreparedDeck:
         return [Path(p) for p in self.info.inputs()]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
-        from .package import save
-        from .writer import DeckWriter
-        from .zipwrite import KeptDeflate
-
         session = self.kept()
         if session is None:  # a process that builds once: the last deck, when only speaker notes changed
             from . import kept_deck
@@ -105,6 +98,11 @@ class PreparedDeck:
             size = kept_deck.take(self, charts, Path(out_path))
             if size is not None:
                 return self._result(size)
+        from .package import save  # python-pptx: from here on
+        from .writer import DeckWriter
+        from .zipwrite import KeptDeflate
+
+        self.prs = opened(self.prs)
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts, session)
         writer.write(self.plan)
         # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts

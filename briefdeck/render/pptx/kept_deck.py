@@ -71,7 +71,10 @@ def context(deck) -> Optional[str]:
     from . import pptx_code
     from .layout_cache import _code_digest
 
-    source = getattr(deck.prs.part.package, "_pkg_file", None)
+    from .template.opening import Unopened
+
+    prs = deck.prs
+    source = io.BytesIO(prs.data) if isinstance(prs, Unopened) else getattr(prs.part.package, "_pkg_file", None)
     if not isinstance(source, io.BytesIO):
         return None
     doc = deck.view.doc
@@ -90,20 +93,34 @@ def context(deck) -> Optional[str]:
 
 def _slides(deck, charts) -> Optional[list[tuple[str, Optional[str], list]]]:
     """Per slide: the hash of what its making reads but its notes (and where it stands in the
-    source: the writer never reads it), the hash of its notes text as written (None: no notes), and
-    the chart cache files it reads; None when one cannot be told."""
-    from .writer import slide_reads
+    source, which the writer never reads: an edit that moves the lines below it), the hash of its
+    notes text as written (None: no notes), and the chart cache files it reads; None when one
+    cannot be told."""
+    from .reads import slide_reads
 
     out = []
     for pos, sp in enumerate(deck.plan.slides, 1):
         what, files = slide_reads(replace(sp, notes="", loc=NOWHERE, problems=()), pos, deck.info, deck.view, charts)
-        try:
-            key = hashlib.sha256(pickle.dumps(what, protocol=5)).hexdigest()
-        except Exception:  # noqa: BLE001
+        key = _digest(what)
+        if key is None:
             return None
         notes = _notes_text(sp.notes)
         out.append((key, hashlib.sha256(notes.encode("utf-8")).hexdigest() if notes else None, [Path(f).name for f in files]))
     return out
+
+
+def _digest(what) -> Optional[str]:
+    """The sha256 of ``what`` pickled without its memo: equal values give equal bytes whichever of
+    their parts are one object (a cold build's plan shares what a warm one's copies); None when it
+    cannot be pickled so (not picklable, or refers to itself)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    try:
+        pickler.dump(what)
+    except Exception:  # noqa: BLE001 -- what cannot be told is made anew
+        return None
+    return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
 def _notes_text(notes: str) -> str:
