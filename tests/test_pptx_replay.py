@@ -206,12 +206,17 @@ def test_a_deck_rebuilt_in_a_fresh_process_after_each_edit_equals_one_built_from
     out = tmp_path / "out"
     opts = api.Options(out_dir=out, formats=("pptx", "html"))
 
-    def build() -> bytes:
+    def build() -> list[bytes]:
         [r] = api.build([src], opts)
         assert r.ok, r.error
-        return (out / f"{src.stem}.pptx").read_bytes()
+        return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
 
     build()
+    kept_charts = out / ".briefdeck" / "derived" / "html-charts"  # the page's (render/html/kept_on_disk.py)
+    first = {p.name: p.stat().st_ino for p in kept_charts.iterdir()}
+    assert first  # each chart's inline SVG and data table
+    victim = sorted(kept_charts.iterdir())[0]
+    victim.write_bytes(victim.read_bytes()[:-1])  # damaged: refused, made and kept again
     extra = ("\n  - id: extra\n    title: One more thing\n    slide_title: Cite the revision you used\n    speaker: okafor\n"
              "    paragraphs:\n      - >-\n        Okafor closed with a word on sources.\n    bullets:\n      - Cite the source\n")
     edits = [  # (what, the edit, whether the last deck is put in)
@@ -229,10 +234,15 @@ def test_a_deck_rebuilt_in_a_fresh_process_after_each_edit_equals_one_built_from
     for n, (what, edit, put_in) in enumerate(edits):
         edit()
         before = len(fresh)
-        deck = build()
+        deck, page = build()
         assert len(fresh) == before + 1, what
         assert (fresh[-1] is not None) == put_in, f"{what}: the last deck {'not ' if put_in else ''}put in"
-        assert deck == _scratch(src, tmp_path / f"scratch{n}", monkeypatch)[0], f"after {what}, the deck differs from one built from scratch"
+        scratch = _scratch(src, tmp_path / f"scratch{n}", monkeypatch)
+        assert deck == scratch[0], f"after {what}, the deck differs from one built from scratch"
+        assert page == scratch[1], f"after {what}, the page differs from one built from scratch"
+        if n == 0:  # a prose edit: the page's charts read back, the damaged one made again
+            now = {p.name: p.stat().st_ino for p in kept_charts.iterdir()}  # an entry kept again is a new file
+            assert now.keys() == first.keys() and [k for k in now if now[k] != first[k]] == [victim.name], what
     entries = list((out / ".briefdeck" / "derived" / "decks").iterdir())
     assert len(entries) == 1  # one entry a deck, rewritten by each build
     assert kept_deck.entry_path(out / ".briefdeck" / "derived", out / f"{src.stem}.pptx") == entries[0]
