@@ -48,7 +48,8 @@ class PreparedPage:
         from . import kept
 
         memo = kept.memo(str(self.view.doc.source_path), self.theme) if self.view.doc.charted_figures else None
-        if memo is None and self.view.doc.charted_figures and self.cache_dir is not None:  # a process that builds once
+        if memo is None and self.view.doc.charted_figures and self.cache_dir is not None \
+                and not getattr(charts, "refresh", False):  # a process that builds once (not --force: made anew)
             from .kept_on_disk import DiskMemo
 
             memo = DiskMemo(Path(self.cache_dir) / "html-charts", self.theme)

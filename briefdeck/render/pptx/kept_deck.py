@@ -174,7 +174,7 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
     else None, having written nothing."""
     final = final_of(Path(out_path))
     path = entry_path(deck.cache_dir, final)
-    if path is None or not path.is_file():
+    if path is None or getattr(charts, "refresh", False) or not path.is_file():  # (--force: made anew)
         return None
     from ...publish import distrust, read_kept
 
