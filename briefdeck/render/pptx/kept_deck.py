@@ -92,15 +92,18 @@ def context(deck) -> Optional[str]:
 
 
 def _slides(deck, charts) -> Optional[list[tuple[str, Optional[str], list]]]:
-    """Per slide: the hash of what its making reads but its notes (and where it stands in the
-    source, which the writer never reads: an edit that moves the lines below it), the hash of its
-    notes text as written (None: no notes), and the chart cache files it reads; None when one
-    cannot be told."""
+    """Per slide: the hash of what its making reads but its notes, the hash of its notes text as
+    written (None: no notes), and the chart cache files it reads; None when one cannot be told.
+    Left out as the writer never reads them: where the slide and its figure stand in the source (an
+    edit moves the lines below it; another spelling of the source's path names other files), the
+    figure's caption and note (their locations); of a figure it reads its picture, alt text, chart
+    and number, its label and chart key apart (``slide_reads``)."""
     from .reads import slide_reads
 
     out = []
     for pos, sp in enumerate(deck.plan.slides, 1):
-        what, files = slide_reads(replace(sp, notes="", loc=NOWHERE, problems=()), pos, deck.info, deck.view, charts)
+        fig = replace(sp.figure, loc=NOWHERE, caption=None, note=None) if sp.figure is not None else None
+        what, files = slide_reads(replace(sp, notes="", loc=NOWHERE, problems=(), figure=fig), pos, deck.info, deck.view, charts)
         key = _digest(what)
         if key is None:
             return None
