@@ -167,3 +167,154 @@ def test_the_template_opened_ahead_is_taken_once_and_only_for_the_bytes_it_holds
     warm._open_ahead(path, theme)
     path.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes())
     assert warm.take_opened(path, theme) is None
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """Each build as in a fresh process (no --watch: nothing kept in memory between builds, the deck
+    made in this process); what ``kept_deck.take`` made of each, as it returns."""
+    from briefdeck.render.pptx import kept_deck
+
+    monkeypatch.setattr(render, "KEEPING", [])
+    for kept in (replay, html_kept):
+        monkeypatch.setattr(kept, "_KEPT", {})
+    taken: list = []
+    take = kept_deck.take
+
+    def told(*a, **k):
+        taken.append(take(*a, **k))
+        return taken[-1]
+
+    monkeypatch.setattr(kept_deck, "take", told)
+    return taken
+
+
+def test_a_deck_rebuilt_in_a_fresh_process_after_each_edit_equals_one_built_from_scratch(tmp_path, fresh, monkeypatch):
+    """A fresh process puts in the last deck on disk when only speaker notes changed (kept_deck.py):
+    after each edit the deck equals one built from scratch, byte for byte; it was made from the last
+    one after the notes edits only, and in full after every other."""
+    from briefdeck.render.pptx import kept_deck
+
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    data = project / "assets" / "data" / "minusma_fatalities_by_year_incident_type.csv"
+    template = project / "assets" / "templates" / "default.pptx"
+    template.parent.mkdir(parents=True)
+    template.write_bytes((BUILTIN / "templates" / "default.pptx").read_bytes())
+    out = tmp_path / "out"
+    opts = api.Options(out_dir=out, formats=("pptx", "html"))
+
+    def build() -> list[bytes]:
+        [r] = api.build([src], opts)
+        assert r.ok, r.error
+        return [(out / f"{src.stem}{suffix}").read_bytes() for suffix in (".pptx", ".html")]
+
+    build()
+    kept_charts = out / ".briefdeck" / "derived" / "html-charts"  # the page's (render/html/kept_on_disk.py)
+    first = {p.name: p.stat().st_ino for p in kept_charts.iterdir()}
+    assert first  # each chart's inline SVG and data table
+    victim = sorted(kept_charts.iterdir())[0]
+    victim.write_bytes(victim.read_bytes()[:-1])  # damaged: refused, made and kept again
+    extra = ("\n  - id: extra\n    title: One more thing\n    slide_title: Cite the revision you used\n    speaker: okafor\n"
+             "    paragraphs:\n      - >-\n        Okafor closed with a word on sources.\n    bullets:\n      - Cite the source\n")
+    edits = [  # (what, the edit, whether the last deck is put in)
+        ("prose in the notes", lambda: _replace(src, "Ada Okafor began with", "Ada Okafor started with"), True),
+        ("the same prose again", lambda: _replace(src, "Ada Okafor started with", "Ada Okafor began with"), True),
+        ("a bullet", lambda: _replace(src, "account for most of the rest", "account for nearly all the rest"), False),
+        ("prose after it", lambda: _replace(src, "Ada Okafor began with", "Ada Okafor opened with"), True),
+        ("a slide added", lambda: _replace(src, "\n  - id: care\n", extra + "\n  - id: care\n"), False),
+        ("its notes", lambda: _replace(src, "Okafor closed with a word", "Okafor ended with a word"), True),
+        ("the slide removed", lambda: _replace(src, extra.replace("closed", "ended") + "\n  - id: care\n", "\n  - id: care\n"), False),
+        ("a chart's data", lambda: _replace(data, "\n2014,28,", "\n2014,29,"), False),
+        ("the template", lambda: template.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes()), False),
+        ("prose on the new template", lambda: _replace(src, "Ada Okafor opened with", "Ada Okafor began with"), True),
+    ]
+    for n, (what, edit, put_in) in enumerate(edits):
+        edit()
+        before = len(fresh)
+        deck, page = build()
+        assert len(fresh) == before + 1, what
+        assert (fresh[-1] is not None) == put_in, f"{what}: the last deck {'not ' if put_in else ''}put in"
+        scratch = _scratch(src, tmp_path / f"scratch{n}", monkeypatch)
+        assert deck == scratch[0], f"after {what}, the deck differs from one built from scratch"
+        assert page == scratch[1], f"after {what}, the page differs from one built from scratch"
+        if n == 0:  # a prose edit: the page's charts read back, the damaged one made again
+            now = {p.name: p.stat().st_ino for p in kept_charts.iterdir()}  # an entry kept again is a new file
+            assert now.keys() == first.keys() and [k for k in now if now[k] != first[k]] == [victim.name], what
+    entries = list((out / ".briefdeck" / "derived" / "decks").iterdir())
+    assert len(entries) == 1  # one entry a deck, rewritten by each build
+    assert kept_deck.entry_path(out / ".briefdeck" / "derived", out / f"{src.stem}.pptx") == entries[0]
+
+
+def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tmp_path, fresh, monkeypatch):
+    """The entry a deck is kept by, damaged, planted for another deck, or the deck on disk replaced:
+    the deck is made in full, the same bytes, and the entry written anew."""
+    from briefdeck.render.pptx import kept_deck
+
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    out = tmp_path / "out"
+    opts = api.Options(out_dir=out, formats=("pptx",))
+    deck = out / f"{src.stem}.pptx"
+    words = iter(["started", "opened", "began"] * 3)
+    state = {"now": "began"}
+
+    def edit_and_build() -> tuple[bytes, bool]:
+        """The deck after an edit of its notes, and whether the last deck was put in."""
+        new = next(words)
+        _replace(src, f"Ada Okafor {state['now']} with", f"Ada Okafor {new} with")
+        state["now"] = new
+        [r] = api.build([src], opts)
+        assert r.ok, r.error
+        return deck.read_bytes(), fresh[-1] is not None
+
+    [r] = api.build([src], opts)
+    assert r.ok, r.error
+    entry = kept_deck.entry_path(out / ".briefdeck" / "derived", deck)
+    assert edit_and_build() == (_scratch(src, tmp_path / "s0", monkeypatch)[0], True)
+
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[:-3] + b"]}}" if raw.endswith(b"]}") else raw + b" ")  # damaged: its digest fails
+    assert edit_and_build() == (_scratch(src, tmp_path / "s1", monkeypatch)[0], False)
+    assert edit_and_build() == (_scratch(src, tmp_path / "s2", monkeypatch)[0], True)  # written anew
+
+    data = deck.read_bytes()
+    deck.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])  # the deck on disk is not the one described
+    assert edit_and_build() == (_scratch(src, tmp_path / "s3", monkeypatch)[0], False)
+
+    other = tmp_path / "other"  # an entry that verifies, planted from another folder's deck
+    [r] = api.build([src], api.Options(out_dir=other, formats=("pptx",)))
+    assert r.ok, r.error
+    _replace(src, f"Ada Okafor {state['now']} with", "Ada Okafor said with")
+    state["now"] = "said"
+    [r] = api.build([src], api.Options(out_dir=other, formats=("pptx",)))
+    assert r.ok and fresh[-1] is not None
+    planted = kept_deck.entry_path(other / ".briefdeck" / "derived", other / f"{src.stem}.pptx")
+    publish.keep_file(entry, publish.read_kept(planted))  # it verifies, but describes the other deck
+    assert edit_and_build() == (_scratch(src, tmp_path / "s4", monkeypatch)[0], False)
+    entry.write_bytes(planted.read_bytes())  # copied as it is: its digest names the other entry
+    assert edit_and_build() == (_scratch(src, tmp_path / "s5", monkeypatch)[0], False)
+
+
+def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
+    """The deck of a notes edit, made from the last deck in a fresh process, is planned on the kept
+    analysis of its template and written without python-pptx: none of it is imported."""
+    import os
+    import subprocess
+    import sys
+
+    project = tmp_path / "proj"
+    init(project)
+    [src] = sorted((project / "source").glob("*.yaml"))
+    out = tmp_path / "out"
+    script = ("import sys; from briefdeck import api; from pathlib import Path; "
+              f"[r] = api.build([Path({str(src)!r})], api.Options(out_dir=Path({str(out)!r}), formats=('pptx',))); "
+              "assert r.ok, r.error; print(sorted(m for m in sys.modules if m.split('.')[0] == 'pptx')[:3])")
+    env = {**os.environ, "BRIEFDECK_SERVER": "0"}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.strip() != "[]"  # made in full: python-pptx writes it
+    _replace(src, "Ada Okafor began with", "Ada Okafor started with")
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.strip() == "[]", again.stdout

@@ -48,6 +48,11 @@ class PreparedPage:
         from . import kept
 
         memo = kept.memo(str(self.view.doc.source_path), self.theme) if self.view.doc.charted_figures else None
+        if memo is None and self.view.doc.charted_figures and self.cache_dir is not None \
+                and not getattr(charts, "refresh", False):  # a process that builds once (not --force: made anew)
+            from .kept_on_disk import DiskMemo
+
+            memo = DiskMemo(Path(self.cache_dir) / "html-charts", self.theme)
         data = self.html(charts, memo).encode("utf-8")
         out_path = Path(out_path)
         out_path.parent.mkdir(parents=True, exist_ok=True)

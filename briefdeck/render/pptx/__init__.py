@@ -17,15 +17,10 @@ from .fit import Measurer
 from .warm import keep_warm  # noqa: F401 -- api.warm_up's processes: the template looked at once
 from .plan import DeckPlan, plan_deck
 from .select import select
-from .template.opening import open_clean_template
+from .template.opening import opened, template_to_open
 from .template.ranking import map_roles
 from .template.report import check_template, check_template_command, format_report
 from .template_look import chart_look, substitution_warnings, with_chart_look
-from .clones import install as replay_clones
-from .xpaths import compile_once
-
-compile_once()  # python-pptx's lookups: a quarter of writing a deck was lxml compiling XPath again
-replay_clones()  # a slide's and a notes slide's placeholders: cloned once per layout, then copied
 
 __all__ = ["render_pptx", "prepare", "check_template", "check_template_command", "format_report", "build_plan", "PreparedDeck"]
 
@@ -42,7 +37,9 @@ def build_plan(doc_or_view, *, theme, template: Optional[Path] = None, slides: O
     view = doc_or_view if isinstance(doc_or_view, View) else default_view(doc_or_view, theme)
     from .warm import take_opened
 
-    prs, path, findings = take_opened(_template(view, template), theme) or open_clean_template(_template(view, template), theme)
+    # opened when first looked into (template.opening.Unopened): not when the analysis is kept and
+    # the deck is put in from the last one (kept_deck)
+    prs, path, findings = take_opened(_template(view, template), theme) or template_to_open(_template(view, template), theme)
     info = map_roles(prs, path, theme, cache_dir=cache_dir)
     layouts = {(r, v): rl.layout_index for r, rls in info.roles.items() for v, rl in enumerate(rls)}
     own = _template(view, template) is not None  # someone else's template: its look, not ours
@@ -68,6 +65,7 @@ class PreparedDeck:
     info: Any
     measurer: Measurer
     charts: Any = None  # the build's chart service (the keys of the slides' drawings)
+    cache_dir: Optional[Path] = None  # the build's derived folder (kept_deck's entries)
     _kept: Any = None
 
     def kept(self):
@@ -76,14 +74,14 @@ class PreparedDeck:
         from . import replay
 
         if self._kept is None and replay.on() and self.charts is not None:
-            from .writer import slide_reads
+            from .reads import slide_reads
 
             self._kept = replay.Session(str(self.view.doc.source_path), self.prs, self.theme, self.view, self.plan,
                                         self.info, self.charts, slide_reads)
         return self._kept
 
     def chart_requests(self) -> list[tuple]:
-        from .writer import picture_requests
+        from .reads import picture_requests
 
         kept = self.kept()
         return picture_requests(self.plan, self.info, kept.records if kept is not None else ())
@@ -93,11 +91,18 @@ class PreparedDeck:
         return [Path(p) for p in self.info.inputs()]
 
     def render(self, out_path: Path, charts: Any) -> RenderResult:
-        from .package import save
+        session = self.kept()
+        if session is None:  # a process that builds once: the last deck, when only speaker notes changed
+            from . import kept_deck
+
+            size = kept_deck.take(self, charts, Path(out_path))
+            if size is not None:
+                return self._result(size)
+        from .package import save  # python-pptx: from here on
         from .writer import DeckWriter
         from .zipwrite import KeptDeflate
 
-        session = self.kept()
+        self.prs = opened(self.prs)
         writer = DeckWriter(self.prs, self.info, self.view, self.theme, charts, session)
         writer.write(self.plan)
         # the zip's large entries (the charts) as an earlier build deflated them, kept beside the charts
@@ -110,6 +115,13 @@ class PreparedDeck:
         saved: list = []
         size = save(self.prs, Path(out_path), self.view.doc.meta.updated, kept, saved if session is not None else None)
         harvest = session.harvest(self.prs, [l.part for l in writer.layouts], saved) if session is not None else None
+        if session is None:
+            from . import kept_deck
+
+            kept_deck.remember(self, charts, Path(out_path), kept.files if kept is not None else [])
+        return self._result(size, harvest)
+
+    def _result(self, size: int, harvest=None) -> RenderResult:
         return RenderResult(len(self.plan.slides), tuple(self.plan.warnings), {
             "bytes": size, "template": str(self.info.path), "roles": {r: rl[0].layout_name for r, rl in self.info.roles.items()}},
             kept=harvest)
@@ -119,7 +131,7 @@ def prepare(view: View, *, theme, options: Optional[dict] = None, charts=None, c
     opts = options or {}
     plan, prs, info, measurer = build_plan(view, theme=theme, template=opts.get("template"), slides=opts.get("slides"),
                                            charts=charts, cache_dir=cache_dir)
-    return PreparedDeck(view, theme, plan, prs, info, measurer, charts)
+    return PreparedDeck(view, theme, plan, prs, info, measurer, charts, cache_dir)
 
 
 def render_pptx(doc_or_view, out_path: Path, *, theme, charts, template: Optional[Path] = None,

@@ -9,7 +9,7 @@ import re
 
 from lxml import etree
 
-from .package import A, P
+from .samples import A, P  # (not package.py: writing notes anew from the last deck imports none of python-pptx)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0C-\x1F]")  # escaped as _xHHHH_ by python-pptx (\v is a line break)
 _PH = etree.XPath("./*[1]/p:nvPr/p:ph", namespaces={"p": P})  # a shape's placeholder, as python-pptx finds it

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from lxml import etree
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"  # python-pptx's RT.THEME (not imported: planning needs none of it)
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -37,7 +37,7 @@ class Theme:
         self.scheme: dict[str, str] = {}
         self.major = self.minor = None
         try:
-            root = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+            root = etree.fromstring(master.part.part_related_by(_THEME).blob)
         except (KeyError, etree.XMLSyntaxError):
             root = None
         if root is not None:

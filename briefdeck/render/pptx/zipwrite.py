@@ -43,6 +43,7 @@ class KeptDeflate:
     def __init__(self, folder: Path, refresh: bool = False):
         self.folder = Path(folder)
         self.refresh = refresh  # --force: deflated anew (and kept for the next build), none read
+        self.files: list[Path] = []  # the cache files read or written (kept_deck lists them)
 
     def __call__(self, blob: bytes) -> bytes:
         return self.deflate(blob)[0]
@@ -62,6 +63,7 @@ class KeptDeflate:
         if data is None:
             data = deflate(blob)
             keep_file(path, data)
+        self.files.append(path)
         return data, path
 
 
@@ -79,27 +81,35 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=d
     """(name, bytes) entries, deflated by ``deflated``, as ``zipfile.ZipFile`` (mode "w", ZIP_DEFLATED)
     writes them with ``writestr`` given a ``ZipInfo(name, date_time)`` whose ``external_attr`` is
     ``_MODE``, in the order given."""
+
+    def items():
+        for name, blob in entries:
+            yield name, zlib.crc32(blob), deflated(blob), len(blob)
+
+    return zip_deflated(items(), date_time)
+
+
+def zip_deflated(items: Iterable[tuple[str, int, bytes, int]], date_time: tuple) -> bytes:
+    """The zip ``zip_bytes`` writes, of entries deflated already: (name, CRC, deflated bytes, size)."""
     year, month, day, hour, minute, second = date_time
     dostime, dosdate = hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
     out = io.BytesIO()
     central = []
-    for name, blob in entries:
-        data = deflated(blob)
+    for name, crc, data, size in items:
         try:
             raw, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
             raw, flags = name.encode("utf-8"), 0x800  # zipfile: the name is UTF-8
-        crc, offset = zlib.crc32(blob), out.tell()
-        if len(blob) > 0x7FFFFFFF or offset > 0x7FFFFFFF:
+        offset = out.tell()
+        if size > 0x7FFFFFFF or offset > 0x7FFFFFFF:
             raise ValueError("a deck entry past 2 GB: zipfile would write zip64 records")
-        out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, _DEFLATED, dostime, dosdate, crc, len(data), len(blob), len(raw), 0))
+        out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, _DEFLATED, dostime, dosdate, crc, len(data), size, len(raw), 0))
         out.write(raw)
         out.write(data)
         central.append(_CENTRAL.pack(b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, flags, _DEFLATED, dostime, dosdate, crc,
-                                     len(data), len(blob), len(raw), 0, 0, 0, 0, _MODE, offset) + raw)
+                                     len(data), size, len(raw), 0, 0, 0, 0, _MODE, offset) + raw)
     start = out.tell()
     for record in central:
         out.write(record)
     out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
     return out.getvalue()
-

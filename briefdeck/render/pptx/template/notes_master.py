@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import copy
 
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.slide import CT_NotesMaster
-
-from ..package import next_shape_id
 from .placeholders import A_NS, P_NS
 
 _DEFAULT_PAGE = (6858000, 9144000)  # a portrait notes page, in EMU, when the presentation names none
@@ -22,6 +18,11 @@ _DEFAULT_PAGE = (6858000, 9144000)  # a portrait notes page, in EMU, when the pr
 def ensure_notes_body(prs) -> bool:
     """Add a body placeholder to ``prs``'s notes master when it has none; True when one was added.
     A presentation without a notes master is left alone: python-pptx makes a complete one."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.oxml.slide import CT_NotesMaster
+
+    from ..package import next_shape_id
+
     try:
         master = prs.part.part_related_by(RT.NOTES_MASTER)
     except KeyError:

@@ -35,22 +35,77 @@ def open_clean_template(path: Optional[Path], theme):
     """The template opened on a copy without what reaches out of the file or runs code, and what was
     left out of it: (prs, path, findings). The scan is the loader's when it scanned the same bytes
     (``templatesafety.scan``)."""
-    import io
+    unopened, path, findings = template_to_open(path, theme)
+    return unopened.opened(), path, findings
 
-    from pptx import Presentation
 
+def template_to_open(path: Optional[Path], theme):
+    """What ``open_clean_template`` returns, but the template not opened yet: (``Unopened``, path,
+    findings). Planning a deck on a template whose analysis is kept needs none of python-pptx."""
     path = Path(path) if path else default_template(theme)
     if not path.is_file():
         raise TemplateError(f"{path}: template not found — give the path of a .pptx file")
     cleaned = scan(path, theme.get("deck.template_limits"))
+    return Unopened(path, cleaned.data), path, cleaned.findings
+
+
+class Unopened:
+    """A template's cleaned bytes, opened with python-pptx when first looked into (any attribute of
+    the presentation: ``opened``); a deck put in from the last one (kept_deck.py) never opens it."""
+
+    def __init__(self, path: Path, data: bytes):
+        self.path, self.data = path, data
+        self._prs = None
+
+    def opened(self):
+        """The presentation, as ``open_clean_template`` opens it: the copy a build works on."""
+        if self._prs is None:
+            self._prs = _open(self.path, self.data)
+        return self._prs
+
+    def embeds_fonts(self) -> bool:
+        """Whether the presentation part may list embedded fonts (``fonts.embedded_fonts`` reads them
+        from the opened template); False only when its XML names no ``embeddedFontLst``."""
+        import io
+        import zipfile
+
+        from lxml import etree
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as z:
+                rels = etree.fromstring(z.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
+                main = [r.get("Target", "") for r in rels if r.get("Type", "").endswith("/officeDocument")]
+                return len(main) != 1 or b"embeddedFontLst" in z.read(main[0].lstrip("/"))
+        except Exception:  # noqa: BLE001 -- whatever cannot be told is read from the opened template
+            return True
+
+    def __getattr__(self, name: str):
+        return getattr(self.opened(), name)
+
+
+def opened(prs):
+    """``prs`` itself, or the template an ``Unopened`` stands for, opened."""
+    return prs.opened() if isinstance(prs, Unopened) else prs
+
+
+def _open(path: Path, data: bytes):
+    import io
+
+    from pptx import Presentation
+
+    from ..clones import install as replay_clones
+    from ..xpaths import compile_once
+
+    compile_once()  # python-pptx's lookups: a quarter of writing a deck was lxml compiling XPath again
+    replay_clones()  # a slide's and a notes slide's placeholders: cloned once per layout, then copied
     try:
-        prs = Presentation(io.BytesIO(cleaned.data))
+        prs = Presentation(io.BytesIO(data))
     except Exception as exc:  # python-pptx raises many kinds for a bad package
         hint = " (a .potx must be saved as .pptx first)" if path.suffix.lower() == ".potx" else ""
         raise TemplateError(f"{path}: cannot open the template: {exc}{hint}") from None
     _unique_placeholder_idx(prs)
     ensure_notes_body(prs)  # the speaker notes need a place on every notes slide
-    return prs, path, cleaned.findings
+    return prs
 
 
 def _unique_placeholder_idx(prs) -> None:

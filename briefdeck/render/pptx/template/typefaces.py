@@ -19,7 +19,7 @@ def with_measurer(info: TemplateInfo, prs, theme, ufonts, found: dict, cache_dir
     faces = [ph.box.face.removesuffix(CAPS) for _, _, _, ph in used if ph.box.face]
     default = next((ph.box.face.removesuffix(CAPS) for _, rl, n, ph in used if n == "body" and ph.box.face), None) \
         or (faces[0] if faces else "Calibri")
-    measurer, how, table_files = build_measurer(theme, faces, default, embedded=embedded_fonts(prs), user=ufonts,
+    measurer, how, table_files = build_measurer(theme, faces, default, embedded=_embedded(prs), user=ufonts,
                                                  cache_dir=Path(cache_dir) / "fonts" if cache_dir is not None else None)
     problems: list[Problem] = []
     where = str(info.path)
@@ -34,3 +34,10 @@ def with_measurer(info: TemplateInfo, prs, theme, ufonts, found: dict, cache_dir
     return replace(info, measurer=measurer, faces=how, problems=tuple(problems) + found["problems"],
                    font_files=info.font_files + tuple(p for p in table_files if p not in info.font_files),
                    link_colours=found["link_colours"])
+
+
+def _embedded(prs) -> dict:
+    """``embedded_fonts(prs)``, without opening a template not opened yet whose presentation lists none."""
+    from .opening import Unopened
+
+    return {} if isinstance(prs, Unopened) and not prs.embeds_fonts() else embedded_fonts(prs)
