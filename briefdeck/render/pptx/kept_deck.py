@@ -21,7 +21,7 @@ every slide reads the same but for notes that changed where both decks have some
 and every other entry copied as it was deflated: no slide is made, nothing is serialized or deflated
 again. Anything else -- a slide changed, added or removed, notes added or removed, a damaged or
 planted entry, a deck on disk that is not the one described -- makes the deck as before.
-``tests/test_pptx_kept_deck.py`` compares decks made so after edits with decks made from scratch.
+``tests/test_pptx_replay.py`` compares decks made so after edits with decks made from scratch.
 """
 from __future__ import annotations
 
