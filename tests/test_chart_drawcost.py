@@ -170,3 +170,39 @@ def test_a_map_border_is_sampled_as_side_by_side():
         ring = rng.normal(size=(int(rng.integers(1, 40)), 2)) * rng.uniform(0.1, 500)
         step = rng.uniform(0.05, 20)
         assert np.array_equal(_densify(ring, step), by_side(ring, step))  # the same floats, not only close
+
+
+WARMED = r"""
+import hashlib, sys
+from briefdeck.charts import ChartService, mpl, service
+from briefdeck.charts.registry import KINDS
+from briefdeck.theme import load_theme
+import test_charts as T
+svc = ChartService(load_theme("default"))
+specs = {name: make() for name, make in T.SPECS.items()}
+jobs = [(service._drawn, svc.theme, svc._config_digest(), specs[n], t, *T.size_for(n, t)) for n in specs for t in ("page", "slide")]
+if sys.argv[1:] == ["warm"]:  # as the drawing server does before its workers fork
+    service._warm_up(jobs)
+    print(sorted(m for m in ("briefdeck.textfmt", "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
+                             "briefdeck.charts.kinds.locator_map") if m in sys.modules))
+for job in jobs:
+    svg, png = service._styled_job(job)
+    print(job[3].kind, job[4], hashlib.sha256(svg + (png or b"")).hexdigest())
+"""
+
+
+def test_a_warmed_up_process_draws_the_same_bytes():
+    """The drawing server's warm-up (``service._warm_up``: imports, the language's typography, the style
+    file) loads what a first drawing needs and leaves every drawing as a process without it draws it."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        prelude = f"import sys; sys.argv[1:] = {list(args)!r}; sys.path[:0] = [{str(T.ROOT)!r}, {str(T.ROOT / 'tests')!r}]\n"
+        res = subprocess.run([T.PY, "-c", prelude + WARMED], capture_output=True, text=True, cwd=T.ROOT, timeout=240)
+        assert res.returncode == 0, res.stderr
+        return res.stdout.splitlines()
+
+    cold, warmed = run(), run("warm")
+    assert warmed[0] == "['briefdeck.charts.kinds.locator_map', 'briefdeck.textfmt', 'matplotlib.backends.backend_agg', 'matplotlib.backends.backend_svg']"
+    assert warmed[1:] == cold and len(cold) == 2 * len(T.SPECS)

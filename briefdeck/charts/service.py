@@ -329,6 +329,23 @@ def _styled_job(args):
     return fn(spec, _WORKER_STYLES[sk], *sizes)
 
 
+def _warm_up(jobs: list) -> None:
+    """A drawing server's warm-up before it forks its workers (``drawserver._warm_up``): the first
+    job's style made, and what a first drawing does besides drawing (``mpl.warm_up``), once."""
+    fn, theme, digest, spec, target, *_ = jobs[0]
+    sk = (digest, target)
+    if sk not in _WORKER_STYLES:
+        _WORKER_STYLES[sk] = chart_style(theme, target)
+    if fn is _drawn:
+        from .mpl import warm_up
+
+        warm_up([KINDS[k] for k in dict.fromkeys(j[3].kind for j in jobs if j[0] is _drawn and j[3].kind in KINDS)],
+                spec, _WORKER_STYLES[sk])
+
+
+_styled_job.warm_up = _warm_up  # type: ignore[attr-defined]
+
+
 def _drawn(spec, style, w: float, h: float) -> tuple[bytes, Optional[bytes]]:
     from .mpl import draw
 
