@@ -206,3 +206,14 @@ def test_a_warmed_up_process_draws_the_same_bytes():
     cold, warmed = run(), run("warm")
     assert warmed[0] == "['briefdeck.charts.kinds.locator_map', 'briefdeck.textfmt', 'matplotlib.backends.backend_agg', 'matplotlib.backends.backend_svg']"
     assert warmed[1:] == cold and len(cold) == 2 * len(T.SPECS)
+
+
+def test_a_request_s_drawings_are_ordered_by_what_they_draw(theme):
+    """The order guess (``service._cost``): more to draw first (a map's borders before a single number);
+    only drawing jobs are guessed at."""
+    from briefdeck.charts import service
+
+    svc = ChartService(theme)
+    job = lambda spec: (service._drawn, theme, svc._config_digest(), spec, "slide", 10.0, 4.0)  # noqa: E731
+    assert service._cost(job(T.sahel_map())) > service._cost(job(T.timeline())) > service._cost(job(T.big_number())) > 0
+    assert service._cost((service._parts_of, theme, b"", T.timeline(), "slide", 10.0, 4.0)) == 0

@@ -343,7 +343,16 @@ def _warm_up(jobs: list) -> None:
                 spec, _WORKER_STYLES[sk])
 
 
+def _cost(job) -> float:
+    """A guess at how long a drawing job takes, only to order a request's jobs (one target's) longest
+    first (``drawserver._longest_first``): the one with more to draw first, by its spec's text and
+    coordinates (a map's borders, a long table)."""
+    fn, _, _, spec, *_ = job
+    return float(len(repr(spec))) if fn is _drawn else 0.0
+
+
 _styled_job.warm_up = _warm_up  # type: ignore[attr-defined]
+_styled_job.cost = _cost  # type: ignore[attr-defined]
 
 
 def _drawn(spec, style, w: float, h: float) -> tuple[bytes, Optional[bytes]]:
