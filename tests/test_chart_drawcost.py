@@ -48,6 +48,49 @@ def test_a_kept_size_is_what_the_renderer_measures(theme, hinting):
             assert len(textmetrics._MEMO) == len(renderers) * len(TEXTS) * len(_props(style))
 
 
+def test_a_plain_line_s_size_composed_without_a_layout_is_the_renderer_s(theme):
+    """``textmetrics._composed``: a line of a built-in chart font's plain characters measured from the
+    shipped widths and its glyphs' ink boxes, as the SVG's TextToPath (100 pt, scaled) and Agg (unhinted,
+    at its resolution) measure it with a layout; what it does not know (characters the font lacks or
+    shapes in context) is None."""
+    import io
+    import random
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import fontManager, get_font
+
+    from .test_chart_linewidth import _latin_corpus
+
+    style = ChartService(theme).style("page")
+    style.family  # registers the theme's fonts
+    rnd = random.Random(5)
+    lines = ["".join(rnd.choice("AVTWafgjpqy0123456789.,;:-–—() '’“”…fiflffi") for _ in range(rnd.randint(1, 30))) for _ in range(100)]
+    texts = TEXTS + _latin_corpus(80) + lines
+    svg = RendererSVG(400, 300, io.StringIO())
+    t2p = svg._text2path
+    known = asked = 0
+    with rc_context({"text.hinting": "no_hinting"}):  # as the PNG is drawn (mpl._png)
+        for prop in _props(style):
+            files = fontManager._find_fonts_by_props(prop)
+            font = get_font(files)
+            size = prop.get_size_in_points()
+            for text in texts:
+                for got, own in ((textmetrics._composed(font, files, text, float(t2p.FONT_SCALE), 72, size / t2p.FONT_SCALE),
+                                  lambda: RendererSVG.get_text_width_height_descent(svg, text, prop, False)),
+                                 *((textmetrics._composed(font, files, text, size, r.dpi, 1.0),
+                                    lambda r=r: RendererAgg.get_text_width_height_descent(r, text, prop, False))
+                                   for r in (RendererAgg(40, 30, 72), RendererAgg(40, 30, 192)))):
+                    asked += 1
+                    if got is not None:
+                        known += 1
+                        assert got == own(), (text, size)
+            for other in ("ЖΩ", "x\u0301", "\U0001F600"):  # not the font's plain characters
+                assert textmetrics._composed(font, files, other, size, 72, 1.0) is None
+    assert known > 0.9 * asked
+
+
 def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
     service = ChartService(theme)
 
@@ -64,11 +107,15 @@ def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
     assert textmetrics._MEMO  # the block did keep sizes
     again = draw_all()  # every text answered from the memo now
     with monkeypatch.context() as m:
+        m.setattr(textmetrics, "_composed", lambda *args: None)  # every size laid out, then kept
+        textmetrics._MEMO.clear()
+        laid_out = draw_all()
+    with monkeypatch.context() as m:
         m.setattr(textmetrics, "_written_for", lambda cls, name: False)  # as if matplotlib's methods were others
         textmetrics._MEMO.clear()
         plain = draw_all()
         assert not textmetrics._MEMO
-    assert kept == again == plain
+    assert kept == again == laid_out == plain
 
 
 def test_only_the_renderers_it_was_written_for_and_only_inside(theme):
