@@ -192,7 +192,7 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
                     for i, (fn, arg) in enumerate(calls):
                         request.result(i, *_called(fn, arg))
                 else:
-                    queue.extend((request, i, c) for i, c in enumerate(calls))
+                    queue.extend((request, i, calls[i]) for i in _longest_first(calls))
                 if not request.args:
                     request.answer()
             else:
@@ -208,6 +208,7 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
                 # forked when there is a drawing for it, not before: it inherits what measuring has
                 # loaded here (fonts, their measures), as a format process's pool did from it
                 if not workers:
+                    _warm_up([a, *(job[2] for job in queue)])
                     gc.freeze()  # as a pool does before it forks (workers.pool)
                 workers.append(_fork_worker())
                 sel.register(workers[-1].answers, selectors.EVENT_READ, ("worker", workers[-1]))
@@ -220,6 +221,32 @@ def _loop(control, workers: list["_Worker"], count: int, parent: int) -> None:
             for request, _, _ in list(queue):
                 request.fail(RuntimeError("the chart drawing processes ended before drawing every chart"))
             queue.clear()
+
+
+def _longest_first(calls: list) -> list[int]:
+    """The order a request's calls are given to the workers: the longer first, so that a long one
+    does not start last and keep one worker busy while the other has nothing left (the requester
+    waits for all of them); by ``fn.cost(arg)`` where the function says (a guess, only for the
+    order: ``service._cost``), else as asked."""
+    costs = []
+    for fn, arg in calls:
+        cost = getattr(fn, "cost", None)
+        try:
+            costs.append(float(cost(arg)) if cost is not None else 0.0)
+        except Exception:  # noqa: BLE001 -- only an order: as asked
+            costs.append(0.0)
+    return sorted(range(len(calls)), key=lambda i: -costs[i])
+
+
+def _warm_up(calls: list) -> None:
+    """What every worker would do before its first call, done here once before they fork, so that
+    each inherits it: a function ``fn`` of ``calls`` may say what that is, ``fn.warm_up(args)`` with
+    the arguments of its calls queued now (the drawing code's imports, the language's typography: ``service._warm_up``)."""
+    for fn, _ in calls[:1]:
+        warm = getattr(fn, "warm_up", None)
+        if warm is not None:
+            with contextlib.suppress(Exception):  # only ahead of time: the call itself does it all the same
+                warm([arg for f, arg in calls if f is fn])
 
 
 def _received_fds(control) -> list[int]:

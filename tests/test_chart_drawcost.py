@@ -48,6 +48,49 @@ def test_a_kept_size_is_what_the_renderer_measures(theme, hinting):
             assert len(textmetrics._MEMO) == len(renderers) * len(TEXTS) * len(_props(style))
 
 
+def test_a_plain_line_s_size_composed_without_a_layout_is_the_renderer_s(theme):
+    """``textmetrics._composed``: a line of a built-in chart font's plain characters measured from the
+    shipped widths and its glyphs' ink boxes, as the SVG's TextToPath (100 pt, scaled) and Agg (unhinted,
+    at its resolution) measure it with a layout; what it does not know (characters the font lacks or
+    shapes in context) is None."""
+    import io
+    import random
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import fontManager, get_font
+
+    from .test_chart_linewidth import _latin_corpus
+
+    style = ChartService(theme).style("page")
+    style.family  # registers the theme's fonts
+    rnd = random.Random(5)
+    lines = ["".join(rnd.choice("AVTWafgjpqy0123456789.,;:-–—() '’“”…fiflffi") for _ in range(rnd.randint(1, 30))) for _ in range(100)]
+    texts = TEXTS + _latin_corpus(80) + lines
+    svg = RendererSVG(400, 300, io.StringIO())
+    t2p = svg._text2path
+    known = asked = 0
+    with rc_context({"text.hinting": "no_hinting"}):  # as the PNG is drawn (mpl._png)
+        for prop in _props(style):
+            files = fontManager._find_fonts_by_props(prop)
+            font = get_font(files)
+            size = prop.get_size_in_points()
+            for text in texts:
+                for got, own in ((textmetrics._composed(font, files, text, float(t2p.FONT_SCALE), 72, size / t2p.FONT_SCALE),
+                                  lambda: RendererSVG.get_text_width_height_descent(svg, text, prop, False)),
+                                 *((textmetrics._composed(font, files, text, size, r.dpi, 1.0),
+                                    lambda r=r: RendererAgg.get_text_width_height_descent(r, text, prop, False))
+                                   for r in (RendererAgg(40, 30, 72), RendererAgg(40, 30, 192)))):
+                    asked += 1
+                    if got is not None:
+                        known += 1
+                        assert got == own(), (text, size)
+            for other in ("ЖΩ", "x\u0301", "\U0001F600"):  # not the font's plain characters
+                assert textmetrics._composed(font, files, other, size, 72, 1.0) is None
+    assert known > 0.9 * asked
+
+
 def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
     service = ChartService(theme)
 
@@ -64,11 +107,15 @@ def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
     assert textmetrics._MEMO  # the block did keep sizes
     again = draw_all()  # every text answered from the memo now
     with monkeypatch.context() as m:
+        m.setattr(textmetrics, "_composed", lambda *args: None)  # every size laid out, then kept
+        textmetrics._MEMO.clear()
+        laid_out = draw_all()
+    with monkeypatch.context() as m:
         m.setattr(textmetrics, "_written_for", lambda cls, name: False)  # as if matplotlib's methods were others
         textmetrics._MEMO.clear()
         plain = draw_all()
         assert not textmetrics._MEMO
-    assert kept == again == plain
+    assert kept == again == laid_out == plain
 
 
 def test_only_the_renderers_it_was_written_for_and_only_inside(theme):
@@ -170,3 +217,50 @@ def test_a_map_border_is_sampled_as_side_by_side():
         ring = rng.normal(size=(int(rng.integers(1, 40)), 2)) * rng.uniform(0.1, 500)
         step = rng.uniform(0.05, 20)
         assert np.array_equal(_densify(ring, step), by_side(ring, step))  # the same floats, not only close
+
+
+WARMED = r"""
+import hashlib, sys
+from briefdeck.charts import ChartService, mpl, service
+from briefdeck.charts.registry import KINDS
+from briefdeck.theme import load_theme
+import test_charts as T
+svc = ChartService(load_theme("default"))
+specs = {name: make() for name, make in T.SPECS.items()}
+jobs = [(service._drawn, svc.theme, svc._config_digest(), specs[n], t, *T.size_for(n, t)) for n in specs for t in ("page", "slide")]
+if sys.argv[1:] == ["warm"]:  # as the drawing server does before its workers fork
+    service._warm_up(jobs)
+    print(sorted(m for m in ("briefdeck.textfmt", "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
+                             "briefdeck.charts.kinds.locator_map") if m in sys.modules))
+for job in jobs:
+    svg, png = service._styled_job(job)
+    print(job[3].kind, job[4], hashlib.sha256(svg + (png or b"")).hexdigest())
+"""
+
+
+def test_a_warmed_up_process_draws_the_same_bytes():
+    """The drawing server's warm-up (``service._warm_up``: imports, the language's typography, the style
+    file) loads what a first drawing needs and leaves every drawing as a process without it draws it."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        prelude = f"import sys; sys.argv[1:] = {list(args)!r}; sys.path[:0] = [{str(T.ROOT)!r}, {str(T.ROOT / 'tests')!r}]\n"
+        res = subprocess.run([T.PY, "-c", prelude + WARMED], capture_output=True, text=True, cwd=T.ROOT, timeout=240)
+        assert res.returncode == 0, res.stderr
+        return res.stdout.splitlines()
+
+    cold, warmed = run(), run("warm")
+    assert warmed[0] == "['briefdeck.charts.kinds.locator_map', 'briefdeck.textfmt', 'matplotlib.backends.backend_agg', 'matplotlib.backends.backend_svg']"
+    assert warmed[1:] == cold and len(cold) == 2 * len(T.SPECS)
+
+
+def test_a_request_s_drawings_are_ordered_by_what_they_draw(theme):
+    """The order guess (``service._cost``): more to draw first (a map's borders before a single number);
+    only drawing jobs are guessed at."""
+    from briefdeck.charts import service
+
+    svc = ChartService(theme)
+    job = lambda spec: (service._drawn, theme, svc._config_digest(), spec, "slide", 10.0, 4.0)  # noqa: E731
+    assert service._cost(job(T.sahel_map())) > service._cost(job(T.timeline())) > service._cost(job(T.big_number())) > 0
+    assert service._cost((service._parts_of, theme, b"", T.timeline(), "slide", 10.0, 4.0)) == 0

@@ -113,10 +113,22 @@ def test_many_sizes_many_lines(face):
     m = _metrics(face)
     texts = _latin_corpus(40) + HOSTILE + list(m.index) + _kerned_pairs(m) + _lines(m, 100, 2)
     for size in SIZES:
-        if m.at(size) is None:  # past what HarfBuzz's float arithmetic keeps exact: all laid out
+        if m.at(size) is None:  # past what HarfBuzz's float arithmetic keeps exact for any glyph: all laid out
             assert size > 60 and _check(face, size, texts) == 0
         else:
             assert _check(face, size, texts) > 0.9 * len(texts), size
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_past_what_the_float_keeps_exact_only_the_widest_glyphs_are_laid_out(face):
+    """A glyph's advance past HarfBuzz's exact float range (a wide glyph at a large size: TextToPath
+    measures every line at 100 pt) makes only the lines holding it unknown; the rest is still exact."""
+    m = _metrics(face)
+    texts = _latin_corpus(40) + list(m.index) + _kerned_pairs(m) + _lines(m, 100, 4)
+    widest = max(m.index, key=lambda k: m.units[m.index[k]])
+    for size in (100, 150, 300):
+        assert 0 < _check(face, size, texts) < len(texts), size  # some lines known (and exact), some not
+        assert m.width(widest, size) is None and m.width(f"a{widest}", size) is None, size
 
 
 @pytest.mark.quick

@@ -133,3 +133,56 @@ def test_a_rebuild_that_finds_its_charts_drawn_starts_no_server(tmp_path):
     edited = build(source, tmp_path / "out", 2)
     assert edited["error"] is None and edited["servers"] == [] and not edited["matplotlib"], edited
     assert "changed" in (tmp_path / "out" / "bars.html").read_text(encoding="utf-8")
+
+
+# -- the server's order and warm-up, with plain functions (forked: its workers run this module's code) --
+_WARMED: list = []
+
+
+def _noted(arg):
+    """A call that notes itself (in the file ``arg[0]``, one line each, in the order calls run) and
+    says what its process was given before it forked (``_WARMED``)."""
+    path, name = arg
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"{name}\n")
+    return name, list(_WARMED)
+
+
+_noted.cost = lambda arg: {"short": 1, "long": 3, "longest": 9}.get(arg[1], "not a number")  # type: ignore[attr-defined]
+_noted.warm_up = lambda args: _WARMED.append(sorted(a[1] for a in args))  # type: ignore[attr-defined]
+
+
+def test_the_server_warms_up_once_before_its_workers_fork(tmp_path):
+    from briefdeck import drawserver
+
+    log = tmp_path / "order.txt"
+    names = ["short", "odd", "longest", "long", "short"]
+    with drawserver.serving("json", 2) as server:
+        answers = server.run([(_noted, (str(log), n)) for n in names])
+    assert [a[0] for a in answers] == names  # in the order asked
+    # the warm-up ran once in the server, with every queued call's arguments, before the workers forked
+    assert all(a[1] == [sorted(names)] for a in answers), answers
+    assert _WARMED == [], "the warm-up ran in the server, not in the process that asked"
+
+
+def test_a_request_is_drawn_longest_first_and_answered_in_the_order_asked(tmp_path):
+    from briefdeck import drawserver
+
+    log = tmp_path / "order.txt"
+    names = ["short", "odd", "longest", "long", "short"]
+    with drawserver.serving("json", 1) as server:  # one worker: the order it is given is the order they run
+        answers = server.run([(_noted, (str(log), n)) for n in names])
+    assert [a[0] for a in answers] == names
+    # by the cost each call's function gives; a cost that is no number counts as none; ties as asked
+    assert log.read_text(encoding="utf-8").split() == ["longest", "long", "short", "short", "odd"]
+
+
+def test_the_order_is_a_guess_that_never_fails_a_request():
+    from briefdeck import drawserver
+
+    def broken(arg):
+        return arg
+
+    broken.cost = lambda arg: 1 / 0  # type: ignore[attr-defined]
+    assert drawserver._longest_first([(broken, 1), (print, 2), (broken, 3)]) == [0, 1, 2]
+    assert drawserver._longest_first([]) == []

@@ -43,23 +43,30 @@ class _Metrics:
         self.ligatures, self.pairs = ligatures, pairs
         self.sizes: dict = {}
 
-    def at(self, size: float) -> Optional[tuple]:
-        """(advances in 26.6, the kerning's multiplier) at ``size``; None where not exact."""
-        found = self.sizes.get(size)
+    def at(self, size: float, dpi: int = 72) -> Optional[tuple]:
+        """(advances in 26.6, the kerning's multiplier) at ``size`` points and ``dpi`` (a whole number: Agg
+        measures at the PNG's resolution); None where not exact: the whole size, or a glyph's advance
+        (None) past what HarfBuzz's float arithmetic keeps exact (a wide glyph at a large size:
+        TextToPath measures every line at 100 pt)."""
+        found = self.sizes.get((size, dpi))
         if found is None:
-            width = int(size * 64)  # FT_Set_Char_Size's (FT_F26Dot6)(ptsize * 64), at 72 dpi
+            if dpi != int(dpi) or dpi <= 0:
+                return None
+            width = int(size * 64)  # FT_Set_Char_Size's (FT_F26Dot6)(ptsize * 64)
+            width = (width * int(dpi) + 36) // 72  # FT_REQUEST_WIDTH at (FT_UInt)dpi: the same at 72
             if width <= 0:
                 return None
             upem = self.upem
             x_scale = ((width << 16) + (upem >> 1)) // upem  # FT_DivFix
-            if max(self.units) * x_scale // 64 >= _EXACT:
+            if min(self.units) * x_scale // 64 >= _EXACT:
                 return None
-            advances = [((u * x_scale + 32) // 64 + 512) >> 10 for u in self.units]  # FT_MulDiv, then to 26.6
-            found = self.sizes[size] = (advances, (((x_scale * upem + 32768) >> 16) << 16) // upem)
+            advances = [((u * x_scale + 32) // 64 + 512) >> 10 if u * x_scale // 64 < _EXACT else None
+                        for u in self.units]  # FT_MulDiv, then to 26.6
+            found = self.sizes[(size, dpi)] = (advances, (((x_scale * upem + 32768) >> 16) << 16) // upem)
         return found
 
-    def width(self, text: str, size: float) -> Optional[int]:
-        scaled = self.at(size)
+    def width(self, text: str, size: float, dpi: int = 72) -> Optional[int]:
+        scaled = self.at(size, dpi)
         if scaled is None:
             return None
         index = self.index
@@ -70,7 +77,10 @@ class _Metrics:
         if self.pairs and any(text[i:i + 2] in self.pairs for i in range(len(text) - 1)):
             return None
         advances, mult = scaled
-        total = sum(advances[g] for g in glyphs)
+        try:
+            total = sum(advances[g] for g in glyphs)
+        except TypeError:  # a glyph whose advance is not exact at this size
+            return None
         left, right, kern = self.left, self.right, self.kern
         for a, b in zip(glyphs, glyphs[1:]):
             value = kern[left[a]].get(right[b])
@@ -117,13 +127,13 @@ def forget() -> None:
 
 
 @lru_cache(maxsize=8192)
-def advance(path: str, text: str, size: float) -> Optional[int]:
-    """What matplotlib's ``font.set_text(text, flags=NO_HINTING); font.get_width_height()[0]`` gives
-    (26.6) for the font at ``path`` set at ``size`` points, 72 dpi; None when not known here."""
+def advance(path: str, text: str, size: float, dpi: int = 72) -> Optional[int]:
+    """What matplotlib's ``font.set_size(size, dpi); font.set_text(text, flags=NO_HINTING);
+    font.get_width_height()[0]`` gives (26.6) for the font at ``path``; None when not known here."""
     if not text:
         return None
     metrics = _metrics(path)
-    return metrics.width(text, size) if metrics is not None else None
+    return metrics.width(text, size, dpi) if metrics is not None else None
 
 
 class NeedsFreeType(BaseException):

@@ -287,6 +287,27 @@ def draw(kind, spec, style, width_in: float, height_in: float) -> tuple[bytes, b
     return _named_face(_svg_for_svglib(svg.getvalue()), style), png
 
 
+def warm_up(kinds, spec, style) -> None:
+    """What a process's first drawing imports and reads besides drawing, done ahead: the drawing code
+    of ``kinds`` and the backends that save (SVG, Agg), the typography of ``spec``'s language
+    (``textfmt``, markdown-it, babel's locale data), the target's style file and its fonts' shipped
+    metrics. About 45 ms of the first chart a process draws, done once in a drawing server rather
+    than in each of its workers (drawserver: they fork after it). Nothing is drawn: a figure drawn
+    here as well cost the server more than it saved them."""
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+
+    from . import textmetrics  # noqa: F401
+    from .linewidth import advance
+
+    for kind in kinds:
+        kind.draw  # noqa: B018 -- resolved: its module imported
+    fmt.typographic_spec(spec)
+    style = style.for_spec(spec)
+    rc_for(style)
+    for face in ("regular", "bold"):  # the fonts' shipped metrics read (what kinds fit and labels measure with)
+        advance(style.fonts[face], "0", 10.0)
+
+
 def _lay_out(fig: Figure) -> None:
     """Run the figure's layout engine once, measuring text as the SVG sets it, and then drop the engine:
     every save after it draws once. (A save with an engine first makes a dry draw of the whole figure

@@ -341,6 +341,32 @@ def _styled_job(args):
     return fn(spec, _WORKER_STYLES[sk], *sizes)
 
 
+def _warm_up(jobs: list) -> None:
+    """A drawing server's warm-up before it forks its workers (``drawserver._warm_up``): the first
+    job's style made, and what a first drawing does besides drawing (``mpl.warm_up``), once."""
+    fn, theme, digest, spec, target, *_ = jobs[0]
+    sk = (digest, target)
+    if sk not in _WORKER_STYLES:
+        _WORKER_STYLES[sk] = chart_style(theme, target)
+    if fn is _drawn:
+        from .mpl import warm_up
+
+        warm_up([KINDS[k] for k in dict.fromkeys(j[3].kind for j in jobs if j[0] is _drawn and j[3].kind in KINDS)],
+                spec, _WORKER_STYLES[sk])
+
+
+def _cost(job) -> float:
+    """A guess at how long a drawing job takes, only to order a request's jobs (one target's) longest
+    first (``drawserver._longest_first``): the one with more to draw first, by its spec's text and
+    coordinates (a map's borders, a long table)."""
+    fn, _, _, spec, *_ = job
+    return float(len(repr(spec))) if fn is _drawn else 0.0
+
+
+_styled_job.warm_up = _warm_up  # type: ignore[attr-defined]
+_styled_job.cost = _cost  # type: ignore[attr-defined]
+
+
 def _drawn(spec, style, w: float, h: float) -> tuple[bytes, Optional[bytes]]:
     from .mpl import draw
 
