@@ -301,13 +301,20 @@ def read_settings(path, shown: str, what: str, error: type, kept_in=None) -> dic
     located at their line, and exits 2; ``what`` names the file in messages ("theme file").
     ``kept_in``: a cache folder (``derived/``) where the settings of a file that reads without a
     problem are kept for the next process, by its bytes (``_KeptSettings``)."""
-    return read_settings_kept(path, shown, what, error, kept_in)[0]
+    return _read_settings(path, shown, what, error, kept_in, named=False)[0]
 
 
 def read_settings_kept(path, shown: str, what: str, error: type, kept_in=None) -> tuple[dict, Any]:
-    """``read_settings``, and the name of the entry of ``kept_in`` the settings are kept in (None
-    where they are not): a process that keeps them in memory notes it for each build that takes
-    them from there (``still_kept_settings``), as reading it again would."""
+    """``read_settings``, and the name of the cache entry the settings are kept in (None where they
+    cannot be: values JSON would not give back as they are). The name depends on the file's bytes
+    only, so it is handed back also without ``kept_in``: a process that keeps the settings in memory
+    (``safeio.per_version``, by path) notes or writes the entry for each build that takes them from
+    there (``still_kept_settings``), whichever build read the file first (a build server's warm-up,
+    a ``--force`` build, a check read it without a cache folder)."""
+    return _read_settings(path, shown, what, error, kept_in, named=True)
+
+
+def _read_settings(path, shown: str, what: str, error: type, kept_in, named: bool) -> tuple[dict, Any]:
     from .safeio import NotRegular, TooLarge, read_regular
 
     try:
@@ -318,16 +325,21 @@ def read_settings_kept(path, shown: str, what: str, error: type, kept_in=None) -
         raise _settings_error(error, [Problem(shown, 0, 0, f"the {what} is {exc.kind}, not a regular file — replace it with a YAML file", "file.kind")]) from None
     except OSError as exc:
         raise _settings_error(error, [Problem(shown, 0, 0, f"cannot read the {what} ({exc.strerror or exc}) — check that it exists and can be read", "file.read")]) from None
-    kept = _KeptSettings(raw, kept_in) if kept_in is not None else None
+    name = _KeptSettings.name_of(raw) if named or kept_in is not None else None
+    kept = _KeptSettings(name, kept_in) if kept_in is not None else None
     if kept is not None and (data := kept.read()) is not None:
-        return data, kept.path.name
+        return data, name
     located, problems = load_yaml(raw, shown, settings=True)
     if problems or located is None:
         raise _settings_error(error, problems)
     data = {} if located.data is None else located.data
     if not isinstance(data, dict):
         raise _settings_error(error, [Problem(shown, 1, 1, f"a {what} must be a mapping of settings (key: value) — see the bundled one", "schema.type")])
-    return data, kept.path.name if kept is not None and kept.keep(data) else None
+    if not _plain(data):
+        return data, None
+    if kept is not None:
+        kept.keep(data)
+    return data, name
 
 
 def still_kept_settings(folder, name: str, data: dict) -> None:
@@ -348,14 +360,21 @@ class _KeptSettings:
     file holds), so that what is read back is what the parse made, types and order included. Keyed
     by the bytes and by the code that reads them (this module, PyYAML's version)."""
 
-    def __init__(self, raw: bytes, folder):
+    def __init__(self, name: str, folder):
+        from pathlib import Path
+
+        self.path = Path(folder) / name
+
+    @staticmethod
+    def name_of(raw: bytes) -> str:
+        """The entry's name in any cache folder: a hash of the file's bytes and of the reading code."""
         import hashlib
         from pathlib import Path
 
         from .versions import code_digest
 
         reader = code_digest((Path(__file__), Path(__file__).with_name("hidden.py")), ("PyYAML",))
-        self.path = Path(folder) / f"settings-{hashlib.sha256(reader + raw).hexdigest()}.json"
+        return f"settings-{hashlib.sha256(reader + raw).hexdigest()}.json"
 
     def read(self):
         import json
@@ -374,14 +393,11 @@ class _KeptSettings:
             return None
         return data
 
-    def keep(self, data: dict) -> bool:
-        """Keep ``data`` when JSON gives it back as it is; whether it is kept."""
+    def keep(self, data: dict) -> None:
+        """Keep ``data`` (plain: ``_plain``)."""
         from .publish import keep_file
 
-        if not _plain(data):
-            return False
         keep_file(self.path, self.payload(data))
-        return True
 
     @staticmethod
     def payload(data: dict) -> bytes:

@@ -107,3 +107,26 @@ def test_a_build_notes_the_theme_entries_it_used(tmp_path, monkeypatch, in_memor
     for p in entries[:2]:
         p.unlink()  # pruned by another build of a shared cache
     assert build() == entries
+
+
+def test_a_theme_read_first_without_a_cache_is_kept_by_the_next_build(tmp_path, monkeypatch):
+    """A process whose first read of the theme had no cache folder (a build server's warm-up, a
+    ``--force`` build, a check) holds the settings in memory by path: every later build that has a
+    folder still writes their entries there, then notes them, as a fresh process would."""
+    from briefdeck import cache
+
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    parsed = theme_mod.load_theme("default", Assets(None))  # no cache folder
+    assert theme_mod._PARSED
+    monkeypatch.setattr(yamlsafe, "load_yaml", lambda *a, **k: pytest.fail("parsed again"))
+    kept = tmp_path / "derived"
+    again = theme_mod.load_theme("default", Assets(None), kept_in=kept)
+    _same(again.data, parsed.data)
+    entries = sorted(kept.glob("settings-*.json"))
+    assert len(entries) == len(parsed.files)
+    noted = []
+    monkeypatch.setattr(cache, "note", noted.append)
+    theme_mod.load_theme("default", Assets(None), kept_in=kept)
+    assert sorted(noted) == entries
+    monkeypatch.setattr(theme_mod, "_PARSED", {})  # a fresh process reads them back, unparsed
+    _same(theme_mod.load_theme("default", Assets(None), kept_in=kept).data, parsed.data)
