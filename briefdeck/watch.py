@@ -31,10 +31,13 @@ With several sources, a change rebuilds the sources whose last build read the ch
 The inputs watched are the sources and everything their last build record lists (data, maps,
 templates, theme, fonts, locales); the set is read again after every build, since a source may
 name other files now. ``WATCHFILES_FORCE_POLLING=1`` polls instead (network mounts, where the
-operating system says nothing).
+operating system says nothing). Where inotify refuses a folder that is there (its watches used up:
+raise ``fs.inotify.max_user_watches``; no permission; no memory), the session says so once, naming
+the folder, and polls from then on (``CannotWatch``).
 """
 from __future__ import annotations
 
+import errno
 import math
 import os
 import struct
@@ -87,9 +90,13 @@ def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], ob
     """Build once, then rebuild after every settled change until interrupted (or ``stop`` is set).
     ``rebuild`` is handed the sources to build: every one at first, then those the change concerns."""
     notify = _Inotify.open()
-    if notify is not None:  # before the first build: a save made while it runs starts the next
-        notify.add(sorted({str(Path(s).resolve().parent) for s in sources}))
+    polling = False  # inotify failed this session: watchfiles polls
     try:
+        if notify is not None:  # before the first build: a save made while it runs starts the next
+            try:
+                notify.add(sorted({str(Path(s).resolve().parent) for s in sources}))
+            except CannotWatch as exc:
+                notify, polling = _given_up(notify, exc, log), True
         rebuild(list(sources))
         builds = 1
         while (max_builds is None or builds < max_builds) and not (stop and stop.is_set()):
@@ -97,10 +104,15 @@ def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], ob
             wanted = {str(p) for p in files}
             folders = sorted({str(p.parent) for p in files if p.parent.is_dir()})
             log("watching", {"files": len(files)})
+            changed = None
             if notify is not None:
-                changed = notify.settled(folders, wanted, step_ms, settle_ms, debounce_ms, stop)
-            else:
-                changed = _watchfiles(folders, wanted, step_ms, debounce_ms, stop)
+                try:
+                    changed = notify.settled(folders, wanted, step_ms, settle_ms, debounce_ms, stop)
+                except CannotWatch as exc:
+                    changed = notify.pending(wanted)  # saved during the build: not lost with the queue
+                    notify, polling = _given_up(notify, exc, log), True
+            if notify is None and not changed:
+                changed = _watchfiles(folders, wanted, step_ms, debounce_ms, stop, polling)
             if not changed:  # stopped
                 return
             log("changed", {"files": sorted(changed)})
@@ -129,16 +141,38 @@ def _paused(rebuild: Callable[[list[Path]], object], sources: list[Path]) -> Non
 
 
 def _watchfiles(folders: list[str], wanted: set[str], step_ms: int, debounce_ms: int,
-                stop: Optional[threading.Event]) -> set[str]:
+                stop: Optional[threading.Event], polling: bool = False) -> set[str]:
     """The wanted files changed, once the folders have been quiet for ``step_ms`` (watchfiles);
-    empty when stopped."""
+    empty when stopped. ``polling``: inotify failed (``CannotWatch``), and watchfiles, which uses
+    it too on Linux, would fail the same way (it raises when the watches are used up)."""
     import watchfiles
 
     changes = next(iter(watchfiles.watch(
         *folders, watch_filter=lambda _change, path: str(Path(path).resolve()) in wanted, step=step_ms,
         debounce=debounce_ms, recursive=False, stop_event=stop, raise_interrupt=True, yield_on_timeout=False,
+        force_polling=True if polling else None,
     )), None)
     return {p for _, p in changes or ()}
+
+
+class CannotWatch(OSError):
+    """inotify refused to watch a folder that is there (no watches left, no permission, no memory)."""
+
+
+def _given_up(notify: "_Inotify", exc: CannotWatch, log: Callable[[str, dict], None]) -> None:
+    """Say once why the session polls from now on (``exc``'s folder and what to do), and close inotify."""
+    if exc.errno == errno.ENOSPC:
+        remedy = ("the system's inotify watches are used up — raise fs.inotify.max_user_watches "
+                  "(sudo sysctl fs.inotify.max_user_watches=524288)")
+    elif exc.errno == errno.EACCES:
+        remedy = f"{exc.strerror} — check that the folder can be read"
+    else:
+        remedy = f"{exc.strerror} — raise fs.inotify.max_user_watches or free memory if this repeats"
+    log("warning", {"code": "watch.inotify", "file": exc.filename, "line": 0, "col": 0,
+                    "message": f"{exc.filename}: warning: cannot watch this folder for saves ({remedy}); "
+                               "polling the inputs instead [watch.inotify]"})
+    notify.close()
+    return None
 
 
 # inotify(7) event bits
@@ -181,10 +215,29 @@ class _Inotify:
         os.close(self.fd)
 
     def add(self, folders: list[str]) -> None:
+        """Watch ``folders``; a folder gone (or no longer a folder) is skipped; raises CannotWatch
+        for one inotify refuses (ENOSPC: out of watches; EACCES; ENOMEM): its saves would never be seen."""
+        import ctypes
+
         for f in folders:  # again each time: a folder replaced since is watched anew
             wd = self.libc.inotify_add_watch(self.fd, os.fsencode(f), _MASK)
             if wd >= 0:
                 self.folders[wd] = f
+                continue
+            err = ctypes.get_errno()
+            if err not in (errno.ENOENT, errno.ENOTDIR):
+                raise CannotWatch(err, os.strerror(err), f)
+
+    def pending(self, wanted: set[str]) -> set[str]:
+        """The wanted files changed in what the queue holds now (every one after an overflow)."""
+        changed: set[str] = set()
+        while events := self._events(0):
+            for path, _mask in events:
+                if path == "":
+                    changed |= wanted
+                elif path in wanted:
+                    changed.add(path)
+        return changed
 
     def _events(self, timeout: float) -> Optional[list[tuple[str, int]]]:
         """(path, event bits) of what happened within ``timeout`` seconds; None when nothing did."""

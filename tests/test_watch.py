@@ -1,8 +1,11 @@
 """--watch rebuilds once per settled change of any input, and not otherwise."""
 from __future__ import annotations
 
+import sys
 import threading
 import time
+
+import pytest
 
 from briefdeck.watch import watch, watched_files
 
@@ -77,6 +80,62 @@ def test_watch_polls_where_the_system_says_nothing(tmp_path, monkeypatch):
         if done.wait(0.5):
             break
     assert read == ["one", "two"]
+
+
+@pytest.mark.parametrize("fails_from", [0, 1], ids=["before-the-first-build", "after-it"])
+def test_a_folder_inotify_refuses_is_polled_and_said_once(tmp_path, monkeypatch, fails_from):
+    """inotify out of watches (ENOSPC) when the session starts or later: saves are still seen (the
+    session polls through watchfiles, which would fail the same way on inotify), and the log says
+    once which folder and what to do."""
+    import ctypes
+    import errno
+
+    from briefdeck import watch as watch_mod
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify is Linux's")
+    real_open = watch_mod._Inotify.open.__func__
+
+    class Refusing:  # libc, with inotify_add_watch failing from its ``fails_from``-th call on
+        def __init__(self, libc):
+            self.libc, self.calls = libc, 0
+
+        def __getattr__(self, name):
+            return getattr(self.libc, name)
+
+        def inotify_add_watch(self, fd, path, mask):
+            self.calls += 1
+            if self.calls > fails_from:
+                ctypes.set_errno(errno.ENOSPC)
+                return -1
+            return self.libc.inotify_add_watch(fd, path, mask)
+
+    def opened(cls):
+        notify = real_open(cls)
+        notify.libc = Refusing(notify.libc)
+        return notify
+
+    monkeypatch.setattr(watch_mod._Inotify, "open", classmethod(opened))
+    monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
+    said: list[tuple[str, dict]] = []
+    src = tmp_path / "a.yaml"
+    src.write_text("one", encoding="utf-8")
+    read, done = _watching(src, max_builds=3, log=lambda e, d: said.append((e, d)))
+    for text in ("two", "three"):
+        seen = len(read)
+        for _ in range(20):  # again until seen: a save before the poller's first look at the folder is not a change
+            src.write_text(text, encoding="utf-8")
+            deadline = time.monotonic() + 0.5
+            while len(read) == seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if len(read) > seen:
+                break
+    assert done.wait(10), "watch did not see the saves"
+    assert read[0] == "one" and read[-1] == "three" and "two" in read
+    warnings = [d for e, d in said if e == "warning"]
+    assert len(warnings) == 1
+    assert warnings[0]["file"] == str(tmp_path) and warnings[0]["code"] == "watch.inotify"
+    assert str(tmp_path) in warnings[0]["message"] and "fs.inotify.max_user_watches" in warnings[0]["message"]
 
 
 def test_watch_ignores_files_it_does_not_watch_and_stops_on_request(tmp_path):
