@@ -166,10 +166,12 @@ class Forked:
 
     def early(self) -> Any:
         """What the call sent while it went on (``send``), waiting for it; raises what the call
-        raised when it failed before sending anything."""
+        raised when it failed before sending anything. Taken: ``result()`` hands back only an answer
+        sent after it, and raises as for no answer when the process died before sending one."""
         if not self._next() or not self._last[0]:
             return self.result()
-        return self._last[1]
+        value, self._last = self._last[1], None
+        return value
 
     def result(self) -> Any:
         while self.pid and self._next():

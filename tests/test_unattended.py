@@ -268,6 +268,29 @@ def test_a_forked_call_answers_early_and_goes_on(tmp_path):
     assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
 
 
+def _sends_then_dies(early: dict) -> None:
+    from briefdeck import workers
+
+    workers.send(early)
+    for writer in workers._TO_PARENT[1:]:
+        writer.join()  # the early answer is in the pipe, whole
+    os._exit(9)  # killed before its own answer (out of memory, a signal)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_forked_call_that_dies_after_its_early_answer_is_said(tmp_path):
+    """The deck's process in a warm build sends the web page early, then dies: its early answer is
+    taken by ``early()``, and ``result()`` says the process ended without an answer (not the early
+    answer again, as if it were the deck's: the build then failed with KeyError('pptx'))."""
+    from briefdeck.workers import forked
+
+    with forked([(_sends_then_dies, ({"html": "page"},))]) as (child,):
+        assert child.early() == {"html": "page"}
+        with pytest.raises(RuntimeError, match=r"without an answer \(exit status 2304\)"):
+            child.result()
+    assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
 def test_a_forked_call_answers_or_raises_as_itself_and_leaves_no_process():
     """``workers.forked`` (a format's process with --jobs 2): the answer comes back, an exception
