@@ -92,9 +92,10 @@ def watch(sources: list[Path], out_dir: Path, rebuild: Callable[[list[Path]], ob
     notify = _Inotify.open()
     polling = False  # inotify failed this session: watchfiles polls
     try:
-        if notify is not None:  # before the first build: a save made while it runs starts the next
+        if notify is not None:  # before the first build: a save made while it runs starts the next, of a
+            # source or of an input its last build read (its record: data, theme, template, fonts)
             try:
-                notify.add(sorted({str(Path(s).resolve().parent) for s in sources}))
+                notify.add(sorted({str(p.parent) for p in watched_files(sources, out_dir)}))
             except CannotWatch as exc:
                 notify, polling = _given_up(notify, exc, log), True
         rebuild(list(sources))

@@ -138,6 +138,35 @@ def test_a_folder_inotify_refuses_is_polled_and_said_once(tmp_path, monkeypatch,
     assert str(tmp_path) in warnings[0]["message"] and "fs.inotify.max_user_watches" in warnings[0]["message"]
 
 
+def test_an_input_saved_during_the_first_build_starts_the_next(tmp_path):
+    """Before the first build the watcher listens to the folders of what the last build read (its
+    record: a data file elsewhere), not only the sources': a save made while the build runs is seen."""
+    from briefdeck.publish import record_path, write_json
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("inotify: watchfiles starts watching after the first build")
+    src = tmp_path / "src" / "a.yaml"
+    data = tmp_path / "data" / "x.csv"
+    for p in (src, data):
+        p.parent.mkdir()
+        p.write_text("one", encoding="utf-8")
+    out = tmp_path / "out"
+    write_json(record_path(out, "a"), {"inputs": {str(data): "digest"}})
+    read: list[str] = []
+
+    def rebuild(these):
+        if not read:  # the first build: the data file is saved while it runs
+            tmp = data.with_name(".x.csv~")
+            tmp.write_text("two", encoding="utf-8")
+            tmp.replace(data)
+        read.append(data.read_text(encoding="utf-8"))
+
+    done = threading.Event()
+    threading.Thread(target=lambda: (watch([src], out, rebuild, max_builds=2), done.set()), daemon=True).start()
+    assert done.wait(10), "the save made during the first build was not seen"
+    assert read == ["two", "two"]
+
+
 def test_watch_ignores_files_it_does_not_watch_and_stops_on_request(tmp_path):
     src = tmp_path / "a.yaml"
     src.write_text("one", encoding="utf-8")
