@@ -2,7 +2,8 @@
 as plain data, for the loader's check without pydantic (``quickcheck.py`` says what for). Only the
 kinds of node that check reads are written, each with every setting it has; anything else (a new
 kind of field, a constraint it does not make) stops the derivation with the node named. After
-changing ``schema.py``, ``sourcerules.py`` or pydantic, run
+changing ``schema.py``, ``sourcerules.py``, ``model.py`` (``schema.Role`` is made from ``model.ROLES``)
+or pydantic, run
 
     python -m briefdeck.load.derive_schema
 
@@ -45,6 +46,8 @@ def _node(n: dict, models: dict, refs: dict) -> dict:
         name = n["cls"].__name__
         cfg = n.get("config", {})
         assert cfg.get("extra_fields_behavior") == "forbid" and cfg.get("str_strip_whitespace") is True, f"{name}: config {cfg}"
+        # any other setting (coercion, lengths, numbers) would change what pydantic accepts unseen by the check
+        assert set(cfg) <= {"extra_fields_behavior", "str_strip_whitespace", "title"}, f"{name}: config {cfg}"
         assert not n.get("custom_init") and not n.get("root_model") and not n.get("post_init"), f"{name}: {n}"
         assert rest <= {"cls", "config", "custom_init", "root_model", "ref", "schema"}, f"{name}: {rest}"
         fields_node = n["schema"]

@@ -6,7 +6,8 @@ data in ``FILE`` by ``derive_schema.py``, and makes every check the schema decla
 where it is sure to give what pydantic gives: every value of exactly the type its field takes (a
 date as a date, a whole number as an int, never a number as text or the reverse), a union's value
 of the type of exactly one of its members. Anything else -- a failing value, a value pydantic would
-convert, a file derived from another schema.py or pydantic than the one installed -- and it answers
+convert, a file derived from another schema.py (or the model.py and sourcerules.py it takes from) or
+pydantic than the one installed -- and it answers
 None: the loader asks pydantic (``validate``), whose errors are located as always. What it gives is
 the same values in objects of the same names and fields as pydantic's models (``Node``), which the
 loader's stages read as they read those; ``tests/test_quickcheck.py`` compares the two on every example
@@ -27,7 +28,7 @@ from ..sourcerules import RULES
 
 _PKG = Path(__file__).resolve().parent.parent
 FILE = _PKG / "builtin" / "derived" / "schema.json"
-_MADE_FROM = ("schema.py", "sourcerules.py")  # the code the file is derived from (with pydantic's versions)
+_MADE_FROM = ("schema.py", "sourcerules.py", "model.py")  # the code the file is derived from (with pydantic's versions; schema.Role is model.ROLES)
 
 # what str_strip_whitespace strips: pydantic-core trims Unicode White_Space (Rust's str::trim), which
 # is not Python's str.strip() (that also strips U+001C-U+001F)
