@@ -154,7 +154,7 @@ def _serve(control, preload: str, count: int, parent: int) -> None:
                     os.waitpid(w.pid, 0)
 
 
-def _stopped(signum, frame):
+def _stopped(signum, _frame):
     raise SystemExit(0)
 
 

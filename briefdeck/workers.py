@@ -168,9 +168,12 @@ class Forked:
         """What the call sent while it went on (``send``), waiting for it; raises what the call
         raised when it failed before sending anything. Taken: ``result()`` hands back only an answer
         sent after it, and raises as for no answer when the process died before sending one."""
-        if not self._next() or not self._last[0]:
+        if not self._next():
             return self.result()
-        value, self._last = self._last[1], None
+        (ok, value), self._last = self._last, None
+        if not ok:  # the call failed, or what it sent cannot travel (``pickled_answer``): it goes no further
+            self.kill()
+            raise value
         return value
 
     def result(self) -> Any:
@@ -208,7 +211,7 @@ _TO_PARENT: list = []  # in a forked child: the pipe's end its answers go throug
 def send(value: Any) -> None:
     """In a child of ``forked``: ``value`` to the parent now, read there by ``Forked.early()``,
     while the call goes on (a thread writes it: the parent may read it only later)."""
-    data = pickle.dumps((True, value))
+    data = pickled_answer((True, value))  # one that cannot travel is said as the call's failure
     writer = threading.Thread(target=_write, args=(_TO_PARENT[0], data), name="briefdeck-early-answer")
     writer.start()
     _TO_PARENT.append(writer)

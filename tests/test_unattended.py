@@ -266,6 +266,10 @@ def test_a_forked_call_answers_early_and_goes_on(tmp_path):
         with pytest.raises(ValueError, match="seven"):
             fails.early()
     assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
+    with forked([(_sends_then_goes_on, (lambda: None, str(marker)))]) as (cannot_travel,):
+        with pytest.raises(RuntimeError, match="cannot be sent back"):  # said, not the call's own answer instead
+            cannot_travel.early()
+    assert not [p for p in _descendants(os.getpid()) if _proc_stat(p) is not None]
 
 
 def _sends_then_dies(early: dict) -> None:

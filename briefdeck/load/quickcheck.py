@@ -227,6 +227,9 @@ def model(name: str, data: dict) -> Any:
             return schema.model(name, data)
         except Unsure:
             pass
+    from .noplugins import install
+
+    install()  # as validate._schema() does (validate imports this module): pydantic's plugin loader left out
     from .. import schema as s
 
     return getattr(s, name)(**data)

@@ -1,4 +1,6 @@
-"""Stage 2: the source's plain data against the schema (pydantic), errors mapped back to lines.
+"""Stage 2: the source's plain data against the schema, errors mapped back to lines. A valid source
+is checked without pydantic, against the schema kept as data (quickcheck.py); anything that check
+cannot answer for (a problem, a value pydantic would convert) is checked by pydantic (schema.py).
 
 A misspelt key is reported once, as a typo with a did-you-mean (not also as a missing field);
 a value failing a union (a `where` condition) once per place; every message says what to do.
@@ -17,9 +19,7 @@ import difflib
 import re
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Optional
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..errors import Problem, SourceError
 from ..yamlsafe import Located, excerpt
