@@ -157,11 +157,15 @@ def distrust(path: Path, why: str) -> None:
     cache_problem(Path(path), f"cache entry {why} — not used; derived again")
 
 
-def keep_file(path: Path, data: bytes) -> None:
+_UNKEPT: set[str] = set()  # entries this process could not write, said once each (a --watch session retries every rebuild)
+
+
+def keep_file(path: Path, data: bytes) -> bool:
     """A cache entry, written whole and renamed into place (a reader sees the old file or the new,
     never half of one), in its folder, made if need be; not synced: losing it costs a recompute.
     Its header names the digest ``read_kept`` checks. A cache that cannot be written (a full disk,
-    a read-only folder) costs the next build a recompute, and never fails this one."""
+    a read-only folder) costs the next build a recompute, and never fails this one: it is said
+    once a process for each entry, and False is returned (True when the entry is written)."""
     path = Path(path)
     # unique across machines sharing the folder (--cache on a shared volume): pids repeat there
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
@@ -178,19 +182,24 @@ def keep_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        cache_problem(path, f"cannot keep this cache entry ({exc.strerror or exc}) — the next build derives it again")
+        if str(path) not in _UNKEPT:
+            _UNKEPT.add(str(path))
+            cache_problem(path, f"cannot keep this cache entry ({exc.strerror or exc}) — the next build derives it again")
+        return False
+    _UNKEPT.discard(str(path))  # (said again should it fail again)
+    return True
 
 
-def still_kept(path: Optional[Path], make: "Callable[[], bytes]") -> None:
+def still_kept(path: Optional[Path], make: "Callable[[], bytes]") -> bool:
     """What a process holds in memory (read once per process) is in use by this build too: its
     cache entry is noted (pruning keeps it), or written again where it is missing (a new output
-    folder, an entry pruned since)."""
+    folder, an entry pruned since). Whether the entry is there now (``keep_file``)."""
     if path is None:
-        return
+        return False
     if Path(path).is_file():
         cache.note(path)
-    else:
-        keep_file(path, make())
+        return True
+    return keep_file(path, make())
 
 
 def read_kept(path: Path) -> Optional[bytes]:
@@ -202,7 +211,7 @@ def read_kept(path: Path) -> Optional[bytes]:
     path = Path(path)
     try:
         raw = read_regular(path, follow=False, max_bytes=MAX_ENTRY_BYTES)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # (a file where its folder would be: no entry; keep_file says it)
         return None
     except NotRegular as exc:
         distrust(path, f"is {exc.kind}")

@@ -393,11 +393,11 @@ class _KeptSettings:
             return None
         return data
 
-    def keep(self, data: dict) -> None:
-        """Keep ``data`` (plain: ``_plain``)."""
+    def keep(self, data: dict) -> bool:
+        """Keep ``data`` (plain: ``_plain``); whether it is kept (``publish.keep_file``)."""
         from .publish import keep_file
 
-        keep_file(self.path, self.payload(data))
+        return keep_file(self.path, self.payload(data))
 
     @staticmethod
     def payload(data: dict) -> bytes:

@@ -130,3 +130,24 @@ def test_a_theme_read_first_without_a_cache_is_kept_by_the_next_build(tmp_path, 
     assert sorted(noted) == entries
     monkeypatch.setattr(theme_mod, "_PARSED", {})  # a fresh process reads them back, unparsed
     _same(theme_mod.load_theme("default", Assets(None), kept_in=kept).data, parsed.data)
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_once_per_entry(tmp_path, monkeypatch):
+    """derived/ cannot be made (a file stands where it goes): the build goes on, keep_file says
+    False, and each theme entry is said once a process, not again at every rebuild of a --watch
+    session (the theme held in memory tries to write its entries again each time)."""
+    from briefdeck import publish
+
+    said: list[str] = []
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(path.name))
+    monkeypatch.setattr(publish, "_UNKEPT", set())
+    monkeypatch.setattr(theme_mod, "_PARSED", {})
+    (tmp_path / "blocked").write_text("a file, not a folder", encoding="utf-8")
+    kept = tmp_path / "blocked" / "derived"
+    assert publish.keep_file(kept / "probe.json", b"{}") is False
+    files = theme_mod.load_theme("default", Assets(None), kept_in=kept).files
+    for _ in range(3):  # rebuilds, from memory
+        theme_mod.load_theme("default", Assets(None), kept_in=kept)
+    assert len(said) == len(set(said)) == 1 + len(files)
+    ok = tmp_path / "derived"
+    assert publish.keep_file(ok / "probe.json", b"{}") is True
