@@ -7,6 +7,7 @@ equal, byte for byte, those built from scratch of the same files; and the rebuil
 edit made only the slide that changed anew."""
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -258,7 +259,7 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     out = tmp_path / "out"
     opts = api.Options(out_dir=out, formats=("pptx",))
     deck = out / f"{src.stem}.pptx"
-    words = iter(["started", "opened", "began"] * 3)
+    words = iter(["started", "opened", "began"] * 8)
     state = {"now": "began"}
 
     def edit_and_build() -> tuple[bytes, bool]:
@@ -296,6 +297,28 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     assert edit_and_build() == (_scratch(src, tmp_path / "s4", monkeypatch)[0], False)
     entry.write_bytes(planted.read_bytes())  # copied as it is: its digest names the other entry
     assert edit_and_build() == (_scratch(src, tmp_path / "s5", monkeypatch)[0], False)
+
+    said: list = []  # the entries distrusted (publish.distrust), by file name
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(path.name))
+    misshapen = [  # each verifies (its digest is right) but is not the shape kept_deck writes
+        lambda e: {k: v for k, v in e.items() if k != "context"},
+        lambda e: {k: v for k, v in e.items() if k != "deck"},
+        lambda e: {**e, "context": 1},
+        lambda e: {**e, "deck": e["deck"][:-1] + "g"},
+        lambda e: {**e, "size": str(e["size"])},
+        lambda e: {**e, "slides": [s[:2] for s in e["slides"]]},
+        lambda e: {**e, "slides": [[s[0], s[1], 3] for s in e["slides"]]},
+        lambda e: {**e, "files": e["files"] + [None]},
+        lambda e: [e],
+    ]
+    for n, shape in enumerate(misshapen):
+        publish.keep_file(entry, json.dumps(shape(json.loads(publish.read_kept(entry)))).encode())
+        assert edit_and_build() == (_scratch(src, tmp_path / f"m{n}", monkeypatch)[0], False), n  # made in full
+        assert said == [entry.name] * (n + 1), n  # distrusted once, and kept anew
+    publish.keep_file(entry, json.dumps({**json.loads(publish.read_kept(entry)), "version": 0}).encode())
+    assert edit_and_build() == (_scratch(src, tmp_path / "v0", monkeypatch)[0], False)
+    assert said == [entry.name] * len(misshapen)  # another version's entry: not used, quietly
+    assert edit_and_build() == (_scratch(src, tmp_path / "v1", monkeypatch)[0], True)  # kept anew
 
 
 def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):

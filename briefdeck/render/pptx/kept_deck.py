@@ -186,10 +186,11 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
         return None
     try:
         entry = json.loads(raw)
-        ok = entry["version"] == _VERSION and isinstance(entry["slides"], list) and isinstance(entry["files"], list)
-    except (ValueError, KeyError, TypeError):
-        ok = False
-    if not ok:
+    except ValueError:
+        entry = None
+    if isinstance(entry, dict) and "version" in entry and entry["version"] != _VERSION:
+        return None  # another briefdeck's entry: made in full, and kept anew
+    if not _well_formed(entry):
         distrust(path, "is not a deck briefdeck kept")
         return None
     if len(entry["slides"]) != len(deck.plan.slides) or entry["context"] != context(deck):
@@ -199,12 +200,12 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
         return None
     changed = {}  # zip member -> the notes text it now holds
     for (key, notes, _), old, sp in zip(slides, entry["slides"], deck.plan.slides):
-        if not isinstance(old, list) or len(old) != 3 or old[0] != key:
+        if old[0] != key:
             return None
         if old[1] == notes:
             continue
         text = _notes_text(sp.notes)
-        if notes is None or old[1] is None or not isinstance(old[2], str) or not _rewritable(text):
+        if notes is None or old[1] is None or old[2] is None or not _rewritable(text):
             return None  # notes added or removed (a part more or less), or written by python-pptx
         changed[old[2]] = text
     old_deck = _last_deck(final, entry)
@@ -218,6 +219,21 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
     _note_files(charts, entry["files"])
     _keep(path, data, entry["context"], [(k, n, old[2]) for (k, n, _), old in zip(slides, entry["slides"])], entry["files"])
     return len(data)
+
+
+def _well_formed(entry) -> bool:
+    """Whether ``entry`` has the whole shape ``_keep`` writes: anything else is not used at all."""
+    def digest(v) -> bool:
+        return isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)
+
+    def slide(s) -> bool:
+        return (isinstance(s, list) and len(s) == 3 and isinstance(s[0], str)
+                and all(v is None or isinstance(v, str) for v in s[1:]))
+
+    return (isinstance(entry, dict) and entry.get("version") == _VERSION and isinstance(entry.get("context"), str)
+            and digest(entry.get("deck")) and type(entry.get("size")) is int and entry["size"] >= 0
+            and isinstance(entry.get("slides"), list) and all(slide(s) for s in entry["slides"])
+            and isinstance(entry.get("files"), list) and all(isinstance(f, str) for f in entry["files"]))
 
 
 def _last_deck(final: Path, entry: dict) -> Optional[bytes]:
