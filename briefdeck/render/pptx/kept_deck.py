@@ -4,9 +4,10 @@ A prose edit of a section mostly changes what the deck says in a slide's speaker
 paragraphs are the notes of the slides that summarise them). The deck made anew would differ from
 the last one in those notes slides only: every other part -- the slides, their pictures and charts,
 the package around them -- depends on what each slide's making reads besides its notes
-(``writer.slide_reads``: the plan of the slide without its notes, its position, its layout's
+(``reads.slide_reads``: the plan of the slide without its notes, its position, its layout's
 analysis, its chart's drawing) and on the deck's context (the template's bytes as opened, the theme,
-the language, the date, the document's properties, this code and its libraries), never on the notes.
+the language, the date, the document's properties, the code that writes a deck -- ``context`` names
+it --, the deck renderer's libraries and Python's version), never on the notes.
 And a notes slide made by ``notes.set_notes`` on the last deck's notes slide of that slide is the one
 made anew: ``set_notes`` replaces every paragraph of the notes placeholder and nothing else.
 
@@ -63,11 +64,22 @@ def final_of(out_path: Path) -> Path:
     return out_path
 
 
+_CODE = ("model.py", "typography.py", "present", "charts/style.py", "charts/format.py")  # outside render/pptx
+
+
 def context(deck) -> Optional[str]:
     """The hash of what every part of the deck but its slides' own reads: the template's bytes as
     opened, the theme's settings (as JSON: a theme parsed anew and one kept parsed pickle apart), the
-    language, the date and the document's properties, the template's link colours and size, the code
-    that makes a deck and its libraries (``layout_cache``'s digest), zlib; None when it cannot be told."""
+    language, the date and the document's properties, the template's link colours and size; the code
+    that writes a deck: briefdeck's version, every file of ``render/pptx`` and ``charts/colour.py``
+    (``layout_cache``'s digest) and the code it runs outside (``_CODE``: the model's and the reading
+    plan's classes, the words and styles it reads); the versions of the libraries the deck renderer
+    declares (``RENDERERS["pptx"].libraries``: python-pptx, XlsxWriter, lxml, Pillow, numpy), Python's
+    and zlib's. None when it cannot be told."""
+    import sys
+
+    from ...versions import code_digest
+    from .. import RENDERERS
     from . import pptx_code
     from .layout_cache import _code_digest
 
@@ -81,12 +93,14 @@ def context(deck) -> Optional[str]:
     try:
         theme = json.dumps(deck.theme.data, sort_keys=True, default=str).encode()
         extra = pickle.dumps((doc.meta.language, doc.meta.updated, deck.view.metadata, doc.event.subtitle,
-                              deck.info.link_colours, deck.info.size, pptx_code.written_for(), zlib.ZLIB_RUNTIME_VERSION),
-                             protocol=5)
+                              deck.info.link_colours, deck.info.size, pptx_code.written_for(), zlib.ZLIB_RUNTIME_VERSION,
+                              sys.version), protocol=5)
     except Exception:  # noqa: BLE001 -- what cannot be told is made anew
         return None
+    root = Path(__file__).resolve().parent.parent.parent
+    code = code_digest([root / f for f in _CODE], RENDERERS["pptx"].libraries)  # once a process (versions)
     h = hashlib.sha256(b"briefdeck kept deck %d\0" % _VERSION)
-    for part in (_code_digest(), source.getvalue(), theme, extra):
+    for part in (_code_digest(), code, source.getvalue(), theme, extra):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
