@@ -67,6 +67,7 @@ def shared():
         if found is None:
             if len(memo) >= _KEPT:
                 memo.clear()
+                _EXTENTS.clear()  # (its FT2Font objects too: a drawing server lives long)
             found = memo[key] = measure()
         return found
 
@@ -102,7 +103,7 @@ def shared():
         _ORIGINAL.clear()
 
 
-_EXTENTS: dict = {}  # (FT2Font, size, dpi, glyph's characters) -> (top, bottom) of its ink, 26.6
+_EXTENTS: dict = {}  # (FT2Font, size, dpi, glyph's characters) -> (top, bottom) of its ink, 26.6; cleared with _MEMO
 
 
 def _composed(font, files, s: str, size: float, dpi, scale: float):
