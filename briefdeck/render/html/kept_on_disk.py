@@ -14,8 +14,6 @@ by use like the rest of it (``cache.prune_derived``).
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -63,14 +61,9 @@ class DiskMemo:
         return made
 
     def _key(self, what: str, args: tuple) -> Optional[str]:
-        buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=5)
-        pickler.fast = True  # no memo: the same values give the same bytes, shared or not
-        try:
-            pickler.dump((what, args))
-        except Exception:  # noqa: BLE001 -- what cannot be told is made anew
-            return None
-        return hashlib.sha256(self.base + buf.getvalue()).hexdigest()
+        from ...publish import value_digest
+
+        return value_digest((what, args), self.base)
 
     def harvest(self):
         return None  # nothing travels back: a process that builds once keeps nothing in memory

@@ -30,7 +30,6 @@ import hashlib
 import io
 import json
 import pickle
-import struct
 import zipfile
 import zlib
 from dataclasses import replace
@@ -41,7 +40,6 @@ from ...model import NOWHERE
 
 _VERSION = 1
 _NOTES_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
-_LOCAL = struct.Struct("<4s2B4HL2L2H")  # a zip entry's local header (zipfile.structFileHeader)
 
 
 def entry_path(cache_dir: Optional[Path], final: Path) -> Optional[Path]:
@@ -112,44 +110,20 @@ def _slides(deck, charts) -> Optional[list[tuple[str, Optional[str], list]]]:
     edit moves the lines below it; another spelling of the source's path names other files), the
     figure's caption and note (their locations); of a figure it reads its picture, alt text, chart
     and number, its label and chart key apart (``slide_reads``)."""
+    from ...publish import value_digest
+    from .notes import notes_text
     from .reads import slide_reads
 
     out = []
     for pos, sp in enumerate(deck.plan.slides, 1):
         fig = replace(sp.figure, loc=NOWHERE, caption=None, note=None) if sp.figure is not None else None
         what, files = slide_reads(replace(sp, notes="", loc=NOWHERE, problems=(), figure=fig), pos, deck.info, deck.view, charts)
-        key = _digest(what)
+        key = value_digest(what)
         if key is None:
             return None
-        notes = _notes_text(sp.notes)
+        notes = notes_text(sp.notes)
         out.append((key, hashlib.sha256(notes.encode("utf-8")).hexdigest() if notes else None, [Path(f).name for f in files]))
     return out
-
-
-def _digest(what) -> Optional[str]:
-    """The sha256 of ``what`` pickled without its memo: equal values give equal bytes whichever of
-    their parts are one object (a cold build's plan shares what a warm one's copies); None when it
-    cannot be pickled so (not picklable, or refers to itself)."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=5)
-    pickler.fast = True
-    try:
-        pickler.dump(what)
-    except Exception:  # noqa: BLE001 -- what cannot be told is made anew
-        return None
-    return hashlib.sha256(buf.getvalue()).hexdigest()
-
-
-def _notes_text(notes: str) -> str:
-    return notes.replace("\n\n", "\n") if notes else ""  # as DeckWriter._notes writes them
-
-
-def _rewritable(text: str) -> bool:
-    """Whether notes of ``text`` are written by ``notes.set_notes`` (python-pptx escapes the rest)."""
-    from . import pptx_code
-    from .notes import _CONTROL
-
-    return pptx_code.written_for() and not _CONTROL.search(text)
 
 
 # -- after a deck is made ---------------------------------------------------------------------------
@@ -164,11 +138,13 @@ def remember(deck, charts, out_path: Path, deflated_files: list) -> None:
     slides = _slides(deck, charts) if ctx is not None else None
     if slides is None:
         return
+    from .notes import notes_text, written_by_set_notes
+
     members = []
     for slide, sp in zip(deck.prs.slides, deck.plan.slides):
         rel = next((r for r in slide.part.rels.values() if r.reltype == _NOTES_SLIDE and not r.is_external), None)
-        text = _notes_text(sp.notes)
-        members.append(rel.target_part.partname.membername if rel is not None and text and _rewritable(text) else None)
+        text = notes_text(sp.notes)
+        members.append(rel.target_part.partname.membername if rel is not None and text and written_by_set_notes(text) else None)
     try:
         data = Path(out_path).read_bytes()
     except OSError:
@@ -212,14 +188,16 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
     slides = _slides(deck, charts)
     if slides is None:
         return None
+    from .notes import notes_text, written_by_set_notes
+
     changed = {}  # zip member -> the notes text it now holds
     for (key, notes, _), old, sp in zip(slides, entry["slides"], deck.plan.slides):
         if old[0] != key:
             return None
         if old[1] == notes:
             continue
-        text = _notes_text(sp.notes)
-        if notes is None or old[1] is None or old[2] is None or not _rewritable(text):
+        text = notes_text(sp.notes)
+        if notes is None or old[1] is None or old[2] is None or not written_by_set_notes(text):
             return None  # notes added or removed (a part more or less), or written by python-pptx
         changed[old[2]] = text
     old_deck = _last_deck(final, entry)
@@ -284,7 +262,7 @@ def _with_notes(old: bytes, changed: dict, lang: str) -> Optional[bytes]:
     from lxml import etree
 
     from .notes import set_notes
-    from .zipwrite import deflate, zip_deflated
+    from .zipwrite import _LOCAL, deflate, zip_deflated
 
     try:
         zin = zipfile.ZipFile(io.BytesIO(old))
