@@ -231,6 +231,34 @@ def test_a_deck_rebuilt_in_a_fresh_process_after_each_edit_equals_one_built_from
         ("the template", lambda: template.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes()), False),
         ("prose on the new template", lambda: _replace(src, "Ada Okafor opened with", "Ada Okafor began with"), True),
     ]
+    logo = project / "assets" / "pictures" / "logo.svg"
+    own_deck_theme = project / "assets" / "themes" / "default" / "deck.yaml"  # over the built-in theme's deck part
+    deck_theme = (BUILTIN / "themes" / "default" / "deck.yaml").read_text(encoding="utf-8")
+    assert "plate_pad_in: 0.08" in deck_theme
+    words, said_now = iter(["opened", "started", "began"] * 3), ["began"]
+
+    def and_prose(edit):
+        """``edit`` and a notes edit with it: the deck of both is not the last one's with new notes."""
+        def both():
+            edit()
+            new = next(words)
+            _replace(src, f"Ada Okafor {said_now[0]} with", f"Ada Okafor {new} with")
+            said_now[0] = new
+        return both
+
+    def theme_edit():
+        own_deck_theme.parent.mkdir(parents=True, exist_ok=True)
+        own_deck_theme.write_text(deck_theme.replace("plate_pad_in: 0.08", "plate_pad_in: 0.1"), encoding="utf-8")
+
+    edits += [
+        ("the series", and_prose(lambda: _replace(src, "series: Data seminar · Starter brief", "series: Data seminar · Second brief")), False),
+        ("the title", and_prose(lambda: _replace(src, "title: Counting the Cost of a Peace Operation", "title: Counting the Cost of Peace Operations")), False),
+        ("the date", and_prose(lambda: _replace(src, "date: 2025-06-12", "date: 2025-06-13")), False),
+        ("the language", and_prose(lambda: _replace(src, "language: en-GB", "language: en-CA")), False),
+        ("the theme", and_prose(theme_edit), False),
+        ("the logo's bytes", and_prose(lambda: _replace(logo, 'fill="#ffd166"', 'fill="#ffc040"')), False),
+        ("prose after them", and_prose(lambda: None), True),
+    ]
     for n, (what, edit, put_in) in enumerate(edits):
         edit()
         before = len(fresh)
@@ -321,9 +349,10 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     assert edit_and_build() == (_scratch(src, tmp_path / "v1", monkeypatch)[0], True)  # kept anew
 
 
-def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
+def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path, monkeypatch):
     """The deck of a notes edit, made from the last deck in a fresh process, is planned on the kept
-    analysis of its template and written without python-pptx: none of it is imported."""
+    analysis of its template and written without python-pptx: none of it is imported; it is the deck
+    built from scratch, byte for byte."""
     import os
     import subprocess
     import sys
@@ -341,3 +370,4 @@ def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
     _replace(src, "Ada Okafor began with", "Ada Okafor started with")
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert again.stdout.strip() == "[]", again.stdout
+    assert (out / f"{src.stem}.pptx").read_bytes() == _scratch(src, tmp_path / "scratch", monkeypatch)[0]
