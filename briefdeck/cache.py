@@ -2,8 +2,11 @@
 
 The cache (``charts/``: drawn SVG and PNG, the brief's converted drawings, measured parts and
 heights, the deck's chart entries deflated once (``.deflate``, used only when they inflate to the
-entry); ``derived/``: a template's analysis, fonts' widths, line breaks) is content-addressed: an entry is
-named by a hash of everything its bytes come from, so any number of projects and machines can
+entry); ``derived/``: a template's analysis, fonts' widths and faces, hyphenation patterns, paragraphs'
+line breaks, the brief's large PDF streams compressed (``pdfz-*.deflate``), the web page's charts and
+fonts (``html-charts/``, ``html-fonts/``) and each deck's entry for a notes edit (``decks/``)) is
+content-addressed: an entry is named by a hash of everything its bytes come from (a deck's entry, by
+its output's path, and it says what it was made from), so any number of projects and machines can
 share one folder (``--cache DIR``): an entry is written whole under a unique temporary name and
 renamed into place (``publish.keep_file``), two writers of one name write the same bytes, and no
 lock is needed between machines. A reader that finds an entry gone draws it again.
@@ -16,8 +19,9 @@ Bounded, two ways (documented in docs/scheduling.md):
   use: a build marks what it used (its modification time), and when ``charts/`` exceeds
   ``--cache-limit`` MB, the least recently used entries are removed down to it, never one the
   running build used.
-``derived/`` (one entry per template, font and hyphenation dictionary a build
-read, a few KB each, a hyphenation dictionary's patterns 70-250 KB) is bounded by use in
+``derived/`` (entries per template, font, hyphenation dictionary, paragraph, large PDF stream, page
+chart and deck a build read or made: a few KB each, a font's face ~120 KB, a hyphenation dictionary's
+patterns 70-250 KB; ~1.7 MB after a default build) is bounded by use in
 both caches: each format marks the entries it read or wrote (their modification time), and when
 the folder exceeds ``DERIVED_LIMIT_MB`` the least recently used go, never one the running build
 used. Records do not list them: a format made in a forked process notes what it read there.

@@ -157,6 +157,23 @@ def distrust(path: Path, why: str) -> None:
     cache_problem(Path(path), f"cache entry {why} — not used; derived again")
 
 
+def value_digest(what, salt: bytes = b"") -> Optional[str]:
+    """The sha256 (hex) of ``salt`` and ``what`` pickled without its memo, as a kept entry's key: equal
+    values give equal bytes whichever of their parts are one object (a cold build's plan shares what
+    a warm one's copies); None when it cannot be pickled so (not picklable, or refers to itself)."""
+    import io
+    import pickle
+
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo
+    try:
+        pickler.dump(what)
+    except Exception:  # noqa: BLE001 -- what cannot be told is made anew
+        return None
+    return hashlib.sha256(salt + buf.getvalue()).hexdigest()
+
+
 _UNKEPT: set[str] = set()  # entries this process could not write, said once each (a --watch session retries every rebuild)
 
 

@@ -91,6 +91,25 @@ def test_a_plain_line_s_size_composed_without_a_layout_is_the_renderer_s(theme):
     assert known > 0.9 * asked
 
 
+def test_what_it_keeps_is_bounded(theme, monkeypatch):
+    """Past ``_KEPT`` answers the memo starts again, and the glyphs' ink boxes (and the fonts they
+    hold) with it: a drawing server that lives long holds no more."""
+    from matplotlib import rc_context
+
+    style = ChartService(theme).style("slide")
+    style.family  # registers the theme's fonts
+    monkeypatch.setattr(textmetrics, "_KEPT", 5)
+    textmetrics._MEMO.clear()
+    textmetrics._EXTENTS.clear()
+    with rc_context({"text.hinting": "no_hinting"}), textmetrics.shared():
+        r = _renderers()[1]
+        for p in _props(style)[:5]:
+            r.get_text_width_height_descent("2015", p, False)
+        assert len(textmetrics._MEMO) == 5 and textmetrics._EXTENTS  # composed from its glyphs' ink boxes
+        r.get_text_width_height_descent("2015", _props(style)[5], False)
+    assert len(textmetrics._MEMO) == 1 and len(textmetrics._EXTENTS) <= len("2015")  # started again
+
+
 def test_the_same_bytes_with_and_without_kept_sizes(theme, monkeypatch):
     service = ChartService(theme)
 

@@ -3,6 +3,7 @@ zlib's for the same bytes; --watch's rebuilds compress only the streams that cha
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 import pytest
 from reportlab.pdfbase import pdfdoc
@@ -71,3 +72,30 @@ def test_large_streams_are_kept_for_a_fresh_process_and_used_only_when_they_infl
     with deflate.kept_in(tmp_path):
         pdfdoc.PDFZCompress.encode(small)
     assert len(list(tmp_path.glob("pdfz-*.deflate"))) == 1  # small streams are not kept
+
+
+def test_force_reads_no_kept_stream_nor_break(tmp_path, monkeypatch):
+    """--force reads nothing kept (as the deck's and the page's): the brief's large streams are
+    compressed and its paragraphs broken anew, the same bytes."""
+    from collections import OrderedDict
+
+    from briefdeck import api, publish
+
+    from .conftest import DEFAULT_SOURCE
+
+    monkeypatch.setenv("BRIEFDECK_SERVER", "0")
+    out = tmp_path / "out"
+    [r] = api.build([DEFAULT_SOURCE], api.Options(out_dir=out, formats=("pdf",)))
+    assert r.ok, r.error
+    derived = out / ".briefdeck" / "derived"
+    assert list(derived.glob("pdfz-*.deflate")) and list(derived.rglob("brk-*.pickle"))
+    first = (out / f"{DEFAULT_SOURCE.stem}.pdf").read_bytes()
+    read: list = []
+    real = publish.read_kept
+    monkeypatch.setattr(publish, "read_kept", lambda path, *a, **k: (read.append(Path(path).name), real(path, *a, **k))[1])
+    monkeypatch.setattr(deflate, "_KEPT", OrderedDict())  # (as in a fresh process)
+    monkeypatch.setattr(deflate, "_held", [0])
+    [r] = api.build([DEFAULT_SOURCE], api.Options(out_dir=out, formats=("pdf",), force=True))
+    assert r.ok, r.error
+    assert (out / f"{DEFAULT_SOURCE.stem}.pdf").read_bytes() == first
+    assert not [n for n in read if n.startswith(("pdfz-", "brk-"))], read

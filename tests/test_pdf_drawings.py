@@ -142,11 +142,14 @@ def test_shapes_not_read_that_prove_damaged_are_said_and_converted_anew(charts, 
     full = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path)
     [kept] = tmp_path.glob("*.rl.json")
     raw = read_kept(kept)
-    keep_file(kept, raw[:raw.index(b',"c":')] + b',"c":[{"$":"os.system"}]}}')  # its own attributes intact
+    own = raw[:raw.index(b',"c":')]
+    assert b'["hAlign","LEFT"]' in own
+    keep_file(kept, own.replace(b'["hAlign","LEFT"]', b'["hAlign","RIGHT"]') + b',"c":[{"$":"os.system"}]}}')  # own attributes read
     drawings._READ.clear()
     top = drawings.drawing(r.svg, r.key, fonts.chart_map, "f", tmp_path, painted=lambda stamp: True)
-    assert top.contents == []
+    assert top.contents == [] and top.hAlign == "RIGHT"
     said = []
     monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(path.name))
     drawings.whole(top)
     assert said == [kept.name] and pdf_of(top) == pdf_of(full)
+    assert top.hAlign == full.hAlign and drawings.dumps(top) == drawings.dumps(full)  # all of the fresh conversion's

@@ -7,6 +7,7 @@ equal, byte for byte, those built from scratch of the same files; and the rebuil
 edit made only the slide that changed anew."""
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -230,6 +231,34 @@ def test_a_deck_rebuilt_in_a_fresh_process_after_each_edit_equals_one_built_from
         ("the template", lambda: template.write_bytes((ROOT / "tests" / "fixtures" / "templates" / "Blue_Curve.pptx").read_bytes()), False),
         ("prose on the new template", lambda: _replace(src, "Ada Okafor opened with", "Ada Okafor began with"), True),
     ]
+    logo = project / "assets" / "pictures" / "logo.svg"
+    own_deck_theme = project / "assets" / "themes" / "default" / "deck.yaml"  # over the built-in theme's deck part
+    deck_theme = (BUILTIN / "themes" / "default" / "deck.yaml").read_text(encoding="utf-8")
+    assert "plate_pad_in: 0.08" in deck_theme
+    words, said_now = iter(["opened", "started", "began"] * 3), ["began"]
+
+    def and_prose(edit):
+        """``edit`` and a notes edit with it: the deck of both is not the last one's with new notes."""
+        def both():
+            edit()
+            new = next(words)
+            _replace(src, f"Ada Okafor {said_now[0]} with", f"Ada Okafor {new} with")
+            said_now[0] = new
+        return both
+
+    def theme_edit():
+        own_deck_theme.parent.mkdir(parents=True, exist_ok=True)
+        own_deck_theme.write_text(deck_theme.replace("plate_pad_in: 0.08", "plate_pad_in: 0.1"), encoding="utf-8")
+
+    edits += [
+        ("the series", and_prose(lambda: _replace(src, "series: Data seminar · Starter brief", "series: Data seminar · Second brief")), False),
+        ("the title", and_prose(lambda: _replace(src, "title: Counting the Cost of a Peace Operation", "title: Counting the Cost of Peace Operations")), False),
+        ("the date", and_prose(lambda: _replace(src, "date: 2025-06-12", "date: 2025-06-13")), False),
+        ("the language", and_prose(lambda: _replace(src, "language: en-GB", "language: en-CA")), False),
+        ("the theme", and_prose(theme_edit), False),
+        ("the logo's bytes", and_prose(lambda: _replace(logo, 'fill="#ffd166"', 'fill="#ffc040"')), False),
+        ("prose after them", and_prose(lambda: None), True),
+    ]
     for n, (what, edit, put_in) in enumerate(edits):
         edit()
         before = len(fresh)
@@ -258,7 +287,7 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     out = tmp_path / "out"
     opts = api.Options(out_dir=out, formats=("pptx",))
     deck = out / f"{src.stem}.pptx"
-    words = iter(["started", "opened", "began"] * 3)
+    words = iter(["started", "opened", "began"] * 8)
     state = {"now": "began"}
 
     def edit_and_build() -> tuple[bytes, bool]:
@@ -297,10 +326,33 @@ def test_the_last_deck_is_put_in_only_when_it_and_its_entry_are_what_they_say(tm
     entry.write_bytes(planted.read_bytes())  # copied as it is: its digest names the other entry
     assert edit_and_build() == (_scratch(src, tmp_path / "s5", monkeypatch)[0], False)
 
+    said: list = []  # the entries distrusted (publish.distrust), by file name
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(path.name))
+    misshapen = [  # each verifies (its digest is right) but is not the shape kept_deck writes
+        lambda e: {k: v for k, v in e.items() if k != "context"},
+        lambda e: {k: v for k, v in e.items() if k != "deck"},
+        lambda e: {**e, "context": 1},
+        lambda e: {**e, "deck": e["deck"][:-1] + "g"},
+        lambda e: {**e, "size": str(e["size"])},
+        lambda e: {**e, "slides": [s[:2] for s in e["slides"]]},
+        lambda e: {**e, "slides": [[s[0], s[1], 3] for s in e["slides"]]},
+        lambda e: {**e, "files": e["files"] + [None]},
+        lambda e: [e],
+    ]
+    for n, shape in enumerate(misshapen):
+        publish.keep_file(entry, json.dumps(shape(json.loads(publish.read_kept(entry)))).encode())
+        assert edit_and_build() == (_scratch(src, tmp_path / f"m{n}", monkeypatch)[0], False), n  # made in full
+        assert said == [entry.name] * (n + 1), n  # distrusted once, and kept anew
+    publish.keep_file(entry, json.dumps({**json.loads(publish.read_kept(entry)), "version": 0}).encode())
+    assert edit_and_build() == (_scratch(src, tmp_path / "v0", monkeypatch)[0], False)
+    assert said == [entry.name] * len(misshapen)  # another version's entry: not used, quietly
+    assert edit_and_build() == (_scratch(src, tmp_path / "v1", monkeypatch)[0], True)  # kept anew
 
-def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
+
+def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path, monkeypatch):
     """The deck of a notes edit, made from the last deck in a fresh process, is planned on the kept
-    analysis of its template and written without python-pptx: none of it is imported."""
+    analysis of its template and written without python-pptx: none of it is imported; it is the deck
+    built from scratch, byte for byte."""
     import os
     import subprocess
     import sys
@@ -318,3 +370,4 @@ def test_a_deck_put_in_from_the_last_imports_none_of_python_pptx(tmp_path):
     _replace(src, "Ada Okafor began with", "Ada Okafor started with")
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert again.stdout.strip() == "[]", again.stdout
+    assert (out / f"{src.stem}.pptx").read_bytes() == _scratch(src, tmp_path / "scratch", monkeypatch)[0]

@@ -32,14 +32,27 @@ def _written_for(cls, name: str) -> bool:
     return own is not None and getattr(own, "__qualname__", "") == f"{name}.get_text_width_height_descent"
 
 
+def _unhinted():
+    """FreeType's no-hinting load flag, as mpl._UNHINTED (not imported from there: mpl imports this)."""
+    try:
+        from matplotlib.ft2font import LoadFlags
+
+        return LoadFlags.NO_HINTING
+    except ImportError:  # matplotlib < 3.10
+        from matplotlib.ft2font import LOAD_NO_HINTING
+
+        return LOAD_NO_HINTING
+
+
 @contextmanager
 def shared():
     """Within the block, SVG and Agg renderers answer a text's size from the process's memo."""
     from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
     from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.font_manager import fontManager, get_font
-    from matplotlib.ft2font import LoadFlags
     from matplotlib.textpath import TextToPath
+
+    no_hinting = _unhinted()
 
     if _ORIGINAL or not (_written_for(RendererSVG, "RendererSVG") and _written_for(RendererAgg, "RendererAgg")
                          and _written_for(TextToPath, "TextToPath")):
@@ -54,6 +67,7 @@ def shared():
         if found is None:
             if len(memo) >= _KEPT:
                 memo.clear()
+                _EXTENTS.clear()  # (its FT2Font objects too: a drawing server lives long)
             found = memo[key] = measure()
         return found
 
@@ -75,7 +89,7 @@ def shared():
         font = get_font(files)  # what RendererAgg._prepare_font loads
         flag = get_hinting_flag()
         return kept(("agg", font, prop.get_size_in_points(), self.dpi, flag, s),
-                    lambda: (flag == LoadFlags.NO_HINTING and _composed(font, files, s, prop.get_size_in_points(), self.dpi, 1.0))
+                    lambda: (flag == no_hinting and _composed(font, files, s, prop.get_size_in_points(), self.dpi, 1.0))
                     or agg_own(self, s, prop, ismath))
 
     _ORIGINAL.update({RendererSVG: svg_own, RendererAgg: agg_own})
@@ -89,7 +103,7 @@ def shared():
         _ORIGINAL.clear()
 
 
-_EXTENTS: dict = {}  # (FT2Font, size, dpi, glyph's characters) -> (top, bottom) of its ink, 26.6
+_EXTENTS: dict = {}  # (FT2Font, size, dpi, glyph's characters) -> (top, bottom) of its ink, 26.6; cleared with _MEMO
 
 
 def _composed(font, files, s: str, size: float, dpi, scale: float):
@@ -103,11 +117,11 @@ def _composed(font, files, s: str, size: float, dpi, scale: float):
     the line is laid out as before. TextToPath (the SVG) measures at 100 pt and 72 dpi, scaled; Agg
     at the size and its resolution."""
     from matplotlib import rcParams
-    from matplotlib.ft2font import LoadFlags
 
     from .linewidth import advance, glyphs_of
     from .shipped import plain_chars
 
+    no_hinting = _unhinted()
     if len(files) != 1 or not s or rcParams["text.kerning_factor"] not in (None, 0) or dpi != int(dpi):
         return None
     path, dpi = str(files[0]), int(dpi)
@@ -119,7 +133,7 @@ def _composed(font, files, s: str, size: float, dpi, scale: float):
         found = _EXTENTS.get((font, size, dpi, glyph))
         if found is None:
             font.set_size(size, dpi)  # as the renderers set it (each sets its own size before measuring)
-            font.set_text(glyph, 0.0, flags=LoadFlags.NO_HINTING)
+            font.set_text(glyph, 0.0, flags=no_hinting)
             h, d = font.get_width_height()[1], font.get_descent()
             found = _EXTENTS[(font, size, dpi, glyph)] = (h - d, -d)
         top = found[0] if top is None else max(top, found[0])

@@ -6,31 +6,30 @@ function of its arguments and of the bytes of the theme's font files -- is kept 
 ``read_kept``), so the page of a prose edit built in a fresh process reads its charts back instead of
 parsing, rewriting and measuring each drawing again. The key is a sha256 of the maker's name, its
 arguments (pickled without a memo: equal arguments, equal bytes), the fonts' bytes
-(``kept.fonts_digest``) and the code that makes them (this package, the chart formats and dates the
-data tables use, briefdeck's version, Python's), so an entry is used only for what would be
-made the same. The derived folder is pruned by use like the rest of it (``cache.prune_derived``).
+(``kept.fonts_digest``) and the code that makes them (``_CODE``: this package, ``charts/format.py``,
+``dates.py`` and ``alt_text.py``, ``model.py``; briefdeck's version; babel's and fonttools' versions;
+Python's), so an entry is used only for what would be made the same. The derived folder is pruned
+by use like the rest of it (``cache.prune_derived``).
 """
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 import sys
 from pathlib import Path
 from typing import Callable, Optional
 
 _PKG = Path(__file__).resolve().parent
-_CODE: list[bytes] = []
+_CHARTS = _PKG.parent.parent / "charts"
+# what the page's charts are made with besides this package: the formats, dates and alt text of the
+# data tables and labels (charts/dates.py: cadence, the points' style), the chart spec's label (model.py)
+_CODE = (_PKG, _CHARTS / "format.py", _CHARTS / "dates.py", _CHARTS / "alt_text.py", _PKG.parent.parent / "model.py")
+_LIBS = ("babel", "fonttools")  # the numbers' and dates' words; the fonts' metrics
 
 
 def _code() -> bytes:
-    if not _CODE:
-        from ...versions import code_digest
+    from ...versions import code_digest  # worked out once a process
 
-        charts = _PKG.parent.parent / "charts"
-        _CODE.append(code_digest(sorted(_PKG.glob("*.py")) + [charts / "format.py", charts / "alt_text.py"])
-                     + sys.version.encode())  # the drawings are parsed with the standard library's ElementTree
-    return _CODE[0]
+    return code_digest(_CODE, _LIBS) + sys.version.encode()  # drawings parsed by the standard library's ElementTree
 
 
 class DiskMemo:
@@ -62,14 +61,9 @@ class DiskMemo:
         return made
 
     def _key(self, what: str, args: tuple) -> Optional[str]:
-        buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=5)
-        pickler.fast = True  # no memo: the same values give the same bytes, shared or not
-        try:
-            pickler.dump((what, args))
-        except Exception:  # noqa: BLE001 -- what cannot be told is made anew
-            return None
-        return hashlib.sha256(self.base + buf.getvalue()).hexdigest()
+        from ...publish import value_digest
+
+        return value_digest((what, args), self.base)
 
     def harvest(self):
         return None  # nothing travels back: a process that builds once keeps nothing in memory

@@ -302,8 +302,8 @@ def _short(text: str, n: int = 8) -> str:
 
 def _render(p: PreparedBrief, out_path: Path, charts: Any) -> int:
     """Write the brief to ``out_path``; the number of pages."""
-    # paragraphs' breaks (breakmemo.py) and large streams compressed (deflate.py) by earlier builds
-    with kept_in(p.styles.cache_dir, p.fonts), _streams_kept_in(p.styles.cache_dir):
+    # paragraphs' breaks (breakmemo.py) and large streams compressed (deflate.py) by earlier builds; none under --force
+    with kept_in(folder := None if getattr(charts, "refresh", False) else p.styles.cache_dir, p.fonts), _streams_kept_in(folder):
         return _layouts(p, out_path, charts)
 
 

@@ -10,7 +10,7 @@ stream's bytes.
 A build in a fresh process (a prose edit) reads the large streams (``KEEP_FROM`` bytes or more: a
 page with a chart, the font subsets; ~10 ms of its ~12 ms of compressing) from the cache's
 ``derived/`` (``kept_in``), where the build before kept them: named by a hash of the stream and of
-the zlib and level that compressed it, and used only when they inflate to the stream (a shared
+the zlib, level and reportlab that compressed it, and used only when they inflate to the stream (a shared
 cache's entry is trusted for what it holds, not for its name: inflating costs a tenth of
 compressing), as the deck's entries are (render/pptx/zipwrite.py).
 """
@@ -23,11 +23,14 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Iterator, Optional
 
+from reportlab import Version as _RL_VERSION
+
 _KEPT: "OrderedDict[bytes, bytes]" = OrderedDict()
 _MOST = 8 * 1024 * 1024  # bytes held (streams and their compressed forms): a dozen default briefs, a peak a build of many sources barely sees
 _held = [0]
 KEEP_FROM = 16 * 1024  # smaller streams compress in less time than reading a kept one takes
-_SALT = f"pdf flate (zlib format), level {zlib.Z_DEFAULT_COMPRESSION}, zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode()
+_SALT = (f"pdf flate (zlib format), level {zlib.Z_DEFAULT_COMPRESSION}, zlib {zlib.ZLIB_RUNTIME_VERSION}, "
+         f"reportlab {_RL_VERSION}\0").encode()  # reportlab's filter is what the kept bytes stand in for
 _FOLDER: list = []  # (the cache's derived/ of the build under way, the entries it noted): kept_in
 
 

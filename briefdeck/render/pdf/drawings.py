@@ -148,7 +148,8 @@ def _shell(data: dict) -> shapes.Drawing:
 def whole(d: shapes.Drawing) -> None:
     """A drawing from ``_shell`` or ``_top`` given its shapes (those ``_from_data`` builds); any other as it is.
     Shapes not yet read (``_top``) are read and checked now; an entry that does not hold a drawing's
-    shapes after all is said, and the drawing's shapes are converted anew from its SVG."""
+    shapes after all is said, and the drawing is converted anew from its SVG (its shapes and its own
+    attributes: the entry's are not trusted either)."""
     later = d.__dict__.pop("_shapes_later", None)
     if later is not None:
         d.__dict__["contents"] = [_build(c) for c in later]
@@ -164,7 +165,8 @@ def whole(d: shapes.Drawing) -> None:
                 from ...errors import RenderError
 
                 raise RenderError(f"{path}: a kept chart is damaged and its SVG cannot be read — build again with --force")
-            contents = fresh.contents
+            d.__dict__.update(fresh.__dict__)  # its own attributes too: the entry's cannot be trusted either
+            return
         d.__dict__["contents"] = contents
 
 

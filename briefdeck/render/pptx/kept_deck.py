@@ -4,9 +4,10 @@ A prose edit of a section mostly changes what the deck says in a slide's speaker
 paragraphs are the notes of the slides that summarise them). The deck made anew would differ from
 the last one in those notes slides only: every other part -- the slides, their pictures and charts,
 the package around them -- depends on what each slide's making reads besides its notes
-(``writer.slide_reads``: the plan of the slide without its notes, its position, its layout's
+(``reads.slide_reads``: the plan of the slide without its notes, its position, its layout's
 analysis, its chart's drawing) and on the deck's context (the template's bytes as opened, the theme,
-the language, the date, the document's properties, this code and its libraries), never on the notes.
+the language, the date, the document's properties, the code that writes a deck -- ``context`` names
+it --, the deck renderer's libraries and Python's version), never on the notes.
 And a notes slide made by ``notes.set_notes`` on the last deck's notes slide of that slide is the one
 made anew: ``set_notes`` replaces every paragraph of the notes placeholder and nothing else.
 
@@ -29,7 +30,6 @@ import hashlib
 import io
 import json
 import pickle
-import struct
 import zipfile
 import zlib
 from dataclasses import replace
@@ -40,7 +40,6 @@ from ...model import NOWHERE
 
 _VERSION = 1
 _NOTES_SLIDE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
-_LOCAL = struct.Struct("<4s2B4HL2L2H")  # a zip entry's local header (zipfile.structFileHeader)
 
 
 def entry_path(cache_dir: Optional[Path], final: Path) -> Optional[Path]:
@@ -63,11 +62,22 @@ def final_of(out_path: Path) -> Path:
     return out_path
 
 
+_CODE = ("model.py", "typography.py", "present", "charts/style.py", "charts/format.py")  # outside render/pptx
+
+
 def context(deck) -> Optional[str]:
     """The hash of what every part of the deck but its slides' own reads: the template's bytes as
     opened, the theme's settings (as JSON: a theme parsed anew and one kept parsed pickle apart), the
-    language, the date and the document's properties, the template's link colours and size, the code
-    that makes a deck and its libraries (``layout_cache``'s digest), zlib; None when it cannot be told."""
+    language, the date and the document's properties, the template's link colours and size; the code
+    that writes a deck: briefdeck's version, every file of ``render/pptx`` and ``charts/colour.py``
+    (``layout_cache``'s digest) and the code it runs outside (``_CODE``: the model's and the reading
+    plan's classes, the words and styles it reads); the versions of the libraries the deck renderer
+    declares (``RENDERERS["pptx"].libraries``: python-pptx, XlsxWriter, lxml, Pillow, numpy), Python's
+    and zlib's. None when it cannot be told."""
+    import sys
+
+    from ...versions import code_digest
+    from .. import RENDERERS
     from . import pptx_code
     from .layout_cache import _code_digest
 
@@ -81,12 +91,14 @@ def context(deck) -> Optional[str]:
     try:
         theme = json.dumps(deck.theme.data, sort_keys=True, default=str).encode()
         extra = pickle.dumps((doc.meta.language, doc.meta.updated, deck.view.metadata, doc.event.subtitle,
-                              deck.info.link_colours, deck.info.size, pptx_code.written_for(), zlib.ZLIB_RUNTIME_VERSION),
-                             protocol=5)
+                              deck.info.link_colours, deck.info.size, pptx_code.written_for(), zlib.ZLIB_RUNTIME_VERSION,
+                              sys.version), protocol=5)
     except Exception:  # noqa: BLE001 -- what cannot be told is made anew
         return None
+    root = Path(__file__).resolve().parent.parent.parent
+    code = code_digest([root / f for f in _CODE], RENDERERS["pptx"].libraries)  # once a process (versions)
     h = hashlib.sha256(b"briefdeck kept deck %d\0" % _VERSION)
-    for part in (_code_digest(), source.getvalue(), theme, extra):
+    for part in (_code_digest(), code, source.getvalue(), theme, extra):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 
@@ -98,44 +110,20 @@ def _slides(deck, charts) -> Optional[list[tuple[str, Optional[str], list]]]:
     edit moves the lines below it; another spelling of the source's path names other files), the
     figure's caption and note (their locations); of a figure it reads its picture, alt text, chart
     and number, its label and chart key apart (``slide_reads``)."""
+    from ...publish import value_digest
+    from .notes import notes_text
     from .reads import slide_reads
 
     out = []
     for pos, sp in enumerate(deck.plan.slides, 1):
         fig = replace(sp.figure, loc=NOWHERE, caption=None, note=None) if sp.figure is not None else None
         what, files = slide_reads(replace(sp, notes="", loc=NOWHERE, problems=(), figure=fig), pos, deck.info, deck.view, charts)
-        key = _digest(what)
+        key = value_digest(what)
         if key is None:
             return None
-        notes = _notes_text(sp.notes)
+        notes = notes_text(sp.notes)
         out.append((key, hashlib.sha256(notes.encode("utf-8")).hexdigest() if notes else None, [Path(f).name for f in files]))
     return out
-
-
-def _digest(what) -> Optional[str]:
-    """The sha256 of ``what`` pickled without its memo: equal values give equal bytes whichever of
-    their parts are one object (a cold build's plan shares what a warm one's copies); None when it
-    cannot be pickled so (not picklable, or refers to itself)."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=5)
-    pickler.fast = True
-    try:
-        pickler.dump(what)
-    except Exception:  # noqa: BLE001 -- what cannot be told is made anew
-        return None
-    return hashlib.sha256(buf.getvalue()).hexdigest()
-
-
-def _notes_text(notes: str) -> str:
-    return notes.replace("\n\n", "\n") if notes else ""  # as DeckWriter._notes writes them
-
-
-def _rewritable(text: str) -> bool:
-    """Whether notes of ``text`` are written by ``notes.set_notes`` (python-pptx escapes the rest)."""
-    from . import pptx_code
-    from .notes import _CONTROL
-
-    return pptx_code.written_for() and not _CONTROL.search(text)
 
 
 # -- after a deck is made ---------------------------------------------------------------------------
@@ -150,11 +138,13 @@ def remember(deck, charts, out_path: Path, deflated_files: list) -> None:
     slides = _slides(deck, charts) if ctx is not None else None
     if slides is None:
         return
+    from .notes import notes_text, written_by_set_notes
+
     members = []
     for slide, sp in zip(deck.prs.slides, deck.plan.slides):
         rel = next((r for r in slide.part.rels.values() if r.reltype == _NOTES_SLIDE and not r.is_external), None)
-        text = _notes_text(sp.notes)
-        members.append(rel.target_part.partname.membername if rel is not None and text and _rewritable(text) else None)
+        text = notes_text(sp.notes)
+        members.append(rel.target_part.partname.membername if rel is not None and text and written_by_set_notes(text) else None)
     try:
         data = Path(out_path).read_bytes()
     except OSError:
@@ -186,10 +176,11 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
         return None
     try:
         entry = json.loads(raw)
-        ok = entry["version"] == _VERSION and isinstance(entry["slides"], list) and isinstance(entry["files"], list)
-    except (ValueError, KeyError, TypeError):
-        ok = False
-    if not ok:
+    except ValueError:
+        entry = None
+    if isinstance(entry, dict) and "version" in entry and entry["version"] != _VERSION:
+        return None  # another briefdeck's entry: made in full, and kept anew
+    if not _well_formed(entry):
         distrust(path, "is not a deck briefdeck kept")
         return None
     if len(entry["slides"]) != len(deck.plan.slides) or entry["context"] != context(deck):
@@ -197,14 +188,16 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
     slides = _slides(deck, charts)
     if slides is None:
         return None
+    from .notes import notes_text, written_by_set_notes
+
     changed = {}  # zip member -> the notes text it now holds
     for (key, notes, _), old, sp in zip(slides, entry["slides"], deck.plan.slides):
-        if not isinstance(old, list) or len(old) != 3 or old[0] != key:
+        if old[0] != key:
             return None
         if old[1] == notes:
             continue
-        text = _notes_text(sp.notes)
-        if notes is None or old[1] is None or not isinstance(old[2], str) or not _rewritable(text):
+        text = notes_text(sp.notes)
+        if notes is None or old[1] is None or old[2] is None or not written_by_set_notes(text):
             return None  # notes added or removed (a part more or less), or written by python-pptx
         changed[old[2]] = text
     old_deck = _last_deck(final, entry)
@@ -218,6 +211,21 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
     _note_files(charts, entry["files"])
     _keep(path, data, entry["context"], [(k, n, old[2]) for (k, n, _), old in zip(slides, entry["slides"])], entry["files"])
     return len(data)
+
+
+def _well_formed(entry) -> bool:
+    """Whether ``entry`` has the whole shape ``_keep`` writes: anything else is not used at all."""
+    def digest(v) -> bool:
+        return isinstance(v, str) and len(v) == 64 and all(c in "0123456789abcdef" for c in v)
+
+    def slide(s) -> bool:
+        return (isinstance(s, list) and len(s) == 3 and isinstance(s[0], str)
+                and all(v is None or isinstance(v, str) for v in s[1:]))
+
+    return (isinstance(entry, dict) and entry.get("version") == _VERSION and isinstance(entry.get("context"), str)
+            and digest(entry.get("deck")) and type(entry.get("size")) is int and entry["size"] >= 0
+            and isinstance(entry.get("slides"), list) and all(slide(s) for s in entry["slides"])
+            and isinstance(entry.get("files"), list) and all(isinstance(f, str) for f in entry["files"]))
 
 
 def _last_deck(final: Path, entry: dict) -> Optional[bytes]:
@@ -254,7 +262,7 @@ def _with_notes(old: bytes, changed: dict, lang: str) -> Optional[bytes]:
     from lxml import etree
 
     from .notes import set_notes
-    from .zipwrite import deflate, zip_deflated
+    from .zipwrite import _LOCAL, deflate, zip_deflated
 
     try:
         zin = zipfile.ZipFile(io.BytesIO(old))

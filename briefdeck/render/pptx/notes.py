@@ -17,6 +17,20 @@ _SP, _TXBODY = f"{{{P}}}sp", f"{{{P}}}txBody"
 _P, _R, _RPR, _T, _BR = (f"{{{A}}}{tag}" for tag in ("p", "r", "rPr", "t", "br"))
 
 
+def notes_text(notes: str) -> str:
+    """The text a slide's notes in the plan are written as (a blank line between paragraphs is one
+    line feed); "" for none."""
+    return notes.replace("\n\n", "\n") if notes else ""
+
+
+def written_by_set_notes(text: str) -> bool:
+    """Whether notes of ``text`` are written by ``set_notes`` (for the python-pptx it was written for,
+    ``pptx_code``; the rest python-pptx writes, escaping control characters)."""
+    from . import pptx_code
+
+    return pptx_code.written_for() and not _CONTROL.search(text)
+
+
 def set_notes(notes_el, text: str, lang: str) -> bool:
     """The notes placeholder's text on the notes slide ``notes_el``: a paragraph for each line, a
     line break for each vertical tab, each run of language ``lang``. False, and nothing changed,

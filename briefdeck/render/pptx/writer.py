@@ -24,8 +24,7 @@ from ...present import View
 from .language import language_everywhere
 from .native_charts import add_native_chart
 from .native_tables import add_table, template_table_style
-from . import pptx_code
-from .notes import set_notes
+from .notes import notes_text, set_notes, written_by_set_notes
 from .package import A, P, drop_existing_slides, next_shape_id, ensure_view_props, part_names, set_link_colours, set_properties
 from .pictures import add_picture, add_svg, place_row
 from .pictures import fit as fit_picture
@@ -364,9 +363,9 @@ class DeckWriter:
         self.fill_text(tb, block, style)
 
     def _notes(self, slide, text: str) -> None:
-        text = text.replace("\n\n", "\n")
+        text = notes_text(text)
         notes = slide.notes_slide
-        if pptx_code.written_for() and set_notes(notes.element, text, self.lang):  # (a shortcut: pptx_code.py)
+        if written_by_set_notes(text) and set_notes(notes.element, text, self.lang):  # (a shortcut: pptx_code.py)
             return
         tf = notes.notes_text_frame
         tf.text = text
