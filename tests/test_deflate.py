@@ -11,10 +11,9 @@ from reportlab.pdfbase import pdfdoc
 from briefdeck.render.pdf import deflate  # noqa: F401 - installed with the brief's renderer
 
 
-@pytest.mark.quick
-def test_equal_bytes_are_compressed_once_and_as_zlib_compresses_them(monkeypatch):
-    calls = []
-    real = zlib.compress
+def counted(monkeypatch) -> list:
+    """The lengths of what reportlab's streams hand zlib.compress from now on."""
+    calls, real = [], zlib.compress
 
     class Counting:
         @staticmethod
@@ -23,6 +22,12 @@ def test_equal_bytes_are_compressed_once_and_as_zlib_compresses_them(monkeypatch
             return real(data, *a)
 
     monkeypatch.setattr(pdfdoc, "zlib", Counting)
+    return calls
+
+
+@pytest.mark.quick
+def test_equal_bytes_are_compressed_once_and_as_zlib_compresses_them(monkeypatch):
+    calls, real = counted(monkeypatch), zlib.compress
     page = "BT /F1 11 Tf 72 720 Td (Lastly, the mission) Tj ET\n" * 50 + "\u2019"
     first = pdfdoc.PDFZCompress.encode(page)
     again = pdfdoc.PDFZCompress.encode(page.encode("utf8"))  # (a str is its UTF-8 bytes)
@@ -43,16 +48,7 @@ def test_what_it_holds_is_bounded(monkeypatch):
 def test_large_streams_are_kept_for_a_fresh_process_and_used_only_when_they_inflate_to_the_stream(tmp_path, monkeypatch):
     from briefdeck.publish import keep_file, read_kept
 
-    calls = []
-    real = zlib.compress
-
-    class Counting:
-        @staticmethod
-        def compress(data, *a):
-            calls.append(len(data))
-            return real(data, *a)
-
-    monkeypatch.setattr(pdfdoc, "zlib", Counting)
+    calls, real = counted(monkeypatch), zlib.compress
     page = ("BT /F1 11 Tf 72 720 Td (a page kept beside the outputs) Tj ET\n" * 400).encode()
     assert len(page) >= deflate.KEEP_FROM
     with deflate.kept_in(tmp_path):
