@@ -19,6 +19,8 @@ from briefdeck.load import quickcheck
 from briefdeck.load.derive_schema import derive
 from briefdeck.yamlsafe import load_yaml
 
+from .fuzz_strategies import _paths as every_path
+
 ROOT = Path(__file__).resolve().parent.parent
 REGENERATE = "python -m briefdeck.load.derive_schema"
 pytestmark = pytest.mark.quick  # the loader: what every build and check runs through
@@ -86,20 +88,10 @@ ODD_VALUES = ["", " ", "  text  ", "\x1c x \x1f", "\u3000id\u3000", "\u00a0a4", 
               {" k ": "v"}, {1: "v"}, {"k": None}, "sum", "number", "speaker", "chair", "bar", "decorative"]
 
 
-def _paths(v, at=()):
-    yield at
-    if isinstance(v, dict):
-        for k, x in v.items():
-            yield from _paths(x, at + (k,))
-    elif isinstance(v, list):
-        for i, x in enumerate(v):
-            yield from _paths(x, at + (i,))
-
-
 def _mutated(data, rng: random.Random):
     data = copy.deepcopy(data)
     for _ in range(rng.choice((1, 1, 2, 3))):
-        paths = [p for p in _paths(data) if p]
+        paths = [p for p, _ in every_path(data) if p]
         path = rng.choice(paths)
         parent = data
         for part in path[:-1]:
