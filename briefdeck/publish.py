@@ -207,6 +207,27 @@ def keep_file(path: Path, data: bytes) -> bool:
     return True
 
 
+def deflated_kept(path: Path, blob: bytes, deflate: "Callable[[bytes], bytes]", wbits: int, read: bool = True) -> bytes:
+    """``blob`` deflated: the kept entry ``path`` when it verifies and inflates back to exactly ``blob``
+    (a shared cache's entry is trusted for what it holds, not for its name: inflating costs a tenth
+    of deflating), else ``deflate(blob)``, kept there; ``read`` False: deflated anew (--force).
+    ``wbits`` as zlib's: -15 a raw stream (a zip's entry), 15 the zlib format (a PDF's stream)."""
+    import zlib
+
+    data = read_kept(path) if read else None
+    if data is not None:
+        try:
+            z = zlib.decompressobj(wbits)
+            if not (z.decompress(data) == blob and z.eof and not z.unused_data):
+                data = None
+        except zlib.error:
+            data = None
+    if data is None:
+        data = deflate(blob)
+        keep_file(path, data)
+    return data
+
+
 def still_kept(path: Optional[Path], make: "Callable[[], bytes]") -> bool:
     """What a process holds in memory (read once per process) is in use by this build too: its
     cache entry is noted (pruning keeps it), or written again where it is missing (a new output

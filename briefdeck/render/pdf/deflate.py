@@ -53,23 +53,11 @@ def _entry(data: bytes) -> Path:
     return _FOLDER[0][0] / f"pdfz-{h.hexdigest()}.deflate"
 
 
-def _inflates_to(z: bytes, data: bytes) -> bool:
-    try:
-        d = zlib.decompressobj()
-        return d.decompress(z) == data and d.eof and not d.unused_data
-    except zlib.error:
-        return False
-
-
 def _from_folder(data: bytes, encode) -> bytes:
     """``data`` compressed: read from the folder of the build under way, or compressed and kept there."""
-    from ...publish import keep_file, read_kept
+    from ...publish import deflated_kept
 
-    path = _entry(data)
-    out = read_kept(path)  # (verified against its digest; noted as in use)
-    if out is None or not _inflates_to(out, data):
-        out = encode(data)
-        keep_file(path, out)
+    out = deflated_kept(_entry(data), data, encode, 15)  # (verified against its digest; noted as in use)
     _FOLDER[0][1].add(data)
     return out
 

@@ -52,29 +52,14 @@ class KeptDeflate:
         """``blob`` deflated, and the cache file that keeps it (None for a small entry, never kept)."""
         if len(blob) < KEEP_FROM:
             return deflate(blob), None
-        from ...publish import keep_file, read_kept
+        from ...publish import deflated_kept
 
         h = hashlib.sha256(_SALT)
         h.update(blob)
         path = self.folder / f"{h.hexdigest()}.deflate"
-        data = None if self.refresh else read_kept(path)  # verified against its digest; noted as in use
-        if data is not None and not _inflates_to(data, blob):
-            data = None  # another machine's (or a damaged) entry that is not this blob: deflated anew
-        if data is None:
-            data = deflate(blob)
-            keep_file(path, data)
+        data = deflated_kept(path, blob, deflate, -15, read=not self.refresh)  # --force: none read
         self.files.append(path)
         return data, path
-
-
-def _inflates_to(data: bytes, blob: bytes) -> bool:
-    """Whether kept deflated bytes give back exactly ``blob`` (a shared cache's entry is trusted for
-    what it holds, not for its name: inflating costs a tenth of deflating)."""
-    try:
-        z = zlib.decompressobj(-15)
-        return z.decompress(data) == blob and z.eof and not z.unused_data
-    except zlib.error:
-        return False
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]], date_time: tuple, deflated=deflate) -> bytes:
