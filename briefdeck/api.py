@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__, publish, render
+from . import __version__, ahead, publish, render
 from .assets import Assets
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used, take_used_under, touch
 from .hidden import UNPRINTABLE, escaped
@@ -294,18 +294,18 @@ def _make_formats(opts: Options, view, theme, pending: list, charts) -> dict:
     tmps = {fmt: tmp for fmt, (tmp, _) in zip(opts.formats, pending)}
     groups = _process_groups(opts.formats)
     cold = _none_drawn(view.doc, opts, charts)
+    if view.doc.charted_figures:  # the charts' keys: derived once, here, for every process forked below
+        charts.derive_keys()
+    if ahead.hand_over(tmps, (view, theme, opts, charts)):  # the brief is made in the process ahead, the others here meanwhile
+        return ahead.made_beside(lambda fmt, only: _make(fmt, view, theme, opts, charts, tmps[fmt], only), opts.formats, groups[0][1:])
     if opts.jobs < 2 or (len(groups) < 2 and not cold) or start_method() != "fork":
         return {fmt: _make(fmt, view, theme, opts, charts, tmps[fmt]) for fmt in opts.formats}
     out: dict = {}
-    if view.doc.charted_figures:  # the charts' keys: derived once, here, for every process forked below
-        charts.derive_keys()
-    # The formats that follow the first of their group (the web page after the brief) are offered
-    # to the forked processes first: one made there when every chart it needs is drawn already (a
-    # prose edit) is off this process's path -- the brief's, the longest -- and nothing is drawn twice;
-    # otherwise it is made here, after the brief, from the drawings the brief made.
-    # Not on a first or forced build of charts (the offer would find none drawn, after measuring them
-    # all): there the brief's charts are drawn and converted in a process of their own, which then
-    # makes the web page from them, while the brief measures its layouts (``aside``, _charts_aside).
+    # The formats that follow the first of their group (the web page after the brief) are offered to the
+    # forked processes first: made there when every chart they need is drawn (a prose edit), off the
+    # brief's path, the longest, else here after the brief, from its drawings. Not on a first or forced
+    # build: the brief's charts are drawn in a process of their own, which then makes the web page from
+    # them while the brief measures its layouts (``aside``, _charts_aside).
     offered = () if cold else groups[0][1:]
     _FORKED.clear()
     _FORKED.update({fmt: (view, theme, opts, charts, tmps[fmt]) for fmt in offered + tuple(f for g in groups[1:] for f in g)})
@@ -419,6 +419,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     # a first (or forced) build draws every chart: a drawing server starts now, before the source is
     # loaded, and imports the drawing code meanwhile (stopped below if there is none to draw)
     serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing, opts.jobs)
+    ahead.start(drawing, opts, charts_dir(opts).is_dir())  # where it pays, the brief's process imports its renderer meanwhile
     from .load import load_document
     from .locale import load_locale
     from .present import view_of

@@ -31,7 +31,7 @@ import sys
 from collections import deque
 from typing import Any, Callable, Optional
 
-from .workers import _die_with_parent, _flush_std_streams, _pdeathsig, _write, frame, pickled_answer, read_frame
+from .workers import _die_with_parent, _flush_std_streams, _pdeathsig, frame, pickled_answer, read_frame, write_frame
 
 _CURRENT: list = []  # the running server of this build, inherited by the processes it forks
 
@@ -299,7 +299,7 @@ class _Worker:
     def give(self, request: _Request, index: int, arg: Any) -> None:
         self.job = (request, index)
         try:
-            _write(self.jobs, pickle.dumps(arg))
+            write_frame(self.jobs, pickle.dumps(arg))
         except OSError:
             self.take()
 
@@ -347,7 +347,7 @@ def _work(jobs, answers: int) -> None:
         data = _read(jobs)
         if data is None:  # the server is gone
             return
-        _write(answers, pickled_answer(_called(*pickle.loads(data))))
+        write_frame(answers, pickled_answer(_called(*pickle.loads(data))))
 
 
 def _called(fn: Callable, arg: Any) -> tuple[bool, Any]:

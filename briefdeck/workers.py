@@ -212,7 +212,7 @@ def send(value: Any) -> None:
     """In a child of ``forked``: ``value`` to the parent now, read there by ``Forked.early()``,
     while the call goes on (a thread writes it: the parent may read it only later)."""
     data = pickled_answer((True, value))  # one that cannot travel is said as the call's failure
-    writer = threading.Thread(target=_write, args=(_TO_PARENT[0], data), name="briefdeck-early-answer")
+    writer = threading.Thread(target=write_frame, args=(_TO_PARENT[0], data), name="briefdeck-early-answer")
     writer.start()
     _TO_PARENT.append(writer)
 
@@ -221,11 +221,12 @@ def _write_answer(answer: tuple[bool, Any]) -> None:
     data = pickled_answer(answer)
     for writer in _TO_PARENT[1:]:
         writer.join()  # the early answer goes first, whole
-    _write(_TO_PARENT[0], data)
+    write_frame(_TO_PARENT[0], data)
     os.close(_TO_PARENT[0])
 
 
-def _write(fd: int, data: bytes) -> None:
+def write_frame(fd: int, data: bytes) -> None:
+    """``data`` framed (``frame``) to ``fd``, whole."""
     view = memoryview(frame(data))
     while view:
         view = view[os.write(fd, view):]
@@ -241,8 +242,7 @@ def forked(calls: list[tuple[Callable, tuple]]) -> Iterator[list[Forked]]:
     exception kills the children that have not answered."""
     parent = os.getpid()
     _FROZEN[0] += 1
-    if _FROZEN[0] == 1:
-        gc.freeze()  # as for a pool (see ``pool``)
+    gc.freeze()  # as for a pool (see ``pool``); when nested, what was made since is frozen too
     children: list[Forked] = []
     try:
         for fn, args in calls:
