@@ -28,8 +28,9 @@ from . import render, workers
 
 FORMAT = "pdf"  # the longest of a prose edit's formats: the one whose imports are worth hiding
 _RENDERER = f"briefdeck.render.{FORMAT}"
-# what the renderer and the pickled arguments need, imported while the parent loads the source
-_IMPORTS = (_RENDERER, "briefdeck.present", "briefdeck.theme", "briefdeck.charts")
+# what both processes need (the pickled arguments' classes; the charts, imported before): imported
+# before the fork, once, so that the one ahead imports only the renderer while this one loads the source
+_SHARED = ("briefdeck.present", "briefdeck.theme", "briefdeck.charts")
 
 _STARTED: list = []  # this build's process ahead, and the write end of its inbox, until it is handed its work
 
@@ -45,6 +46,8 @@ def start(stack: contextlib.ExitStack, opts: Any, charts_drawn_before: bool) -> 
     left unanswered)."""
     if not pays(opts, charts_drawn_before):
         return
+    for name in _SHARED:
+        importlib.import_module(name)
     inbox, to_it = os.pipe()
     child = stack.enter_context(workers.forked([(_make_ahead, (inbox, to_it))]))[0]
     os.close(inbox)
@@ -94,8 +97,7 @@ def _write_and_close(fd: int, data: bytes) -> None:
 def _make_ahead(inbox: int, to_it: int) -> Any:
     """In the process ahead: the renderer imported, then the work read from the inbox and made."""
     os.close(to_it)  # the parent's end: the read below ends when the parent gives up
-    for name in _IMPORTS:
-        importlib.import_module(name)
+    importlib.import_module(_RENDERER)
     with os.fdopen(inbox, "rb") as pipe:
         data = workers.read_frame(pipe.read)
     if data is None:
