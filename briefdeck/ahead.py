@@ -41,15 +41,15 @@ def pays(opts: Any, charts_drawn_before: bool) -> bool:
             and not render.keeping() and _RENDERER not in sys.modules and workers.start_method() == "fork")
 
 
-def start(stack: contextlib.ExitStack, opts: Any, charts_drawn_before: bool) -> None:
-    """The process ahead, forked now when it ``pays``; it lives as long as ``stack`` (killed when
-    left unanswered)."""
+def start(stack: contextlib.ExitStack, opts: Any, charts_drawn_before: bool, make: Callable) -> None:
+    """The process ahead, forked now when it ``pays``, to call ``make`` (``api._make``) with what it
+    is handed; it lives as long as ``stack`` (killed when left unanswered)."""
     if not pays(opts, charts_drawn_before):
         return
     for name in _SHARED:
         importlib.import_module(name)
     inbox, to_it = os.pipe()
-    child = stack.enter_context(workers.forked([(_make_ahead, (inbox, to_it))]))[0]
+    child = stack.enter_context(workers.forked([(_make_ahead, (inbox, to_it, make))]))[0]
     os.close(inbox)
     _STARTED[:] = [child, to_it]
     stack.callback(_forget)
@@ -94,7 +94,7 @@ def _write_and_close(fd: int, data: bytes) -> None:
             os.close(fd)
 
 
-def _make_ahead(inbox: int, to_it: int) -> Any:
+def _make_ahead(inbox: int, to_it: int, make: Callable) -> Any:
     """In the process ahead: the renderer imported, then the work read from the inbox and made."""
     os.close(to_it)  # the parent's end: the read below ends when the parent gives up
     importlib.import_module(_RENDERER)
@@ -102,7 +102,5 @@ def _make_ahead(inbox: int, to_it: int) -> Any:
         data = workers.read_frame(pipe.read)
     if data is None:
         return None
-    from .api import _make
-
     view, theme, opts, charts, tmp = pickle.loads(data)
-    return _make(FORMAT, view, theme, opts, charts, tmp)
+    return make(FORMAT, view, theme, opts, charts, tmp)

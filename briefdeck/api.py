@@ -419,7 +419,7 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
     # a first (or forced) build draws every chart: a drawing server starts now, before the source is
     # loaded, and imports the drawing code meanwhile (stopped below if there is none to draw)
     serving = several and (opts.force or not charts_dir(opts).is_dir()) and _draw_aside(drawing, opts.jobs)
-    ahead.start(drawing, opts, charts_dir(opts).is_dir())  # where it pays, the brief's process imports its renderer meanwhile
+    ahead.start(drawing, opts, charts_dir(opts).is_dir(), _make)  # where it pays, the brief's process imports its renderer meanwhile
     from .load import load_document
     from .locale import load_locale
     from .present import view_of

@@ -28,8 +28,8 @@ from pathlib import Path
 from briefdeck import ahead, api
 started = []
 start = ahead.start
-def noted(stack, opts, drawn):
-    start(stack, opts, drawn)
+def noted(stack, opts, drawn, make):
+    start(stack, opts, drawn, make)
     started.append(bool(ahead._STARTED))
 ahead.start = noted
 if os.environ.get("DIE"):
