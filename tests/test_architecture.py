@@ -36,7 +36,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("load", ("briefdeck.load.*",)),  # source YAML -> the validated model
     ("present", ("briefdeck.present.*",)),  # the words (and the reading plan) every output shares
     ("renderers", ("briefdeck.render.*",)),  # render/pdf, render/pptx: one package per output format
-    ("commands", ("briefdeck.api", "briefdeck.cli", "briefdeck.command", "briefdeck.handoff", "briefdeck.buildserver", "briefdeck.watch", "briefdeck.scaffold", "briefdeck.schemadoc",
+    ("commands", ("briefdeck.api", "briefdeck.buildrecord", "briefdeck.cli", "briefdeck.command", "briefdeck.handoff", "briefdeck.buildserver", "briefdeck.watch", "briefdeck.scaffold", "briefdeck.schemadoc",
                   "briefdeck.__main__", "briefdeck.builtin.*")),
 )
 # Third-party libraries only one part may import (the house rules: the model never imports
