@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import publish, render
+from . import babelkept, publish, render
 from .assets import Assets
 from .buildrecord import SHARED_LIBS as _SHARED_LIBS, fingerprint as _fingerprint, hashes_entry, options_key as _options_key, record_of, versions as _versions  # noqa: F401
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used, take_used_under, touch
@@ -572,14 +572,18 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         own = None if part is None else {f"{s.stem}{r.suffix}" for s in sources for r in RENDERERS.values()} | {part}
         for p in clean_temp_files(opts.out_dir, own):
             log("cleaned", {"path": str(p)})
+        babelkept.use(derived_dir(opts.out_dir, opts.cache_dir), read=not opts.force)  # babel's data for the locales, merged (babelkept.py)
         try:
             if opts.jobs > 1 and len(sources) > 1:
                 results = _build_parallel(sources, opts, log)
             else:
                 results = [_build_guarded(src, opts, log) for src in sources]
+            babelkept.keep()
         except BaseException:  # stopped (SIGTERM, Ctrl-C) or failed: no temporary file outlives the run
             clean_temp_files(opts.out_dir, own)
             raise
+        finally:
+            babelkept.use(None)
         write_manifest(opts.out_dir, results, opts.shard)
         _prune(opts, results, started, log)
     return results
