@@ -22,21 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__, ahead, publish, render
+from . import ahead, babelkept, publish, render
 from .assets import Assets
+from .buildrecord import SHARED_LIBS as _SHARED_LIBS, fingerprint as _fingerprint, hashes_entry, options_key as _options_key, record_of, versions as _versions  # noqa: F401
 from .cache import DEFAULT_LIMIT_MB, root as cache_root, take_used, take_used_under, touch
 from .hidden import UNPRINTABLE, escaped
 from .errors import BriefdeckError, Problem, RenderError, SourceError, UsageError
-from .publish import STATE_DIR, clean_temp_files, commit, output_lock, read_record, record_path, sha256_file, temp_path, write_json
+from .publish import STATE_DIR, clean_temp_files, commit, json_bytes, output_lock, read_record, record_path, sha256_file, temp_path
 from .render import RENDERERS
 from .manifest import write_manifest
 from .shard import Shard
-
-# what every build runs through (the charts, reading the source, dates and numbers); each renderer
-# names its own libraries in its registry entry
-_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic",
-               "Pillow", "resvg_py", "defusedxml")  # the last three make the pictures every output embeds
-
 
 @dataclass(frozen=True)
 class Options:
@@ -87,29 +82,6 @@ class SourceResult:
 Log = Callable[[str, dict], None]
 
 
-def _versions() -> dict:
-    from .versions import version
-
-    libs = dict.fromkeys(_SHARED_LIBS + tuple(lib for r in RENDERERS.values() for lib in r.libraries))
-    return {"briefdeck": __version__, "python": sys.version.split()[0], **{lib: version(lib) for lib in libs}}
-
-
-def _fingerprint(keys: list[str], assets: Assets, root: Path) -> dict:
-    """Key (project-relative path, or "<briefdeck>/..." for a built-in) -> sha256 of each input."""
-    out = {}
-    for k in keys:
-        p = assets.path_of(k, root)
-        out[k] = sha256_file(p) if p.is_file() else None
-    return out
-
-
-def _options_key(opts: Options, fmt: str) -> dict:
-    own = {o.name: (str(v) if isinstance(v := opts.setting(o.name), Path) else v) for o in RENDERERS[fmt].options}
-    if RENDERERS[fmt].links_editions:  # it links to the others: which were asked for is an input
-        own["editions"] = [f for f in opts.requested or opts.formats if f != fmt]
-    return {"format": fmt, **own, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}
-
-
 def _editions(src: str, opts: Options, fmt: str) -> tuple[tuple[str, str], ...]:
     """The other formats built beside ``fmt`` from one source, with their file names."""
     stem = Path(src).stem
@@ -117,11 +89,23 @@ def _editions(src: str, opts: Options, fmt: str) -> tuple[tuple[str, str], ...]:
 
 
 def _up_to_date(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
-    """``_recorded``, or nothing up to date when the record has another shape (damaged, edited)."""
+    """``_recorded``, or nothing up to date when the record has another shape (damaged, edited).
+    The files' hashes an earlier build kept are remembered first (not with --force), and those
+    looked up are kept for the next build: here when nothing is built, else with the record."""
+    publish.take_seen()  # this build's from here on
+    if not opts.force:
+        publish.recall_hashes(_hashes_entry(src, opts))
     try:
-        return _recorded(src, opts)
+        fresh, stale = _recorded(src, opts)
     except (TypeError, AttributeError, KeyError, ValueError):
         return [], list(opts.formats)
+    if not stale:
+        publish.keep_hashes(_hashes_entry(src, opts))
+    return fresh, stale
+
+
+def _hashes_entry(src: Path, opts: Options) -> Path:
+    return hashes_entry(derived_dir(opts.out_dir, opts.cache_dir), src, opts.out_dir)
 
 
 def _recorded(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
@@ -154,13 +138,6 @@ def _recorded(src: Path, opts: Options) -> tuple[list[Artefact], list[str]]:
             continue
         fresh.append(Artefact(path, fmt, "up-to-date", entry["size"], entry["sha256"], entry.get("count", 0)))
     return fresh, stale
-
-
-def _own_files(fmt: str, files: list[Path], theme) -> list[Path]:
-    """The inputs of one format: every input, less the theme parts only other formats read."""
-    theirs = {r.theme_part for name, r in RENDERERS.items() if name != fmt and r.theme_part} - {RENDERERS[fmt].theme_part}
-    parts = {Path(p) for p in theme.files if Path(p).stem in theirs}
-    return [p for p in files if p not in parts]
 
 
 def _epoch_date(doc):
@@ -460,36 +437,24 @@ def _build_one(src: Path, opts: Options, log: Log, drawing: contextlib.ExitStack
         made = {final: (tmp.stat().st_size, sha256_file(tmp)) for tmp, final in pending}
         # an output whose new bytes equal the file in place is left alone, time included (a
         # deck-only edit does not touch the brief: rsync, a CMS or a CDN sees nothing new);
-        # the changed ones appear together, or none
+        # the changed ones appear together, or none, and the record after them, flushed to disk with them
         changed = [(tmp, final) for tmp, final in pending if not _same_file(final, *made[final])]
-        commit(changed)
+        record = record_of(src, opts, assets, doc, theme, results, made, counts, [f for _, f in pending], read_record(opts.out_dir, src.stem) or {})
+        rec = record_path(opts.out_dir, src.stem)
+        pending.append((temp_path(rec), rec))  # (its temporary file removed below as theirs are)
+        pending[-1][0].write_bytes(json_bytes(record))
+        commit(changed + pending[-1:])
     finally:
         for tmp, _ in pending:
             if tmp.exists():
                 tmp.unlink()
-    root = assets.project
-    common = [src.resolve()] + [Path(p) for p in doc.inputs] + assets.build_inputs(theme, language=doc.meta.language)
-    own = {fmt: list(dict.fromkeys(assets.key(p, root) for p in _own_files(fmt, common, theme) + [Path(x) for x in results[fmt][1]]))
-           for fmt in opts.formats}
-    old = read_record(opts.out_dir, src.stem) or {}
-    # a format built now by another version of briefdeck (or for another source) is not kept
-    outputs = old.get("outputs")
-    kept = {k: v for k, v in (outputs if isinstance(outputs, dict) else {}).items()
-            if k in RENDERERS and k not in opts.formats and isinstance(v, dict) and isinstance(v.get("inputs"), dict)
-            and old.get("versions") == _versions() and old.get("source") == assets.key(src, root)}
-    keys = list(dict.fromkeys([k for fmt in opts.formats for k in own[fmt]] + [k for v in kept.values() for k in v["inputs"]]))
-    record = {"source": assets.key(src, root), "versions": _versions(), "inputs": _fingerprint(keys, assets, root), "outputs": kept}
+    publish.keep_hashes(_hashes_entry(src, opts))
     replaced = {final for _, final in changed}
     built = []
     for fmt, (_, final) in zip(opts.formats, pending):
         status = "built" if final in replaced else "unchanged"
-        a = Artefact(final, fmt, status, *made[final], counts[fmt])
-        built.append(a)
-        record["outputs"][fmt] = {"path": final.name, "size": a.size, "sha256": a.sha256, "count": a.count, "options": _options_key(opts, fmt),
-                                  "cache": results[fmt][2], "inputs": {k: record["inputs"][k] for k in own[fmt]}}
-        log(status, {"source": str(src), "path": str(final), "size": a.size})
-    record["outputs"] = dict(sorted(record["outputs"].items()))
-    write_json(record_path(opts.out_dir, src.stem), record)
+        built.append(Artefact(final, fmt, status, *made[final], counts[fmt]))
+        log(status, {"source": str(src), "path": str(final), "size": made[final][0]})
     res.artefacts = sorted(fresh + built, key=lambda a: order.index(a.format))
     res.inputs = record["inputs"]
     if render.keeping():
@@ -608,14 +573,18 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         own = None if part is None else {f"{s.stem}{r.suffix}" for s in sources for r in RENDERERS.values()} | {part}
         for p in clean_temp_files(opts.out_dir, own):
             log("cleaned", {"path": str(p)})
+        babelkept.use(derived_dir(opts.out_dir, opts.cache_dir), read=not opts.force)  # babel's data for the locales, merged (babelkept.py)
         try:
             if opts.jobs > 1 and len(sources) > 1:
                 results = _build_parallel(sources, opts, log)
             else:
                 results = [_build_guarded(src, opts, log) for src in sources]
+            babelkept.keep()
         except BaseException:  # stopped (SIGTERM, Ctrl-C) or failed: no temporary file outlives the run
             clean_temp_files(opts.out_dir, own)
             raise
+        finally:
+            babelkept.use(None)
         write_manifest(opts.out_dir, results, opts.shard)
         _prune(opts, results, started, log)
     return results

@@ -96,15 +96,26 @@ class Assets:
     def key(self, path: Path, root: Optional[Path] = None) -> str:
         """A machine-independent name for a file a build read (build records, the manifest):
         relative to ``root`` (the project) when inside it, "<briefdeck>/..." for built-ins."""
-        path = Path(path)
-        for base, prefix in ((BUILTIN, "<briefdeck>/"), (root or self.project, "")):
-            if base is None:
+        return self.keys([path], root)[Path(path)]
+
+    def keys(self, paths: Iterable[Path], root: Optional[Path] = None) -> dict[Path, str]:
+        """``key`` of each of ``paths`` (a build record's: every input, once a format), each path
+        and base folder resolved once (resolving walks every folder of the path)."""
+        bases = [(Path(base).resolve(), prefix) for base, prefix in ((BUILTIN, "<briefdeck>/"), (root or self.project, "")) if base is not None]
+        out: dict[Path, str] = {}
+        for path in map(Path, paths):
+            if path in out:
                 continue
-            try:
-                return prefix + path.resolve().relative_to(Path(base).resolve()).as_posix()
-            except ValueError:
-                continue
-        return str(path)
+            real = path.resolve()
+            for base, prefix in bases:
+                try:
+                    out[path] = prefix + real.relative_to(base).as_posix()
+                    break
+                except ValueError:
+                    continue
+            else:
+                out[path] = str(path)
+        return out
 
     def path_of(self, key: str, root: Optional[Path] = None) -> Path:
         """The inverse of ``key``."""

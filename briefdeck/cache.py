@@ -4,7 +4,8 @@ The cache (``charts/``: drawn SVG and PNG, the brief's converted drawings, measu
 heights, the deck's chart entries deflated once (``.deflate``, used only when they inflate to the
 entry); ``derived/``: a template's analysis, fonts' widths and faces, hyphenation patterns, paragraphs'
 line breaks, the brief's large PDF streams compressed (``pdfz-*.deflate``), the web page's charts and
-fonts (``html-charts/``, ``html-fonts/``) and each deck's entry for a notes edit (``decks/``)) is
+fonts (``html-charts/``, ``html-fonts/``), each deck's entry for a notes edit (``decks/``), babel's
+merged data for a language (``babel/``) and the hashes of the files a source's build read (``hashes/``)) is
 content-addressed: an entry is named by a hash of everything its bytes come from (a deck's entry, by
 its output's path, and it says what it was made from), so any number of projects and machines can
 share one folder (``--cache DIR``): an entry is written whole under a unique temporary name and

@@ -175,7 +175,11 @@ class Locale:
 def babel_locale(tag: str):
     from babel import Locale as BabelLocale
 
-    return BabelLocale.parse(tag.replace("-", "_"))
+    from . import babelkept
+
+    found = BabelLocale.parse(tag.replace("-", "_"))
+    babelkept.recall(str(found))  # its data kept merged by an earlier build, when babel's files are the same
+    return found
 
 
 def format_date(d: _dt.date, pattern: str, tag: str, first_of_month: str = "") -> str:

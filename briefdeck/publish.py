@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -43,9 +44,12 @@ def _sha256(path) -> str:
 # that builds again and again (--watch) does so for each build: the fonts are most of the bytes (59
 # files, ~12 ms a pass), and they do not change. ``remember_hashes`` (api.build) keeps each file's
 # hash by its version (``safeio.version_of``: what the file system says of it; none for a file
-# changed too recently to be told apart).
+# changed too recently to be told apart). A build's hashes are kept for the next process too
+# (``recall_hashes``, ``keep_hashes``): a fresh process's build hashes only what changed.
 _HASHED: Optional[dict] = None
 _HASHED_MAX = 4096
+_SEEN: dict = {}  # the versions hashed or recalled since ``take_seen``: what this build's kept table holds
+_RECALLED: dict = {}  # a kept table's path -> what it held when recalled (``keep_hashes`` writes it only when that differs)
 
 
 def remember_hashes() -> None:
@@ -60,14 +64,57 @@ def _remembered_sha256(path) -> str:
 
     key = version_of(path)
     got = _HASHED.get(key) if key is not None else None
-    if got is not None:
-        return got
-    digest = _sha256(path)
-    if key is not None:
-        if len(_HASHED) >= _HASHED_MAX:
-            _HASHED.clear()
-        _HASHED[key] = digest
-    return digest
+    if got is None:
+        got = _sha256(path)
+        if key is not None:
+            if len(_HASHED) >= _HASHED_MAX:
+                _HASHED.clear()
+            _HASHED[key] = got
+    if key is not None and len(_SEEN) < _HASHED_MAX:
+        _SEEN[key] = got
+    return got
+
+
+def take_seen() -> dict:
+    """The files' versions and hashes a build looked up since the last call (see ``_SEEN``)."""
+    seen = dict(_SEEN)
+    _SEEN.clear()
+    return seen
+
+
+_VERSION_TYPES = (str, int, int, int, int, int)  # safeio.version_of: path, device, inode, size, mtime and ctime (ns)
+
+
+def recall_hashes(path: Path) -> None:
+    """Remember the hashes kept at ``path`` by an earlier build (``keep_hashes``): a file whose
+    version is the one kept holds the bytes hashed then (``safeio.version_of``), so it is not read
+    again. An entry that is damaged or not a table of hashes is said and not used."""
+    _RECALLED.pop(str(path), None)
+    data = read_kept(path) if _HASHED is not None else None
+    if data is None:
+        return
+    try:
+        rows = json.loads(data)
+    except ValueError:
+        rows = None
+    if not (isinstance(rows, list) and all(isinstance(r, list) and len(r) == 7 and all(type(v) is t for v, t in zip(r, _VERSION_TYPES))
+                                           and isinstance(r[6], str) and re.fullmatch("[0-9a-f]{64}", r[6]) for r in rows)):
+        distrust(path, "is not a table of file hashes")
+        return
+    held = {tuple(r[:6]): r[6] for r in rows}
+    if len(_HASHED) + len(held) > _HASHED_MAX:
+        _HASHED.clear()
+    _HASHED.update(held)
+    _RECALLED[str(path)] = held
+
+
+def keep_hashes(path: Path) -> None:
+    """Keep at ``path``, for the next process, the hashes this build looked up (``take_seen``):
+    its inputs and outputs, so the entry holds no more than one build's files. Not written when
+    it holds them already."""
+    seen = take_seen()
+    if seen and seen != _RECALLED.pop(str(path), None):
+        keep_file(path, json.dumps(sorted([*k, v] for k, v in seen.items())).encode("utf-8"))
 
 
 def temp_path(final: Path) -> Path:
@@ -122,8 +169,8 @@ def commit(pairs: list[tuple[Path, Path]]) -> None:
         raise errors[0]
     for tmp, final in pairs:
         os.replace(tmp, final)
-    if pairs:
-        fsync_dir(pairs[0][1].parent)
+    for folder in dict.fromkeys(final.parent for _, final in pairs):  # (a build's outputs and its record)
+        fsync_dir(folder)
 
 
 # -- the cache: entries written whole, read back only when they verify ------------------------------
@@ -333,6 +380,11 @@ def read_record(out_dir: Path, stem: str) -> Optional[dict]:
     return read_json_state(record_path(out_dir, stem))
 
 
+def json_bytes(data: dict) -> bytes:
+    """A build record or the manifest as written: sorted, indented, UTF-8."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_atomic(path, json_bytes(data))

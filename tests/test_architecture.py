@@ -25,7 +25,7 @@ PKG = ROOT / "briefdeck"
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", (  # read by everything: errors, settings, the model, words and themes
         "briefdeck", "briefdeck.errors", "briefdeck.yamlsafe", "briefdeck.versions", "briefdeck.publish", "briefdeck.cache",
-        "briefdeck.shard", "briefdeck.manifest", "briefdeck.hidden", "briefdeck.safeio",
+        "briefdeck.shard", "briefdeck.manifest", "briefdeck.hidden", "briefdeck.safeio", "briefdeck.babelkept",
         "briefdeck.workers", "briefdeck.drawserver", "briefdeck.mplconfig", "briefdeck.model", "briefdeck.schema", "briefdeck.sourcerules", "briefdeck.data",
         "briefdeck.links", "briefdeck.textfmt", "briefdeck.typography", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
         "briefdeck.templatesafety.*",
@@ -36,7 +36,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("load", ("briefdeck.load.*",)),  # source YAML -> the validated model
     ("present", ("briefdeck.present.*",)),  # the words (and the reading plan) every output shares
     ("renderers", ("briefdeck.render.*",)),  # render/pdf, render/pptx: one package per output format
-    ("commands", ("briefdeck.api", "briefdeck.ahead", "briefdeck.cli", "briefdeck.command", "briefdeck.handoff", "briefdeck.buildserver", "briefdeck.watch", "briefdeck.scaffold", "briefdeck.schemadoc",
+    ("commands", ("briefdeck.api", "briefdeck.ahead", "briefdeck.buildrecord", "briefdeck.cli", "briefdeck.command", "briefdeck.handoff", "briefdeck.buildserver", "briefdeck.watch", "briefdeck.scaffold", "briefdeck.schemadoc",
                   "briefdeck.__main__", "briefdeck.builtin.*")),
 )
 # Third-party libraries only one part may import (the house rules: the model never imports

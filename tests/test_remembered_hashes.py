@@ -50,3 +50,127 @@ def test_without_remembering_nothing_is_kept(tmp_path, monkeypatch):
     f.write_bytes(b"year,n\n2014,28\n")
     assert publish.sha256_file(f) == hashlib.sha256(b"year,n\n2014,28\n").hexdigest()
     assert publish._HASHED is None
+
+
+# -- kept for the next process (publish.recall_hashes / keep_hashes): a fresh process's build
+# hashes only what changed, and what it is handed it checks first
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files count as settled at once (not two seconds after their last change)."""
+    monkeypatch.setattr(safeio, "_SETTLED_NS", -1)
+
+
+def _new_process(monkeypatch):
+    monkeypatch.setattr(publish, "_HASHED", {})
+    monkeypatch.setattr(publish, "_SEEN", {})
+    monkeypatch.setattr(publish, "_RECALLED", {})
+
+
+def _reads(monkeypatch) -> list:
+    reads = []
+    real = publish._sha256
+    monkeypatch.setattr(publish, "_sha256", lambda p: reads.append(p) or real(p))
+    return reads
+
+
+def test_a_kept_hash_spares_the_next_process_reading_the_file_and_a_rewrite_is_seen(tmp_path, monkeypatch, settled):
+    font, table = tmp_path / "font.ttf", tmp_path / "derived" / "hashes" / "t"
+    font.write_bytes(b"A" * 5000)
+    _new_process(monkeypatch)
+    publish.take_seen()
+    publish.sha256_file(font)
+    publish.keep_hashes(table)
+    assert table.is_file()
+    _new_process(monkeypatch)
+    reads = _reads(monkeypatch)
+    publish.recall_hashes(table)
+    assert publish.sha256_file(font) == hashlib.sha256(b"A" * 5000).hexdigest() and reads == []
+    time.sleep(0.05)
+    font.write_bytes(b"B" * 5000)  # the same size, under the same name
+    assert publish.sha256_file(font) == hashlib.sha256(b"B" * 5000).hexdigest() and reads == [font]
+
+
+def test_a_table_holding_what_the_build_looked_up_is_not_written_again(tmp_path, monkeypatch, settled):
+    font, table = tmp_path / "font.ttf", tmp_path / "t"
+    font.write_bytes(b"A" * 5000)
+    _new_process(monkeypatch)
+    publish.sha256_file(font)
+    publish.keep_hashes(table)
+    before = table.stat()
+    _new_process(monkeypatch)
+    publish.recall_hashes(table)
+    publish.sha256_file(font)
+    publish.keep_hashes(table)
+    assert (table.stat().st_ino, table.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    other = tmp_path / "data.csv"  # a build that read another file: the table is its build's files
+    other.write_bytes(b"year,n\n")
+    _new_process(monkeypatch)
+    publish.recall_hashes(table)
+    publish.sha256_file(other)
+    publish.keep_hashes(table)
+    _new_process(monkeypatch)
+    publish.recall_hashes(table)
+    assert [k[0] for k in publish._HASHED] == [str(other)]
+
+
+@pytest.mark.parametrize("payload", [b'{"a": 1}', b"[[1, 2, 3]]", b"not json",
+                                     b'[["/f", 1, 2, 3, 4, 5, "' + b"0" * 63 + b'"]]',  # a digest one short
+                                     b'[["/f", 1, 2, true, 4, 5, "' + b"0" * 64 + b'"]]'])
+def test_a_table_that_is_not_one_of_hashes_is_said_and_not_used(tmp_path, monkeypatch, payload):
+    table = tmp_path / "t"
+    publish.keep_file(table, payload)  # its digest verifies: it was written so, or planted with one
+    said = []
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append((path, what)))
+    _new_process(monkeypatch)
+    publish.recall_hashes(table)
+    assert publish._HASHED == {} and said and "not a table of file hashes" in said[0][1]
+
+
+def test_a_damaged_table_is_said_and_not_used(tmp_path, monkeypatch, settled):
+    font, table = tmp_path / "font.ttf", tmp_path / "t"
+    font.write_bytes(b"A" * 5000)
+    _new_process(monkeypatch)
+    publish.sha256_file(font)
+    publish.keep_hashes(table)
+    raw = table.read_bytes()
+    table.write_bytes(raw.replace(hashlib.sha256(b"A" * 5000).hexdigest().encode(), b"0" * 64))  # another hash, the header kept
+    said = []
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append(what))
+    _new_process(monkeypatch)
+    reads = _reads(monkeypatch)
+    publish.recall_hashes(table)
+    assert publish.sha256_file(font) == hashlib.sha256(b"A" * 5000).hexdigest() and reads == [font]
+    assert said and "does not match its digest" in said[0]
+
+
+def test_a_no_op_build_in_a_fresh_process_reads_no_input_again(tmp_path, monkeypatch, settled):
+    from briefdeck import api
+
+    src = tmp_path / "talk.yaml"
+    src.write_text(_TALK, encoding="utf-8")
+    opts = api.Options(formats=("html",), out_dir=tmp_path / "out")
+    _new_process(monkeypatch)
+    assert [a.status for r in api.build([src], opts) for a in r.artefacts] == ["built"]
+    api.build([src], opts)  # the first build's outputs had not settled then: now they are kept too
+    _new_process(monkeypatch)
+    reads = _reads(monkeypatch)
+    assert [a.status for r in api.build([src], opts) for a in r.artefacts] == ["up-to-date"]
+    assert reads == []
+    src.write_text(_TALK.replace("Closing", "Closing words"), encoding="utf-8")
+    _new_process(monkeypatch)
+    reads = _reads(monkeypatch)
+    assert [a.status for r in api.build([src], opts) for a in r.artefacts] == ["built"]
+    assert src in reads and not [p for p in reads if p.suffix == ".ttf"]  # the edited source, not the fonts
+
+
+_TALK = """\
+briefdeck: 1
+meta: {updated: 2018-05-01}
+event: {title: Hashes kept, organiser: Test organiser, date: 2018-04-25, place: Ottawa}
+people: [{id: ana, name: Ana Example}]
+summary: A summary.
+key_messages: [One message.]
+sections: [{id: intro, title: Closing, paragraphs: [A paragraph.]}]
+"""

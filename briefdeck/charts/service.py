@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 from .. import __version__
 from ..errors import RenderError
 from ..cache import note
-from ..publish import distrust, keep_file, read_kept
+from ..publish import distrust, keep_file, read_kept, sha256_file
 from .format import typographic_spec
 from .registry import KINDS, Look, Part
 from .style import TARGETS, ChartStyle, chart_style, style_inputs
@@ -244,8 +244,8 @@ class ChartService:
             if self._digest is None:
                 h = hashlib.sha256()
                 h.update(settings.encode())
-                for p in inputs:
-                    h.update(p.name.encode() + p.read_bytes())
+                for p in inputs:  # by their hashes: a build has them already, kept by each file's version (publish.sha256_file)
+                    h.update(p.name.encode() + sha256_file(p).encode())
                 h.update(_drawing_code())
                 h.update(f"briefdeck {__version__} matplotlib {seen[1]}".encode())
                 self._digest = h.digest()
