@@ -51,11 +51,36 @@ class Deferred:
         return getattr(self.compiled(), name)
 
 
+def defer_pil_image() -> None:
+    """``reportlab.lib.utils`` imports ``PIL.Image`` as it is imported (8-11 ms of CPU: its enums,
+    EXIF and TIFF tag tables) and uses it only for a raster image. Here the module is registered
+    to be executed the first time one of its attributes is read (``importlib.util.LazyLoader``): a
+    brief without pictures never pays for it, one with pictures pays it when it reads the first.
+    The same module, run in full before any use; a process that imported it already keeps it."""
+    if "PIL.Image" in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("PIL.Image")  # imports the PIL package (small)
+    except ImportError:
+        return
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["PIL.Image"] = module
+    spec.loader.exec_module(module)
+    setattr(sys.modules["PIL"], "Image", module)  # as an import binds a submodule on its package
+
+
 def import_paragraph() -> None:
-    """Import reportlab's paragraph module (once a process) with the two patterns deferred; a
-    process that imported it already keeps it as it is."""
+    """Import reportlab's paragraph module (once a process) with the two patterns deferred, and
+    ``PIL.Image`` loaded when first used (``defer_pil_image``); a process that imported it already
+    keeps it as it is."""
     if "reportlab.platypus.paragraph" in sys.modules:
         return
+    defer_pil_image()
     compile_ = re.compile
 
     def deferring(pattern, flags=0):
