@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Optional
+from typing import Optional
+
+from ...lazyre import Deferred, deferring  # noqa: F401  (Deferred: what the patterns become)
 
 URI = ("(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)"
        "(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9]"
@@ -25,30 +27,6 @@ URI = ("(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|
 CJK = "([\u2e80-\uffff])"
 # (pattern, flags) -> the text every match holds (None: no such shortcut)
 _DEFERRED: dict[tuple[str, int], Optional[str]] = {(URI, int(re.I)): "://", (CJK, int(re.UNICODE)): None}
-
-
-class Deferred:
-    """A pattern compiled when first used; ``match`` answers None at once for a text without
-    ``needs`` (which every match holds)."""
-
-    __slots__ = ("_pattern", "_flags", "_needs", "_compiled", "_compile")
-
-    def __init__(self, pattern: str, flags: int, needs: Optional[str], compile_: Any):
-        self._pattern, self._flags, self._needs, self._compile = pattern, flags, needs, compile_
-        self._compiled: Optional[re.Pattern] = None
-
-    def compiled(self) -> re.Pattern:
-        if self._compiled is None:
-            self._compiled = self._compile(self._pattern, self._flags)
-        return self._compiled
-
-    def match(self, string, *args, **kwargs):
-        if self._needs is not None and isinstance(string, str) and self._needs not in string:
-            return None
-        return self.compiled().match(string, *args, **kwargs)
-
-    def __getattr__(self, name: str):
-        return getattr(self.compiled(), name)
 
 
 def defer_pil_image() -> None:
@@ -81,16 +59,5 @@ def import_paragraph() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
     defer_pil_image()
-    compile_ = re.compile
-
-    def deferring(pattern, flags=0):
-        key = (pattern, int(flags)) if isinstance(pattern, str) else None
-        if key not in _DEFERRED:
-            return compile_(pattern, flags)
-        return Deferred(pattern, flags, _DEFERRED[key], compile_)
-
-    re.compile = deferring
-    try:
+    with deferring(_DEFERRED):
         import reportlab.platypus.paragraph  # noqa: F401
-    finally:
-        re.compile = compile_
