@@ -34,7 +34,7 @@ from .shard import Shard
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
-_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic",
+_SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "mdurl", "babel", "pydantic",
                "Pillow", "resvg_py", "defusedxml")  # the last three make the pictures every output embeds
 
 
