@@ -18,7 +18,7 @@ from .render import RENDERERS
 
 # what every build runs through (the charts, reading the source, dates and numbers); each renderer
 # names its own libraries in its registry entry
-SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "babel", "pydantic",
+SHARED_LIBS = ("matplotlib", "PyYAML", "markdown-it-py", "mdurl", "babel", "pydantic",
                "Pillow", "resvg_py", "defusedxml")  # the last three make the pictures every output embeds
 
 

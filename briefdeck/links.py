@@ -19,8 +19,6 @@ from encodings import idna
 from typing import Optional
 from urllib.parse import urlsplit
 
-from markdown_it.common.normalize_url import normalizeLink
-
 SCHEMES = ("http", "https", "mailto")
 MAX_LENGTH = 2000  # what every browser, PDF viewer and PowerPoint follow (IE's 2083 is the lowest)
 # spaces, C0/C1 controls, and the invisible format characters that change how an address reads:
@@ -96,8 +94,20 @@ def warning(url: str) -> Optional[str]:
 
 
 def normalise(url: str) -> str:
-    """The target as it is written into the outputs: percent-encoded, host names in punycode (ASCII)."""
-    return normalizeLink(url.strip())
+    """The target as it is written into the outputs: percent-encoded, host names in punycode (ASCII):
+    markdown-it's ``normalizeLink``. An ASCII target with a plain host name (no ':', no '@') has
+    nothing to put in punycode: it is percent-encoded by mdurl, as normalizeLink does, without
+    importing markdown-it (tests/test_plain_markup.py compares both)."""
+    url = url.strip()
+    if url.isascii():
+        import mdurl
+
+        parsed = mdurl.parse(url, slashes_denote_host=True)
+        if not parsed.hostname or not (":" in parsed.hostname or "@" in parsed.hostname):
+            return mdurl.encode(mdurl.format(parsed))
+    from markdown_it.common.normalize_url import normalizeLink
+
+    return normalizeLink(url)
 
 
 def _host_problem(host: str) -> Optional[str]:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -232,7 +231,7 @@ def keep_file(path: Path, data: bytes) -> bool:
     once a process for each entry, and False is returned (True when the entry is written)."""
     path = Path(path)
     # unique across machines sharing the folder (--cache on a shared volume): pids repeat there
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):

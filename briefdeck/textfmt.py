@@ -16,7 +16,6 @@ from typing import Optional
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_percent
-from markdown_it import MarkdownIt
 
 from .model import Loc, Span, Text
 from .typography import Typography, fold_spaces
@@ -62,7 +61,9 @@ def _wide_decimals():
 
 
 @lru_cache(maxsize=8)
-def _parser(quotes: tuple[str, str, str, str]) -> MarkdownIt:
+def _parser(quotes: tuple[str, str, str, str]):
+    from markdown_it import MarkdownIt  # here: most texts are read by ``_plain_tokens`` (13-18 ms of import)
+
     md = MarkdownIt("zero", {"typographer": True, "quotes": list(quotes), "linkify": False})
     # every link is parsed, whatever its target: the loader checks targets and refuses the unsafe
     # ones with a located error (markdown-it would silently print them as text)
@@ -78,16 +79,20 @@ def parse_inline(source: str, language: str, loc: Loc, typography: Optional[Typo
     language's quotation marks and no-break spaces (``typography``, from the locale file; the
     author's own no-break spaces kept), a number held to its unit."""
     rules = typography or builtin_typography(language)
-    tokens = _parser(rules.quotes).parseInline(fold_spaces(source))  # an author's no-break spaces kept
+    folded = fold_spaces(source)  # an author's no-break spaces kept
+    tokens = _plain_tokens(folded)
+    if tokens is None:
+        parsed = _parser(rules.quotes).parseInline(folded)
+        tokens = [(tok.type, tok.content, tok.attrs.get("href") if tok.type == "link_open" else None)
+                  for tok in (parsed[0].children or () if parsed else ())]
     spans: list[Span] = []
     bold = italic = 0
     href: str | None = None
-    for tok in tokens[0].children or () if tokens else ():
-        t = tok.type
+    for t, content, target in tokens:
         if t == "text":
-            if tok.content:
+            if content:
                 before = spans[-1].text[-1:] if spans and spans[-1].text else ""
-                spans.append(Span(rules.apply(_UNIT.sub("\u00a0", tok.content), before), bold > 0, italic > 0, href))
+                spans.append(Span(rules.apply(_UNIT.sub("\u00a0", content), before), bold > 0, italic > 0, href))
         elif t in ("softbreak", "hardbreak"):
             spans.append(Span(" ", bold > 0, italic > 0, href))
         elif t == "strong_open":
@@ -99,12 +104,57 @@ def parse_inline(source: str, language: str, loc: Loc, typography: Optional[Typo
         elif t == "em_close":
             italic -= 1
         elif t == "link_open":
-            href = tok.attrs.get("href")
+            href = target
         elif t == "link_close":
             href = None
         else:  # anything else is shown as written, never interpreted
-            spans.append(Span(tok.content, bold > 0, italic > 0, href))
+            spans.append(Span(content, bold > 0, italic > 0, href))
     return Text(tuple(_merge(spans)), loc)
+
+
+# What markdown-it (``_parser``) would act on in a text run: a character one of its inline rules
+# starts at (emphasis, links, backslash escapes, entities; NUL, which it replaces), a straight quote
+# (smart quotes), or what its typographer replaces (a superset of its RARE_RE and SCOPED_ABBR_RE).
+_MARKUP = re.compile(r"[*_\[\]\\&'\"\x00]|\+-|\.\.|\?\?|!!|,,|--|\((?:c|tm|r|p)\)", re.IGNORECASE)
+# ``**words**`` and ``[label](target)`` in their plainest forms (checked further in _plain_tokens)
+_PLAIN_PIECE = re.compile(r"\*\*([^*]+)\*\*|\[([^\[\]]+)\]\(([^\x00-\x20\x7f-\xa0()<>\\&'\"]+)\)")
+_ENDS_STRONG = " .,;:!?)"  # after a closing ``**``: the end, a space or ASCII punctuation (it only closes)
+
+
+def _plain_tokens(text: str) -> Optional[list[tuple[str, str, Optional[str]]]]:
+    """The (type, content, link target) of the tokens markdown-it makes of ``text`` (folded) when it
+    holds only text runs it leaves as they are, ``**strong**`` opened after a space (or at the start)
+    before a letter or digit and closed after one, and ``[label](target)`` links with a plain label
+    and a target without spaces, brackets, quotes, escapes or entities; None for anything else,
+    which markdown-it reads. Most of a source's texts are such, so a build whose texts all are never
+    imports markdown-it (tests/test_plain_markup.py compares both on every example and on random
+    texts)."""
+    out: list[tuple[str, str, Optional[str]]] = []
+    at = 0
+    for piece in _PLAIN_PIECE.finditer(text):
+        run = text[at:piece.start()]
+        if _MARKUP.search(run):
+            return None
+        if run:
+            out.append(("text", run, None))
+        strong, label, target = piece.groups()
+        inner = strong if strong is not None else label
+        if _MARKUP.search(inner) or inner != inner.strip(" \u00a0\u202f\u2009"):
+            return None
+        if strong is not None:
+            if (piece.start() and text[piece.start() - 1] != " ") or not (strong[0].isalnum() and strong[-1].isalnum()) \
+                    or (piece.end() < len(text) and text[piece.end()] not in _ENDS_STRONG):
+                return None
+            out += [("strong_open", "", None), ("text", strong, None), ("strong_close", "", None)]
+        else:
+            out += [("link_open", "", target), ("text", label, None), ("link_close", "", None)]
+        at = piece.end()
+    run = text[at:]
+    if _MARKUP.search(run):
+        return None
+    if run:
+        out.append(("text", run, None))
+    return out
 
 
 @lru_cache(maxsize=16)

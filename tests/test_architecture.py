@@ -25,7 +25,7 @@ PKG = ROOT / "briefdeck"
 FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", (  # read by everything: errors, settings, the model, words and themes
         "briefdeck", "briefdeck.errors", "briefdeck.yamlsafe", "briefdeck.versions", "briefdeck.publish", "briefdeck.cache",
-        "briefdeck.shard", "briefdeck.manifest", "briefdeck.hidden", "briefdeck.safeio", "briefdeck.babelkept",
+        "briefdeck.shard", "briefdeck.manifest", "briefdeck.hidden", "briefdeck.safeio", "briefdeck.babelkept", "briefdeck.lazyre",
         "briefdeck.workers", "briefdeck.drawserver", "briefdeck.mplconfig", "briefdeck.model", "briefdeck.schema", "briefdeck.sourcerules", "briefdeck.data",
         "briefdeck.links", "briefdeck.textfmt", "briefdeck.typography", "briefdeck.locale", "briefdeck.assets", "briefdeck.theme",
         "briefdeck.templatesafety.*",

@@ -63,3 +63,18 @@ def test_the_cjk_pattern_answers_as_compiled_at_once():
 def test_other_patterns_are_compiled_as_before():
     assert (rlpatterns.URI + " ", int(re.I)) not in rlpatterns._DEFERRED
     assert (rlpatterns.URI, 0) not in rlpatterns._DEFERRED  # another flag: another pattern
+
+
+def test_the_brief_imports_pil_image_only_when_it_is_used(tmp_path):
+    """reportlab imports PIL.Image as it is imported; the brief's process runs it when first read
+    (rlpatterns.defer_pil_image): a brief without pictures never does, and a picture reads as before."""
+    from PIL import Image
+
+    png = tmp_path / "dot.png"
+    Image.new("RGB", (3, 2), (200, 10, 10)).save(png)
+    code = ("import sys, briefdeck.render.pdf; from reportlab.lib.utils import ImageReader;"
+            "before = 'PIL.ExifTags' in sys.modules;"
+            f"r = ImageReader({str(png)!r}); import PIL.Image;"
+            "print(before, r.getSize(), r.getRGBData()[:3] == b'\\xc8\\x0a\\x0a', PIL.Image.Image.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "(3,", "2)", "True", "Image"]

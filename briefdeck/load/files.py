@@ -6,7 +6,6 @@ input of the build (its fingerprint decides when to rebuild).
 """
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path, PurePosixPath
 from typing import Optional
@@ -48,6 +47,8 @@ class Files:
     def nearest(self, rel: str) -> Optional[str]:
         """The project's file most like ``rel``: the same name in another folder, or a name that
         differs by a typo or its extension, beside where ``rel`` points first, then across the project."""
+        import difflib  # here: only a mistake asks for a guess
+
         wanted = PurePosixPath(rel.replace("\\", "/"))
         found: list[PurePosixPath] = []
         for folder, dirs, names in os.walk(self.root):  # hidden folders (.git, .venv) and tools' trees left out

@@ -7,7 +7,6 @@ reference on the fourth line of a folded paragraph) into its own line and column
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterable, Optional
 
 from .. import model as m
@@ -83,6 +82,7 @@ class Report:
 
     @staticmethod
     def suggest(name: str, options: Any, where: str = "") -> str:
+        import difflib  # here: only a mistake asks for a guess
         from .validate import STAND_IN
 
         options = [o for o in options if o != STAND_IN]  # a value the schema check stood in for

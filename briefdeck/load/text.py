@@ -10,8 +10,6 @@ import re
 from dataclasses import replace
 from typing import Any, Optional
 
-from markdown_it.helpers import parseLinkDestination
-
 from .. import model as m
 from ..locale import Locale
 from ..textfmt import escape_markdown, parse_inline
@@ -148,7 +146,22 @@ def _destinations(text: str) -> list[tuple[int, str, int]]:
         if text.startswith(")", k):  # an empty target: "[x]()" is found by its brackets
             out.append((k - 2, "", k + 1))
             continue
-        res = parseLinkDestination(text, k, len(text))
-        if res.ok:
-            out.append((k, res.str, res.pos))
+        found = _destination(text, k)
+        if found is not None:
+            out.append((k, *found))
     return out
+
+
+def _destination(text: str, k: int) -> Optional[tuple[str, int]]:
+    """markdown-it's ``parseLinkDestination(text, k, len(text))``: (the target, its end) or None. A
+    target of characters it takes as they are (no escape, entity or bracket, which it reads) is
+    found here, without importing markdown-it."""
+    end = k
+    while end < len(text) and text[end] not in "<()\\&" and " " < text[end] != "\x7f":
+        end += 1
+    if end == len(text) or text[end] not in "<(\\&":  # the target ends here (the end, a space, ')'), as markdown-it ends it
+        return (text[k:end], end) if end > k else None
+    from markdown_it.helpers import parseLinkDestination
+
+    res = parseLinkDestination(text, k, len(text))
+    return (res.str, res.pos) if res.ok else None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import difflib
 import re
 import typing
 from dataclasses import dataclass, field
@@ -169,6 +168,8 @@ def validate(located: Located, display: str) -> Validated:
 
 def _problems(exc, located: Located, display: str) -> list[Problem]:
     """Every validation error as one located problem, saying what to do."""
+    import difflib  # here: only a mistake asks for a guess
+
     problems: list[Problem] = []
     seen: set[tuple] = set()
     errors = exc.errors()
@@ -333,6 +334,8 @@ def _node(data: Any, path: tuple) -> Any:
 def _repair(data: Any, errors: list, repaired: set) -> Any:
     """A copy of ``data`` with each error's value renamed, removed or replaced (``repaired`` gains
     the paths changed), or None when an error cannot be repaired."""
+    import difflib  # here: only a mistake asks for a guess
+
     data = copy.deepcopy(data)
     paths = [(err["type"], _data_path(data, tuple(err["loc"])), err["loc"]) for err in errors]
     # misspelt keys first: renamed to their guess, they may supply a field reported missing

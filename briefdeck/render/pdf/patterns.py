@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Optional
 
+from ...cache import note
 from ...publish import distrust, keep_file, read_kept, still_kept
 
 _READER: list[bytes] = []
@@ -50,16 +51,21 @@ def pyphen_for(lang: str, cache_dir: Optional[Path]):
 
 
 def in_use(lang: str, cache_dir: Optional[Path]) -> None:
-    """Patterns this process parsed before are in use by this build too: their entry is noted
-    (pruning keeps it) or kept again where it is missing (another output folder)."""
+    """The patterns of ``lang`` are in use by this build: their entry is noted (pruning keeps it),
+    whether this process reads them or not (styles.Hyphenator reads them when a word first needs
+    them), or kept again where it is missing (another output folder) when this process parsed them."""
     import pyphen
 
     path = pyphen.LANGUAGES.get(lang)
     parsed = getattr(pyphen, "hdcache", None)
-    if cache_dir is None or path is None or not isinstance(parsed, dict) or path not in parsed:
+    if cache_dir is None or path is None or not isinstance(parsed, dict):
         return
     try:
         kept = _kept(Path(path), Path(cache_dir))
+        if path not in parsed:
+            if kept.is_file():
+                note(kept)
+            return
         if kept.is_file() or (data := _as_data(parsed[path])) is not None:
             still_kept(kept, lambda: json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except (OSError, AttributeError, TypeError, ValueError):

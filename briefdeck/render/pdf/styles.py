@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
@@ -30,10 +30,18 @@ class Hyphenator:
 
     MAX_WORD = 64
 
-    def __init__(self, dic, exceptions: dict[str, tuple[int, ...]], min_word: int):
-        self.dic = dic
+    def __init__(self, dic, exceptions: dict[str, tuple[int, ...]], min_word: int, load: Optional[Callable[[], Any]] = None):
+        self._dic, self._load = dic, load  # the patterns (pyphen.Pyphen), or what reads them when a word first needs them
         self.exceptions = exceptions  # word -> break positions
         self.min_word = min_word
+
+    @property
+    def dic(self):
+        """The patterns, read the first time a word asks for its points: a build whose paragraphs all
+        break as kept (breakmemo.py: a prose edit's) never reads them (7-10 ms)."""
+        if self._dic is None and self._load is not None:
+            self._dic = self._load()
+        return self._dic
 
     def points(self, word: str) -> list[int]:
         if not self.min_word <= len(word) <= self.MAX_WORD or not word.isalpha() or not word.islower():
@@ -94,7 +102,7 @@ def _hyphenator(language: str, patterns: tuple = (), exceptions: tuple = (), min
         return None
     listed = dict(exceptions)
     words = listed.get(language) or listed.get(language.split("-")[0]) or ()
-    hy = Hyphenator(pyphen_for(lang, cache_dir), _exception_points(words), min_word)
+    hy = Hyphenator(None, _exception_points(words), min_word, load=lambda: pyphen_for(lang, cache_dir))
     hy.lang = lang
     hy.fingerprint = (language, patterns, exceptions, min_word, lang)  # what it breaks by, in this process (breakmemo.py)
     return hy
