@@ -44,6 +44,7 @@ from .faces import keep_parsed
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
+from .numbers import install as _format_numbers_once
 from .pages import BriefTemplate, Furniture, canvas_class
 from .deflate import install as _deflate_once_per_content, kept_in as _streams_kept_in
 from .parsememo import install as _parse_once_per_text
@@ -57,6 +58,7 @@ paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 _wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (installs the above first)
 _parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
 _deflate_once_per_content()  # a stream of the same bytes as one written before (--watch) is not compressed again
+_format_numbers_once()  # reportlab's numbers in PDF code, the same strings, each value formatted once
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
