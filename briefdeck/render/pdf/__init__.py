@@ -2,9 +2,9 @@
 
 ``prepare(view, theme=, options=)`` then ``.render(out, charts)`` (the renderer protocol, see
 ``briefdeck.render``). "Page N of M" is written when the file is saved (pages.canvas_class).
-The brief is laid out two to four times (hyphen budgets, balance, vertical justification:
-``_render``); the layouts that only measure paint and write nothing, only the one kept is
-painted, and a paragraph is broken once for all of them (breakmemo.py).
+The brief is laid out once to four times (hyphen budgets, balance: ``_layouts``); the layouts
+that only measure paint and write nothing, only the one kept is painted (vertical justification
+as it is painted: pages.py), and a paragraph is broken once for all of them (breakmemo.py).
 
 The brief is a tagged PDF (PDF/UA-1): the story builds the structure tree in reading order
 (story.py) and the canvas marks every piece of page content as part of an element or as an
@@ -44,6 +44,7 @@ from .faces import keep_parsed
 from .fonts import Fonts, load_fonts
 from .layout import geometry
 from .nobreak import install as _keep_no_break_spaces
+from .numbers import install as _format_numbers_once
 from .pages import BriefTemplate, Furniture, canvas_class
 from .deflate import install as _deflate_once_per_content, kept_in as _streams_kept_in
 from .parsememo import install as _parse_once_per_text
@@ -57,6 +58,7 @@ paint_only_what_is_kept()  # a layout that only measures paints no paragraph
 _wrap_once_per_width()  # a paragraph wrapped again at the same width keeps its lines (installs the above first)
 _parse_once_per_text()  # a paragraph's markup is parsed once for the layouts of a build
 _deflate_once_per_content()  # a stream of the same bytes as one written before (--watch) is not compressed again
+_format_numbers_once()  # reportlab's numbers in PDF code, the same strings, each value formatted once
 
 __all__ = ["render_pdf", "prepare", "PreparedBrief"]
 
@@ -322,11 +324,14 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
         producer=f"briefdeck {__version__} (ReportLab {_RL_VERSION})",
     )
 
-    def layout(end_break: Optional[str], stretch: Optional[dict] = None, paint: bool = False) -> tuple[bytes, int, bool, float, Any]:
+    justify = flush_bottom(st, geo)
+
+    def layout(end_break: Optional[str], paint: bool = False) -> tuple[bytes, int, bool, float, Any]:
         """One layout; ``paint``: its bytes are kept. A layout that only measures (its pages are
         thrown away) paints no text and no chart and writes no file: what the next layout is
         decided on (pages, breaks, the hyphen ledger, the side column) is all there, and painting
-        is a layout's costliest part after its line breaks."""
+        is a layout's costliest part after its line breaks. Painted or not, a layout sets the same
+        pages."""
         side = SideColumn(geo, st.get("side.gap"))
         # only the painted layout is tagged: the structure changes nothing on the page (a layout that
         # only measures decides on the same pages without it, and builds no tree it would throw away)
@@ -337,7 +342,7 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
         tpl = BriefTemplate(buf, geo=geo, side=side, furniture=furniture,
                             float_min_gap=st.get("figure.float_min_gap_mm") * mm,
                             float_max_sections=st.get("figure.float_max_sections"), outline=outline(view, st),
-                            stretch=stretch, page_lines=dict(known), invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
+                            justify=justify if paint else None, page_lines=dict(known), invariant=1, lang=doc.meta.language, initialFontName=fonts.family("sans").regular,
                             initialFontSize=st.get("body.size"), initialLeading=st.get("body.leading"),
                             displayDocTitle=1, measure_only=not paint, **info)
         canvas = canvas_class(doc.meta.updated)
@@ -348,7 +353,8 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
 
     known: dict[int, int] = {}
     try:
-        end_break, stretch, pages, tpl = _measured(layout, known, doc, st, geo)
+        # (painted at once: a layout again for the hyphens, when the charts are here to paint)
+        end_break, pages, data = _measured(layout, known, doc, st, paint_again=later is None)
     except BaseException:
         if later is not None:
             later()  # a chart that cannot be drawn is said first, as when it is drawn before the layouts
@@ -360,22 +366,19 @@ def _layouts(p: PreparedBrief, out_path: Path, charts: Any, drawings: Optional[d
         if any((d.width, d.height) != (drawings[k].width, drawings[k].height) for k, d in real.items()):
             return _layouts(p, out_path, charts, real)  # (not the size foreseen: measured again with the charts)
         drawings.update(real)
-    data = None
-    if stretch:
-        again, n, _, _, justified = layout(end_break, stretch, paint=True)
-        if n == pages and justified.placed == tpl.placed and justified.side.drawn == tpl.side.drawn:
-            data = again  # the same pages, their columns ending at the foot
-    if data is None:  # the layout chosen above, painted this time (the same pages)
+    if not data:  # the layout chosen above, painted this time (the same pages)
         data = layout(end_break, paint=True)[0]
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(data)
     return pages
 
 
-def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> tuple[Optional[str], dict, int, BriefTemplate]:
-    """The layouts that only measure, deciding the one painted: its end break, its stretch
-    (vertical justification), its pages and template."""
-    _, pages, lonely, gap, tpl = layout(None)
+def _measured(layout, known: dict[int, int], doc: Document, st: Styles, paint_again: bool = False) -> tuple[Optional[str], int, bytes]:
+    """The layouts that decide the one painted: its end break, its pages, and its bytes when the
+    last of them was painted already (else empty). ``paint_again``: a layout again for the hyphens
+    is painted, as it is most often the last (the balance below lays out again only when the back
+    matter stands alone): then no layout of its own paints the brief."""
+    data, pages, lonely, gap, tpl = layout(None)
     # Hyphens: a paragraph's page budget assumes a page of at least half a column of text; a page
     # that turned out shorter (figures filled it) and so took more than its share is laid out
     # again with its own count of lines (twice at most: the pages after it may move).
@@ -385,7 +388,7 @@ def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> 
         if not tight:
             break
         known.update(tight)
-        _, pages, lonely, gap, tpl = layout(None)
+        data, pages, lonely, gap, tpl = layout(None, paint=paint_again)
     end_break = None
     # Balance: a last page holding nothing but the back matter ("about" box, colophon) reads
     # as a page left over. Then the end matter starts that page instead -- the references,
@@ -400,9 +403,9 @@ def _measured(layout, known: dict[int, int], doc: Document, st: Styles, geo) -> 
             continue
         _, n, still, gap_again, tpl_again = layout(where)
         if n <= pages and not still and gap_again <= most:
-            pages, tpl, end_break = n, tpl_again, where
+            pages, end_break, data = n, where, b""
             break
-    return end_break, flush_bottom(tpl, geo, st), pages, tpl
+    return end_break, pages, data
 
 
 def over_hyphenated(tpl: BriefTemplate, share: float, known: dict[int, int]) -> dict[int, int]:
@@ -416,25 +419,28 @@ def over_hyphenated(tpl: BriefTemplate, share: float, known: dict[int, int]) -> 
     return out
 
 
-def flush_bottom(tpl: BriefTemplate, geo, st: Styles) -> dict[int, float]:
-    """Vertical justification (brief.page.flush_bottom): for each page before the last whose
-    main column ends more than ``over_lines`` body lines above the foot, the space left shared
-    among the breaks inside that column in proportion to what each may take: ``max_per_break``
-    points before a section or a figure, ``max_per_paragraph`` between two paragraphs (TeX's
-    stretchable glue). call -> points."""
+def flush_bottom(st: Styles, geo) -> Optional[Callable[[list, float], dict[int, float]]]:
+    """Vertical justification (brief.page.flush_bottom), for one page before the last as it is painted
+    (pages.BriefTemplate._justify): given the breaks inside its main column ((call, kind), top down)
+    and where that column ends, when it ends more than ``over_lines`` body lines above the foot, the
+    space left shared among the breaks in proportion to what each may take: ``max_per_break`` points
+    before a section or a figure, ``max_per_paragraph`` between two paragraphs (TeX's stretchable
+    glue). call -> points. None: columns end where they end."""
     rule = st.get("page").get("flush_bottom") or {}
     if not rule:
-        return {}
+        return None
     over = rule["over_lines"] * st.get("body")["leading"]
     most = {"block": rule["max_per_break"], "paragraph": rule.get("max_per_paragraph", 0)}
-    out: dict[int, float] = {}
-    for page, breaks in tpl.stretchable().items():
-        left = tpl.ends.get(page, geo.bottom) - geo.bottom - 1.0  # (a point's margin: the last line must still fit)
+
+    def extra(breaks: list[tuple[int, str]], end: float) -> dict[int, float]:
+        left = end - geo.bottom - 1.0  # (a point's margin: the last line must still fit)
         room = sum(most[kind] for _, kind in breaks)
-        if page < tpl.page and left > over and room > 0:
-            share = min(1.0, left / room)
-            out.update({call: most[kind] * share for call, kind in breaks if most[kind]})
-    return out
+        if left <= over or room <= 0:
+            return {}
+        share = min(1.0, left / room)
+        return {call: most[kind] * share for call, kind in breaks if most[kind]}
+
+    return extra
 
 
 def render_pdf(doc_or_view, out_path: Path, *, theme: Theme, charts: Any, paper: Optional[str] = None) -> dict:

@@ -12,10 +12,11 @@ past at most ``float_max_sections`` sections; after that it comes out at the nex
 whatever the gap.
 
 A column that still ends far above the foot (the next section, figure or end-matter box did
-not fit) is *vertically justified*, as TeX's ``\\flushbottom`` does: a second layout gives the
-space left to the breaks between its blocks (before a section, around a figure) and, a little,
-between its paragraphs, a bounded amount each (``stretch``; see ``flush_bottom`` in pdf/__init__.py). It only moves blocks down
-on their own page: a layout whose pages would change is not used.
+not fit) is *vertically justified*, as TeX's ``\\flushbottom`` does: as the page is painted, the
+space left goes to the breaks between its blocks (before a section, around a figure) and, a little,
+between its paragraphs, a bounded amount each (``justify``; see ``flush_bottom`` in pdf/__init__.py):
+what follows each break moves down on its own page, the side notes beside it with it
+(``BriefCanvas.justify``, ``SideColumn.justify``). Nothing changes pages, so no layout of its own.
 """
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
-from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Spacer
 
 from .flowables import BodyParagraph, KeepWithText, SideColumn, WithAside
@@ -90,10 +93,54 @@ def canvas_class(updated: _dt.date):
             self._doc.info._dateFormatter = lambda *_: stamp
             self.destinations: set[str] = set()
             self._deferred: list = []
+            self._segments: list[tuple[int, list]] = [(0, [])]  # this page's: (first code, what moves with it)
+            self._moves: list[tuple[int, float]] = []  # (code, points down from there): justify
 
         def bookmarkHorizontal(self, key, relativeX, relativeY, **kw):
             self.destinations.add(key)
-            return super().bookmarkHorizontal(key, relativeX, relativeY, **kw)
+            left, top = self.absolutePosition(relativeX, relativeY)
+            self.bookmarkHorizontalAbsolute(key, top, left=left, **kw)
+            xyz = self._bookmarkReference(key).fmt
+            self.moves_with(lambda dy: setattr(xyz, "top", top - dy))
+
+        def _addAnnotation(self, annotation, name=None, addtopage=1):
+            super()._addAnnotation(annotation, name, addtopage)
+            if addtopage:
+                self.moves_with(lambda dy: _lower_rect(annotation, dy))
+
+        # --- vertical justification, as a page is painted (BriefTemplate._justify) ---
+        def begin_segment(self) -> int:
+            """A break in the main column: what is drawn from here on moves down with it when the page
+            is justified. The segment's number on this page (0: the page's start)."""
+            self._segments.append((len(self._code), []))
+            return len(self._segments) - 1
+
+        def moves_with(self, shift) -> None:
+            """``shift(dy)``: what was just placed at a position of the page itself (a destination, a
+            link's rectangle, a figure's bounding box) moves down ``dy`` points with its segment."""
+            self._segments[-1][1].append(shift)
+
+        def justify(self, offsets: list[float]) -> None:
+            """This page's segments moved down, each by its offset (points, one for each segment so far);
+            what is drawn after this (the pull quotes set at the page's end) stands where it is drawn."""
+            before = 0.0
+            for (start, shifts), off in zip(self._segments, offsets):
+                for shift in shifts:
+                    shift(off)
+                if off != before:
+                    self._moves.append((start, off - before))
+                before = off
+            if before:
+                self._moves.append((len(self._code), -before))
+            self._segments.append((len(self._code), []))
+
+        def showPage(self):
+            code = self._code  # a translation before each moved segment's first code (it has its sequences by now)
+            for at, dy in self._moves:
+                if any(c.strip() not in ("", "EMC") for c in code[at:]):
+                    code[at] = "1 0 0 1 0 %s cm\n%s" % (fp_str(-dy), code[at])
+            self._segments, self._moves = [(0, [])], []
+            super().showPage()
 
         def drawRightStringOfTotal(self, x: float, y: float, text) -> None:
             """Draw ``text(total_pages)`` right-aligned at ``x`` once the page count is known.
@@ -126,6 +173,16 @@ def canvas_class(updated: _dt.date):
     return BriefCanvas
 
 
+def _lower_rect(annotation, dy: float) -> None:
+    """A link annotation's rectangle (canvas.linkURL's dictionary or linkRect's LinkAnnotation) ``dy`` lower."""
+    if isinstance(annotation, PDFDictionary):
+        x0, y0, x1, y1 = annotation["Rect"].sequence
+        annotation["Rect"] = PDFArray([x0, y0 - dy, x1, y1 - dy])
+    else:
+        x0, y0, x1, y1 = annotation.Rect
+        annotation.Rect = (x0, y0 - dy, x1, y1 - dy)
+
+
 def _resolve(stream: str, made: dict[str, str]) -> str:
     return re.sub(re.escape(DEFERRED) + r"\d+\n", lambda m: made[m.group(0)[:-1]] + "\n", stream)
 
@@ -140,7 +197,7 @@ class TooLarge(LayoutError):
 
 class BriefTemplate(BaseDocTemplate):
     def __init__(self, target, *, geo: Geometry, side: SideColumn, furniture: Furniture,
-                 float_min_gap: float, float_max_sections: int, outline: list, stretch: dict | None = None,
+                 float_min_gap: float, float_max_sections: int, outline: list, justify=None,
                  page_lines: dict | None = None, measure_only: bool = False, **kw):
         self.geo, self.side, self.furniture = geo, side, furniture
         self.outline = outline
@@ -150,14 +207,15 @@ class BriefTemplate(BaseDocTemplate):
         self.gaps: dict[int, float] = {}
         self._waited = 0  # section boundaries the first waiting figure has been held past
         self._tries = (None, 0, 0)  # (flowable, page, times handled): a flowable that never fits ends the layout
-        self.stretch = stretch or {}  # call -> extra space before the break handled then (vertical justification)
+        # vertical justification, as each page is painted: (its breaks (call, kind), where its main column
+        # ends) -> call -> extra points before that break (pdf.flush_bottom); None: a layout that only measures
+        self.justify = justify
+        self._page_breaks: list[tuple[int, float, str, int]] = []  # (call, y, kind, segment) on the page under way
+        self._story: list = []  # the flowables still to set (none: the page ending is the last)
         self.page_lines = page_lines or {}  # page -> its lines of text, where a layout before found it short (hyphens)
-        self.breaks: list[tuple[int, int, float, str]] = []  # (call, page, y, "block"|"paragraph"), not at a column top
         self._last = None  # the flowable handled before
         self.ends: dict[int, float] = {}  # page -> y where its main column ended
-        self.trace: list[int] = []  # the page of every call (breaks are known by their call)
-        self.placed: list[tuple[int, str]] = []  # (page, kind) of everything set: two layouts alike set the same pages
-        self._given = (0, 0.0)  # (page, stretch given on it so far): a figure waits or not as it would unstretched
+        self.calls = 0  # flowables handled (a break is known by its call)
         self.measure_only = measure_only  # a layout only measured: not painted, not written (painting.measuring)
         self._doSave = not measure_only  # (reportlab's)
         super().__init__(target, pagesize=(geo.width, geo.height), leftMargin=geo.left,
@@ -216,18 +274,41 @@ class BriefTemplate(BaseDocTemplate):
         self.side.flush(canv)
 
     def _finish(self, canv: Canvas, doc) -> None:
-        """At the end of a page: its pull quotes, once everything else on it is set; and how much
-        of its main column stayed empty (``gaps``: share of the frame's height, by page)."""
-        self.side.settle(canv)
+        """At the end of a page: how much of its main column stayed empty (``gaps``: share of the
+        frame's height, by page); its blocks moved down to the foot (``justify``); its pull quotes,
+        once everything else on it is set."""
         frame = getattr(self, "frame", None)
         if frame is not None and frame._y2 > frame._y1:
             self.gaps[canv.getPageNumber()] = max(frame._y - frame._y1p, 0.0) / (frame._y2 - frame._y1)
             self.ends[canv.getPageNumber()] = frame._y
+        breaks, self._page_breaks = self._page_breaks, []
+        if self.justify is not None and breaks and self._story and frame is not None:
+            self._justify(canv, breaks, frame._y)
+        self.side.settle(canv)
 
-    def afterFlowable(self, flowable):
-        if not isinstance(flowable, ActionFlowable):
-            self.placed.append((self.page, type(untagged(flowable)).__name__))
-        super().afterFlowable(flowable)
+    def _justify(self, canv: Canvas, breaks: list, end: float) -> None:
+        """Vertical justification of a page before the last, as it is painted: the breaks inside its main
+        column (something of the page set after them), one per place, get the extra space ``justify``
+        gives them; each segment of the page (what was drawn after a break) moves down by what the
+        breaks above it got, with the side notes set beside it. A layout of its own would set the same
+        pages, the blocks lower: the layout just made is the one painted. Not when a side note would
+        then reach past the foot (it stays as laid out)."""
+        seen: set[float] = set()
+        chosen = []
+        for call, y, kind, segment in breaks:
+            if y - end > 0.5 and round(y, 2) not in seen:
+                seen.add(round(y, 2))
+                chosen.append((call, kind, segment))
+        extra = self.justify([(call, kind) for call, kind, _ in chosen], end)
+        if not extra:
+            return
+        given = {segment: extra.get(call, 0.0) for call, _, segment in chosen}
+        offsets, down = [], 0.0
+        for segment in range(len(canv._segments)):
+            down += given.get(segment, 0.0)
+            offsets.append(down)
+        if self.side.justify(offsets):
+            canv.justify(offsets)
 
     def _endBuild(self):
         # the outline is written once the layout is done, in reading order (see story.outline)
@@ -254,15 +335,14 @@ class BriefTemplate(BaseDocTemplate):
     def handle_flowable(self, flowables):
         frame = getattr(self, "frame", None)
         f = flowables[0]
-        call = len(self.trace)
-        self.trace.append(self.page)
+        self._story = flowables
+        call, self.calls = self.calls, self.calls + 1
         kind = self._break_kind(f)
         self._last = f
-        if frame is not None and not frame._atTop and kind:
-            extra = self.stretch.get(call, 0.0)  # (vertical justification: a second layout)
-            frame._y -= extra
-            self._given = (self.page, (self._given[1] if self._given[0] == self.page else 0.0) + extra)
-            self.breaks.append((call, self.page, frame._y, kind))
+        if frame is not None and not frame._atTop and kind and self.justify is not None and not self.canv.state_stack:
+            segment = self.canv.begin_segment()
+            self.side.begin_segment(self.page, segment)
+            self._page_breaks.append((call, frame._y, kind, segment))
         if not isinstance(f, (Spacer,)) and f.__class__.__name__ not in ("NullActionFlowable", "_FrameBreak"):
             last, page, n = self._tries
             n = n + 1 if (last is f and page == self.page) else 1
@@ -291,8 +371,7 @@ class BriefTemplate(BaseDocTemplate):
                 return
             room = self._room(frame, f)
             _, h = f.wrap(frame._getAvailableWidth(), room)
-            given = self._given[1] if self._given[0] == self.page else 0.0
-            if h > room and room + given > self.float_min_gap and self._text_follows(flowables[1:], room):
+            if h > room and room > self.float_min_gap and self._text_follows(flowables[1:], room):
                 self._waiting.append(flowables.pop(0))
                 return
         try:
@@ -312,17 +391,6 @@ class BriefTemplate(BaseDocTemplate):
             return isinstance(untagged(getattr(x, "main", None)), BodyParagraph)
 
         return "paragraph" if paragraph(f) and self._last is not None and paragraph(self._last) else ""
-
-    def stretchable(self) -> dict[int, list[tuple[int, str]]]:
-        """page -> the breaks inside its main column (something of the page set after them), one
-        per place: (call, kind), the calls a second layout may give extra space before."""
-        out: dict[int, list[tuple[int, str]]] = {}
-        seen: set[tuple[int, float]] = set()
-        for call, page, y, kind in self.breaks:
-            if y - self.ends.get(page, y) > 0.5 and (page, round(y, 2)) not in seen:
-                seen.add((page, round(y, 2)))
-                out.setdefault(page, []).append((call, kind))
-        return out
 
     def _section_starts_here(self, flowables, frame) -> bool:
         """Would the section at ``flowables[0]`` (a SectionBreak) begin on this page: its

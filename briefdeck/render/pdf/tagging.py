@@ -871,6 +871,9 @@ class Tagged(Flowable):
             (ax, ay) = canvas.absolutePosition(x0, y)
             (bx, by) = canvas.absolutePosition(x0 + f.width, y + f.height)
             e.bbox = (canvas.getPageNumber() - 1, [min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)])
+            if hasattr(canvas, "moves_with"):  # the brief's canvas: a page justified as it is painted moves it
+                page, (x0, y0, x1, y1) = e.bbox
+                canvas.moves_with(lambda dy: setattr(e, "bbox", (page, [x0, y0 - dy, x1, y1 - dy])))
         label = self._label if getattr(f, "bulletText", None) else None
         if e is None:
             with artifact(canvas, "Layout"):
