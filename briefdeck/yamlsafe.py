@@ -13,11 +13,12 @@ import datetime as _dt
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
 
+from .dataclass_code import dataclass
 from .errors import Problem
 from .hidden import HIDDEN, hidden_problem
 

@@ -18,9 +18,10 @@ import datetime as _dt
 import difflib
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..dataclass_code import dataclass
 from ..errors import Problem, SourceError
 from ..yamlsafe import Located, excerpt
 from . import quickcheck

@@ -9,13 +9,14 @@ longer fits to the top of the next page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Optional, Sequence
 
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from .layout import Geometry
 from .breakmemo import broken

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -30,6 +29,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Spacer
 
+from ...dataclass_code import dataclass
 from .flowables import BodyParagraph, KeepWithText, SideColumn, WithAside
 from .layout import Geometry
 from .tagging import DEFERRED, artifact, untagged
