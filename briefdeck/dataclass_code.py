@@ -12,7 +12,8 @@ compiled as dataclasses compiles it. Everything else is dataclasses' own work, s
 ``replace``, pickling and the frozen errors are unchanged.
 
 Only a class made through this decorator is served, and dataclasses' namespace is restored before
-it returns: another library's (or a user's) classes are made as they always are. No kept code is
+it returns: another library's (or a user's) classes are made as they always are (one made by another
+thread in that moment would get the same code: a kept object is what compiling its text gives). No kept code is
 used, and every class is made by stock dataclasses, when the file is missing, damaged (its digest),
 made by another bytecode version (its magic number: other Pythons fall back), or Python runs with -O.
 
@@ -28,6 +29,7 @@ import sys
 import threading
 from importlib.util import MAGIC_NUMBER
 from types import CodeType
+from typing import TYPE_CHECKING
 
 FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "builtin", "derived",
                     f"dataclass-code.{sys.implementation.cache_tag}.marshal")
@@ -38,11 +40,14 @@ _LOADED: list = []  # [the kept {text: code}] once read ({} if there is none to 
 RECORDING: list = []  # [{text: code}] while derive_dataclass_code records every text it sees
 
 
-def dataclass(cls=None, /, **params):
-    """``dataclasses.dataclass(cls, **params)``: the same class, made with the kept code where it has it."""
-    def wrap(cls):
-        return _make(cls, params)
-    return wrap if cls is None else wrap(cls)
+if TYPE_CHECKING:  # type checkers and editors see dataclasses' own (its fields, __init__'s parameters)
+    from dataclasses import dataclass
+else:
+    def dataclass(cls=None, /, **params):
+        """``dataclasses.dataclass(cls, **params)``: the same class, made with the kept code where it has it."""
+        def wrap(cls):
+            return _make(cls, params)
+        return wrap if cls is None else wrap(cls)
 
 
 def _make(cls, params):
