@@ -17,10 +17,10 @@ build record's fingerprint, ``--watch`` and the chart cache all ask it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
+from .dataclass_code import dataclass
 from .errors import ThemeError
 
 BUILTIN = Path(__file__).parent / "builtin"

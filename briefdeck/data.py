@@ -12,10 +12,10 @@ import io
 import math
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
+from .dataclass_code import dataclass
 from .hidden import HIDDEN, hidden_problem
 from .safeio import NotRegular, TooLarge, per_version, read_regular
 from .model import DataTable

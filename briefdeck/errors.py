@@ -1,9 +1,9 @@
 """One small hierarchy of errors; the CLI turns them into messages and exit codes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
+from .dataclass_code import dataclass
 from .hidden import UNPRINTABLE, escaped
 
 # Quoted input (a column named "a\nb", a cell holding an escape sequence) must not break the

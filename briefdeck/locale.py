@@ -15,12 +15,13 @@ import datetime as _dt
 import decimal
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 
+from .dataclass_code import dataclass
 from .errors import ThemeError
 from .yamlsafe import read_settings
 

@@ -9,8 +9,10 @@ already resolved to their values and figure references to "Figure N".
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Optional
+
+from .dataclass_code import dataclass
 
 
 @dataclass(frozen=True)

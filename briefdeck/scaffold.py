@@ -20,10 +20,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .dataclass_code import dataclass
 from .assets import BUILTIN
 from .errors import UsageError
 

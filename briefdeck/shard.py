@@ -14,10 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .dataclass_code import dataclass
 from .errors import UsageError
 
 _SPEC = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")

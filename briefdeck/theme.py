@@ -20,10 +20,10 @@ built-ins in ``briefdeck/builtin/``).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from .dataclass_code import dataclass
 from .assets import Assets
 from .errors import ThemeError
 from .render import theme_parts

@@ -14,9 +14,10 @@ renderer or ``present.py`` may use ``Typography.quote`` and the locale's words b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from .dataclass_code import dataclass
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 _SPACES = " \u00a0\u202f\u2009"  # what an author may type before a mark: replaced by the rule's space

@@ -13,9 +13,10 @@ import datetime as _dt
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from .dataclass_code import dataclass
 from .errors import Problem
 from .hidden import HIDDEN, hidden_problem
 from .lazyre import deferring

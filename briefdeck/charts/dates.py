@@ -9,8 +9,9 @@ locale, and never two ticks with the same label.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
+
+from ..dataclass_code import dataclass
 
 # The named date style (locale file ``dates:``) a single point of each cadence is said in,
 # and the short one an axis labels it with.

@@ -18,8 +18,10 @@ A custom kind registered with ``register_kind`` gets all of this too::
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
+
+from ..dataclass_code import dataclass
 
 DrawFn = Callable[..., None]  # draw(ax, spec, style) -> None
 DescribeFn = Callable[..., str]  # describe(spec, say) -> str; say(key, **fields) gives a phrase of the chart's language

@@ -6,10 +6,11 @@ import hashlib
 import json
 import math
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from ..dataclass_code import dataclass
 from .. import __version__
 from ..errors import RenderError
 from ..cache import note

@@ -6,12 +6,13 @@ All sizes are points at the placed size; nothing here is scaled.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import lru_cache
 from itertools import combinations, permutations
 from pathlib import Path
 from typing import Any
 
+from ..dataclass_code import dataclass
 from ..errors import RenderError, ThemeError
 from . import format as fmt
 from .colour import contrast, difference, grey, mix

@@ -1,8 +1,10 @@
 """What every picture module shares: the limits, the refusal, and what an intake returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Optional
+
+from ..dataclass_code import dataclass
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a photograph straight off a camera is 5-15 MB
 MAX_SVG_BYTES = 2 * 1024 * 1024  # a logo is a few KB; a 2 MB SVG is a drawing exported badly

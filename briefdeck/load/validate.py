@@ -17,9 +17,10 @@ import copy
 import datetime as _dt
 import re
 import typing
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..dataclass_code import dataclass
 from ..errors import Problem, SourceError
 from ..yamlsafe import Located, excerpt
 from . import quickcheck

@@ -10,9 +10,9 @@ Pure Python, like the rest of the presentation layer: no reportlab, no python-pp
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator, Optional, TYPE_CHECKING, Union
 
+from ..dataclass_code import dataclass
 from ..model import NOWHERE, Figure, KeyFigure, Loc, Person, Picture, Quote, Recommendation, Reference, Section, Span, Table, Text
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -12,9 +12,9 @@ reading order as the parts every output walks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
+from ..dataclass_code import dataclass
 from .. import __version__
 from ..locale import Locale
 from ..model import Document, Figure, Person, Quote, Section, Span, Text

@@ -34,8 +34,10 @@ it without loading a renderer.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Optional
+
+from ..dataclass_code import dataclass
 
 
 @dataclass(frozen=True)

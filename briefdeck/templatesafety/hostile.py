@@ -29,12 +29,12 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from lxml import etree
 
+from ..dataclass_code import dataclass
 from .. import links
 from ..errors import Problem, TemplateError
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from ..registry import DataContract, Look, Option, declare, lazy
 from .. import alt_text as a

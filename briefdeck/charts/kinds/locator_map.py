@@ -20,8 +20,8 @@ neighbour whose name does not fit is not named.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from ..geometry import area as _area, centroid as _centroid, clip as _clip
 from ..registry import DataContract, Option, declare, lazy

@@ -17,8 +17,8 @@ with a note saying how many are shown. Type is never shrunk.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from .. import format as fmt
 from ..registry import DataContract, Option, Part, declare, lazy

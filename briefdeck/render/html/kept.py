@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
 from typing import Callable, Optional
+
+from ...dataclass_code import dataclass
 
 _KEPT: dict[str, dict] = {}  # page (its source) -> key -> what was made
 

@@ -8,10 +8,10 @@ it), then faces readers' systems have.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ...dataclass_code import dataclass
 from ...theme import Theme
 from .metrics import family_name
 

@@ -14,13 +14,13 @@ base-14 font can reach the PDF through a chart.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 
+from ...dataclass_code import dataclass
 from ...safeio import read_regular, version_of
 from ...theme import Theme
 from .faces import in_use, ttfont

@@ -1,11 +1,10 @@
 """Page geometry: paper size, margins, and the main and side columns, in points."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from ...theme import Theme
 

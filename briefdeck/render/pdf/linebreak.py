@@ -23,10 +23,12 @@ no proper names, at least three letters each side).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Optional
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ...dataclass_code import dataclass
 
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 

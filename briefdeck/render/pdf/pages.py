@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
@@ -33,6 +32,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, FrameBreak, PageTemplate, Spacer
 
+from ...dataclass_code import dataclass
 from .flowables import BodyParagraph, KeepWithText, SideColumn, WithAside
 from .layout import Geometry
 from .tagging import DEFERRED, artifact, untagged

@@ -7,11 +7,12 @@ vertically (``justify``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Optional
 
 from reportlab.platypus import Flowable
 
+from ...dataclass_code import dataclass
 from ...errors import RenderError
 from .layout import Geometry
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from .xmltext import unescape
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Optional
 
 from reportlab.graphics.shapes import Drawing
@@ -19,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, HRFlowable, Indenter, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ...charts.registry import KINDS
+from ...dataclass_code import dataclass
 from ...model import Document, Figure, Picture
 from ...present import View
 from ...present.outline import (ColophonPart, FigurePart, KeyFiguresPart, KeyMessagesPart, OpeningPart, PeopleLine, PeoplePart, QuotePart,

@@ -6,10 +6,11 @@ the theme's) and ``slides`` (a subset: "1-3,7" or a section id).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
+from ...dataclass_code import dataclass
 from ...present import View, default_view
 from ...templatesafety import hostile
 from .. import RenderResult

@@ -19,10 +19,10 @@ import json
 import logging
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
+from ...dataclass_code import dataclass
 from ...publish import distrust, keep_file, read_kept, still_kept
 
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)  # Carlito's old head date

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
+from ...dataclass_code import dataclass
 from ...errors import TemplateError, ThemeError
 from .fit import CAPS, STYLES, Family, FontSource, Measurer, readable_font
 

@@ -31,9 +31,11 @@ import hashlib
 import io
 import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Optional
+
+from ...dataclass_code import dataclass
 
 _KEPT: dict[str, "Kept"] = {}  # by deck (its source): what its last rebuild made
 _SVG = "/ppt/media/image%d.svg"  # pictures.add_svg's names

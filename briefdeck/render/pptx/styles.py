@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import colorsys
 import weakref
-from dataclasses import dataclass
 from typing import Optional
 
 from lxml import etree
+
+from ...dataclass_code import dataclass
+
 _THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"  # python-pptx's RT.THEME (not imported: planning needs none of it)
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"

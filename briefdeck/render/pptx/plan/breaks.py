@@ -8,8 +8,9 @@ as it will break. An author's own no-break spaces stay."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional
+
+from ....dataclass_code import dataclass
 
 NBSP, JOINER = "\u00a0", "\u2060"
 

@@ -4,10 +4,11 @@ clause or join a list come from the locale file (``deck.condense``), not from he
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Optional, Sequence
 
+from ....dataclass_code import dataclass
 from ....model import Span, Text
 from ....typography import fold_spaces, words as split_words
 

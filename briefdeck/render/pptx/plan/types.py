@@ -1,9 +1,10 @@
 """What the deck planner makes: slides on layout roles, their text blocks and notes (pure data)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Mapping, Optional, Sequence
 
+from ....dataclass_code import dataclass
 from ....errors import Problem
 from ....model import NOWHERE, Figure, Loc, Span
 from ..fit import Box, Para

@@ -5,10 +5,11 @@ fills its placeholders. Nothing here opens or looks at a template.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Optional
 
+from ....dataclass_code import dataclass
 from ....errors import Problem
 from ..fit import Box
 
