@@ -100,8 +100,11 @@ def _read(path: Path):
     try:
         sources = json.loads(head)
         fresh = all(list(version_of(Path(s[0]))) == s for s in sources)
-    except (ValueError, TypeError, IndexError, KeyError, OSError):
+    except OSError:
         fresh = False
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):  # not a list of files' versions
+        distrust(path, "is not babel's locale data")
+        return None
     if not fresh:  # made from other files (babel upgraded in place, a file edited): babel reads them
         return None
     data = _loads(body)
@@ -198,10 +201,10 @@ def _loads(body: bytes):
                 raise pickle.UnpicklingError(f"{module}.{name}")
             return allowed[module, name]
 
-    try:
+    try:  # the checks too: an instance's names need not be strings, a rule may nest deeper than Python recurses
         data = Unpickler(io.BytesIO(body)).load()
+        if type(data) is not dict or not all(type(k) is str for k in data) or not all(check(o) for o, check in made):
+            return None
     except Exception:  # noqa: BLE001 -- whatever a damaged or planted entry raises, it is not used
-        return None
-    if type(data) is not dict or not all(type(k) is str for k in data) or not all(check(o) for o, check in made):
         return None
     return data

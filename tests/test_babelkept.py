@@ -126,6 +126,62 @@ def test_a_number_pattern_holding_other_values_is_refused(kept, tmp_path, monkey
     assert "root" in read and kept and "not babel's locale data" in kept[0]
 
 
+def test_a_pattern_holding_a_name_that_is_not_a_string_is_refused(kept, tmp_path, monkeypatch):
+    def forge(data):
+        forged = pickle.loads(pickle.dumps(data["date_formats"]["long"]))
+        forged.__dict__[1] = "x"  # sorted() of its names would raise
+        data["date_formats"] = {"long": forged}
+
+    read = _planted(tmp_path, monkeypatch, forge)
+    assert "root" in read and kept == ["cache entry is not babel's locale data — not used; derived again"]
+
+
+def test_a_plural_rule_nested_deeper_than_python_recurses_is_refused(kept, tmp_path, monkeypatch):
+    import sys
+
+    def forge(data):
+        cond = ("relation", ("in", ("n", ()), ("range_list", [(("value", (1,)), ("value", (1,)))])))
+        for _ in range(3000):
+            cond = ("not", (cond,))
+        rule = PluralRule({})
+        rule.abstract = [("one", cond)]
+        data["plural_form"] = rule
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20000)  # (pickling it, in _planted)
+    try:
+        babel_locale("en-CA").months  # noqa: B018
+        babelkept.keep()
+        entry = _entry(tmp_path)
+        head = publish.read_kept(entry).partition(b"\n")[0]
+        data = dict(localedata.load("en_CA"))
+        forge(data)
+        body = pickle.dumps(data, protocol=5)
+    finally:
+        sys.setrecursionlimit(limit)
+    publish.keep_file(entry, head + b"\n" + body)
+    _fresh_process(monkeypatch)
+    read = _loads_counted(monkeypatch)
+    assert babel_locale("en-CA").plural_form(1) == "one"
+    assert "root" in read and kept == ["cache entry is not babel's locale data — not used; derived again"]
+    babelkept.keep()  # written anew, from babel's files
+    assert babelkept._read(entry) is not None
+
+
+def test_a_header_nested_deeper_than_json_recurses_is_refused(kept, tmp_path, monkeypatch):
+    babel_locale("en-CA").months  # noqa: B018
+    babelkept.keep()
+    entry = _entry(tmp_path)
+    body = publish.read_kept(entry).partition(b"\n")[2]
+    publish.keep_file(entry, b"[" * 200000 + b"]" * 200000 + b"\n" + body)
+    _fresh_process(monkeypatch)
+    read = _loads_counted(monkeypatch)
+    assert babel_locale("en-CA").months["format"]["wide"][1] == "January"
+    assert "root" in read and kept == ["cache entry is not babel's locale data — not used; derived again"]
+    babelkept.keep()
+    assert babelkept._read(entry) is not None
+
+
 def test_a_damaged_entry_is_said_and_babel_reads_its_files(kept, tmp_path, monkeypatch):
     babel_locale("en-CA").months  # noqa: B018
     babelkept.keep()
