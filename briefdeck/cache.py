@@ -102,7 +102,7 @@ def prune_unrecorded(out_dir: Path, charts: Path, *, started: float, shared: boo
         try:
             rec = json.loads(rec_path.read_text(encoding="utf-8"))
             outputs = rec["outputs"].values()
-        except (OSError, ValueError, KeyError, AttributeError):
+        except (OSError, ValueError, KeyError, AttributeError, TypeError, RecursionError):
             continue  # a damaged record: its source is rebuilt anyway
         for entry in outputs:
             if "cache" not in entry:

@@ -94,7 +94,7 @@ def recall_hashes(path: Path) -> None:
         return
     try:
         rows = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # (RecursionError: nested deeper than the parser goes)
         rows = None
     if not (isinstance(rows, list) and all(isinstance(r, list) and len(r) == 7 and all(type(v) is t for v, t in zip(r, _VERSION_TYPES))
                                            and isinstance(r[6], str) and re.fullmatch("[0-9a-f]{64}", r[6]) for r in rows)):
@@ -370,7 +370,7 @@ def read_json_state(path: Path) -> Optional[dict]:
 
     try:
         data = json.loads(read_regular(path, follow=False, max_bytes=64 * 1024 * 1024))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (RecursionError: nested deeper than the parser goes)
         return None
     return data if isinstance(data, dict) else None
 

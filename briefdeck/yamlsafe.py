@@ -394,7 +394,7 @@ class _KeptSettings:
             return None
         try:
             data = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict):
             distrust(self.path, "holds no settings")

@@ -117,7 +117,8 @@ def test_a_table_holding_what_the_build_looked_up_is_not_written_again(tmp_path,
 
 @pytest.mark.parametrize("payload", [b'{"a": 1}', b"[[1, 2, 3]]", b"not json",
                                      b'[["/f", 1, 2, 3, 4, 5, "' + b"0" * 63 + b'"]]',  # a digest one short
-                                     b'[["/f", 1, 2, true, 4, 5, "' + b"0" * 64 + b'"]]'])
+                                     b'[["/f", 1, 2, true, 4, 5, "' + b"0" * 64 + b'"]]',
+                                     b"[" * 200000 + b"]" * 200000])  # nested deeper than json recurses
 def test_a_table_that_is_not_one_of_hashes_is_said_and_not_used(tmp_path, monkeypatch, payload):
     table = tmp_path / "t"
     publish.keep_file(table, payload)  # its digest verifies: it was written so, or planted with one
@@ -165,6 +166,28 @@ def test_a_no_op_build_in_a_fresh_process_reads_no_input_again(tmp_path, monkeyp
     assert src in reads and not [p for p in reads if p.suffix == ".ttf"]  # the edited source, not the fonts
 
 
+def test_a_planted_table_nested_too_deep_is_said_once_and_the_build_keeps_a_good_one(tmp_path, monkeypatch, settled):
+    from briefdeck import api
+
+    src = tmp_path / "talk.yaml"
+    src.write_text(_TALK, encoding="utf-8")
+    opts = api.Options(formats=("html",), out_dir=tmp_path / "out")
+    _new_process(monkeypatch)
+    api.build([src], opts)
+    table = api._hashes_entry(src, opts)
+    publish.keep_file(table, b"[" * 200000 + b"]" * 200000)  # its digest verifies: planted with one
+    src.write_text(_TALK.replace("Closing", "Closing words"), encoding="utf-8")
+    said = []
+    monkeypatch.setattr(publish, "cache_problem", lambda path, what: said.append((path, what)))
+    _new_process(monkeypatch)
+    res = api.build([src], opts)[0]
+    assert res.ok and [a.status for a in res.artefacts] == ["built"]
+    assert said == [(table, "cache entry is not a table of file hashes — not used; derived again")]
+    _new_process(monkeypatch)
+    publish.recall_hashes(table)  # written anew: a table of this build's hashes
+    assert str(src) in {k[0] for k in publish._HASHED} and len(said) == 1
+
+
 _TALK = """\
 briefdeck: 1
 meta: {updated: 2018-05-01}
@@ -174,3 +197,17 @@ summary: A summary.
 key_messages: [One message.]
 sections: [{id: intro, title: Closing, paragraphs: [A paragraph.]}]
 """
+
+
+def test_a_build_record_nested_too_deep_is_no_record_and_names_no_entry(tmp_path):
+    from briefdeck import cache
+
+    out = tmp_path / "out"
+    rec = publish.record_path(out, "talk")
+    rec.parent.mkdir(parents=True)
+    rec.write_bytes(b"[" * 200000 + b"]" * 200000)
+    assert publish.read_json_state(rec) is None  # built again, as any damaged record
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    (charts / "old.json").write_bytes(b"{}")
+    assert cache.prune_unrecorded(out, charts, started=time.time() + 10, shared=False) == 1

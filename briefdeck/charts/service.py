@@ -190,7 +190,7 @@ class ChartService:
         if raw is not None:
             try:
                 value = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 value = None
             if valid(value):
                 note(path)  # in use: pruning keeps it

@@ -92,7 +92,7 @@ def font_facts(path: Path, cache_dir: Optional[Path] = None) -> dict:
     if raw is not None:
         try:
             found = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             found = None
         if not (isinstance(found, dict) and {"family", "upem", "missing", "widths"} <= set(found)
                 and isinstance(found["widths"], dict)):

@@ -71,7 +71,7 @@ def ttfont(name: str, data: bytes, filename: str, cache_dir: Optional[Path], dig
     if raw is not None:
         try:
             return _font(name, _face(raw, data, filename))
-        except (ValueError, TypeError, KeyError, IndexError, _Unkept):
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError, _Unkept):
             distrust(kept, "holds no font face")
     font = _parsed(name, data, filename)
     _PENDING.append((kept, font.face))

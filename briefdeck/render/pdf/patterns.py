@@ -83,7 +83,7 @@ def _preload(pyphen, path: Path, cache_dir: Path) -> None:
     if raw is not None:
         try:
             hd = _from_data(pyphen, json.loads(raw))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, RecursionError):
             distrust(kept, "holds no hyphenation patterns")
     if hd is None:
         hd = pyphen.HyphDict(path)

@@ -176,7 +176,7 @@ def take(deck, charts, out_path: Path) -> Optional[int]:
         return None
     try:
         entry = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         entry = None
     if isinstance(entry, dict) and "version" in entry and entry["version"] != _VERSION:
         return None  # another briefdeck's entry: made in full, and kept anew
