@@ -48,8 +48,16 @@ def start(stack: contextlib.ExitStack, opts: Any, charts_drawn_before: bool, mak
         return
     for name in _SHARED:
         importlib.import_module(name)
-    inbox, to_it = os.pipe()
-    child = stack.enter_context(workers.forked([(_make_ahead, (inbox, to_it, make))]))[0]
+    try:  # (out of processes or descriptors: EAGAIN, EMFILE) a speed-up only: none is started
+        inbox, to_it = os.pipe()
+    except OSError:
+        return
+    try:
+        child = stack.enter_context(workers.forked([(_make_ahead, (inbox, to_it, make))]))[0]
+    except OSError:
+        os.close(to_it)
+        os.close(inbox)
+        return
     os.close(inbox)
     _STARTED[:] = [child, to_it]
     stack.callback(_forget)
@@ -69,7 +77,12 @@ def hand_over(tmps: dict, args: tuple) -> bool:
     if len(_STARTED) != 2 or FORMAT not in tmps:
         return False
     to_it = _STARTED.pop()
-    data = pickle.dumps((*args, tmps[FORMAT]), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        data = pickle.dumps((*args, tmps[FORMAT]), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 -- what cannot travel is made here, as with --jobs 1; the child reads the end
+        with contextlib.suppress(OSError):
+            os.close(to_it)
+        return False
     threading.Thread(target=_write_and_close, args=(to_it, data), name="briefdeck-hand-over", daemon=True).start()
     return True
 

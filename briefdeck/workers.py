@@ -248,7 +248,12 @@ def forked(calls: list[tuple[Callable, tuple]]) -> Iterator[list[Forked]]:
         for fn, args in calls:
             _flush_std_streams()  # or the child would write again what waits in this one's buffers
             r, w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(r)
+                os.close(w)
+                raise
             if pid == 0:  # the child: answer through the pipe, then leave without tearing anything down
                 code = 0
                 try:

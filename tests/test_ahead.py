@@ -34,6 +34,18 @@ def noted(stack, opts, drawn, make):
 ahead.start = noted
 if os.environ.get("DIE"):
     ahead._make_ahead = lambda *args: os._exit(3)
+if os.environ.get("UNPICKLABLE"):  # the work cannot be pickled for the process ahead
+    import pickle, types
+    def dumps(*args, **kwargs):
+        raise pickle.PicklingError("cannot pickle")
+    ahead.pickle = types.SimpleNamespace(dumps=dumps, loads=pickle.loads, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL)
+if os.environ.get("NO_FORK"):  # the first fork (the process ahead's) refused: out of processes
+    import errno
+    fork = os.fork
+    def refused():
+        os.fork = fork
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+    os.fork = refused
 try:
     res = api.build([Path(sys.argv[1])], api.Options(out_dir=Path(sys.argv[2]), jobs=int(sys.argv[3])))[0]
     ok, error, made = res.ok, str(res.error or ""), sorted(a.path.name for a in res.artefacts if a.status != "up-to-date")
@@ -103,6 +115,19 @@ def test_a_brief_process_that_dies_fails_the_build_and_keeps_the_outputs(tmp_pat
     assert not died["ok"] and "ended without an answer" in died["error"]
     assert died["started"] == [True] and died["left"] is None
     assert _digests(out, project_source.stem) == before
+
+
+@pytest.mark.parametrize("fault", ["UNPICKLABLE", "NO_FORK"])
+def test_a_brief_that_cannot_be_handed_over_or_a_fork_refused_is_made_here(tmp_path, project_source, fault):
+    out, alone = tmp_path / "out", tmp_path / "alone"
+    assert _build(project_source, out)["ok"]
+    project_source.write_text(project_source.read_text(encoding="utf-8").replace("Finally", "Lastly", 1), encoding="utf-8")
+    edit = _build(project_source, out, **{fault: "1"})
+    assert edit["ok"], edit["error"]
+    assert edit["started"] == [fault == "UNPICKLABLE"] and edit["renderer_here"]  # made in this process
+    assert edit["made"] == [f"{project_source.stem}.{x}" for x in ("html", "pdf", "pptx")] and edit["left"] is None
+    assert _build(project_source, alone, jobs=1)["ok"]
+    assert _digests(out, project_source.stem) == _digests(alone, project_source.stem)
 
 
 @pytest.mark.quick
