@@ -344,3 +344,19 @@ def test_commit_flushes_every_output_before_any_is_renamed_and_renames_none_when
     assert synced == ["file"] * 3 + ["folder"]  # every file before any rename, then the folder
     assert [final.read_bytes() for _, final in pairs] == [b"new 0", b"new 1", b"new 2"]
     assert not any(tmp.exists() for tmp, _ in pairs)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks")
+def test_a_nested_pool_freezes_what_was_made_since_as_a_nested_fork_does():
+    """Workers inherit what the process made since the outer pool froze too: a collection in them
+    would otherwise write (and copy) those pages as well (``gc.freeze``)."""
+    import gc
+
+    from briefdeck.workers import pool
+
+    with pool(1):
+        frozen = gc.get_freeze_count()
+        made_since = [[i] for i in range(1000)]  # noqa: F841 -- tracked objects made after the freeze
+        with pool(1):
+            assert gc.get_freeze_count() >= frozen + 1000
+    assert gc.get_freeze_count() == 0
