@@ -570,7 +570,7 @@ def build(sources: list[Path], opts: Options, log: Optional[Log] = None) -> list
         started = time.time()
         matplotlib_home(opts.out_dir / STATE_DIR)
         # a shard cleans up only after itself: other shards may be writing in the folder
-        own = None if part is None else {f"{s.stem}{r.suffix}" for s in sources for r in RENDERERS.values()} | {part}
+        own = None if part is None else {f"{s.stem}{x}" for s in sources for x in (*(r.suffix for r in RENDERERS.values()), ".record.json")} | {part}
         for p in clean_temp_files(opts.out_dir, own):
             log("cleaned", {"path": str(p)})
         babelkept.use(derived_dir(opts.out_dir, opts.cache_dir), read=not opts.force)  # babel's data for the locales, merged (babelkept.py)

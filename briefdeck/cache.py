@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 STATE_DIR = ".briefdeck"  # publish.STATE_DIR (not imported: publish notes the entries it keeps here)
+TMP_MARK = ".tmp-briefdeck-"  # how publish names a file being written (publish.temp_path): not yet one of these
 
 _USED: set[str] = set()  # cache files this process read or wrote since the last ``take_used``
 STALE_TMP_S = 3600  # a temporary file this old is a writer's that died
@@ -99,6 +100,8 @@ def prune_unrecorded(out_dir: Path, charts: Path, *, started: float, shared: boo
     when a record from before entries were recorded exists (nothing is removed then)."""
     live: set[str] = set()
     for rec_path in (Path(out_dir) / STATE_DIR).glob("*.record.json"):
+        if rec_path.name.startswith(TMP_MARK):  # a record being written, or left by a run killed before its renames
+            continue
         try:
             rec = json.loads(rec_path.read_text(encoding="utf-8"))
             outputs = rec["outputs"].values()

@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Optional
 from . import cache
 from .errors import LockedError
 
-TMP_MARK = ".tmp-briefdeck-"
+TMP_MARK = cache.TMP_MARK  # ".tmp-briefdeck-"
 STATE_DIR = cache.STATE_DIR  # ".briefdeck": build records and (by default) the chart cache, beside the outputs
 
 
@@ -121,15 +121,17 @@ def temp_path(final: Path) -> Path:
 
 
 def clean_temp_files(folder: Path, names: Optional[set[str]] = None) -> list[Path]:
-    """Remove temp files left by a run that was killed (called under the lock); with ``names``,
-    only those of these outputs (a shard's: other shards may be writing theirs)."""
+    """Remove temp files left by a run that was killed (called under the lock), in ``folder`` and its
+    state folder (a build record is written before the renames); with ``names``, only those of these
+    outputs and records (a shard's: other shards may be writing theirs)."""
     removed = []
-    if folder.is_dir():
-        for p in folder.iterdir():
-            if p.name.startswith(TMP_MARK) and (names is None or p.name[len(TMP_MARK):].partition("-")[2] in names):
-                with contextlib.suppress(OSError):
-                    p.unlink()
-                    removed.append(p)
+    for where in (folder, folder / STATE_DIR):
+        if where.is_dir():
+            for p in where.iterdir():
+                if p.name.startswith(TMP_MARK) and (names is None or p.name[len(TMP_MARK):].partition("-")[2] in names):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+                        removed.append(p)
     return removed
 
 

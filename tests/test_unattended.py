@@ -360,3 +360,23 @@ def test_a_nested_pool_freezes_what_was_made_since_as_a_nested_fork_does():
         with pool(1):
             assert gc.get_freeze_count() >= frozen + 1000
     assert gc.get_freeze_count() == 0
+
+
+def test_a_record_left_half_committed_is_cleaned_and_names_no_chart_entry(tmp_path):
+    """A run killed between writing a build record's temporary file and renaming it leaves
+    ``.briefdeck/.tmp-briefdeck-PID-stem.record.json``: the next run removes it (a shard only its own
+    sources'), and until then pruning does not take it for a record."""
+    from briefdeck import cache, publish
+
+    out, charts = tmp_path / "out", tmp_path / "charts"
+    state = out / publish.STATE_DIR
+    state.mkdir(parents=True)
+    charts.mkdir()
+    (charts / "named.json").write_bytes(b"{}")
+    left = publish.temp_path(publish.record_path(out, "talk"))
+    other = publish.temp_path(publish.record_path(out, "other"))
+    for p in (left, other):
+        p.write_text(json.dumps({"outputs": {"pdf": {"cache": ["named.json"]}}}), encoding="utf-8")
+    assert cache.prune_unrecorded(out, charts, started=time.time() + 10, shared=False) == 1
+    assert publish.clean_temp_files(out, {"talk.pdf", "talk.record.json"}) == [left] and other.exists()
+    assert publish.clean_temp_files(out) == [other]
