@@ -262,3 +262,47 @@ def test_the_canvas_moves_each_segment_and_what_it_placed_then_stands_back():
     c.rect(10, 700, 50, 20, fill=1)
     c.showPage()
     assert "cm" not in c._doc.Pages.pages[-1].stream.split("\n", 1)[1]
+    # a justified page that draws nothing after its last segment (no pull quote) still moves back at its end
+    c.begin_segment()
+    c.rect(10, 600, 50, 20, fill=1)
+    c._code.append("EMC")
+    c.justify([0.0, 9.0])
+    c.showPage()
+    assert c._doc.Pages.pages[-1].stream.splitlines()[1:-1] == [
+        "1 0 0 1 0 -9 cm", "n 10 600 50 20 re B*", "EMC", "1 0 0 1 0 9 cm"]
+
+
+def _page_ends(pdf: pikepdf.Pdf) -> list[tuple[int, list[float], int]]:
+    """For each page: its number, the transformation in force at the end of its content stream (its
+    cm operators, composed, outside the q/Q pairs closed) and the q left open (negative: a Q too many)."""
+    ends = []
+    for number, page in enumerate(pdf.pages, 1):
+        ctm, saved, open_ = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], 0
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "q":
+                saved.append(ctm)
+                open_ += 1
+            elif str(op) == "Q":
+                open_ -= 1
+                ctm = saved.pop() if saved else ctm
+            elif str(op) == "cm":
+                a, b, c, d, e, f = (float(x) for x in operands)
+                A, B, C, D, E, F = ctm
+                ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+        ends.append((number, ctm, open_))
+    return ends
+
+
+def test_every_page_ends_with_no_translation_in_force_and_its_q_closed(briefs):
+    """A justified page moves its segments down with cm and back at its end, whatever follows its last
+    segment: a tool appending content to a page draws it where it says (not 47 points lower, as the
+    default brief's page 2 did)."""
+    moves = []
+    for path in briefs:
+        with pikepdf.open(path) as pdf:
+            for number, ctm, open_ in _page_ends(pdf):
+                assert open_ == 0, (path.name, number, open_)
+                assert all(abs(x - y) < 1e-6 for x, y in zip(ctm, [1, 0, 0, 1, 0, 0])), (path.name, number, ctm)
+            moves.append(sum(str(op) == "cm" and [float(x) for x in operands[:5]] == [1, 0, 0, 1, 0]
+                             for page in pdf.pages for operands, op in pikepdf.parse_content_stream(page)))
+    assert moves[0] > moves[1]  # the justified brief's moves (down and back) were read
