@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-OWN_PROCESS = False  # set by the command line (cli.run): the process is briefdeck's alone, no embedder's
+# set by the command line (cli.run): the process is briefdeck's alone, no embedder's (matplotlib's help texts
+# skipped, charts/mpl.py; PIL.Image run when first read, render/pdf/rlpatterns.defer_pil_image)
+OWN_PROCESS = False
 
 
 def matplotlib_home(state_dir: Path) -> None:

@@ -164,10 +164,11 @@ def test_side_notes_move_with_their_segment_and_pull_quotes_keep_off_them():
     side.claim(2, 400.0)  # a wide figure's foot: the column's top stays where it is
     side.begin_segment(2, 1)
     side._used(300.0, 250.0)
-    side.pulled.append(("quote", 280.0, 260.0, 1))
+    quote = _Quote()
+    side.pulled.append((quote, 280.0, 260.0, 1))
     assert side.justify([0.0, 12.0])
     assert side.used == [(500.0, 450.0), (side.top_of(2), 400.0), (288.0, 238.0)]
-    assert side.pulled == [("quote", 268.0, 248.0, 1)]
+    assert side.pulled == [(quote, 268.0, 248.0, 1)]
 
 
 @pytest.mark.quick
@@ -178,6 +179,57 @@ def test_a_page_whose_side_note_would_pass_the_foot_is_left_as_laid_out():
     side._used(100.0, 55.0)
     assert not side.justify([0.0, 10.0])
     assert side.used == [(100.0, 55.0)]
+
+
+class _Quote:
+    """A pull quote 60 points tall that must stand 100 points from its sentence; where it is drawn."""
+
+    pull_distance = 100.0
+
+    def __init__(self):
+        self.drawn = []
+
+    def wrap(self, width, height):
+        return width, 60.0
+
+    def drawOn(self, canv, x, y):
+        self.drawn.append(y + 60.0)
+
+
+class _Page:
+    def getPageNumber(self):
+        return 2
+
+
+@pytest.mark.quick
+def test_a_page_whose_pull_quote_would_lose_its_place_is_left_as_laid_out():
+    """As laid out, the quote's one free place is below the second block's note (its sentence near the
+    top); moved down 50 points, that note leaves no room above the foot: the page is not justified and
+    the quote stays on its sentence's page."""
+    def side_with(quote):
+        side = _side(bottom=50.0)
+        side.begin_segment(2, 0)
+        side._used(700.0, 210.0)
+        side.begin_segment(2, 1)
+        side._used(200.0, 120.0)
+        side.pulled.append((quote, 690.0, 680.0, 0))
+        return side
+
+    q0 = _Quote()
+    laid_out = side_with(q0)
+    laid_out.settle(_Page())
+    assert q0.drawn == [114.0] and not laid_out.carried
+    quote = _Quote()
+    side = side_with(quote)
+    assert not side.justify([0.0, 50.0])
+    assert side.used == [(700.0, 210.0), (200.0, 120.0)] and side.pulled[0][1:3] == (690.0, 680.0)
+    side.settle(_Page())
+    assert quote.drawn == [114.0] and not side.carried
+    # with room for it below the moved note, the page is justified and the quote set there
+    roomy = side_with(_Quote())
+    assert roomy.justify([0.0, 2.0])
+    roomy.settle(_Page())
+    assert roomy.pulled == [] and not roomy.carried and roomy.used[1] == (198.0, 118.0) and roomy.used[2] == (112.0, 52.0)
 
 
 @pytest.mark.quick
@@ -210,3 +262,47 @@ def test_the_canvas_moves_each_segment_and_what_it_placed_then_stands_back():
     c.rect(10, 700, 50, 20, fill=1)
     c.showPage()
     assert "cm" not in c._doc.Pages.pages[-1].stream.split("\n", 1)[1]
+    # a justified page that draws nothing after its last segment (no pull quote) still moves back at its end
+    c.begin_segment()
+    c.rect(10, 600, 50, 20, fill=1)
+    c._code.append("EMC")
+    c.justify([0.0, 9.0])
+    c.showPage()
+    assert c._doc.Pages.pages[-1].stream.splitlines()[1:-1] == [
+        "1 0 0 1 0 -9 cm", "n 10 600 50 20 re B*", "EMC", "1 0 0 1 0 9 cm"]
+
+
+def _page_ends(pdf: pikepdf.Pdf) -> list[tuple[int, list[float], int]]:
+    """For each page: its number, the transformation in force at the end of its content stream (its
+    cm operators, composed, outside the q/Q pairs closed) and the q left open (negative: a Q too many)."""
+    ends = []
+    for number, page in enumerate(pdf.pages, 1):
+        ctm, saved, open_ = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], 0
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "q":
+                saved.append(ctm)
+                open_ += 1
+            elif str(op) == "Q":
+                open_ -= 1
+                ctm = saved.pop() if saved else ctm
+            elif str(op) == "cm":
+                a, b, c, d, e, f = (float(x) for x in operands)
+                A, B, C, D, E, F = ctm
+                ctm = [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F]
+        ends.append((number, ctm, open_))
+    return ends
+
+
+def test_every_page_ends_with_no_translation_in_force_and_its_q_closed(briefs):
+    """A justified page moves its segments down with cm and back at its end, whatever follows its last
+    segment: a tool appending content to a page draws it where it says (not 47 points lower, as the
+    default brief's page 2 did)."""
+    moves = []
+    for path in briefs:
+        with pikepdf.open(path) as pdf:
+            for number, ctm, open_ in _page_ends(pdf):
+                assert open_ == 0, (path.name, number, open_)
+                assert all(abs(x - y) < 1e-6 for x, y in zip(ctm, [1, 0, 0, 1, 0, 0])), (path.name, number, ctm)
+            moves.append(sum(str(op) == "cm" and [float(x) for x in operands[:5]] == [1, 0, 0, 1, 0]
+                             for page in pdf.pages for operands, op in pikepdf.parse_content_stream(page)))
+    assert moves[0] > moves[1]  # the justified brief's moves (down and back) were read

@@ -118,7 +118,8 @@ def test_a_prose_edit_imports_neither_markdown_it_nor_pil(tmp_path):
     shutil.copy(ROOT / "source" / "canada-minusma-panel-2018.yaml", source)
     original = source.read_text(encoding="utf-8")
     code = (
-        "import sys; from pathlib import Path; from briefdeck import api;"
+        "import sys; from pathlib import Path; from briefdeck import api, mplconfig;"
+        "mplconfig.OWN_PROCESS = True;"  # as the command line sets it (cli.run_once): PIL.Image deferred there only
         f"r = api.build([Path({str(source)!r})], api.Options(out_dir=Path({str(tmp_path / 'out')!r}), formats=('pdf',)));"
         "assert r[0].ok and r[0].artefacts[0].status == 'built', r[0];"
         "print(' '.join(m for m in ('markdown_it', 'PIL.ExifTags', 'PIL.TiffTags') if m in sys.modules),"

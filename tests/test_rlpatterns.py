@@ -66,15 +66,32 @@ def test_other_patterns_are_compiled_as_before():
 
 
 def test_the_brief_imports_pil_image_only_when_it_is_used(tmp_path):
-    """reportlab imports PIL.Image as it is imported; the brief's process runs it when first read
-    (rlpatterns.defer_pil_image): a brief without pictures never does, and a picture reads as before."""
+    """reportlab imports PIL.Image as it is imported; briefdeck's command-line process runs it when first
+    read (rlpatterns.defer_pil_image, mplconfig.OWN_PROCESS): a brief without pictures never does, and a
+    picture reads as before."""
     from PIL import Image
 
     png = tmp_path / "dot.png"
     Image.new("RGB", (3, 2), (200, 10, 10)).save(png)
-    code = ("import sys, briefdeck.render.pdf; from reportlab.lib.utils import ImageReader;"
+    code = ("import sys; from briefdeck import mplconfig; mplconfig.OWN_PROCESS = True; import briefdeck.render.pdf;"
+            "from reportlab.lib.utils import ImageReader;"
             "before = 'PIL.ExifTags' in sys.modules;"
             f"r = ImageReader({str(png)!r}); import PIL.Image;"
             "print(before, r.getSize(), r.getRGBData()[:3] == b'\\xc8\\x0a\\x0a', PIL.Image.Image.__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "(3,", "2)", "True", "Image"]
+
+
+def test_a_program_importing_briefdeck_keeps_pil_image_as_pil_imports_it():
+    """Outside briefdeck's command line PIL.Image is imported whole with reportlab (no lazy module, which on
+    Python 3.11 takes no lock): threads that first use it at once all find it complete."""
+    code = ("import sys, threading, types, briefdeck.render.pdf;"
+            "m = sys.modules['PIL.Image']; print(type(m) is types.ModuleType, 'PIL.ExifTags' in sys.modules)\n"
+            "errors = []\n"
+            "def use():\n"
+            "    try: m.new('RGB', (1, 1))\n"
+            "    except Exception as e: errors.append(repr(e))\n"
+            "ts = [threading.Thread(target=use) for _ in range(8)]; [t.start() for t in ts]; [t.join() for t in ts]\n"
+            "print(len(errors))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True", "0"]

@@ -130,15 +130,28 @@ def canvas_class(updated: _dt.date):
                 if off != before:
                     self._moves.append((start, off - before))
                 before = off
-            if before:
-                self._moves.append((len(self._code), -before))
+            self._moves.append((len(self._code), None))  # back to where the page began (showPage)
             self._segments.append((len(self._code), []))
 
         def showPage(self):
-            code = self._code  # a translation before each moved segment's first code (it has its sequences by now)
+            """A translation before each moved segment's first code (it has its sequences by now), none
+            before a segment that draws nothing; and where the page was justified (after its last segment),
+            the translation back, always, so the page ends with none in force: what is drawn after (a pull
+            quote, or a tool appending to the page) stands where it is drawn."""
+            code, net = self._code, 0.0
             for at, dy in self._moves:
-                if any(c.strip() not in ("", "EMC") for c in code[at:]):
-                    code[at] = "1 0 0 1 0 %s cm\n%s" % (fp_str(-dy), code[at])
+                if dy is None:
+                    dy = -net
+                    if not dy:
+                        continue
+                elif not any(c.strip() not in ("", "EMC") for c in code[at:]):
+                    continue
+                move = "1 0 0 1 0 %s cm" % fp_str(-dy)
+                if at < len(code):
+                    code[at] = "%s\n%s" % (move, code[at])
+                else:
+                    code.append(move)
+                net += dy
             self._segments, self._moves = [(0, [])], []
             super().showPage()
 

@@ -34,8 +34,15 @@ def defer_pil_image() -> None:
     EXIF and TIFF tag tables) and uses it only for a raster image. Here the module is registered
     to be executed the first time one of its attributes is read (``importlib.util.LazyLoader``): a
     brief without pictures never pays for it, one with pictures pays it when it reads the first.
-    The same module, run in full before any use; a process that imported it already keeps it."""
-    if "PIL.Image" in sys.modules:
+    The same module, run in full before any use; a process that imported it already keeps it.
+
+    Only in briefdeck's own command-line process (``mplconfig.OWN_PROCESS``, set by cli.run_once): on
+    Python 3.11 the lazy module takes no lock as it runs, so threads that first read it at once can see
+    an attribute missing; the command line reads it from one thread, but a program that imports
+    briefdeck may not, and keeps ``PIL.Image`` as PIL imports it."""
+    from ... import mplconfig
+
+    if not mplconfig.OWN_PROCESS or "PIL.Image" in sys.modules:
         return
     import importlib.util
 

@@ -73,13 +73,50 @@ class SideColumn:
     def justify(self, offsets: list[float]) -> bool:
         """The page's segments moved down by ``offsets`` (points, by segment; pages.BriefTemplate._justify):
         its notes move with them, and its pull quotes, set next (settle), keep their distance from their
-        sentences as moved. False, and nothing moved, when a note would reach past the foot."""
+        sentences as moved. False, and nothing moved, when a note would reach past the foot, or when a
+        pull quote that has a place on the page as laid out would have none once the notes moved (it
+        would go to the next page, away from its sentence)."""
         used = [(t - (offsets[s] if whole else 0.0), b - offsets[s]) for (t, b), (s, whole) in zip(self.used, self.moves)]
         if any(b < self.geo.bottom - 0.01 for _, b in used):
             return False
-        self.used = used
-        self.pulled = [(note, t - offsets[s], b - offsets[s], s) for note, t, b, s in self.pulled]
+        pulled = [(note, t - offsets[s], b - offsets[s], s) for note, t, b, s in self.pulled]
+        before, after = self._places(self.pulled, self.used), self._places(pulled, used)
+        if any(was is not None and now is None for was, now in zip(before, after)):
+            return False
+        self.used, self.pulled = used, pulled
         return True
+
+    def _places(self, waiting: list, used: list) -> list:
+        """Where ``settle`` would set each of ``waiting``'s pull quotes, in turn, beside the notes ``used``:
+        (top, height), or None for one carried to the next page."""
+        used = list(used)
+        places = []
+        for note, y_top, y_bottom, _ in waiting:
+            place = self._slot(note, y_top, y_bottom, used)
+            places.append(place)
+            if place is not None:
+                used.append((place[0], place[0] - place[1]))
+        return places
+
+    def _slot(self, note: Flowable, y_top: float, y_bottom: float, used: list) -> Optional[tuple[float, float]]:
+        """Where a pull quote whose sentence spans ``y_top``..``y_bottom`` stands on this page beside the
+        notes ``used``: (its top, its height); None when no place is free (``settle``)."""
+        top, bottom = self.top_of(self.page), self.geo.bottom
+        if self.page == 1 and used:  # the title band spans both columns above the first note
+            top = min(top, max(t for t, _ in used))
+        _, h = note.wrap(self.geo.side_width, 10_000)
+        far = getattr(note, "pull_distance", 0.0)
+        y = (y_top + y_bottom) / 2
+        tops = {top, bottom + h, y_bottom - far, y_top + far + h}
+        tops |= {b - self.gap for _, b in used} | {t + self.gap + h for t, _ in used}
+        free = [t for t in sorted(tops, reverse=True) if t <= top + 0.01 and t - h >= bottom - 0.01
+                and all(t - h >= ut + self.gap - 0.01 or t <= ub - self.gap + 0.01 for ut, ub in used)]
+        away = [t for t in free if t - h >= y_top + far - 0.01 or t <= y_bottom - far + 0.01]
+        if away:
+            return min(away, key=lambda t: abs(t - h / 2 - y)), h
+        if free and self.final:  # the last page: as far from the words as it can stand
+            return max(free, key=lambda t: abs(t - h / 2 - y)), h
+        return None  # the next page, where it is free once that page is set, rather than beside the words
 
     def pull(self, canv, note: Flowable, y_top: float, y_bottom: float) -> None:
         """A pull quote whose sentence spans ``y_top``..``y_bottom`` on this page: set at the
@@ -93,25 +130,15 @@ class SideColumn:
         allows; where no such place is free, at the top of the next page."""
         self._turn_to(canv.getPageNumber())
         waiting, self.pulled = self.pulled, []
-        top, bottom = self.top_of(self.page), self.geo.bottom
-        if self.page == 1 and self.used:  # the title band spans both columns above the first note
+        top = self.top_of(self.page)
+        if self.page == 1 and self.used:  # (as _slot: below the title band)
             top = min(top, max(t for t, _ in self.used))
         for note, y_top, y_bottom, _ in waiting:
-            _, h = note.wrap(self.geo.side_width, 10_000)
-            far = getattr(note, "pull_distance", 0.0)
-            y = (y_top + y_bottom) / 2
-            tops = {top, bottom + h, y_bottom - far, y_top + far + h}
-            tops |= {b - self.gap for _, b in self.used} | {t + self.gap + h for t, _ in self.used}
-            free = [t for t in sorted(tops, reverse=True) if t <= top + 0.01 and t - h >= bottom - 0.01
-                    and all(t - h >= ut + self.gap - 0.01 or t <= ub - self.gap + 0.01 for ut, ub in self.used)]
-            away = [t for t in free if t - h >= y_top + far - 0.01 or t <= y_bottom - far + 0.01]
-            if away:
-                t = min(away, key=lambda t: abs(t - h / 2 - y))
-            elif free and self.final:  # the last page: as far from the words as it can stand
-                t = max(free, key=lambda t: abs(t - h / 2 - y))
-            else:  # the next page, where it is free once that page is set, rather than beside the words
+            place = self._slot(note, y_top, y_bottom, self.used)
+            if place is None:
                 self.carried.append(note)
                 continue
+            t, h = place
             note.at_column_top = t >= top - 0.5
             note.drawOn(canv, self.geo.side_x, t - h)
             self._used(t, t - h)
