@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import sys
 
 import pytest
 from babel import localedata
@@ -79,15 +80,28 @@ def test_an_entry_made_from_other_files_is_not_used(kept, tmp_path, monkeypatch)
     assert "root" in read and kept == []  # read from babel's files, nothing said: the entry was merely old
 
 
-def _planted(tmp_path, monkeypatch, forge):
-    """An entry with a valid digest and fresh sources holding babel's data changed by ``forge``."""
+def _plant(tmp_path, forge, recursion_limit: int = 0):
+    """An entry with a valid digest and fresh sources holding babel's data changed by ``forge``
+    (pickled under ``recursion_limit`` when what it plants is nested deep); its path."""
     babel_locale("en-CA").months  # noqa: B018
     babelkept.keep()
     entry = _entry(tmp_path)
     head = publish.read_kept(entry).partition(b"\n")[0]
     data = dict(localedata.load("en_CA"))
     forge(data)
-    publish.keep_file(entry, head + b"\n" + pickle.dumps(data, protocol=5))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(recursion_limit or limit)
+    try:
+        body = pickle.dumps(data, protocol=5)
+    finally:
+        sys.setrecursionlimit(limit)
+    publish.keep_file(entry, head + b"\n" + body)
+    return entry
+
+
+def _planted(tmp_path, monkeypatch, forge):
+    """``_plant``, then babel's data read as a fresh process reads it; the names it loaded itself."""
+    _plant(tmp_path, forge)
     _fresh_process(monkeypatch)
     read = _loads_counted(monkeypatch)
     babel_locale("en-CA").months  # noqa: B018
@@ -137,8 +151,6 @@ def test_a_pattern_holding_a_name_that_is_not_a_string_is_refused(kept, tmp_path
 
 
 def test_a_plural_rule_nested_deeper_than_python_recurses_is_refused(kept, tmp_path, monkeypatch):
-    import sys
-
     def forge(data):
         cond = ("relation", ("in", ("n", ()), ("range_list", [(("value", (1,)), ("value", (1,)))])))
         for _ in range(3000):
@@ -147,19 +159,7 @@ def test_a_plural_rule_nested_deeper_than_python_recurses_is_refused(kept, tmp_p
         rule.abstract = [("one", cond)]
         data["plural_form"] = rule
 
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(20000)  # (pickling it, in _planted)
-    try:
-        babel_locale("en-CA").months  # noqa: B018
-        babelkept.keep()
-        entry = _entry(tmp_path)
-        head = publish.read_kept(entry).partition(b"\n")[0]
-        data = dict(localedata.load("en_CA"))
-        forge(data)
-        body = pickle.dumps(data, protocol=5)
-    finally:
-        sys.setrecursionlimit(limit)
-    publish.keep_file(entry, head + b"\n" + body)
+    entry = _plant(tmp_path, forge, recursion_limit=20000)
     _fresh_process(monkeypatch)
     read = _loads_counted(monkeypatch)
     assert babel_locale("en-CA").plural_form(1) == "one"
